@@ -1,0 +1,90 @@
+/**
+ * The input half every command shares: arguments → sources → one pass through the classifier into a sink.
+ * Also the `--now latest` pre-pass, which needs the input twice (stdin is spooled to a temporary file for it).
+ */
+import { createWriteStream, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { TimeZone } from '../core/timezone.js';
+import type { CallRecord } from '../core/types.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io/cliIo.js';
+import { ingestSources } from '../input/ingest.js';
+import { LineClassifier, type RecordSink } from '../input/lineClassifier.js';
+import { expandSources, type Source, STDIN } from '../input/sources.js';
+import { Tally } from '../input/tally.js';
+
+export interface ReadOptions {
+  readonly dedupe: boolean;
+  readonly strict: boolean;
+  readonly verbose: boolean;
+  readonly maxLineBytes: number;
+  readonly tz: TimeZone;
+}
+
+export interface Inputs {
+  readonly sources: readonly Source[];
+  readonly unreadable: readonly string[];
+  /** Removes temporary files (a spooled stdin). */
+  readonly cleanup: () => Promise<void>;
+}
+
+/** Positional arguments → sources; no arguments means stdin, unless stdin is a terminal (then: how to use). */
+export async function openInputs(args: readonly string[], io: CliIo, command: string): Promise<Inputs> {
+  if (args.length === 0 && io.stdin.isTTY === true) {
+    throw new UsageError(
+      `no input: give log files or directories, or pipe logs in, e.g.\n  claude-mon ${command} logs/\n  kubectl logs deploy/api | claude-mon ${command}`,
+    );
+  }
+  const unreadable: string[] = [];
+  const sources = args.length === 0 ? [STDIN] : await expandSources(args, (message) => unreadable.push(message));
+  if (sources.filter((source) => source === STDIN).length > 1) throw new UsageError('"-" (stdin) can be given only once');
+  return { sources, unreadable, cleanup: async () => {} };
+}
+
+export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, sink: RecordSink): Promise<Tally> {
+  const tally = new Tally();
+  tally.unreadable.push(...inputs.unreadable);
+  const classifier = new LineClassifier(
+    {
+      localToUtc: (localMs) => options.tz.localToUtc(localMs),
+      dedupe: options.dedupe,
+      strict: options.strict,
+      verbose: options.verbose,
+      maxLineBytes: options.maxLineBytes,
+    },
+    sink,
+    tally,
+  );
+  await ingestSources(inputs.sources, io.stdin, classifier, tally);
+  return tally;
+}
+
+/** The newest record's timestamp (for `--now latest`), or null when there is none. Reads the input once. */
+export async function findLatestTimestamp(inputs: Inputs, io: CliIo, options: ReadOptions): Promise<number | null> {
+  let latest = -Infinity;
+  const sink = {
+    add(record: CallRecord): void {
+      if (record.timestampMs > latest) latest = record.timestampMs;
+    },
+  };
+  await readLogs(inputs, io, { ...options, dedupe: false, verbose: false }, sink);
+  return latest === -Infinity ? null : latest;
+}
+
+/** Copies stdin to a temporary file so that it can be read twice. */
+export async function spoolStdin(inputs: Inputs, io: CliIo): Promise<Inputs> {
+  if (!inputs.sources.includes(STDIN)) return inputs;
+  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'claude-mon-'));
+  const file = path.join(directory, 'stdin');
+  await pipeline(io.stdin, createWriteStream(file));
+  return {
+    sources: inputs.sources.map((source) => (source === STDIN ? { name: 'stdin', path: file } : source)),
+    unreadable: inputs.unreadable,
+    cleanup: async () => {
+      await inputs.cleanup();
+      await fs.rm(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/** `--by` dimensions: what a record's group key is made of. */
+import { UsageError } from '../errors.js';
+import type { TimeZone } from './timezone.js';
+import type { CallRecord } from './types.js';
+
+export const GROUP_DIMENSIONS = ['feature', 'model', 'user', 'day', 'hour', 'status'] as const;
+export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
+
+export function isTimeDimension(dimension: GroupDimension): boolean {
+  return dimension === 'day' || dimension === 'hour';
+}
+
+/** "feature,model" → ['feature', 'model']; unknown names get a did-you-mean. */
+export function parseGroupBy(text: string): GroupDimension[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) throw new UsageError(`--by needs at least one of ${GROUP_DIMENSIONS.join(', ')}`);
+  const dimensions: GroupDimension[] = [];
+  for (const name of names) {
+    const dimension = GROUP_DIMENSIONS.find((known) => known === name);
+    if (dimension === undefined) {
+      const hint = closest(name, GROUP_DIMENSIONS);
+      throw new UsageError(
+        `unknown --by key "${name}"${hint === undefined ? '' : ` — did you mean "${hint}"?`} (choose from ${GROUP_DIMENSIONS.join(', ')})`,
+      );
+    }
+    if (!dimensions.includes(dimension)) dimensions.push(dimension);
+  }
+  return dimensions;
+}
+
+/** The value of one dimension for a record. Status: "ok", the HTTP status of a failure, or its error type. */
+export function dimensionValue(dimension: GroupDimension, record: CallRecord, tz: TimeZone): string {
+  switch (dimension) {
+    case 'feature':
+      return record.feature;
+    case 'model':
+      return record.model;
+    case 'user':
+      return record.userId;
+    case 'day':
+      return tz.dayKey(record.timestampMs);
+    case 'hour':
+      return tz.hourKey(record.timestampMs);
+    case 'status':
+      if (record.errorStatus !== null && record.errorStatus >= 400) return statusText(record.errorStatus);
+      return record.error ?? 'ok';
+  }
+}
+
+const STATUS_TEXT: string[] = [];
+function statusText(status: number): string {
+  return (STATUS_TEXT[status] ??= String(status));
+}
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(substitution, (previous[j] as number) + 1, (current[j - 1] as number) + 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}

@@ -1,0 +1,227 @@
+/**
+ * One group's accumulator (PRODUCT.md §2): add a record, merge another accumulator, take a plain-data snapshot.
+ * Everything it sums is an integer (tokens, latency in µs) so any split and any order of the input gives the same
+ * answer to the last bit; cost is computed at snapshot time from per-model token sums, never summed per call.
+ */
+import { LatencyDistribution } from './latencyDistribution.js';
+import { costOfTokens, type PriceBook } from './pricing.js';
+import type { CallRecord, Stats } from './types.js';
+
+/** Token sums of one model, by [longContext][batch] variant: input, output, cacheRead, cacheWrite5m, cacheWrite1h. */
+interface ModelUsage {
+  calls: number;
+  readonly longContextThreshold: number;
+  readonly sums: Float64Array;
+}
+
+const FIELDS_PER_VARIANT = 5;
+
+export class StatsAccumulator {
+  private calls = 0;
+  private errors = 0;
+  private rateLimited = 0;
+  private overloaded = 0;
+  private successes = 0;
+  private maxTokensStops = 0;
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private cacheReadTokens = 0;
+  private cacheWriteTokens = 0;
+  /** Prompt tokens of successful calls, the cache hit rate's denominator and numerator. */
+  private okPromptTokens = 0;
+  private okCacheReadTokens = 0;
+  private latencySumMicros = 0;
+  private latencyMaxMs = -Infinity;
+  private firstMs = Infinity;
+  private lastMs = -Infinity;
+  private readonly latencies = new LatencyDistribution();
+  private readonly stopReasons = new Map<string, number>();
+  private readonly errorTypes = new Map<string, number>();
+  private readonly errorStatuses = new Map<number, number>();
+  private readonly models = new Map<string, ModelUsage>();
+
+  constructor(private readonly pricing: PriceBook) {}
+
+  add(record: CallRecord): void {
+    this.calls++;
+    const status = record.errorStatus;
+    const error = record.error;
+    const failed = error !== null || (status !== null && status >= 400);
+    if (failed) {
+      this.errors++;
+      if (status === 429 || error === 'RateLimitError') this.rateLimited++;
+      if (status === 529 || error === 'OverloadedError') this.overloaded++;
+      if (error !== null) increment(this.errorTypes, error, 1);
+    } else {
+      this.successes++;
+      if (record.stopReason === 'max_tokens') this.maxTokensStops++;
+      this.okPromptTokens += record.inputTokens + record.cacheReadTokens + record.cacheWriteTokens;
+      this.okCacheReadTokens += record.cacheReadTokens;
+    }
+    if (status !== null) increment(this.errorStatuses, status, 1);
+    if (record.stopReason !== null) increment(this.stopReasons, record.stopReason, 1);
+
+    this.inputTokens += record.inputTokens;
+    this.outputTokens += record.outputTokens;
+    this.cacheReadTokens += record.cacheReadTokens;
+    this.cacheWriteTokens += record.cacheWriteTokens;
+    this.addUsage(record);
+
+    const latency = record.latencyMs;
+    this.latencies.record(latency);
+    this.latencySumMicros += Math.round(latency * 1000);
+    if (latency > this.latencyMaxMs) this.latencyMaxMs = latency;
+    const time = record.timestampMs;
+    if (time < this.firstMs) this.firstMs = time;
+    if (time > this.lastMs) this.lastMs = time;
+  }
+
+  private addUsage(record: CallRecord): void {
+    let usage = this.models.get(record.model);
+    if (usage === undefined) {
+      usage = this.newUsage(record.model);
+      this.models.set(record.model, usage);
+    }
+    usage.calls++;
+    const prompt = record.inputTokens + record.cacheReadTokens + record.cacheWriteTokens;
+    const variant = (prompt > usage.longContextThreshold ? 2 : 0) + (record.batch ? 1 : 0);
+    const at = variant * FIELDS_PER_VARIANT;
+    const sums = usage.sums;
+    sums[at] = (sums[at] as number) + record.inputTokens;
+    sums[at + 1] = (sums[at + 1] as number) + record.outputTokens;
+    sums[at + 2] = (sums[at + 2] as number) + record.cacheReadTokens;
+    sums[at + 3] = (sums[at + 3] as number) + (record.cacheWriteTokens - record.cacheWrite1hTokens);
+    sums[at + 4] = (sums[at + 4] as number) + record.cacheWrite1hTokens;
+  }
+
+  private newUsage(model: string): ModelUsage {
+    return {
+      calls: 0,
+      longContextThreshold: this.pricing.longContextThreshold(model),
+      sums: new Float64Array(4 * FIELDS_PER_VARIANT),
+    };
+  }
+
+  merge(other: StatsAccumulator): void {
+    this.calls += other.calls;
+    this.errors += other.errors;
+    this.rateLimited += other.rateLimited;
+    this.overloaded += other.overloaded;
+    this.successes += other.successes;
+    this.maxTokensStops += other.maxTokensStops;
+    this.inputTokens += other.inputTokens;
+    this.outputTokens += other.outputTokens;
+    this.cacheReadTokens += other.cacheReadTokens;
+    this.cacheWriteTokens += other.cacheWriteTokens;
+    this.okPromptTokens += other.okPromptTokens;
+    this.okCacheReadTokens += other.okCacheReadTokens;
+    this.latencySumMicros += other.latencySumMicros;
+    this.latencyMaxMs = Math.max(this.latencyMaxMs, other.latencyMaxMs);
+    this.firstMs = Math.min(this.firstMs, other.firstMs);
+    this.lastMs = Math.max(this.lastMs, other.lastMs);
+    this.latencies.merge(other.latencies);
+    for (const [key, count] of other.stopReasons) increment(this.stopReasons, key, count);
+    for (const [key, count] of other.errorTypes) increment(this.errorTypes, key, count);
+    for (const [key, count] of other.errorStatuses) increment(this.errorStatuses, key, count);
+    for (const [model, theirs] of other.models) {
+      let usage = this.models.get(model);
+      if (usage === undefined) {
+        usage = this.newUsage(model);
+        this.models.set(model, usage);
+      }
+      usage.calls += theirs.calls;
+      for (let i = 0; i < usage.sums.length; i++) usage.sums[i] = (usage.sums[i] as number) + (theirs.sums[i] as number);
+    }
+  }
+
+  snapshot(): Stats {
+    const { calls, successes } = this;
+    const { costUsd, unpricedCalls, unpricedModels } = this.cost();
+    const pricedCalls = calls - unpricedCalls;
+    const max = calls === 0 ? null : this.latencyMaxMs;
+    // An HDR percentile is its bucket's upper bound: never report one above the exact maximum.
+    const percentile = (p: number): number | null => {
+      const value = this.latencies.percentileMs(p);
+      return value === null || max === null ? null : Math.min(value, max);
+    };
+    return {
+      calls,
+      errors: this.errors,
+      errorRate: ratio(this.errors, calls),
+      rateLimited: this.rateLimited,
+      overloaded: this.overloaded,
+      latencyMs: {
+        p50: percentile(50),
+        p95: percentile(95),
+        p99: percentile(99),
+        max,
+        mean: calls === 0 ? null : this.latencySumMicros / 1000 / calls,
+      },
+      tokens: {
+        input: this.inputTokens,
+        output: this.outputTokens,
+        cacheRead: this.cacheReadTokens,
+        cacheWrite: this.cacheWriteTokens,
+      },
+      costUsd,
+      costPerCallUsd: ratio(costUsd, pricedCalls),
+      unpricedCalls,
+      cacheHitRate: ratio(this.okCacheReadTokens, this.okPromptTokens),
+      maxTokensStops: this.maxTokensStops,
+      maxTokensRate: ratio(this.maxTokensStops, successes),
+      stopReasons: sortedRecord(this.stopReasons),
+      errorTypes: sortedRecord(this.errorTypes),
+      errorStatuses: sortedRecord(this.errorStatuses),
+      firstMs: calls === 0 ? null : this.firstMs,
+      lastMs: calls === 0 ? null : this.lastMs,
+      unpricedModels,
+    };
+  }
+
+  /** Cost from token sums, in a fixed order (models by name, then variant) so the float sum is reproducible. */
+  private cost(): { costUsd: number; unpricedCalls: number; unpricedModels: Record<string, number> } {
+    let costUsd = 0;
+    let unpricedCalls = 0;
+    const unpriced = new Map<string, number>();
+    for (const model of [...this.models.keys()].sort(compareStrings)) {
+      const usage = this.models.get(model) as ModelUsage;
+      const price = this.pricing.resolve(model);
+      if (price === null) {
+        unpricedCalls += usage.calls;
+        unpriced.set(model, usage.calls);
+        continue;
+      }
+      for (let variant = 0; variant < 4; variant++) {
+        const at = variant * FIELDS_PER_VARIANT;
+        const s = usage.sums;
+        const sums = {
+          input: s[at] as number,
+          output: s[at + 1] as number,
+          cacheRead: s[at + 2] as number,
+          cacheWrite5m: s[at + 3] as number,
+          cacheWrite1h: s[at + 4] as number,
+        };
+        costUsd += costOfTokens(price, sums, variant >= 2, variant % 2 === 1);
+      }
+    }
+    return { costUsd, unpricedCalls, unpricedModels: sortedRecord(unpriced) };
+  }
+}
+
+function increment<K>(map: Map<K, number>, key: K, by: number): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A plain object with sorted keys; `__proto__` and friends become ordinary own keys. */
+function sortedRecord<K extends string | number>(map: Map<K, number>): Record<string, number> {
+  const entries = [...map].map(([key, count]) => [String(key), count] as const).sort(([a], [b]) => compareStrings(a, b));
+  return Object.fromEntries(entries);
+}

@@ -1,0 +1,12 @@
+/** Everything a `summary` renderer needs, as plain data. */
+import type { AggregateSnapshot } from './aggregator.js';
+import type { LineCounts } from './types.js';
+
+export interface SummaryReport {
+  /** The requested range, or the data's own first/last record where a bound was not given; null when unknown. */
+  readonly range: { readonly fromMs: number | null; readonly toMs: number | null };
+  readonly timezone: string;
+  readonly aggregate: AggregateSnapshot;
+  readonly input: LineCounts;
+  readonly pricing: { readonly asOf: string; readonly unpricedModels: Readonly<Record<string, number>> };
+}

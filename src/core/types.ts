@@ -1,0 +1,82 @@
+/**
+ * The validated call record every downstream module trusts, and the plain-data snapshot every renderer reads.
+ * Units are in the names. Nothing here is `unknown`: parsing happens at the boundary (src/input/record.ts).
+ */
+
+export interface CallRecord {
+  /** Epoch ms, possibly fractional (sub-ms precision of the log is kept). */
+  readonly timestampMs: number;
+  readonly userId: string;
+  readonly feature: string;
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  /** All cache writes; `cacheWrite1hTokens` of them were written with the 1-hour TTL, the rest with 5 minutes. */
+  readonly cacheWriteTokens: number;
+  readonly cacheWrite1hTokens: number;
+  readonly latencyMs: number;
+  readonly stopReason: string | null;
+  /** SDK exception class name, or null. */
+  readonly error: string | null;
+  readonly errorStatus: number | null;
+  readonly batch: boolean;
+  /** Lowest of the logged anthropic-ratelimit-*-remaining headers, by kind; null when not logged. */
+  readonly ratelimitRequestsRemaining: number | null;
+  readonly ratelimitTokensRemaining: number | null;
+  readonly ratelimitInputTokensRemaining: number | null;
+  readonly ratelimitOutputTokensRemaining: number | null;
+}
+
+export interface LatencySnapshot {
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+  readonly mean: number | null;
+}
+
+export interface TokenTotals {
+  readonly input: number;
+  readonly output: number;
+  readonly cacheRead: number;
+  readonly cacheWrite: number;
+}
+
+/** PRODUCT.md §2, one group's metrics. Rates are fractions; null when their denominator is 0. */
+export interface Stats {
+  readonly calls: number;
+  readonly errors: number;
+  readonly errorRate: number | null;
+  readonly rateLimited: number;
+  readonly overloaded: number;
+  readonly latencyMs: LatencySnapshot;
+  readonly tokens: TokenTotals;
+  readonly costUsd: number;
+  readonly costPerCallUsd: number | null;
+  readonly unpricedCalls: number;
+  readonly cacheHitRate: number | null;
+  readonly maxTokensStops: number;
+  readonly maxTokensRate: number | null;
+  readonly stopReasons: Readonly<Record<string, number>>;
+  readonly errorTypes: Readonly<Record<string, number>>;
+  readonly errorStatuses: Readonly<Record<string, number>>;
+  /** Earliest and latest record timestamps in the group (epoch ms), null when empty. */
+  readonly firstMs: number | null;
+  readonly lastMs: number | null;
+  /** Calls per unpriced model, as logged. */
+  readonly unpricedModels: Readonly<Record<string, number>>;
+}
+
+/** What became of the input's lines (PRODUCT.md §1.4): records + duplicates + noise + Σ skipped = lines. */
+export interface LineCounts {
+  readonly files: number;
+  readonly lines: number;
+  readonly records: number;
+  readonly duplicates: number;
+  readonly noise: number;
+  readonly skipped: Readonly<Record<string, number>>;
+  /** Sources that could not be read, and gzip streams cut short. */
+  readonly unreadable: readonly string[];
+  readonly truncated: readonly string[];
+}

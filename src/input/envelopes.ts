@@ -1,0 +1,98 @@
+/**
+ * The general path for entries the byte scanner does not take: decoded text and parsed JSON values. Finds the
+ * call record inside the envelopes of PRODUCT.md §1.2 — a text prefix before the object, structured-log wrappers
+ * (`message`, `msg`, `log`, `jsonPayload`, as an object or a JSON string), and Docker json-file lines whose `log`
+ * chunks are joined until one ends in '\n'.
+ */
+import type { SourceCursor } from './cursor.js';
+import type { RawFields } from './rawFields.js';
+import { RECORD_KEY_MASK } from './rawFields.js';
+import { fillFromObject } from './record.js';
+import { NOISE, type Outcome, PARTIAL, REJECT } from './outcome.js';
+
+/** The classifier state the general path reads and writes (implemented by LineClassifier). */
+export interface EnvelopeContext {
+  readonly raw: RawFields;
+  readonly options: { readonly maxLineBytes: number };
+  reason: string;
+  jsonError: string;
+  /** Validates `raw` into the scratch record: RECORD or REJECT. */
+  validate(): Outcome;
+}
+
+/** Wrappers nest (a GCP entry around a Docker line around a Python log line), but not without end. */
+const MAX_DEPTH = 4;
+/** A text prefix may itself contain braces ("worker {3} {...}"): try a few before giving up. */
+const MAX_BRACE_TRIES = 4;
+const WRAPPER_KEYS = ['message', 'msg', 'log', 'jsonPayload'] as const;
+
+export function classifyText(text: string, cursor: SourceCursor, depth: number, context: EnvelopeContext): Outcome {
+  if (text.includes('\0')) text = text.replaceAll('\0', '');
+  let brace = text.indexOf('{');
+  if (brace < 0) return NOISE;
+  const bare = text.trimStart().startsWith('{');
+  for (let tries = 0; brace >= 0 && tries < (bare ? 1 : MAX_BRACE_TRIES); tries++) {
+    let value: unknown;
+    try {
+      value = JSON.parse(brace === 0 ? text : text.slice(brace));
+    } catch (error) {
+      context.jsonError = (error as Error).message;
+      brace = text.indexOf('{', brace + 1);
+      continue;
+    }
+    return classifyValue(value, cursor, depth, context);
+  }
+  // Unparseable. A line that is JSON-shaped, or mentions a record's keys, is a broken record; else it is prose.
+  if (bare || text.includes('"latency_ms"') || text.includes('"timestamp"')) {
+    context.reason = 'invalid_json';
+    return REJECT;
+  }
+  return NOISE;
+}
+
+export function classifyValue(value: unknown, cursor: SourceCursor, depth: number, context: EnvelopeContext): Outcome {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOISE;
+  fillFromObject(value, context.raw);
+  if ((context.raw.seen & RECORD_KEY_MASK) !== 0) return context.validate();
+  if (depth >= MAX_DEPTH) return NOISE;
+  const object = value as Record<string, unknown>;
+  const log = Object.hasOwn(object, 'log') ? object['log'] : undefined;
+  if (typeof log === 'string' && (Object.hasOwn(object, 'stream') || Object.hasOwn(object, 'time'))) {
+    return classifyDockerChunk(log, String(object['stream'] ?? ''), cursor, depth, context);
+  }
+  for (const key of WRAPPER_KEYS) {
+    if (!Object.hasOwn(object, key)) continue;
+    const inner = object[key];
+    if (typeof inner === 'string') return classifyText(inner, cursor, depth + 1, context);
+    if (typeof inner === 'object' && inner !== null) return classifyValue(inner, cursor, depth + 1, context);
+  }
+  return NOISE;
+}
+
+/** Docker json-file splits long lines into `log` chunks; only the last one ends in '\n'. */
+function classifyDockerChunk(
+  chunk: string,
+  stream: string,
+  cursor: SourceCursor,
+  depth: number,
+  context: EnvelopeContext,
+): Outcome {
+  const held = cursor.dockerPending.get(stream);
+  const text = held === undefined ? chunk : held === DOCKER_TOO_LONG ? held : held + chunk;
+  const tooLong = text === DOCKER_TOO_LONG || text.length > context.options.maxLineBytes;
+  if (!chunk.endsWith('\n')) {
+    // Past the limit keep a marker, not the text: the final chunk then reports line_too_long.
+    cursor.dockerPending.set(stream, tooLong ? DOCKER_TOO_LONG : text);
+    return PARTIAL;
+  }
+  cursor.dockerPending.delete(stream);
+  if (tooLong) {
+    context.reason = 'line_too_long';
+    return REJECT;
+  }
+  const line = text.endsWith('\r\n') ? text.slice(0, -2) : text.slice(0, -1);
+  return classifyText(line, cursor, depth + 1, context);
+}
+
+/** Held in place of Docker chunks that already exceed --max-line-bytes. */
+export const DOCKER_TOO_LONG = '\u0000too long\u0000';

@@ -1,0 +1,230 @@
+/**
+ * Decides what each log entry is — a call record, a duplicate, noise, or a reject — across every envelope of
+ * PRODUCT.md §1.2, and hands records to the sink. Bytes first (the fast path for bare and prefixed JSON lines),
+ * then, only when the scanner gives up, decoded text through JSON.parse (envelopes.ts).
+ */
+import { InputError } from '../errors.js';
+import { ByteInterner, hashBytesA, hashBytesB } from './byteHash.js';
+import type { SourceCursor } from './cursor.js';
+import { criContentStart, joinCriFragments } from './cri.js';
+import { classifyText, classifyValue, DOCKER_TOO_LONG, type EnvelopeContext } from './envelopes.js';
+import { NOISE, type Outcome, PARTIAL, RECORD, REJECT } from './outcome.js';
+import { scanFlatObject } from './flatScanner.js';
+import { F, KIND_NUMBER, KIND_STRING, RawFields, RECORD_KEY_MASK, WRAPPER_KEY_MASK } from './rawFields.js';
+import { describeInvalidField, type LocalToUtc, ScratchRecord, validateRecord } from './record.js';
+import { RequestIdSet } from './requestIdSet.js';
+import { excerptOf, type Tally } from './tally.js';
+import type { CallRecord } from '../core/types.js';
+
+export interface RecordSink {
+  /** Called once per unique valid record; the record object is reused, read it before returning. */
+  add(record: CallRecord): void;
+}
+
+export interface ClassifierOptions {
+  readonly localToUtc: LocalToUtc;
+  readonly dedupe: boolean;
+  readonly strict: boolean;
+  readonly verbose: boolean;
+  readonly maxLineBytes: number;
+}
+
+const OPEN_BRACE = 0x7b;
+
+export class LineClassifier implements EnvelopeContext {
+  readonly raw = new RawFields();
+  readonly record = new ScratchRecord();
+  readonly interner = new ByteInterner();
+  private readonly requestIds = new RequestIdSet();
+  /** The reason of the last REJECT outcome and, for invalid_json, the parser's message. */
+  reason = '';
+  jsonError = '';
+  // The entry being classified, for excerpts of rejects (decoded only when needed).
+  private entryBytes: Buffer | undefined;
+  private entryStart = 0;
+  private entryEnd = 0;
+  private entryText: string | undefined;
+
+  constructor(
+    readonly options: ClassifierOptions,
+    private readonly sink: RecordSink,
+    private readonly tally: Tally,
+  ) {}
+
+  /** One physical line of a log file: bytes [start, end) without the '\n'. */
+  line(bytes: Buffer, start: number, end: number, cursor: SourceCursor): void {
+    cursor.position++;
+    if (end > start && bytes[end - 1] === 0x0d) end--;
+    if (bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf && end - start >= 3) start += 3;
+    while (start < end && bytes[start] === 0) start++; // copytruncate leaves runs of NULs
+    this.entryBytes = bytes;
+    this.entryStart = start;
+    this.entryEnd = end;
+    this.entryText = undefined;
+    let outcome: Outcome;
+    if (start === end) {
+      outcome = NOISE;
+    } else if (bytes[start] === OPEN_BRACE) {
+      outcome = this.classifyObjectBytes(bytes, start, end, start, cursor);
+    } else {
+      const content = criContentStart(bytes, start, end);
+      outcome =
+        content < 0 ? this.classifyPrefixedBytes(bytes, start, end, cursor) : this.classifyCriLine(bytes, start, content, end, cursor);
+    }
+    this.account(outcome, cursor);
+  }
+
+  /** A line dropped for its length, without being held in memory. */
+  tooLong(lengthBytes: number, cursor: SourceCursor): void {
+    cursor.position++;
+    this.tooLongEntry(lengthBytes, cursor);
+  }
+
+  private tooLongEntry(lengthBytes: number, cursor: SourceCursor): void {
+    this.entryBytes = undefined;
+    this.entryText = `(${lengthBytes} bytes, longer than --max-line-bytes ${this.options.maxLineBytes})`;
+    this.reason = 'line_too_long';
+    this.account(REJECT, cursor);
+  }
+
+  /** One element of a JSON document (a top-level array). */
+  item(value: unknown, cursor: SourceCursor): void {
+    cursor.position++;
+    this.entryBytes = undefined;
+    this.entryText = undefined;
+    this.account(classifyValue(value, cursor, 0, this), cursor);
+  }
+
+  /** Counts an entry that is not a call record for a reason of the source itself (e.g. truncated_gzip). */
+  rejectEntry(reason: string, description: string, cursor: SourceCursor): void {
+    cursor.position++;
+    this.entryBytes = undefined;
+    this.entryText = description;
+    this.reason = reason;
+    this.account(REJECT, cursor);
+  }
+
+  /** End of a source: fragments still waiting for their end become entries of their own. */
+  flush(cursor: SourceCursor): void {
+    for (const [stream, pending] of cursor.criPending) {
+      cursor.criPending.delete(stream);
+      if (pending.bytes > this.options.maxLineBytes) {
+        this.tooLongEntry(pending.bytes, cursor);
+        continue;
+      }
+      const joined = Buffer.concat(pending.chunks, pending.bytes);
+      this.entryBytes = joined;
+      this.entryStart = 0;
+      this.entryEnd = joined.length;
+      this.entryText = undefined;
+      this.account(this.classifyPrefixedBytes(joined, 0, joined.length, cursor), cursor);
+    }
+    for (const [stream, text] of cursor.dockerPending) {
+      cursor.dockerPending.delete(stream);
+      if (text === DOCKER_TOO_LONG) {
+        this.tooLongEntry(this.options.maxLineBytes + 1, cursor);
+        continue;
+      }
+      this.entryBytes = undefined;
+      this.entryText = text;
+      this.account(classifyText(text, cursor, 1, this), cursor);
+    }
+  }
+
+  validate(): Outcome {
+    const reason = validateRecord(this.raw, this.options.localToUtc, this.record);
+    if (reason === null) return RECORD;
+    this.reason = reason;
+    return REJECT;
+  }
+
+  private classifyCriLine(bytes: Buffer, start: number, content: number, end: number, cursor: SourceCursor): Outcome {
+    const joined = joinCriFragments(bytes, start, content, end, cursor, this.options.maxLineBytes);
+    if (joined === 'partial') return PARTIAL;
+    if (joined === 'too_long') {
+      this.reason = 'line_too_long';
+      return REJECT;
+    }
+    if (joined === undefined) return this.classifyPrefixedBytes(bytes, content, end, cursor);
+    this.entryBytes = joined;
+    this.entryStart = 0;
+    this.entryEnd = joined.length;
+    return this.classifyPrefixedBytes(joined, 0, joined.length, cursor);
+  }
+
+  /** Text with an optional prefix (logging formatter, kubectl --timestamps/--prefix) before the JSON object. */
+  private classifyPrefixedBytes(bytes: Buffer, start: number, end: number, cursor: SourceCursor): Outcome {
+    // A bounded loop, not bytes.indexOf: indexOf would search past `end` into the rest of the chunk.
+    let brace = start;
+    while (brace < end && bytes[brace] !== OPEN_BRACE) brace++;
+    if (brace === end) return NOISE;
+    return this.classifyObjectBytes(bytes, brace, end, start, cursor);
+  }
+
+  private classifyObjectBytes(bytes: Buffer, brace: number, end: number, lineStart: number, cursor: SourceCursor): Outcome {
+    const raw = this.raw;
+    raw.reset();
+    if (scanFlatObject(bytes, brace, end, raw, this.interner)) {
+      if ((raw.seen & RECORD_KEY_MASK) !== 0) return this.validate();
+      if ((raw.seen & WRAPPER_KEY_MASK) === 0) return NOISE;
+    }
+    return classifyText(bytes.toString('utf8', lineStart, end), cursor, 0, this);
+  }
+
+  private account(outcome: Outcome, cursor: SourceCursor): void {
+    const tally = this.tally;
+    if (outcome === PARTIAL) return;
+    tally.lines++;
+    if (outcome === RECORD) {
+      if (this.options.dedupe && this.isDuplicate()) tally.duplicates++;
+      else {
+        tally.records++;
+        this.sink.add(this.record);
+      }
+    } else if (outcome === NOISE) {
+      tally.noise++;
+      tally.firstNoise ??= { where: cursor.where(), excerpt: this.excerpt() };
+    } else {
+      this.recordReject(cursor);
+    }
+  }
+
+  private isDuplicate(): boolean {
+    const raw = this.raw;
+    const kind = raw.kinds[F.request_id];
+    if (kind === KIND_NUMBER) {
+      const bytes = Buffer.from(String(raw.nums[F.request_id]));
+      raw.requestIdHashA = hashBytesA(bytes, 0, bytes.length);
+      raw.requestIdHashB = hashBytesB(bytes, 0, bytes.length);
+    } else if (kind !== KIND_STRING) {
+      return false;
+    }
+    return !this.requestIds.add(raw.requestIdHashA, raw.requestIdHashB);
+  }
+
+  private recordReject(cursor: SourceCursor): void {
+    const { tally, reason, options } = this;
+    if (!options.strict && !tally.wantsDetail(reason, options.verbose)) {
+      tally.reject(reason, undefined);
+      return;
+    }
+    const rejection = { where: cursor.where(), reason, detail: this.detailOf(reason), excerpt: this.excerpt() };
+    if (options.strict) {
+      throw new InputError(`${rejection.where}: ${rejection.detail}\n  ${rejection.excerpt}\n(--strict stops at the first line that is not a valid call record)`);
+    }
+    tally.reject(reason, rejection);
+  }
+
+  private detailOf(reason: string): string {
+    if (reason.startsWith('invalid_record:')) return describeInvalidField(this.raw, reason);
+    if (reason === 'invalid_json') return `invalid_json: ${this.jsonError}`;
+    return reason;
+  }
+
+  private excerpt(): string {
+    if (this.entryText !== undefined) return excerptOf(this.entryText);
+    if (this.entryBytes === undefined) return '';
+    const end = Math.min(this.entryEnd, this.entryStart + 480);
+    return excerptOf(this.entryBytes.toString('utf8', this.entryStart, end));
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Positional arguments → the list of sources to read: files, directories (recursive, log-like names only), and
+ * `-` for stdin. Problems are reported per argument and the others are still read.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+export interface Source {
+  /** As shown in messages: the path as given or found, or "stdin". */
+  readonly name: string;
+  readonly path: string | null;
+}
+
+export const STDIN: Source = { name: 'stdin', path: null };
+
+/**
+ * Files in directories are read when they look like logs: *.jsonl, *.ndjson, *.log, *.json, logrotate's numbered
+ * copies (app.log.1) and any of those gzipped. Files named explicitly are always read.
+ */
+const LOG_FILE_NAME = /\.(jsonl|ndjson|log|json)(\.\d+)?(\.gz)?$/i;
+
+export async function expandSources(args: readonly string[], reportUnreadable: (message: string) => void): Promise<Source[]> {
+  const sources: Source[] = [];
+  for (const arg of args) {
+    if (arg === '-') {
+      sources.push(STDIN);
+      continue;
+    }
+    try {
+      const stat = await fs.stat(arg);
+      if (stat.isDirectory()) await walkDirectory(arg, sources, new Set([await fs.realpath(arg)]), reportUnreadable);
+      else sources.push({ name: arg, path: arg });
+    } catch (error) {
+      reportUnreadable(`${arg}: ${describeFsError(error)}`);
+    }
+  }
+  return sources;
+}
+
+async function walkDirectory(
+  directory: string,
+  into: Source[],
+  visited: Set<string>,
+  reportUnreadable: (message: string) => void,
+): Promise<void> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(directory)).sort();
+  } catch (error) {
+    reportUnreadable(`${directory}: ${describeFsError(error)}`);
+    return;
+  }
+  for (const name of names) {
+    const full = path.join(directory, name);
+    let stat;
+    try {
+      stat = await fs.stat(full);
+    } catch (error) {
+      reportUnreadable(`${full}: ${describeFsError(error)}`);
+      continue;
+    }
+    if (stat.isDirectory()) {
+      const real = await fs.realpath(full);
+      if (visited.has(real)) continue; // a symlink loop, or a directory linked twice
+      visited.add(real);
+      await walkDirectory(full, into, visited, reportUnreadable);
+    } else if (stat.isFile() && LOG_FILE_NAME.test(name)) {
+      into.push({ name: full, path: full });
+    }
+  }
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return (error as Error).message;
+  }
+}

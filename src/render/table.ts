@@ -1,0 +1,45 @@
+/** Summary as a terminal table. Pure: report in, text out. */
+import { renderColumns } from './columns.js';
+import type { SummaryReport } from '../core/summaryReport.js';
+import type { TimeZone } from '../core/timezone.js';
+import { escapeForTerminal } from './escape.js';
+import type { Style } from './style.js';
+import { type Column, groupLabels, SUMMARY_COLUMNS, summaryHeadline, summaryNotes, TOTAL_LABEL } from './summaryView.js';
+import type { Stats } from '../core/types.js';
+
+export interface TableContext {
+  readonly style: Style;
+  readonly tz: TimeZone;
+  /** Longest group label before it is cut with "…" (terminals); undefined = never cut (pipes, files). */
+  readonly maxLabelWidth?: number;
+}
+
+export function renderSummaryTable(report: SummaryReport, context: TableContext): string {
+  const { style } = context;
+  const dimensions = report.aggregate.groupBy;
+  const head = [...dimensions, ...SUMMARY_COLUMNS.map((column) => column.header)].map((text) => style.bold(text));
+  const aligns = [...dimensions.map(() => 'left' as const), ...SUMMARY_COLUMNS.map(() => 'right' as const)];
+  const rows = report.aggregate.groups.map((group) => {
+    const labels = groupLabels(report, group.key).map((label) => fitLabel(escapeForTerminal(label), context.maxLabelWidth));
+    return [...labels, ...statsCells(group.stats, style)];
+  });
+  const totalLabels = dimensions.map((_, i) => (i === 0 ? style.bold(TOTAL_LABEL) : ''));
+  rows.push([...totalLabels, ...statsCells(report.aggregate.total, style).map((cell) => style.bold(cell))]);
+
+  const lines = [style.bold(summaryHeadline(report, context.tz)), '', renderColumns([head, ...rows], aligns)];
+  const notes = summaryNotes(report).map((note) => style.dim(escapeForTerminal(note)));
+  if (notes.length > 0) lines.push('', ...notes);
+  return `${lines.join('\n')}\n`;
+}
+
+function statsCells(stats: Stats, style: Style): string[] {
+  return SUMMARY_COLUMNS.map((column: Column) => {
+    const text = column.cell(stats);
+    const alarm = column.alarm?.(stats);
+    return alarm === 'error' ? style.red(text) : alarm === 'warn' ? style.yellow(text) : text;
+  });
+}
+
+function fitLabel(label: string, width: number | undefined): string {
+  return width === undefined || label.length <= width ? label : `${label.slice(0, width - 1)}…`;
+}

@@ -1,0 +1,45 @@
+/** A few tests spawn the built binary (bin/claude-mon.js → dist/), for what only a real process shows. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixture, ROOT, temporaryDirectory } from '../helpers.js';
+
+const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+
+function shell(script: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the installed binary', () => {
+  it('reads a pipe on stdin', () => {
+    const run = shell(`cat '${fixture('envelopes/cri.log')}' | node '${BIN}' summary --json`);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).total.calls).toBe(3);
+  });
+
+  it('reads a gzip file and a directory', () => {
+    const gz = JSON.parse(execFileSync('node', [BIN, 'summary', '--json', fixture('envelopes/rotated-two-members.jsonl.gz')], { encoding: 'utf8' }));
+    expect(gz.total.calls).toBe(3);
+    const directory = JSON.parse(execFileSync('node', [BIN, 'summary', '--json', '-q', fixture('envelopes')], { encoding: 'utf8' }));
+    expect(directory.input.files).toBe(12);
+    expect(directory.total.calls).toBe(3);
+  });
+
+  it('exits 0 quietly when the reader of its output goes away (| head -1)', () => {
+    const directory = temporaryDirectory();
+    const file = path.join(directory, 'many-users.jsonl');
+    const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ timestamp: 1795687200 + i, user_id: `user-${i}`, model: 'claude-haiku-4-5', latency_ms: 5 }));
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const run = shell(`node '${BIN}' summary --by user '${file}' | head -1; echo "status=\${PIPESTATUS[0]}"`);
+    expect(run.stdout).toMatch(/^claude-mon summary .*\nstatus=0\n$/);
+    expect(run.stderr).toBe('');
+  });
+
+  it('exits 1 for a missing file and 2 for a usage error', () => {
+    expect(shell(`node '${BIN}' summary /nonexistent.jsonl`).status).toBe(1);
+    expect(shell(`node '${BIN}' summary --by nope '${fixture('envelopes/bare.jsonl')}'`).status).toBe(2);
+    expect(shell(`node '${BIN}' summary < /dev/null`).status).toBe(0);
+  });
+});
