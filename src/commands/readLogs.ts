@@ -12,7 +12,7 @@ import { UsageError } from '../errors.js';
 import type { CliIo } from '../io/cliIo.js';
 import { ingestSources } from '../input/ingest.js';
 import { LineClassifier, type RecordSink } from '../input/lineClassifier.js';
-import { expandSources, type Source, STDIN } from '../input/sources.js';
+import { estimateLines, expandSources, type Source, STDIN } from '../input/sources.js';
 import { Tally } from '../input/tally.js';
 
 export interface ReadOptions {
@@ -53,6 +53,7 @@ export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, 
       strict: options.strict,
       verbose: options.verbose,
       maxLineBytes: options.maxLineBytes,
+      expectedLines: estimateLines(inputs.sources),
     },
     sink,
     tally,
@@ -80,7 +81,7 @@ export async function spoolStdin(inputs: Inputs, io: CliIo): Promise<Inputs> {
   const file = path.join(directory, 'stdin');
   await pipeline(io.stdin, createWriteStream(file));
   return {
-    sources: inputs.sources.map((source) => (source === STDIN ? { name: 'stdin', path: file } : source)),
+    sources: inputs.sources.map((source) => (source === STDIN ? { name: 'stdin', path: file, sizeBytes: null } : source)),
     unreadable: inputs.unreadable,
     cleanup: async () => {
       await inputs.cleanup();

@@ -5,8 +5,19 @@
  * values, odd numbers, trailing text. The caller then uses JSON.parse on that one line, so both paths accept
  * exactly the same inputs and a differential test (test/input/flatScanner.test.ts) holds them to it.
  */
-import type { ByteInterner } from './byteHash.js';
-import { F, KIND_FALSE, KIND_NULL, KIND_NUMBER, KIND_STRING, KIND_TRUE, type RawFields, slotOfKey } from './rawFields.js';
+import { type ByteInterner, FNV_OFFSET, FNV_PRIME, SECOND_PRIME, SECOND_SEED } from './byteHash.js';
+import {
+  F,
+  FIELD_COUNT,
+  FIELD_NAMES,
+  KIND_FALSE,
+  KIND_NULL,
+  KIND_NUMBER,
+  KIND_STRING,
+  KIND_TRUE,
+  type RawFields,
+  slotOfKey,
+} from './rawFields.js';
 import { parseIsoTimestamp, TS_INVALID } from './timestamp.js';
 
 const QUOTE = 0x22;
@@ -33,33 +44,47 @@ export function scanFlatObject(
   if (bytes[start] !== 0x7b) return false;
   let p = skipSpace(bytes, start + 1, end);
   if (bytes[p] === CLOSE) return skipSpace(bytes, p + 1, end) === end;
+  let previous: number = FIELD_COUNT; // "start of object" in the key-order prediction
   for (;;) {
     if (bytes[p] !== QUOTE) return false;
     const keyStart = p + 1;
-    const keyEnd = endOfString(bytes, keyStart, end);
-    if (keyEnd < 0) return false;
-    const slot = slotOfKey(bytes, keyStart, keyEnd);
+    // Logs write their keys in the same order on every line: try the key that followed last time first.
+    let slot = NEXT_KEY[previous] as number;
+    let keyEnd = slot >= 0 ? keyEndIfMatches(bytes, keyStart, end, KEY_BYTES[slot] as Uint8Array) : -1;
+    if (keyEnd < 0) {
+      keyEnd = endOfString(bytes, keyStart, end);
+      if (keyEnd < 0) return false;
+      slot = slotOfKey(bytes, keyStart, keyEnd);
+      NEXT_KEY[previous] = slot;
+    }
+    previous = slot < 0 ? FIELD_COUNT + 1 : slot;
     p = skipSpace(bytes, keyEnd + 1, end);
     if (bytes[p] !== COLON) return false;
     p = skipSpace(bytes, p + 1, end);
     if (p >= end) return false;
     const first = bytes[p] as number;
     if (first === QUOTE) {
-      const valueEnd = endOfString(bytes, p + 1, end);
+      const mode = slot < 0 ? STRING_SKIPPED : (STRING_MODE[slot] as number);
+      const valueEnd =
+        mode === STRING_INTERNED
+          ? endOfHashedString(bytes, p + 1, end)
+          : mode === STRING_REQUEST_ID && raw.hashRequestIds
+            ? endOfIdString(bytes, p + 1, end)
+            : endOfString(bytes, p + 1, end);
       if (valueEnd < 0) return false;
-      if (slot >= 0 && !storeString(bytes, p + 1, valueEnd, slot, raw, interner)) return false;
+      if (mode !== STRING_SKIPPED && !storeString(bytes, p + 1, valueEnd, slot, mode, raw, interner)) return false;
       p = valueEnd + 1;
     } else if (first === MINUS || (first >= ZERO && first <= NINE)) {
       p = scanNumber(bytes, p, end, slot, raw);
       if (p < 0) return false;
-    } else if (first === 0x6e /* n */ && matches(bytes, p, end, NULL_BYTES)) {
-      if (slot >= 0) setKind(raw, slot, KIND_NULL);
+    } else if (first === 0x6e && p + 4 <= end && bytes[p + 1] === 0x75 && bytes[p + 2] === 0x6c && bytes[p + 3] === 0x6c) {
+      if (slot >= 0) setKind(raw, slot, KIND_NULL); // null
       p += 4;
-    } else if (first === 0x74 /* t */ && matches(bytes, p, end, TRUE_BYTES)) {
-      if (slot >= 0) setKind(raw, slot, KIND_TRUE);
+    } else if (first === 0x74 && p + 4 <= end && bytes[p + 1] === 0x72 && bytes[p + 2] === 0x75 && bytes[p + 3] === 0x65) {
+      if (slot >= 0) setKind(raw, slot, KIND_TRUE); // true
       p += 4;
-    } else if (first === 0x66 /* f */ && matches(bytes, p, end, FALSE_BYTES)) {
-      if (slot >= 0) setKind(raw, slot, KIND_FALSE);
+    } else if (first === 0x66 && p + 5 <= end && bytes[p + 1] === 0x61 && bytes[p + 2] === 0x6c && bytes[p + 3] === 0x73 && bytes[p + 4] === 0x65) {
+      if (slot >= 0) setKind(raw, slot, KIND_FALSE); // false
       p += 5;
     } else {
       return false; // nested object or array, or not JSON: the general path decides
@@ -76,14 +101,16 @@ export function scanFlatObject(
   }
 }
 
-const NULL_BYTES = Buffer.from('null');
-const TRUE_BYTES = Buffer.from('true');
-const FALSE_BYTES = Buffer.from('false');
+/** Predicted slot of the key after each slot (FIELD_COUNT: the first key; FIELD_COUNT + 1: after an unknown key). */
+const NEXT_KEY = new Int8Array(FIELD_COUNT + 2).fill(-1);
+const KEY_BYTES = FIELD_NAMES.map((name) => Buffer.from(name, 'latin1'));
 
-function matches(bytes: Uint8Array, p: number, end: number, word: Uint8Array): boolean {
-  if (p + word.length > end) return false;
-  for (let i = 0; i < word.length; i++) if (bytes[p + i] !== word[i]) return false;
-  return true;
+/** The index of the closing quote when the key at p is exactly `key`, else -1. */
+function keyEndIfMatches(bytes: Uint8Array, p: number, end: number, key: Uint8Array): number {
+  const length = key.length;
+  if (p + length >= end || bytes[p + length] !== QUOTE) return -1;
+  for (let i = 0; i < length; i++) if (bytes[p + i] !== key[i]) return -1;
+  return p + length;
 }
 
 function setKind(raw: RawFields, slot: number, kind: number): void {
@@ -93,8 +120,9 @@ function setKind(raw: RawFields, slot: number, kind: number): void {
 
 function skipSpace(bytes: Uint8Array, p: number, end: number): number {
   while (p < end) {
-    const b = bytes[p];
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) break;
+    const b = bytes[p] as number;
+    // One comparison in the common case: every JSON structural character is above 0x20.
+    if (b > 0x20 || (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a)) break;
     p++;
   }
   return p;
@@ -110,29 +138,110 @@ function endOfString(bytes: Uint8Array, p: number, end: number): number {
   return -1;
 }
 
+/** Hashes of the last string scanned by endOfHashedString/endOfIdString (module state: no allocation per call). */
+let stringHashA = 0;
+let stringHashB = 0;
+let stringIsAscii = true;
+
+/** endOfString that also computes hashBytesA of the string, for the interner. */
+function endOfHashedString(bytes: Uint8Array, p: number, end: number): number {
+  let a = FNV_OFFSET;
+  for (; p < end; p++) {
+    const byte = bytes[p] as number;
+    if (byte === QUOTE) {
+      stringHashA = a | 0;
+      return p;
+    }
+    if (byte === BACKSLASH || byte < 0x20) return -1;
+    a = Math.imul(a ^ byte, FNV_PRIME);
+  }
+  return -1;
+}
+
+/** endOfString for a request id: both halves of its 64-bit hash, and whether it is ASCII. */
+function endOfIdString(bytes: Uint8Array, p: number, end: number): number {
+  let a = FNV_OFFSET;
+  let b = SECOND_SEED;
+  let high = 0;
+  for (; p < end; p++) {
+    const byte = bytes[p] as number;
+    if (byte === QUOTE) {
+      stringHashA = a | 0;
+      stringHashB = b | 0;
+      stringIsAscii = high < 0x80;
+      return p;
+    }
+    if (byte === BACKSLASH || byte < 0x20) return -1;
+    a = Math.imul(a ^ byte, FNV_PRIME);
+    b = Math.imul(b ^ byte, SECOND_PRIME) ^ (b >>> 13);
+    high |= byte;
+  }
+  return -1;
+}
+
+/** What the scanner does with a string value, by slot. */
+const STRING_SKIPPED = 0;
+const STRING_INTERNED = 1;
+const STRING_REQUEST_ID = 2;
+const STRING_TIMESTAMP = 3;
+const STRING_DECODED = 4;
+const STRING_WRAPPER = 5;
+const STRING_MODE = FIELD_NAMES.map((name): number => {
+  switch (name) {
+    case 'user_id':
+    case 'feature':
+    case 'model':
+    case 'stop_reason':
+    case 'error':
+    case 'service_tier':
+      return STRING_INTERNED; // few distinct values, on most lines
+    case 'request_id':
+      return STRING_REQUEST_ID;
+    case 'timestamp':
+      return STRING_TIMESTAMP;
+    case 'message':
+    case 'msg':
+    case 'log':
+    case 'jsonPayload':
+      return STRING_WRAPPER;
+    default:
+      return STRING_DECODED; // a number field holding a string: invalid, decoded for the error message
+  }
+});
+
 function storeString(
   bytes: Buffer,
   start: number,
   end: number,
   slot: number,
+  mode: number,
   raw: RawFields,
   interner: ByteInterner,
 ): boolean {
   setKind(raw, slot, KIND_STRING);
-  if (slot === F.timestamp) {
-    raw.timestampKind = parseIsoTimestamp(bytes, start, end, raw.timestamp);
-    if (raw.timestampKind === TS_INVALID) raw.strs[slot] = bytes.toString('utf8', start, end);
-  } else if (slot === F.request_id) {
-    // Hash only ASCII ids here; others take the general path, which hashes the decoded text's UTF-8 bytes.
-    for (let i = start; i < end; i++) if ((bytes[i] as number) >= 0x80) return false;
-    if (start === end) raw.kinds[slot] = KIND_NULL; // an empty id identifies nothing
-    else raw.setRequestIdHash(bytes, start, end);
-  } else if (slot >= F.message) {
-    return false; // a wrapper key holding a string: the general path unwraps it
-  } else {
-    raw.strs[slot] = interner.intern(bytes, start, end);
+  switch (mode) {
+    case STRING_INTERNED:
+      raw.strs[slot] = interner.intern(bytes, start, end, stringHashA);
+      return true;
+    case STRING_TIMESTAMP:
+      raw.timestampKind = parseIsoTimestamp(bytes, start, end, raw.timestamp);
+      if (raw.timestampKind === TS_INVALID) raw.strs[slot] = bytes.toString('utf8', start, end);
+      return true;
+    case STRING_REQUEST_ID:
+      if (start === end) raw.kinds[slot] = KIND_NULL; // an empty id identifies nothing
+      else if (raw.hashRequestIds) {
+        // Hash only ASCII ids here; others take the general path, which hashes the decoded text's UTF-8 bytes.
+        if (!stringIsAscii) return false;
+        raw.requestIdHashA = stringHashA;
+        raw.requestIdHashB = stringHashB;
+      }
+      return true;
+    case STRING_WRAPPER:
+      return false; // a wrapper key holding a string: the general path unwraps it
+    default:
+      raw.strs[slot] = bytes.toString('utf8', start, end);
+      return true;
   }
-  return true;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import { SourceCursor } from './cursor.js';
-import { decodeChunks, GzipBreak, openFileChunks } from './decode.js';
+import { decodeChunks, GzipBreak, readFileChunks } from './decode.js';
 import { looksLikeJsonArray, streamJsonArray } from './jsonDocument.js';
 import type { LineClassifier } from './lineClassifier.js';
 import { LineSplitter } from './lineSplitter.js';
@@ -21,7 +21,7 @@ export async function ingestSources(
     tally.files++;
     const cursor = new SourceCursor(source.name);
     try {
-      await readSource(source.path === null ? stdin : openFileChunks(source.path), cursor, classifier);
+      await readSource(source.path === null ? stdin : readFileChunks(source.path), cursor, classifier);
     } catch (error) {
       if (error instanceof InputError) throw error;
       if (error instanceof GzipBreak) {
@@ -40,7 +40,7 @@ async function readSource(raw: AsyncIterable<Buffer>, cursor: SourceCursor, clas
   if (first.done === true) return;
   const all = prepend(first.value, chunks);
   if (looksLikeJsonArray(first.value)) {
-    await readJsonDocument(all, new SourceCursor(cursor.name, 'item'), cursor, classifier);
+    await readJsonDocument(copyEach(all), new SourceCursor(cursor.name, 'item'), cursor, classifier);
     return;
   }
   const splitter = new LineSplitter(classifier.options.maxLineBytes, {
@@ -87,6 +87,11 @@ async function readJsonDocument(
   } finally {
     cursor.position = items.position;
   }
+}
+
+/** The JSON parser may hold on to a chunk after the source has reused its buffer. */
+async function* copyEach(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk);
 }
 
 async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {

@@ -3,7 +3,6 @@
  * stream-json (the only module that imports it), never loaded whole.
  */
 import { Readable } from 'node:stream';
-import streamArray from 'stream-json/streamers/stream-array.js';
 
 /**
  * True when the decoded bytes begin (after a BOM and whitespace) with '[' and then an object, array, string or
@@ -25,6 +24,8 @@ function skipWhitespace(bytes: Buffer, i: number): number {
 
 /** Yields each element of the array; throws the parser's error (with what came before already yielded). */
 export async function* streamJsonArray(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> {
+  // Loaded on first use: most inputs are lines, and stream-json costs ~40 ms of start-up.
+  const { default: streamArray } = await import('stream-json/streamers/stream-array.js');
   const parser = streamArray.withParserAsStream();
   const input = Readable.from(chunks, { objectMode: false });
   input.on('error', (error) => parser.destroy(error));

@@ -27,6 +27,8 @@ export interface ClassifierOptions {
   readonly strict: boolean;
   readonly verbose: boolean;
   readonly maxLineBytes: number;
+  /** A guess at the input's size in lines (0: unknown), to size the request-id table ahead. */
+  readonly expectedLines?: number;
 }
 
 const OPEN_BRACE = 0x7b;
@@ -35,7 +37,7 @@ export class LineClassifier implements EnvelopeContext {
   readonly raw = new RawFields();
   readonly record = new ScratchRecord();
   readonly interner = new ByteInterner();
-  private readonly requestIds = new RequestIdSet();
+  private readonly requestIds: RequestIdSet;
   /** The reason of the last REJECT outcome and, for invalid_json, the parser's message. */
   reason = '';
   jsonError = '';
@@ -49,7 +51,10 @@ export class LineClassifier implements EnvelopeContext {
     readonly options: ClassifierOptions,
     private readonly sink: RecordSink,
     private readonly tally: Tally,
-  ) {}
+  ) {
+    this.raw.hashRequestIds = options.dedupe;
+    this.requestIds = new RequestIdSet(options.dedupe ? (options.expectedLines ?? 0) : 0);
+  }
 
   /** One physical line of a log file: bytes [start, end) without the '\n'. */
   line(bytes: Buffer, start: number, end: number, cursor: SourceCursor): void {

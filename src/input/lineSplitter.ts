@@ -1,7 +1,8 @@
 /**
  * Splits a byte stream into lines on '\n' only, without decoding. A line that spans chunks is joined once; a line
  * longer than maxLineBytes is never held: its bytes are counted and dropped until the next '\n'.
- * The final line is delivered even without a trailing '\n'.
+ * The final line is delivered even without a trailing '\n'. Chunks are borrowed: nothing of one is kept after
+ * push() returns, and lines handed out are valid only during the handler call.
  */
 export interface LineHandler {
   line(bytes: Buffer, start: number, end: number): void;
@@ -67,7 +68,7 @@ export class LineSplitter {
       this.held = [];
       this.heldBytes = 0;
     } else if (end > start) {
-      this.held.push(chunk.subarray(start, end));
+      this.held.push(Buffer.from(chunk.subarray(start, end))); // a copy: the reader reuses its chunk buffers
       this.heldBytes += end - start;
     }
   }

@@ -80,6 +80,8 @@ export class RawFields {
   /** For a string timestamp: TS_* kind and ms from parseIsoTimestamp. */
   timestampKind = 0;
   readonly timestamp = { ms: 0 };
+  /** Whether request ids are hashed at all (not with --no-dedupe). */
+  hashRequestIds = true;
   /** 64-bit hash of the request id's UTF-8 bytes, valid when the request_id slot holds a string. */
   requestIdHashA = 0;
   requestIdHashB = 0;

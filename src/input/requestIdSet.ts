@@ -5,9 +5,17 @@
  * (about 3·10^-6 for ten million ids).
  */
 export class RequestIdSet {
-  private slots = new Uint32Array(2 * 4096);
-  private mask = 4095;
+  private slots: Uint32Array;
+  private mask: number;
   private count = 0;
+
+  /** Sized for `expectedIds` up front when the input's size is known: growing rehashes every id seen so far. */
+  constructor(expectedIds = 0) {
+    let capacity = 4096;
+    while (capacity < expectedIds * 2 && capacity < 1 << 24) capacity *= 2;
+    this.slots = new Uint32Array(2 * capacity);
+    this.mask = capacity - 1;
+  }
 
   get size(): number {
     return this.count;
@@ -16,6 +24,8 @@ export class RequestIdSet {
   /** Adds the id hash (a, b); false when it was already present. */
   add(a: number, b: number): boolean {
     if (a === 0 && b === 0) b = 1; // (0, 0) marks an empty slot
+    a >>>= 0; // the table holds unsigned halves
+    b >>>= 0;
     const slots = this.slots;
     const mask = this.mask;
     for (let i = a & mask; ; i = (i + 1) & mask) {
