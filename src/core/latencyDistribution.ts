@@ -10,7 +10,10 @@
 import type { Histogram } from 'hdr-histogram-js';
 import Int32HistogramModule from 'hdr-histogram-js/dist/Int32Histogram.js';
 
-const Int32Histogram = Int32HistogramModule.default;
+type HistogramClass = new (lowest: number, highest: number, digits: number) => Histogram;
+// Node hands a CommonJS module's exports object to a default import; bundlers such as Vite unwrap its `default`.
+const loaded: unknown = Int32HistogramModule;
+const Int32Histogram = (typeof loaded === 'function' ? loaded : (loaded as { default: unknown }).default) as HistogramClass;
 
 /** 1 µs to (auto-resized) any latency, 3 significant digits: within 0.1% of every recorded value. */
 function newHistogram(): Histogram {

@@ -35,6 +35,9 @@ describe('the installed binary', () => {
     const run = shell(`node '${BIN}' summary --by user '${file}' | head -1; echo "status=\${PIPESTATUS[0]}"`);
     expect(run.stdout).toMatch(/^claude-mon summary .*\nstatus=0\n$/);
     expect(run.stderr).toBe('');
+    // 5,000 calls in the total: its latencies go through the HDR histogram as loaded by Node itself.
+    const total = JSON.parse(execFileSync('node', [BIN, 'summary', '--json', file], { encoding: 'utf8' })).total;
+    expect(total.latencyMs).toMatchObject({ p50: 5, p99: 5 });
   });
 
   it('exits 1 for a missing file and 2 for a usage error', () => {
