@@ -155,7 +155,7 @@ export class StatsAccumulator {
         p95: percentile(95),
         p99: percentile(99),
         max,
-        mean: calls === 0 ? null : this.latencySumMicros / 1000 / calls,
+        mean: calls === 0 ? null : roundTo(this.latencySumMicros / calls / 1000, 1e3), // µs, as recorded
       },
       tokens: {
         input: this.inputTokens,
@@ -163,8 +163,8 @@ export class StatsAccumulator {
         cacheRead: this.cacheReadTokens,
         cacheWrite: this.cacheWriteTokens,
       },
-      costUsd,
-      costPerCallUsd: ratio(costUsd, pricedCalls),
+      costUsd: roundTo(costUsd, 1e10),
+      costPerCallUsd: pricedCalls === 0 ? null : roundTo(costUsd / pricedCalls, 1e10),
       unpricedCalls,
       cacheHitRate: ratio(this.okCacheReadTokens, this.okPromptTokens),
       maxTokensStops: this.maxTokensStops,
@@ -210,6 +210,11 @@ export class StatsAccumulator {
 
 function increment<K>(map: Map<K, number>, key: K, by: number): void {
   map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Rounds to 1/scale: money to 10⁻¹⁰ USD, so sums print as 0.0193, not 0.019299999999999998. */
+function roundTo(value: number, scale: number): number {
+  return Math.round(value * scale) / scale;
 }
 
 function ratio(numerator: number, denominator: number): number | null {

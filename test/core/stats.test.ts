@@ -45,9 +45,9 @@ describe('StatsAccumulator', () => {
       errorStatuses: { '429': 1, '500': 1 },
     });
     expect(snapshot.errorRate).toBeCloseTo(3 / 7, 15);
-    expect(snapshot.latencyMs.mean).toBeCloseTo(4310 / 7, 9);
-    expect(snapshot.costUsd).toBeCloseTo(cost1 + cost2 + cost4 + cost7, 12);
-    expect(snapshot.costPerCallUsd).toBeCloseTo((cost1 + cost2 + cost4 + cost7) / 6, 12); // 6 priced calls
+    expect(snapshot.latencyMs.mean).toBe(615.714); // 4310 / 7, to the µs the sums are kept in
+    expect(snapshot.costUsd).toBeCloseTo(cost1 + cost2 + cost4 + cost7, 10); // money is kept to 10⁻¹⁰ USD
+    expect(snapshot.costPerCallUsd).toBeCloseTo((cost1 + cost2 + cost4 + cost7) / 6, 10); // 6 priced calls
     // Cache reads over all prompt tokens (input + reads + writes) of successful calls — not reads / input.
     expect(snapshot.cacheHitRate).toBeCloseTo(2000 / (3000 + 1500 + 10 + 1000), 15);
   });
