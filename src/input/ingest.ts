@@ -32,6 +32,7 @@ export async function ingestSources(
       }
     }
   }
+  classifier.finish();
 }
 
 async function readSource(raw: AsyncIterable<Buffer>, cursor: SourceCursor, classifier: LineClassifier): Promise<void> {

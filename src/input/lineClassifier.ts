@@ -14,12 +14,9 @@ import { F, KIND_NUMBER, KIND_STRING, RawFields, RECORD_KEY_MASK, WRAPPER_KEY_MA
 import { describeInvalidField, type LocalToUtc, ScratchRecord, validateRecord } from './record.js';
 import { RequestIdSet } from './requestIdSet.js';
 import { excerptOf, type Tally } from './tally.js';
-import type { CallRecord } from '../core/types.js';
+import { DedupeBatch, type RecordSink } from './dedupeBatch.js';
 
-export interface RecordSink {
-  /** Called once per unique valid record; the record object is reused, read it before returning. */
-  add(record: CallRecord): void;
-}
+export type { RecordSink };
 
 export interface ClassifierOptions {
   readonly localToUtc: LocalToUtc;
@@ -35,7 +32,9 @@ const OPEN_BRACE = 0x7b;
 
 export class LineClassifier implements EnvelopeContext {
   readonly raw = new RawFields();
-  readonly record = new ScratchRecord();
+  /** Where records are validated into without --no-dedupe: they wait there for the duplicate check. */
+  private readonly batch: DedupeBatch | undefined;
+  private readonly scratch = new ScratchRecord();
   readonly interner = new ByteInterner();
   private readonly requestIds: RequestIdSet;
   /** The reason of the last REJECT outcome and, for invalid_json, the parser's message. */
@@ -54,6 +53,12 @@ export class LineClassifier implements EnvelopeContext {
   ) {
     this.raw.hashRequestIds = options.dedupe;
     this.requestIds = new RequestIdSet(options.dedupe ? (options.expectedLines ?? 0) : 0);
+    this.batch = options.dedupe ? new DedupeBatch(this.requestIds, sink, tally) : undefined;
+  }
+
+  /** After the last source: records still waiting for the duplicate check go to the sink. */
+  finish(): void {
+    this.batch?.flush();
   }
 
   /** One physical line of a log file: bytes [start, end) without the '\n'. */
@@ -137,7 +142,7 @@ export class LineClassifier implements EnvelopeContext {
   }
 
   validate(): Outcome {
-    const reason = validateRecord(this.raw, this.options.localToUtc, this.record);
+    const reason = validateRecord(this.raw, this.options.localToUtc, this.batch?.slot ?? this.scratch);
     if (reason === null) return RECORD;
     this.reason = reason;
     return REJECT;
@@ -181,10 +186,10 @@ export class LineClassifier implements EnvelopeContext {
     if (outcome === PARTIAL) return;
     tally.lines++;
     if (outcome === RECORD) {
-      if (this.options.dedupe && this.isDuplicate()) tally.duplicates++;
+      if (this.batch !== undefined) this.keepForDedupe(this.batch);
       else {
         tally.records++;
-        this.sink.add(this.record);
+        this.sink.add(this.scratch);
       }
     } else if (outcome === NOISE) {
       tally.noise++;
@@ -194,17 +199,15 @@ export class LineClassifier implements EnvelopeContext {
     }
   }
 
-  private isDuplicate(): boolean {
+  private keepForDedupe(batch: DedupeBatch): void {
     const raw = this.raw;
     const kind = raw.kinds[F.request_id];
     if (kind === KIND_NUMBER) {
       const bytes = Buffer.from(String(raw.nums[F.request_id]));
-      raw.requestIdHashA = hashBytesA(bytes, 0, bytes.length);
-      raw.requestIdHashB = hashBytesB(bytes, 0, bytes.length);
-    } else if (kind !== KIND_STRING) {
-      return false;
+      batch.keep(true, hashBytesA(bytes, 0, bytes.length), hashBytesB(bytes, 0, bytes.length));
+    } else {
+      batch.keep(kind === KIND_STRING, raw.requestIdHashA, raw.requestIdHashB);
     }
-    return !this.requestIds.add(raw.requestIdHashA, raw.requestIdHashB);
   }
 
   private recordReject(cursor: SourceCursor): void {
