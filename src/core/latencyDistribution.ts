@@ -1,6 +1,7 @@
 /**
  * Latencies of one group: exact while the group is small, an HDR histogram (3 significant digits, so within 0.1%
- * of the exact value) once it holds more than SMALL_LIMIT calls. Values are recorded as integer microseconds
+ * of the exact value) once it holds more than SMALL_LIMIT calls — its counts kept in HdrCounts while recording,
+ * handed to hdr-histogram-js for percentiles. Values are recorded as integer microseconds
  * (hdr-histogram-js drops fractions), so sub-millisecond latencies keep their precision. Most groups of a
  * `--by user` report are small, and cost a few hundred bytes instead of a histogram's tens of kilobytes.
  * The representation depends only on the count, so merging in any order gives the same answers.
@@ -9,6 +10,7 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import Int32HistogramModule from 'hdr-histogram-js/dist/Int32Histogram.js';
+import { HdrCounts } from './hdrCounts.js';
 
 type HistogramClass = new (lowest: number, highest: number, digits: number) => Histogram;
 // Node hands a CommonJS module's exports object to a default import; bundlers such as Vite unwrap its `default`.
@@ -25,14 +27,18 @@ function newHistogram(): Histogram {
 const SMALL_LIMIT = 256;
 
 export class LatencyDistribution {
+  /** Exact values (µs) while the group is small; null once they have moved into `counts`. */
   private small: Float64Array | null = new Float64Array(8);
+  private counts: HdrCounts | null = null;
+  /** The HDR histogram of `counts`, built when percentiles are asked for; dropped when more values arrive. */
   private histogram: Histogram | null = null;
   private count = 0;
 
   record(latencyMs: number): void {
     const micros = Math.round(latencyMs * 1000);
     if (this.small === null) {
-      (this.histogram as Histogram).recordValue(micros);
+      (this.counts as HdrCounts).record(micros);
+      this.histogram = null;
     } else if (this.count < SMALL_LIMIT) {
       if (this.count === this.small.length) {
         const grown = new Float64Array(this.small.length * 4);
@@ -41,7 +47,7 @@ export class LatencyDistribution {
       }
       this.small[this.count] = micros;
     } else {
-      this.toHistogram().recordValue(micros);
+      this.toCounts().record(micros);
     }
     this.count++;
   }
@@ -52,25 +58,36 @@ export class LatencyDistribution {
       for (let i = 0; i < other.count; i++) this.record((other.small[i] as number) / 1000);
       return;
     }
-    this.toHistogram().add(other.histogram as Histogram);
+    this.toCounts().add(other.counts as HdrCounts);
+    this.histogram = null;
     this.count += other.count;
   }
 
   /** Nearest-rank percentile (p in 0–100) in ms, or null when empty. */
   percentileMs(p: number): number | null {
     if (this.count === 0) return null;
-    if (this.histogram !== null) return this.histogram.getValueAtPercentile(p) / 1000;
-    const sorted = (this.small as Float64Array).slice(0, this.count).sort();
+    if (this.small === null) return this.toHistogram().getValueAtPercentile(p) / 1000;
+    const sorted = this.small.slice(0, this.count).sort();
     const rank = Math.max(1, Math.ceil((p / 100) * this.count));
     return (sorted[rank - 1] as number) / 1000;
   }
 
+  private toCounts(): HdrCounts {
+    if (this.counts === null) {
+      const counts = new HdrCounts();
+      const small = this.small as Float64Array;
+      for (let i = 0; i < this.count; i++) counts.record(small[i] as number);
+      this.counts = counts;
+      this.small = null;
+    }
+    return this.counts;
+  }
+
   private toHistogram(): Histogram {
     if (this.histogram === null) {
-      this.histogram = newHistogram();
-      const small = this.small as Float64Array;
-      for (let i = 0; i < this.count; i++) this.histogram.recordValue(small[i] as number);
-      this.small = null;
+      const histogram = newHistogram();
+      (this.counts as HdrCounts).forEachBucket((value, count) => histogram.recordValueWithCount(value, count));
+      this.histogram = histogram;
     }
     return this.histogram;
   }
