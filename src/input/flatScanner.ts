@@ -50,7 +50,7 @@ export function scanFlatObject(
     const keyStart = p + 1;
     // Logs write their keys in the same order on every line: try the key that followed last time first.
     let slot = NEXT_KEY[previous] as number;
-    let keyEnd = slot >= 0 ? keyEndIfMatches(bytes, keyStart, end, KEY_BYTES[slot] as Uint8Array) : -1;
+    let keyEnd = slot >= 0 ? keyEndIfMatches(bytes, keyStart, end, slot) : -1;
     if (keyEnd < 0) {
       keyEnd = endOfString(bytes, keyStart, end);
       if (keyEnd < 0) return false;
@@ -106,12 +106,30 @@ const NEXT_KEY = new Int8Array(FIELD_COUNT + 2).fill(-1);
 const KEY_BYTES = FIELD_NAMES.map((name) => Buffer.from(name, 'latin1'));
 
 /** The index of the closing quote when the key at p is exactly `key`, else -1. */
-function keyEndIfMatches(bytes: Uint8Array, p: number, end: number, key: Uint8Array): number {
+function keyEndIfMatches(bytes: Buffer, p: number, end: number, slot: number): number {
+  const key = KEY_BYTES[slot] as Uint8Array;
   const length = key.length;
   if (p + length >= end || bytes[p + length] !== QUOTE) return -1;
-  for (let i = 0; i < length; i++) if (bytes[p + i] !== key[i]) return -1;
+  // Four bytes at a time: keys are most of a line's bytes, and every one of them must be checked.
+  if (bytes !== viewed) {
+    viewed = bytes;
+    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  const words = KEY_WORDS[slot] as Int32Array;
+  let i = 0;
+  for (let w = 0; w < words.length; w++, i += 4) if (view.getInt32(p + i, true) !== words[w]) return -1;
+  for (; i < length; i++) if (bytes[p + i] !== key[i]) return -1;
   return p + length;
 }
+
+let viewed: Buffer | undefined;
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+/** Each key's bytes as little-endian 32-bit words (its last length % 4 bytes are compared one by one). */
+const KEY_WORDS = KEY_BYTES.map((key) => {
+  const words = new Int32Array(Math.floor(key.length / 4));
+  for (let w = 0; w < words.length; w++) words[w] = key.readInt32LE(4 * w);
+  return words;
+});
 
 function setKind(raw: RawFields, slot: number, kind: number): void {
   raw.kinds[slot] = kind;
