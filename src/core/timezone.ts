@@ -48,7 +48,8 @@ export class TimeZone {
   readonly name: string;
   /** True for UTC and its aliases (Etc/UTC, GMT, Zulu...): offsets are 0 and keys use `Z`. */
   readonly isUtc: boolean;
-  private readonly formatter: Intl.DateTimeFormat;
+  /** Null for plain "UTC", the default: creating a formatter loads ICU's zone data (~20 ms of every run). */
+  private readonly formatter: Intl.DateTimeFormat | null;
   /** UTC quarter hour → offset (ms) in force through it, NaN when it changes inside. */
   private readonly offsetByBucket = new Map<number, number>();
   /** Local quarter hour → offset (ms) localToUtc applies through it, NaN when a gap or overlap edge is inside. */
@@ -64,6 +65,12 @@ export class TimeZone {
   private hourKeyText = '';
 
   constructor(name = 'UTC') {
+    if (name === 'UTC') {
+      this.formatter = null;
+      this.name = name;
+      this.isUtc = true;
+      return;
+    }
     try {
       this.formatter = new Intl.DateTimeFormat('en-US', {
         timeZone: name,
@@ -180,7 +187,7 @@ export class TimeZone {
   /** Offset at a whole second: the zone's wall clock there, read as if UTC, minus the instant. */
   private computeOffsetMs(utcMs: number): number {
     let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    for (const part of this.formatter.formatToParts(utcMs)) {
+    for (const part of (this.formatter as Intl.DateTimeFormat).formatToParts(utcMs)) {
       if (part.type === 'year') year = Number(part.value);
       else if (part.type === 'month') month = Number(part.value);
       else if (part.type === 'day') day = Number(part.value);
