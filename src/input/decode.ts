@@ -4,14 +4,9 @@
  * decoded before the break.
  */
 import { promises as fs } from 'node:fs';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { gunzipMembers } from './gunzip.js';
 
 export const CHUNK_BYTES = 1 << 20;
-
-export class GzipBreak extends Error {
-  override readonly name = 'GzipBreak';
-}
 
 /**
  * A file's bytes in CHUNK_BYTES pieces read into two buffers used in turn, the next read running while the
@@ -59,7 +54,7 @@ export async function* decodeChunks(raw: AsyncIterable<Buffer>): AsyncGenerator<
     }
   })();
   const copies = (async function* () {
-    // zlib works on its input on another thread, after this chunk's buffer may have been reused.
+    // The gzip reader holds slices of a chunk (and zlib reads them on another thread) after its buffer is reused.
     for await (const chunk of rest) yield Buffer.from(chunk);
   })();
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
@@ -70,60 +65,9 @@ export async function* decodeChunks(raw: AsyncIterable<Buffer>): AsyncGenerator<
     }
     return;
   }
-  const compressed = Readable.from(copies, { objectMode: false });
-  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-  compressed.on('error', (error) => gunzip.destroy(error));
-  compressed.pipe(gunzip);
   try {
-    yield* drainInOrder(gunzip);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'Z_STREAM_ERROR') {
-      throw new GzipBreak(code === 'Z_BUF_ERROR' ? 'truncated gzip (unexpected end of file)' : `corrupt gzip (${(error as Error).message})`);
-    }
-    throw error;
+    yield* gunzipMembers(copies, CHUNK_BYTES);
   } finally {
-    compressed.destroy();
-    gunzip.destroy();
     await iterator.return?.();
   }
-}
-
-/**
- * Like `for await (const chunk of stream)`, except that data emitted before an error is still delivered: the
- * stream iterator drops buffered chunks when gunzip fails at the end of a truncated file, losing the records
- * that did decode.
- */
-async function* drainInOrder(stream: Readable): AsyncGenerator<Buffer> {
-  const queue: Buffer[] = [];
-  let ended = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  stream.on('data', (chunk: Buffer) => {
-    queue.push(chunk);
-    if (queue.length >= 4) stream.pause();
-    wake?.();
-  });
-  stream.on('end', () => {
-    ended = true;
-    wake?.();
-  });
-  stream.on('error', (error) => {
-    failure = error;
-    ended = true;
-    wake?.();
-  });
-  for (;;) {
-    const chunk = queue.shift();
-    if (chunk !== undefined) {
-      if (queue.length < 2) stream.resume();
-      yield chunk;
-    } else if (ended) {
-      break;
-    } else {
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-  }
-  if (failure !== undefined) throw failure;
 }

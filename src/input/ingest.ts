@@ -4,7 +4,8 @@
  */
 import { InputError } from '../errors.js';
 import { SourceCursor } from './cursor.js';
-import { decodeChunks, GzipBreak, readFileChunks } from './decode.js';
+import { decodeChunks, readFileChunks } from './decode.js';
+import { GzipBreak } from './gunzip.js';
 import { looksLikeJsonArray, streamJsonArray } from './jsonDocument.js';
 import type { LineClassifier } from './lineClassifier.js';
 import { LineSplitter } from './lineSplitter.js';

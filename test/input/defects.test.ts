@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,44 @@ describe('line-level defects', () => {
     expect(Object.fromEntries(tally.skipped)).toEqual({ truncated_gzip: 1 });
     expect(tally.truncated).toEqual([expect.stringContaining('truncated gzip')]);
     expect(accountedLines(tally)).toBe(tally.lines);
+  });
+
+  it('keeps every record of a gzip followed by bytes that are not gzip, and says the rest was ignored', async () => {
+    const { records, tally } = await readRecords([fixture('defects/gzip-trailing-garbage.jsonl.gz')]);
+    expect(records.map((r) => r.inputTokens)).toEqual([1000, 2000, 300]);
+    expect(tally.truncated).toEqual([expect.stringContaining('ignored bytes after gzip member 1 that are not gzip')]);
+    expect(tally.skipped.size).toBe(0);
+  });
+
+  it('keeps the records of a gzip member whose CRC is wrong, and reports the failed check', async () => {
+    const { records, tally } = await readRecords([fixture('defects/gzip-bad-crc.jsonl.gz')]);
+    expect(records).toHaveLength(3);
+    expect(tally.truncated).toEqual([expect.stringContaining('CRC or length check failed in member 1')]);
+  });
+
+  it('ignores zero padding after the last gzip member, as gzip(1) does', async () => {
+    const { records, tally } = await readRecords([fixture('defects/gzip-zero-padded.jsonl.gz')]);
+    expect(records).toHaveLength(3);
+    expect(tally.truncated).toEqual([]);
+  });
+
+  it('reads gzip headers with a name, comment, extra field and header CRC, across many members', async () => {
+    const lines = readFileSync(fixture('envelopes/bare.jsonl'));
+    const plain = gzipSync(lines);
+    // Rebuild the header with every optional field (FHCRC|FEXTRA|FNAME|FCOMMENT), as other gzip writers emit.
+    const header = Buffer.concat([
+      Buffer.from([0x1f, 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3]),
+      Buffer.from([3, 0, 1, 2, 3]),
+      Buffer.from('app.jsonl\0comment\0', 'latin1'),
+      Buffer.from([0xaa, 0xbb]),
+    ]);
+    const fancy = Buffer.concat([header, plain.subarray(10)]);
+    const file = path.join(temporaryDirectory(), 'members.jsonl.gz');
+    // Each member small, so members and their headers straddle the reader's slices and chunks.
+    writeFileSync(file, Buffer.concat(Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? fancy : plain))));
+    const { records, tally } = await readRecords([file], { dedupe: false });
+    expect(records).toHaveLength(1200);
+    expect(tally.truncated).toEqual([]);
   });
 
   it('drops repeated request ids, keeping the first delivery', async () => {
