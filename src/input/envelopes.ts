@@ -8,7 +8,7 @@ import type { SourceCursor } from './cursor.js';
 import type { RawFields } from './rawFields.js';
 import { RECORD_KEY_MASK } from './rawFields.js';
 import { fillFromObject } from './record.js';
-import { NOISE, type Outcome, PARTIAL, REJECT } from './outcome.js';
+import { NOISE, type Outcome, PARTIAL, RECORD, REJECT } from './outcome.js';
 
 /** The classifier state the general path reads and writes (implemented by LineClassifier). */
 export interface EnvelopeContext {
@@ -18,6 +18,8 @@ export interface EnvelopeContext {
   jsonError: string;
   /** Validates `raw` into the scratch record: RECORD or REJECT. */
   validate(): Outcome;
+  /** Counts held fragments that will never be completed as an entry of their own (null: past the line limit). */
+  abandonFragment(text: string | null, cursor: SourceCursor): void;
 }
 
 /** Wrappers nest (a GCP entry around a Docker line around a Python log line), but not without end. */
@@ -77,7 +79,20 @@ function classifyDockerChunk(
   depth: number,
   context: EnvelopeContext,
 ): Outcome {
-  const held = cursor.dockerPending.get(stream);
+  let held = cursor.dockerPending.get(stream);
+  if (!chunk.endsWith('\n')) {
+    // Fluent Bit, Vector and Loki also ship `{"log": ..., "time": ...}`, without Docker's trailing newline: a
+    // chunk that is a whole record by itself is one, and whatever was held for the stream becomes its own entry.
+    if (held !== undefined && looksWhole(chunk)) {
+      cursor.dockerPending.delete(stream);
+      context.abandonFragment(held === DOCKER_TOO_LONG ? null : held, cursor);
+      held = undefined;
+    }
+    if (held === undefined) {
+      const alone = classifyText(chunk, cursor, depth + 1, context);
+      if (alone === RECORD || (alone === NOISE && !chunk.includes('{'))) return alone;
+    }
+  }
   const text = held === undefined ? chunk : held === DOCKER_TOO_LONG ? held : held + chunk;
   const tooLong = text === DOCKER_TOO_LONG || text.length > context.options.maxLineBytes;
   if (!chunk.endsWith('\n')) {
@@ -92,6 +107,11 @@ function classifyDockerChunk(
   }
   const line = text.endsWith('\r\n') ? text.slice(0, -2) : text.slice(0, -1);
   return classifyText(line, cursor, depth + 1, context);
+}
+
+function looksWhole(chunk: string): boolean {
+  const text = chunk.trim();
+  return text.startsWith('{') && text.endsWith('}');
 }
 
 /** Held in place of Docker chunks that already exceed --max-line-bytes. */

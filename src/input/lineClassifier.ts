@@ -131,14 +131,23 @@ export class LineClassifier implements EnvelopeContext {
     }
     for (const [stream, text] of cursor.dockerPending) {
       cursor.dockerPending.delete(stream);
-      if (text === DOCKER_TOO_LONG) {
-        this.tooLongEntry(this.options.maxLineBytes + 1, cursor);
-        continue;
-      }
+      this.abandonFragment(text === DOCKER_TOO_LONG ? null : text, cursor);
+    }
+  }
+
+  abandonFragment(text: string | null, cursor: SourceCursor): void {
+    const { entryBytes, entryStart, entryEnd, entryText } = this;
+    if (text === null) {
+      this.tooLongEntry(this.options.maxLineBytes + 1, cursor);
+    } else {
       this.entryBytes = undefined;
       this.entryText = text;
       this.account(classifyText(text, cursor, 1, this), cursor);
     }
+    this.entryBytes = entryBytes;
+    this.entryStart = entryStart;
+    this.entryEnd = entryEnd;
+    this.entryText = entryText;
   }
 
   validate(): Outcome {

@@ -139,7 +139,9 @@ describe('line-level defects', () => {
 
     const docker = path.join(directory, 'docker.log');
     const chunk = (log: string): string => JSON.stringify({ log, stream: 'stderr', time: '2026-11-26T10:00:00Z' });
-    writeFileSync(docker, [chunk('x'.repeat(700)), chunk('y'.repeat(700)), chunk('end\n')].join('\n'));
+    // A long record split by Docker: its first chunk is the start of a JSON object.
+    const start = `{"timestamp": "2026-11-26T10:00:00Z", "feature": "${'x'.repeat(700)}`;
+    writeFileSync(docker, [chunk(start), chunk('y'.repeat(700)), chunk('"}\n')].join('\n'));
     const read = await readRecords([docker], { maxLineBytes: 1000 });
     expect(Object.fromEntries(read.tally.skipped)).toEqual({ line_too_long: 1 });
   });

@@ -56,6 +56,7 @@ const ENVELOPES: [file: string, noiseLines: number][] = [
   ['kubectl-prefix.log', 1],
   ['cri.log', 1],
   ['docker-json-file.log', 1],
+  ['fluent-bit.jsonl', 2],
   ['structured-wrappers.jsonl', 1],
   ['gcloud-document.json', 1],
   ['rotated-two-members.jsonl.gz', 0],
@@ -83,6 +84,12 @@ describe('every envelope of PRODUCT.md §1.2 yields the same three calls', () =>
     expect(tally.lines).toBe(4);
   });
 
+  it('takes a newline-less `log` field (Fluent Bit, Vector) as a whole entry, not a Docker chunk to hold', async () => {
+    const { tally } = await readRecords([fixture('envelopes/fluent-bit.jsonl')]);
+    // Five lines, five entries: "worker {3} started" was held as a possible chunk, then counted when a record came.
+    expect(tally.lines).toBe(5);
+  });
+
   it('reads stdin like a file', async () => {
     const { readFileSync } = await import('node:fs');
     const { records } = await readRecords(['-'], { stdin: readFileSync(fixture('envelopes/python-logging.log')) });
@@ -91,7 +98,7 @@ describe('every envelope of PRODUCT.md §1.2 yields the same three calls', () =>
 
   it('reads a directory recursively, log-like names only, in name order', async () => {
     const { records, tally } = await readRecords([fixture('envelopes')]);
-    // 10 files named like logs (.jsonl, .log, .json, .gz), each with the same three calls, deduplicated by request_id.
+    // Every file here is named like a log (.jsonl, .log, .json, .gz), each with the same three calls, deduplicated by request_id.
     expect(tally.files).toBe(ENVELOPES.length);
     expect(records).toHaveLength(3);
     expect(tally.duplicates).toBe(3 * (ENVELOPES.length - 1));
