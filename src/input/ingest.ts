@@ -40,17 +40,28 @@ async function readSource(raw: AsyncIterable<Buffer>, cursor: SourceCursor, clas
   const chunks = decodeChunks(raw);
   const first = await chunks.next();
   if (first.done === true) return;
-  const all = prepend(first.value, chunks);
   if (looksLikeJsonArray(first.value)) {
-    await readJsonDocument(copyEach(all), new SourceCursor(cursor.name, 'item'), cursor, classifier);
+    // Kept until the document yields its first element: a log whose first line merely starts like an array
+    // ("[{main}] INFO ...") is then read again as lines, from the start.
+    const replay = new Replay(first.value, chunks);
+    const items = new SourceCursor(cursor.name, 'item');
+    if ((await readJsonDocument(replay, items, cursor, classifier, () => replay.complete)) === 'not_a_document') {
+      await readLines(prepend(replay.chunks, chunks), cursor, classifier);
+      return;
+    }
+    await chunks.return(undefined);
     return;
   }
+  await readLines(prepend([first.value], chunks), cursor, classifier);
+}
+
+async function readLines(chunks: AsyncIterable<Buffer>, cursor: SourceCursor, classifier: LineClassifier): Promise<void> {
   const splitter = new LineSplitter(classifier.options.maxLineBytes, {
     line: (bytes, start, end) => classifier.line(bytes, start, end, cursor),
     tooLong: (length) => classifier.tooLong(length, cursor),
   });
   try {
-    for await (const chunk of all) splitter.push(chunk);
+    for await (const chunk of chunks) splitter.push(chunk);
   } catch (error) {
     if (error instanceof GzipBreak) {
       // The line the break cut in two is the one casualty: count it as such, not as invalid JSON.
@@ -70,16 +81,21 @@ function finishLines(splitter: LineSplitter, classifier: LineClassifier, cursor:
   classifier.flush(cursor);
 }
 
+/** Bytes kept for a possible re-read as lines: past this the first element has surely come, or never will. */
+const REPLAY_LIMIT_BYTES = 16 << 20;
+
 async function readJsonDocument(
   chunks: AsyncIterable<Buffer>,
   items: SourceCursor,
   cursor: SourceCursor,
   classifier: LineClassifier,
-): Promise<void> {
+  canReread: () => boolean,
+): Promise<'read' | 'not_a_document'> {
   try {
     for await (const value of streamJsonArray(chunks)) classifier.item(value, items);
   } catch (error) {
     if (error instanceof InputError) throw error;
+    if (items.position === 0 && !(error instanceof GzipBreak) && canReread()) return 'not_a_document';
     if (error instanceof GzipBreak) {
       classifier.rejectEntry('truncated_gzip', error.message, items);
       throw error;
@@ -89,14 +105,61 @@ async function readJsonDocument(
   } finally {
     cursor.position = items.position;
   }
+  return 'read';
 }
 
-/** The JSON parser may hold on to a chunk after the source has reused its buffer. */
-async function* copyEach(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  for await (const chunk of chunks) yield Buffer.from(chunk);
+/**
+ * Lends a source to a consumer that closes what it reads (the JSON parser) without closing the source, copying
+ * each chunk (the parser holds on to chunks after the source reuses its buffer) and keeping the copies for a
+ * re-read up to REPLAY_LIMIT_BYTES.
+ */
+class Replay implements AsyncIterable<Buffer> {
+  readonly chunks: Buffer[];
+  private kept: number;
+  private lent = 0;
+
+  constructor(
+    first: Buffer,
+    private readonly source: AsyncIterator<Buffer>,
+  ) {
+    this.chunks = [Buffer.from(first)];
+    this.kept = first.length;
+  }
+
+  /** False once more than REPLAY_LIMIT_BYTES were read: the copies were let go. */
+  get complete(): boolean {
+    return this.kept <= REPLAY_LIMIT_BYTES;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return {
+      next: async () => {
+        if (this.lent === 0) {
+          this.lent++;
+          return { done: false, value: this.chunks[0] as Buffer };
+        }
+        const next = await this.source.next();
+        if (next.done === true) return next;
+        const copy = Buffer.from(next.value);
+        this.kept += copy.length;
+        if (this.complete) this.chunks.push(copy);
+        else this.chunks.length = 0;
+        return { done: false, value: copy };
+      },
+      return: async () => ({ done: true, value: undefined }),
+    };
+  }
 }
 
-async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  yield first;
-  yield* rest;
+async function* prepend(first: readonly Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* first;
+  try {
+    for (;;) {
+      const next = await rest.next();
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    await rest.return?.();
+  }
 }

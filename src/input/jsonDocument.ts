@@ -5,16 +5,16 @@
 import { Readable } from 'node:stream';
 
 /**
- * True when the decoded bytes begin (after a BOM and whitespace) with '[' and then an object, array, string or
- * number — not with `[pod/api-7d9f/api] ...`, kubectl's --prefix.
+ * True when the decoded bytes begin (after a BOM and whitespace) with '[' and then an object or ']' — not with
+ * `[pod/api-7d9f/api] ...` (kubectl --prefix) or `[2026-11-26 10:00:00] INFO ...`. A line that still fools this
+ * (`[{main}] INFO ...`) fails to parse as a document before its first element and is read as lines.
  */
 export function looksLikeJsonArray(first: Buffer): boolean {
   let i = skipWhitespace(first, first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0);
   if (first[i] !== 0x5b) return false;
   i = skipWhitespace(first, i + 1);
   if (i >= first.length) return true; // '[' then nothing yet: only a document starts so
-  const next = first[i] as number;
-  return next === 0x7b || next === 0x5b || next === 0x5d || next === 0x22 || next === 0x2d || (next >= 0x30 && next <= 0x39);
+  return first[i] === 0x7b || first[i] === 0x5d;
 }
 
 function skipWhitespace(bytes: Buffer, i: number): number {

@@ -57,6 +57,7 @@ const ENVELOPES: [file: string, noiseLines: number][] = [
   ['cri.log', 1],
   ['docker-json-file.log', 1],
   ['fluent-bit.jsonl', 2],
+  ['bracket-prefix.log', 0],
   ['structured-wrappers.jsonl', 1],
   ['gcloud-document.json', 1],
   ['rotated-two-members.jsonl.gz', 0],
@@ -88,6 +89,12 @@ describe('every envelope of PRODUCT.md §1.2 yields the same three calls', () =>
     const { tally } = await readRecords([fixture('envelopes/fluent-bit.jsonl')]);
     // Five lines, five entries: "worker {3} started" was held as a possible chunk, then counted when a record came.
     expect(tally.lines).toBe(5);
+  });
+
+  it('reads lines starting like a JSON array ("[{main}] INFO {...}") as lines, from stdin too', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { records } = await readRecords(['-'], { stdin: readFileSync(fixture('envelopes/bracket-prefix.log')) });
+    expect(records).toMatchObject(THREE_CALLS);
   });
 
   it('reads stdin like a file', async () => {
