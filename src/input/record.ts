@@ -41,11 +41,6 @@ export class ScratchRecord implements CallRecord {
   ratelimitTokensRemaining: number | null = null;
   ratelimitInputTokensRemaining: number | null = null;
   ratelimitOutputTokensRemaining: number | null = null;
-
-  /** A frozen copy, for callers that keep records. */
-  copy(): CallRecord {
-    return Object.freeze({ ...this });
-  }
 }
 
 const INVALID = FIELD_NAMES.map((name) => `invalid_record:${name}`);
@@ -61,7 +56,8 @@ export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: Scra
   out.timestampMs = timestampMs;
 
   const latency = raw.nums[F.latency_ms] as number;
-  if (raw.kinds[F.latency_ms] !== KIND_NUMBER || !(latency >= 0) || latency === Infinity) {
+  // Latencies are kept as integer µs: beyond 2^53 µs (285 years) a number is a corrupt field, not a latency.
+  if (raw.kinds[F.latency_ms] !== KIND_NUMBER || !(latency >= 0) || latency * 1000 > Number.MAX_SAFE_INTEGER) {
     return INVALID[F.latency_ms] as string;
   }
   out.latencyMs = latency + 0; // -0 → 0
@@ -95,14 +91,11 @@ export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: Scra
   out.feature = feature;
   out.model = model;
 
+  // Optional fields describe the call; a malformed one is read as absent rather than losing the call (§1.3).
   const stopReason = readOptionalString(raw, F.stop_reason);
-  if (stopReason === undefined) return INVALID[F.stop_reason] as string;
   const serviceTier = readOptionalString(raw, F.service_tier);
-  if (serviceTier === undefined) return INVALID[F.service_tier] as string;
   const error = readError(raw);
-  if (error === undefined) return INVALID[F.error] as string;
   const errorStatus = readStatus(raw);
-  if (errorStatus === undefined) return INVALID[F.error_status] as string;
   out.stopReason = stopReason;
   out.batch = serviceTier === 'batch';
   out.error = error;
@@ -157,16 +150,16 @@ function readLabel(raw: RawFields, slot: number, fallback: string): string | und
   }
 }
 
-/** string → itself; missing or null → null; anything else → undefined (invalid). */
-function readOptionalString(raw: RawFields, slot: number): string | null | undefined {
-  const kind = raw.kinds[slot];
-  if (kind === KIND_STRING) return raw.strs[slot] as string;
-  if (kind === KIND_ABSENT || kind === KIND_NULL) return null;
-  return undefined;
+/** string → itself; anything else → null. */
+function readOptionalString(raw: RawFields, slot: number): string | null {
+  return raw.kinds[slot] === KIND_STRING ? (raw.strs[slot] as string) : null;
 }
 
-/** The SDK exception class name. Loggers also write `true`, or an object ({type|name: ...}: see fillFromObject). */
-function readError(raw: RawFields): string | null | undefined {
+/**
+ * The SDK exception class name. Loggers also write `true`, or an object ({type|name: ...}: see fillFromObject);
+ * any other value that is present and not false is an error of unknown type.
+ */
+function readError(raw: RawFields): string | null {
   switch (raw.kinds[F.error]) {
     case KIND_STRING: {
       const text = raw.strs[F.error] as string;
@@ -181,17 +174,18 @@ function readError(raw: RawFields): string | null | undefined {
     case KIND_NUMBER:
       return String(raw.nums[F.error]);
     default:
-      return undefined;
+      return 'error';
   }
 }
 
-function readStatus(raw: RawFields): number | null | undefined {
+/** An HTTP status 100–999, as a number or a three-digit string; anything else → null. */
+function readStatus(raw: RawFields): number | null {
   const kind = raw.kinds[F.error_status];
   if (kind === KIND_ABSENT || kind === KIND_NULL) return null;
   let value = NaN;
   if (kind === KIND_NUMBER) value = raw.nums[F.error_status] as number;
   else if (kind === KIND_STRING && /^\d{3}$/.test(raw.strs[F.error_status] as string)) value = Number(raw.strs[F.error_status]);
-  return Number.isInteger(value) && value >= 100 && value <= 999 ? value : undefined;
+  return Number.isInteger(value) && value >= 100 && value <= 999 ? value : null;
 }
 
 /** Rate-limit headers are diagnostics: a malformed one is ignored, not a reason to drop the call. */
@@ -243,14 +237,10 @@ function errorTypeOf(error: Record<string, unknown>): string {
 
 const EXPECTED: Partial<Record<string, string>> = {
   timestamp: 'an ISO 8601 time or an epoch number',
-  latency_ms: 'a non-negative number',
+  latency_ms: 'a non-negative number (of ms, below 9e12)',
   user_id: 'a string',
   feature: 'a string',
   model: 'a string',
-  stop_reason: 'a string or null',
-  service_tier: 'a string or null',
-  error: 'a string or null',
-  error_status: 'an HTTP status code or null',
 };
 
 /** "latency_ms: expected a non-negative number, got "12ms"", for --strict and --verbose. */
@@ -279,14 +269,4 @@ function describeRaw(raw: RawFields, slot: number): string {
     default:
       return 'an object or array';
   }
-}
-
-/** Parse one already-decoded JSON value as a call record (the public, allocation-friendly entry for callers and tests). */
-export function parseCallRecord(value: unknown, localToUtc: LocalToUtc = (ms) => ms): CallRecord | { reject: string } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { reject: 'not_an_object' };
-  const raw = new RawFields();
-  fillFromObject(value, raw);
-  const out = new ScratchRecord();
-  const reason = validateRecord(raw, localToUtc, out);
-  return reason === null ? out.copy() : { reject: reason };
 }

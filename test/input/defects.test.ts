@@ -89,10 +89,34 @@ describe('line-level defects', () => {
       detail: 'timestamp: expected an ISO 8601 time or an epoch number, got "yesterday"',
     });
     expect(tally.examples.get('invalid_record:latency_ms')?.map((e) => e.detail)).toEqual([
-      'latency_ms: expected a non-negative number, got nothing (the key is missing)',
-      'latency_ms: expected a non-negative number, got -1',
-      'latency_ms: expected a non-negative number, got "12ms"',
+      'latency_ms: expected a non-negative number (of ms, below 9e12), got nothing (the key is missing)',
+      'latency_ms: expected a non-negative number (of ms, below 9e12), got -1',
+      'latency_ms: expected a non-negative number (of ms, below 9e12), got "12ms"',
     ]);
+  });
+
+  it('reads malformed optional fields as absent, keeping the call, and rejects a latency too large to be one', async () => {
+    const file = path.join(temporaryDirectory(), 'odd-fields.jsonl');
+    const base = '"timestamp": "2026-11-26T10:00:00Z", "feature": "chat", "latency_ms": 5';
+    writeFileSync(
+      file,
+      [
+        `{${base}, "stop_reason": 7, "service_tier": ["batch"], "error_status": 0}`,
+        `{${base}, "error": ["boom"], "error_status": "Too Many Requests"}`,
+        `{${base}, "error_status": 4290}`,
+        `{"timestamp": "2026-11-26T10:00:00Z", "latency_ms": 1e306}`,
+        `{"timestamp": "2026-11-26T10:00:00Z", "latency_ms": 9007199254741}`,
+        `{"timestamp": "2026-11-26T10:00:00Z", "latency_ms": 9007199254740}`,
+      ].join('\n'),
+    );
+    const { records, tally } = await readRecords([file]);
+    expect(records.slice(0, 3)).toMatchObject([
+      { stopReason: null, batch: false, errorStatus: null, error: null },
+      { error: 'error', errorStatus: null },
+      { error: null, errorStatus: null },
+    ]);
+    expect(records[3]?.latencyMs).toBe(9_007_199_254_740);
+    expect(Object.fromEntries(tally.skipped)).toEqual({ 'invalid_record:latency_ms': 2 });
   });
 
   it('applies defaults, aliases, epoch seconds/ms, offsets and batch', async () => {
