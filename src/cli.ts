@@ -76,7 +76,9 @@ async function run(runner: CommandRunner, inputs: string[], flags: Record<string
     if (!(error instanceof UsageError || error instanceof InputError)) throw error;
     const exitCode = error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
     diagnostics.error(error.message);
-    if (format === 'json') await writeToStream(io.stdout, renderErrorJson(exitCode, error.message));
+    if (format === 'json') {
+      await writeToStream(io.stdout, renderErrorJson(exitCode, error.message, error instanceof InputError ? error.input : undefined));
+    }
     return exitCode;
   }
   const outputFile = flags['output'] as string | undefined;

@@ -30,7 +30,7 @@ export function checkInput(
   for (const message of counts.unreadable) diagnostics.error(`cannot read ${escapeForTerminal(message)}`);
   for (const message of counts.truncated) diagnostics.warn(`${escapeForTerminal(message)}: kept the records decoded before the break`);
   if (counts.lines > 0 && counts.records + counts.duplicates === 0) {
-    throw new InputError(describeNothingRecognised(counts, tally.firstReject, tally.firstNoise));
+    throw new InputError(describeNothingRecognised(counts, tally.firstReject, tally.firstNoise), counts);
   }
   const skipped = describeSkipped(counts, tally.firstReject);
   if (skipped !== undefined) diagnostics.warn(skipped + (options.verbose ? ':' : ' (--verbose shows examples)'));
@@ -45,7 +45,7 @@ export function checkInput(
     const calls = unpriced.reduce((sum, [, count]) => sum + count, 0);
     const list = unpriced.map(([model, count]) => `${escapeForTerminal(model)} (${formatCount(count)})`).join(', ');
     const message = `${formatCount(calls)} calls use models without a price, not counted in the cost: ${list}. Add them with --prices FILE.`;
-    if (options.strict) throw new InputError(`${message} (--strict)`);
+    if (options.strict) throw new InputError(`${message} (--strict)`, counts);
     diagnostics.warn(`warning: ${message}`);
   }
   return counts.unreadable.length > 0;

@@ -18,16 +18,17 @@ import { findLatestTimestamp, openInputs, readLogs, spoolStdin } from './readLog
 export async function runSummary(options: CommonOptions, io: CliIo, diagnostics: Diagnostics): Promise<CommandResult> {
   const tz = new TimeZone(options.tz);
   const pricing = await loadPricing(options.pricesFile);
-  const now = parseNow(options.now, tz);
-  resolveRange(options.range, io.now(), tz); // usage errors before any reading
+  const clockMs = io.now();
+  const now = parseNow(options.now, tz, clockMs);
+  resolveRange(options.range, clockMs, tz); // usage errors before any reading
   const readOptions = { ...options, tz };
 
   let inputs = await openInputs(options.inputs, io, 'summary');
   try {
-    let nowMs = now.kind === 'fixed' ? now.ms : io.now();
+    let nowMs = now.kind === 'fixed' ? now.ms : clockMs;
     if (now.kind === 'latest' && rangeDependsOnNow(options.range)) {
       inputs = await spoolStdin(inputs, io);
-      nowMs = (await findLatestTimestamp(inputs, io, readOptions)) ?? io.now();
+      nowMs = (await findLatestTimestamp(inputs, io, readOptions)) ?? clockMs;
     }
     const range = resolveRange(options.range, nowMs, tz);
     const aggregator = new Aggregator(options.groupBy, tz, pricing);

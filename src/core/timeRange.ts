@@ -57,9 +57,12 @@ export function parseInstant(text: string, nowMs: number, tz: TimeZone, flag: st
   return ms;
 }
 
-/** --now: undefined → the wall clock, "latest" → the newest record's time (known after reading), ISO → that instant. */
-export function parseNow(text: string | undefined, tz: TimeZone): Now {
-  if (text === undefined) return { kind: 'fixed', ms: Date.now() };
+/**
+ * --now: undefined → `clockMs` (the wall clock, read once by the caller), "latest" → the newest record's time
+ * (known after reading), ISO → that instant.
+ */
+export function parseNow(text: string | undefined, tz: TimeZone, clockMs: number): Now {
+  if (text === undefined) return { kind: 'fixed', ms: clockMs };
   const value = text.trim();
   if (value.toLowerCase() === 'latest') return { kind: 'latest' };
   const ms = readIsoInstant(value, tz);

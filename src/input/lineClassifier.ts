@@ -227,7 +227,8 @@ export class LineClassifier implements EnvelopeContext {
     }
     const rejection = { where: cursor.where(), reason, detail: this.detailOf(reason), excerpt: this.excerpt() };
     if (options.strict) {
-      throw new InputError(`${rejection.where}: ${rejection.detail}\n  ${rejection.excerpt}\n(--strict stops at the first line that is not a valid call record)`);
+      tally.reject(reason, rejection);
+      throw new InputError(`${rejection.where}: ${rejection.detail}\n  ${rejection.excerpt}\n(--strict stops at the first line that is not a valid call record)`, tally.counts());
     }
     tally.reject(reason, rejection);
   }

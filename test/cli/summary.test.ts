@@ -161,6 +161,7 @@ describe('claude-mon summary: failures and exit codes', () => {
     expect(run.stderr).toContain('0 of 4 lines are Claude call records — wrong file or format?');
     expect(run.stderr).toContain('noise-only.log:1: Starting server on :8080');
     expect(schemaErrors('error', run.stdout)).toEqual([]);
+    expect(JSON.parse(run.stdout).input).toMatchObject({ lines: 4, noise: 4, records: 0 });
   });
 
   it('--strict stops at the first bad line with file:line, exit 1', async () => {
@@ -168,6 +169,9 @@ describe('claude-mon summary: failures and exit codes', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${fixture('defects/invalid-records.jsonl')}:1: timestamp: expected an ISO 8601 time or an epoch number, got "yesterday"`);
     expect(run.stdout).toBe('');
+    const json = await runCli(['summary', fixture('defects/invalid-records.jsonl'), '--strict', '--json']);
+    expect(schemaErrors('error', json.stdout)).toEqual([]);
+    expect(JSON.parse(json.stdout).input).toMatchObject({ lines: 1, skipped: { 'invalid_record:timestamp': 1 } });
   });
 
   it('reports skipped lines on stderr in one line, and examples with --verbose', async () => {
