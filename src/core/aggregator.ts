@@ -24,8 +24,6 @@ interface Group {
   readonly stats: StatsAccumulator;
 }
 
-const SEPARATOR = '\u0000';
-
 export class Aggregator {
   private readonly groups = new Map<string, Group>();
 
@@ -37,21 +35,28 @@ export class Aggregator {
 
   add(record: CallRecord): void {
     const groupBy = this.groupBy;
-    let key: string;
     if (groupBy.length === 1) {
-      key = dimensionValue(groupBy[0] as GroupDimension, record, this.tz);
-    } else {
-      key = '';
-      for (let i = 0; i < groupBy.length; i++) {
-        key += (i === 0 ? '' : SEPARATOR) + dimensionValue(groupBy[i] as GroupDimension, record, this.tz);
-      }
+      const value = dimensionValue(groupBy[0] as GroupDimension, record, this.tz);
+      this.groupOf(value, groupBy).stats.add(record);
+      return;
     }
+    // Length-prefixed values: unambiguous whatever characters a label holds ("a|b" + "c" ≠ "a" + "b|c").
+    let key = '';
+    for (let i = 0; i < groupBy.length; i++) {
+      const value = dimensionValue(groupBy[i] as GroupDimension, record, this.tz);
+      key += `${value.length}:${value}`;
+    }
+    this.groupOf(key, groupBy, record).stats.add(record);
+  }
+
+  private groupOf(key: string, groupBy: readonly GroupDimension[], record?: CallRecord): Group {
     let group = this.groups.get(key);
     if (group === undefined) {
-      group = { values: groupBy.length === 1 ? [key] : key.split(SEPARATOR), stats: new StatsAccumulator(this.pricing) };
+      const values = record === undefined ? [key] : groupBy.map((dimension) => dimensionValue(dimension, record, this.tz));
+      group = { values, stats: new StatsAccumulator(this.pricing) };
       this.groups.set(key, group);
     }
-    group.stats.add(record);
+    return group;
   }
 
   merge(other: Aggregator): void {

@@ -42,6 +42,24 @@ describe('grouping', () => {
     ]);
   });
 
+  it('keeps combined keys apart whatever characters labels hold (NUL, separators)', () => {
+    const records = [
+      call({ feature: 'a\u0000b', model: 'c' }),
+      call({ feature: 'a', model: 'b\u0000c' }),
+      call({ feature: '1:a', model: 'b' }),
+      call({ feature: '1', model: 'a1:b' }),
+    ];
+    expect(keysOf('feature,model', 'UTC', records)).toEqual(
+      expect.arrayContaining([
+        [{ feature: 'a\u0000b', model: 'c' }, 1],
+        [{ feature: 'a', model: 'b\u0000c' }, 1],
+        [{ feature: '1:a', model: 'b' }, 1],
+        [{ feature: '1', model: 'a1:b' }, 1],
+      ]),
+    );
+    expect(keysOf('feature,model', 'UTC', records)).toHaveLength(4);
+  });
+
   it('buckets days and hours in --tz, DST included', () => {
     // 23:30 UTC on Nov 26 is already Nov 27 in Berlin (UTC+1).
     expect(keysOf('day', 'Europe/Berlin', [call({ timestampMs: Date.UTC(2026, 10, 26, 23, 30) })])).toEqual([[{ day: '2026-11-27' }, 1]]);
