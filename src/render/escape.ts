@@ -17,11 +17,14 @@ export function escapeForTerminal(text: string): string {
   });
 }
 
-/** One CSV cell (RFC 4180): quoted when needed; text starting with = + - @ (or tab/CR) prefixed with ' so no formula runs. */
+/**
+ * One CSV cell (RFC 4180): control characters escaped as in tables (a CSV is often `cat`ed to a terminal), quoted
+ * when needed, and text starting with = + - @ prefixed with ' so no spreadsheet formula runs.
+ */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  let text = value;
+  let text = escapeForTerminal(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

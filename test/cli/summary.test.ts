@@ -49,6 +49,14 @@ describe('claude-mon summary: formats', () => {
     expect(rows[2]).toMatch(/^total,,1,0,0,/);
   });
 
+  it('escapes control characters in CSV cells, as in tables', async () => {
+    const file = path.join(temporaryDirectory(), 'ansi.jsonl');
+    writeFileSync(file, '{"timestamp": "2026-11-26T10:00:00Z", "feature": "\\u001b]0;pwned\\u0007", "latency_ms": 5}\n');
+    const run = await runCli(['summary', file, '--format', 'csv']);
+    expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/); // only the \r\n row ends
+    expect(run.stdout.split('\r\n')[1]).toMatch(/^group,\\x1b]0;pwned\\x07,1,/);
+  });
+
   it('prints Markdown for chat, with | in values escaped', async () => {
     const directory = temporaryDirectory();
     const file = path.join(directory, 'pipes.jsonl');
