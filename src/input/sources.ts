@@ -17,9 +17,11 @@ export const STDIN: Source = { name: 'stdin', path: null, sizeBytes: null };
 
 /**
  * Files in directories are read when they look like logs: *.jsonl, *.ndjson, *.log, *.json, logrotate's numbered
- * copies (app.log.1) and any of those gzipped. Files named explicitly are always read.
+ * and dated copies (app.log.1, app.log-20261126, app.log.2026-11-26) and any of those gzipped. Files named
+ * explicitly are always read.
  */
-const LOG_FILE_NAME = /\.(jsonl|ndjson|log|json)(\.\d+)?(\.gz)?$/i;
+const LOG_FILE_NAME = /\.(jsonl|ndjson|log|json)([.-][\d-]+)?(\.gz)?$/i;
+const LOG_FILE_KINDS = '*.jsonl, *.ndjson, *.log, *.json, their rotated copies and .gz';
 
 export async function expandSources(args: readonly string[], reportUnreadable: (message: string) => void): Promise<Source[]> {
   const sources: Source[] = [];
@@ -30,7 +32,11 @@ export async function expandSources(args: readonly string[], reportUnreadable: (
     }
     try {
       const stat = await fs.stat(arg);
-      if (stat.isDirectory()) await walkDirectory(arg, sources, new Set([await fs.realpath(arg)]), reportUnreadable);
+      if (stat.isDirectory()) {
+        const before = sources.length;
+        await walkDirectory(arg, sources, new Set([await fs.realpath(arg)]), reportUnreadable);
+        if (sources.length === before) reportUnreadable(`${arg}: no log files in this directory (read: ${LOG_FILE_KINDS})`);
+      }
       else sources.push({ name: arg, path: arg, sizeBytes: stat.isFile() ? stat.size : null });
     } catch (error) {
       reportUnreadable(`${arg}: ${describeFsError(error)}`);
