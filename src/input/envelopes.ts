@@ -33,16 +33,20 @@ export function classifyText(text: string, cursor: SourceCursor, depth: number, 
   let brace = text.indexOf('{');
   if (brace < 0) return NOISE;
   const bare = text.trimStart().startsWith('{');
-  for (let tries = 0; brace >= 0 && tries < (bare ? 1 : MAX_BRACE_TRIES); tries++) {
+  for (let tries = 0; brace >= 0 && tries < MAX_BRACE_TRIES; tries++) {
     let value: unknown;
     try {
       value = JSON.parse(brace === 0 ? text : text.slice(brace));
     } catch (error) {
-      context.jsonError = (error as Error).message;
+      if (tries === 0) context.jsonError = (error as Error).message;
       brace = text.indexOf('{', brace + 1);
       continue;
     }
-    return classifyValue(value, cursor, depth, context);
+    const outcome = classifyValue(value, cursor, depth, context);
+    // In a line that starts with '{' a later object counts only as a record ("{main} INFO {...}"): an object
+    // nested in a broken record is not the line's meaning.
+    if (!bare || tries === 0 || outcome === RECORD) return outcome;
+    break;
   }
   // Unparseable. A line that is JSON-shaped, or mentions a record's keys, is a broken record; else it is prose.
   if (bare || text.includes('"latency_ms"') || text.includes('"timestamp"')) {
@@ -62,13 +66,18 @@ export function classifyValue(value: unknown, cursor: SourceCursor, depth: numbe
   if (typeof log === 'string' && (Object.hasOwn(object, 'stream') || Object.hasOwn(object, 'time'))) {
     return classifyDockerChunk(log, String(object['stream'] ?? ''), cursor, depth, context);
   }
+  // Several wrappers may be present ({"msg": "request done", "log": "{...}"}): the first that holds a record wins.
+  let outcome: Outcome = NOISE;
   for (const key of WRAPPER_KEYS) {
     if (!Object.hasOwn(object, key)) continue;
     const inner = object[key];
-    if (typeof inner === 'string') return classifyText(inner, cursor, depth + 1, context);
-    if (typeof inner === 'object' && inner !== null) return classifyValue(inner, cursor, depth + 1, context);
+    let found: Outcome = NOISE;
+    if (typeof inner === 'string') found = classifyText(inner, cursor, depth + 1, context);
+    else if (typeof inner === 'object' && inner !== null) found = classifyValue(inner, cursor, depth + 1, context);
+    if (found === RECORD) return RECORD;
+    if (outcome === NOISE) outcome = found;
   }
-  return NOISE;
+  return outcome;
 }
 
 /** Docker json-file splits long lines into `log` chunks; only the last one ends in '\n'. */

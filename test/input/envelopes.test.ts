@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accountedLines, fixture, readRecords } from '../helpers.js';
+import { accountedLines, fixture, readRecords, temporaryDirectory } from '../helpers.js';
 
 /** The three calls every envelope fixture carries (see fixtures/README.md), as CallRecords. */
 const THREE_CALLS = [
@@ -95,6 +97,22 @@ describe('every envelope of PRODUCT.md §1.2 yields the same three calls', () =>
     const { readFileSync } = await import('node:fs');
     const { records } = await readRecords(['-'], { stdin: readFileSync(fixture('envelopes/bracket-prefix.log')) });
     expect(records).toMatchObject(THREE_CALLS);
+  });
+
+  it('finds the record after a prefix that starts with a brace, and in any of several wrapper keys', async () => {
+    const file = path.join(temporaryDirectory(), 'odd-prefixes.log');
+    const record = '{"timestamp": "2026-11-26T10:00:00Z", "feature": "chat", "latency_ms": 5}';
+    writeFileSync(
+      file,
+      [
+        `{main} INFO ${record}`,
+        JSON.stringify({ msg: 'request done', log: record }),
+        '{"timestamp": "2026-11-26T10:00:00Z", "latency_ms": 5, "meta": {"a": 1}', // cut: invalid_json, not noise
+      ].join('\n'),
+    );
+    const { records, tally } = await readRecords([file]);
+    expect(records).toHaveLength(2);
+    expect(Object.fromEntries(tally.skipped)).toEqual({ invalid_json: 1 });
   });
 
   it('reads stdin like a file', async () => {
