@@ -2,7 +2,7 @@
 import type { CommonOptions } from '../commandOptions.js';
 import { InputError } from '../errors.js';
 import type { Tally } from '../input/tally.js';
-import { describeDuplicates, describeExamples, describeNothingRecognised, describeSkipped } from '../render/inputReport.js';
+import { describeDuplicates, describeExamples, describeNothingRecognised, describeSkipped, describeUnpriced } from '../render/inputReport.js';
 import { escapeForTerminal } from '../render/escape.js';
 import { formatCount } from '../render/numbers.js';
 
@@ -40,11 +40,9 @@ export function checkInput(
   if (options.verbose && counts.noise > 0) diagnostics.warn(`ignored ${formatCount(counts.noise)} lines that are not call records`);
   if (counts.lines === 0 && counts.unreadable.length === 0) diagnostics.warn('no input: 0 lines read');
 
-  const unpriced = Object.entries(unpricedModels);
-  if (unpriced.length > 0) {
-    const calls = unpriced.reduce((sum, [, count]) => sum + count, 0);
-    const list = unpriced.map(([model, count]) => `${escapeForTerminal(model)} (${formatCount(count)})`).join(', ');
-    const message = `${formatCount(calls)} calls use models without a price, not counted in the cost: ${list}. Add them with --prices FILE.`;
+  const unpriced = describeUnpriced(unpricedModels);
+  if (unpriced !== undefined) {
+    const message = `cost excludes ${unpriced}. Add them with --prices FILE.`;
     if (options.strict) throw new InputError(`${message} (--strict)`, counts);
     diagnostics.warn(`warning: ${message}`);
   }

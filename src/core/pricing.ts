@@ -116,13 +116,6 @@ export function costOfTokens(price: ModelPrice, sums: TokenSums, longContext: bo
   return batch ? usd * BATCH_MULTIPLIER : usd;
 }
 
-/** One call's cost. Past the threshold every token, output included, is billed at the tier's prices (a cliff). */
-export function costOfCall(price: ModelPrice, call: TokenSums, batch: boolean): number {
-  const threshold = price.longContext?.thresholdTokens ?? Number.POSITIVE_INFINITY;
-  const promptTokens = call.input + call.cacheRead + call.cacheWrite5m + call.cacheWrite1h;
-  return costOfTokens(price, call, promptTokens > threshold, batch);
-}
-
 // ---- the --prices file ----------------------------------------------------------------------------------------
 
 /** Throws; `path` locates the value in the file (`models["x"].input`), `problem` says what is wrong with it. */

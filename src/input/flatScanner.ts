@@ -7,7 +7,6 @@
  */
 import { type ByteInterner, FNV_OFFSET, FNV_PRIME, SECOND_PRIME, SECOND_SEED } from './byteHash.js';
 import {
-  F,
   FIELD_COUNT,
   FIELD_NAMES,
   KIND_FALSE,

@@ -258,8 +258,11 @@ function describeRaw(raw: RawFields, slot: number): string {
       return 'nothing (the key is missing)';
     case KIND_NULL:
       return 'null';
-    case KIND_NUMBER:
-      return String(raw.nums[slot]);
+    case KIND_NUMBER: {
+      const value = raw.nums[slot] as number;
+      // Past 2^53 the parsed number is already rounded: printing it would misquote the log.
+      return Math.abs(value) > Number.MAX_SAFE_INTEGER ? `a number beyond 2^53 (about ${value.toPrecision(6)})` : String(value);
+    }
     case KIND_STRING:
       return raw.strs[slot] === undefined ? 'a string' : JSON.stringify((raw.strs[slot] as string).slice(0, 60));
     case KIND_TRUE:

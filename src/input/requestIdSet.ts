@@ -17,10 +17,6 @@ export class RequestIdSet {
     this.mask = capacity - 1;
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   /** Adds the id hash (a, b); false when it was already present. */
   add(a: number, b: number): boolean {
     if (a === 0 && b === 0) b = 1; // (0, 0) marks an empty slot

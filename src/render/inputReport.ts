@@ -25,6 +25,15 @@ export function describeExamples(examples: ReadonlyMap<string, readonly Rejectio
   return lines;
 }
 
+/** "2 calls of models without a price: foo (1), bar (1)", for the stderr warning and the note under tables. */
+export function describeUnpriced(unpricedModels: Readonly<Record<string, number>>): string | undefined {
+  const unpriced = Object.entries(unpricedModels);
+  if (unpriced.length === 0) return undefined;
+  const calls = unpriced.reduce((sum, [, count]) => sum + count, 0);
+  const list = unpriced.map(([model, count]) => `${escapeForTerminal(model)} (${formatCount(count)})`).join(', ');
+  return `${formatCount(calls)} calls of models without a price: ${list}`;
+}
+
 export function describeDuplicates(counts: LineCounts): string | undefined {
   if (counts.duplicates === 0) return undefined;
   return `dropped ${formatCount(counts.duplicates)} duplicate ${counts.duplicates === 1 ? 'delivery' : 'deliveries'} (same request_id; --no-dedupe keeps them)`;

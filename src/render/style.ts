@@ -1,6 +1,6 @@
 /**
  * Colour for people, never for pipes. The only module that imports chalk. The level is decided once (see
- * colorLevel) because chalk 5 ignores NO_COLOR and cli-table3 would colour pipes on its own.
+ * colorLevel) because chalk 5 ignores NO_COLOR.
  */
 import { Chalk, supportsColor } from 'chalk';
 
@@ -24,8 +24,6 @@ export function createStyle(level: ColorLevel): Style {
     green: (text) => chalk.green(text),
   };
 }
-
-export const PLAIN: Style = createStyle(0);
 
 /**
  * --color/--no-color win; then NO_COLOR (any non-empty value) and FORCE_COLOR (0/false off, 1–3 on); otherwise

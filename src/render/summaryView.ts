@@ -3,6 +3,7 @@ import type { GroupDimension } from '../core/grouping.js';
 import type { SummaryReport } from '../core/summaryReport.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { Stats } from '../core/types.js';
+import { describeUnpriced } from './inputReport.js';
 import { formatLocalTime } from './localTime.js';
 import { formatCount, formatMs, formatPercent, formatUsd, formatUsdPrecise, MISSING } from './numbers.js';
 
@@ -54,12 +55,8 @@ export function groupLabels(report: SummaryReport, key: Readonly<Partial<Record<
 /** Lines under the table: what the numbers leave out. */
 export function summaryNotes(report: SummaryReport): string[] {
   const notes: string[] = [];
-  const unpriced = Object.entries(report.pricing.unpricedModels);
-  if (unpriced.length > 0) {
-    const calls = unpriced.reduce((sum, [, count]) => sum + count, 0);
-    const list = unpriced.map(([model, count]) => `${model} (${formatCount(count)})`).join(', ');
-    notes.push(`* cost excludes ${formatCount(calls)} calls of models without a price: ${list}. Add them with --prices FILE.`);
-  }
+  const unpriced = describeUnpriced(report.pricing.unpricedModels);
+  if (unpriced !== undefined) notes.push(`* cost excludes ${unpriced}. Add them with --prices FILE.`);
   if (report.aggregate.total.calls === 0 && report.input.records > 0) {
     notes.push(`no records in the range (${formatCount(report.input.records)} records outside it).`);
   }

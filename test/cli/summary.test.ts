@@ -140,7 +140,7 @@ describe('claude-mon summary: pricing', () => {
     const document = JSON.parse(run.stdout);
     expect(document.pricing.unpricedModels).toEqual({ 'acme-claude-proxy': 1 });
     expect(document.total).toMatchObject({ unpricedCalls: 1, costUsd: 0, costPerCallUsd: null });
-    expect(run.stderr).toContain('warning: 1 calls use models without a price, not counted in the cost: acme-claude-proxy (1)');
+    expect(run.stderr).toContain('warning: cost excludes 1 calls of models without a price: acme-claude-proxy (1). Add them with --prices FILE.');
     const strict = await runCli(['summary', logs, '--strict']);
     expect(strict.code).toBe(1);
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { EMBEDDED_PRICES, type ModelPrice } from '../../src/core/priceTable.js';
-import { PriceBook, costOfCall, costOfTokens, type TokenSums } from '../../src/core/pricing.js';
+import { PriceBook, costOfTokens, type TokenSums } from '../../src/core/pricing.js';
+import { StatsAccumulator } from '../../src/core/stats.js';
+import { call } from './records.js';
 
 const book = PriceBook.embedded();
 
@@ -17,48 +19,75 @@ function tokens(sums: Partial<TokenSums>): TokenSums {
 
 /** Cents of a cent are plenty; the float error of these sums is ~1e-18. */
 const DIGITS = 12;
+/** Reported costs are rounded to 1e-10 USD. */
+const COST_DIGITS = 9;
 
-describe('costOfCall', () => {
+/** One call's cost as the summary computes it: a StatsAccumulator holding that call alone. */
+function costOfCall(model: string, sums: TokenSums, batch: boolean): number | null {
+  const stats = new StatsAccumulator(book);
+  stats.add(
+    call({
+      model,
+      inputTokens: sums.input,
+      outputTokens: sums.output,
+      cacheReadTokens: sums.cacheRead,
+      cacheWriteTokens: sums.cacheWrite5m + sums.cacheWrite1h,
+      cacheWrite1hTokens: sums.cacheWrite1h,
+      batch,
+    }),
+  );
+  return stats.snapshot().costUsd;
+}
+
+describe('the cost of calls, through the accumulator that computes it', () => {
   it('prices a plain call', () => {
-    const cost = costOfCall(priceOf('claude-sonnet-4-5'), tokens({ input: 1000, output: 500 }), false);
-    expect(cost).toBeCloseTo((1000 * 3 + 500 * 15) / 1e6, DIGITS);
+    const cost = costOfCall('claude-sonnet-4-5', tokens({ input: 1000, output: 500 }), false);
+    expect(cost).toBeCloseTo((1000 * 3 + 500 * 15) / 1e6, COST_DIGITS);
   });
 
   it('prices cache reads and 5-minute and 1-hour writes separately', () => {
     const call = tokens({ input: 2000, cacheRead: 10_000, cacheWrite5m: 3000, cacheWrite1h: 1000, output: 800 });
-    const cost = costOfCall(priceOf('claude-opus-4-6'), call, false);
-    expect(cost).toBeCloseTo((2000 * 5 + 10_000 * 0.5 + 3000 * 6.25 + 1000 * 10 + 800 * 25) / 1e6, DIGITS);
+    const cost = costOfCall('claude-opus-4-6', call, false);
+    expect(cost).toBeCloseTo((2000 * 5 + 10_000 * 0.5 + 3000 * 6.25 + 1000 * 10 + 800 * 25) / 1e6, COST_DIGITS);
   });
 
   it('keeps Sonnet 4.5 at base prices at exactly 200,000 prompt tokens', () => {
     const call = tokens({ input: 150_000, cacheRead: 40_000, cacheWrite5m: 6000, cacheWrite1h: 4000, output: 1000 });
-    const cost = costOfCall(priceOf('claude-sonnet-4-5'), call, false);
-    expect(cost).toBeCloseTo((150_000 * 3 + 40_000 * 0.3 + 6000 * 3.75 + 4000 * 6 + 1000 * 15) / 1e6, DIGITS);
+    const cost = costOfCall('claude-sonnet-4-5', call, false);
+    expect(cost).toBeCloseTo((150_000 * 3 + 40_000 * 0.3 + 6000 * 3.75 + 4000 * 6 + 1000 * 15) / 1e6, COST_DIGITS);
   });
 
   it('bills every Sonnet 4.5 token at long-context prices one token past 200,000', () => {
     const call = tokens({ input: 150_001, cacheRead: 40_000, cacheWrite5m: 6000, cacheWrite1h: 4000, output: 1000 });
-    const cost = costOfCall(priceOf('claude-sonnet-4-5'), call, false);
-    expect(cost).toBeCloseTo((150_001 * 6 + 40_000 * 0.6 + 6000 * 7.5 + 4000 * 12 + 1000 * 22.5) / 1e6, DIGITS);
+    const cost = costOfCall('claude-sonnet-4-5', call, false);
+    expect(cost).toBeCloseTo((150_001 * 6 + 40_000 * 0.6 + 6000 * 7.5 + 4000 * 12 + 1000 * 22.5) / 1e6, COST_DIGITS);
   });
 
   it('puts the Haiku 5.5 cliff at 100,000 prompt tokens', () => {
-    const price = priceOf('claude-haiku-5-5');
-    const below = costOfCall(price, tokens({ input: 60_000, cacheRead: 40_000, output: 2000 }), false);
-    expect(below).toBeCloseTo((60_000 * 0.1 + 40_000 * 0.01 + 2000 * 0.5) / 1e6, DIGITS);
-    const above = costOfCall(price, tokens({ input: 60_001, cacheRead: 40_000, output: 2000 }), false);
-    expect(above).toBeCloseTo((60_001 * 0.5 + 40_000 * 0.05 + 2000 * 2.5) / 1e6, DIGITS);
+    const below = costOfCall('claude-haiku-5-5', tokens({ input: 60_000, cacheRead: 40_000, output: 2000 }), false);
+    expect(below).toBeCloseTo((60_000 * 0.1 + 40_000 * 0.01 + 2000 * 0.5) / 1e6, COST_DIGITS);
+    const above = costOfCall('claude-haiku-5-5', tokens({ input: 60_001, cacheRead: 40_000, output: 2000 }), false);
+    expect(above).toBeCloseTo((60_001 * 0.5 + 40_000 * 0.05 + 2000 * 2.5) / 1e6, COST_DIGITS);
   });
 
   it('halves a batch call, stacking with long context', () => {
-    const price = priceOf('claude-haiku-5-5');
-    const cost = costOfCall(price, tokens({ input: 100_001, cacheWrite5m: 1000, output: 2000 }), true);
-    expect(cost).toBeCloseTo(((100_001 * 0.5 + 1000 * 0.625 + 2000 * 2.5) / 1e6) * 0.5, DIGITS);
+    const cost = costOfCall('claude-haiku-5-5', tokens({ input: 100_001, cacheWrite5m: 1000, output: 2000 }), true);
+    expect(cost).toBeCloseTo(((100_001 * 0.5 + 1000 * 0.625 + 2000 * 2.5) / 1e6) * 0.5, COST_DIGITS);
+  });
+
+  it('sums calls on each side of the cliff at their own prices', () => {
+    const stats = new StatsAccumulator(book);
+    stats.add(call({ model: 'claude-sonnet-4-5', inputTokens: 200_000, outputTokens: 100 }));
+    stats.add(call({ model: 'claude-sonnet-4-5', inputTokens: 200_001, outputTokens: 100 }));
+    stats.add(call({ model: 'claude-sonnet-4-5', inputTokens: 200_001, outputTokens: 100, batch: true }));
+    const base = (200_000 * 3 + 100 * 15) / 1e6;
+    const long = (200_001 * 6 + 100 * 22.5) / 1e6;
+    expect(stats.snapshot().costUsd).toBeCloseTo(base + long + long / 2, COST_DIGITS);
   });
 
   it('ignores prompt size for a model without a long-context tier', () => {
-    const cost = costOfCall(priceOf('claude-opus-4-6'), tokens({ input: 900_000, output: 10 }), false);
-    expect(cost).toBeCloseTo((900_000 * 5 + 10 * 25) / 1e6, DIGITS);
+    const cost = costOfCall('claude-opus-4-6', tokens({ input: 900_000, output: 10 }), false);
+    expect(cost).toBeCloseTo((900_000 * 5 + 10 * 25) / 1e6, COST_DIGITS);
   });
 });
 
