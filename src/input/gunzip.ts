@@ -9,8 +9,8 @@ export class GzipBreak extends Error {
   override readonly name = 'GzipBreak';
 }
 
-/** Compressed bytes per write: bounds what one write can expand to (deflate's limit is ~1032:1) to ~17 MB. */
-const SLICE_BYTES = 16 * 1024;
+/** Compressed bytes per write: bounds what one write expands to (deflate's limit is ~1032:1) to ~34 MB. */
+const SLICE_BYTES = 32 * 1024;
 const FLAG_HCRC = 2;
 const FLAG_EXTRA = 4;
 const FLAG_NAME = 8;
