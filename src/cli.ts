@@ -2,14 +2,19 @@
  * The only module that knows about argv, exit codes and where output goes. Commander parses the flags once into
  * typed options; a command returns its result; this turns results and errors into stdout, stderr and an exit code.
  *
- * Exit codes (summary, and the commands to come except alerts): 0 success, 1 runtime failure (unreadable input,
- * nothing recognisable, --strict violation), 2 usage error. Writing into a closed pipe ends quietly with 0.
+ * Exit codes: summary 0 success, 1 runtime failure (unreadable input, nothing recognisable, --strict violation),
+ * 2 usage error; alerts follows the Monitoring Plugins contract, 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage
+ * errors and input failures included). Writing into a closed pipe ends quietly with 0.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { type CommonOptions, OUTPUT_FORMATS, type OutputFormat } from './commandOptions.js';
+import { ALERTS_FORMATS, type AlertsOptions, type CommonOptions, OUTPUT_FORMATS, type OutputFormat } from './commandOptions.js';
+import { type AlertsResult, runAlerts } from './commands/alerts.js';
+import { runAlertsBacktest } from './commands/alertsBacktest.js';
+import { runAlertsFollow } from './commands/alertsFollow.js';
 import type { CommandResult, Diagnostics } from './commands/inputChecks.js';
 import { runSummary } from './commands/summary.js';
 import { parseGroupBy } from './core/grouping.js';
+import { parseDuration } from './core/timeRange.js';
 import { InputError, UsageError } from './errors.js';
 import type { CliIo } from './io/cliIo.js';
 import { writeFileAtomically, writeToStream } from './io/output.js';
@@ -18,6 +23,8 @@ import { renderErrorJson } from './render/json.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** alerts: the Monitoring Plugins UNKNOWN, for usage errors and input failures. */
+export const EXIT_UNKNOWN = 3;
 
 const VERSION = '0.1.0';
 
@@ -37,9 +44,30 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     program
       .command('summary')
       .description('per-group metrics (default: per feature) for every record in range, with a total row'),
-  ).action(async (inputs: string[], flags: Record<string, unknown>) => {
-    exitCode = await run((options, diagnostics) => runSummary(options, io, diagnostics), inputs, flags, io);
-  });
+    OUTPUT_FORMATS,
+  )
+    .option('--until <time>', 'records before TIME: a duration back from --now or an ISO date/time')
+    .option('--date <day>', 'one calendar day in --tz: today, yesterday or YYYY-MM-DD')
+    .action(async (inputs: string[], flags: Record<string, unknown>) => {
+      exitCode = await run((options, diagnostics) => runSummary(options, io, diagnostics), inputs, flags, io);
+    });
+
+  addCommonOptions(
+    program
+      .command('alerts')
+      .description('evaluate the alert rules at --now; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios/Icinga)'),
+    ALERTS_FORMATS,
+  )
+    .option('--quiet-ok', 'print nothing when all is OK (for cron mail)')
+    .option('--follow', 'keep reading stdin or a growing file; print a line on each state change (firing, resolved)')
+    .option('--interval <duration>', 'with --follow: how often to re-evaluate', '10s')
+    .option('--backtest', 'evaluate at every --step from --from to --to over old logs; print when each rule would have fired')
+    .option('--from <time>', 'with --backtest: the first evaluation (a duration back from --now or an ISO time)')
+    .option('--to <time>', 'with --backtest: the last evaluation (default: --now)')
+    .option('--step <duration>', 'with --backtest: time between evaluations', '1m')
+    .action(async (inputs: string[], flags: Record<string, unknown>) => {
+      exitCode = await runAlertsCommand(inputs, flags, io);
+    });
 
   try {
     if (argv.length <= 2) {
@@ -50,8 +78,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     if (error instanceof CommanderError) {
       const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
-      if (!quiet && wantsJson(argv)) await writeToStream(io.stdout, renderErrorJson(EXIT_USAGE, error.message));
-      return quiet ? EXIT_OK : EXIT_USAGE;
+      const usage = argv[2] === 'alerts' ? EXIT_UNKNOWN : EXIT_USAGE;
+      if (!quiet && wantsJson(argv)) await writeToStream(io.stdout, renderErrorJson(usage, error.message));
+      return quiet ? EXIT_OK : usage;
     }
     throw error;
   }
@@ -62,49 +91,74 @@ type CommandRunner = (options: CommonOptions, diagnostics: Diagnostics) => Promi
 
 async function run(runner: CommandRunner, inputs: string[], flags: Record<string, unknown>, io: CliIo): Promise<number> {
   const format: OutputFormat = flags['json'] === true ? 'json' : (flags['format'] as OutputFormat);
+  const diagnostics = diagnosticsFor(flags, io);
+  let result: CommandResult;
+  try {
+    result = await runner(toOptions(inputs, flags, format), diagnostics);
+  } catch (error) {
+    return reportFailure(error, error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE, format === 'json', diagnostics, io);
+  }
+  const written = await deliver(result.output, flags, diagnostics, io);
+  if (written === 'failed') return EXIT_FAILURE;
+  if (written === 'closed') return EXIT_OK; // the reader went away (| head): not an error
+  return result.failed ? EXIT_FAILURE : EXIT_OK;
+}
+
+async function runAlertsCommand(inputs: string[], flags: Record<string, unknown>, io: CliIo): Promise<number> {
+  const format = flags['json'] === true ? 'json' : (flags['format'] as AlertsOptions['format']);
+  const diagnostics = diagnosticsFor(flags, io);
+  let result: AlertsResult;
+  try {
+    const options = toAlertsOptions(inputs, flags, format);
+    if (options.follow) return await runAlertsFollow(options, io, diagnostics);
+    result = options.backtest === undefined ? await runAlerts(options, io, diagnostics) : await runAlertsBacktest(options, io, diagnostics);
+  } catch (error) {
+    return reportFailure(error, EXIT_UNKNOWN, format === 'json', diagnostics, io);
+  }
+  const written = await deliver(result.output, flags, diagnostics, io);
+  return written === 'failed' ? EXIT_UNKNOWN : written === 'closed' ? EXIT_OK : result.exitCode;
+}
+
+function diagnosticsFor(flags: Record<string, unknown>, io: CliIo): Diagnostics {
   const quiet = flags['quiet'] === true;
-  const diagnostics: Diagnostics = {
+  return {
     warn: (line) => {
       if (!quiet) io.stderr.write(`${line}\n`);
     },
     error: (line) => void io.stderr.write(`claude-mon: ${line}\n`),
   };
-  let result: CommandResult;
-  try {
-    result = await runner(toOptions(inputs, flags, format), diagnostics);
-  } catch (error) {
-    if (!(error instanceof UsageError || error instanceof InputError)) throw error;
-    const exitCode = error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
-    diagnostics.error(error.message);
-    if (format === 'json') {
-      await writeToStream(io.stdout, renderErrorJson(exitCode, error.message, error instanceof InputError ? error.input : undefined));
-    }
-    return exitCode;
-  }
-  const outputFile = flags['output'] as string | undefined;
-  if (outputFile !== undefined) {
-    try {
-      await writeFileAtomically(outputFile, result.output);
-    } catch (error) {
-      diagnostics.error(`cannot write ${outputFile}: ${(error as Error).message}`);
-      return EXIT_FAILURE;
-    }
-  } else if ((await writeToStream(io.stdout, result.output)) === 'closed') {
-    return EXIT_OK; // the reader went away (| head): not an error
-  }
-  return result.failed ? EXIT_FAILURE : EXIT_OK;
 }
 
-function addCommonOptions(command: Command): Command {
+/** A usage or input error: the message on stderr, and with --json one error document on stdout. */
+async function reportFailure(error: unknown, exitCode: number, json: boolean, diagnostics: Diagnostics, io: CliIo): Promise<number> {
+  if (!(error instanceof UsageError || error instanceof InputError)) throw error;
+  diagnostics.error(error.message);
+  if (json) await writeToStream(io.stdout, renderErrorJson(exitCode, error.message, error instanceof InputError ? error.input : undefined));
+  return exitCode;
+}
+
+/** The result to -o FILE (atomically) or stdout. */
+async function deliver(output: string, flags: Record<string, unknown>, diagnostics: Diagnostics, io: CliIo): Promise<'written' | 'closed' | 'failed'> {
+  const outputFile = flags['output'] as string | undefined;
+  if (outputFile === undefined) return writeToStream(io.stdout, output);
+  try {
+    await writeFileAtomically(outputFile, output);
+    return 'written';
+  } catch (error) {
+    diagnostics.error(`cannot write ${outputFile}: ${(error as Error).message}`);
+    return 'failed';
+  }
+}
+
+function addCommonOptions(command: Command, formats: readonly string[]): Command {
   return command
     .argument('[inputs...]', 'log files, directories (read recursively) or - for stdin; default: stdin when piped')
     .option('--since <time>', 'records at or after TIME: a duration back from --now (10m, 24h, 7d) or an ISO date/time')
-    .option('--until <time>', 'records before TIME: a duration back from --now or an ISO date/time')
-    .option('--date <day>', 'one calendar day in --tz: today, yesterday or YYYY-MM-DD')
     .option('--now <time>', 'the reference time: an ISO time, or "latest" (the newest record, for old logs)')
-    .option('--tz <zone>', 'IANA time zone for days, hours, and timestamps without an offset', 'UTC')
+    .option('--tz <zone>', 'IANA time zone for days, hours, and timestamps without an offset (default: the config file\'s, else UTC)')
+    .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)')
     .option('--by <keys>', 'group by a comma list of: feature, model, user, day, hour, status', 'feature')
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .addOption(new Option('--format <format>', 'output format').choices(formats).default('table'))
     .option('--json', 'same as --format json')
     .option('--color', 'colour even when the output is not a terminal')
     .option('--no-color', 'no colour (also: NO_COLOR=1)')
@@ -126,7 +180,8 @@ function toOptions(inputs: string[], flags: Record<string, unknown>, format: Out
     inputs,
     range: { ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), ...(date === undefined ? {} : { date }) },
     now: text('now'),
-    tz: text('tz') ?? 'UTC',
+    tz: text('tz'),
+    configFile: text('config'),
     groupBy: parseGroupBy(text('by') ?? 'feature'),
     format,
     color: flags['color'] as boolean | undefined,
@@ -137,6 +192,25 @@ function toOptions(inputs: string[], flags: Record<string, unknown>, format: Out
     dedupe: flags['dedupe'] !== false,
     maxLineBytes: flags['maxLineBytes'] as number,
     outputFile: text('output'),
+  };
+}
+
+function toAlertsOptions(inputs: string[], flags: Record<string, unknown>, format: AlertsOptions['format']): AlertsOptions {
+  const common = toOptions(inputs, flags, 'table');
+  const text = (name: string): string | undefined => flags[name] as string | undefined;
+  const from = text('from');
+  const backtest = flags['backtest'] === true;
+  if (!backtest && (from !== undefined || text('to') !== undefined)) throw new UsageError('--from and --to go with --backtest');
+  if (backtest && from === undefined) throw new UsageError('--backtest needs --from (e.g. --from 24h, or an ISO time)');
+  if (backtest && flags['follow'] === true) throw new UsageError('--follow and --backtest cannot be combined');
+  const to = text('to');
+  return {
+    ...common,
+    format,
+    quietOk: flags['quietOk'] === true,
+    follow: flags['follow'] === true,
+    intervalMs: parseDuration(text('interval') ?? '10s', '--interval'),
+    backtest: backtest ? { from: from as string, to, stepMs: parseDuration(text('step') ?? '1m', '--step') } : undefined,
   };
 }
 

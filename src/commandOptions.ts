@@ -10,7 +10,10 @@ export interface CommonOptions {
   readonly range: RangeFlags;
   /** --now as given: undefined (wall clock), "latest" or an ISO time. */
   readonly now: string | undefined;
-  readonly tz: string;
+  /** --tz as given; commands fall back to the config file's timezone, then UTC. */
+  readonly tz: string | undefined;
+  /** --config FILE; undefined: ./claude-mon.config.json when present. */
+  readonly configFile: string | undefined;
   readonly groupBy: readonly GroupDimension[];
   readonly format: OutputFormat;
   /** --color (true), --no-color (false), or neither. */
@@ -22,4 +25,18 @@ export interface CommonOptions {
   readonly dedupe: boolean;
   readonly maxLineBytes: number;
   readonly outputFile: string | undefined;
+}
+
+export const ALERTS_FORMATS = ['table', 'json', 'nagios'] as const;
+export type AlertsFormat = (typeof ALERTS_FORMATS)[number];
+
+export interface AlertsOptions extends Omit<CommonOptions, 'format'> {
+  readonly format: AlertsFormat;
+  /** --quiet-ok: print nothing when all is OK (for cron mail). */
+  readonly quietOk: boolean;
+  /** --follow: keep reading, re-evaluate every intervalMs, print state changes. */
+  readonly follow: boolean;
+  readonly intervalMs: number;
+  /** --backtest --from --to --step. */
+  readonly backtest: { readonly from: string; readonly to: string | undefined; readonly stepMs: number } | undefined;
 }

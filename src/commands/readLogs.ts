@@ -21,6 +21,9 @@ export interface ReadOptions {
   readonly verbose: boolean;
   readonly maxLineBytes: number;
   readonly tz: TimeZone;
+  /** --follow: how files are read (growing), and a bounded memory of request ids. */
+  readonly openFile?: (path: string) => AsyncIterable<Buffer>;
+  readonly dedupeGenerationIds?: number;
 }
 
 export interface Inputs {
@@ -54,11 +57,12 @@ export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, 
       verbose: options.verbose,
       maxLineBytes: options.maxLineBytes,
       expectedLines: estimateLines(inputs.sources),
+      ...(options.dedupeGenerationIds === undefined ? {} : { dedupeGenerationIds: options.dedupeGenerationIds }),
     },
     sink,
     tally,
   );
-  await ingestSources(inputs.sources, io.stdin, classifier, tally);
+  await ingestSources(inputs.sources, io.stdin, classifier, tally, options.openFile);
   return tally;
 }
 

@@ -12,11 +12,13 @@ import { renderSummaryMarkdown } from '../render/markdown.js';
 import { createStyle, colorLevel } from '../render/style.js';
 import { renderSummaryTable } from '../render/table.js';
 import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.js';
+import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, openInputs, readLogs, spoolStdin } from './readLogs.js';
 
 export async function runSummary(options: CommonOptions, io: CliIo, diagnostics: Diagnostics): Promise<CommandResult> {
-  const tz = new TimeZone(options.tz);
+  const config = await loadConfig(options.configFile);
+  const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
   const pricing = await loadPricing(options.pricesFile);
   const clockMs = io.now();
   const now = parseNow(options.now, tz, clockMs);

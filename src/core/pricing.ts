@@ -5,6 +5,7 @@
 import { UsageError } from '../errors.js';
 import { modelIdCandidates } from './modelIds.js';
 import { EMBEDDED_PRICES, type LongContextPrice, type ModelPrice } from './priceTable.js';
+import type { CallRecord } from './types.js';
 
 /** Token counts of one call, or sums over calls that share model, long-context tier and batch flag. */
 export interface TokenSums {
@@ -114,6 +115,30 @@ export function costOfTokens(price: ModelPrice, sums: TokenSums, longContext: bo
       sums.output * rates.output) /
     1e6;
   return batch ? usd * BATCH_MULTIPLIER : usd;
+}
+
+/** The prompt size that decides the long-context tier: input, cache reads and cache writes. */
+export function promptTokensOf(record: CallRecord): number {
+  return record.inputTokens + record.cacheReadTokens + record.cacheWriteTokens;
+}
+
+/**
+ * One call's cost, or null when its model has no price. Past the model's threshold every token, output included,
+ * is billed at the long-context prices (a cliff). Reports sum token counts and price the sums (StatsAccumulator);
+ * this is for places that need a cost per call, such as the daily cost of the alert rules.
+ */
+export function costOfRecord(pricing: PriceBook, record: CallRecord): number | null {
+  const price = pricing.resolve(record.model);
+  if (price === null) return null;
+  const sums: TokenSums = {
+    input: record.inputTokens,
+    output: record.outputTokens,
+    cacheRead: record.cacheReadTokens,
+    cacheWrite5m: record.cacheWriteTokens - record.cacheWrite1hTokens,
+    cacheWrite1h: record.cacheWrite1hTokens,
+  };
+  const threshold = price.longContext?.thresholdTokens ?? Number.POSITIVE_INFINITY;
+  return costOfTokens(price, sums, promptTokensOf(record) > threshold, record.batch);
 }
 
 // ---- the --prices file ----------------------------------------------------------------------------------------

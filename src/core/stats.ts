@@ -4,7 +4,7 @@
  * answer to the last bit; cost is computed at snapshot time from per-model token sums, never summed per call.
  */
 import { LatencyDistribution } from './latencyDistribution.js';
-import { costOfTokens, type PriceBook } from './pricing.js';
+import { costOfTokens, type PriceBook, promptTokensOf } from './pricing.js';
 import type { CallRecord, Stats } from './types.js';
 
 /** Token sums of one model, by [longContext][batch] variant: input, output, cacheRead, cacheWrite5m, cacheWrite1h. */
@@ -15,6 +15,16 @@ interface ModelUsage {
 }
 
 const FIELDS_PER_VARIANT = 5;
+
+/** A failed call (§2 `errors`): a non-empty `error` or an `error_status` ≥ 400. */
+export function isFailure(record: CallRecord): boolean {
+  return record.error !== null || (record.errorStatus !== null && record.errorStatus >= 400);
+}
+
+/** A rate-limited call (§2 `rateLimited`): status 429 or `RateLimitError`. */
+export function isRateLimited(record: CallRecord): boolean {
+  return record.errorStatus === 429 || record.error === 'RateLimitError';
+}
 
 export class StatsAccumulator {
   private calls = 0;
@@ -46,10 +56,9 @@ export class StatsAccumulator {
     this.calls++;
     const status = record.errorStatus;
     const error = record.error;
-    const failed = error !== null || (status !== null && status >= 400);
-    if (failed) {
+    if (isFailure(record)) {
       this.errors++;
-      if (status === 429 || error === 'RateLimitError') this.rateLimited++;
+      if (isRateLimited(record)) this.rateLimited++;
       if (status === 529 || error === 'OverloadedError') this.overloaded++;
       if (error !== null) increment(this.errorTypes, error, 1);
     } else {
@@ -83,8 +92,7 @@ export class StatsAccumulator {
       this.models.set(record.model, usage);
     }
     usage.calls++;
-    const prompt = record.inputTokens + record.cacheReadTokens + record.cacheWriteTokens;
-    const variant = (prompt > usage.longContextThreshold ? 2 : 0) + (record.batch ? 1 : 0);
+    const variant = (promptTokensOf(record) > usage.longContextThreshold ? 2 : 0) + (record.batch ? 1 : 0);
     const at = variant * FIELDS_PER_VARIANT;
     const sums = usage.sums;
     sums[at] = (sums[at] as number) + record.inputTokens;

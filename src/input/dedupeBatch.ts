@@ -5,7 +5,7 @@
  */
 import type { CallRecord } from '../core/types.js';
 import { ScratchRecord } from './record.js';
-import type { RequestIdSet } from './requestIdSet.js';
+import type { IdSet } from './requestIdSet.js';
 import type { Tally } from './tally.js';
 
 const BATCH = 1024;
@@ -24,7 +24,7 @@ export class DedupeBatch {
   private count = 0;
 
   constructor(
-    private readonly ids: RequestIdSet,
+    private readonly ids: IdSet,
     private readonly sink: RecordSink,
     private readonly tally: Tally,
   ) {}

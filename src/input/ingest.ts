@@ -17,12 +17,13 @@ export async function ingestSources(
   stdin: AsyncIterable<Buffer>,
   classifier: LineClassifier,
   tally: Tally,
+  openFile: (path: string) => AsyncIterable<Buffer> = readFileChunks,
 ): Promise<void> {
   for (const source of sources) {
     tally.files++;
     const cursor = new SourceCursor(source.name);
     try {
-      await readSource(source.path === null ? stdin : readFileChunks(source.path), cursor, classifier);
+      await readSource(source.path === null ? stdin : openFile(source.path), cursor, classifier);
     } catch (error) {
       if (error instanceof InputError) throw error;
       if (error instanceof GzipBreak) {
@@ -61,7 +62,10 @@ async function readLines(chunks: AsyncIterable<Buffer>, cursor: SourceCursor, cl
     tooLong: (length) => classifier.tooLong(length, cursor),
   });
   try {
-    for await (const chunk of chunks) splitter.push(chunk);
+    for await (const chunk of chunks) {
+      splitter.push(chunk);
+      classifier.endOfChunk();
+    }
   } catch (error) {
     if (error instanceof GzipBreak) {
       // The line the break cut in two is the one casualty: count it as such, not as invalid JSON.

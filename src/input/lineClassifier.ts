@@ -12,7 +12,7 @@ import { NOISE, type Outcome, PARTIAL, RECORD, REJECT } from './outcome.js';
 import { scanFlatObject } from './flatScanner.js';
 import { F, KIND_NUMBER, KIND_STRING, RawFields, RECORD_KEY_MASK, WRAPPER_KEY_MASK } from './rawFields.js';
 import { describeInvalidField, type LocalToUtc, ScratchRecord, validateRecord } from './record.js';
-import { RequestIdSet } from './requestIdSet.js';
+import { type IdSet, RecentIdSet, RequestIdSet } from './requestIdSet.js';
 import { excerptOf, type Tally } from './tally.js';
 import { DedupeBatch, type RecordSink } from './dedupeBatch.js';
 
@@ -26,6 +26,8 @@ export interface ClassifierOptions {
   readonly maxLineBytes: number;
   /** A guess at the input's size in lines (0: unknown), to size the request-id table ahead. */
   readonly expectedLines?: number;
+  /** For endless inputs (--follow): remember only about the last 2 × this many request ids. */
+  readonly dedupeGenerationIds?: number;
 }
 
 const OPEN_BRACE = 0x7b;
@@ -36,7 +38,7 @@ export class LineClassifier implements EnvelopeContext {
   private readonly batch: DedupeBatch | undefined;
   private readonly scratch = new ScratchRecord();
   readonly interner = new ByteInterner();
-  private readonly requestIds: RequestIdSet;
+  private readonly requestIds: IdSet;
   /** The reason of the last REJECT outcome and, for invalid_json, the parser's message. */
   reason = '';
   jsonError = '';
@@ -52,12 +54,19 @@ export class LineClassifier implements EnvelopeContext {
     private readonly tally: Tally,
   ) {
     this.raw.hashRequestIds = options.dedupe;
-    this.requestIds = new RequestIdSet(options.dedupe ? (options.expectedLines ?? 0) : 0);
+    const generation = options.dedupeGenerationIds;
+    this.requestIds =
+      generation === undefined ? new RequestIdSet(options.dedupe ? (options.expectedLines ?? 0) : 0) : new RecentIdSet(generation);
     this.batch = options.dedupe ? new DedupeBatch(this.requestIds, sink, tally) : undefined;
   }
 
   /** After the last source: records still waiting for the duplicate check go to the sink. */
   finish(): void {
+    this.batch?.flush();
+  }
+
+  /** After each chunk read: a live input (--follow) must not wait for a batch to fill. */
+  endOfChunk(): void {
     this.batch?.flush();
   }
 

@@ -4,7 +4,12 @@
  * so about 16 bytes per distinct id instead of a string per id. Two ids collide with probability ~n²/2^65
  * (about 3·10^-6 for ten million ids).
  */
-export class RequestIdSet {
+/** What the duplicate check needs: add a 64-bit id hash, false when it was already there. */
+export interface IdSet {
+  add(a: number, b: number): boolean;
+}
+
+export class RequestIdSet implements IdSet {
   private slots: Uint32Array;
   private mask: number;
   private count = 0;
@@ -15,6 +20,26 @@ export class RequestIdSet {
     while (capacity < expectedIds * 2 && capacity < 1 << 24) capacity *= 2;
     this.slots = new Uint32Array(2 * capacity);
     this.mask = capacity - 1;
+  }
+
+  /** Ids added so far. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Whether the id hash (a, b) was added. */
+  has(a: number, b: number): boolean {
+    if (a === 0 && b === 0) b = 1;
+    a >>>= 0;
+    b >>>= 0;
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = spread(a, b) & mask; ; i = (i + 1) & mask) {
+      const sa = slots[2 * i];
+      const sb = slots[2 * i + 1];
+      if (sa === 0 && sb === 0) return false;
+      if (sa === a && sb === b) return true;
+    }
   }
 
   /** Adds the id hash (a, b); false when it was already present. */
@@ -60,4 +85,25 @@ function spread(a: number, b: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * For inputs without end (--follow): the ids of the last two generations of `generationSize` ids each. A
+ * duplicate delivery comes soon after the first one, so memory stays bounded without missing real duplicates.
+ */
+export class RecentIdSet implements IdSet {
+  private previous = new RequestIdSet();
+  private current = new RequestIdSet();
+
+  constructor(private readonly generationSize: number) {}
+
+  add(a: number, b: number): boolean {
+    if (this.previous.has(a, b)) return false;
+    if (!this.current.add(a, b)) return false;
+    if (this.current.size >= this.generationSize) {
+      this.previous = this.current;
+      this.current = new RequestIdSet();
+    }
+    return true;
+  }
 }

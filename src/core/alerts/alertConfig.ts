@@ -1,0 +1,187 @@
+/**
+ * The alert rules of PRODUCT.md §5, their defaults, and the config file that tunes them:
+ *
+ *   { "timezone": "Europe/Berlin",
+ *     "rules": { "p95_latency": { "thresholdMs": 15000, "window": "10m", "minCalls": 20, "severity": "critical",
+ *                                 "features": { "doc_summary": { "thresholdMs": 30000 } } } } }
+ *
+ * Every key is checked: a misspelt one is an error naming it, never silently ignored.
+ */
+import { UsageError } from '../../errors.js';
+import { parseDuration } from '../timeRange.js';
+
+export const RULE_NAMES = ['error_rate', 'rate_limited', 'p95_latency', 'daily_cost'] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
+export const SEVERITIES = ['warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One rule's settings for one scope: the rule's own, with a feature's overrides applied. */
+export interface RuleSettings {
+  readonly enabled: boolean;
+  readonly severity: Severity;
+  /** error_rate: a fraction (0.05); rate_limited: a count of 429s; p95_latency: ms; daily_cost: a ratio (1.5). */
+  readonly threshold: number;
+  /** The window of the rate and latency rules; daily_cost's window is the calendar day. */
+  readonly windowMs: number;
+  readonly minCalls: number;
+  readonly minErrors: number;
+  readonly baselineDays: number;
+  readonly minBaselineDays: number;
+}
+
+export interface RuleConfig {
+  readonly base: RuleSettings;
+  readonly features: ReadonlyMap<string, RuleSettings>;
+}
+
+export interface AlertConfig {
+  readonly timezone: string | undefined;
+  readonly rules: Readonly<Record<RuleName, RuleConfig>>;
+}
+
+const MINUTE = 60_000;
+const NEVER = Number.POSITIVE_INFINITY;
+
+export const DEFAULT_RULES: Readonly<Record<RuleName, RuleSettings>> = {
+  error_rate: { enabled: true, severity: 'critical', threshold: 0.05, windowMs: 10 * MINUTE, minCalls: 20, minErrors: 3, baselineDays: 0, minBaselineDays: 0 },
+  rate_limited: { enabled: true, severity: 'warning', threshold: 0, windowMs: 5 * MINUTE, minCalls: 0, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0 },
+  p95_latency: { enabled: true, severity: 'critical', threshold: 15_000, windowMs: 10 * MINUTE, minCalls: 20, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0 },
+  daily_cost: { enabled: true, severity: 'warning', threshold: 1.5, windowMs: 0, minCalls: 0, minErrors: NEVER, baselineDays: 7, minBaselineDays: 5 },
+};
+
+/** The config keys of each rule, and the setting each one sets (thresholds are named for their unit). */
+const RULE_KEYS: Readonly<Record<RuleName, Readonly<Record<string, SettingReader>>>> = {
+  error_rate: { threshold: fraction('threshold'), window: duration, minCalls: count('minCalls'), minErrors: count('minErrors') },
+  rate_limited: { threshold: count('threshold'), window: duration },
+  p95_latency: { thresholdMs: positive('threshold'), window: duration, minCalls: count('minCalls') },
+  daily_cost: {
+    thresholdPercent: (value, path, fail) => ({ threshold: positiveNumber(value, path, fail) / 100 }),
+    baselineDays: count('baselineDays', 1),
+    minBaselineDays: count('minBaselineDays'),
+  },
+};
+
+export const DEFAULT_CONFIG: AlertConfig = parseAlertConfig({}, 'defaults');
+
+/** The settings that apply to a scope: the feature's overrides when the scope names a feature that has some. */
+export function settingsFor(rule: RuleConfig, feature: string | undefined): RuleSettings {
+  return (feature === undefined ? undefined : rule.features.get(feature)) ?? rule.base;
+}
+
+/** Parses a config document; `source` names the file in errors ("claude-mon.config.json: rules.x.window: ..."). */
+export function parseAlertConfig(json: unknown, source: string): AlertConfig {
+  const fail = (path: string, problem: string): never => {
+    throw new UsageError(`${source}: ${path}: ${problem}`);
+  };
+  const root = objectAt(json, 'the top level', fail);
+  rejectUnknown(root, ['timezone', 'rules', '$schema'], '', fail);
+  const timezone = root['timezone'];
+  if (timezone !== undefined && (typeof timezone !== 'string' || timezone === '')) fail('timezone', expected('an IANA time zone name', timezone));
+  const rulesJson = root['rules'] === undefined ? {} : objectAt(root['rules'], 'rules', fail);
+  rejectUnknown(rulesJson, RULE_NAMES, 'rules.', fail);
+  const rules = {} as Record<RuleName, RuleConfig>;
+  for (const name of RULE_NAMES) {
+    const entry = rulesJson[name];
+    rules[name] = entry === undefined ? { base: DEFAULT_RULES[name], features: new Map() } : parseRule(name, entry, fail);
+  }
+  return { timezone: timezone as string | undefined, rules };
+}
+
+type Fail = (path: string, problem: string) => never;
+type SettingReader = (value: unknown, path: string, fail: Fail) => Partial<Mutable<RuleSettings>>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function parseRule(name: RuleName, json: unknown, fail: Fail): RuleConfig {
+  const path = `rules.${name}`;
+  const object = objectAt(json, path, fail);
+  const base = applySettings(name, DEFAULT_RULES[name], object, path, ['features'], fail);
+  const features = new Map<string, RuleSettings>();
+  if (object['features'] !== undefined) {
+    const featuresJson = objectAt(object['features'], `${path}.features`, fail);
+    for (const [feature, overrides] of Object.entries(featuresJson)) {
+      const featurePath = `${path}.features[${JSON.stringify(feature)}]`;
+      features.set(feature, applySettings(name, base, objectAt(overrides, featurePath, fail), featurePath, [], fail));
+    }
+  }
+  return { base, features };
+}
+
+function applySettings(
+  name: RuleName,
+  from: RuleSettings,
+  json: Readonly<Record<string, unknown>>,
+  path: string,
+  extraKeys: readonly string[],
+  fail: Fail,
+): RuleSettings {
+  const readers = RULE_KEYS[name];
+  const known = ['enabled', 'severity', ...Object.keys(readers)];
+  rejectUnknown(json, [...known, ...extraKeys], `${path}.`, fail);
+  const settings: Mutable<RuleSettings> = { ...from };
+  for (const [key, value] of Object.entries(json)) {
+    const at = `${path}.${key}`;
+    if (key === 'enabled') {
+      if (typeof value !== 'boolean') fail(at, expected('true or false', value));
+      settings.enabled = value as boolean;
+    } else if (key === 'severity') {
+      if (!SEVERITIES.includes(value as Severity)) fail(at, expected('"warning" or "critical"', value));
+      settings.severity = value as Severity;
+    } else {
+      const reader = readers[key];
+      if (reader !== undefined) Object.assign(settings, reader(value, at, fail));
+    }
+  }
+  if (name === 'daily_cost' && settings.minBaselineDays > settings.baselineDays) {
+    fail(`${path}.minBaselineDays`, `${settings.minBaselineDays} is more than baselineDays (${settings.baselineDays})`);
+  }
+  return settings;
+}
+
+function duration(value: unknown, path: string, fail: Fail): Partial<RuleSettings> {
+  if (typeof value !== 'string') fail(path, expected('a duration like "10m"', value));
+  try {
+    return { windowMs: parseDuration(value as string, 'window') };
+  } catch (error) {
+    return fail(path, (error as Error).message);
+  }
+}
+
+function fraction(key: 'threshold'): SettingReader {
+  return (value, path, fail) => {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) fail(path, expected('a fraction from 0 to 1 (0.05 = 5%)', value));
+    return { [key]: value as number };
+  };
+}
+
+function positive(key: 'threshold'): SettingReader {
+  return (value, path, fail) => ({ [key]: positiveNumber(value, path, fail) });
+}
+
+function positiveNumber(value: unknown, path: string, fail: Fail): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) fail(path, expected('a number above 0', value));
+  return value as number;
+}
+
+function count(key: 'threshold' | 'minCalls' | 'minErrors' | 'baselineDays' | 'minBaselineDays', minimum = 0): SettingReader {
+  return (value, path, fail) => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
+      fail(path, expected(`a whole number ≥ ${minimum}`, value));
+    }
+    return { [key]: value as number };
+  };
+}
+
+function objectAt(value: unknown, path: string, fail: Fail): Readonly<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, expected('an object', value));
+  return value as Record<string, unknown>;
+}
+
+function rejectUnknown(object: Readonly<Record<string, unknown>>, known: readonly string[], prefix: string, fail: Fail): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) fail(`${prefix}${key}`, `unknown key (expected one of: ${known.filter((k) => k !== '$schema').join(', ')})`);
+  }
+}
+
+function expected(what: string, got: unknown): string {
+  return `expected ${what}, got ${got === undefined ? 'nothing' : JSON.stringify(got)}`;
+}

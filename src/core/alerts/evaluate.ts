@@ -1,0 +1,327 @@
+/**
+ * The rules of PRODUCT.md §5 evaluated at one instant, for the whole input and each scope: pure, from what an
+ * AlertTimeline holds. Windows are (now − window, now] on the records' own timestamps; daily_cost compares today
+ * so far with the same time of day on the previous days, in --tz.
+ */
+import { StatsAccumulator, isFailure, isRateLimited } from '../stats.js';
+import type { CallRecord } from '../types.js';
+import type { PriceBook } from '../pricing.js';
+import type { TimeZone } from '../timezone.js';
+import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings, type Severity, settingsFor } from './alertConfig.js';
+import { ALL, type AlertTimeline, DRIVER_DIMENSIONS, type DriverDimension } from './alertTimeline.js';
+
+export type AlertState = 'ok' | 'firing' | 'no_data' | 'insufficient';
+
+export interface Driver {
+  readonly dimension: DriverDimension;
+  readonly value: string;
+  /** Errors, 429s or slow calls by this value; USD for daily_cost. */
+  readonly amount: number;
+  /** amount / the scope's total. */
+  readonly share: number;
+}
+
+export interface Sample {
+  readonly calls: number;
+  readonly errors: number;
+  readonly rateLimited: number;
+  /** Calls slower than the p95 threshold (p95_latency only). */
+  readonly slowCalls?: number;
+  readonly costUsd?: number;
+  readonly unpricedCalls?: number;
+  /** daily_cost: days of the baseline with records, their mean cost up to the same time of day, the projection. */
+  readonly baselineDays?: number;
+  readonly baselineMeanUsd?: number | null;
+  readonly projectedUsd?: number | null;
+}
+
+/** The lowest `ratelimit_*_remaining` logged on the window's 429s: which limit ran out. */
+export interface LowestRemaining {
+  readonly requests: number | null;
+  readonly tokens: number | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+}
+
+export interface Evaluation {
+  readonly rule: RuleName;
+  readonly scope: Readonly<Record<string, string>>;
+  readonly scopeKey: string;
+  readonly state: AlertState;
+  readonly severity: Severity;
+  /** Error rate (fraction), 429 count, p95 ms, or today's cost in USD; null without data. */
+  readonly value: number | null;
+  /** In the value's unit; for daily_cost the baseline mean × the configured ratio (null without a baseline). */
+  readonly threshold: number | null;
+  readonly window: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly sample: Sample;
+  readonly drivers: readonly Driver[];
+  readonly lowestRemaining?: LowestRemaining;
+  /** Why a rule is not evaluated (insufficient, no_data), in words. */
+  readonly reason: string | null;
+}
+
+export interface EvaluateOptions {
+  /** --since: the start of the window of the rate and latency rules instead of their own windows. */
+  readonly windowFromMs?: number;
+}
+
+const MAX_DRIVERS = 3;
+
+export function evaluateRules(
+  timeline: AlertTimeline,
+  config: AlertConfig,
+  nowMs: number,
+  tz: TimeZone,
+  pricing: PriceBook,
+  options: EvaluateOptions = {},
+): Evaluation[] {
+  const scopes = timeline.scopes();
+  const windows = new WindowFolds(timeline, nowMs, options.windowFromMs);
+  const evaluations: Evaluation[] = [];
+  for (const rule of RULE_NAMES) {
+    for (const [scopeKey, scope] of scopes) {
+      const settings = settingsFor(config.rules[rule], scope['feature']);
+      if (!settings.enabled) continue;
+      const context: RuleContext = { rule, scopeKey, scope, settings, nowMs };
+      evaluations.push(
+        rule === 'daily_cost' ? evaluateDailyCost(context, timeline, tz) : evaluateWindowRule(context, windows, pricing, timeline.breakdown),
+      );
+    }
+  }
+  return evaluations;
+}
+
+interface RuleContext {
+  readonly rule: RuleName;
+  readonly scopeKey: string;
+  readonly scope: Readonly<Record<string, string>>;
+  readonly settings: RuleSettings;
+  readonly nowMs: number;
+}
+
+/** The records of each window length, split by scope, folded once however many rules and scopes use them. */
+class WindowFolds {
+  private readonly folds = new Map<number, { fromMs: number; byScope: Map<string, CallRecord[]> }>();
+
+  constructor(
+    private readonly timeline: AlertTimeline,
+    private readonly nowMs: number,
+    private readonly overrideFromMs: number | undefined,
+  ) {}
+
+  get(windowMs: number): { fromMs: number; byScope: ReadonlyMap<string, readonly CallRecord[]> } {
+    let fold = this.folds.get(windowMs);
+    if (fold === undefined) {
+      const fromMs = this.overrideFromMs ?? this.nowMs - windowMs;
+      const byScope = new Map<string, CallRecord[]>([[ALL, []]]);
+      for (const record of this.timeline.recentIn(fromMs, this.nowMs)) {
+        (byScope.get(ALL) as CallRecord[]).push(record);
+        const key = this.timeline.scopeKeyOf(record);
+        if (key === ALL) continue;
+        let list = byScope.get(key);
+        if (list === undefined) byScope.set(key, (list = []));
+        list.push(record);
+      }
+      fold = { fromMs, byScope };
+      this.folds.set(windowMs, fold);
+    }
+    return fold;
+  }
+}
+
+function evaluateWindowRule(
+  context: RuleContext,
+  windows: WindowFolds,
+  pricing: PriceBook,
+  breakdown: readonly string[],
+): Evaluation {
+  const { rule, settings, nowMs } = context;
+  const { fromMs, byScope } = windows.get(settings.windowMs);
+  const records = byScope.get(context.scopeKey) ?? [];
+  const calls = records.length;
+  const errors = count(records, isFailure);
+  const rateLimited = count(records, isRateLimited);
+  const base = {
+    rule,
+    scope: context.scope,
+    scopeKey: context.scopeKey,
+    severity: settings.severity,
+    window: formatWindow(nowMs - fromMs),
+    fromMs,
+    toMs: nowMs,
+  };
+  const sample: Sample = { calls, errors, rateLimited };
+  if (calls === 0) {
+    return { ...base, state: 'no_data', value: null, threshold: settings.threshold, sample, drivers: [], reason: 'no calls in the window' };
+  }
+  let value: number;
+  let culprit: (record: CallRecord) => boolean;
+  let reason: string | null = null;
+  let slowCalls: number | undefined;
+  switch (rule) {
+    case 'error_rate':
+      value = errors / calls;
+      culprit = isFailure;
+      if (calls < settings.minCalls && errors < settings.minErrors) {
+        reason = `needs ≥ ${settings.minCalls} calls or ≥ ${settings.minErrors} errors (has ${calls} and ${errors})`;
+      }
+      break;
+    case 'rate_limited':
+      value = rateLimited;
+      culprit = isRateLimited;
+      break;
+    default: {
+      const stats = new StatsAccumulator(pricing);
+      for (const record of records) stats.add(record);
+      value = stats.snapshot().latencyMs.p95 as number;
+      culprit = (record) => record.latencyMs > settings.threshold;
+      slowCalls = count(records, culprit);
+      if (calls < settings.minCalls) reason = `needs ≥ ${settings.minCalls} calls (has ${calls})`;
+    }
+  }
+  const fullSample: Sample = slowCalls === undefined ? sample : { ...sample, slowCalls };
+  if (reason !== null) {
+    return { ...base, state: 'insufficient', value, threshold: settings.threshold, sample: fullSample, drivers: [], reason };
+  }
+  const firing = value > settings.threshold;
+  const culprits = firing ? records.filter(culprit) : [];
+  return {
+    ...base,
+    state: firing ? 'firing' : 'ok',
+    value,
+    threshold: settings.threshold,
+    sample: fullSample,
+    drivers: firing ? topDrivers(countBy(culprits), context.scopeKey === ALL ? [] : breakdown) : [],
+    ...(firing && rule === 'rate_limited' ? { lowestRemaining: lowestRemaining(culprits) } : {}),
+    reason: null,
+  };
+}
+
+/** Today so far vs the mean of the previous days up to the same time of day, in --tz. */
+function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: TimeZone): Evaluation {
+  const { settings, nowMs, scopeKey } = context;
+  const todayStart = tz.startOfDay(nowMs);
+  const today = timeline.dayTotals(scopeKey, todayStart, nowMs);
+  const localNow = nowMs + tz.offsetMinutesAt(nowMs) * 60_000;
+  let baselineDays = 0;
+  let sameTimeSum = 0;
+  let fullDaySum = 0;
+  for (let back = 1; back <= settings.baselineDays; back++) {
+    // The same wall-clock time `back` days ago: across a DST change that is 23 or 25 hours per day, not 24.
+    const sameTime = tz.localToUtc(localNow - back * 86_400_000);
+    const dayStart = tz.startOfDay(sameTime);
+    if (!timeline.hasRecordsOn(scopeKey, dayStart)) continue;
+    baselineDays++;
+    sameTimeSum += timeline.dayTotals(scopeKey, dayStart, sameTime).costUsd;
+    fullDaySum += timeline.dayTotals(scopeKey, dayStart, Number.POSITIVE_INFINITY).costUsd;
+  }
+  const baselineMeanUsd = baselineDays === 0 ? null : roundUsd(sameTimeSum / baselineDays);
+  const fullDayMean = baselineDays === 0 ? null : fullDaySum / baselineDays;
+  const todayUsd = roundUsd(today.costUsd);
+  const projectedUsd = project(todayUsd, baselineMeanUsd, fullDayMean, nowMs - todayStart, tz.addDays(todayStart, 1) - todayStart);
+  const sample: Sample = {
+    calls: today.calls,
+    errors: 0,
+    rateLimited: 0,
+    costUsd: todayUsd,
+    unpricedCalls: today.unpricedCalls,
+    baselineDays,
+    baselineMeanUsd,
+    projectedUsd: today.calls === 0 ? null : projectedUsd,
+  };
+  const threshold = baselineMeanUsd === null ? null : roundUsd(baselineMeanUsd * settings.threshold);
+  const base = {
+    rule: context.rule,
+    scope: context.scope,
+    scopeKey,
+    severity: settings.severity,
+    window: 'today',
+    fromMs: todayStart,
+    toMs: nowMs,
+    threshold,
+    sample,
+  };
+  if (today.calls === 0) return { ...base, state: 'no_data', value: null, drivers: [], reason: 'no calls today' };
+  if (baselineDays < settings.minBaselineDays) {
+    const reason = `needs ≥ ${settings.minBaselineDays} of the previous ${settings.baselineDays} days with calls (has ${baselineDays})`;
+    return { ...base, state: 'insufficient', value: todayUsd, drivers: [], reason };
+  }
+  const firing = threshold !== null && todayUsd > threshold;
+  const drivers = firing ? topDrivers(timeline.dayCostBy(scopeKey, todayStart), scopeKey === ALL ? [] : timeline.breakdown) : [];
+  return { ...base, state: firing ? 'firing' : 'ok', value: todayUsd, drivers, reason: null };
+}
+
+/**
+ * Today's cost projected to the whole day: scaled by how the baseline days went on after this time of day, or
+ * by the elapsed share of the day when the baseline had no cost by now.
+ */
+function project(todayUsd: number, sameTimeMean: number | null, fullDayMean: number | null, elapsedMs: number, dayMs: number): number | null {
+  if (sameTimeMean !== null && fullDayMean !== null && sameTimeMean > 0) return roundUsd((todayUsd * fullDayMean) / sameTimeMean);
+  if (elapsedMs <= 0) return null;
+  return roundUsd((todayUsd * dayMs) / elapsedMs);
+}
+
+function countBy(records: readonly CallRecord[]): Map<DriverDimension, Map<string, number>> {
+  const byDimension = new Map<DriverDimension, Map<string, number>>(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map()]));
+  for (const record of records) {
+    for (const dimension of DRIVER_DIMENSIONS) {
+      const value = dimension === 'feature' ? record.feature : dimension === 'user' ? record.userId : record.model;
+      const map = byDimension.get(dimension) as Map<string, number>;
+      map.set(value, (map.get(value) ?? 0) + 1);
+    }
+  }
+  return byDimension;
+}
+
+/** The top values of each dimension by share, except the dimensions the scope is already split by. */
+function topDrivers(byDimension: ReadonlyMap<DriverDimension, ReadonlyMap<string, number>>, breakdown: readonly string[]): Driver[] {
+  const drivers: Driver[] = [];
+  for (const dimension of DRIVER_DIMENSIONS) {
+    if (breakdown.includes(dimension)) continue;
+    const amounts = byDimension.get(dimension);
+    if (amounts === undefined || amounts.size === 0) continue;
+    const total = [...amounts.values()].reduce((sum, amount) => sum + amount, 0);
+    if (!(total > 0)) continue;
+    const top = [...amounts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_DRIVERS);
+    for (const [value, amount] of top) drivers.push({ dimension, value, amount: roundUsd(amount), share: amount / total });
+  }
+  return drivers;
+}
+
+function lowestRemaining(records: readonly CallRecord[]): LowestRemaining {
+  const lowest = (pick: (record: CallRecord) => number | null): number | null => {
+    let min: number | null = null;
+    for (const record of records) {
+      const value = pick(record);
+      if (value !== null && (min === null || value < min)) min = value;
+    }
+    return min;
+  };
+  return {
+    requests: lowest((r) => r.ratelimitRequestsRemaining),
+    tokens: lowest((r) => r.ratelimitTokensRemaining),
+    inputTokens: lowest((r) => r.ratelimitInputTokensRemaining),
+    outputTokens: lowest((r) => r.ratelimitOutputTokensRemaining),
+  };
+}
+
+function count(records: readonly CallRecord[], predicate: (record: CallRecord) => boolean): number {
+  let n = 0;
+  for (const record of records) if (predicate(record)) n++;
+  return n;
+}
+
+/** 600000 → "10m", 90000 → "90s", 5400000 → "90m", 7200000 → "2h". */
+export function formatWindow(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e10) / 1e10;
+}

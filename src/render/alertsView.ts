@@ -1,0 +1,98 @@
+/** `alerts` as a terminal table and as a Nagios/Icinga plugin's output. Pure: report in, text out. */
+import type { AlertsReport } from '../core/alerts/alertsReport.js';
+import type { Evaluation } from '../core/alerts/evaluate.js';
+import type { TimeZone } from '../core/timezone.js';
+import { renderColumns } from './columns.js';
+import { escapeForTerminal } from './escape.js';
+import { formatDetail, formatRuleValue, formatScope, formatState, formatThreshold } from './alertValues.js';
+import { formatLocalTime } from './localTime.js';
+import { formatCount } from './numbers.js';
+import type { Style } from './style.js';
+
+const HEAD = ['rule', 'scope', 'state', 'value', 'threshold', 'calls', 'window', 'detail'];
+const ALIGNS = ['left', 'left', 'left', 'right', 'left', 'right', 'left', 'left'] as const;
+
+/**
+ * One row per rule and scope; scopes without calls in the window are counted under the table rather than listed
+ * (there is one per feature seen in the last days), unless `showEmpty` (--verbose). JSON lists them all.
+ */
+export function renderAlertsTable(report: AlertsReport, style: Style, tz: TimeZone, showEmpty = false): string {
+  const shown = report.evaluations.filter((evaluation) => showEmpty || evaluation.scopeKey === '' || evaluation.state !== 'no_data');
+  const hidden = report.evaluations.length - shown.length;
+  const rows = shown.map((evaluation) => {
+    const state = formatState(evaluation);
+    const painted =
+      evaluation.state !== 'firing' ? (evaluation.state === 'ok' ? style.green(state) : style.dim(state)) : evaluation.severity === 'critical' ? style.red(state) : style.yellow(state);
+    return [
+      evaluation.rule,
+      formatScope(evaluation.scope),
+      painted,
+      formatRuleValue(evaluation.rule, evaluation.value),
+      formatThreshold(evaluation),
+      formatCount(evaluation.sample.calls),
+      evaluation.window,
+      formatDetail(evaluation),
+    ];
+  });
+  const lines = [style.bold(alertsHeadline(report, tz)), ''];
+  lines.push(rows.length === 0 ? 'no rules evaluated (all disabled in the config)' : renderColumns([HEAD.map((h) => style.bold(h)), ...rows], ALIGNS));
+  const notes = [...report.notes];
+  if (hidden > 0) notes.push(`${formatCount(hidden)} rule evaluations of scopes without calls in their window are not shown (--verbose or --json lists them)`);
+  if (notes.length > 0) lines.push('', ...notes.map((note) => style.dim(escapeForTerminal(note))));
+  return `${lines.join('\n')}\n`;
+}
+
+/** "claude-mon alerts · 2026-11-26 10:00:00 UTC · CRITICAL: 1 critical, 1 warning firing" */
+export function alertsHeadline(report: AlertsReport, tz: TimeZone): string {
+  const firing = report.evaluations.filter((evaluation) => evaluation.state === 'firing');
+  const critical = firing.filter((evaluation) => evaluation.severity === 'critical').length;
+  const counts = firing.length === 0 ? 'nothing firing' : `${critical} critical, ${firing.length - critical} warning firing`;
+  return `claude-mon alerts · ${formatLocalTime(report.nowMs, tz)} ${tz.name} · ${report.status.toUpperCase()}: ${counts}`;
+}
+
+/**
+ * The Monitoring Plugins format: one status line `CLAUDE-MON STATUS - text | perfdata`, then a line per rule
+ * and scope that is not ok. Perfdata carries the whole input's value of each rule with its threshold.
+ */
+export function renderAlertsNagios(report: AlertsReport): string {
+  const firing = report.evaluations.filter((evaluation) => evaluation.state === 'firing');
+  const text =
+    firing.length === 0
+      ? report.status === 'unknown'
+        ? report.notes[0] ?? 'no data to evaluate'
+        : `${report.evaluations.length} rule evaluations, none firing`
+      : firing.map(describeFiring).join('; ');
+  const perfdata = report.evaluations.filter((evaluation) => evaluation.scopeKey === '').map(perfdataOf).filter((item) => item !== '');
+  const lines = [`CLAUDE-MON ${report.status.toUpperCase()} - ${oneLine(text)}${perfdata.length === 0 ? '' : ` | ${perfdata.join(' ')}`}`];
+  // Details: what fires, and the whole input's rules that could not be judged (per-scope gaps are only counted).
+  let quietScopes = 0;
+  for (const evaluation of report.evaluations) {
+    if (evaluation.state === 'ok') continue;
+    if (evaluation.state !== 'firing' && evaluation.scopeKey !== '') {
+      quietScopes++;
+      continue;
+    }
+    lines.push(oneLine(`${formatState(evaluation)}: ${evaluation.rule} ${formatScope(evaluation.scope)} ${formatRuleValue(evaluation.rule, evaluation.value)} ${formatThreshold(evaluation)} (${formatCount(evaluation.sample.calls)} calls, ${evaluation.window}) ${formatDetail(evaluation)}`));
+  }
+  if (quietScopes > 0) lines.push(`${quietScopes} scope evaluations without enough data`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describeFiring(evaluation: Evaluation): string {
+  return `${evaluation.rule} ${formatScope(evaluation.scope)} ${formatRuleValue(evaluation.rule, evaluation.value)} ${formatThreshold(evaluation)}`;
+}
+
+/** 'label'=value[UOM];warn;crit;min; — the threshold goes in the column of the rule's severity. */
+function perfdataOf(evaluation: Evaluation): string {
+  if (evaluation.value === null) return '';
+  const uom = evaluation.rule === 'p95_latency' ? 'ms' : '';
+  const threshold = evaluation.threshold === null ? '' : String(evaluation.threshold);
+  const warn = evaluation.severity === 'warning' ? threshold : '';
+  const crit = evaluation.severity === 'critical' ? threshold : '';
+  return `'${evaluation.rule}'=${evaluation.value}${uom};${warn};${crit};0;`;
+}
+
+/** Plugin output is line-oriented, and `|` starts the perfdata: neither may come from a log value. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replaceAll('|', '¦');
+}
