@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { ROOT, temporaryDirectory } from '../helpers.js';
+
+const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+
+/** A running `claude-mon alerts --follow`, fed through a real pipe; stdout lines with the time they arrived. */
+function follow(args: string[]) {
+  const child = spawn('node', [BIN, 'alerts', '--follow', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines: { at: number; text: string }[] = [];
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    for (const text of parts) lines.push({ at: Date.now(), text });
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const write = (record: Record<string, unknown>): boolean => child.stdin.write(`${JSON.stringify(record)}\n`);
+  return { child, lines, write, exited, stderr: () => stderr };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate()) return true;
+    await sleep(50);
+  }
+  return predicate();
+}
+
+describe('claude-mon alerts --follow', () => {
+  it('prints a firing line within an interval of the incident, a resolved line after it, and the final state on SIGTERM', async () => {
+    const config = path.join(temporaryDirectory(), 'claude-mon.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        rules: {
+          error_rate: { window: '3s', minCalls: 5 },
+          rate_limited: { enabled: false },
+          p95_latency: { enabled: false },
+          daily_cost: { enabled: false },
+        },
+      }),
+    );
+    const run = follow(['--interval', '500ms', '--config', config]);
+    const call = (failed: boolean) =>
+      run.write({
+        timestamp: new Date().toISOString(),
+        feature: 'chat',
+        latency_ms: 300,
+        ...(failed ? { error: 'InternalServerError', error_status: 500 } : {}),
+      });
+    for (let i = 0; i < 20; i++) {
+      call(false);
+      await sleep(50);
+    }
+    expect(run.lines.filter((line) => line.text.includes('FIRING'))).toEqual([]);
+
+    const incident = Date.now();
+    for (let i = 0; i < 10; i++) call(true);
+    const fired = await waitFor(() => run.lines.some((line) => line.text.includes('FIRING critical error_rate')), 5000);
+    expect(fired, run.stderr()).toBe(true);
+    const firing = run.lines.find((line) => line.text.includes('FIRING critical error_rate all')) ?? run.lines[0];
+    // Within one interval (500 ms), plus slack for a loaded machine.
+    expect((firing?.at ?? Infinity) - incident).toBeLessThan(500 + 1500);
+    expect(firing?.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z FIRING critical error_rate all \d+\.\d% > 5\.0% \(\d+ calls, 3s\)/);
+
+    // Healthy calls only: the failures leave the 3-second window and the rule resolves.
+    const resolved = await (async () => {
+      const deadline = Date.now() + 8000;
+      while (Date.now() < deadline) {
+        call(false);
+        if (run.lines.some((line) => line.text.includes('RESOLVED error_rate all'))) return true;
+        await sleep(100);
+      }
+      return false;
+    })();
+    expect(resolved, run.lines.map((line) => line.text).join('\n')).toBe(true);
+    expect(run.lines.find((line) => line.text.includes('RESOLVED error_rate all'))?.text).toMatch(/RESOLVED error_rate all now ok: \d+\.\d%$/);
+
+    run.child.kill('SIGTERM');
+    const code = await run.exited;
+    expect(code).toBe(0);
+    expect(run.lines.some((line) => line.text.startsWith('claude-mon alerts · ') && line.text.includes('OK: nothing firing'))).toBe(true);
+  }, 30_000);
+
+  it('follows a growing file (with --now latest, at the pace of its own timestamps) and exits 2 on SIGINT while critical', async () => {
+    const file = path.join(temporaryDirectory(), 'app.jsonl');
+    const start = Date.UTC(2026, 10, 26, 10);
+    const line = (i: number, failed: boolean): string =>
+      `${JSON.stringify({ timestamp: new Date(start + i * 1000).toISOString(), feature: 'chat', latency_ms: 200, ...(failed ? { error_status: 500 } : {}) })}\n`;
+    writeFileSync(file, Array.from({ length: 100 }, (_, i) => line(i, false)).join(''));
+    const run = follow(['--now', 'latest', '--interval', '300ms', file]);
+    await sleep(800);
+    expect(run.lines.some((l) => l.text.includes('FIRING'))).toBe(false);
+    appendFileSync(file, Array.from({ length: 30 }, (_, i) => line(100 + i, true)).join(''));
+    const fired = await waitFor(() => run.lines.some((l) => l.text.includes('FIRING critical error_rate all')), 5000);
+    expect(fired, run.stderr()).toBe(true);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(2);
+    expect(run.lines.some((l) => l.text.includes('CRITICAL: 2 critical, 0 warning firing'))).toBe(true);
+  }, 30_000);
+
+  it('keeps memory flat over a long stream: old records expire (RSS sampled from /proc)', async () => {
+    const run = follow(['--now', 'latest', '--interval', '200ms', '--quiet-ok', '-q', '--no-dedupe']);
+    const start = Date.UTC(2026, 0, 1);
+    const features = ['chat', 'search', 'extract', 'doc_summary'];
+    const rssKiB = (): number => {
+      const status = readFileSync(`/proc/${run.child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    };
+    const samples: number[] = [];
+    const total = 800_000;
+    const batch = 4000;
+    for (let sent = 0; sent < total; sent += batch) {
+      // 40 days of log time, a call every 4.3 s: far past the longest window (7 days of baseline + today).
+      const lines: string[] = [];
+      for (let i = sent; i < sent + batch; i++) {
+        lines.push(
+          JSON.stringify({
+            timestamp: new Date(start + i * 4320).toISOString(),
+            request_id: `r${i}`,
+            user_id: `user-${i % 500}`,
+            feature: features[i % 4],
+            model: 'claude-haiku-4-5',
+            input_tokens: 500,
+            output_tokens: 100,
+            latency_ms: 300 + (i % 700),
+          }),
+        );
+      }
+      if (!run.child.stdin.write(`${lines.join('\n')}\n`)) await new Promise((resolve) => run.child.stdin.once('drain', resolve));
+      if ((sent / batch) % 10 === 9) samples.push(rssKiB());
+    }
+    run.child.stdin.end();
+    expect(await run.exited).toBe(0);
+    // After the first quarter the retained days are full; from there the footprint must not keep growing. A leak of
+    // even 100 bytes a record would add 40 MB over the second half; the garbage collector's swings are smaller.
+    const settled = samples.slice(Math.floor(samples.length / 4));
+    const half = Math.floor(settled.length / 2);
+    const earlier = Math.max(...settled.slice(0, half));
+    const later = Math.max(...settled.slice(half));
+    expect(later / earlier, samples.join(' ')).toBeLessThan(1.25);
+  }, 60_000);
+});
