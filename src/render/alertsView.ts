@@ -86,10 +86,15 @@ function describeFiring(evaluation: Evaluation): string {
 function perfdataOf(evaluation: Evaluation): string {
   if (evaluation.value === null) return '';
   const uom = evaluation.rule === 'p95_latency' ? 'ms' : '';
-  const threshold = evaluation.threshold === null ? '' : String(evaluation.threshold);
+  const threshold = evaluation.threshold === null ? '' : String(roundForPerfdata(evaluation.threshold));
   const warn = evaluation.severity === 'warning' ? threshold : '';
   const crit = evaluation.severity === 'critical' ? threshold : '';
-  return `'${evaluation.rule}'=${evaluation.value}${uom};${warn};${crit};0;`;
+  return `'${evaluation.rule}'=${roundForPerfdata(evaluation.value)}${uom};${warn};${crit};0;`;
+}
+
+/** Six significant digits: 0.0460653, 1990.66, 14.9204. */
+function roundForPerfdata(value: number): number {
+  return Number(value.toPrecision(6));
 }
 
 /** Plugin output is line-oriented, and `|` starts the perfdata: neither may come from a log value. */

@@ -194,7 +194,7 @@ function evaluateWindowRule(
     value,
     threshold: settings.threshold,
     sample: fullSample,
-    drivers: firing ? topDrivers(countBy(culprits), context.scopeKey === ALL ? [] : breakdown) : [],
+    drivers: firing ? topDrivers(countBy(culprits), context.scopeKey === ALL ? [] : breakdown, countBy(records)) : [],
     ...(firing && rule === 'rate_limited' ? { lowestRemaining: lowestRemaining(culprits) } : {}),
     reason: null,
   };
@@ -250,7 +250,8 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: Ti
     return { ...base, state: 'insufficient', value: todayUsd, drivers: [], reason };
   }
   const firing = threshold !== null && todayUsd > threshold;
-  const drivers = firing ? topDrivers(timeline.dayCostBy(scopeKey, todayStart), scopeKey === ALL ? [] : timeline.breakdown) : [];
+  const costBy = timeline.dayCostBy(scopeKey, todayStart);
+  const drivers = firing ? topDrivers(costBy, scopeKey === ALL ? [] : timeline.breakdown, costBy) : [];
   return { ...base, state: firing ? 'firing' : 'ok', value: todayUsd, drivers, reason: null };
 }
 
@@ -276,11 +277,18 @@ function countBy(records: readonly CallRecord[]): Map<DriverDimension, Map<strin
   return byDimension;
 }
 
-/** The top values of each dimension by share, except the dimensions the scope is already split by. */
-function topDrivers(byDimension: ReadonlyMap<DriverDimension, ReadonlyMap<string, number>>, breakdown: readonly string[]): Driver[] {
+/**
+ * The top values of each dimension by share, except the dimensions the scope is already split by and those with
+ * a single value in the whole scope (one model for every call says nothing about the cause).
+ */
+function topDrivers(
+  byDimension: ReadonlyMap<DriverDimension, ReadonlyMap<string, number>>,
+  breakdown: readonly string[],
+  population: ReadonlyMap<DriverDimension, ReadonlyMap<string, number>>,
+): Driver[] {
   const drivers: Driver[] = [];
   for (const dimension of DRIVER_DIMENSIONS) {
-    if (breakdown.includes(dimension)) continue;
+    if (breakdown.includes(dimension) || (population.get(dimension)?.size ?? 0) < 2) continue;
     const amounts = byDimension.get(dimension);
     if (amounts === undefined || amounts.size === 0) continue;
     const total = [...amounts.values()].reduce((sum, amount) => sum + amount, 0);

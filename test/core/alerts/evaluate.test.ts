@@ -60,21 +60,31 @@ describe('error_rate', () => {
   });
 
   it('fires for the feature whose errors a healthy total hides, naming its users and models', () => {
-    const records = [...calls(400, { feature: 'chat' }), ...calls(40, { feature: 'search', failed: 8 })];
-    const evaluations = evaluate(records);
+    const search = calls(40, { feature: 'search', failed: 8 }).map((record, i) => ({ ...record, userId: i < 6 ? 'alice' : i < 8 ? 'bob' : 'carol' }));
+    const evaluations = evaluate([...calls(400, { feature: 'chat' }), ...search]);
     expect(find(evaluations, 'error_rate').state).toBe('ok'); // 8 / 440 = 1.8%
-    const search = find(evaluations, 'error_rate', 'search');
-    expect(search).toMatchObject({ state: 'firing', value: 0.2 });
-    expect(search.drivers).toEqual([
-      { dimension: 'user', value: 'anonymous', amount: 8, share: 1 },
-      { dimension: 'model', value: 'claude-sonnet-4-5', amount: 8, share: 1 },
+    const firing = find(evaluations, 'error_rate', 'search');
+    expect(firing).toMatchObject({ state: 'firing', value: 0.2 });
+    // Users by share of the errors; not the model: every call of the scope used the same one, it explains nothing.
+    expect(firing.drivers).toEqual([
+      { dimension: 'user', value: 'alice', amount: 6, share: 0.75 },
+      { dimension: 'user', value: 'bob', amount: 2, share: 0.25 },
+    ]);
+    // The whole input's drivers name the feature.
+    const whole = evaluate([...calls(100, { feature: 'chat', failed: 2 }), ...calls(40, { feature: 'search', failed: 8 })]);
+    expect(find(whole, 'error_rate').drivers).toEqual([
+      { dimension: 'feature', value: 'search', amount: 8, share: 0.8 },
+      { dimension: 'feature', value: 'chat', amount: 2, share: 0.2 },
     ]);
   });
 });
 
 describe('rate_limited', () => {
   it('counts a 429 at now but not one at the open edge now − 5m', () => {
-    const atClosedEdge = [call({ timestampMs: NOW, errorStatus: 429, error: 'RateLimitError', userId: 'bob', ratelimitTokensRemaining: 12 })];
+    const atClosedEdge = [
+      call({ timestampMs: NOW, errorStatus: 429, error: 'RateLimitError', userId: 'bob', ratelimitTokensRemaining: 12 }),
+      call({ timestampMs: NOW - MINUTE, userId: 'alice' }),
+    ];
     const fired = find(evaluate(atClosedEdge), 'rate_limited');
     expect(fired).toMatchObject({ state: 'firing', value: 1, severity: 'warning' });
     expect(fired.lowestRemaining).toEqual({ requests: null, tokens: 12, inputTokens: null, outputTokens: null });
