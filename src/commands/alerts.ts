@@ -23,6 +23,12 @@ import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } from './readLogs.js';
 
+/**
+ * How often (in records) retention is moved forward while reading, when it follows the newest record: often
+ * enough that let-go records die young (cheap for the garbage collector); each move costs what it drops.
+ */
+export const RETAIN_EVERY_RECORDS = 4096;
+
 export interface AlertsResult {
   readonly output: string;
   readonly exitCode: number;
@@ -57,13 +63,30 @@ export async function runAlerts(options: AlertsOptions, io: CliIo, diagnostics: 
   let inputs = await openInputs(options.inputs, io, 'alerts');
   try {
     let nowMs = now.kind === 'fixed' ? now.ms : clockMs;
-    if (now.kind === 'latest') {
+    let timeline: AlertTimeline;
+    let read: { counts: LineCounts; inputFailed: boolean };
+    let sinceMs: number | undefined;
+    if (now.kind === 'latest' && options.range.since !== undefined) {
+      // --since relative to the newest record: that record must be known before reading (stdin is spooled).
       inputs = await spoolStdin(inputs, io);
       nowMs = (await findLatestTimestamp(inputs, io, { ...options, tz })) ?? clockMs;
     }
-    const sinceMs = options.range.since === undefined ? undefined : parseInstant(options.range.since, nowMs, tz, '--since');
-    const timeline = new AlertTimeline(options.groupBy, tz, pricing, retentionAt(nowMs, config, tz, sinceMs));
-    const { counts, inputFailed } = await readInto(timeline, inputs, io, options, tz, pricing, diagnostics);
+    if (now.kind === 'latest' && options.range.since === undefined) {
+      // One pass: what is retained follows the newest record read so far, which ends as --now. Whatever falls
+      // behind that moving mark is also outside every window at the end.
+      timeline = new AlertTimeline(options.groupBy, tz, pricing, { recentFrom: -Infinity, daysFrom: -Infinity, until: Infinity });
+      const follow = (): void => {
+        const newest = timeline.newestRecordMs;
+        if (newest !== null) timeline.retain(retentionAt(newest, config, tz, undefined, Infinity));
+      };
+      read = await readInto(timeline, inputs, io, options, tz, pricing, diagnostics, follow);
+      nowMs = timeline.newestRecordMs ?? clockMs;
+    } else {
+      sinceMs = options.range.since === undefined ? undefined : parseInstant(options.range.since, nowMs, tz, '--since');
+      timeline = new AlertTimeline(options.groupBy, tz, pricing, retentionAt(nowMs, config, tz, sinceMs));
+      read = await readInto(timeline, inputs, io, options, tz, pricing, diagnostics);
+    }
+    const { counts, inputFailed } = read;
     const evaluations = evaluateRules(timeline, config, nowMs, tz, pricing, sinceMs === undefined ? {} : { windowFromMs: sinceMs });
     const report = alertsReport(evaluations, nowMs, tz, counts, inputFailed, staleNotes(evaluations, timeline, nowMs, now.kind === 'latest'));
     return { output: options.quietOk && report.status === 'ok' ? '' : renderAlerts(report, options, io, tz), exitCode: report.exitCode };
@@ -81,12 +104,16 @@ export async function readInto(
   tz: TimeZone,
   pricing: PriceBook,
   diagnostics: Diagnostics,
+  /** Called every RETAIN_EVERY_RECORDS records: to move retention forward while reading. */
+  everyFewRecords?: () => void,
 ): Promise<{ counts: LineCounts; inputFailed: boolean }> {
   const unpriced = new Map<string, number>();
+  let count = 0;
   const sink = {
     add(record: CallRecord): void {
       timeline.add(record);
       if (pricing.resolve(record.model) === null) unpriced.set(record.model, (unpriced.get(record.model) ?? 0) + 1);
+      if (++count % RETAIN_EVERY_RECORDS === 0) everyFewRecords?.();
     },
   };
   const tally = await readLogs(inputs, io, { ...options, tz }, sink);

@@ -14,14 +14,12 @@ import { Tally } from '../input/tally.js';
 import type { CliIo } from '../io/cliIo.js';
 import { writeToStream } from '../io/output.js';
 import { renderAlertEvent } from '../render/alertEvents.js';
-import { alertsReport, renderAlerts, retentionAt, setUpAlerts, staleNotes } from './alerts.js';
+import { alertsReport, RETAIN_EVERY_RECORDS, renderAlerts, retentionAt, setUpAlerts, staleNotes } from './alerts.js';
 import { checkInput, type Diagnostics } from './inputChecks.js';
 import { openInputs, readLogs } from './readLogs.js';
 
 /** Request ids remembered per generation (two are kept): duplicates arrive within seconds, not millions of calls. */
 const DEDUPE_GENERATION_IDS = 1_000_000;
-/** Retention is also moved forward every this many records, so a long backlog does not pile up between ticks. */
-const RETAIN_EVERY_RECORDS = 50_000;
 
 export async function runAlertsFollow(options: AlertsOptions, io: CliIo, diagnostics: Diagnostics): Promise<number> {
   if (options.outputFile !== undefined) throw new UsageError('--follow prints to stdout as it goes: -o FILE cannot be used with it');

@@ -8,6 +8,7 @@ import { dimensionValue, type GroupDimension } from '../grouping.js';
 import { costOfRecord, type PriceBook } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
+import { RecentRecords } from './recentRecords.js';
 
 export const MS_PER_MINUTE = 60_000;
 /** Local days last 23–25 hours. */
@@ -34,16 +35,17 @@ interface ScopeDay {
   /** Cumulative cost and calls through each minute; rebuilt when the day changed. */
   cumulativeCost: Float64Array | null;
   cumulativeCalls: Float64Array | null;
-  /** Cost by feature, user and model: the drivers of a daily_cost alert. */
-  readonly costBy: Map<DriverDimension, Map<string, number>>;
+  /** Cost by feature, user and model (not by the dimensions scopes are split by): a daily_cost alert's drivers. */
+  readonly costBy: CostBy;
+  cumulativeTotal(): number;
 }
 
 export class AlertTimeline {
-  private recent: CallRecord[] = [];
-  private recentSorted = true;
+  private readonly recent = new RecentRecords();
   private readonly days = new Map<number, Map<string, ScopeDay>>();
   private readonly scopeValues = new Map<string, Readonly<Record<string, string>>>();
   private newestMs = Number.NEGATIVE_INFINITY;
+  private driverDay = Number.NEGATIVE_INFINITY;
 
   constructor(
     /** The breakdown of scopes besides the whole input (--by; default feature). */
@@ -63,29 +65,36 @@ export class AlertTimeline {
     if (time > this.newestMs) this.newestMs = time;
     if (time > this.retention.until || time < this.retention.daysFrom) return;
     const scope = this.scopeKeyOf(record);
-    if (time > this.retention.recentFrom) {
-      if (this.recent.length > 0 && time < (this.recent[this.recent.length - 1] as CallRecord).timestampMs) this.recentSorted = false;
-      this.recent.push({ ...record });
-    }
+    if (time > this.retention.recentFrom) this.recent.push(record);
     const dayStart = this.tz.startOfDay(time);
     let day = this.days.get(dayStart);
     if (day === undefined) {
       day = new Map();
       this.days.set(dayStart, day);
     }
+    if (dayStart > this.driverDay) this.moveDriverDay(dayStart);
     const minute = Math.min(Math.floor((time - dayStart) / MS_PER_MINUTE), MINUTES_PER_DAY_MAX - 1);
     const cost = costOfRecord(this.pricing, record);
-    addToDay(day, ALL, minute, cost, record);
-    if (scope !== ALL) addToDay(day, scope, minute, cost, record);
+    const drivers = dayStart === this.driverDay ? this.breakdown : null;
+    addToDay(day, ALL, minute, cost, record, drivers);
+    if (scope !== ALL) addToDay(day, scope, minute, cost, record, drivers);
+  }
+
+  /**
+   * Cost by user, feature and model is kept for the newest day only: a daily_cost alert names drivers for today,
+   * and the users of every past day would cost memory for nothing.
+   */
+  private moveDriverDay(dayStart: number): void {
+    for (const entry of this.days.get(this.driverDay)?.values() ?? []) {
+      for (const dimension of DRIVER_DIMENSIONS) entry.costBy[dimension].clear();
+    }
+    this.driverDay = dayStart;
   }
 
   /** Moves retention forward (--follow) and lets go of what falls before it. */
   retain(retention: Retention): void {
     this.retention = retention;
-    this.sortRecent();
-    let drop = 0;
-    while (drop < this.recent.length && (this.recent[drop] as CallRecord).timestampMs <= retention.recentFrom) drop++;
-    if (drop > 0) this.recent = this.recent.slice(drop);
+    this.recent.dropThrough(retention.recentFrom);
     for (const dayStart of this.days.keys()) {
       if (this.tz.addDays(dayStart, 1) <= retention.daysFrom) this.days.delete(dayStart);
     }
@@ -114,9 +123,7 @@ export class AlertTimeline {
 
   /** Recent records with timestamps in (from, to], oldest first. */
   recentIn(from: number, to: number): readonly CallRecord[] {
-    this.sortRecent();
-    const recent = this.recent;
-    return recent.slice(firstAfter(recent, from), firstAfter(recent, to));
+    return this.recent.between(from, to);
   }
 
   /**
@@ -141,19 +148,41 @@ export class AlertTimeline {
     return this.days.get(dayStart)?.has(scope) === true;
   }
 
-  /** A day's cost of the scope by feature, user and model (the whole day as retained). */
+  /**
+   * The newest day's cost of the scope by feature, user and model (empty for other days). Kept per scope only;
+   * the whole input's is their sum, made when asked (only for a firing daily_cost).
+   */
   dayCostBy(scope: string, dayStart: number): ReadonlyMap<DriverDimension, ReadonlyMap<string, number>> {
-    return this.days.get(dayStart)?.get(scope)?.costBy ?? new Map();
+    const day = this.days.get(dayStart);
+    const result = new Map<DriverDimension, Map<string, number>>(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map()]));
+    const add = (dimension: DriverDimension, value: string, usd: number): void => {
+      const amounts = result.get(dimension) as Map<string, number>;
+      amounts.set(value, (amounts.get(value) ?? 0) + usd);
+    };
+    for (const [key, entry] of day ?? []) {
+      if (key === ALL || (scope !== ALL && key !== scope)) continue;
+      for (const dimension of DRIVER_DIMENSIONS) {
+        // A dimension the scopes are split by is not counted per call: each scope has one value of it.
+        if (this.breakdown.includes(dimension)) add(dimension, this.scopeValues.get(key)?.[dimension] ?? '', entry.cumulativeTotal());
+        else for (const [value, slot] of entry.costBy[dimension]) add(dimension, value, slot.usd);
+      }
+    }
+    return result;
   }
 
-  private sortRecent(): void {
-    if (this.recentSorted) return;
-    this.recent.sort((a, b) => a.timestampMs - b.timestampMs); // stable: equal times keep their order of arrival
-    this.recentSorted = true;
-  }
 }
 
-function addToDay(day: Map<string, ScopeDay>, scope: string, minute: number, cost: number | null, record: CallRecord): void {
+type CostBy = Readonly<Record<DriverDimension, Map<string, { usd: number }>>>;
+
+function addToDay(
+  day: Map<string, ScopeDay>,
+  scope: string,
+  minute: number,
+  cost: number | null,
+  record: CallRecord,
+  /** The scopes' breakdown when the call's cost by user, feature and model is kept (today), else null. */
+  breakdown: readonly string[] | null,
+): void {
   let entry = day.get(scope);
   if (entry === undefined) {
     entry = {
@@ -162,7 +191,12 @@ function addToDay(day: Map<string, ScopeDay>, scope: string, minute: number, cos
       unpricedCalls: 0,
       cumulativeCost: null,
       cumulativeCalls: null,
-      costBy: new Map(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map<string, number>()])),
+      costBy: { feature: new Map(), user: new Map(), model: new Map() },
+      cumulativeTotal(): number {
+        let sum = 0;
+        for (const usd of this.costByMinute) sum += usd;
+        return sum;
+      },
     };
     day.set(scope, entry);
   }
@@ -174,14 +208,17 @@ function addToDay(day: Map<string, ScopeDay>, scope: string, minute: number, cos
     return;
   }
   entry.costByMinute[minute] = (entry.costByMinute[minute] as number) + cost;
-  addCost(entry.costBy, 'feature', record.feature, cost);
-  addCost(entry.costBy, 'user', record.userId, cost);
-  addCost(entry.costBy, 'model', record.model, cost);
+  if (scope === ALL || breakdown === null) return;
+  if (!breakdown.includes('feature')) addCost(entry.costBy.feature, record.feature, cost);
+  if (!breakdown.includes('user')) addCost(entry.costBy.user, record.userId, cost);
+  if (!breakdown.includes('model')) addCost(entry.costBy.model, record.model, cost);
 }
 
-function addCost(costBy: Map<DriverDimension, Map<string, number>>, dimension: DriverDimension, value: string, cost: number): void {
-  const map = costBy.get(dimension) as Map<string, number>;
-  map.set(value, (map.get(value) ?? 0) + cost);
+/** One lookup per call in the common case: the slot is updated in place. */
+function addCost(amounts: Map<string, { usd: number }>, value: string, cost: number): void {
+  const slot = amounts.get(value);
+  if (slot === undefined) amounts.set(value, { usd: cost });
+  else slot.usd += cost;
 }
 
 function cumulative(values: Float64Array | Uint32Array): Float64Array {
@@ -192,16 +229,4 @@ function cumulative(values: Float64Array | Uint32Array): Float64Array {
     sums[i] = sum;
   }
   return sums;
-}
-
-/** The index of the first record with a timestamp after `time` (records sorted by time). */
-function firstAfter(records: readonly CallRecord[], time: number): number {
-  let low = 0;
-  let high = records.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((records[middle] as CallRecord).timestampMs <= time) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

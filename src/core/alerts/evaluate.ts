@@ -250,8 +250,11 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: Ti
     return { ...base, state: 'insufficient', value: todayUsd, drivers: [], reason };
   }
   const firing = threshold !== null && todayUsd > threshold;
-  const costBy = timeline.dayCostBy(scopeKey, todayStart);
-  const drivers = firing ? topDrivers(costBy, scopeKey === ALL ? [] : timeline.breakdown, costBy) : [];
+  let drivers: Driver[] = [];
+  if (firing) {
+    const costBy = timeline.dayCostBy(scopeKey, todayStart);
+    drivers = topDrivers(costBy, scopeKey === ALL ? [] : timeline.breakdown, costBy);
+  }
   return { ...base, state: firing ? 'firing' : 'ok', value: todayUsd, drivers, reason: null };
 }
 
