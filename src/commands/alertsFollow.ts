@@ -14,6 +14,7 @@ import { Tally } from '../input/tally.js';
 import type { CliIo } from '../io/cliIo.js';
 import { writeToStream } from '../io/output.js';
 import { renderAlertEvent } from '../render/alertEvents.js';
+import { renderAlertsJson } from '../render/alertsJson.js';
 import { alertsReport, RETAIN_EVERY_RECORDS, renderAlerts, retentionAt, setUpAlerts, staleNotes } from './alerts.js';
 import { checkInput, type Diagnostics } from './inputChecks.js';
 import { openInputs, readLogs } from './readLogs.js';
@@ -104,7 +105,9 @@ export async function runAlertsFollow(options: AlertsOptions, io: CliIo, diagnos
   const counts = (tally ?? new Tally()).counts();
   const notes = staleNotes(final.evaluations, timeline, final.nowMs, latest);
   const report = alertsReport(final.evaluations, final.nowMs, tz, counts, inputFailed, notes);
-  if (!(options.quietOk && report.status === 'ok')) write(renderAlerts(report, options, io, tz));
+  if (!(options.quietOk && report.status === 'ok')) {
+    write(options.format === 'json' ? renderAlertsJson(report, true) : renderAlerts(report, options, io, tz));
+  }
   await output;
   return report.exitCode;
 }

@@ -4,7 +4,8 @@ import type { Evaluation } from '../core/alerts/evaluate.js';
 import { formatIsoUtc } from '../core/timeRange.js';
 import { inputJson, SCHEMA_VERSION } from './json.js';
 
-export function renderAlertsJson(report: AlertsReport): string {
+/** `compact`: on one line, for --follow --json, whose output is a stream of JSON lines. */
+export function renderAlertsJson(report: AlertsReport, compact = false): string {
   const document = {
     schemaVersion: SCHEMA_VERSION,
     kind: 'alerts',
@@ -16,7 +17,7 @@ export function renderAlertsJson(report: AlertsReport): string {
     notes: report.notes,
     input: inputJson(report.input),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return `${compact ? JSON.stringify(document) : JSON.stringify(document, null, 2)}\n`;
 }
 
 export function evaluationJson(evaluation: Evaluation): Record<string, unknown> {

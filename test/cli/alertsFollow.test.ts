@@ -3,7 +3,8 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ROOT, temporaryDirectory } from '../helpers.js';
+import { fixture, ROOT, runCli, temporaryDirectory } from '../helpers.js';
+import { schemaErrors } from './schema.js';
 
 const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
 
@@ -106,6 +107,17 @@ describe('claude-mon alerts --follow', () => {
     expect(await run.exited).toBe(2);
     expect(run.lines.some((l) => l.text.includes('CRITICAL: 2 critical, 0 warning firing'))).toBe(true);
   }, 30_000);
+
+  it('with --json, prints one JSON object per line: the events, then the final state when the input ends', async () => {
+    const run = await runCli(['alerts', '--follow', '--json', '--now', 'latest'], { stdin: readFileSync(fixture('envelopes/bare.jsonl')) });
+    expect(run.code).toBe(1); // a 429: warning
+    const lines = run.stdout.trimEnd().split('\n');
+    const documents = lines.map((line) => JSON.parse(line) as { kind: string; event?: string; rule?: string });
+    expect(documents.slice(0, -1).every((d) => d.kind === 'alert_event')).toBe(true);
+    expect(documents.some((d) => d.event === 'firing' && d.rule === 'rate_limited')).toBe(true);
+    expect(documents.at(-1)?.kind).toBe('alerts');
+    expect(schemaErrors('alerts', lines.at(-1) as string)).toEqual([]);
+  });
 
   it('keeps memory flat over a long stream: old records expire (RSS sampled from /proc)', async () => {
     const run = follow(['--now', 'latest', '--interval', '200ms', '--quiet-ok', '-q', '--no-dedupe']);
