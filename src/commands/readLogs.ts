@@ -10,6 +10,8 @@ import type { TimeZone } from '../core/timezone.js';
 import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io/cliIo.js';
+import { Progress } from '../io/progress.js';
+import { readFileChunks } from '../input/decode.js';
 import { ingestSources } from '../input/ingest.js';
 import { LineClassifier, type RecordSink } from '../input/lineClassifier.js';
 import { estimateLines, expandSources, type Source, STDIN } from '../input/sources.js';
@@ -24,6 +26,8 @@ export interface ReadOptions {
   /** --follow: how files are read (growing), and a bounded memory of request ids. */
   readonly openFile?: (path: string) => AsyncIterable<Buffer>;
   readonly dedupeGenerationIds?: number;
+  /** --quiet: no progress either. */
+  readonly quiet?: boolean;
 }
 
 export interface Inputs {
@@ -47,6 +51,33 @@ export async function openInputs(args: readonly string[], io: CliIo, command: st
 }
 
 export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, sink: RecordSink): Promise<Tally> {
+  if (io.stderr.isTTY !== true || options.quiet === true || options.openFile !== undefined) return readAll(inputs, io.stdin, options, sink);
+  const sizes = inputs.sources.map((source) => source.sizeBytes);
+  const progress = new Progress(io.stderr, sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0));
+  const counted: ReadOptions = {
+    ...options,
+    openFile: (file) => countBytes(readFileChunks(file), progress),
+  };
+  try {
+    return await readAll(inputs, countBytes(io.stdin, progress), counted, {
+      add(record) {
+        progress.addRecord();
+        sink.add(record);
+      },
+    });
+  } finally {
+    progress.end();
+  }
+}
+
+async function* countBytes(chunks: AsyncIterable<Buffer>, progress: Progress): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    progress.addBytes(chunk.length);
+    yield chunk;
+  }
+}
+
+async function readAll(inputs: Inputs, stdin: AsyncIterable<Buffer>, options: ReadOptions, sink: RecordSink): Promise<Tally> {
   const tally = new Tally();
   tally.unreadable.push(...inputs.unreadable);
   const classifier = new LineClassifier(
@@ -62,7 +93,7 @@ export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, 
     sink,
     tally,
   );
-  await ingestSources(inputs.sources, io.stdin, classifier, tally, options.openFile);
+  await ingestSources(inputs.sources, stdin, classifier, tally, options.openFile);
   return tally;
 }
 

@@ -119,6 +119,20 @@ describe('claude-mon summary: ranges and grouping', () => {
     expect(yesterday.total.calls).toBe(3);
   });
 
+  it('takes the time zone from the config file unless --tz is given; a bad config is a usage error (2)', async () => {
+    const directory = temporaryDirectory();
+    const config = path.join(directory, 'claude-mon.config.json');
+    writeFileSync(config, JSON.stringify({ timezone: 'Pacific/Auckland' }));
+    const fromConfig = JSON.parse((await runCli(['summary', THREE_CALLS, '--json', '--date', '2026-11-26', '--config', config])).stdout);
+    expect(fromConfig).toMatchObject({ timezone: 'Pacific/Auckland', range: { from: '2026-11-25T11:00:00.000Z' } });
+    const flag = JSON.parse((await runCli(['summary', THREE_CALLS, '--json', '--config', config, '--tz', 'UTC'])).stdout);
+    expect(flag.timezone).toBe('UTC');
+    writeFileSync(config, JSON.stringify({ timezone: 'Pacific/Auckland', rules: { error_rate: { treshold: 0.1 } } }));
+    const bad = await runCli(['summary', THREE_CALLS, '--config', config]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('rules.error_rate.treshold: unknown key');
+  });
+
   it('--by takes combinations', async () => {
     const document = JSON.parse((await runCli(['summary', THREE_CALLS, '--json', '--by', 'user,model'])).stdout);
     expect(document.groupBy).toEqual(['user', 'model']);
