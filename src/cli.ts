@@ -18,6 +18,7 @@ import { parseDuration } from './core/timeRange.js';
 import { InputError, UsageError } from './errors.js';
 import type { CliIo } from './io/cliIo.js';
 import { writeFileAtomically, writeToStream } from './io/output.js';
+import { renderNagiosError } from './render/alertsView.js';
 import { renderErrorJson } from './render/json.js';
 
 export const EXIT_OK = 0;
@@ -57,6 +58,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .command('alerts')
       .description('evaluate the alert rules at --now; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios/Icinga)'),
     ALERTS_FORMATS,
+    ALERTS_SINCE,
   )
     .option('--quiet-ok', 'print nothing when all is OK (for cron mail)')
     .option('--follow', 'keep reading stdin or a growing file; print a line on each state change (firing, resolved)')
@@ -79,7 +81,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (error instanceof CommanderError) {
       const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
       const usage = argv[2] === 'alerts' ? EXIT_UNKNOWN : EXIT_USAGE;
-      if (!quiet && wantsJson(argv)) await writeToStream(io.stdout, renderErrorJson(usage, error.message));
+      if (!quiet && wantsFormat(argv, 'json')) await writeToStream(io.stdout, renderErrorJson(usage, error.message));
+      else if (!quiet && usage === EXIT_UNKNOWN && wantsFormat(argv, 'nagios')) await writeToStream(io.stdout, renderNagiosError(error.message));
       return quiet ? EXIT_OK : usage;
     }
     throw error;
@@ -96,7 +99,7 @@ async function run(runner: CommandRunner, inputs: string[], flags: Record<string
   try {
     result = await runner(toOptions(inputs, flags, format), diagnostics);
   } catch (error) {
-    return reportFailure(error, error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE, format === 'json', diagnostics, io);
+    return reportFailure(error, error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE, format, diagnostics, io);
   }
   const written = await deliver(result.output, flags, diagnostics, io);
   if (written === 'failed') return EXIT_FAILURE;
@@ -113,7 +116,7 @@ async function runAlertsCommand(inputs: string[], flags: Record<string, unknown>
     if (options.follow) return await runAlertsFollow(options, io, diagnostics);
     result = options.backtest === undefined ? await runAlerts(options, io, diagnostics) : await runAlertsBacktest(options, io, diagnostics);
   } catch (error) {
-    return reportFailure(error, EXIT_UNKNOWN, format === 'json', diagnostics, io);
+    return reportFailure(error, EXIT_UNKNOWN, format, diagnostics, io);
   }
   const written = await deliver(result.output, flags, diagnostics, io);
   return written === 'failed' ? EXIT_UNKNOWN : written === 'closed' ? EXIT_OK : result.exitCode;
@@ -129,11 +132,18 @@ function diagnosticsFor(flags: Record<string, unknown>, io: CliIo): Diagnostics 
   };
 }
 
-/** A usage or input error: the message on stderr, and with --json one error document on stdout. */
-async function reportFailure(error: unknown, exitCode: number, json: boolean, diagnostics: Diagnostics, io: CliIo): Promise<number> {
+/**
+ * A usage or input error: the message on stderr, and on stdout what a script or agent reads: with --json one
+ * error document, with --format nagios an UNKNOWN status line.
+ */
+async function reportFailure(error: unknown, exitCode: number, format: string, diagnostics: Diagnostics, io: CliIo): Promise<number> {
   if (!(error instanceof UsageError || error instanceof InputError)) throw error;
   diagnostics.error(error.message);
-  if (json) await writeToStream(io.stdout, renderErrorJson(exitCode, error.message, error instanceof InputError ? error.input : undefined));
+  if (format === 'json') {
+    await writeToStream(io.stdout, renderErrorJson(exitCode, error.message, error instanceof InputError ? error.input : undefined));
+  } else if (format === 'nagios') {
+    await writeToStream(io.stdout, renderNagiosError(error.message));
+  }
   return exitCode;
 }
 
@@ -150,10 +160,13 @@ async function deliver(output: string, flags: Record<string, unknown>, diagnosti
   }
 }
 
-function addCommonOptions(command: Command, formats: readonly string[]): Command {
+const SUMMARY_SINCE = 'records at or after TIME: a duration back from --now (10m, 24h, 7d) or an ISO date/time';
+const ALERTS_SINCE = 'read only records after TIME, and use (TIME, now] as the window of the rate and latency rules (e.g. 10m)';
+
+function addCommonOptions(command: Command, formats: readonly string[], sinceHelp = SUMMARY_SINCE): Command {
   return command
     .argument('[inputs...]', 'log files, directories (read recursively) or - for stdin; default: stdin when piped')
-    .option('--since <time>', 'records at or after TIME: a duration back from --now (10m, 24h, 7d) or an ISO date/time')
+    .option('--since <time>', sinceHelp)
     .option('--now <time>', 'the reference time: an ISO time, or "latest" (the newest record, for old logs)')
     .option('--tz <zone>', 'IANA time zone for days, hours, and timestamps without an offset (default: the config file\'s, else UTC)')
     .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)')
@@ -220,7 +233,9 @@ function parsePositiveInteger(value: string): number {
   return number;
 }
 
-/** Whether argv asks for JSON, so that even a flag error prints one JSON document. */
-function wantsJson(argv: readonly string[]): boolean {
-  return argv.some((arg, i) => arg === '--json' || arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
+/** Whether argv asks for a format (--json counts as json), so that even a flag error prints what a script expects. */
+function wantsFormat(argv: readonly string[], format: string): boolean {
+  return argv.some(
+    (arg, i) => (format === 'json' && arg === '--json') || arg === `--format=${format}` || (arg === '--format' && argv[i + 1] === format),
+  );
 }

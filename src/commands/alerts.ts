@@ -4,7 +4,7 @@
  */
 import type { AlertsOptions } from '../commandOptions.js';
 import type { AlertConfig } from '../core/alerts/alertConfig.js';
-import { EXIT_BY_STATUS, overallStatus } from '../core/alerts/alertStatus.js';
+import { EXIT_BY_STATUS, overallStatus, windowsAreEmpty } from '../core/alerts/alertStatus.js';
 import type { AlertsReport } from '../core/alerts/alertsReport.js';
 import { AlertTimeline, type Retention } from '../core/alerts/alertTimeline.js';
 import { type Evaluation, evaluateRules } from '../core/alerts/evaluate.js';
@@ -81,8 +81,12 @@ export async function runAlerts(options: AlertsOptions, io: CliIo, diagnostics: 
       };
       read = await readInto(timeline, inputs, io, options, tz, pricing, diagnostics, follow);
       nowMs = timeline.newestRecordMs ?? clockMs;
+      follow(); // the last records may have moved the mark: let go of what is now behind it
     } else {
       sinceMs = options.range.since === undefined ? undefined : parseInstant(options.range.since, nowMs, tz, '--since');
+      if (sinceMs !== undefined && sinceMs >= nowMs) {
+        throw new UsageError(`--since ${formatIsoUtc(sinceMs)} is not before --now ${formatIsoUtc(nowMs)}: the windows would be empty`);
+      }
       timeline = new AlertTimeline(options.groupBy, tz, pricing, retentionAt(nowMs, config, tz, sinceMs));
       read = await readInto(timeline, inputs, io, options, tz, pricing, diagnostics);
     }
@@ -153,8 +157,7 @@ export function alertsReport(
 /** When the windows are empty but the input has records, say how old the newest is: old logs need --now latest. */
 export function staleNotes(evaluations: readonly Evaluation[], timeline: AlertTimeline, nowMs: number, nowIsLatest: boolean): string[] {
   const newest = timeline.newestRecordMs;
-  const wholeInput = evaluations.filter((evaluation) => evaluation.scopeKey === '' && evaluation.rule !== 'daily_cost');
-  if (newest === null || wholeInput.length === 0 || wholeInput.some((evaluation) => evaluation.state !== 'no_data')) return [];
+  if (newest === null || !windowsAreEmpty(evaluations)) return [];
   const age = nowMs - newest;
   if (age <= 0) return [];
   const hint = nowIsLatest ? '' : '; to evaluate old logs as of their last record, use --now latest';

@@ -74,10 +74,20 @@ export async function runAlertsFollow(options: AlertsOptions, io: CliIo, diagnos
 
   const abort = new AbortController();
   let seen = 0;
+  // With --now latest the clock is the records' own time: evaluate each time it has moved by an interval, so a
+  // replay at any speed sees every window the live run would have seen.
+  let lastEvaluationMs = Number.NEGATIVE_INFINITY;
   const sink = {
     add(record: CallRecord): void {
       timeline.add(record);
       if (++seen % RETAIN_EVERY_RECORDS === 0) retain();
+      if (!latest) return;
+      const newest = timeline.newestRecordMs as number;
+      if (lastEvaluationMs === Number.NEGATIVE_INFINITY) lastEvaluationMs = newest;
+      else if (newest - lastEvaluationMs >= options.intervalMs) {
+        lastEvaluationMs = newest;
+        evaluate();
+      }
     },
   };
   const stopped = new Promise<void>((resolve) => {
@@ -88,21 +98,23 @@ export async function runAlertsFollow(options: AlertsOptions, io: CliIo, diagnos
     abort.signal.addEventListener('abort', () => unsubscribe?.(), { once: true });
   });
   const readOptions = { ...options, tz, openFile: (path: string) => followFileChunks(path, abort.signal), dedupeGenerationIds: DEDUPE_GENERATION_IDS };
-  const reading = readLogs(inputs, io, readOptions, sink);
+  // The tally is ours, so that a stop by a signal still reports what was read.
+  const tally = new Tally();
+  const reading = readLogs(inputs, io, readOptions, sink, tally);
   reading.catch(() => undefined); // awaited below unless a signal ends the run first
-  const timer = setInterval(evaluate, options.intervalMs);
-  let tally: Tally | undefined;
+  const timer = latest ? undefined : setInterval(evaluate, options.intervalMs);
+  let ended = false;
   try {
-    tally = await Promise.race([reading, stopped.then(() => undefined)]);
+    ended = await Promise.race([reading.then(() => true), stopped.then(() => false)]);
   } finally {
     clearInterval(timer);
     abort.abort();
-    if (tally === undefined) io.stdin.destroy(); // stopped by a signal: let go of the reader
+    if (!ended) io.stdin.destroy(); // stopped by a signal: let go of the reader
   }
 
-  const inputFailed = tally === undefined ? false : checkInput(tally, {}, options, diagnostics);
+  const inputFailed = ended ? checkInput(tally, {}, options, diagnostics) : false;
   const final = evaluate() ?? { evaluations: evaluateRules(timeline, config, io.now(), tz, pricing), nowMs: io.now() };
-  const counts = (tally ?? new Tally()).counts();
+  const counts = tally.counts();
   const notes = staleNotes(final.evaluations, timeline, final.nowMs, latest);
   const report = alertsReport(final.evaluations, final.nowMs, tz, counts, inputFailed, notes);
   if (!(options.quietOk && report.status === 'ok')) {

@@ -50,8 +50,9 @@ export async function openInputs(args: readonly string[], io: CliIo, command: st
   return { sources, unreadable, cleanup: async () => {} };
 }
 
-export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, sink: RecordSink): Promise<Tally> {
-  if (io.stderr.isTTY !== true || options.quiet === true || options.openFile !== undefined) return readAll(inputs, io.stdin, options, sink);
+/** Reads every source into `sink`; the tally (given, or a new one) counts what became of every line. */
+export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, sink: RecordSink, tally = new Tally()): Promise<Tally> {
+  if (io.stderr.isTTY !== true || options.quiet === true || options.openFile !== undefined) return readAll(inputs, io.stdin, options, sink, tally);
   const sizes = inputs.sources.map((source) => source.sizeBytes);
   const progress = new Progress(io.stderr, sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0));
   const counted: ReadOptions = {
@@ -59,12 +60,13 @@ export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, 
     openFile: (file) => countBytes(readFileChunks(file), progress),
   };
   try {
-    return await readAll(inputs, countBytes(io.stdin, progress), counted, {
-      add(record) {
+    const counting = {
+      add(record: CallRecord): void {
         progress.addRecord();
         sink.add(record);
       },
-    });
+    };
+    return await readAll(inputs, countBytes(io.stdin, progress), counted, counting, tally);
   } finally {
     progress.end();
   }
@@ -77,8 +79,7 @@ async function* countBytes(chunks: AsyncIterable<Buffer>, progress: Progress): A
   }
 }
 
-async function readAll(inputs: Inputs, stdin: AsyncIterable<Buffer>, options: ReadOptions, sink: RecordSink): Promise<Tally> {
-  const tally = new Tally();
+async function readAll(inputs: Inputs, stdin: AsyncIterable<Buffer>, options: ReadOptions, sink: RecordSink, tally: Tally): Promise<Tally> {
   tally.unreadable.push(...inputs.unreadable);
   const classifier = new LineClassifier(
     {

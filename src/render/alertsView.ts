@@ -1,5 +1,6 @@
 /** `alerts` as a terminal table and as a Nagios/Icinga plugin's output. Pure: report in, text out. */
 import type { AlertsReport } from '../core/alerts/alertsReport.js';
+import { ALL } from '../core/alerts/alertTimeline.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import type { TimeZone } from '../core/timezone.js';
 import { renderColumns } from './columns.js';
@@ -17,7 +18,7 @@ const ALIGNS = ['left', 'left', 'left', 'right', 'left', 'right', 'left', 'left'
  * (there is one per feature seen in the last days), unless `showEmpty` (--verbose). JSON lists them all.
  */
 export function renderAlertsTable(report: AlertsReport, style: Style, tz: TimeZone, showEmpty = false): string {
-  const shown = report.evaluations.filter((evaluation) => showEmpty || evaluation.scopeKey === '' || evaluation.state !== 'no_data');
+  const shown = report.evaluations.filter((evaluation) => showEmpty || evaluation.scopeKey === ALL || evaluation.state !== 'no_data');
   const hidden = report.evaluations.length - shown.length;
   const rows = shown.map((evaluation) => {
     const state = formatState(evaluation);
@@ -56,45 +57,66 @@ export function alertsHeadline(report: AlertsReport, tz: TimeZone): string {
  */
 export function renderAlertsNagios(report: AlertsReport): string {
   const firing = report.evaluations.filter((evaluation) => evaluation.state === 'firing');
-  const text =
-    firing.length === 0
-      ? report.status === 'unknown'
-        ? report.notes[0] ?? 'no data to evaluate'
-        : `${report.evaluations.length} rule evaluations, none firing`
-      : firing.map(describeFiring).join('; ');
-  const perfdata = report.evaluations.filter((evaluation) => evaluation.scopeKey === '').map(perfdataOf).filter((item) => item !== '');
+  const unreadable = report.input.unreadable[0];
+  let text: string;
+  if (firing.length > 0) text = firing.map(describeFiring).join('; ');
+  else if (report.status !== 'unknown') text = `${report.evaluations.length} rule evaluations, none firing`;
+  else if (unreadable !== undefined) text = `cannot read ${escapeForTerminal(unreadable)}`;
+  else text = report.notes[0] ?? 'no data to evaluate';
+  const perfdata = report.evaluations.filter((evaluation) => evaluation.scopeKey === ALL).map(perfdataOf).filter((item) => item !== '');
   const lines = [`CLAUDE-MON ${report.status.toUpperCase()} - ${oneLine(text)}${perfdata.length === 0 ? '' : ` | ${perfdata.join(' ')}`}`];
   // Details: what fires, and the whole input's rules that could not be judged (per-scope gaps are only counted).
   let quietScopes = 0;
   for (const evaluation of report.evaluations) {
     if (evaluation.state === 'ok') continue;
-    if (evaluation.state !== 'firing' && evaluation.scopeKey !== '') {
+    if (evaluation.state !== 'firing' && evaluation.scopeKey !== ALL) {
       quietScopes++;
       continue;
     }
-    lines.push(oneLine(`${formatState(evaluation)}: ${evaluation.rule} ${formatScope(evaluation.scope)} ${formatRuleValue(evaluation.rule, evaluation.value)} ${formatThreshold(evaluation)} (${formatCount(evaluation.sample.calls)} calls, ${evaluation.window}) ${formatDetail(evaluation)}`));
+    const parts = [
+      `${formatState(evaluation)}:`,
+      evaluation.rule,
+      formatScope(evaluation.scope),
+      formatRuleValue(evaluation.rule, evaluation.value),
+      formatThreshold(evaluation),
+      `(${formatCount(evaluation.sample.calls)} calls, ${evaluation.window})`,
+      formatDetail(evaluation),
+    ];
+    lines.push(oneLine(parts.filter((part) => part !== '').join(' ')));
   }
   if (quietScopes > 0) lines.push(`${quietScopes} scope evaluations without enough data`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A failure before any evaluation (bad config, unreadable input): the plugin's UNKNOWN line. */
+export function renderNagiosError(message: string): string {
+  return `CLAUDE-MON UNKNOWN - ${oneLine(message)}\n`;
 }
 
 function describeFiring(evaluation: Evaluation): string {
   return `${evaluation.rule} ${formatScope(evaluation.scope)} ${formatRuleValue(evaluation.rule, evaluation.value)} ${formatThreshold(evaluation)}`;
 }
 
-/** 'label'=value[UOM];warn;crit;min; — the threshold goes in the column of the rule's severity. */
+/**
+ * 'label'=value[UOM];warn;crit;min; — the threshold goes in the column of the rule's severity, and only when the
+ * rule was judged (an insufficient sample is not compared with it).
+ */
 function perfdataOf(evaluation: Evaluation): string {
   if (evaluation.value === null) return '';
   const uom = evaluation.rule === 'p95_latency' ? 'ms' : '';
-  const threshold = evaluation.threshold === null ? '' : String(roundForPerfdata(evaluation.threshold));
+  const judged = evaluation.state === 'ok' || evaluation.state === 'firing';
+  const threshold = evaluation.threshold === null || !judged ? '' : perfdataNumber(evaluation.threshold);
   const warn = evaluation.severity === 'warning' ? threshold : '';
   const crit = evaluation.severity === 'critical' ? threshold : '';
-  return `'${evaluation.rule}'=${roundForPerfdata(evaluation.value)}${uom};${warn};${crit};0;`;
+  return `'${evaluation.rule}'=${perfdataNumber(evaluation.value)}${uom};${warn};${crit};0;`;
 }
 
-/** Six significant digits: 0.0460653, 1990.66, 14.9204. */
-function roundForPerfdata(value: number): number {
-  return Number(value.toPrecision(6));
+/** Six significant digits, always in plain decimals (perfdata has no exponents): 0.0460653, 1990.66, 0.00000025. */
+function perfdataNumber(value: number): string {
+  const rounded = Number(value.toPrecision(6));
+  const text = String(rounded);
+  if (!text.includes('e')) return text;
+  return Math.abs(rounded) >= 1e21 ? BigInt(Math.round(rounded)).toString() : rounded.toFixed(20).replace(/\.?0+$/, '');
 }
 
 /** Plugin output is line-oriented, and `|` starts the perfdata: neither may come from a log value. */

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, temporaryDirectory } from '../helpers.js';
+import { ROOT, runCli, temporaryDirectory } from '../helpers.js';
 import { schemaErrors } from './schema.js';
 import { ALERTS_NOW, alertsLog, type Incidents } from './alertsLog.js';
 
@@ -126,6 +127,47 @@ describe('claude-mon alerts on logs with known incidents', () => {
     expect((await runCli(['alerts', logFile({}), '--date', 'today'])).code).toBe(3);
     expect((await runCli(['alerts', logFile({}), '--by', 'day'])).code).toBe(3);
     expect((await runCli(['alerts', path.join(directory, 'missing.jsonl')])).code).toBe(3);
+  });
+
+  it('prints an UNKNOWN status line with --format nagios when it cannot evaluate at all', async () => {
+    const directory = temporaryDirectory();
+    const junk = path.join(directory, 'junk.txt');
+    writeFileSync(junk, 'hello\nworld\n');
+    const unrecognisable = await runCli(['alerts', junk, '--format', 'nagios']);
+    expect(unrecognisable.code).toBe(3);
+    expect(unrecognisable.stdout).toMatch(/^CLAUDE-MON UNKNOWN - 0 of 2 lines are Claude call records/);
+    expect(unrecognisable.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const badFlag = await runCli(['alerts', junk, '--format', 'nagios', '--frobnicate']);
+    expect(badFlag).toMatchObject({ code: 3, stdout: "CLAUDE-MON UNKNOWN - error: unknown option '--frobnicate'\n" });
+    const unreadable = await runCli(['alerts', logFile({}), path.join(directory, 'missing.jsonl'), '--now', NOW, '--format', 'nagios']);
+    expect(unreadable.code).toBe(3);
+    expect(unreadable.stdout).toMatch(/^CLAUDE-MON UNKNOWN - cannot read .*missing\.jsonl: no such file or directory \| /);
+  });
+
+  it('refuses --since at or after --now (exit 3)', async () => {
+    const run = await runCli(['alerts', logFile({}), '--now', NOW, '--since', '2026-11-26T13:00:00Z']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('is not before --now');
+  });
+
+  it('keeps a scope per user in bounded memory (--by user over a week of 4,000 users)', async () => {
+    const file = path.join(temporaryDirectory(), 'users.jsonl');
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const at = ALERTS_NOW - 8 * 86_400_000 + i * 17_280; // 8 days
+      lines.push(JSON.stringify({ timestamp: new Date(at).toISOString(), user_id: `user-${i % 4000}`, feature: 'chat', latency_ms: 300, output_tokens: 100 }));
+    }
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const script = `import { main } from '../dist/cli.js'; import { nodeIo } from '../dist/io/cliIo.js';
+      const code = await main(['node', 'claude-mon', 'alerts', ${JSON.stringify(file)}, '--by', 'user', '--now', 'latest', '--json', '-q'], nodeIo());
+      process.stderr.write(JSON.stringify({ code, maxRssKiB: process.resourceUsage().maxRSS }));`;
+    const child = spawnSync('node', ['--input-type=module', '-e', script], { cwd: path.join(ROOT, 'test'), encoding: 'utf8', maxBuffer: 1 << 28 });
+    const { code, maxRssKiB } = JSON.parse(child.stderr) as { code: number; maxRssKiB: number };
+    expect(code).toBeLessThan(3);
+    const document = JSON.parse(child.stdout);
+    expect(document.evaluations.filter((e: EvaluationJson) => e.rule === 'daily_cost')).toHaveLength(4001);
+    // About 10 calls per user-day: memory follows the calls, not 1,500 minute slots per user and day.
+    expect(maxRssKiB / 1024).toBeLessThan(400);
   });
 
   it('applies per-feature overrides from the config', async () => {

@@ -119,8 +119,27 @@ describe('claude-mon alerts --follow', () => {
     expect(schemaErrors('alerts', lines.at(-1) as string)).toEqual([]);
   });
 
+  it('with --now latest, evaluates on the records\' own clock: a fast replay fires and resolves like the live run', async () => {
+    const start = Date.UTC(2026, 10, 26, 10);
+    const lines = Array.from({ length: 3600 }, (_, i) =>
+      JSON.stringify({
+        timestamp: new Date(start + i * 1000).toISOString(),
+        feature: 'chat',
+        latency_ms: 200,
+        // Half the calls of minutes 30–34 fail.
+        ...(i >= 1800 && i < 2100 && i % 2 === 0 ? { error_status: 503, error: 'APIStatusError' } : {}),
+      }),
+    );
+    const run = await runCli(['alerts', '--follow', '--now', 'latest', '--interval', '1m'], { stdin: `${lines.join('\n')}\n` });
+    const events = run.stdout.split('\n').filter((line) => / (FIRING|RESOLVED) /.test(line));
+    expect(events[0]).toMatch(/^2026-11-26T10:3[0-4]:\d\d\.000Z FIRING critical error_rate all /);
+    expect(events).toContainEqual(expect.stringMatching(/^2026-11-26T10:4[0-9]:\d\d\.000Z RESOLVED error_rate all now ok/));
+    expect(run.code).toBe(0);
+  });
+
   it('keeps memory flat over a long stream: old records expire (RSS sampled from /proc)', async () => {
-    const run = follow(['--now', 'latest', '--interval', '200ms', '--quiet-ok', '-q', '--no-dedupe']);
+    // --now latest: the clock is the records' time, evaluated every 10 minutes of it.
+    const run = follow(['--now', 'latest', '--interval', '10m', '--quiet-ok', '-q', '--no-dedupe']);
     const start = Date.UTC(2026, 0, 1);
     const features = ['chat', 'search', 'extract', 'doc_summary'];
     const rssKiB = (): number => {

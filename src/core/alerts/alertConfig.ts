@@ -9,6 +9,7 @@
  */
 import { UsageError } from '../../errors.js';
 import { parseDuration } from '../timeRange.js';
+import { TimeZone } from '../timezone.js';
 
 export const RULE_NAMES = ['error_rate', 'rate_limited', 'p95_latency', 'daily_cost'] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
@@ -57,7 +58,7 @@ const RULE_KEYS: Readonly<Record<RuleName, Readonly<Record<string, SettingReader
   daily_cost: {
     thresholdPercent: (value, path, fail) => ({ threshold: positiveNumber(value, path, fail) / 100 }),
     baselineDays: count('baselineDays', 1),
-    minBaselineDays: count('minBaselineDays'),
+    minBaselineDays: count('minBaselineDays', 1),
   },
 };
 
@@ -77,6 +78,13 @@ export function parseAlertConfig(json: unknown, source: string): AlertConfig {
   rejectUnknown(root, ['timezone', 'rules', '$schema'], '', fail);
   const timezone = root['timezone'];
   if (timezone !== undefined && (typeof timezone !== 'string' || timezone === '')) fail('timezone', expected('an IANA time zone name', timezone));
+  if (typeof timezone === 'string') {
+    try {
+      new TimeZone(timezone);
+    } catch (error) {
+      fail('timezone', (error as Error).message);
+    }
+  }
   const rulesJson = root['rules'] === undefined ? {} : objectAt(root['rules'], 'rules', fail);
   rejectUnknown(rulesJson, RULE_NAMES, 'rules.', fail);
   const rules = {} as Record<RuleName, RuleConfig>;
@@ -89,7 +97,7 @@ export function parseAlertConfig(json: unknown, source: string): AlertConfig {
 
 type Fail = (path: string, problem: string) => never;
 type SettingReader = (value: unknown, path: string, fail: Fail) => Partial<Mutable<RuleSettings>>;
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function parseRule(name: RuleName, json: unknown, fail: Fail): RuleConfig {
   const path = `rules.${name}`;
@@ -139,11 +147,14 @@ function applySettings(
 
 function duration(value: unknown, path: string, fail: Fail): Partial<RuleSettings> {
   if (typeof value !== 'string') fail(path, expected('a duration like "10m"', value));
+  let windowMs: number;
   try {
-    return { windowMs: parseDuration(value as string, 'window') };
+    windowMs = parseDuration(value as string, 'window');
   } catch (error) {
     return fail(path, (error as Error).message);
   }
+  if (windowMs < 1000) fail(path, `window "${value as string}" is shorter than a second`);
+  return { windowMs };
 }
 
 function fraction(key: 'threshold'): SettingReader {

@@ -5,21 +5,25 @@
 import type { Evaluation } from './evaluate.js';
 import { ALL } from './alertTimeline.js';
 
-export const ALERT_STATUSES = ['ok', 'warning', 'critical', 'unknown'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
+export type AlertStatus = 'ok' | 'warning' | 'critical' | 'unknown';
 
 export const EXIT_BY_STATUS: Readonly<Record<AlertStatus, number>> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
 
 /**
  * critical or warning when a rule of that severity fires; otherwise unknown when part of the input could not be
- * read, or when no rule had any data for the whole input (the logs have stopped, or --now is off); else ok.
+ * read, or when the rate and latency rules of the whole input all have no calls in their windows (the logs have
+ * stopped, or --now is off: a quiet app should widen its windows in the config); else ok.
  */
 export function overallStatus(evaluations: readonly Evaluation[], inputProblem: boolean): AlertStatus {
   const firing = evaluations.filter((evaluation) => evaluation.state === 'firing');
   if (firing.some((evaluation) => evaluation.severity === 'critical')) return 'critical';
   if (firing.length > 0) return 'warning';
-  if (inputProblem) return 'unknown';
-  const whole = evaluations.filter((evaluation) => evaluation.scopeKey === ALL);
-  if (whole.length > 0 && whole.every((evaluation) => evaluation.state === 'no_data')) return 'unknown';
+  if (inputProblem || windowsAreEmpty(evaluations)) return 'unknown';
   return 'ok';
+}
+
+/** True when every rate and latency rule of the whole input found no calls in its window. */
+export function windowsAreEmpty(evaluations: readonly Evaluation[]): boolean {
+  const windowed = evaluations.filter((evaluation) => evaluation.scopeKey === ALL && evaluation.rule !== 'daily_cost');
+  return windowed.length > 0 && windowed.every((evaluation) => evaluation.state === 'no_data');
 }

@@ -8,11 +8,10 @@ import { dimensionValue, type GroupDimension } from '../grouping.js';
 import { costOfRecord, type PriceBook } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
+import { MinuteSeries } from './minuteSeries.js';
 import { RecentRecords } from './recentRecords.js';
 
-export const MS_PER_MINUTE = 60_000;
-/** Local days last 23–25 hours. */
-const MINUTES_PER_DAY_MAX = 25 * 60;
+const MS_PER_MINUTE = 60_000;
 /** Dimensions a daily_cost alert names as its drivers. */
 export const DRIVER_DIMENSIONS = ['feature', 'user', 'model'] as const;
 export type DriverDimension = (typeof DRIVER_DIMENSIONS)[number];
@@ -27,23 +26,23 @@ export interface Retention {
   readonly until: number;
 }
 
-/** One scope's minutes of one day. */
+/** One scope on one day. */
 interface ScopeDay {
-  readonly costByMinute: Float64Array;
-  readonly callsByMinute: Uint32Array;
-  unpricedCalls: number;
-  /** Cumulative cost and calls through each minute; rebuilt when the day changed. */
-  cumulativeCost: Float64Array | null;
-  cumulativeCalls: Float64Array | null;
-  /** Cost by feature, user and model (not by the dimensions scopes are split by): a daily_cost alert's drivers. */
-  readonly costBy: CostBy;
-  cumulativeTotal(): number;
+  readonly minutes: MinuteSeries;
+  /** Cost by feature, user and model, on the newest day only (not by the dimensions scopes are split by). */
+  readonly costBy: Readonly<Record<DriverDimension, Map<string, { usd: number }>>>;
+}
+
+interface Scope {
+  readonly values: Readonly<Record<string, string>>;
+  /** Its newest call: a scope whose calls all fell out of retention is let go. */
+  lastMs: number;
 }
 
 export class AlertTimeline {
   private readonly recent = new RecentRecords();
   private readonly days = new Map<number, Map<string, ScopeDay>>();
-  private readonly scopeValues = new Map<string, Readonly<Record<string, string>>>();
+  private readonly scopesByKey = new Map<string, Scope>();
   private newestMs = Number.NEGATIVE_INFINITY;
   private driverDay = Number.NEGATIVE_INFINITY;
 
@@ -64,7 +63,7 @@ export class AlertTimeline {
     const time = record.timestampMs;
     if (time > this.newestMs) this.newestMs = time;
     if (time > this.retention.until || time < this.retention.daysFrom) return;
-    const scope = this.scopeKeyOf(record);
+    const scope = this.touchScope(record);
     if (time > this.retention.recentFrom) this.recent.push(record);
     const dayStart = this.tz.startOfDay(time);
     let day = this.days.get(dayStart);
@@ -73,50 +72,61 @@ export class AlertTimeline {
       this.days.set(dayStart, day);
     }
     if (dayStart > this.driverDay) this.moveDriverDay(dayStart);
-    const minute = Math.min(Math.floor((time - dayStart) / MS_PER_MINUTE), MINUTES_PER_DAY_MAX - 1);
+    const minute = Math.floor((time - dayStart) / MS_PER_MINUTE);
     const cost = costOfRecord(this.pricing, record);
-    const drivers = dayStart === this.driverDay ? this.breakdown : null;
-    addToDay(day, ALL, minute, cost, record, drivers);
-    if (scope !== ALL) addToDay(day, scope, minute, cost, record, drivers);
-  }
-
-  /**
-   * Cost by user, feature and model is kept for the newest day only: a daily_cost alert names drivers for today,
-   * and the users of every past day would cost memory for nothing.
-   */
-  private moveDriverDay(dayStart: number): void {
-    for (const entry of this.days.get(this.driverDay)?.values() ?? []) {
-      for (const dimension of DRIVER_DIMENSIONS) entry.costBy[dimension].clear();
+    scopeDay(day, ALL).minutes.add(minute, cost);
+    if (scope === ALL) return;
+    const entry = scopeDay(day, scope);
+    entry.minutes.add(minute, cost);
+    if (dayStart === this.driverDay && cost !== null) {
+      const { breakdown } = this;
+      if (!breakdown.includes('feature')) addCost(entry.costBy.feature, record.feature, cost);
+      if (!breakdown.includes('user')) addCost(entry.costBy.user, record.userId, cost);
+      if (!breakdown.includes('model')) addCost(entry.costBy.model, record.model, cost);
     }
-    this.driverDay = dayStart;
   }
 
-  /** Moves retention forward (--follow) and lets go of what falls before it. */
+  /** Moves retention forward (--follow, or while reading with --now latest) and lets go of what falls before it. */
   retain(retention: Retention): void {
     this.retention = retention;
     this.recent.dropThrough(retention.recentFrom);
     for (const dayStart of this.days.keys()) {
       if (this.tz.addDays(dayStart, 1) <= retention.daysFrom) this.days.delete(dayStart);
     }
+    for (const [key, scope] of this.scopesByKey) {
+      if (scope.lastMs < retention.daysFrom) this.scopesByKey.delete(key);
+    }
   }
 
-  /** Every scope seen: the whole input first, then by their values (feature names, ...) in order. */
+  /** Every scope with retained calls: the whole input first, then by their values (feature names, ...) in order. */
   scopes(): [key: string, values: Readonly<Record<string, string>>][] {
     const order = (values: Readonly<Record<string, string>>): string => Object.values(values).join('\u0000');
-    const sorted = [...this.scopeValues].sort(([, a], [, b]) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+    const sorted = [...this.scopesByKey]
+      .map(([key, scope]): [string, Readonly<Record<string, string>>] => [key, scope.values])
+      .sort(([, a], [, b]) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     return [[ALL, {}], ...sorted];
   }
 
-  /** The scope a record belongs to besides the whole input. */
+  /** The scope a record belongs to besides the whole input (length-prefixed values: no two can collide). */
   scopeKeyOf(record: CallRecord): string {
-    if (this.breakdown.length === 0) return ALL;
     let key = '';
     for (const dimension of this.breakdown) {
       const value = dimensionValue(dimension, record, this.tz);
       key += `${value.length}:${value}`;
     }
-    if (!this.scopeValues.has(key)) {
-      this.scopeValues.set(key, Object.fromEntries(this.breakdown.map((dimension) => [dimension, dimensionValue(dimension, record, this.tz)])));
+    return key;
+  }
+
+  /** The record's scope key, the scope registered on its first call and its newest call noted. */
+  private touchScope(record: CallRecord): string {
+    const key = this.scopeKeyOf(record);
+    if (key === ALL) return key;
+    const scope = this.scopesByKey.get(key);
+    if (scope === undefined) {
+      const values = Object.fromEntries(this.breakdown.map((dimension) => [dimension, dimensionValue(dimension, record, this.tz)]));
+      this.scopesByKey.set(key, { values, lastMs: record.timestampMs });
+    } else if (record.timestampMs > scope.lastMs) {
+      scope.lastMs = record.timestampMs;
     }
     return key;
   }
@@ -127,20 +137,15 @@ export class AlertTimeline {
   }
 
   /**
-   * A scope's cost and calls on the local day starting at dayStart, through the minute containing `through`
-   * (Infinity: the whole day); calls 0 when the scope has no record that day.
+   * A scope's cost and calls on the local day starting at dayStart, in the minutes that ended by `through`
+   * (minute resolution: a call in the minute that `through` falls in counts from the next minute on; Infinity: the
+   * whole day).
    */
   dayTotals(scope: string, dayStart: number, through: number): { costUsd: number; calls: number; unpricedCalls: number } {
-    const day = this.days.get(dayStart)?.get(scope);
-    if (day === undefined) return { costUsd: 0, calls: 0, unpricedCalls: 0 };
-    if (day.cumulativeCost === null || day.cumulativeCalls === null) {
-      day.cumulativeCost = cumulative(day.costByMinute);
-      day.cumulativeCalls = cumulative(day.callsByMinute);
-    }
-    const minute = through === Number.POSITIVE_INFINITY ? MINUTES_PER_DAY_MAX - 1 : Math.floor((through - dayStart) / MS_PER_MINUTE);
-    const at = Math.max(-1, Math.min(minute, MINUTES_PER_DAY_MAX - 1));
-    if (at < 0) return { costUsd: 0, calls: 0, unpricedCalls: 0 };
-    return { costUsd: day.cumulativeCost[at] as number, calls: day.cumulativeCalls[at] as number, unpricedCalls: day.unpricedCalls };
+    const series = this.days.get(dayStart)?.get(scope)?.minutes;
+    if (series === undefined) return { costUsd: 0, calls: 0, unpricedCalls: 0 };
+    const minute = through === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : Math.floor((through - dayStart) / MS_PER_MINUTE);
+    return { ...series.before(minute), unpricedCalls: series.unpricedCalls };
   }
 
   /** Whether the scope has any record on that day. */
@@ -153,65 +158,42 @@ export class AlertTimeline {
    * the whole input's is their sum, made when asked (only for a firing daily_cost).
    */
   dayCostBy(scope: string, dayStart: number): ReadonlyMap<DriverDimension, ReadonlyMap<string, number>> {
-    const day = this.days.get(dayStart);
     const result = new Map<DriverDimension, Map<string, number>>(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map()]));
     const add = (dimension: DriverDimension, value: string, usd: number): void => {
       const amounts = result.get(dimension) as Map<string, number>;
       amounts.set(value, (amounts.get(value) ?? 0) + usd);
     };
-    for (const [key, entry] of day ?? []) {
+    for (const [key, entry] of this.days.get(dayStart) ?? []) {
       if (key === ALL || (scope !== ALL && key !== scope)) continue;
       for (const dimension of DRIVER_DIMENSIONS) {
         // A dimension the scopes are split by is not counted per call: each scope has one value of it.
-        if (this.breakdown.includes(dimension)) add(dimension, this.scopeValues.get(key)?.[dimension] ?? '', entry.cumulativeTotal());
-        else for (const [value, slot] of entry.costBy[dimension]) add(dimension, value, slot.usd);
+        const value = this.scopesByKey.get(key)?.values[dimension];
+        if (this.breakdown.includes(dimension)) add(dimension, value ?? '', entry.minutes.before(Number.POSITIVE_INFINITY).costUsd);
+        else for (const [name, slot] of entry.costBy[dimension]) add(dimension, name, slot.usd);
       }
     }
     return result;
   }
 
+  /**
+   * Cost by user, feature and model is kept for the newest day only: a daily_cost alert names drivers for today,
+   * and the users of every past day would cost memory for nothing.
+   */
+  private moveDriverDay(dayStart: number): void {
+    for (const entry of this.days.get(this.driverDay)?.values() ?? []) {
+      for (const dimension of DRIVER_DIMENSIONS) entry.costBy[dimension].clear();
+    }
+    this.driverDay = dayStart;
+  }
 }
 
-type CostBy = Readonly<Record<DriverDimension, Map<string, { usd: number }>>>;
-
-function addToDay(
-  day: Map<string, ScopeDay>,
-  scope: string,
-  minute: number,
-  cost: number | null,
-  record: CallRecord,
-  /** The scopes' breakdown when the call's cost by user, feature and model is kept (today), else null. */
-  breakdown: readonly string[] | null,
-): void {
+function scopeDay(day: Map<string, ScopeDay>, scope: string): ScopeDay {
   let entry = day.get(scope);
   if (entry === undefined) {
-    entry = {
-      costByMinute: new Float64Array(MINUTES_PER_DAY_MAX),
-      callsByMinute: new Uint32Array(MINUTES_PER_DAY_MAX),
-      unpricedCalls: 0,
-      cumulativeCost: null,
-      cumulativeCalls: null,
-      costBy: { feature: new Map(), user: new Map(), model: new Map() },
-      cumulativeTotal(): number {
-        let sum = 0;
-        for (const usd of this.costByMinute) sum += usd;
-        return sum;
-      },
-    };
+    entry = { minutes: new MinuteSeries(), costBy: { feature: new Map(), user: new Map(), model: new Map() } };
     day.set(scope, entry);
   }
-  entry.callsByMinute[minute] = (entry.callsByMinute[minute] as number) + 1;
-  entry.cumulativeCost = null;
-  entry.cumulativeCalls = null;
-  if (cost === null) {
-    entry.unpricedCalls++;
-    return;
-  }
-  entry.costByMinute[minute] = (entry.costByMinute[minute] as number) + cost;
-  if (scope === ALL || breakdown === null) return;
-  if (!breakdown.includes('feature')) addCost(entry.costBy.feature, record.feature, cost);
-  if (!breakdown.includes('user')) addCost(entry.costBy.user, record.userId, cost);
-  if (!breakdown.includes('model')) addCost(entry.costBy.model, record.model, cost);
+  return entry;
 }
 
 /** One lookup per call in the common case: the slot is updated in place. */
@@ -219,14 +201,4 @@ function addCost(amounts: Map<string, { usd: number }>, value: string, cost: num
   const slot = amounts.get(value);
   if (slot === undefined) amounts.set(value, { usd: cost });
   else slot.usd += cost;
-}
-
-function cumulative(values: Float64Array | Uint32Array): Float64Array {
-  const sums = new Float64Array(values.length);
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    sum += values[i] as number;
-    sums[i] = sum;
-  }
-  return sums;
 }

@@ -2,7 +2,8 @@
  * --backtest: the rules evaluated at every step over historical logs, folded into the intervals in which each
  * rule and scope would have fired — to tune thresholds before trusting them.
  */
-import type { RuleName, Severity } from './alertConfig.js';
+import type { Mutable, RuleName, Severity } from './alertConfig.js';
+import { compareStrings } from '../stats.js';
 import type { Evaluation } from './evaluate.js';
 
 export interface FiringInterval {
@@ -61,12 +62,6 @@ export class IntervalCollector {
   /** Every interval, open ones closed at their last firing step, in order of start, then rule and scope. */
   intervals(): FiringInterval[] {
     const all = [...this.closed, ...this.open.values()];
-    return all.sort((a, b) => a.startMs - b.startMs || compare(a.rule, b.rule) || compare(JSON.stringify(a.scope), JSON.stringify(b.scope)));
+    return all.sort((a, b) => a.startMs - b.startMs || compareStrings(a.rule, b.rule) || compareStrings(JSON.stringify(a.scope), JSON.stringify(b.scope)));
   }
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -23,8 +23,9 @@ export interface Driver {
 
 export interface Sample {
   readonly calls: number;
-  readonly errors: number;
-  readonly rateLimited: number;
+  /** Failed and rate-limited calls of the window (not for daily_cost). */
+  readonly errors?: number;
+  readonly rateLimited?: number;
   /** Calls slower than the p95 threshold (p95_latency only). */
   readonly slowCalls?: number;
   readonly costUsd?: number;
@@ -64,7 +65,10 @@ export interface Evaluation {
 }
 
 export interface EvaluateOptions {
-  /** --since: the start of the window of the rate and latency rules instead of their own windows. */
+  /**
+   * --since: the start of the window of the rate and latency rules instead of their own windows, and the start of
+   * what was read: daily_cost does not count days, today included, that began before it.
+   */
   readonly windowFromMs?: number;
 }
 
@@ -87,7 +91,9 @@ export function evaluateRules(
       if (!settings.enabled) continue;
       const context: RuleContext = { rule, scopeKey, scope, settings, nowMs };
       evaluations.push(
-        rule === 'daily_cost' ? evaluateDailyCost(context, timeline, tz) : evaluateWindowRule(context, windows, pricing, timeline.breakdown),
+        rule === 'daily_cost'
+          ? evaluateDailyCost(context, timeline, tz, options.windowFromMs ?? Number.NEGATIVE_INFINITY)
+          : evaluateWindowRule(context, windows, pricing, timeline.breakdown),
       );
     }
   }
@@ -142,8 +148,8 @@ function evaluateWindowRule(
   const { fromMs, byScope } = windows.get(settings.windowMs);
   const records = byScope.get(context.scopeKey) ?? [];
   const calls = records.length;
-  const errors = count(records, isFailure);
-  const rateLimited = count(records, isRateLimited);
+  const errors = countWhere(records, isFailure);
+  const rateLimited = countWhere(records, isRateLimited);
   const base = {
     rule,
     scope: context.scope,
@@ -178,7 +184,7 @@ function evaluateWindowRule(
       for (const record of records) stats.add(record);
       value = stats.snapshot().latencyMs.p95 as number;
       culprit = (record) => record.latencyMs > settings.threshold;
-      slowCalls = count(records, culprit);
+      slowCalls = countWhere(records, culprit);
       if (calls < settings.minCalls) reason = `needs ≥ ${settings.minCalls} calls (has ${calls})`;
     }
   }
@@ -201,7 +207,7 @@ function evaluateWindowRule(
 }
 
 /** Today so far vs the mean of the previous days up to the same time of day, in --tz. */
-function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: TimeZone): Evaluation {
+function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: TimeZone, readFromMs: number): Evaluation {
   const { settings, nowMs, scopeKey } = context;
   const todayStart = tz.startOfDay(nowMs);
   const today = timeline.dayTotals(scopeKey, todayStart, nowMs);
@@ -213,7 +219,7 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: Ti
     // The same wall-clock time `back` days ago: across a DST change that is 23 or 25 hours per day, not 24.
     const sameTime = tz.localToUtc(localNow - back * 86_400_000);
     const dayStart = tz.startOfDay(sameTime);
-    if (!timeline.hasRecordsOn(scopeKey, dayStart)) continue;
+    if (dayStart < readFromMs || !timeline.hasRecordsOn(scopeKey, dayStart)) continue; // not read whole, or no calls
     baselineDays++;
     sameTimeSum += timeline.dayTotals(scopeKey, dayStart, sameTime).costUsd;
     fullDaySum += timeline.dayTotals(scopeKey, dayStart, Number.POSITIVE_INFINITY).costUsd;
@@ -224,8 +230,6 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: Ti
   const projectedUsd = project(todayUsd, baselineMeanUsd, fullDayMean, nowMs - todayStart, tz.addDays(todayStart, 1) - todayStart);
   const sample: Sample = {
     calls: today.calls,
-    errors: 0,
-    rateLimited: 0,
     costUsd: todayUsd,
     unpricedCalls: today.unpricedCalls,
     baselineDays,
@@ -244,8 +248,12 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: Ti
     threshold,
     sample,
   };
+  if (todayStart < readFromMs) {
+    const reason = 'today was not read whole: --since starts after midnight';
+    return { ...base, state: 'insufficient', value: todayUsd, drivers: [], reason };
+  }
   if (today.calls === 0) return { ...base, state: 'no_data', value: null, drivers: [], reason: 'no calls today' };
-  if (baselineDays < settings.minBaselineDays) {
+  if (baselineDays === 0 || baselineDays < settings.minBaselineDays) {
     const reason = `needs ≥ ${settings.minBaselineDays} of the previous ${settings.baselineDays} days with calls (has ${baselineDays})`;
     return { ...base, state: 'insufficient', value: todayUsd, drivers: [], reason };
   }
@@ -297,7 +305,7 @@ function topDrivers(
     const total = [...amounts.values()].reduce((sum, amount) => sum + amount, 0);
     if (!(total > 0)) continue;
     const top = [...amounts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_DRIVERS);
-    for (const [value, amount] of top) drivers.push({ dimension, value, amount: roundUsd(amount), share: amount / total });
+    for (const [value, amount] of top) drivers.push({ dimension, value, amount: Number.isInteger(amount) ? amount : roundUsd(amount), share: amount / total });
   }
   return drivers;
 }
@@ -319,7 +327,7 @@ function lowestRemaining(records: readonly CallRecord[]): LowestRemaining {
   };
 }
 
-function count(records: readonly CallRecord[], predicate: (record: CallRecord) => boolean): number {
+function countWhere(records: readonly CallRecord[], predicate: (record: CallRecord) => boolean): number {
   let n = 0;
   for (const record of records) if (predicate(record)) n++;
   return n;

@@ -10,10 +10,6 @@ export class RecentRecords {
   private head = 0;
   private sorted = true;
 
-  get size(): number {
-    return this.records.length - this.head;
-  }
-
   /** Keeps a copy: the readers reuse the record object for the next line. */
   push(record: CallRecord): void {
     const records = this.records;

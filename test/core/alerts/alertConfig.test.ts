@@ -35,6 +35,9 @@ describe('the config file', () => {
     [{ rules: { p95_latency: { features: { chat: { minCals: 3 } } } } }, 'c.json: rules.p95_latency.features["chat"].minCals: unknown key (expected one of: enabled, severity, thresholdMs, window, minCalls)'],
     [{ rules: { daily_cost: { minBaselineDays: 9 } } }, 'c.json: rules.daily_cost.minBaselineDays: 9 is more than baselineDays (7)'],
     [{ timezone: 3 }, 'c.json: timezone: expected an IANA time zone name, got 3'],
+    [{ timezone: 'Mars/Olympus' }, 'c.json: timezone: unknown time zone "Mars/Olympus" — use an IANA name like "Europe/Berlin" or "UTC"'],
+    [{ rules: { error_rate: { window: '500ms' } } }, 'c.json: rules.error_rate.window: window "500ms" is shorter than a second'],
+    [{ rules: { daily_cost: { minBaselineDays: 0 } } }, 'c.json: rules.daily_cost.minBaselineDays: expected a whole number ≥ 1, got 0'],
     [[], 'c.json: the top level: expected an object, got []'],
   ])('rejects %j naming the key', (json, message) => {
     expect(() => parseAlertConfig(json, 'c.json')).toThrow(new UsageError(message));

@@ -13,12 +13,16 @@ const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-function evaluate(records: readonly CallRecord[], options: { now?: number; tz?: string; config?: AlertConfig } = {}): Evaluation[] {
+function evaluate(
+  records: readonly CallRecord[],
+  options: { now?: number; tz?: string; config?: AlertConfig; until?: number; since?: number } = {},
+): Evaluation[] {
   const tz = new TimeZone(options.tz ?? 'UTC');
   const now = options.now ?? NOW;
-  const timeline = new AlertTimeline(['feature'], tz, pricing, { recentFrom: now - DAY, daysFrom: now - 30 * DAY, until: now });
+  const until = options.until ?? now;
+  const timeline = new AlertTimeline(['feature'], tz, pricing, { recentFrom: now - DAY, daysFrom: options.since ?? now - 30 * DAY, until });
   for (const record of records) timeline.add(record);
-  return evaluateRules(timeline, options.config ?? DEFAULT_CONFIG, now, tz, pricing);
+  return evaluateRules(timeline, options.config ?? DEFAULT_CONFIG, now, tz, pricing, options.since === undefined ? {} : { windowFromMs: options.since });
 }
 
 function find(evaluations: readonly Evaluation[], rule: string, feature?: string): Evaluation {
@@ -146,6 +150,28 @@ describe('daily_cost', () => {
     expect(paid.sample.projectedUsd).toBe(0.03); // no baseline shape: linear, half the day gone
   });
 
+  it('counts the previous days at minute resolution, never past the same time of day', () => {
+    // Calls at 12:00:30 on the days before must not count at 12:00:00, even when records after now are retained
+    // (a backtest keeps everything up to --to).
+    const late = [1, 2, 3, 4, 5].map((d) => call({ timestampMs: Date.UTC(2026, 10, 26 - d, 12, 0, 30), outputTokens: 200_000 }));
+    const early = [1, 2, 3, 4, 5].map((d) => call({ timestampMs: Date.UTC(2026, 10, 26 - d, 9), outputTokens: 2000 }));
+    const today = [call({ timestampMs: Date.UTC(2026, 10, 26, 9), outputTokens: 20_000 }), call({ timestampMs: NOW + 30_000, outputTokens: 200_000 })];
+    const cost = find(evaluate([...late, ...early, ...today], { until: NOW + DAY }), 'daily_cost');
+    expect(cost.sample).toMatchObject({ baselineMeanUsd: 0.03, costUsd: 0.3 });
+    expect(cost.state).toBe('firing');
+  });
+
+  it('does not count days that --since cut, and says today was not read whole when it cut today', () => {
+    const baseline = [1, 2, 3, 4, 5, 6, 7].map((d) => call({ timestampMs: Date.UTC(2026, 10, 26 - d, 9), outputTokens: 200_000 }));
+    const today = [call({ timestampMs: Date.UTC(2026, 10, 26, 9), outputTokens: 200_000 })];
+    // --since 6d (2026-11-20T12:00Z): the 20th was read only from noon: not a baseline day.
+    const sixDays = find(evaluate([...baseline, ...today], { since: NOW - 6 * DAY }), 'daily_cost');
+    expect(sixDays.sample).toMatchObject({ baselineDays: 5, baselineMeanUsd: 3 });
+    expect(sixDays.state).toBe('ok');
+    const tenMinutes = find(evaluate([...baseline, ...today], { since: NOW - 10 * MINUTE }), 'daily_cost');
+    expect(tenMinutes).toMatchObject({ state: 'insufficient', reason: 'today was not read whole: --since starts after midnight' });
+  });
+
   it('uses the same wall-clock time across a DST change in --tz', () => {
     // New York leaves DST on Sunday 2026-11-01. At 12:00 local on Tuesday 11-03 (17:00Z), the same time on the
     // days before is 12:00 local too: 17:00Z on 11-02 and 11-01, but 16:00Z on 10-31 and earlier (EDT).
@@ -178,5 +204,7 @@ describe('overall status', () => {
     expect(overallStatus(evaluate(calls(30)), false)).toBe('ok');
     expect(overallStatus(evaluate(calls(30)), true)).toBe('unknown');
     expect(overallStatus(evaluate(calls(30, { end: NOW - 3 * DAY })), false)).toBe('unknown');
+    // Calls earlier today give daily_cost data, but the logs stopped hours ago: still unknown.
+    expect(overallStatus(evaluate(calls(30, { end: NOW - 3 * 3_600_000 })), false)).toBe('unknown');
   });
 });
