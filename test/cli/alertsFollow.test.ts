@@ -68,8 +68,8 @@ describe('claude-mon alerts --follow', () => {
     const fired = await waitFor(() => run.lines.some((line) => line.text.includes('FIRING critical error_rate')), 5000);
     expect(fired, run.stderr()).toBe(true);
     const firing = run.lines.find((line) => line.text.includes('FIRING critical error_rate all')) ?? run.lines[0];
-    // Within one interval (500 ms), plus slack for a loaded machine.
-    expect((firing?.at ?? Infinity) - incident).toBeLessThan(500 + 1500);
+    // Within one interval (500 ms), plus slack for a loaded machine — far below any batching delay.
+    expect((firing?.at ?? Infinity) - incident).toBeLessThan(500 + 2500);
     expect(firing?.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z FIRING critical error_rate all \d+\.\d% > 5\.0% \(\d+ calls, 3s\)/);
 
     // Healthy calls only: the failures leave the 3-second window and the rule resolves.
