@@ -12,6 +12,7 @@ import { type AlertsResult, runAlerts } from './commands/alerts.js';
 import { runAlertsBacktest } from './commands/alertsBacktest.js';
 import { runAlertsFollow } from './commands/alertsFollow.js';
 import type { CommandResult, Diagnostics } from './commands/inputChecks.js';
+import { runDashboard, runTrend } from './commands/dashboard.js';
 import { runSummary } from './commands/summary.js';
 import { parseGroupBy } from './core/grouping.js';
 import { parseDuration } from './core/timeRange.js';
@@ -51,6 +52,29 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--date <day>', 'one calendar day in --tz: today, yesterday or YYYY-MM-DD')
     .action(async (inputs: string[], flags: Record<string, unknown>) => {
       exitCode = await run((options, diagnostics) => runSummary(options, io, diagnostics), inputs, flags, io);
+    });
+
+  addCommonOptions(
+    program.command('dashboard').description("the month-one answers at --now: cost today vs yesterday, slowest feature, 429s, top users"),
+    ['table', 'json', 'markdown'],
+  )
+    .option('--slow-window <duration>', 'the window of the slowest-feature panel', '1h')
+    .action(async (inputs: string[], flags: Record<string, unknown>) => {
+      exitCode = await run(
+        (options, diagnostics) => runDashboard({ ...options, slowWindow: (flags['slowWindow'] as string | undefined) ?? '1h' }, io, diagnostics),
+        inputs,
+        flags,
+        io,
+      );
+    });
+
+  addCommonOptions(
+    program.command('trend').description('per day and feature over the last --days: calls, cost, cost per call, p95, error and cache hit rates'),
+    ['table', 'json', 'csv'],
+  )
+    .option('--days <n>', 'how many days, today included', parsePositiveInteger, 14)
+    .action(async (inputs: string[], flags: Record<string, unknown>) => {
+      exitCode = await run((options, diagnostics) => runTrend({ ...options, days: flags['days'] as number }, io, diagnostics), inputs, flags, io);
     });
 
   addCommonOptions(
@@ -229,7 +253,7 @@ function toAlertsOptions(inputs: string[], flags: Record<string, unknown>, forma
 
 function parsePositiveInteger(value: string): number {
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number <= 0) throw new InvalidArgumentError('expected a positive whole number of bytes');
+  if (!Number.isSafeInteger(number) || number <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return number;
 }
 

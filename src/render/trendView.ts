@@ -1,0 +1,104 @@
+/**
+ * `trend` as a terminal table (one row per group: each metric first → last, with a sparkline on a terminal), as
+ * CSV (one row per day and group) and as JSON (schemas/trend.schema.json). Pure: report in, text out.
+ */
+import { formatIsoUtc } from '../core/timeRange.js';
+import type { TimeZone } from '../core/timezone.js';
+import type { Trend, TrendDay, TrendFlag, TrendSeries } from '../core/trend.js';
+import type { LineCounts } from '../core/types.js';
+import { renderColumns } from './columns.js';
+import { csvCell, escapeForTerminal } from './escape.js';
+import { inputJson, SCHEMA_VERSION } from './json.js';
+import { formatLocalTime } from './localTime.js';
+import { formatCount, formatMs, formatPercent, formatUsd, formatUsdPrecise, MISSING } from './numbers.js';
+import { sparkline } from './sparkline.js';
+import type { Style } from './style.js';
+
+export interface TrendReport {
+  readonly trend: Trend;
+  readonly timezone: string;
+  readonly input: LineCounts;
+}
+
+interface Metric {
+  readonly header: string;
+  readonly value: (day: TrendDay) => number | null;
+  readonly format: (value: number | null) => string;
+}
+
+const METRICS: readonly Metric[] = [
+  { header: 'calls/day', value: (d) => d.calls, format: (v) => (v === null ? MISSING : formatCount(v)) },
+  { header: 'cost/day', value: (d) => (d.calls === 0 ? null : d.costUsd), format: formatUsd },
+  { header: '$/call', value: (d) => d.costPerCallUsd, format: formatUsdPrecise },
+  { header: 'p95', value: (d) => d.p95Ms, format: formatMs },
+  { header: 'err %', value: (d) => d.errorRate, format: formatPercent },
+  { header: 'cache hit', value: (d) => d.cacheHitRate, format: formatPercent },
+];
+
+/** One block per group, a line per metric: first → last day with calls, and every day as a sparkline on a terminal. */
+export function renderTrendView(report: TrendReport, style: Style, tz: TimeZone, terminal: boolean): string {
+  const { trend } = report;
+  const headline = `claude-mon trend · ${trend.days} days to ${formatLocalTime(trend.toMs, tz)} ${tz.name} · by ${trend.groupBy.join(', ')}`;
+  const rows: string[][] = [];
+  for (const series of [...trend.series, trend.total]) {
+    const label = series === trend.total ? style.bold('TOTAL') : escapeForTerminal(Object.values(series.key).join(' · '));
+    METRICS.forEach((metric, i) => {
+      const values = series.days.map((day) => (day.calls === 0 ? null : metric.value(day)));
+      rows.push([i === 0 ? label : '', metric.header, ...(terminal ? [sparkline(values)] : []), firstToLast(values, metric)]);
+    });
+  }
+  const head = ['', '', ...(terminal ? [`${trend.days} days`] : []), 'first → last day with calls'].map((h) => style.bold(h));
+  const lines = [style.bold(headline), '', renderColumns([head, ...rows], ['left', 'left', ...(terminal ? ['left' as const] : []), 'left'])];
+  const flagged = trend.series.flatMap((series) => series.flags.map((flag) => `${escapeForTerminal(Object.values(series.key).join(' · '))}: ${describeFlag(flag)}`));
+  if (flagged.length > 0) lines.push('', ...flagged.map((line) => style.yellow(line)));
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderTrendCsv(report: TrendReport): string {
+  const { trend } = report;
+  const rows = [['day', ...trend.groupBy, 'calls', 'cost_usd', 'cost_per_call_usd', 'p95_ms', 'error_rate', 'cache_hit_rate'].join(',')];
+  for (const series of trend.series) {
+    for (const day of series.days) {
+      const labels = trend.groupBy.map((dimension) => csvCell(series.key[dimension] ?? ''));
+      rows.push([day.day, ...labels, ...[day.calls, day.costUsd, day.costPerCallUsd, day.p95Ms, day.errorRate, day.cacheHitRate].map(csvCell)].join(','));
+    }
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+export function renderTrendJson(report: TrendReport): string {
+  const { trend } = report;
+  const seriesJson = (series: TrendSeries) => ({
+    key: series.key,
+    days: series.days.map(({ dayStartMs, ...day }) => ({ start: formatIsoUtc(dayStartMs), ...day })),
+    flags: series.flags,
+  });
+  const document = {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'trend',
+    from: formatIsoUtc(trend.fromMs),
+    to: formatIsoUtc(trend.toMs),
+    days: trend.days,
+    timezone: report.timezone,
+    groupBy: trend.groupBy,
+    series: trend.series.map(seriesJson),
+    total: seriesJson(trend.total),
+    input: inputJson(report.input),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function firstToLast(values: readonly (number | null)[], metric: Metric): string {
+  const present = values.filter((value): value is number => value !== null);
+  if (present.length === 0) return MISSING;
+  const first = metric.format(present[0] as number);
+  return present.length === 1 ? first : `${first} → ${metric.format(present[present.length - 1] as number)}`;
+}
+
+function describeFlag(flag: TrendFlag): string {
+  const change = `${flag.change >= 0 ? '+' : ''}${(flag.change * 100).toFixed(0)}%`;
+  if (flag.kind === 'cost_per_call_rising') {
+    return `cost per call rose ${change} (${formatUsdPrecise(flag.from)} → ${formatUsdPrecise(flag.to)}): context accumulating without pruning?`;
+  }
+  return `cache hit rate fell ${change} (${formatPercent(flag.from)} → ${formatPercent(flag.to)}): prompt prefix changing, or cache expiring?`;
+}
