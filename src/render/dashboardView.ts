@@ -64,7 +64,7 @@ export function renderDashboardView(report: DashboardReport, style: Style, tz: T
 export function renderDashboardMarkdown(report: DashboardReport, tz: TimeZone): string {
   const d = report.dashboard;
   const out: string[] = [`## claude-mon dashboard · ${formatLocalTime(d.nowMs, tz)} ${markdownCell(tz.name)}`, ''];
-  out.push(`**Cost today:** ${costLines(d).map(markdownCell).join(' ')}`, '');
+  out.push(`**Cost today:** ${costLines(d).map(markdownCell).join(' · ')}`, '');
   out.push(`**Rates today:** ${markdownCell(rateLine(d.rates.today, d.rates.sevenDay))}`, '');
   out.push(`**Slowest feature, last ${formatWindow(d.slowestFeature.windowMs)}:** ${markdownCell(slowHeadline(d.slowestFeature))}`, '');
   if (d.slowestFeature.ranking.length > 0) {
@@ -129,9 +129,11 @@ export function renderDashboardJson(report: DashboardReport): string {
 
 function costLines(d: Dashboard): string[] {
   const c = d.costToday;
-  const change = c.changePct === null ? '' : ` (${c.changePct >= 0 ? '+' : ''}${c.changePct.toFixed(1)}%)`;
-  const first = `${formatUsd(c.todayUsd)} so far · yesterday ${formatUsd(c.yesterdaySameTimeUsd)} by this time${change} · ${formatUsd(c.yesterdayUsd)} all day`;
-  const lines = [`${first}${c.projectedUsd === null ? '' : ` · projected ${formatUsd(c.projectedUsd)}`}`];
+  const change = c.changePct === null ? '' : ` (${c.changePct >= 0 ? '+' : ''}${c.changePct.toFixed(1)}% today)`;
+  const lines = [
+    `${formatUsd(c.todayUsd)} so far${c.projectedUsd === null ? '' : ` · projected ${formatUsd(c.projectedUsd)} for the day`}`,
+    `yesterday ${formatUsd(c.yesterdaySameTimeUsd)} by this time${change} · ${formatUsd(c.yesterdayUsd)} all day`,
+  ];
   const unpriced = describeUnpriced(c.unpricedModels);
   if (unpriced !== undefined) lines.push(`not counted: ${unpriced} (add them with --prices FILE)`);
   return lines;

@@ -333,9 +333,10 @@ function countWhere(records: readonly CallRecord[], predicate: (record: CallReco
   return n;
 }
 
-/** 600000 → "10m", 90000 → "90s", 5400000 → "90m", 7200000 → "2h". */
+/** 600000 → "10m", 90000 → "90s", 5400000 → "90m", 7200000 → "2h", 86400000 → "24h", 172800000 → "2d". */
 export function formatWindow(ms: number): string {
   for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (unit === 'd' && ms < 2 * size) continue;
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
