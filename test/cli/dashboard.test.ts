@@ -189,6 +189,9 @@ describe('claude-mon dashboard', () => {
     for (const line of run.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
     expect(run.stdout).not.toMatch(/\x1b/);
     await expect(run.stdout).toMatchFileSnapshot('snapshots/dashboard.txt');
+    expect(run.stdout).toMatch(/^ {2}per hour: {3}\d\d:\d\d \d/m); // a pipe gets numbers
+    const tty = await runCli(['dashboard', file, '--now', new Date(NOW).toISOString(), '--no-color'], { stdoutTTY: true });
+    expect(tty.stdout).toMatch(/^ {2}per hour: {3}[▁▂▃▄▅▆▇█]{24} /m); // a terminal a sparkline of the 24 hours
     const markdown = await runCli(['dashboard', file, '--now', new Date(NOW).toISOString(), '--format', 'markdown']);
     expect(markdown.stdout).toMatch(/^## claude-mon dashboard · 2026-11-26 15:30:00 UTC\n/);
     expect(markdown.stdout).toContain('| user | tokens | cost | calls |');
