@@ -4,6 +4,7 @@
  * today's error, cache hit and max_tokens rates against the previous 7 days. Pure: records in, plain data out.
  */
 import { costOfRecord, type PriceBook } from './pricing.js';
+import { projectDay } from './projection.js';
 import { StatsAccumulator, compareStrings, isRateLimited } from './stats.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord, Stats } from './types.js';
@@ -65,7 +66,7 @@ export interface Dashboard {
   readonly topUsersByCost: readonly UserUsage[];
   readonly rates: {
     readonly today: RateSet;
-    /** The previous 7 whole days, pooled. */
+    /** The previous 7 whole days, pooled: over all their calls (a busy day weighs more than a quiet one). */
     readonly sevenDay: RateSet;
   };
 }
@@ -90,6 +91,7 @@ export class DashboardFold {
   private readonly users = new Map<string, { tokens: number; costUsd: number; calls: number; unpricedCalls: number }>();
   private readonly limits = { count: 0, firstMs: Infinity, lastMs: -Infinity, byFeature: new Map<string, number>(), byUser: new Map<string, number>() };
   private readonly limitsByHour = new Array<number>(24).fill(0);
+  private readonly hourStarts: readonly number[];
 
   constructor(private readonly options: DashboardOptions) {
     const { nowMs, tz, pricing } = options;
@@ -102,11 +104,16 @@ export class DashboardFold {
     this.yesterday = new StatsAccumulator(pricing);
     this.yesterdayByNow = new StatsAccumulator(pricing);
     this.baseline = new StatsAccumulator(pricing);
+    // 24 clock hours in --tz, the last one the hour now falls in; the first also takes the minutes of the 24 h
+    // window before it.
+    const offset = tz.offsetMinutesAt(nowMs) * 60_000;
+    const currentHour = Math.floor((nowMs + offset) / HOUR) * HOUR - offset;
+    this.hourStarts = Array.from({ length: 24 }, (_, i) => currentHour - (23 - i) * HOUR);
   }
 
   /** The earliest record that matters: older ones can be skipped by the caller. */
   get fromMs(): number {
-    return Math.min(this.baselineStart, this.options.nowMs - DAY_MS);
+    return Math.min(this.baselineStart, this.hourStarts[0] as number, this.options.nowMs - this.options.slowWindowMs);
   }
 
   add(record: CallRecord): void {
@@ -141,11 +148,7 @@ export class DashboardFold {
     const dayMs = tz.addDays(this.todayStart, 1) - this.todayStart;
     const elapsedMs = nowMs - this.todayStart;
     let projectedUsd: number | null = null;
-    if (today.calls > 0) {
-      // Scaled by how yesterday went on after this time of day; linearly when yesterday had no cost by now.
-      if (byNowUsd > 0) projectedUsd = round(todayUsd * (yesterday.costUsd / byNowUsd), 1e10);
-      else if (elapsedMs > 0) projectedUsd = round((todayUsd * dayMs) / elapsedMs, 1e10);
-    }
+    if (today.calls > 0) projectedUsd = projectDay(todayUsd, byNowUsd, yesterday.costUsd, elapsedMs, dayMs);
     const ranking = [...this.slowByFeature]
       .map(([feature, stats]) => {
         const snapshot = stats.snapshot();
@@ -155,7 +158,6 @@ export class DashboardFold {
     const slowest = ranking.find((entry) => !entry.tooFew);
     const users = [...this.users].map(([user, usage]) => ({ user, ...usage, costUsd: round(usage.costUsd, 1e10) }));
     const byName = (a: UserUsage, b: UserUsage): number => compareStrings(a.user, b.user);
-    const windowStart = nowMs - DAY_MS;
     return {
       nowMs,
       costToday: {
@@ -181,7 +183,7 @@ export class DashboardFold {
         lastMs: this.limits.count === 0 ? null : this.limits.lastMs,
         byFeature: ranked(this.limits.byFeature),
         byUser: ranked(this.limits.byUser),
-        byHour: this.limitsByHour.map((count, hour) => ({ startMs: windowStart + hour * HOUR, count })),
+        byHour: this.limitsByHour.map((count, hour) => ({ startMs: this.hourStarts[hour] as number, count })),
       },
       topUsersByTokens: [...users].sort((a, b) => b.tokens - a.tokens || byName(a, b)).slice(0, TOP_USERS),
       topUsersByCost: [...users].sort((a, b) => b.costUsd - a.costUsd || byName(a, b)).slice(0, TOP_USERS),
@@ -207,8 +209,8 @@ export class DashboardFold {
     if (time > limits.lastMs) limits.lastMs = time;
     limits.byFeature.set(record.feature, (limits.byFeature.get(record.feature) ?? 0) + 1);
     limits.byUser.set(record.userId, (limits.byUser.get(record.userId) ?? 0) + 1);
-    // Hour buckets of (now − 24 h, now]: the last one ends at now.
-    const hour = Math.min(23, Math.floor((time - (this.options.nowMs - DAY_MS) - 1) / HOUR));
+    let hour = 23;
+    while (hour > 0 && time < (this.hourStarts[hour] as number)) hour--;
     this.limitsByHour[hour] = (this.limitsByHour[hour] as number) + 1;
   }
 }

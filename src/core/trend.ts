@@ -13,7 +13,7 @@ import type { CallRecord } from './types.js';
 export const COST_PER_CALL_RISE = 0.25;
 /** Cache hit rate at or below this share of where it started is flagged. */
 export const CACHE_HIT_FALL = 0.5;
-/** Days compared at each end of the period (pooled, so one odd day does not raise a flag). */
+/** Days compared at each end of the period, at most (pooled, so one odd day does not raise a flag). */
 const ENDS_DAYS = 3;
 
 export interface TrendDay {
@@ -25,6 +25,8 @@ export interface TrendDay {
   readonly p95Ms: number | null;
   readonly errorRate: number | null;
   readonly cacheHitRate: number | null;
+  /** Calls of models without a price: not in costUsd, never counted as $0 silently. */
+  readonly unpricedCalls: number;
 }
 
 export interface TrendFlag {
@@ -52,8 +54,9 @@ export interface Trend {
 
 export class TrendFold {
   private readonly dayStarts: number[] = [];
-  private readonly groups = new Map<string, { key: Record<string, string>; days: StatsAccumulator[] }>();
-  private readonly total: StatsAccumulator[];
+  /** Per group, an accumulator per day with calls (sparse: a group per user must not cost one per day). */
+  private readonly groups = new Map<string, { key: Record<string, string>; days: (StatsAccumulator | undefined)[] }>();
+  private readonly total: (StatsAccumulator | undefined)[];
 
   constructor(
     private readonly nowMs: number,
@@ -64,7 +67,7 @@ export class TrendFold {
   ) {
     const today = tz.startOfDay(nowMs);
     for (let back = dayCount - 1; back >= 0; back--) this.dayStarts.push(tz.addDays(today, -back));
-    this.total = this.dayStarts.map(() => new StatsAccumulator(pricing));
+    this.total = this.dayStarts.map(() => undefined);
   }
 
   /** The first instant of the period: older records can be skipped. */
@@ -84,11 +87,11 @@ export class TrendFold {
     let group = this.groups.get(key);
     if (group === undefined) {
       const values = Object.fromEntries(this.groupBy.map((dimension) => [dimension, dimensionValue(dimension, record, this.tz)]));
-      group = { key: values, days: this.dayStarts.map(() => new StatsAccumulator(this.pricing)) };
+      group = { key: values, days: [] };
       this.groups.set(key, group);
     }
-    (group.days[day] as StatsAccumulator).add(record);
-    (this.total[day] as StatsAccumulator).add(record);
+    (group.days[day] ??= new StatsAccumulator(this.pricing)).add(record);
+    (this.total[day] ??= new StatsAccumulator(this.pricing)).add(record);
   }
 
   snapshot(): Trend {
@@ -105,22 +108,23 @@ export class TrendFold {
     };
   }
 
-  private seriesOf(key: Record<string, string>, accumulators: readonly StatsAccumulator[]): TrendSeries {
-    const days = accumulators.map((accumulator, i): TrendDay => {
-      const stats = accumulator.snapshot();
-      const dayStartMs = this.dayStarts[i] as number;
+  private seriesOf(key: Record<string, string>, accumulators: readonly (StatsAccumulator | undefined)[]): TrendSeries {
+    const days = this.dayStarts.map((dayStartMs, i): TrendDay => {
+      const stats = accumulators[i]?.snapshot();
       return {
         dayStartMs,
         day: this.tz.dayKey(dayStartMs),
-        calls: stats.calls,
-        costUsd: stats.costUsd,
-        costPerCallUsd: stats.costPerCallUsd,
-        p95Ms: stats.latencyMs.p95,
-        errorRate: stats.errorRate,
-        cacheHitRate: stats.cacheHitRate,
+        calls: stats?.calls ?? 0,
+        costUsd: stats?.costUsd ?? 0,
+        costPerCallUsd: stats?.costPerCallUsd ?? null,
+        p95Ms: stats?.latencyMs.p95 ?? null,
+        errorRate: stats?.errorRate ?? null,
+        cacheHitRate: stats?.cacheHitRate ?? null,
+        unpricedCalls: stats?.unpricedCalls ?? 0,
       };
     });
-    return { key, days, flags: flagsOf(accumulators, this.pricing) };
+    const withCalls = accumulators.filter((accumulator): accumulator is StatsAccumulator => accumulator !== undefined);
+    return { key, days, flags: flagsOf(withCalls, this.pricing) };
   }
 
   private dayIndex(time: number): number {
@@ -136,19 +140,19 @@ export class TrendFold {
 }
 
 /**
- * Compares the first and the last ENDS_DAYS days with calls (pooled); needs twice that many days with calls, so a
- * new feature is not flagged on its first days.
+ * Compares the first and the last days with calls, pooled: three at each end, fewer when the period has fewer
+ * than six days with calls (one at each end at least, so two days with calls are needed).
  */
-function flagsOf(accumulators: readonly StatsAccumulator[], pricing: PriceBook): TrendFlag[] {
-  const withCalls = accumulators.filter((accumulator) => accumulator.snapshot().calls > 0);
-  if (withCalls.length < 2 * ENDS_DAYS) return [];
+function flagsOf(withCalls: readonly StatsAccumulator[], pricing: PriceBook): TrendFlag[] {
+  const ends = Math.min(ENDS_DAYS, Math.floor(withCalls.length / 2));
+  if (ends < 1) return [];
   const pool = (part: readonly StatsAccumulator[]) => {
     const pooled = new StatsAccumulator(pricing);
     for (const accumulator of part) pooled.merge(accumulator);
     return pooled.snapshot();
   };
-  const first = pool(withCalls.slice(0, ENDS_DAYS));
-  const last = pool(withCalls.slice(-ENDS_DAYS));
+  const first = pool(withCalls.slice(0, ends));
+  const last = pool(withCalls.slice(-ends));
   const flags: TrendFlag[] = [];
   if (first.costPerCallUsd !== null && last.costPerCallUsd !== null && first.costPerCallUsd > 0) {
     const change = last.costPerCallUsd / first.costPerCallUsd - 1;

@@ -7,7 +7,7 @@ import { formatIsoUtc } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { LineCounts } from '../core/types.js';
 import { formatWindow } from '../core/alerts/evaluate.js';
-import { renderColumns } from './columns.js';
+import { displayWidth, renderColumns } from './columns.js';
 import { escapeForTerminal, markdownCell } from './escape.js';
 import { describeUnpriced } from './inputReport.js';
 import { inputJson, SCHEMA_VERSION } from './json.js';
@@ -22,42 +22,49 @@ export interface DashboardReport {
   readonly input: LineCounts;
 }
 
-/** Longest user or feature name in a panel: the view must fit 100 columns. */
+/** The view fits this many columns; names from the logs are cut to MAX_NAME. */
+const WIDTH = 100;
 const MAX_NAME = 32;
+/** Features listed in the slowest-feature panel. */
+const RANKED = 10;
 
 export function renderDashboardView(report: DashboardReport, style: Style, tz: TimeZone, terminal: boolean): string {
   const d = report.dashboard;
   const lines: string[] = [style.bold(`claude-mon dashboard · ${formatLocalTime(d.nowMs, tz)} ${tz.name}`), ''];
-  lines.push(...costLines(d).map((line, i) => (i === 0 ? `${style.bold('Cost today')}   ${line}` : `             ${line}`)));
-  lines.push(`${style.bold('Rates today')}  ${rateLine(d.rates.today, d.rates.sevenDay)}`);
+  costLines(d).forEach((line, i) => lines.push(fit(`${i === 0 ? style.bold('Cost today') : '          '}   ${line}`)));
+  lines.push(`${style.bold('Rates today')}  ${rateLine(d.rates.today)}`);
+  lines.push(`${style.bold('7-day')}        ${rateLine(d.rates.sevenDay)}`);
 
   const slow = d.slowestFeature;
-  lines.push('', style.bold(`Slowest feature, last ${formatWindow(slow.windowMs)}: `) + slowHeadline(slow));
+  lines.push('', fit(style.bold(`Slowest feature, last ${formatWindow(slow.windowMs)}: `) + slowHeadline(slow)));
   if (slow.ranking.length > 0) {
-    const rows = slow.ranking.slice(0, 10).map((entry) => [
+    const rows = slow.ranking.slice(0, RANKED).map((entry) => [
       name(entry.feature),
       formatMs(entry.p95Ms),
       formatCount(entry.calls),
       entry.tooFew ? style.dim('too few calls to judge') : '',
     ]);
     lines.push(indent(renderColumns([['feature', 'p95', 'calls', ''].map((h) => style.dim(h)), ...rows], ['left', 'right', 'right', 'left'])));
+    if (slow.ranking.length > RANKED) lines.push(style.dim(`  +${slow.ranking.length - RANKED} more features`));
   }
 
   const limits = d.rateLimits;
-  lines.push('', style.bold('429s, last 24 h: ') + rateLimitHeadline(d, tz));
+  lines.push('', fit(style.bold('429s, last 24 h: ') + rateLimitHeadline(d, tz)));
   if (limits.count > 0) {
-    lines.push(`  by feature: ${namedCounts(limits.byFeature)}`);
-    lines.push(`  by user:    ${namedCounts(limits.byUser)}`);
-    const hours = limits.byHour.map((hour) => hour.count);
+    lines.push(fitList('  by feature: ', limits.byFeature.map(([value, count]) => `${name(value)} ${formatCount(count)}`)));
+    lines.push(fitList('  by user:    ', limits.byUser.map(([value, count]) => `${name(value)} ${formatCount(count)}`)));
     lines.push(
       terminal
-        ? `  per hour:   ${sparkline(hours)}  (${formatLocalTime(limits.byHour[0]?.startMs ?? d.nowMs, tz).slice(11, 16)} → now)`
-        : `  per hour:   ${limits.byHour.filter((hour) => hour.count > 0).map((hour) => `${formatLocalTime(hour.startMs, tz).slice(11, 16)} ${hour.count}`).join(', ')}`,
+        ? `  per hour:   ${sparkline(limits.byHour.map((hour) => hour.count))}  ${hourLabel(limits.byHour[0]?.startMs ?? d.nowMs, tz)} → now`
+        : fitList('  per hour:   ', limits.byHour.filter((hour) => hour.count > 0).map((hour) => `${hourLabel(hour.startMs, tz)} ${hour.count}`)),
     );
   }
 
   lines.push('', style.bold('Top users today, by tokens'), ...userTable(d.topUsersByTokens, style));
   lines.push('', style.bold('Top users today, by cost'), ...userTable(d.topUsersByCost, style));
+  if ([...d.topUsersByTokens, ...d.topUsersByCost].some((user) => user.unpricedCalls > 0)) {
+    lines.push(style.dim('  * some of the user\'s calls are of models without a price: not in the cost'));
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -65,18 +72,21 @@ export function renderDashboardMarkdown(report: DashboardReport, tz: TimeZone): 
   const d = report.dashboard;
   const out: string[] = [`## claude-mon dashboard · ${formatLocalTime(d.nowMs, tz)} ${markdownCell(tz.name)}`, ''];
   out.push(`**Cost today:** ${costLines(d).map(markdownCell).join(' · ')}`, '');
-  out.push(`**Rates today:** ${markdownCell(rateLine(d.rates.today, d.rates.sevenDay))}`, '');
+  out.push(`**Rates today:** ${markdownCell(rateLine(d.rates.today))} (7-day: ${markdownCell(rateLine(d.rates.sevenDay))})`, '');
   out.push(`**Slowest feature, last ${formatWindow(d.slowestFeature.windowMs)}:** ${markdownCell(slowHeadline(d.slowestFeature))}`, '');
   if (d.slowestFeature.ranking.length > 0) {
     out.push('| feature | p95 | calls | |', '|---|---:|---:|---|');
-    for (const entry of d.slowestFeature.ranking.slice(0, 10)) {
+    for (const entry of d.slowestFeature.ranking.slice(0, RANKED)) {
       out.push(`| ${markdownCell(entry.feature)} | ${formatMs(entry.p95Ms)} | ${formatCount(entry.calls)} | ${entry.tooFew ? 'too few calls to judge' : ''} |`);
     }
     out.push('');
   }
   out.push(`**429s, last 24 h:** ${markdownCell(rateLimitHeadline(d, tz))}`, '');
-  if (d.rateLimits.count > 0) {
-    out.push(`- by feature: ${markdownCell(namedCounts(d.rateLimits.byFeature))}`, `- by user: ${markdownCell(namedCounts(d.rateLimits.byUser))}`, '');
+  const limits = d.rateLimits;
+  if (limits.count > 0) {
+    const list = (pairs: readonly [string, number][]) => pairs.map(([value, count]) => `${markdownCell(value)} ${formatCount(count)}`).join(', ');
+    out.push(`- by feature: ${list(limits.byFeature)}`, `- by user: ${list(limits.byUser)}`);
+    out.push(`- per hour: ${limits.byHour.filter((hour) => hour.count > 0).map((hour) => `${hourLabel(hour.startMs, tz)} ${hour.count}`).join(', ')}`, '');
   }
   for (const [title, users] of [
     ['Top users today, by tokens', d.topUsersByTokens],
@@ -86,9 +96,14 @@ export function renderDashboardMarkdown(report: DashboardReport, tz: TimeZone): 
     if (users.length === 0) out.push('no calls today', '');
     else {
       out.push('| user | tokens | cost | calls |', '|---|---:|---:|---:|');
-      for (const user of users) out.push(`| ${markdownCell(user.user)} | ${formatCount(user.tokens)} | ${formatUsd(user.costUsd)} | ${formatCount(user.calls)} |`);
+      for (const user of users) {
+        out.push(`| ${markdownCell(user.user)} | ${formatCount(user.tokens)} | ${formatUsd(user.costUsd)}${user.unpricedCalls > 0 ? '\\*' : ''} | ${formatCount(user.calls)} |`);
+      }
       out.push('');
     }
+  }
+  if ([...d.topUsersByTokens, ...d.topUsersByCost].some((user) => user.unpricedCalls > 0)) {
+    out.push("\\* some of the user's calls are of models without a price: not in the cost", '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -134,18 +149,13 @@ function costLines(d: Dashboard): string[] {
     `${formatUsd(c.todayUsd)} so far${c.projectedUsd === null ? '' : ` · projected ${formatUsd(c.projectedUsd)} for the day`}`,
     `yesterday ${formatUsd(c.yesterdaySameTimeUsd)} by this time${change} · ${formatUsd(c.yesterdayUsd)} all day`,
   ];
-  const unpriced = describeUnpriced(c.unpricedModels);
+  const unpriced = describeUnpriced(Object.fromEntries(Object.entries(c.unpricedModels).map(([model, calls]) => [name(model), calls])));
   if (unpriced !== undefined) lines.push(`not counted: ${unpriced} (add them with --prices FILE)`);
   return lines;
 }
 
-function rateLine(today: RateSet, week: RateSet): string {
-  const pair = (label: string, now: number | null, before: number | null): string => `${label} ${formatPercent(now)} (7-day ${formatPercent(before)})`;
-  return [
-    pair('errors', today.errorRate, week.errorRate),
-    pair('cache hit', today.cacheHitRate, week.cacheHitRate),
-    pair('max_tokens', today.maxTokensRate, week.maxTokensRate),
-  ].join(' · ');
+function rateLine(rates: RateSet): string {
+  return `errors ${formatPercent(rates.errorRate)} · cache hit ${formatPercent(rates.cacheHitRate)} · max_tokens ${formatPercent(rates.maxTokensRate)}`;
 }
 
 function slowHeadline(slow: Dashboard['slowestFeature']): string {
@@ -165,9 +175,29 @@ function userTable(users: readonly UserUsage[], style: Style): string[] {
   return [indent(renderColumns([['user', 'tokens', 'cost', 'calls'].map((h) => style.dim(h)), ...rows], ['left', 'right', 'right', 'right']))];
 }
 
-function namedCounts(counts: readonly [string, number][]): string {
-  const shown = counts.slice(0, 5).map(([value, count]) => `${name(value)} ${formatCount(count)}`);
-  return counts.length > 5 ? `${shown.join(', ')}, +${counts.length - 5} more` : shown.join(', ') || MISSING;
+/** `prefix` and as many of `items` as fit in WIDTH columns, then "+N more". */
+function fitList(prefix: string, items: readonly string[]): string {
+  let line = prefix;
+  for (let i = 0; i < items.length; i++) {
+    const more = i === items.length - 1 ? '' : `, +${items.length - i - 1} more`;
+    const next = `${line}${i === 0 ? '' : ', '}${items[i]}`;
+    if (displayWidth(next + more) > WIDTH && i > 0) return `${line}, +${items.length - i} more`;
+    line = next;
+  }
+  return items.length === 0 ? `${prefix}${MISSING}` : fit(line);
+}
+
+/** A line cut to WIDTH columns with "…" (a last resort: long names are cut before). */
+function fit(line: string): string {
+  if (displayWidth(line) <= WIDTH) return line;
+  let cut = line;
+  while (cut.length > 0 && displayWidth(`${cut}…`) > WIDTH) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** "11-26 09:00": the hour's start in --tz, with its date (the 24 hours cross midnight). */
+function hourLabel(ms: number, tz: TimeZone): string {
+  return formatLocalTime(ms, tz).slice(5, 16);
 }
 
 /** A name from the logs, escaped and cut to fit the panel. */

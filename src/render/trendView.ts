@@ -20,16 +20,20 @@ export interface TrendReport {
   readonly input: LineCounts;
 }
 
+const MAX_LABEL = 40;
+
 interface Metric {
   readonly header: string;
+  /** A money metric: marked when some calls had no price. */
+  readonly costly?: boolean;
   readonly value: (day: TrendDay) => number | null;
   readonly format: (value: number | null) => string;
 }
 
 const METRICS: readonly Metric[] = [
   { header: 'calls/day', value: (d) => d.calls, format: (v) => (v === null ? MISSING : formatCount(v)) },
-  { header: 'cost/day', value: (d) => (d.calls === 0 ? null : d.costUsd), format: formatUsd },
-  { header: '$/call', value: (d) => d.costPerCallUsd, format: formatUsdPrecise },
+  { header: 'cost/day', value: (d) => (d.calls === 0 ? null : d.costUsd), format: formatUsd, costly: true },
+  { header: '$/call', value: (d) => d.costPerCallUsd, format: formatUsdPrecise, costly: true },
   { header: 'p95', value: (d) => d.p95Ms, format: formatMs },
   { header: 'err %', value: (d) => d.errorRate, format: formatPercent },
   { header: 'cache hit', value: (d) => d.cacheHitRate, format: formatPercent },
@@ -41,26 +45,39 @@ export function renderTrendView(report: TrendReport, style: Style, tz: TimeZone,
   const headline = `claude-mon trend · ${trend.days} days to ${formatLocalTime(trend.toMs, tz)} ${tz.name} · by ${trend.groupBy.join(', ')}`;
   const rows: string[][] = [];
   for (const series of [...trend.series, trend.total]) {
-    const label = series === trend.total ? style.bold('TOTAL') : escapeForTerminal(Object.values(series.key).join(' · '));
+    const label = series === trend.total ? style.bold('TOTAL') : labelOf(series);
+    const unpriced = series.days.some((day) => day.unpricedCalls > 0);
     METRICS.forEach((metric, i) => {
       const values = series.days.map((day) => (day.calls === 0 ? null : metric.value(day)));
-      rows.push([i === 0 ? label : '', metric.header, ...(terminal ? [sparkline(values)] : []), firstToLast(values, metric)]);
+      const marker = unpriced && metric.costly ? '*' : '';
+      rows.push([i === 0 ? label : '', metric.header, ...(terminal ? [sparkline(values)] : []), firstToLast(values, metric) + marker]);
     });
   }
   const head = ['', '', ...(terminal ? [`${trend.days} days`] : []), 'first → last day with calls'].map((h) => style.bold(h));
   const lines = [style.bold(headline), '', renderColumns([head, ...rows], ['left', 'left', ...(terminal ? ['left' as const] : []), 'left'])];
-  const flagged = trend.series.flatMap((series) => series.flags.map((flag) => `${escapeForTerminal(Object.values(series.key).join(' · '))}: ${describeFlag(flag)}`));
+  const flagged = trend.series.flatMap((series) => series.flags.map((flag) => `${labelOf(series)}: ${describeFlag(flag)}`));
   if (flagged.length > 0) lines.push('', ...flagged.map((line) => style.yellow(line)));
+  const unpricedCalls = trend.total.days.reduce((sum, day) => sum + day.unpricedCalls, 0);
+  if (unpricedCalls > 0) {
+    lines.push('', style.dim(`* cost excludes ${formatCount(unpricedCalls)} calls of models without a price (summary lists them; add them with --prices FILE)`));
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** A group's name for people: its values, escaped, cut to a width a table can hold. */
+function labelOf(series: TrendSeries): string {
+  const label = escapeForTerminal(Object.values(series.key).join(' · '));
+  return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
 }
 
 export function renderTrendCsv(report: TrendReport): string {
   const { trend } = report;
-  const rows = [['day', ...trend.groupBy, 'calls', 'cost_usd', 'cost_per_call_usd', 'p95_ms', 'error_rate', 'cache_hit_rate'].join(',')];
+  const rows = [['day', ...trend.groupBy, 'calls', 'cost_usd', 'cost_per_call_usd', 'p95_ms', 'error_rate', 'cache_hit_rate', 'unpriced_calls'].join(',')];
   for (const series of trend.series) {
     for (const day of series.days) {
       const labels = trend.groupBy.map((dimension) => csvCell(series.key[dimension] ?? ''));
-      rows.push([day.day, ...labels, ...[day.calls, day.costUsd, day.costPerCallUsd, day.p95Ms, day.errorRate, day.cacheHitRate].map(csvCell)].join(','));
+      const values = [day.calls, day.costUsd, day.costPerCallUsd, day.p95Ms, day.errorRate, day.cacheHitRate, day.unpricedCalls];
+      rows.push([day.day, ...labels, ...values.map(csvCell)].join(','));
     }
   }
   return `${rows.join('\r\n')}\r\n`;
@@ -100,5 +117,5 @@ function describeFlag(flag: TrendFlag): string {
   if (flag.kind === 'cost_per_call_rising') {
     return `cost per call rose ${change} (${formatUsdPrecise(flag.from)} → ${formatUsdPrecise(flag.to)}): context accumulating without pruning?`;
   }
-  return `cache hit rate fell ${change} (${formatPercent(flag.from)} → ${formatPercent(flag.to)}): prompt prefix changing, or cache expiring?`;
+  return `cache hit rate fell ${(-flag.change * 100).toFixed(0)}% (${formatPercent(flag.from)} → ${formatPercent(flag.to)}): prompt prefix changing, or cache expiring?`;
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, temporaryDirectory } from '../helpers.js';
@@ -182,6 +182,35 @@ describe('claude-mon dashboard', () => {
     expect(d.costToday.yesterdaySameTimeUsd).toBeCloseTo(2, 6);
   });
 
+  it('stays within 100 columns on hostile data: long names, two-digit rates, unpriced models, many rate-limited users', async () => {
+    const long = (i: number) => `${'feature-with-a-very-long-descriptive-name-'.repeat(3)}${i}`;
+    const hostile: Rec[] = [];
+    for (let i = 0; i < 300; i++) {
+      hostile.push({ timestamp: NOW - i * 240_000, user: `user-${'x'.repeat(50)}-${i}`, feature: long(i % 7), input: 100, output: 10, latency: 100 + i, status: i % 3 === 0 ? 429 : undefined, stop: i % 3 === 1 ? 'max_tokens' : undefined } as Rec);
+    }
+    const file = write(hostile);
+    const text = readFileSync(file, 'utf8').replaceAll('claude-haiku-4-5', `in-house-model-${'y'.repeat(80)}`);
+    writeFileSync(file, text);
+    const run = await runCli(['dashboard', file, '--now', new Date(NOW).toISOString(), '--slow-window', '24h']);
+    expect(run.code).toBe(0);
+    for (const line of run.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(run.stdout).toMatch(/^ +not counted: \d+ calls of models without a price: in-house-model-y+…/m);
+    expect(run.stdout).toMatch(/^ {2}by user: {4}.*, \+\d+ more$/m);
+  });
+
+  it('projects today linearly when yesterday had spent almost nothing by this time, and reads a --slow-window of 9 days', async () => {
+    const at = (iso: string, input: number): Rec => ({ timestamp: Date.parse(iso), user: 'u', feature: 'chat', input, output: 0, latency: 100 });
+    // Yesterday: $0.0015 by 01:00, $30 later. Today: $1.80 by 01:00 — linear: $1.80 × 24 = $43.20, not × 20,000.
+    const list = [at('2026-11-25T00:30:00Z', 1500), at('2026-11-25T13:00:00Z', 30_000_000), at('2026-11-26T00:30:00Z', 1_800_000)];
+    const run = await runCli(['dashboard', write(list), '--now', '2026-11-26T01:00:00Z', '--json']);
+    expect(JSON.parse(run.stdout).costToday.projectedUsd).toBeCloseTo(43.2, 6);
+    const spread = Array.from({ length: 30 }, (_, i) => at(new Date(NOW - (i * 7 + 1) * 3_600_000 * 7).toISOString(), 10));
+    const nine = await runCli(['dashboard', write(spread), '--now', new Date(NOW).toISOString(), '--slow-window', '9d', '--json']);
+    const inWindow = spread.filter((r) => r.timestamp > NOW - 9 * DAY).length;
+    expect(JSON.parse(nine.stdout).slowestFeature).toMatchObject({ window: '9d', ranking: [{ feature: 'chat', calls: inWindow }] });
+    expect(inWindow).toBeGreaterThan(spread.filter((r) => r.timestamp >= Date.UTC(2026, 10, 19)).length); // more than the 7-day baseline reads
+  });
+
   it('fits 100 columns without colour (snapshot), and prints Markdown for chat', async () => {
     const file = write(records);
     const run = await runCli(['dashboard', file, '--now', new Date(NOW).toISOString(), '--slow-window', '24h']);
@@ -189,7 +218,7 @@ describe('claude-mon dashboard', () => {
     for (const line of run.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
     expect(run.stdout).not.toMatch(/\x1b/);
     await expect(run.stdout).toMatchFileSnapshot('snapshots/dashboard.txt');
-    expect(run.stdout).toMatch(/^ {2}per hour: {3}\d\d:\d\d \d/m); // a pipe gets numbers
+    expect(run.stdout).toMatch(/^ {2}per hour: {3}\d\d-\d\d \d\d:00 \d/m); // a pipe gets numbers, by clock hour
     const tty = await runCli(['dashboard', file, '--now', new Date(NOW).toISOString(), '--no-color'], { stdoutTTY: true });
     expect(tty.stdout).toMatch(/^ {2}per hour: {3}[▁▂▃▄▅▆▇█]{24} /m); // a terminal a sparkline of the 24 hours
     const markdown = await runCli(['dashboard', file, '--now', new Date(NOW).toISOString(), '--format', 'markdown']);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, temporaryDirectory } from '../helpers.js';
@@ -95,16 +95,43 @@ describe('claude-mon trend', () => {
     expect(flags).toEqual({ chat: ['cost_per_call_rising'], search: ['cache_hit_rate_falling'], extract: [] });
     const table = await runCli(['trend', file, '--now', new Date(NOW).toISOString()]);
     expect(table.stdout).toMatch(/^chat: cost per call rose \+\d+% /m);
-    expect(table.stdout).toMatch(/^search: cache hit rate fell -\d+% /m);
+    expect(table.stdout).toMatch(/^search: cache hit rate fell \d+% /m);
   });
 
   it('prints CSV, one row per day and feature; --days and --by change the period and the breakdown', async () => {
     const csv = await runCli(['trend', file, '--now', new Date(NOW).toISOString(), '--format', 'csv', '--days', '3', '--by', 'model']);
     const rows = csv.stdout.trimEnd().split('\r\n');
-    expect(rows[0]).toBe('day,model,calls,cost_usd,cost_per_call_usd,p95_ms,error_rate,cache_hit_rate');
+    expect(rows[0]).toBe('day,model,calls,cost_usd,cost_per_call_usd,p95_ms,error_rate,cache_hit_rate,unpriced_calls');
     expect(rows.slice(1).map((row) => row.split(',').slice(0, 3).join(','))).toEqual(['2026-11-24,claude-haiku-4-5,120', '2026-11-25,claude-haiku-4-5,120', '2026-11-26,claude-haiku-4-5,108']);
     expect((await runCli(['trend', file, '--by', 'day'])).code).toBe(2);
     expect((await runCli(['trend', file, '--since', '2d'])).code).toBe(2);
+  });
+
+  it('marks costs that leave out unpriced calls, and counts them in CSV and JSON', async () => {
+    const mixed = write(records);
+    const text = readFileSync(mixed, 'utf8').split('\n');
+    writeFileSync(mixed, text.map((line, i) => (i % 10 === 0 ? line.replace('claude-haiku-4-5', 'in-house-llm') : line)).join('\n'));
+    const from = Date.UTC(2026, 10, 13);
+    const unpriced = records.filter((r, i) => i % 10 === 0 && r.timestamp >= from).length;
+    const now = ['--now', new Date(NOW).toISOString()];
+    const table = await runCli(['trend', mixed, ...now]);
+    expect(table.stdout).toMatch(/^ +cost\/day +\$[\d.]+ → \$[\d.]+\*$/m);
+    expect(table.stdout).toContain(`* cost excludes ${unpriced} calls of models without a price`);
+    const json = JSON.parse((await runCli(['trend', mixed, ...now, '--json'])).stdout);
+    expect(json.total.days.reduce((sum: number, day: { unpricedCalls: number }) => sum + day.unpricedCalls, 0)).toBe(unpriced);
+  });
+
+  it('flags over short periods too, comparing fewer days at each end', async () => {
+    // Four days: the input of `grow` triples on the last two. With --days 4, days 1–2 are compared with days 3–4.
+    const four: Rec[] = [];
+    for (let day = 3; day >= 0; day--) {
+      for (let i = 0; i < 10; i++) {
+        four.push({ timestamp: Date.UTC(2026, 10, 26 - day, 9, i), feature: 'grow', input: day >= 2 ? 1000 : 3000, output: 100, cacheRead: 0, latency: 100, failed: false });
+      }
+    }
+    const run = await runCli(['trend', write(four), '--now', new Date(NOW).toISOString(), '--days', '4', '--json']);
+    const grow = JSON.parse(run.stdout).series[0];
+    expect(grow.flags).toEqual([{ kind: 'cost_per_call_rising', from: 0.0015, to: 0.0035, change: 1.333333 }]);
   });
 
   it('shows sparklines on a terminal only', async () => {

@@ -5,6 +5,7 @@
  */
 import { StatsAccumulator, isFailure, isRateLimited } from '../stats.js';
 import type { CallRecord } from '../types.js';
+import { projectDay } from '../projection.js';
 import type { PriceBook } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings, type Severity, settingsFor } from './alertConfig.js';
@@ -227,7 +228,7 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: Ti
   const baselineMeanUsd = baselineDays === 0 ? null : roundUsd(sameTimeSum / baselineDays);
   const fullDayMean = baselineDays === 0 ? null : fullDaySum / baselineDays;
   const todayUsd = roundUsd(today.costUsd);
-  const projectedUsd = project(todayUsd, baselineMeanUsd, fullDayMean, nowMs - todayStart, tz.addDays(todayStart, 1) - todayStart);
+  const projectedUsd = projectDay(todayUsd, baselineMeanUsd, fullDayMean, nowMs - todayStart, tz.addDays(todayStart, 1) - todayStart);
   const sample: Sample = {
     calls: today.calls,
     costUsd: todayUsd,
@@ -264,16 +265,6 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: Ti
     drivers = topDrivers(costBy, scopeKey === ALL ? [] : timeline.breakdown, costBy);
   }
   return { ...base, state: firing ? 'firing' : 'ok', value: todayUsd, drivers, reason: null };
-}
-
-/**
- * Today's cost projected to the whole day: scaled by how the baseline days went on after this time of day, or
- * by the elapsed share of the day when the baseline had no cost by now.
- */
-function project(todayUsd: number, sameTimeMean: number | null, fullDayMean: number | null, elapsedMs: number, dayMs: number): number | null {
-  if (sameTimeMean !== null && fullDayMean !== null && sameTimeMean > 0) return roundUsd((todayUsd * fullDayMean) / sameTimeMean);
-  if (elapsedMs <= 0) return null;
-  return roundUsd((todayUsd * dayMs) / elapsedMs);
 }
 
 function countBy(records: readonly CallRecord[]): Map<DriverDimension, Map<string, number>> {

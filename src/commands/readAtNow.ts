@@ -1,0 +1,70 @@
+/**
+ * What `dashboard` and `trend` share: config and zone, --now (with `latest` the input is read twice: once for the
+ * newest record, once into the fold), one pass into a fold, and the input report.
+ */
+import type { CommonOptions } from '../commandOptions.js';
+import type { PriceBook } from '../core/pricing.js';
+import { parseNow } from '../core/timeRange.js';
+import { TimeZone } from '../core/timezone.js';
+import type { CallRecord, LineCounts } from '../core/types.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io/cliIo.js';
+import { createStyle, colorLevel, type Style } from '../render/style.js';
+import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.js';
+import { loadConfig } from './loadConfig.js';
+import { loadPricing } from './loadPricing.js';
+import { findLatestTimestamp, openInputs, readLogs, spoolStdin } from './readLogs.js';
+
+export interface Fold {
+  readonly fromMs: number;
+  add(record: CallRecord): void;
+  render(counts: LineCounts): string;
+}
+
+/** The shared run: config and zone, --now (latest: read twice), one pass into the fold, the input report. */
+export async function readAtNow(
+  options: CommonOptions,
+  io: CliIo,
+  diagnostics: Diagnostics,
+  command: string,
+  makeFold: (context: { nowMs: number; tz: TimeZone; pricing: PriceBook }) => Fold,
+): Promise<CommandResult> {
+  const config = await loadConfig(options.configFile);
+  const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
+  const pricing = await loadPricing(options.pricesFile);
+  const clockMs = io.now();
+  const now = parseNow(options.now, tz, clockMs);
+  let inputs = await openInputs(options.inputs, io, command);
+  try {
+    let nowMs = now.kind === 'fixed' ? now.ms : clockMs;
+    if (now.kind === 'latest') {
+      inputs = await spoolStdin(inputs, io);
+      nowMs = (await findLatestTimestamp(inputs, io, { ...options, tz })) ?? clockMs;
+    }
+    const fold = makeFold({ nowMs, tz, pricing });
+    const unpriced = new Map<string, number>();
+    const sink = {
+      add(record: CallRecord): void {
+        if (record.timestampMs < fold.fromMs) return;
+        fold.add(record);
+        if (record.timestampMs <= nowMs && pricing.resolve(record.model) === null) unpriced.set(record.model, (unpriced.get(record.model) ?? 0) + 1);
+      },
+    };
+    const tally = await readLogs(inputs, io, { ...options, tz }, sink);
+    const failed = checkInput(tally, Object.fromEntries(unpriced), options, diagnostics);
+    return { output: fold.render(tally.counts()), failed };
+  } finally {
+    await inputs.cleanup();
+  }
+}
+
+export function refuseRange(options: CommonOptions, command: string): void {
+  if (options.range.since !== undefined || options.range.until !== undefined || options.range.date !== undefined) {
+    throw new UsageError(`${command} is anchored at --now: use --now to move it, not --since, --until or --date`);
+  }
+}
+
+export function styleFor(options: CommonOptions, io: CliIo): Style {
+  const toTerminal = options.outputFile === undefined && io.stdout.isTTY === true;
+  return createStyle(colorLevel(options.color, io.env, toTerminal));
+}
