@@ -34,6 +34,7 @@ function run(command: string): string {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', TZ: 'UTC' },
+    timeout: 60_000, // a hang fails the example instead of the whole run
   });
   return output.replaceAll(ROOT, '.').trimEnd();
 }

@@ -115,11 +115,19 @@ class SliceInflater {
       this.failure ??= error;
       this.settlePending();
     });
+    // A write after the end of the deflate stream may never be called back once the stream has closed: settle it.
+    this.inflate.on('close', () => this.settlePending());
   }
 
   write(slice: Buffer): Promise<Buffer[]> {
     this.written += slice.length;
     this.recent = [this.recent[this.recent.length - 1] ?? Buffer.alloc(0), slice];
+    if (this.inflate.closed || this.inflate.destroyed) {
+      // Closed after the end of the deflate stream: nothing more will be read (the slice counts as unconsumed).
+      const outputs = this.outputs;
+      this.outputs = [];
+      return this.failure === undefined ? Promise.resolve(outputs) : Promise.reject(this.failure);
+    }
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = (): void => {
