@@ -58,6 +58,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   addCommonOptions(
     program.command('dashboard').description("the month-one answers at --now: cost today vs yesterday, slowest feature, 429s, top users"),
     ['table', 'json', 'markdown'],
+    { since: null, by: false },
   )
     .option('--slow-window <duration>', 'the window of the slowest-feature panel', '1h')
     .action(async (inputs: string[], flags: Record<string, unknown>) => {
@@ -72,6 +73,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   addCommonOptions(
     program.command('trend').description('per day and feature over the last --days: calls, cost, cost per call, p95, error and cache hit rates'),
     ['table', 'json', 'csv'],
+    { since: null },
   )
     .option('--days <n>', 'how many days, today included', parsePositiveInteger, 14)
     .action(async (inputs: string[], flags: Record<string, unknown>) => {
@@ -83,7 +85,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .command('alerts')
       .description('evaluate the alert rules at --now; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios/Icinga)'),
     ALERTS_FORMATS,
-    ALERTS_SINCE,
+    { since: ALERTS_SINCE },
   )
     .option('--quiet-ok', 'print nothing when all is OK (for cron mail)')
     .option('--follow', 'keep reading stdin or a growing file; print a line on each state change (firing, resolved)')
@@ -188,14 +190,22 @@ async function deliver(output: string, flags: Record<string, unknown>, diagnosti
 const SUMMARY_SINCE = 'records at or after TIME: a duration back from --now (10m, 24h, 7d) or an ISO date/time';
 const ALERTS_SINCE = 'read only records after TIME, and use (TIME, now] as the window of the rate and latency rules (e.g. 10m)';
 
-function addCommonOptions(command: Command, formats: readonly string[], sinceHelp = SUMMARY_SINCE): Command {
-  return command
-    .argument('[inputs...]', 'log files, directories (read recursively) or - for stdin; default: stdin when piped')
-    .option('--since <time>', sinceHelp)
+/** `since`: the --since help, or null for commands anchored at --now; `by`: whether --by applies. */
+interface CommonFlags {
+  readonly since?: string | null;
+  readonly by?: boolean;
+}
+
+function addCommonOptions(command: Command, formats: readonly string[], flags: CommonFlags = {}): Command {
+  command.argument('[inputs...]', 'log files, directories (read recursively) or - for stdin; default: stdin when piped');
+  const since = flags.since === undefined ? SUMMARY_SINCE : flags.since;
+  if (since !== null) command.option('--since <time>', since);
+  command
     .option('--now <time>', 'the reference time: an ISO time, or "latest" (the newest record, for old logs)')
     .option('--tz <zone>', 'IANA time zone for days, hours, and timestamps without an offset (default: the config file\'s, else UTC)')
-    .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)')
-    .option('--by <keys>', 'group by a comma list of: feature, model, user, day, hour, status', 'feature')
+    .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)');
+  if (flags.by !== false) command.option('--by <keys>', 'group by a comma list of: feature, model, user, day, hour, status', 'feature');
+  return command
     .addOption(new Option('--format <format>', 'output format').choices(formats).default('table'))
     .option('--json', 'same as --format json')
     .option('--color', 'colour even when the output is not a terminal')
