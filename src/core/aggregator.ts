@@ -3,7 +3,7 @@
  * the groups, computed at snapshot time, so the hot path records each call once.
  */
 import { compareStrings, StatsAccumulator } from './stats.js';
-import { dimensionValue, type GroupDimension, isTimeDimension } from './grouping.js';
+import { dimensionValue, type GroupDimension, groupKeyOf, isTimeDimension } from './grouping.js';
 import type { PriceBook } from './pricing.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord, Stats } from './types.js';
@@ -34,29 +34,14 @@ export class Aggregator {
   ) {}
 
   add(record: CallRecord): void {
-    const groupBy = this.groupBy;
-    if (groupBy.length === 1) {
-      const value = dimensionValue(groupBy[0] as GroupDimension, record, this.tz);
-      this.groupOf(value, groupBy).stats.add(record);
-      return;
-    }
-    // Length-prefixed values: unambiguous whatever characters a label holds ("a|b" + "c" ≠ "a" + "b|c").
-    let key = '';
-    for (let i = 0; i < groupBy.length; i++) {
-      const value = dimensionValue(groupBy[i] as GroupDimension, record, this.tz);
-      key += `${value.length}:${value}`;
-    }
-    this.groupOf(key, groupBy, record).stats.add(record);
-  }
-
-  private groupOf(key: string, groupBy: readonly GroupDimension[], record?: CallRecord): Group {
+    const key = groupKeyOf(this.groupBy, record, this.tz);
     let group = this.groups.get(key);
     if (group === undefined) {
-      const values = record === undefined ? [key] : groupBy.map((dimension) => dimensionValue(dimension, record, this.tz));
+      const values = this.groupBy.map((dimension) => dimensionValue(dimension, record, this.tz));
       group = { values, stats: new StatsAccumulator(this.pricing) };
       this.groups.set(key, group);
     }
-    return group;
+    group.stats.add(record);
   }
 
   merge(other: Aggregator): void {

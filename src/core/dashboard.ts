@@ -3,7 +3,7 @@
  * yesterday's, the slowest feature of the last hour, the 429s of the last 24 hours, the top users of today, and
  * today's error, cache hit and max_tokens rates against the previous 7 days. Pure: records in, plain data out.
  */
-import { costOfRecord, type PriceBook } from './pricing.js';
+import { costOfRecord, type PriceBook, roundUsd } from './pricing.js';
 import { projectDay } from './projection.js';
 import { StatsAccumulator, compareStrings, isRateLimited } from './stats.js';
 import type { TimeZone } from './timezone.js';
@@ -156,7 +156,7 @@ export class DashboardFold {
       })
       .sort((a, b) => Number(a.tooFew) - Number(b.tooFew) || (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || compareStrings(a.feature, b.feature));
     const slowest = ranking.find((entry) => !entry.tooFew);
-    const users = [...this.users].map(([user, usage]) => ({ user, ...usage, costUsd: round(usage.costUsd, 1e10) }));
+    const users = [...this.users].map(([user, usage]) => ({ user, ...usage, costUsd: roundUsd(usage.costUsd) }));
     const byName = (a: UserUsage, b: UserUsage): number => compareStrings(a.user, b.user);
     return {
       nowMs,

@@ -50,6 +50,25 @@ export function dimensionValue(dimension: GroupDimension, record: CallRecord, tz
   }
 }
 
+/**
+ * A record's group key: its value when grouping by one dimension, else the values length-prefixed ("4:chat9:claude-…"),
+ * unambiguous whatever characters a label holds ("a|b" + "c" ≠ "a" + "b|c"). Never "" (labels have defaults).
+ */
+export function groupKeyOf(dimensions: readonly GroupDimension[], record: CallRecord, tz: TimeZone): string {
+  if (dimensions.length === 1) return dimensionValue(dimensions[0] as GroupDimension, record, tz);
+  let key = '';
+  for (const dimension of dimensions) {
+    const value = dimensionValue(dimension, record, tz);
+    key += `${value.length}:${value}`;
+  }
+  return key;
+}
+
+/** The values of a record's group by dimension ({feature: "chat", model: "…"}), for a group's first record. */
+export function groupValuesOf(dimensions: readonly GroupDimension[], record: CallRecord, tz: TimeZone): Record<string, string> {
+  return Object.fromEntries(dimensions.map((dimension) => [dimension, dimensionValue(dimension, record, tz)]));
+}
+
 const STATUS_TEXT: string[] = [];
 function statusText(status: number): string {
   return (STATUS_TEXT[status] ??= String(status));

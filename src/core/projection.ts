@@ -1,4 +1,5 @@
 /** The projection of a day's cost from its first hours, shared by `dashboard` and the daily_cost alert. */
+import { roundUsd } from './pricing.js';
 
 /**
  * Today's cost projected to the whole day: scaled by how the reference (yesterday, or the baseline days' mean)
@@ -11,8 +12,4 @@ export function projectDay(todayUsd: number, sameTimeUsd: number | null, fullDay
     return roundUsd((todayUsd * fullDayUsd) / sameTimeUsd);
   }
   return elapsedMs > 0 ? roundUsd((todayUsd * dayMs) / elapsedMs) : null;
-}
-
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e10) / 1e10;
 }

@@ -4,7 +4,7 @@
  * answer to the last bit; cost is computed at snapshot time from per-model token sums, never summed per call.
  */
 import { LatencyDistribution } from './latencyDistribution.js';
-import { costOfTokens, type PriceBook, promptTokensOf } from './pricing.js';
+import { costOfTokens, type PriceBook, promptTokensOf, roundUsd } from './pricing.js';
 import type { CallRecord, Stats } from './types.js';
 
 /** Token sums of one model, by [longContext][batch] variant: input, output, cacheRead, cacheWrite5m, cacheWrite1h. */
@@ -171,8 +171,8 @@ export class StatsAccumulator {
         cacheRead: this.cacheReadTokens,
         cacheWrite: this.cacheWriteTokens,
       },
-      costUsd: roundTo(costUsd, 1e10),
-      costPerCallUsd: pricedCalls === 0 ? null : roundTo(costUsd / pricedCalls, 1e10),
+      costUsd: roundUsd(costUsd),
+      costPerCallUsd: pricedCalls === 0 ? null : roundUsd(costUsd / pricedCalls),
       unpricedCalls,
       cacheHitRate: ratio(this.okCacheReadTokens, this.okPromptTokens),
       maxTokensStops: this.maxTokensStops,

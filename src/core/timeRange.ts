@@ -40,6 +40,15 @@ export function parseDuration(text: string, what = 'duration'): number {
   return ms;
 }
 
+/** 600000 → "10m", 90000 → "90s", 5400000 → "90m", 7200000 → "2h", 86400000 → "24h", 172800000 → "2d". */
+export function formatWindow(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (unit === 'd' && ms < 2 * size) continue;
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 /**
  * A --since/--until value: a duration back from now, `now`, `today`/`yesterday` (start of that day in tz), or an
  * ISO date/time (date-only = start of that day in tz; no offset = wall clock in tz).

@@ -3,7 +3,7 @@
  * error rate and cache hit rate — and flags for the slow drifts a team misses: cost per call creeping up (context
  * accumulating without pruning) and the cache hit rate falling away. Pure: records in, plain data out.
  */
-import { dimensionValue, type GroupDimension } from './grouping.js';
+import { type GroupDimension, groupKeyOf, groupValuesOf } from './grouping.js';
 import type { PriceBook } from './pricing.js';
 import { StatsAccumulator, compareStrings } from './stats.js';
 import type { TimeZone } from './timezone.js';
@@ -79,15 +79,10 @@ export class TrendFold {
     const time = record.timestampMs;
     if (time < this.fromMs || time > this.nowMs) return;
     const day = this.dayIndex(time);
-    let key = '';
-    for (const dimension of this.groupBy) {
-      const value = dimensionValue(dimension, record, this.tz);
-      key += `${value.length}:${value}`;
-    }
+    const key = groupKeyOf(this.groupBy, record, this.tz);
     let group = this.groups.get(key);
     if (group === undefined) {
-      const values = Object.fromEntries(this.groupBy.map((dimension) => [dimension, dimensionValue(dimension, record, this.tz)]));
-      group = { key: values, days: [] };
+      group = { key: groupValuesOf(this.groupBy, record, this.tz), days: [] };
       this.groups.set(key, group);
     }
     (group.days[day] ??= new StatsAccumulator(this.pricing)).add(record);

@@ -29,6 +29,24 @@ export class RequestIdSet implements IdSet {
 
   /** Whether the id hash (a, b) was added. */
   has(a: number, b: number): boolean {
+    const i = this.slotOf(a, b);
+    return this.slots[2 * i] !== 0 || this.slots[2 * i + 1] !== 0;
+  }
+
+  /** Adds the id hash (a, b); false when it was already present. */
+  add(a: number, b: number): boolean {
+    const i = this.slotOf(a, b);
+    const slots = this.slots;
+    if (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) return false;
+    if (a === 0 && b === 0) b = 1; // (0, 0) marks an empty slot
+    slots[2 * i] = a >>> 0; // the table holds unsigned halves
+    slots[2 * i + 1] = b >>> 0;
+    if (++this.count * 2 > this.mask + 1) this.grow();
+    return true;
+  }
+
+  /** The slot that holds (a, b), or the empty slot where it would go (linear probing). */
+  private slotOf(a: number, b: number): number {
     if (a === 0 && b === 0) b = 1;
     a >>>= 0;
     b >>>= 0;
@@ -37,28 +55,7 @@ export class RequestIdSet implements IdSet {
     for (let i = spread(a, b) & mask; ; i = (i + 1) & mask) {
       const sa = slots[2 * i];
       const sb = slots[2 * i + 1];
-      if (sa === 0 && sb === 0) return false;
-      if (sa === a && sb === b) return true;
-    }
-  }
-
-  /** Adds the id hash (a, b); false when it was already present. */
-  add(a: number, b: number): boolean {
-    if (a === 0 && b === 0) b = 1; // (0, 0) marks an empty slot
-    a >>>= 0; // the table holds unsigned halves
-    b >>>= 0;
-    const slots = this.slots;
-    const mask = this.mask;
-    for (let i = spread(a, b) & mask; ; i = (i + 1) & mask) {
-      const sa = slots[2 * i];
-      const sb = slots[2 * i + 1];
-      if (sa === 0 && sb === 0) {
-        slots[2 * i] = a;
-        slots[2 * i + 1] = b;
-        if (++this.count * 2 > mask + 1) this.grow();
-        return true;
-      }
-      if (sa === a && sb === b) return false;
+      if ((sa === 0 && sb === 0) || (sa === a && sb === b)) return i;
     }
   }
 

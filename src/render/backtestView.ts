@@ -1,7 +1,6 @@
 /** `alerts --backtest` as a table of firing intervals, and as JSON (schemas/backtest.schema.json). Pure. */
 import type { FiringInterval } from '../core/alerts/backtest.js';
-import { formatWindow } from '../core/alerts/evaluate.js';
-import { formatIsoUtc } from '../core/timeRange.js';
+import { formatIsoUtc, formatWindow } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { LineCounts } from '../core/types.js';
 import { formatRuleValue, formatScope } from './alertValues.js';

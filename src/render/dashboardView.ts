@@ -3,10 +3,9 @@
  * PRODUCT.md §6 (schemas/dashboard.schema.json). Pure: report in, text out.
  */
 import { type Dashboard, MIN_CALLS_TO_JUDGE, type RateSet, type UserUsage } from '../core/dashboard.js';
-import { formatIsoUtc } from '../core/timeRange.js';
+import { formatIsoUtc, formatWindow } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { LineCounts } from '../core/types.js';
-import { formatWindow } from '../core/alerts/evaluate.js';
 import { displayWidth, renderColumns } from './columns.js';
 import { escapeForTerminal, markdownCell } from './escape.js';
 import { describeUnpriced } from './inputReport.js';

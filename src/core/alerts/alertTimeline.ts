@@ -4,7 +4,7 @@
  * (for daily_cost, at minute resolution). The one engine behind `alerts`, `alerts --follow` (which keeps moving
  * the retention forward) and `alerts --backtest` (which retains a whole historical range).
  */
-import { dimensionValue, type GroupDimension } from '../grouping.js';
+import { type GroupDimension, groupKeyOf, groupValuesOf } from '../grouping.js';
 import { costOfRecord, type PriceBook } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
@@ -107,14 +107,9 @@ export class AlertTimeline {
     return [[ALL, {}], ...sorted];
   }
 
-  /** The scope a record belongs to besides the whole input (length-prefixed values: no two can collide). */
+  /** The scope a record belongs to besides the whole input. */
   scopeKeyOf(record: CallRecord): string {
-    let key = '';
-    for (const dimension of this.breakdown) {
-      const value = dimensionValue(dimension, record, this.tz);
-      key += `${value.length}:${value}`;
-    }
-    return key;
+    return groupKeyOf(this.breakdown, record, this.tz);
   }
 
   /** The record's scope key, the scope registered on its first call and its newest call noted. */
@@ -123,8 +118,7 @@ export class AlertTimeline {
     if (key === ALL) return key;
     const scope = this.scopesByKey.get(key);
     if (scope === undefined) {
-      const values = Object.fromEntries(this.breakdown.map((dimension) => [dimension, dimensionValue(dimension, record, this.tz)]));
-      this.scopesByKey.set(key, { values, lastMs: record.timestampMs });
+      this.scopesByKey.set(key, { values: groupValuesOf(this.breakdown, record, this.tz), lastMs: record.timestampMs });
     } else if (record.timestampMs > scope.lastMs) {
       scope.lastMs = record.timestampMs;
     }

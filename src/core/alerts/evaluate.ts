@@ -4,9 +4,10 @@
  * so far with the same time of day on the previous days, in --tz.
  */
 import { StatsAccumulator, isFailure, isRateLimited } from '../stats.js';
+import { formatWindow } from '../timeRange.js';
 import type { CallRecord } from '../types.js';
 import { projectDay } from '../projection.js';
-import type { PriceBook } from '../pricing.js';
+import { type PriceBook, roundUsd } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings, type Severity, settingsFor } from './alertConfig.js';
 import { ALL, type AlertTimeline, DRIVER_DIMENSIONS, type DriverDimension } from './alertTimeline.js';
@@ -324,15 +325,3 @@ function countWhere(records: readonly CallRecord[], predicate: (record: CallReco
   return n;
 }
 
-/** 600000 → "10m", 90000 → "90s", 5400000 → "90m", 7200000 → "2h", 86400000 → "24h", 172800000 → "2d". */
-export function formatWindow(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (unit === 'd' && ms < 2 * size) continue;
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
-
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e10) / 1e10;
-}
