@@ -6,6 +6,7 @@
  * 2 usage error; alerts follows the Monitoring Plugins contract, 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage
  * errors and input failures included). Writing into a closed pipe ends quietly with 0.
  */
+import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ALERTS_FORMATS, type AlertsOptions, type CommonOptions, OUTPUT_FORMATS, type OutputFormat } from './commandOptions.js';
 import { type AlertsResult, runAlerts } from './commands/alerts.js';
@@ -216,6 +217,7 @@ function addCommonOptions(command: Command, formats: readonly string[], flags: C
     .option('-q, --quiet', 'no warnings on stderr (errors are still shown)')
     .option('--no-dedupe', 'keep records whose request_id was already seen')
     .option('--max-line-bytes <n>', 'skip lines longer than N bytes', parsePositiveInteger, 1 << 20)
+    .option('--threads <n>', 'worker threads that parse large inputs (1: all on one thread)', parseThreads, os.availableParallelism())
     .option('-o, --output <file>', 'write the result to FILE (atomically) instead of stdout');
 }
 
@@ -239,6 +241,7 @@ function toOptions(inputs: string[], flags: Record<string, unknown>, format: Out
     quiet: flags['quiet'] === true,
     dedupe: flags['dedupe'] !== false,
     maxLineBytes: flags['maxLineBytes'] as number,
+    threads: flags['threads'] as number,
     outputFile: text('output'),
   };
 }
@@ -266,6 +269,14 @@ function parsePositiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return number;
+}
+
+const MAX_THREADS = 64;
+
+function parseThreads(value: string): number {
+  const threads = parsePositiveInteger(value);
+  if (threads > MAX_THREADS) throw new InvalidArgumentError(`at most ${MAX_THREADS}`);
+  return threads;
 }
 
 /** Whether argv asks for a format (--json counts as json), so that even a flag error prints what a script expects. */

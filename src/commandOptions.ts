@@ -24,6 +24,8 @@ export interface CommonOptions {
   readonly quiet: boolean;
   readonly dedupe: boolean;
   readonly maxLineBytes: number;
+  /** --threads: parse workers for large inputs. */
+  readonly threads: number;
   readonly outputFile: string | undefined;
 }
 

@@ -38,6 +38,9 @@ export function checkInput(
   const duplicates = describeDuplicates(counts);
   if (duplicates !== undefined) diagnostics.warn(duplicates);
   if (options.verbose && counts.noise > 0) diagnostics.warn(`ignored ${formatCount(counts.noise)} lines that are not call records`);
+  if (options.verbose && tally.parallel !== undefined) {
+    diagnostics.warn(`read in ${formatCount(tally.parallel.tasks)} parts by ${tally.parallel.threads} threads`);
+  }
   if (counts.lines === 0 && counts.unreadable.length === 0) diagnostics.warn('no input: 0 lines read');
 
   const unpriced = describeUnpriced(unpricedModels);

@@ -13,7 +13,10 @@ import type { CliIo } from '../io/cliIo.js';
 import { Progress } from '../io/progress.js';
 import { readFileChunks } from '../input/decode.js';
 import { ingestSources } from '../input/ingest.js';
-import { LineClassifier, type RecordSink } from '../input/lineClassifier.js';
+import { type ClassifierOptions, LineClassifier, type RecordSink } from '../input/lineClassifier.js';
+import { ingestInParallel } from '../input/parallelIngest.js';
+import { type ParseTask, planTasks } from '../input/parallelPlan.js';
+import { RequestIdSet } from '../input/requestIdSet.js';
 import { estimateLines, expandSources, type Source, STDIN } from '../input/sources.js';
 import { Tally } from '../input/tally.js';
 
@@ -28,6 +31,8 @@ export interface ReadOptions {
   readonly dedupeGenerationIds?: number;
   /** --quiet: no progress either. */
   readonly quiet?: boolean;
+  /** --threads: parse workers for large inputs (1: everything on this thread). */
+  readonly threads?: number;
 }
 
 export interface Inputs {
@@ -52,21 +57,30 @@ export async function openInputs(args: readonly string[], io: CliIo, command: st
 
 /** Reads every source into `sink`; the tally (given, or a new one) counts what became of every line. */
 export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, sink: RecordSink, tally = new Tally()): Promise<Tally> {
-  if (io.stderr.isTTY !== true || options.quiet === true || options.openFile !== undefined) return readAll(inputs, io.stdin, options, sink, tally);
+  tally.unreadable.push(...inputs.unreadable);
+  const tasks = await parallelTasks(inputs, options, io.env);
+  const showProgress = io.stderr.isTTY === true && options.quiet !== true && options.openFile === undefined;
+  if (!showProgress) {
+    await (tasks === null ? readInOnePass(inputs, io.stdin, options, sink, tally) : readInParallel(inputs, tasks, options, sink, tally));
+    return tally;
+  }
   const sizes = inputs.sources.map((source) => source.sizeBytes);
   const progress = new Progress(io.stderr, sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0));
-  const counted: ReadOptions = {
-    ...options,
-    openFile: (file) => countBytes(readFileChunks(file), progress),
+  const counting = {
+    add(record: CallRecord): void {
+      progress.addRecord();
+      sink.add(record);
+    },
   };
   try {
-    const counting = {
-      add(record: CallRecord): void {
-        progress.addRecord();
-        sink.add(record);
-      },
-    };
-    return await readAll(inputs, countBytes(io.stdin, progress), counted, counting, tally);
+    if (tasks !== null) {
+      const sizeOf = (task: ParseTask): number => (task.whole ? (inputs.sources[task.source]?.sizeBytes ?? 0) : Math.min(task.end, inputs.sources[task.source]?.sizeBytes ?? 0) - task.start);
+      await readInParallel(inputs, tasks, options, counting, tally, (task) => progress.addBytes(sizeOf(task)));
+    } else {
+      const counted: ReadOptions = { ...options, openFile: (file) => countBytes(readFileChunks(file), progress) };
+      await readInOnePass(inputs, countBytes(io.stdin, progress), counted, counting, tally);
+    }
+    return tally;
   } finally {
     progress.end();
   }
@@ -79,23 +93,65 @@ async function* countBytes(chunks: AsyncIterable<Buffer>, progress: Progress): A
   }
 }
 
-async function readAll(inputs: Inputs, stdin: AsyncIterable<Buffer>, options: ReadOptions, sink: RecordSink, tally: Tally): Promise<Tally> {
-  tally.unreadable.push(...inputs.unreadable);
-  const classifier = new LineClassifier(
+function classifierOptions(inputs: Inputs, options: ReadOptions): ClassifierOptions {
+  return {
+    localToUtc: (localMs) => options.tz.localToUtc(localMs),
+    dedupe: options.dedupe,
+    strict: options.strict,
+    verbose: options.verbose,
+    maxLineBytes: options.maxLineBytes,
+    expectedLines: estimateLines(inputs.sources),
+    ...(options.dedupeGenerationIds === undefined ? {} : { dedupeGenerationIds: options.dedupeGenerationIds }),
+  };
+}
+
+async function readInOnePass(inputs: Inputs, stdin: AsyncIterable<Buffer>, options: ReadOptions, sink: RecordSink, tally: Tally): Promise<void> {
+  const classifier = new LineClassifier(classifierOptions(inputs, options), sink, tally);
+  await ingestSources(inputs.sources, stdin, classifier, tally, options.openFile);
+}
+
+/** The size of the byte ranges a large file is cut into for the workers (CLAUDE_MON_TASK_BYTES, for tests). */
+const TASK_BYTES = 8 << 20;
+/** Below this many tasks' worth of input, starting workers costs more than it saves. */
+const PARALLEL_MIN_TASKS = 4;
+
+/**
+ * The parse tasks for worker threads, or null for a single pass on this thread: one thread asked for, stdin (read
+ * once, in order), --follow, --strict (stops at the first bad line), or too little input to gain from it.
+ */
+async function parallelTasks(inputs: Inputs, options: ReadOptions, env: CliIo['env']): Promise<readonly ParseTask[] | null> {
+  const { sources } = inputs;
+  if ((options.threads ?? 1) < 2 || options.strict || options.openFile !== undefined || sources.some((source) => source.path === null)) return null;
+  const taskBytes = Number(env['CLAUDE_MON_TASK_BYTES'] ?? TASK_BYTES) || TASK_BYTES;
+  const bytes = sources.reduce((sum, source) => sum + (source.sizeBytes ?? 0), 0);
+  if (bytes < PARALLEL_MIN_TASKS * taskBytes) return null;
+  const tasks = await planTasks(sources, taskBytes);
+  return tasks.length < 2 ? null : tasks;
+}
+
+async function readInParallel(
+  inputs: Inputs,
+  tasks: readonly ParseTask[],
+  options: ReadOptions,
+  sink: RecordSink,
+  tally: Tally,
+  onTaskDone?: (task: ParseTask) => void,
+): Promise<void> {
+  const { tz, dedupe, verbose, maxLineBytes } = options;
+  const threads = Math.min(options.threads ?? 1, tasks.length);
+  tally.files += new Set(tasks.map((task) => task.source)).size;
+  tally.parallel = { tasks: tasks.length, threads };
+  await ingestInParallel(
     {
-      localToUtc: (localMs) => options.tz.localToUtc(localMs),
-      dedupe: options.dedupe,
-      strict: options.strict,
-      verbose: options.verbose,
-      maxLineBytes: options.maxLineBytes,
-      expectedLines: estimateLines(inputs.sources),
-      ...(options.dedupeGenerationIds === undefined ? {} : { dedupeGenerationIds: options.dedupeGenerationIds }),
+      tasks,
+      threads,
+      settings: { tz: tz.name, dedupe, verbose, maxLineBytes },
+      ids: dedupe ? new RequestIdSet(estimateLines(inputs.sources)) : null,
+      ...(onTaskDone === undefined ? {} : { onTaskDone }),
     },
     sink,
     tally,
   );
-  await ingestSources(inputs.sources, stdin, classifier, tally, options.openFile);
-  return tally;
 }
 
 /** The newest record's timestamp (for `--now latest`), or null when there is none. Reads the input once. */

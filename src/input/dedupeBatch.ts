@@ -15,7 +15,17 @@ export interface RecordSink {
   add(record: CallRecord): void;
 }
 
-export class DedupeBatch {
+/** Where the classifier puts valid records when the sink does not take them directly (duplicate check, worker). */
+export interface RecordOutput {
+  /** Where the next record is validated into. */
+  readonly slot: ScratchRecord;
+  /** Keeps the record just validated into `slot`, with the 64-bit hash of its request id when it has one. */
+  keep(hasId: boolean, a: number, b: number): void;
+  /** Hands on what is kept (end of a chunk or of the input). */
+  flush(): void;
+}
+
+export class DedupeBatch implements RecordOutput {
   private readonly records = Array.from({ length: BATCH }, () => new ScratchRecord());
   private readonly hashA = new Int32Array(BATCH);
   private readonly hashB = new Int32Array(BATCH);

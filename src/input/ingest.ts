@@ -21,20 +21,35 @@ export async function ingestSources(
 ): Promise<void> {
   for (const source of sources) {
     tally.files++;
-    const cursor = new SourceCursor(source.name);
-    try {
-      await readSource(source.path === null ? stdin : openFile(source.path), cursor, classifier);
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      if (error instanceof GzipBreak) {
-        tally.truncated.push(`${source.name}: ${error.message} after line ${cursor.position}`);
-      } else {
-        const at = cursor.position > 0 ? ` (stopped after line ${cursor.position})` : '';
-        tally.unreadable.push(`${source.name}: ${describeFsError(error)}${at}`);
-      }
-    }
+    await ingestSource(source.name, source.path === null ? stdin : openFile(source.path), classifier, tally);
   }
   classifier.finish();
+}
+
+/**
+ * One source into the classifier; a failure is counted in the tally (what came before it still counts).
+ * `asLines`: bytes known to be plain lines (a range of a file cut for a parse worker), no gzip or document check.
+ */
+export async function ingestSource(
+  name: string,
+  raw: AsyncIterable<Buffer>,
+  classifier: LineClassifier,
+  tally: Tally,
+  asLines = false,
+): Promise<SourceCursor> {
+  const cursor = new SourceCursor(name);
+  try {
+    await (asLines ? readLines(raw, cursor, classifier) : readSource(raw, cursor, classifier));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if (error instanceof GzipBreak) {
+      tally.truncated.push(`${name}: ${error.message} after line ${cursor.position}`);
+    } else {
+      const at = cursor.position > 0 ? ` (stopped after line ${cursor.position})` : '';
+      tally.unreadable.push(`${name}: ${describeFsError(error)}${at}`);
+    }
+  }
+  return cursor;
 }
 
 async function readSource(raw: AsyncIterable<Buffer>, cursor: SourceCursor, classifier: LineClassifier): Promise<void> {

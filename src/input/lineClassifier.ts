@@ -14,7 +14,7 @@ import { F, KIND_NUMBER, KIND_STRING, RawFields, RECORD_KEY_MASK, WRAPPER_KEY_MA
 import { describeInvalidField, type LocalToUtc, ScratchRecord, validateRecord } from './record.js';
 import { type IdSet, RecentIdSet, RequestIdSet } from './requestIdSet.js';
 import { excerptOf, type Tally } from './tally.js';
-import { DedupeBatch, type RecordSink } from './dedupeBatch.js';
+import { DedupeBatch, type RecordOutput, type RecordSink } from './dedupeBatch.js';
 
 export type { RecordSink };
 
@@ -34,8 +34,8 @@ const OPEN_BRACE = 0x7b;
 
 export class LineClassifier implements EnvelopeContext {
   readonly raw = new RawFields();
-  /** Where records are validated into without --no-dedupe: they wait there for the duplicate check. */
-  private readonly batch: DedupeBatch | undefined;
+  /** Where records are validated into without --no-dedupe (they wait for the duplicate check) or in a worker. */
+  private readonly batch: RecordOutput | undefined;
   private readonly scratch = new ScratchRecord();
   readonly interner = new ByteInterner();
   private readonly requestIds: IdSet;
@@ -52,12 +52,14 @@ export class LineClassifier implements EnvelopeContext {
     readonly options: ClassifierOptions,
     private readonly sink: RecordSink,
     private readonly tally: Tally,
+    /** Instead of the sink (and the duplicate check): a parse worker packs records for the main thread. */
+    output?: RecordOutput,
   ) {
     this.raw.hashRequestIds = options.dedupe;
     const generation = options.dedupeGenerationIds;
-    this.requestIds =
-      generation === undefined ? new RequestIdSet(options.dedupe ? (options.expectedLines ?? 0) : 0) : new RecentIdSet(generation);
-    this.batch = options.dedupe ? new DedupeBatch(this.requestIds, sink, tally) : undefined;
+    const expectedIds = options.dedupe && output === undefined ? (options.expectedLines ?? 0) : 0;
+    this.requestIds = generation === undefined ? new RequestIdSet(expectedIds) : new RecentIdSet(generation);
+    this.batch = output ?? (options.dedupe ? new DedupeBatch(this.requestIds, sink, tally) : undefined);
   }
 
   /** After the last source: records still waiting for the duplicate check go to the sink. */
@@ -217,9 +219,13 @@ export class LineClassifier implements EnvelopeContext {
     }
   }
 
-  private keepForDedupe(batch: DedupeBatch): void {
+  private keepForDedupe(batch: RecordOutput): void {
     const raw = this.raw;
     const kind = raw.kinds[F.request_id];
+    if (!this.options.dedupe) {
+      batch.keep(false, 0, 0);
+      return;
+    }
     if (kind === KIND_NUMBER) {
       const bytes = Buffer.from(String(raw.nums[F.request_id]));
       batch.keep(true, hashBytesA(bytes, 0, bytes.length), hashBytesB(bytes, 0, bytes.length));

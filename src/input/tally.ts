@@ -13,6 +13,20 @@ export interface Rejection {
 }
 
 export const EXAMPLES_PER_REASON = 5;
+
+/** A tally of one part of the input (a parse task) as plain data. */
+export interface TallyPart {
+  readonly lines: number;
+  readonly records: number;
+  readonly duplicates: number;
+  readonly noise: number;
+  readonly skipped: readonly (readonly [string, number])[];
+  readonly unreadable: readonly string[];
+  readonly truncated: readonly string[];
+  readonly firstReject: Rejection | undefined;
+  readonly firstNoise: { readonly where: string; readonly excerpt: string } | undefined;
+  readonly examples: readonly (readonly [string, readonly Rejection[]])[];
+}
 const EXCERPT_CHARS = 120;
 
 export class Tally {
@@ -28,6 +42,8 @@ export class Tally {
   /** The first noise line, shown when nothing at all was a record ("wrong file or format?"). */
   firstNoise: { where: string; excerpt: string } | undefined;
   readonly examples = new Map<string, Rejection[]>();
+  /** How the input was read when worker threads parsed it (for --verbose). */
+  parallel: { readonly tasks: number; readonly threads: number } | undefined;
 
   /** Whether a reject of this reason still needs its text (first reject, or --verbose examples). */
   wantsDetail(reason: string, verbose: boolean): boolean {
@@ -42,6 +58,34 @@ export class Tally {
     const list = this.examples.get(reason) ?? [];
     if (list.length < EXAMPLES_PER_REASON) list.push(rejection);
     this.examples.set(reason, list);
+  }
+
+  part(): TallyPart {
+    const { lines, records, duplicates, noise, unreadable, truncated, firstReject, firstNoise } = this;
+    return { lines, records, duplicates, noise, skipped: [...this.skipped], unreadable, truncated, firstReject, firstNoise, examples: [...this.examples] };
+  }
+
+  /**
+   * Adds the tally of the next part of the input, in input order, so the result is the one a single pass gives.
+   * `relocate` turns the part's positions ("file:12", "after line 12") into positions in the whole source.
+   */
+  absorb(part: TallyPart, relocate: (text: string) => string): void {
+    this.lines += part.lines;
+    this.records += part.records;
+    this.duplicates += part.duplicates;
+    this.noise += part.noise;
+    for (const [reason, count] of part.skipped) this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + count);
+    for (const message of part.unreadable) this.unreadable.push(relocate(message));
+    for (const message of part.truncated) this.truncated.push(relocate(message));
+    if (part.firstReject !== undefined) this.firstReject ??= { ...part.firstReject, where: relocate(part.firstReject.where) };
+    if (part.firstNoise !== undefined) this.firstNoise ??= { ...part.firstNoise, where: relocate(part.firstNoise.where) };
+    for (const [reason, rejections] of part.examples) {
+      const list = this.examples.get(reason) ?? [];
+      for (const rejection of rejections) {
+        if (list.length < EXAMPLES_PER_REASON) list.push({ ...rejection, where: relocate(rejection.where) });
+      }
+      this.examples.set(reason, list);
+    }
   }
 
   skippedTotal(): number {

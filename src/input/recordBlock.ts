@@ -1,0 +1,193 @@
+/**
+ * Validated records packed into typed arrays, so a parse worker can hand a block of them to the main thread without
+ * copying (the arrays' buffers are transferred) and without one object per record. Strings (user, feature, model,
+ * stop reason, error) travel as indexes into a per-worker table that only grows by what each block adds.
+ */
+import type { CallRecord } from '../core/types.js';
+import type { RecordOutput } from './dedupeBatch.js';
+import { ScratchRecord } from './record.js';
+
+/** Numbers per record, NaN standing for null. */
+const N_TIME = 0;
+const N_INPUT = 1;
+const N_OUTPUT = 2;
+const N_CACHE_READ = 3;
+const N_CACHE_WRITE = 4;
+const N_CACHE_WRITE_1H = 5;
+const N_LATENCY = 6;
+const N_STATUS = 7;
+const N_RL_REQUESTS = 8;
+const N_RL_TOKENS = 9;
+const N_RL_INPUT = 10;
+const N_RL_OUTPUT = 11;
+const NUMBERS = 12;
+
+/** Integers per record: string indexes (-1 for null), flags, the request id's 64-bit hash. */
+const I_USER = 0;
+const I_FEATURE = 1;
+const I_MODEL = 2;
+const I_STOP = 3;
+const I_ERROR = 4;
+const I_FLAGS = 5;
+const I_HASH_A = 6;
+const I_HASH_B = 7;
+const INTS = 8;
+
+const FLAG_BATCH = 1;
+const FLAG_HAS_ID = 2;
+
+/** Past this many distinct strings a worker starts a new table (a million distinct users must not pile up twice). */
+const STRING_TABLE_LIMIT = 200_000;
+
+export interface RecordBlock {
+  readonly count: number;
+  readonly numbers: Float64Array;
+  readonly ints: Int32Array;
+  /** Strings first seen in this block, appended to the worker's table (after clearing it when `freshStrings`). */
+  readonly strings: readonly string[];
+  readonly freshStrings: boolean;
+}
+
+/** Worker side: the classifier validates into `slot`, `keep` packs it. */
+export class BlockEncoder implements RecordOutput {
+  readonly slot = new ScratchRecord();
+  private numbers: Float64Array;
+  private ints: Int32Array;
+  private count = 0;
+  private readonly stringIds = new Map<string, number>();
+  private newStrings: string[] = [];
+  private fresh = true;
+
+  constructor(expectedRecords = 4096) {
+    this.numbers = new Float64Array(Math.max(16, expectedRecords) * NUMBERS);
+    this.ints = new Int32Array(Math.max(16, expectedRecords) * INTS);
+  }
+
+  keep(hasId: boolean, a: number, b: number): void {
+    if (this.count * NUMBERS === this.numbers.length) this.grow();
+    const r = this.slot;
+    const n = this.count * NUMBERS;
+    const numbers = this.numbers;
+    numbers[n + N_TIME] = r.timestampMs;
+    numbers[n + N_INPUT] = r.inputTokens;
+    numbers[n + N_OUTPUT] = r.outputTokens;
+    numbers[n + N_CACHE_READ] = r.cacheReadTokens;
+    numbers[n + N_CACHE_WRITE] = r.cacheWriteTokens;
+    numbers[n + N_CACHE_WRITE_1H] = r.cacheWrite1hTokens;
+    numbers[n + N_LATENCY] = r.latencyMs;
+    numbers[n + N_STATUS] = r.errorStatus ?? NaN;
+    numbers[n + N_RL_REQUESTS] = r.ratelimitRequestsRemaining ?? NaN;
+    numbers[n + N_RL_TOKENS] = r.ratelimitTokensRemaining ?? NaN;
+    numbers[n + N_RL_INPUT] = r.ratelimitInputTokensRemaining ?? NaN;
+    numbers[n + N_RL_OUTPUT] = r.ratelimitOutputTokensRemaining ?? NaN;
+    const i = this.count * INTS;
+    const ints = this.ints;
+    ints[i + I_USER] = this.idOf(r.userId);
+    ints[i + I_FEATURE] = this.idOf(r.feature);
+    ints[i + I_MODEL] = this.idOf(r.model);
+    ints[i + I_STOP] = r.stopReason === null ? -1 : this.idOf(r.stopReason);
+    ints[i + I_ERROR] = r.error === null ? -1 : this.idOf(r.error);
+    ints[i + I_FLAGS] = (r.batch ? FLAG_BATCH : 0) | (hasId ? FLAG_HAS_ID : 0);
+    ints[i + I_HASH_A] = a;
+    ints[i + I_HASH_B] = b;
+    this.count++;
+  }
+
+  flush(): void {}
+
+  /** The records kept since the last take, ready to transfer; the encoder starts a new block. */
+  take(): RecordBlock {
+    const block: RecordBlock = {
+      count: this.count,
+      numbers: this.numbers.slice(0, this.count * NUMBERS),
+      ints: this.ints.slice(0, this.count * INTS),
+      strings: this.newStrings,
+      freshStrings: this.fresh,
+    };
+    this.count = 0;
+    this.newStrings = [];
+    this.fresh = false;
+    if (this.stringIds.size > STRING_TABLE_LIMIT) {
+      this.stringIds.clear();
+      this.fresh = true;
+    }
+    return block;
+  }
+
+  private idOf(text: string): number {
+    let id = this.stringIds.get(text);
+    if (id === undefined) {
+      id = this.stringIds.size;
+      this.stringIds.set(text, id);
+      this.newStrings.push(text);
+    }
+    return id;
+  }
+
+  private grow(): void {
+    const numbers = new Float64Array(this.numbers.length * 2);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
+    const ints = new Int32Array(this.ints.length * 2);
+    ints.set(this.ints);
+    this.ints = ints;
+  }
+}
+
+/** Main side: one worker's string table, and the records of its blocks handed out in order. */
+export class BlockDecoder {
+  private strings: string[] = [];
+  private readonly record = new ScratchRecord();
+
+  /** Adds the block's strings to the table; call once per block, in the order the worker made them. */
+  learnStrings(block: RecordBlock): void {
+    if (block.freshStrings) this.strings = [];
+    for (const text of block.strings) this.strings.push(text);
+  }
+
+  /** Whether record `index` carries a request id, and its hash halves. */
+  hasId(block: RecordBlock, index: number): boolean {
+    return ((block.ints[index * INTS + I_FLAGS] as number) & FLAG_HAS_ID) !== 0;
+  }
+
+  hashA(block: RecordBlock, index: number): number {
+    return block.ints[index * INTS + I_HASH_A] as number;
+  }
+
+  hashB(block: RecordBlock, index: number): number {
+    return block.ints[index * INTS + I_HASH_B] as number;
+  }
+
+  /** Record `index` of the block, in an object reused by the next call. */
+  recordAt(block: RecordBlock, index: number): CallRecord {
+    const { numbers, ints } = block;
+    const { strings, record } = this;
+    const n = index * NUMBERS;
+    const i = index * INTS;
+    record.timestampMs = numbers[n + N_TIME] as number;
+    record.inputTokens = numbers[n + N_INPUT] as number;
+    record.outputTokens = numbers[n + N_OUTPUT] as number;
+    record.cacheReadTokens = numbers[n + N_CACHE_READ] as number;
+    record.cacheWriteTokens = numbers[n + N_CACHE_WRITE] as number;
+    record.cacheWrite1hTokens = numbers[n + N_CACHE_WRITE_1H] as number;
+    record.latencyMs = numbers[n + N_LATENCY] as number;
+    record.errorStatus = orNull(numbers[n + N_STATUS] as number);
+    record.ratelimitRequestsRemaining = orNull(numbers[n + N_RL_REQUESTS] as number);
+    record.ratelimitTokensRemaining = orNull(numbers[n + N_RL_TOKENS] as number);
+    record.ratelimitInputTokensRemaining = orNull(numbers[n + N_RL_INPUT] as number);
+    record.ratelimitOutputTokensRemaining = orNull(numbers[n + N_RL_OUTPUT] as number);
+    record.userId = strings[ints[i + I_USER] as number] as string;
+    record.feature = strings[ints[i + I_FEATURE] as number] as string;
+    record.model = strings[ints[i + I_MODEL] as number] as string;
+    const stop = ints[i + I_STOP] as number;
+    record.stopReason = stop < 0 ? null : (strings[stop] as string);
+    const error = ints[i + I_ERROR] as number;
+    record.error = error < 0 ? null : (strings[error] as string);
+    record.batch = ((ints[i + I_FLAGS] as number) & FLAG_BATCH) !== 0;
+    return record;
+  }
+}
+
+function orNull(value: number): number | null {
+  return value === value ? value : null;
+}

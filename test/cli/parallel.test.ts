@@ -1,0 +1,133 @@
+/**
+ * Parallel ingest (worker threads over byte ranges and files) must give what one pass on one thread gives, byte for
+ * byte: the same records, the first delivery of a duplicate kept, the same rejects at the same line numbers. The
+ * binary is spawned with small parse tasks (CLAUDE_MON_TASK_BYTES) so that small files are cut into many ranges.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture, ROOT, temporaryDirectory } from '../helpers.js';
+
+const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+const TASK_BYTES = '4096';
+
+function run(args: readonly string[], threads: number): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('node', [BIN, ...args, '--threads', String(threads)], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CLAUDE_MON_TASK_BYTES: TASK_BYTES },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Every envelope, CRI and Docker fragments, noise, rejects, and duplicates far from their first delivery that
+ * differ from it (so keeping the wrong copy changes latencies).
+ */
+function hostileLog(seed: number, count: number): string {
+  const next = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const lines: string[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const duplicateOf = i > 200 && next() < 0.05 ? pick(ids) : undefined;
+    const id = duplicateOf ?? `req-${seed}-${i}`;
+    ids.push(id);
+    const error = next() < 0.08 ? pick(['RateLimitError', 'OverloadedError']) : null;
+    const record = JSON.stringify({
+      timestamp: new Date(Date.UTC(2026, 10, 19) + Math.floor(next() * 7 * 86_400_000)).toISOString(),
+      request_id: id,
+      user_id: pick(['alice', 'bob', '__proto__', `user-${i % 97}`]),
+      feature: pick(['chat', 'search', 'doc_summary', 'café ☕']),
+      model: pick(['claude-sonnet-4-5', 'claude-haiku-4-5', 'homegrown-model']),
+      input_tokens: Math.floor(next() * 250_000),
+      output_tokens: Math.floor(next() * 4000),
+      cached_tokens: Math.floor(next() * 40_000),
+      latency_ms: Math.round(next() * 20_000_000) / 1000,
+      stop_reason: pick(['end_turn', 'max_tokens', 'tool_use']),
+      error,
+      error_status: error === 'RateLimitError' ? 429 : error === null ? null : 529,
+    });
+    const time = '2026-11-26T10:00:00.000000001Z';
+    const shape = next();
+    if (shape < 0.3) lines.push(record);
+    else if (shape < 0.45) lines.push(`INFO:root:${record}`);
+    else if (shape < 0.6) lines.push(`${time} stdout F ${record}`);
+    else if (shape < 0.7) {
+      const third = Math.floor(record.length / 3);
+      lines.push(`${time} stdout P ${record.slice(0, third)}`, `${time} stdout P ${record.slice(third, 2 * third)}`, `${time} stdout F ${record.slice(2 * third)}`);
+    } else if (shape < 0.78) lines.push(JSON.stringify({ log: `${record}\n`, stream: 'stderr', time }));
+    else if (shape < 0.82) {
+      const half = Math.floor(record.length / 2);
+      lines.push(JSON.stringify({ log: record.slice(0, half), stream: 'stdout', time }), JSON.stringify({ log: `${record.slice(half)}\n`, stream: 'stdout', time }));
+    } else if (shape < 0.88) lines.push(pick(['', 'Starting worker pid=42', '{"event": "health", "ok": true}', '   ']));
+    else if (shape < 0.93) lines.push(record.slice(0, Math.floor(next() * record.length))); // cut short
+    else if (shape < 0.96) lines.push(record.replace(/"timestamp":"[^"]*"/, '"timestamp":"yesterday"'));
+    else lines.push(`${time} stdout F ${record}`.replace('latency_ms', 'latency'));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('parallel ingest gives what one thread gives', () => {
+  let directory: string;
+  beforeAll(() => {
+    directory = temporaryDirectory();
+    writeFileSync(path.join(directory, 'a.log'), hostileLog(1, 3000));
+    writeFileSync(path.join(directory, 'b.jsonl'), hostileLog(2, 1500));
+    writeFileSync(path.join(directory, 'c.log.1.gz'), gzipSync(hostileLog(3, 1000)));
+    writeFileSync(path.join(directory, 'd.json'), `[${hostileLog(4, 300).trim().split('\n').filter((line) => line.startsWith('{"timestamp"') && line.endsWith('}')).join(',\n')}]`);
+  });
+
+  const commands: [string, string[]][] = [
+    ['summary', ['summary', '--json', '--verbose', '--by', 'feature,model,status']],
+    ['summary table', ['summary', '--by', 'user', '--format', 'csv']],
+    ['dashboard', ['dashboard', '--json', '--now', '2026-11-25T18:00:00Z']],
+    ['trend', ['trend', '--json', '--now', 'latest', '--days', '7', '--by', 'model']],
+    ['alerts', ['alerts', '--json', '--now', '2026-11-25T18:00:00Z', '--by', 'feature,model']],
+  ];
+
+  it.each(commands)('%s: byte-identical output on 1 and 3 threads, the big file cut into many parts', (_name, args) => {
+    const one = run([...args, directory], 1);
+    const three = run([...args, directory], 3);
+    expect(one.status).toBe(three.status);
+    expect(one.stdout.length).toBeGreaterThan(100);
+    expect(three.stdout).toBe(one.stdout);
+    // The same warnings (line numbers of rejects included), plus the note of how the input was read.
+    const parts = /read in (\d+) parts by 3 threads\n/.exec(three.stderr);
+    if (args.includes('--verbose')) {
+      expect(Number(parts?.[1])).toBeGreaterThan(10);
+      expect(one.stderr).not.toMatch(/parts by/);
+      expect(one.stderr).toMatch(/a\.log:\d+: invalid_/); // rejects are listed with their lines
+    }
+    expect(three.stderr.replace(/read in \d+ parts by \d+ threads\n/, '')).toBe(one.stderr);
+  });
+
+  it('keeps the first delivery of a duplicate whose first copy is in another part (different latencies)', () => {
+    const one = JSON.parse(run(['summary', '--json', '-q', directory], 1).stdout);
+    const two = JSON.parse(run(['summary', '--json', '-q', directory], 2).stdout);
+    expect(one.input.duplicates).toBeGreaterThan(100);
+    expect(two.input).toEqual(one.input);
+    expect(two.total.latencyMs).toEqual(one.total.latencyMs);
+    const noDedupe = JSON.parse(run(['summary', '--json', '-q', '--no-dedupe', directory], 2).stdout);
+    expect(noDedupe.total.calls).toBe(one.total.calls + one.input.duplicates);
+  });
+
+  it('fixture directories too (every envelope and defect), with their line counts', () => {
+    for (const name of ['envelopes', 'defects', 'sample']) {
+      const one = run(['summary', '--json', '--verbose', fixture(name)], 1);
+      const three = run(['summary', '--json', '--verbose', fixture(name)], 3);
+      expect(three.stdout, name).toBe(one.stdout);
+      expect(three.stderr.replace(/read in \d+ parts by \d+ threads\n/, ''), name).toBe(one.stderr);
+    }
+  });
+});
