@@ -2,19 +2,19 @@
  * Reads large inputs with parse workers (worker threads) beside the main thread. Tasks (byte ranges of large files,
  * whole gzip files) are parsed in parallel, but consumed strictly in task order: the duplicate check, the sink and
  * the tally see the records exactly as one pass would — the same first delivery kept, the same floating-point sums,
- * byte-identical output whatever the number of threads. The main thread parses too: the task whose turn it is goes
- * straight into the sink, and while it waits for a worker it works ahead. Memory stays bounded: at most
- * WINDOW_PER_PARSER tasks per parser are in flight or waiting for their turn.
+ * byte-identical output whatever the number of threads. Tasks are dealt in turn to the main thread and the
+ * workers; the main thread parses its own straight into the sink when their turn comes (no packing), and reads the
+ * workers' blocks in between. Memory stays bounded: at most WINDOW_PER_PARSER tasks per parser are in flight or
+ * waiting for their turn.
  */
 import { Worker } from 'node:worker_threads';
-import { TimeZone } from '../core/timezone.js';
-import { DedupeBatch, type RecordSink } from './dedupeBatch.js';
+import type { RecordSink } from './dedupeBatch.js';
 import type { ParseTask } from './parallelPlan.js';
-import { type BlockResult, type ParseSettings, parseTaskInto, TaskParser } from './parseTask.js';
-import type { WorkerAnswer } from './parseWorker.js';
+import { type BlockResult, type ParseSettings, TaskParser } from './parseTask.js';
+import type { WorkerAnswer, WorkerRequest } from './parseWorker.js';
 import { BlockDecoder, type RecordBlock } from './recordBlock.js';
 import type { IdSet } from './requestIdSet.js';
-import { Tally, type TallyPart } from './tally.js';
+import type { Tally, TallyPart } from './tally.js';
 
 const WINDOW_PER_PARSER = 3;
 /** Tasks a worker holds at once: one it parses, one queued so it never waits for the main thread. */
@@ -53,8 +53,8 @@ class ParallelReader {
   /** Per parser, the string table its blocks index into. */
   private readonly decoders: BlockDecoder[];
   private readonly waiting = new Map<number, BlockResult>();
-  private readonly ahead: TaskParser;
-  private readonly tz: TimeZone;
+  /** The main thread's parsers: the task whose turn it is into the sink, a later one into blocks. */
+  private readonly direct: TaskParser;
   /** Lines of each source consumed so far: where the next range of that source starts counting. */
   private readonly linesBefore = new Map<number, number>();
   /** Sources whose reading failed part-way: their later ranges are dropped, as a single pass stops there. */
@@ -73,32 +73,21 @@ class ParallelReader {
     this.queued = this.workers.map(() => 0);
     this.MAIN = workerCount;
     this.decoders = Array.from({ length: workerCount + 1 }, () => new BlockDecoder());
-    this.ahead = new TaskParser(read.settings);
-    this.tz = new TimeZone(read.settings.tz);
+    this.direct = new TaskParser(read.settings, { sink, ids: read.ids });
   }
 
   async run(): Promise<void> {
     const { tasks } = this.read;
-    const window = WINDOW_PER_PARSER * (this.workers.length + 1);
+    this.feedWorkers();
     while (this.next < tasks.length) {
       if (this.failure !== undefined) throw this.failure;
       const ready = this.waiting.get(this.next);
       if (ready !== undefined) {
         this.waiting.delete(this.next);
         this.consume(ready);
-      } else if (this.unassigned === this.next) {
-        const task = tasks[this.unassigned++] as ParseTask;
-        this.parserOf[task.id] = this.MAIN;
-        this.feedWorkers();
-        await this.parseIntoSink(task);
-      } else if (this.unassigned < tasks.length && this.unassigned < this.next + window) {
-        const task = tasks[this.unassigned++] as ParseTask;
-        this.parserOf[task.id] = this.MAIN;
-        this.feedWorkers();
-        this.waiting.set(task.id, await this.ahead.parse(task));
-        continue;
+      } else if (this.parserOf[this.next] === this.MAIN) {
+        await this.parseIntoSink(tasks[this.next] as ParseTask);
       } else {
-        this.feedWorkers();
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
         continue;
@@ -133,40 +122,47 @@ class ParallelReader {
     this.wake?.();
   }
 
-  /** Hands the next tasks, in id order, to workers with room, within the window. */
+  /**
+   * Hands each worker its next tasks, within the window. Tasks are dealt in turn: the main thread's (parsed when
+   * their turn comes, straight into the sink), then one per worker, and so on.
+   */
   private feedWorkers(): void {
     const { tasks } = this.read;
-    const window = WINDOW_PER_PARSER * (this.workers.length + 1);
-    for (;;) {
-      if (this.unassigned >= tasks.length || this.unassigned >= this.next + window) return;
-      const worker = this.queued.findIndex((count) => count < QUEUED_PER_WORKER);
-      if (worker < 0) return;
-      const task = tasks[this.unassigned++] as ParseTask;
-      this.parserOf[task.id] = worker;
-      this.queued[worker] = (this.queued[worker] as number) + 1;
-      (this.workers[worker] as Worker).postMessage(task);
+    const limit = Math.min(tasks.length, this.next + WINDOW_PER_PARSER * (this.workers.length + 1));
+    for (; this.unassigned < limit; this.unassigned++) {
+      const id = this.unassigned;
+      const parser = id % (this.workers.length + 1) === 0 ? this.MAIN : (id % (this.workers.length + 1)) - 1;
+      if (parser !== this.MAIN && (this.queued[parser] as number) >= QUEUED_PER_WORKER) return;
+      this.parserOf[id] = parser;
+      if (parser === this.MAIN) continue;
+      this.queued[parser] = (this.queued[parser] as number) + 1;
+      this.send(parser, { task: tasks[id] as ParseTask });
     }
+  }
+
+  private send(worker: number, request: WorkerRequest): void {
+    const transfer = 'recycle' in request ? [request.recycle.numbers.buffer, request.recycle.ints.buffer] : [];
+    (this.workers[worker] as Worker).postMessage(request, transfer as ArrayBuffer[]);
   }
 
   /** The task whose turn it is, parsed on this thread straight into the sink. */
   private async parseIntoSink(task: ParseTask): Promise<void> {
     if (this.failedSources.has(task.source)) return;
-    const part = new Tally();
-    const { ids } = this.read;
-    const output = ids === null ? undefined : new DedupeBatch(ids, this.sink, part);
-    const lines = await parseTaskInto(task, this.read.settings, this.tz, this.sink, part, output);
-    this.account(task, part.part(), lines);
+    const outcome = await this.direct.parse(task);
+    this.account(task, outcome.tally, outcome.lines);
   }
 
   private consume(result: BlockResult): void {
     const task = this.read.tasks[result.id] as ParseTask;
-    const decoder = this.decoders[this.parserOf[result.id] as number] as BlockDecoder;
-    decoder.learnStrings(result.block); // always: the parser's later blocks index into this table
-    if (this.failedSources.has(task.source)) return;
-    const part = new Tally();
-    this.feed(result.block, decoder, part);
-    this.account(task, result.tally, result.lines);
-    this.tally.absorb(part.part(), (text) => text);
+    const parser = this.parserOf[result.id] as number;
+    const decoder = this.decoders[parser] as BlockDecoder;
+    const { block } = result;
+    decoder.learnStrings(block); // always: the parser's later blocks index into this table
+    if (!this.failedSources.has(task.source)) {
+      this.feed(block, decoder);
+      this.account(task, result.tally, result.lines);
+    }
+    this.send(parser, { recycle: { numbers: block.numbers, ints: block.ints } });
   }
 
   private account(task: ParseTask, part: TallyPart, lines: number): void {
@@ -178,7 +174,7 @@ class ParallelReader {
   }
 
   /** The duplicate check for the whole block first (the table lookups overlap), then the sink. */
-  private feed(block: RecordBlock, decoder: BlockDecoder, part: Tally): void {
+  private feed(block: RecordBlock, decoder: BlockDecoder): void {
     const { count } = block;
     const { ids } = this.read;
     if (this.duplicate.length < count) this.duplicate = new Uint8Array(count);
@@ -189,11 +185,11 @@ class ParallelReader {
         if (decoder.hasId(block, i) && !ids.add(decoder.hashA(block, i), decoder.hashB(block, i))) duplicate[i] = 1;
       }
     }
-    const sink = this.sink;
+    const { sink, tally } = this;
     for (let i = 0; i < count; i++) {
-      if (duplicate[i] === 1) part.duplicates++;
+      if (duplicate[i] === 1) tally.duplicates++;
       else {
-        part.records++;
+        tally.records++;
         sink.add(decoder.recordAt(block, i));
       }
     }

@@ -36,6 +36,9 @@ const INTS = 8;
 const FLAG_BATCH = 1;
 const FLAG_HAS_ID = 2;
 
+/** Blocks' arrays kept for reuse, at most. */
+const MAX_SPARE = 4;
+
 /** Past this many distinct strings a worker starts a new table (a million distinct users must not pile up twice). */
 const STRING_TABLE_LIMIT = 200_000;
 
@@ -57,6 +60,9 @@ export class BlockEncoder implements RecordOutput {
   private readonly stringIds = new Map<string, number>();
   private newStrings: string[] = [];
   private fresh = true;
+  private readonly spare: { numbers: Float64Array; ints: Int32Array }[] = [];
+  private readonly lastText: (string | undefined)[] = new Array<string | undefined>(I_ERROR + 1).fill(undefined);
+  private readonly lastId = new Int32Array(I_ERROR + 1);
 
   constructor(expectedRecords = 4096) {
     this.numbers = new Float64Array(Math.max(16, expectedRecords) * NUMBERS);
@@ -82,11 +88,11 @@ export class BlockEncoder implements RecordOutput {
     numbers[n + N_RL_OUTPUT] = r.ratelimitOutputTokensRemaining ?? NaN;
     const i = this.count * INTS;
     const ints = this.ints;
-    ints[i + I_USER] = this.idOf(r.userId);
-    ints[i + I_FEATURE] = this.idOf(r.feature);
-    ints[i + I_MODEL] = this.idOf(r.model);
-    ints[i + I_STOP] = r.stopReason === null ? -1 : this.idOf(r.stopReason);
-    ints[i + I_ERROR] = r.error === null ? -1 : this.idOf(r.error);
+    ints[i + I_USER] = this.idOf(r.userId, I_USER);
+    ints[i + I_FEATURE] = this.idOf(r.feature, I_FEATURE);
+    ints[i + I_MODEL] = this.idOf(r.model, I_MODEL);
+    ints[i + I_STOP] = r.stopReason === null ? -1 : this.idOf(r.stopReason, I_STOP);
+    ints[i + I_ERROR] = r.error === null ? -1 : this.idOf(r.error, I_ERROR);
     ints[i + I_FLAGS] = (r.batch ? FLAG_BATCH : 0) | (hasId ? FLAG_HAS_ID : 0);
     ints[i + I_HASH_A] = a;
     ints[i + I_HASH_B] = b;
@@ -95,32 +101,48 @@ export class BlockEncoder implements RecordOutput {
 
   flush(): void {}
 
-  /** The records kept since the last take, ready to transfer; the encoder starts a new block. */
+  /**
+   * The records kept since the last take, in arrays handed over (transfer them; give them back with `recycle` once
+   * read). The encoder goes on in recycled or new arrays.
+   */
   take(): RecordBlock {
     const block: RecordBlock = {
       count: this.count,
-      numbers: this.numbers.slice(0, this.count * NUMBERS),
-      ints: this.ints.slice(0, this.count * INTS),
+      numbers: this.numbers,
+      ints: this.ints,
       strings: this.newStrings,
       freshStrings: this.fresh,
     };
+    const spare = this.spare.pop();
+    this.numbers = spare?.numbers ?? new Float64Array(this.numbers.length);
+    this.ints = spare?.ints ?? new Int32Array(this.ints.length);
     this.count = 0;
     this.newStrings = [];
     this.fresh = false;
     if (this.stringIds.size > STRING_TABLE_LIMIT) {
       this.stringIds.clear();
+      this.lastText.fill(undefined);
       this.fresh = true;
     }
     return block;
   }
 
-  private idOf(text: string): number {
+  /** Arrays of a block that was read, to fill again (no new memory to fault in for every block). */
+  recycle(numbers: Float64Array, ints: Int32Array): void {
+    if (this.spare.length < MAX_SPARE && numbers.length / NUMBERS === ints.length / INTS) this.spare.push({ numbers, ints });
+  }
+
+  /** The string's index in the table; a field's last string is remembered (features and models come in runs). */
+  private idOf(text: string, field: number): number {
+    if (text === this.lastText[field]) return this.lastId[field] as number;
     let id = this.stringIds.get(text);
     if (id === undefined) {
       id = this.stringIds.size;
       this.stringIds.set(text, id);
       this.newStrings.push(text);
     }
+    this.lastText[field] = text;
+    this.lastId[field] = id;
     return id;
   }
 

@@ -60,9 +60,29 @@ export class Tally {
     this.examples.set(reason, list);
   }
 
-  part(): TallyPart {
-    const { lines, records, duplicates, noise, unreadable, truncated, firstReject, firstNoise } = this;
-    return { lines, records, duplicates, noise, skipped: [...this.skipped], unreadable, truncated, firstReject, firstNoise, examples: [...this.examples] };
+  /** The counts so far as plain data; the tally starts again from zero (for the next part of the input). */
+  takePart(): TallyPart {
+    const { lines, records, duplicates, noise, firstReject, firstNoise } = this;
+    const part: TallyPart = {
+      lines,
+      records,
+      duplicates,
+      noise,
+      skipped: [...this.skipped],
+      unreadable: [...this.unreadable],
+      truncated: [...this.truncated],
+      firstReject,
+      firstNoise,
+      examples: [...this.examples].map(([reason, list]) => [reason, [...list]] as const),
+    };
+    this.lines = this.records = this.duplicates = this.noise = 0;
+    this.skipped.clear();
+    this.unreadable.length = 0;
+    this.truncated.length = 0;
+    this.firstReject = undefined;
+    this.firstNoise = undefined;
+    this.examples.clear();
+    return part;
   }
 
   /**
