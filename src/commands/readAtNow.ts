@@ -1,6 +1,7 @@
 /**
- * What `dashboard` and `trend` share: config and zone, --now (with `latest` the input is read twice: once for the
- * newest record, once into the fold), one pass into a fold, and the input report.
+ * What `dashboard` and `trend` share: config and zone, --now, one pass into a fold, and the input report. With
+ * `--now latest` a fold that can follow the newest record is read in one pass; else the input is read twice (once
+ * for the newest record, once into the fold).
  */
 import type { CommonOptions } from '../commandOptions.js';
 import type { PriceBook } from '../core/pricing.js';
@@ -19,6 +20,17 @@ export interface Fold {
   readonly fromMs: number;
   add(record: CallRecord): void;
   render(counts: LineCounts): string;
+  /** Calls per unpriced model in the fold's period, when it tracks them itself (a following fold must). */
+  unpricedModels?(): Record<string, number>;
+}
+
+export interface FoldContext {
+  /** --now, or with `follow` the fallback when the input has no record. */
+  readonly nowMs: number;
+  /** --now latest, and the fold follows the newest record itself. */
+  readonly follow: boolean;
+  readonly tz: TimeZone;
+  readonly pricing: PriceBook;
 }
 
 /** The shared run: config and zone, --now (latest: read twice), one pass into the fold, the input report. */
@@ -27,7 +39,8 @@ export async function readAtNow(
   io: CliIo,
   diagnostics: Diagnostics,
   command: string,
-  makeFold: (context: { nowMs: number; tz: TimeZone; pricing: PriceBook }) => Fold,
+  makeFold: (context: FoldContext) => Fold,
+  canFollow = false,
 ): Promise<CommandResult> {
   const config = await loadConfig(options.configFile);
   const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
@@ -37,13 +50,14 @@ export async function readAtNow(
   let inputs = await openInputs(options.inputs, io, command);
   try {
     let nowMs = now.kind === 'fixed' ? now.ms : clockMs;
-    if (now.kind === 'latest') {
+    const follow = now.kind === 'latest' && canFollow;
+    if (now.kind === 'latest' && !follow) {
       inputs = await spoolStdin(inputs, io);
       nowMs = (await findLatestTimestamp(inputs, io, { ...options, tz })) ?? clockMs;
     }
-    const fold = makeFold({ nowMs, tz, pricing });
+    const fold = makeFold({ nowMs, follow, tz, pricing });
     const unpriced = new Map<string, number>();
-    const sink = {
+    const sink = fold.unpricedModels !== undefined ? fold : {
       add(record: CallRecord): void {
         if (record.timestampMs < fold.fromMs) return;
         fold.add(record);
@@ -51,7 +65,7 @@ export async function readAtNow(
       },
     };
     const tally = await readLogs(inputs, io, { ...options, tz }, sink);
-    const failed = checkInput(tally, Object.fromEntries(unpriced), options, diagnostics);
+    const failed = checkInput(tally, fold.unpricedModels?.() ?? Object.fromEntries(unpriced), options, diagnostics);
     return { output: fold.render(tally.counts()), failed };
   } finally {
     await inputs.cleanup();

@@ -17,11 +17,13 @@ export async function runTrend(options: TrendOptions, io: CliIo, diagnostics: Di
   if (options.groupBy.some((dimension) => dimension === 'day' || dimension === 'hour')) {
     throw new UsageError('trend is already by day: --by takes feature, model, user or status');
   }
-  return readAtNow(options, io, diagnostics, 'trend', ({ nowMs, tz, pricing }) => {
-    const fold = new TrendFold(nowMs, options.days, options.groupBy, tz, pricing);
+  // With --now latest, one pass: the period follows the newest record.
+  return readAtNow(options, io, diagnostics, 'trend', ({ nowMs, follow, tz, pricing }) => {
+    const fold = new TrendFold(nowMs, options.days, options.groupBy, tz, pricing, follow);
     return {
       fromMs: fold.fromMs,
       add: (record) => fold.add(record),
+      unpricedModels: () => fold.unpricedModels(),
       render: (counts) => {
         const report = { trend: fold.snapshot(), timezone: tz.name, input: counts };
         if (options.format === 'json') return renderTrendJson(report);
@@ -29,6 +31,6 @@ export async function runTrend(options: TrendOptions, io: CliIo, diagnostics: Di
         return renderTrendView(report, styleFor(options, io), tz, io.stdout.isTTY === true && options.outputFile === undefined);
       },
     };
-  });
+  }, true);
 }
 

@@ -52,49 +52,77 @@ export interface Trend {
   readonly total: TrendSeries;
 }
 
+/**
+ * Per group, an accumulator per day with calls (sparse: a group per user must not cost one per day). At a fixed
+ * now, or following the newest record (`--now latest` in one pass): days that fall out of the period as the newest
+ * record moves on are dropped, so the result is what a fold at the final now gives, record for record.
+ */
 export class TrendFold {
-  private readonly dayStarts: number[] = [];
-  /** Per group, an accumulator per day with calls (sparse: a group per user must not cost one per day). */
-  private readonly groups = new Map<string, { key: Record<string, string>; days: (StatsAccumulator | undefined)[] }>();
-  private readonly total: (StatsAccumulator | undefined)[];
+  private dayStarts: number[] = [];
+  private readonly groups = new Map<string, { key: Record<string, string>; days: Map<number, StatsAccumulator> }>();
+  private readonly total = new Map<number, StatsAccumulator>();
+  private nowMs: number;
 
+  /** `follow`: the period ends at the newest record, or at `nowMs` when there is none. */
   constructor(
-    private readonly nowMs: number,
+    private readonly fallbackNowMs: number,
     private readonly dayCount: number,
     private readonly groupBy: readonly GroupDimension[],
     private readonly tz: TimeZone,
     private readonly pricing: PriceBook,
+    private readonly follow = false,
   ) {
-    const today = tz.startOfDay(nowMs);
-    for (let back = dayCount - 1; back >= 0; back--) this.dayStarts.push(tz.addDays(today, -back));
-    this.total = this.dayStarts.map(() => undefined);
+    this.nowMs = follow ? -Infinity : fallbackNowMs;
+    if (!follow) this.setPeriod(fallbackNowMs);
   }
 
-  /** The first instant of the period: older records can be skipped. */
+  /** The first instant of the period: older records can be skipped (none while following the newest record). */
   get fromMs(): number {
-    return this.dayStarts[0] as number;
+    return this.follow ? -Infinity : (this.dayStarts[0] as number);
+  }
+
+  /** The end of the period: --now, or the newest record so far. */
+  get toMs(): number {
+    return this.nowMs;
   }
 
   add(record: CallRecord): void {
     const time = record.timestampMs;
-    if (time < this.fromMs || time > this.nowMs) return;
-    const day = this.dayIndex(time);
+    if (time > this.nowMs) {
+      if (!this.follow) return;
+      this.moveTo(time);
+    }
+    if (time < (this.dayStarts[0] as number)) return;
+    const dayStart = this.dayStarts[this.dayIndex(time)] as number;
     const key = groupKeyOf(this.groupBy, record, this.tz);
     let group = this.groups.get(key);
     if (group === undefined) {
-      group = { key: groupValuesOf(this.groupBy, record, this.tz), days: [] };
+      group = { key: groupValuesOf(this.groupBy, record, this.tz), days: new Map() };
       this.groups.set(key, group);
     }
-    (group.days[day] ??= new StatsAccumulator(this.pricing)).add(record);
-    (this.total[day] ??= new StatsAccumulator(this.pricing)).add(record);
+    accumulatorOf(group.days, dayStart, this.pricing).add(record);
+    accumulatorOf(this.total, dayStart, this.pricing).add(record);
+  }
+
+  /** Calls per model without a price, over the period. */
+  unpricedModels(): Record<string, number> {
+    const models: Record<string, number> = {};
+    for (const accumulator of this.total.values()) {
+      for (const [model, calls] of Object.entries(accumulator.snapshot().unpricedModels)) models[model] = (models[model] ?? 0) + calls;
+    }
+    return models;
   }
 
   snapshot(): Trend {
+    if (this.dayStarts.length === 0) {
+      this.nowMs = this.fallbackNowMs; // following, and no record came
+      this.setPeriod(this.nowMs);
+    }
     const series = [...this.groups.values()]
       .map((group) => this.seriesOf(group.key, group.days))
       .sort((a, b) => callsOf(b) - callsOf(a) || compareStrings(JSON.stringify(a.key), JSON.stringify(b.key)));
     return {
-      fromMs: this.fromMs,
+      fromMs: this.dayStarts[0] as number,
       toMs: this.nowMs,
       days: this.dayCount,
       groupBy: this.groupBy,
@@ -103,9 +131,35 @@ export class TrendFold {
     };
   }
 
-  private seriesOf(key: Record<string, string>, accumulators: readonly (StatsAccumulator | undefined)[]): TrendSeries {
-    const days = this.dayStarts.map((dayStartMs, i): TrendDay => {
-      const stats = accumulators[i]?.snapshot();
+  private setPeriod(nowMs: number): void {
+    const today = this.tz.startOfDay(nowMs);
+    this.dayStarts = [];
+    for (let back = this.dayCount - 1; back >= 0; back--) this.dayStarts.push(this.tz.addDays(today, -back));
+  }
+
+  /** The newest record moved on: the period ends there; days before its first day are dropped. */
+  private moveTo(nowMs: number): void {
+    const lastDay = this.dayStarts[this.dayStarts.length - 1];
+    this.nowMs = nowMs;
+    if (lastDay !== undefined && nowMs < this.tz.addDays(lastDay, 1)) return;
+    this.setPeriod(nowMs);
+    const first = this.dayStarts[0] as number;
+    const prune = (days: Map<number, StatsAccumulator>): void => {
+      for (const day of days.keys()) if (day < first) days.delete(day);
+    };
+    prune(this.total);
+    for (const [key, group] of this.groups) {
+      prune(group.days);
+      if (group.days.size === 0) this.groups.delete(key);
+    }
+  }
+
+  private seriesOf(key: Record<string, string>, accumulators: ReadonlyMap<number, StatsAccumulator>): TrendSeries {
+    const withCalls: StatsAccumulator[] = [];
+    const days = this.dayStarts.map((dayStartMs): TrendDay => {
+      const accumulator = accumulators.get(dayStartMs);
+      if (accumulator !== undefined) withCalls.push(accumulator);
+      const stats = accumulator?.snapshot();
       return {
         dayStartMs,
         day: this.tz.dayKey(dayStartMs),
@@ -118,7 +172,6 @@ export class TrendFold {
         unpricedCalls: stats?.unpricedCalls ?? 0,
       };
     });
-    const withCalls = accumulators.filter((accumulator): accumulator is StatsAccumulator => accumulator !== undefined);
     return { key, days, flags: flagsOf(withCalls, this.pricing) };
   }
 
@@ -132,6 +185,12 @@ export class TrendFold {
     }
     return low;
   }
+}
+
+function accumulatorOf(days: Map<number, StatsAccumulator>, dayStart: number, pricing: PriceBook): StatsAccumulator {
+  let accumulator = days.get(dayStart);
+  if (accumulator === undefined) days.set(dayStart, (accumulator = new StatsAccumulator(pricing)));
+  return accumulator;
 }
 
 /**

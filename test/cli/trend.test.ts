@@ -141,4 +141,39 @@ describe('claude-mon trend', () => {
     const tty = await runCli(['trend', file, '--now', new Date(NOW).toISOString(), '--days', '7', '--no-color'], { stdoutTTY: true });
     expect(tty.stdout).toMatch(/^chat +calls\/day +[▁▂▃▄▅▆▇█]{7} +40 → 36$/m);
   });
+
+  it('--now latest reads once, the period following the newest record, and gives what --now at that record gives', async () => {
+    const records = generate();
+    // A feature seen only before the period: its group must be gone once the period has moved past it.
+    const old = { timestamp: NOW - 10 * DAY, feature: 'retired', input: 1, output: 1, cacheRead: 0, latency: 1, failed: false };
+    // Three files: the oldest half in time order (folded while it is the newest, then dropped as the period moves
+    // on), then the newest half, then a shuffled mix (old records after the newest: skipped).
+    const sorted = [old, ...records].sort((a, b) => a.timestamp - b.timestamp);
+    const half = Math.floor(sorted.length / 2);
+    const shuffled = sorted.filter((_, i) => i % 5 === 0).sort((a, b) => ((a.timestamp * 7919) % 1000) - ((b.timestamp * 7919) % 1000));
+    const parts = [sorted.slice(0, half).filter((_, i) => i % 5 !== 0), sorted.slice(half).filter((_, i) => (i + half) % 5 !== 0), shuffled];
+    const directory = temporaryDirectory();
+    const files = parts.map((part, index) => {
+      const target = path.join(directory, `part-${index}.jsonl`);
+      writeFileSync(target, readFileSync(write(part)));
+      return target;
+    });
+    // An unpriced call before the 5-day period: counted in the warning only when it is in the period.
+    const unpriced = { timestamp: new Date(NOW - 10 * DAY).toISOString(), feature: 'retired', model: 'my-finetune', latency_ms: 5 };
+    writeFileSync(files[0] as string, `${JSON.stringify(unpriced)}\n${readFileSync(files[0] as string, 'utf8')}`);
+    const newest = Math.max(...records.map((r) => r.timestamp));
+    for (const days of ['5', '14']) {
+      const latest = await runCli(['trend', ...files, '--now', 'latest', '--days', days, '--json']);
+      const fixed = await runCli(['trend', ...files, '--now', new Date(newest).toISOString(), '--days', days, '--json']);
+      expect(latest.code).toBe(0);
+      expect(latest.stdout).toBe(fixed.stdout);
+      expect(latest.stderr).toBe(fixed.stderr);
+      expect(latest.stderr.includes('my-finetune')).toBe(days === '14');
+      const trend = JSON.parse(latest.stdout);
+      const inPeriod = [...records, old, { timestamp: NOW - 10 * DAY }].filter((r) => r.timestamp >= Date.UTC(2026, 10, 26) - (Number(days) - 1) * DAY);
+      const features = trend.series.map((series: { key: { feature: string } }) => series.key.feature).sort();
+      expect(features).toEqual(days === '5' ? ['chat', 'extract', 'search'] : ['chat', 'extract', 'retired', 'search']);
+      expect(trend.total.days.reduce((sum: number, day: { calls: number }) => sum + day.calls, 0)).toBe(inPeriod.length);
+    }
+  });
 });
