@@ -17,11 +17,13 @@ export async function runDashboard(options: DashboardOptions, io: CliIo, diagnos
   if (options.format === 'csv') throw new UsageError('dashboard prints a table, --json or --format markdown');
   refuseRange(options, 'dashboard');
   const slowWindowMs = parseDuration(options.slowWindow, '--slow-window');
-  return readAtNow(options, io, diagnostics, 'dashboard', ({ nowMs, tz, pricing }) => {
-    const fold = new DashboardFold({ nowMs, tz, pricing, slowWindowMs });
+  // With --now latest, one pass: the windows follow the newest record.
+  return readAtNow(options, io, diagnostics, 'dashboard', ({ nowMs, follow, tz, pricing }) => {
+    const fold = new DashboardFold({ nowMs, follow, tz, pricing, slowWindowMs });
     return {
       fromMs: fold.fromMs,
       add: (record) => fold.add(record),
+      unpricedModels: () => fold.unpricedModels(),
       render: (counts) => {
         const dashboard = fold.snapshot();
         const report = { dashboard, timezone: tz.name, input: counts };
@@ -35,6 +37,6 @@ export async function runDashboard(options: DashboardOptions, io: CliIo, diagnos
         }
       },
     };
-  });
+  }, true);
 }
 

@@ -5,10 +5,12 @@
  */
 import { costOfRecord, type PriceBook, roundUsd } from './pricing.js';
 import { projectDay } from './projection.js';
+import { LatencyDistribution } from './latencyDistribution.js';
 import { StatsAccumulator, compareStrings, isRateLimited } from './stats.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord, Stats } from './types.js';
 
+const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Fewer calls than this in the slow window: the feature's p95 is shown but not ranked as the slowest. */
@@ -17,7 +19,10 @@ const TOP_USERS = 10;
 const BASELINE_DAYS = 7;
 
 export interface DashboardOptions {
+  /** --now; while following, the fallback when no record comes. */
   readonly nowMs: number;
+  /** Follow the newest record (--now latest in one pass). */
+  readonly follow?: boolean;
   readonly tz: TimeZone;
   readonly pricing: PriceBook;
   /** The window of the slowest-feature panel (default 1 h). */
@@ -78,83 +83,86 @@ export interface RateSet {
   readonly maxTokensRate: number | null;
 }
 
+/**
+ * At a fixed now, or following the newest record (`--now latest` in one pass) — one code path: the state is kept
+ * relative to "now" as it moves: an accumulator per day for today and the 7 days before, per minute for today and
+ * yesterday ("yesterday by this time" counts yesterday's whole minutes before the same time), today's users, and the calls of the slow window and
+ * the 429s of the last 24 hours, dropped as they fall out.
+ */
 export class DashboardFold {
-  private readonly todayStart: number;
-  private readonly yesterdayStart: number;
-  private readonly yesterdaySameTime: number;
-  private readonly baselineStart: number;
-  private readonly today: StatsAccumulator;
-  private readonly yesterday: StatsAccumulator;
-  private readonly yesterdayByNow: StatsAccumulator;
-  private readonly baseline: StatsAccumulator;
-  private readonly slowByFeature = new Map<string, StatsAccumulator>();
-  private readonly users = new Map<string, { tokens: number; costUsd: number; calls: number; unpricedCalls: number }>();
-  private readonly limits = { count: 0, firstMs: Infinity, lastMs: -Infinity, byFeature: new Map<string, number>(), byUser: new Map<string, number>() };
-  private readonly limitsByHour = new Array<number>(24).fill(0);
-  private readonly hourStarts: readonly number[];
+  private nowMs: number;
+  private dayStarts: number[] = [];
+  private readonly days = new Map<number, StatsAccumulator>();
+  private readonly minutes = new Map<number, StatsAccumulator>();
+  private users = new Map<string, { tokens: number; costUsd: number; calls: number; unpricedCalls: number }>();
+  private readonly slowCalls = new RecentCalls();
+  private readonly limitCalls = new RecentCalls();
 
   constructor(private readonly options: DashboardOptions) {
-    const { nowMs, tz, pricing } = options;
-    this.todayStart = tz.startOfDay(nowMs);
-    this.yesterdayStart = tz.addDays(this.todayStart, -1);
-    // The same wall-clock time yesterday (23 or 25 hours back across a DST change).
-    this.yesterdaySameTime = tz.localToUtc(nowMs + tz.offsetMinutesAt(nowMs) * 60_000 - DAY_MS);
-    this.baselineStart = tz.addDays(this.todayStart, -BASELINE_DAYS);
-    this.today = new StatsAccumulator(pricing);
-    this.yesterday = new StatsAccumulator(pricing);
-    this.yesterdayByNow = new StatsAccumulator(pricing);
-    this.baseline = new StatsAccumulator(pricing);
-    // 24 clock hours in --tz, the last one the hour now falls in; the first also takes the minutes of the 24 h
-    // window before it.
-    const offset = tz.offsetMinutesAt(nowMs) * 60_000;
-    const currentHour = Math.floor((nowMs + offset) / HOUR) * HOUR - offset;
-    this.hourStarts = Array.from({ length: 24 }, (_, i) => currentHour - (23 - i) * HOUR);
+    this.nowMs = options.follow === true ? -Infinity : options.nowMs;
+    if (options.follow !== true) this.setDays(options.nowMs);
   }
 
-  /** The earliest record that matters: older ones can be skipped by the caller. */
+  /** The earliest record that matters: older ones can be skipped by the caller (none while following). */
   get fromMs(): number {
-    return Math.min(this.baselineStart, this.hourStarts[0] as number, this.options.nowMs - this.options.slowWindowMs);
+    if (this.options.follow === true) return -Infinity;
+    return Math.min(this.dayStarts[0] as number, this.nowMs - DAY_MS, this.nowMs - this.options.slowWindowMs);
   }
 
   add(record: CallRecord): void {
     const time = record.timestampMs;
-    const { nowMs } = this.options;
-    if (time > nowMs) return;
-    if (time >= this.todayStart) {
-      this.today.add(record);
-      this.addUser(record);
-    } else if (time >= this.baselineStart) {
-      this.baseline.add(record);
-      if (time >= this.yesterdayStart) {
-        this.yesterday.add(record);
-        if (time <= this.yesterdaySameTime) this.yesterdayByNow.add(record);
-      }
+    if (time > this.nowMs) {
+      if (this.options.follow !== true) return;
+      this.moveTo(time);
     }
-    if (time > nowMs - this.options.slowWindowMs) {
-      let stats = this.slowByFeature.get(record.feature);
-      if (stats === undefined) this.slowByFeature.set(record.feature, (stats = new StatsAccumulator(this.options.pricing)));
-      stats.add(record);
+    const { dayStarts } = this;
+    if (time >= (dayStarts[0] as number)) {
+      let day = dayStarts.length - 1;
+      while (time < (dayStarts[day] as number)) day--;
+      accumulatorOf(this.days, dayStarts[day] as number, this.options.pricing).add(record);
+      if (day >= dayStarts.length - 2) accumulatorOf(this.minutes, Math.floor(time / MINUTE) * MINUTE, this.options.pricing).add(record);
+      if (day === dayStarts.length - 1) this.addUser(record);
     }
-    if (time > nowMs - DAY_MS && isRateLimited(record)) this.addRateLimit(record);
+    if (time > this.nowMs - this.options.slowWindowMs) this.slowCalls.push(time, record.feature, '', record.latencyMs);
+    if (time > this.nowMs - DAY_MS && isRateLimited(record)) this.limitCalls.push(time, record.feature, record.userId, 0);
+  }
+
+  /** Calls per unpriced model of today and the 7 days before. */
+  unpricedModels(): Record<string, number> {
+    const models: Record<string, number> = {};
+    for (const accumulator of this.days.values()) {
+      for (const [model, calls] of Object.entries(accumulator.snapshot().unpricedModels)) models[model] = (models[model] ?? 0) + calls;
+    }
+    return models;
   }
 
   snapshot(): Dashboard {
-    const { nowMs, tz } = this.options;
-    const today = this.today.snapshot();
-    const yesterday = this.yesterday.snapshot();
-    const yesterdayByNow = this.yesterdayByNow.snapshot();
+    if (this.dayStarts.length === 0) {
+      this.nowMs = this.options.nowMs; // following, and no record came
+      this.setDays(this.nowMs);
+    }
+    const { nowMs, dayStarts } = this;
+    const { tz, pricing } = this.options;
+    const todayStart = dayStarts[dayStarts.length - 1] as number;
+    const yesterdayStart = dayStarts[dayStarts.length - 2] as number;
+    // The same wall-clock time yesterday (23 or 25 hours back across a DST change).
+    const yesterdaySameTime = tz.localToUtc(nowMs + tz.offsetMinutesAt(nowMs) * 60_000 - DAY_MS);
+    const empty = new StatsAccumulator(pricing);
+    const today = (this.days.get(todayStart) ?? empty).snapshot();
+    const yesterday = (this.days.get(yesterdayStart) ?? empty).snapshot();
+    const byNow = new StatsAccumulator(pricing);
+    const baseline = new StatsAccumulator(pricing);
+    // Yesterday's whole minutes before the same time of day (as the daily_cost alert counts them).
+    const sameMinute = Math.floor(yesterdaySameTime / MINUTE) * MINUTE;
+    for (const [minute, accumulator] of this.minutes) if (minute >= yesterdayStart && minute < Math.min(todayStart, sameMinute)) byNow.merge(accumulator);
+    for (const [day, accumulator] of this.days) if (day < todayStart) baseline.merge(accumulator);
     const todayUsd = today.costUsd;
-    const byNowUsd = yesterdayByNow.costUsd;
-    const dayMs = tz.addDays(this.todayStart, 1) - this.todayStart;
-    const elapsedMs = nowMs - this.todayStart;
+    const byNowUsd = byNow.snapshot().costUsd;
+    const dayMs = tz.addDays(todayStart, 1) - todayStart;
+    const elapsedMs = nowMs - todayStart;
     let projectedUsd: number | null = null;
     if (today.calls > 0) projectedUsd = projectDay(todayUsd, byNowUsd, yesterday.costUsd, elapsedMs, dayMs);
-    const ranking = [...this.slowByFeature]
-      .map(([feature, stats]) => {
-        const snapshot = stats.snapshot();
-        return { feature, p95Ms: snapshot.latencyMs.p95, calls: snapshot.calls, tooFew: snapshot.calls < MIN_CALLS_TO_JUDGE };
-      })
-      .sort((a, b) => Number(a.tooFew) - Number(b.tooFew) || (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || compareStrings(a.feature, b.feature));
+    const ranking = this.slowRanking();
     const slowest = ranking.find((entry) => !entry.tooFew);
     const users = [...this.users].map(([user, usage]) => ({ user, ...usage, costUsd: roundUsd(usage.costUsd) }));
     const byName = (a: UserUsage, b: UserUsage): number => compareStrings(a.user, b.user);
@@ -176,18 +184,83 @@ export class DashboardFold {
         calls: slowest?.calls ?? 0,
         ranking,
       },
-      rateLimits: {
-        windowMs: DAY_MS,
-        count: this.limits.count,
-        firstMs: this.limits.count === 0 ? null : this.limits.firstMs,
-        lastMs: this.limits.count === 0 ? null : this.limits.lastMs,
-        byFeature: ranked(this.limits.byFeature),
-        byUser: ranked(this.limits.byUser),
-        byHour: this.limitsByHour.map((count, hour) => ({ startMs: this.hourStarts[hour] as number, count })),
-      },
+      rateLimits: this.rateLimits(),
       topUsersByTokens: [...users].sort((a, b) => b.tokens - a.tokens || byName(a, b)).slice(0, TOP_USERS),
       topUsersByCost: [...users].sort((a, b) => b.costUsd - a.costUsd || byName(a, b)).slice(0, TOP_USERS),
-      rates: { today: rateSet(today), sevenDay: rateSet(this.baseline.snapshot()) },
+      rates: { today: rateSet(today), sevenDay: rateSet(baseline.snapshot()) },
+    };
+  }
+
+  /** Today and the BASELINE_DAYS before it, in --tz, for `nowMs`. */
+  private setDays(nowMs: number): void {
+    const { tz } = this.options;
+    const today = tz.startOfDay(nowMs);
+    this.dayStarts = [];
+    for (let back = BASELINE_DAYS; back >= 0; back--) this.dayStarts.push(tz.addDays(today, -back));
+  }
+
+  /** The newest record moved on: what fell out of the windows is dropped. */
+  private moveTo(nowMs: number): void {
+    this.nowMs = nowMs;
+    this.slowCalls.dropUpTo(nowMs - this.options.slowWindowMs);
+    this.limitCalls.dropUpTo(nowMs - DAY_MS);
+    const today = this.dayStarts[this.dayStarts.length - 1];
+    if (today !== undefined && nowMs < this.options.tz.addDays(today, 1)) return;
+    this.setDays(nowMs);
+    const first = this.dayStarts[0] as number;
+    const yesterday = this.dayStarts[this.dayStarts.length - 2] as number;
+    for (const day of this.days.keys()) if (day < first) this.days.delete(day);
+    for (const minute of this.minutes.keys()) if (minute < yesterday) this.minutes.delete(minute);
+    this.users = new Map(); // today's users: a new day
+  }
+
+  private slowRanking(): Dashboard['slowestFeature']['ranking'] {
+    const byFeature = new Map<string, LatencyDistribution>();
+    const from = this.nowMs - this.options.slowWindowMs;
+    this.slowCalls.forEach((time, feature, _user, latencyMs) => {
+      if (time <= from) return;
+      let latencies = byFeature.get(feature);
+      if (latencies === undefined) byFeature.set(feature, (latencies = new LatencyDistribution()));
+      latencies.record(latencyMs);
+    });
+    return [...byFeature]
+      .map(([feature, latencies]) => ({ feature, p95Ms: latencies.percentileMs(95), calls: latencies.size, tooFew: latencies.size < MIN_CALLS_TO_JUDGE }))
+      .sort((a, b) => Number(a.tooFew) - Number(b.tooFew) || (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || compareStrings(a.feature, b.feature));
+  }
+
+  private rateLimits(): Dashboard['rateLimits'] {
+    const { nowMs } = this;
+    const { tz } = this.options;
+    // 24 clock hours in --tz, the last one the hour now falls in; the first also takes the minutes of the 24 h
+    // window before it.
+    const offset = tz.offsetMinutesAt(nowMs) * 60_000;
+    const currentHour = Math.floor((nowMs + offset) / HOUR) * HOUR - offset;
+    const hourStarts = Array.from({ length: 24 }, (_, i) => currentHour - (23 - i) * HOUR);
+    const byHour = new Array<number>(24).fill(0);
+    const byFeature = new Map<string, number>();
+    const byUser = new Map<string, number>();
+    let count = 0;
+    let firstMs = Infinity;
+    let lastMs = -Infinity;
+    this.limitCalls.forEach((time, feature, user) => {
+      if (time <= nowMs - DAY_MS) return;
+      count++;
+      if (time < firstMs) firstMs = time;
+      if (time > lastMs) lastMs = time;
+      byFeature.set(feature, (byFeature.get(feature) ?? 0) + 1);
+      byUser.set(user, (byUser.get(user) ?? 0) + 1);
+      let hour = 23;
+      while (hour > 0 && time < (hourStarts[hour] as number)) hour--;
+      byHour[hour] = (byHour[hour] as number) + 1;
+    });
+    return {
+      windowMs: DAY_MS,
+      count,
+      firstMs: count === 0 ? null : firstMs,
+      lastMs: count === 0 ? null : lastMs,
+      byFeature: ranked(byFeature),
+      byUser: ranked(byUser),
+      byHour: byHour.map((calls, hour) => ({ startMs: hourStarts[hour] as number, count: calls })),
     };
   }
 
@@ -200,19 +273,53 @@ export class DashboardFold {
     if (cost === null) usage.unpricedCalls++;
     else usage.costUsd += cost;
   }
+}
 
-  private addRateLimit(record: CallRecord): void {
-    const limits = this.limits;
-    const time = record.timestampMs;
-    limits.count++;
-    if (time < limits.firstMs) limits.firstMs = time;
-    if (time > limits.lastMs) limits.lastMs = time;
-    limits.byFeature.set(record.feature, (limits.byFeature.get(record.feature) ?? 0) + 1);
-    limits.byUser.set(record.userId, (limits.byUser.get(record.userId) ?? 0) + 1);
-    let hour = 23;
-    while (hour > 0 && time < (this.hourStarts[hour] as number)) hour--;
-    this.limitsByHour[hour] = (this.limitsByHour[hour] as number) + 1;
+/**
+ * Calls of a sliding window, oldest first (time, feature, user, latency): appended as they come, dropped from the
+ * front once older than the window. Out-of-order calls are kept until the window passes them.
+ */
+class RecentCalls {
+  private times: number[] = [];
+  private features: string[] = [];
+  private usersOf: string[] = [];
+  private latencies: number[] = [];
+  private head = 0;
+  /** The newest time dropped up to: calls at or before it are not kept. */
+  private droppedUpTo = -Infinity;
+
+  push(time: number, feature: string, user: string, latencyMs: number): void {
+    if (time <= this.droppedUpTo) return;
+    this.times.push(time);
+    this.features.push(feature);
+    this.usersOf.push(user);
+    this.latencies.push(latencyMs);
   }
+
+  /** Drops the calls at or before `time` from the front (a late old call behind newer ones goes when they do). */
+  dropUpTo(time: number): void {
+    this.droppedUpTo = time;
+    while (this.head < this.times.length && (this.times[this.head] as number) <= time) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.features = this.features.slice(this.head);
+      this.usersOf = this.usersOf.slice(this.head);
+      this.latencies = this.latencies.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  forEach(visit: (time: number, feature: string, user: string, latencyMs: number) => void): void {
+    for (let i = this.head; i < this.times.length; i++) {
+      visit(this.times[i] as number, this.features[i] as string, this.usersOf[i] as string, this.latencies[i] as number);
+    }
+  }
+}
+
+function accumulatorOf(map: Map<number, StatsAccumulator>, key: number, pricing: PriceBook): StatsAccumulator {
+  let accumulator = map.get(key);
+  if (accumulator === undefined) map.set(key, (accumulator = new StatsAccumulator(pricing)));
+  return accumulator;
 }
 
 function rateSet(stats: Stats): RateSet {

@@ -34,6 +34,11 @@ export class LatencyDistribution {
   private histogram: Histogram | null = null;
   private count = 0;
 
+  /** Values recorded. */
+  get size(): number {
+    return this.count;
+  }
+
   record(latencyMs: number): void {
     const micros = Math.round(latencyMs * 1000);
     if (this.small === null) {

@@ -226,4 +226,48 @@ describe('claude-mon dashboard', () => {
     expect(markdown.stdout).toContain('| user | tokens | cost | calls |');
     expect(markdown.stdout).toContain('\\_\\_proto\\_\\_');
   });
+
+  it('--now latest reads once, its windows following the newest record, and gives what --now at that record gives', async () => {
+    const records = generate(9);
+    const newest = Math.max(...records.map((r) => r.timestamp));
+    // Three files: the older half in time order (folded while newest, then dropped as now moves on: old days, old
+    // users of "today", 429s and slow calls out of their windows), the newer half, then a mix of both after it.
+    const sorted = [...records].sort((a, b) => a.timestamp - b.timestamp);
+    const half = Math.floor(sorted.length / 2);
+    const late = sorted.filter((_, i) => i % 4 === 0).reverse();
+    const parts = [sorted.slice(0, half).filter((_, i) => i % 4 !== 0), sorted.slice(half).filter((_, i) => (i + half) % 4 !== 0), late];
+    const directory = temporaryDirectory();
+    const files = parts.map((part, index) => {
+      const target = path.join(directory, `part-${index}.jsonl`);
+      writeFileSync(target, readFileSync(write(part)));
+      return target;
+    });
+    for (const window of ['1h', '30h']) {
+      const latest = await runCli(['dashboard', ...files, '--now', 'latest', '--slow-window', window, '--json']);
+      const fixed = await runCli(['dashboard', ...files, '--now', new Date(newest).toISOString(), '--slow-window', window, '--json']);
+      expect(latest.code).toBe(0);
+      expect(latest.stdout).toBe(fixed.stdout);
+      expect(latest.stderr).toBe(fixed.stderr);
+      const d = JSON.parse(latest.stdout);
+      const dayStart = Date.UTC(2026, 10, 26);
+      expect(d.rateLimits.count).toBe(records.filter((r) => r.status === 429 && r.timestamp > newest - DAY).length);
+      expect(d.rates.today.calls).toBe(records.filter((r) => r.timestamp >= dayStart).length);
+      expect(d.topUsers.length).toBe(10);
+      const slowCalls = d.slowestFeature.ranking.reduce((sum: number, entry: { calls: number }) => sum + entry.calls, 0);
+      expect(slowCalls).toBe(records.filter((r) => r.timestamp > newest - (window === '1h' ? HOUR : 30 * HOUR)).length);
+    }
+  });
+
+  it('counts yesterday "by this time" in whole minutes before the same time of day, as the daily_cost alert does', async () => {
+    const now = Date.UTC(2026, 10, 26, 12, 0, 40);
+    const at = (ms: number, input: number): Rec => ({ timestamp: ms, user: 'u', feature: 'chat', input, output: 0, latency: 100 });
+    const list = [
+      at(now - DAY - 61_000, 1_000_000), // 11:59:39 yesterday: a whole minute before 12:00:40
+      at(now - DAY - 20_000, 2_000_000), // 12:00:20 yesterday: in the minute of the same time, not whole
+      at(now - 1000, 4_000_000),
+    ];
+    const d = JSON.parse((await runCli(['dashboard', write(list), '--now', new Date(now).toISOString(), '--json'])).stdout);
+    expect(d.costToday.yesterdaySameTimeUsd).toBeCloseTo(1, 6);
+    expect(d.costToday.yesterdayUsd).toBeCloseTo(3, 6);
+  });
 });
