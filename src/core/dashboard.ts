@@ -93,7 +93,9 @@ export class DashboardFold {
   private nowMs: number;
   private dayStarts: number[] = [];
   private readonly days = new Map<number, StatsAccumulator>();
-  private readonly minutes = new Map<number, StatsAccumulator>();
+  /** Cost per minute of today and yesterday (for "yesterday by this time"). */
+  private readonly minuteCosts = new Map<number, number>();
+  private tomorrowStart = -Infinity;
   private users = new Map<string, { tokens: number; costUsd: number; calls: number; unpricedCalls: number }>();
   private readonly slowCalls = new RecentCalls();
   private readonly limitCalls = new RecentCalls();
@@ -120,8 +122,12 @@ export class DashboardFold {
       let day = dayStarts.length - 1;
       while (time < (dayStarts[day] as number)) day--;
       accumulatorOf(this.days, dayStarts[day] as number, this.options.pricing).add(record);
-      if (day >= dayStarts.length - 2) accumulatorOf(this.minutes, Math.floor(time / MINUTE) * MINUTE, this.options.pricing).add(record);
-      if (day === dayStarts.length - 1) this.addUser(record);
+      if (day >= dayStarts.length - 2) {
+        const cost = costOfRecord(this.options.pricing, record);
+        const minute = Math.floor(time / MINUTE) * MINUTE;
+        if (cost !== null) this.minuteCosts.set(minute, (this.minuteCosts.get(minute) ?? 0) + cost);
+        if (day === dayStarts.length - 1) this.addUser(record, cost);
+      }
     }
     if (time > this.nowMs - this.options.slowWindowMs) this.slowCalls.push(time, record.feature, '', record.latencyMs);
     if (time > this.nowMs - DAY_MS && isRateLimited(record)) this.limitCalls.push(time, record.feature, record.userId, 0);
@@ -150,14 +156,13 @@ export class DashboardFold {
     const empty = new StatsAccumulator(pricing);
     const today = (this.days.get(todayStart) ?? empty).snapshot();
     const yesterday = (this.days.get(yesterdayStart) ?? empty).snapshot();
-    const byNow = new StatsAccumulator(pricing);
     const baseline = new StatsAccumulator(pricing);
-    // Yesterday's whole minutes before the same time of day (as the daily_cost alert counts them).
-    const sameMinute = Math.floor(yesterdaySameTime / MINUTE) * MINUTE;
-    for (const [minute, accumulator] of this.minutes) if (minute >= yesterdayStart && minute < Math.min(todayStart, sameMinute)) byNow.merge(accumulator);
     for (const [day, accumulator] of this.days) if (day < todayStart) baseline.merge(accumulator);
+    // Yesterday's whole minutes before the same time of day (as the daily_cost alert counts them), added in order.
+    const sameMinute = Math.floor(yesterdaySameTime / MINUTE) * MINUTE;
+    const minutes = [...this.minuteCosts.keys()].filter((minute) => minute >= yesterdayStart && minute < Math.min(todayStart, sameMinute));
+    const byNowUsd = roundUsd(minutes.sort((a, b) => a - b).reduce((sum, minute) => sum + (this.minuteCosts.get(minute) as number), 0));
     const todayUsd = today.costUsd;
-    const byNowUsd = byNow.snapshot().costUsd;
     const dayMs = tz.addDays(todayStart, 1) - todayStart;
     const elapsedMs = nowMs - todayStart;
     let projectedUsd: number | null = null;
@@ -197,6 +202,7 @@ export class DashboardFold {
     const today = tz.startOfDay(nowMs);
     this.dayStarts = [];
     for (let back = BASELINE_DAYS; back >= 0; back--) this.dayStarts.push(tz.addDays(today, -back));
+    this.tomorrowStart = tz.addDays(today, 1);
   }
 
   /** The newest record moved on: what fell out of the windows is dropped. */
@@ -204,13 +210,12 @@ export class DashboardFold {
     this.nowMs = nowMs;
     this.slowCalls.dropUpTo(nowMs - this.options.slowWindowMs);
     this.limitCalls.dropUpTo(nowMs - DAY_MS);
-    const today = this.dayStarts[this.dayStarts.length - 1];
-    if (today !== undefined && nowMs < this.options.tz.addDays(today, 1)) return;
+    if (nowMs < this.tomorrowStart) return;
     this.setDays(nowMs);
     const first = this.dayStarts[0] as number;
     const yesterday = this.dayStarts[this.dayStarts.length - 2] as number;
     for (const day of this.days.keys()) if (day < first) this.days.delete(day);
-    for (const minute of this.minutes.keys()) if (minute < yesterday) this.minutes.delete(minute);
+    for (const minute of this.minuteCosts.keys()) if (minute < yesterday) this.minuteCosts.delete(minute);
     this.users = new Map(); // today's users: a new day
   }
 
@@ -264,55 +269,78 @@ export class DashboardFold {
     };
   }
 
-  private addUser(record: CallRecord): void {
+  private addUser(record: CallRecord, cost: number | null): void {
     let usage = this.users.get(record.userId);
     if (usage === undefined) this.users.set(record.userId, (usage = { tokens: 0, costUsd: 0, calls: 0, unpricedCalls: 0 }));
     usage.calls++;
     usage.tokens += record.inputTokens + record.outputTokens + record.cacheReadTokens + record.cacheWriteTokens;
-    const cost = costOfRecord(this.options.pricing, record);
     if (cost === null) usage.unpricedCalls++;
     else usage.costUsd += cost;
   }
 }
 
 /**
- * Calls of a sliding window, oldest first (time, feature, user, latency): appended as they come, dropped from the
- * front once older than the window. Out-of-order calls are kept until the window passes them.
+ * Calls of a sliding window (time, feature, user, latency) in a ring, oldest first: appended as they come, dropped
+ * from the front once older than the window. A late old call behind newer ones stays until they go; readers filter.
  */
 class RecentCalls {
-  private times: number[] = [];
-  private features: string[] = [];
-  private usersOf: string[] = [];
-  private latencies: number[] = [];
+  private times = new Float64Array(1024);
+  private latencies = new Float64Array(1024);
+  private features: string[] = new Array<string>(1024).fill('');
+  private users: string[] = new Array<string>(1024).fill('');
   private head = 0;
-  /** The newest time dropped up to: calls at or before it are not kept. */
+  private size = 0;
+  /** Calls at or before this time are not kept. */
   private droppedUpTo = -Infinity;
 
   push(time: number, feature: string, user: string, latencyMs: number): void {
     if (time <= this.droppedUpTo) return;
-    this.times.push(time);
-    this.features.push(feature);
-    this.usersOf.push(user);
-    this.latencies.push(latencyMs);
+    if (this.size === this.times.length) this.grow();
+    const i = (this.head + this.size) & (this.times.length - 1);
+    this.times[i] = time;
+    this.latencies[i] = latencyMs;
+    this.features[i] = feature;
+    this.users[i] = user;
+    this.size++;
   }
 
-  /** Drops the calls at or before `time` from the front (a late old call behind newer ones goes when they do). */
   dropUpTo(time: number): void {
     this.droppedUpTo = time;
-    while (this.head < this.times.length && (this.times[this.head] as number) <= time) this.head++;
-    if (this.head > 4096 && this.head * 2 > this.times.length) {
-      this.times = this.times.slice(this.head);
-      this.features = this.features.slice(this.head);
-      this.usersOf = this.usersOf.slice(this.head);
-      this.latencies = this.latencies.slice(this.head);
-      this.head = 0;
+    const mask = this.times.length - 1;
+    while (this.size > 0 && (this.times[this.head] as number) <= time) {
+      this.features[this.head] = this.users[this.head] = '';
+      this.head = (this.head + 1) & mask;
+      this.size--;
     }
   }
 
   forEach(visit: (time: number, feature: string, user: string, latencyMs: number) => void): void {
-    for (let i = this.head; i < this.times.length; i++) {
-      visit(this.times[i] as number, this.features[i] as string, this.usersOf[i] as string, this.latencies[i] as number);
+    const mask = this.times.length - 1;
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.head + k) & mask;
+      visit(this.times[i] as number, this.features[i] as string, this.users[i] as string, this.latencies[i] as number);
     }
+  }
+
+  private grow(): void {
+    const capacity = this.times.length * 2;
+    const times = new Float64Array(capacity);
+    const latencies = new Float64Array(capacity);
+    const features = new Array<string>(capacity).fill('');
+    const users = new Array<string>(capacity).fill('');
+    const mask = this.times.length - 1;
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.head + k) & mask;
+      times[k] = this.times[i] as number;
+      latencies[k] = this.latencies[i] as number;
+      features[k] = this.features[i] as string;
+      users[k] = this.users[i] as string;
+    }
+    this.times = times;
+    this.latencies = latencies;
+    this.features = features;
+    this.users = users;
+    this.head = 0;
   }
 }
 
