@@ -1,25 +1,58 @@
 /**
  * Writes a realistic, seeded call log: 8 features, 5,000 users, 3 models, lognormal latencies, ~2% errors
- * (429s, 529s, connection errors), cache reads and writes, µs timestamps over 7 days, Python json.dumps spacing
- * or compact JSON. Usage: node bench/generate-logs.mjs LINES FILE [compact|python]
+ * (429s, 529s, connection errors), cache reads and writes, µs timestamps over 7 days. Styles:
+ * - compact: one compact JSON object per line;
+ * - python: `INFO:root:` + Python json.dumps spacing (the seed's `logging.info(json.dumps(...))`);
+ * - mixed: the envelopes of PRODUCT.md §1.2 that a Kubernetes deployment mixes, every line a record: CRI container
+ *   log lines (`<RFC 3339 ns>Z stdout F {...}` and `... stderr F INFO:root:{...}`), `kubectl logs --timestamps`
+ *   (`<RFC 3339 ns>Z {...}` and `... INFO:root:{...}`), Python logging and bare JSON.
+ * The same seed gives the same records in every style (the envelope draws use a second generator), so the files
+ * differ only in their wrapping. Usage: node bench/generate-logs.mjs LINES FILE [compact|python|mixed]
  */
 import { createWriteStream } from 'node:fs';
 
 const [lines = '1000000', file = 'bench/data/logs.jsonl', style = 'compact'] = process.argv.slice(2);
 const count = Number(lines);
-let seed = 0x2026_1126;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+if (!['compact', 'python', 'mixed'].includes(style)) throw new Error(`unknown style ${style}: compact, python or mixed`);
+/** mulberry32: a small seeded generator, so every run writes the same file. */
+const generator = (initial) => {
+  let seed = initial;
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 };
+const random = generator(0x2026_1126);
+const envelopeRandom = generator(0x00c0_ffee);
 const gaussian = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
 const FEATURES = ['chat', 'search', 'doc_summary', 'code_review', 'support_bot', 'translate', 'extract', 'classify'];
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5', 'claude-opus-4-5'];
 const start = Date.UTC(2026, 10, 19);
 const span = 7 * 86_400_000;
 const hex = (n) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
+
+const pythonDumps = (record) => JSON.stringify(record).replaceAll('","', '", "').replaceAll('":', '": ');
+/** An RFC 3339 time with nanoseconds, as the container runtime and kubectl --timestamps write it: a few ms after the call. */
+const nanoTime = (ms) => {
+  const logged = ms + 1 + Math.floor(envelopeRandom() * 20);
+  return `${new Date(logged).toISOString().slice(0, 23)}${String(Math.floor(envelopeRandom() * 1e6)).padStart(6, '0')}Z`;
+};
+function mixedLine(record, ms) {
+  const pick = envelopeRandom();
+  if (pick < 0.2) return `${nanoTime(ms)} stdout F ${JSON.stringify(record)}`; // CRI, an app logging bare JSON
+  if (pick < 0.4) return `${nanoTime(ms)} stderr F INFO:root:${pythonDumps(record)}`; // CRI, Python logging (stderr)
+  if (pick < 0.55) return `${nanoTime(ms)} ${JSON.stringify(record)}`; // kubectl logs --timestamps
+  if (pick < 0.7) return `${nanoTime(ms)} INFO:root:${pythonDumps(record)}`; // kubectl logs --timestamps, Python
+  if (pick < 0.85) return `INFO:root:${pythonDumps(record)}`; // kubectl logs, Python logging
+  return JSON.stringify(record); // kubectl logs, bare JSON
+}
+function line(record, ms) {
+  if (style === 'python') return `INFO:root:${pythonDumps(record)}`;
+  if (style === 'mixed') return mixedLine(record, ms);
+  return JSON.stringify(record);
+}
 
 const out = createWriteStream(file, { highWaterMark: 1 << 20 });
 let buffer = '';
@@ -47,7 +80,7 @@ for (let i = 0; i < count; i++) {
     error,
     error_status: status,
   };
-  buffer += (style === 'python' ? `INFO:root:${JSON.stringify(record).replaceAll('","', '", "').replaceAll('":', '": ')}` : JSON.stringify(record)) + '\n';
+  buffer += line(record, ms) + '\n';
   if (buffer.length > 1 << 20) {
     if (!out.write(buffer)) await new Promise((resolve) => out.once('drain', resolve));
     buffer = '';

@@ -1,0 +1,202 @@
+/**
+ * npm run bench: claude-mon `summary --json` side by side with DuckDB (and jq and Miller when installed) on the
+ * same generated logs — 1M lines of compact JSONL, of Python logging, of mixed Kubernetes envelopes, and a .gz copy
+ * — then claude-mon --no-dedupe at 100k/1M/5M lines (time should grow linearly, RSS stay flat).
+ * Every run is its own child process (wall time includes start-up; peak RSS per process), the tools alternate
+ * within each round, and the table shows medians. All tools must agree (calls and errors exactly, p50/p95 within
+ * 0.2%), or the bench exits 1. Speed is only comparable within one run: the machines here are shared and noisy.
+ *
+ * Environment: BENCH_ROUNDS (3), BENCH_LINES (1000000; scaling uses ÷10 and ×5), BENCH_DATA (bench/data),
+ * BENCH_JQ=0 / BENCH_MLR=0 skip jq / Miller, BENCH_SCALING=0 skips the scaling table (and its 5M-line file),
+ * BENCH_GNU_TIME=0 takes peak RSS from the Node tools themselves instead of /usr/bin/time.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { differencesBetween } from './agreement.mjs';
+import { ensureGzip, ensureLog, shortCount, sizeOf, warmPageCache } from './data-files.mjs';
+import { benchDependencyVersion, ensureBenchDependencies } from './install-deps.mjs';
+import { hasGnuTime, measure } from './measure.mjs';
+import { comparisonTable, markdownTable, mib, scalingTable, seconds, summarise } from './report.mjs';
+import { claudeMon, claudeMonCommand, duckdb, jq, miller } from './tools.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
+const DATA = path.resolve(process.env.BENCH_DATA ?? fileURLToPath(new URL('./data', import.meta.url)));
+const SCALING = process.env.BENCH_SCALING !== '0';
+const RSS_GOAL_BYTES = 150e6;
+let failed = false;
+
+ensureBenchDependencies();
+
+const compact = ensureLog(DATA, 'compact', LINES);
+/** 1000000 → "1M", 100000 → "100k": for labels. */
+const linesLabel = (lines) => shortCount(lines).replace(/m$/, 'M');
+const count = `${linesLabel(LINES)} lines`;
+const inputs = [
+  { label: `compact JSONL, ${count}`, file: compact, duckdbFormat: 'ndjson', goal: 0.8, others: [jq, miller] },
+  { label: `Python logging (INFO:root:{…}), ${count}`, file: ensureLog(DATA, 'python', LINES), duckdbFormat: 'text', goal: 1 },
+  { label: `mixed envelopes (CRI, kubectl --timestamps, Python logging, bare JSON), ${count}`, file: ensureLog(DATA, 'mixed', LINES), duckdbFormat: 'text', goal: 1 },
+  { label: `compact JSONL .gz, ${count}`, file: await ensureGzip(compact), duckdbFormat: 'ndjson', goal: 1, uncompressed: compact },
+].map((input) => ({ ...input, lines: LINES, bytes: sizeOf(input.uncompressed ?? input.file) }));
+const oneLine = { file: ensureLog(DATA, 'compact', 1), duckdbFormat: 'ndjson' };
+
+/** Runs TOOL once on INPUT: { wallMs, maxRssKiB, result } or { error }. */
+async function runOnce(tool, input, extra) {
+  try {
+    const run = await measure(tool.command(input, extra));
+    const result = tool.parse(run.stdout);
+    process.stderr.write(`  ${tool.name}: ${seconds(run.wallMs)} s, ${mib(run.maxRssKiB)} MiB\n`);
+    return { ...run, result };
+  } catch (error) {
+    process.stderr.write(`  ${tool.name} failed: ${error.message}\n`);
+    failed = true;
+    return { error };
+  }
+}
+
+/** ROUNDS rounds of claude-mon then DuckDB, then one run of each other installed tool. */
+async function compareOn(input) {
+  const runs = new Map([[claudeMon, []], [duckdb, []]]);
+  await warmPageCache(input.file);
+  for (let round = 1; round <= ROUNDS; round++) {
+    process.stderr.write(`${input.label}: round ${round} of ${ROUNDS}\n`);
+    for (const tool of runs.keys()) runs.get(tool).push(await runOnce(tool, input));
+  }
+  for (const tool of (input.others ?? []).filter((other) => !other.skipped)) runs.set(tool, [await runOnce(tool, input)]);
+  return runs;
+}
+
+/** The differences of every run of every tool from DuckDB's first answer, which must count every line. */
+function agreementOf(input, runs) {
+  const reference = runs.get(duckdb).find((run) => run.result)?.result;
+  if (!reference) return ['DuckDB did not answer: nothing to compare with'];
+  const differences = [];
+  if (reference.total.calls !== input.lines) differences.push(`DuckDB: ${reference.total.calls} calls in ${input.lines} lines`);
+  for (const [tool, toolRuns] of runs) {
+    const found = new Set(toolRuns.filter((run) => run.result).flatMap((run) => differencesBetween(reference, run.result)));
+    for (const difference of found) differences.push(`${tool.name}: ${difference}`);
+  }
+  return differences;
+}
+
+const mb = (kib) => (kib * 1024) / 1e6;
+const met = (ok) => (ok ? 'met' : '**not met**');
+
+// Start-up: Node, modules (and DuckDB's native library) and a one-line file.
+const startup = new Map([[claudeMon, []], [duckdb, []]]);
+for (let round = 1; round <= ROUNDS; round++) {
+  process.stderr.write(`start-up: round ${round} of ${ROUNDS}\n`);
+  for (const tool of startup.keys()) startup.get(tool).push(await runOnce(tool, oneLine));
+}
+const startupStats = (tool) => summarise(startup.get(tool).filter((run) => !run.error), 1, 1);
+const duckdbVersion = startup.get(duckdb).find((run) => run.result)?.result.version ?? 'unknown';
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log('# claude-mon vs DuckDB: per-feature calls, errors, p50 and p95 latency\n');
+console.log(`machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at start ${os.loadavg()[0].toFixed(2)}`);
+console.log(`tools: claude-mon \`summary --json -q\` (bin/claude-mon.js); DuckDB ${duckdbVersion} via @duckdb/node-api ${benchDependencyVersion('@duckdb/node-api')}, threads=2; ` +
+  [jq, miller].map((tool) => (tool.skipped ? `${tool.name} skipped (${tool.skipped})` : `${tool.version}`)).join('; '));
+console.log(`method: median of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}, tools alternating within a round; wall time from spawn to exit (start-up included); ` +
+  `MB = 10^6 bytes of uncompressed log; peak RSS ${hasGnuTime ? 'from GNU time (%M)' : 'from process.resourceUsage() (Node tools only)'}, highest of the runs; ` +
+  'jq and Miller on the compact file only, one run.\n');
+const [cmStart, ddStart] = [startupStats(claudeMon), startupStats(duckdb)];
+console.log(`start-up (Node, modules, a one-line file): claude-mon ${seconds(cmStart.wallMs)} s, peak RSS ${mib(cmStart.maxRssKiB)} MiB; ` +
+  `DuckDB ${seconds(ddStart.wallMs)} s, peak RSS ${mib(ddStart.maxRssKiB)} MiB\n`);
+
+const goals = [];
+for (const input of inputs) {
+  const runs = await compareOn(input);
+  const results = [...runs].map(([tool, toolRuns]) => {
+    const ok = toolRuns.filter((run) => !run.error);
+    return ok.length ? { tool: tool.name, stats: summarise(ok, input.lines, input.bytes) } : { tool: tool.name, error: true };
+  });
+  const [cm, dd] = [results[0].stats, results[1].stats];
+  console.log(`## ${input.label} (${(sizeOf(input.file) / 1e6).toFixed(0)} MB on disk)\n`);
+  console.log(comparisonTable(results, dd?.wallMs));
+  const differences = agreementOf(input, runs);
+  if (differences.length) failed = true;
+  const compared = results.map((r) => r.tool).filter((name) => name !== 'DuckDB').join(', ');
+  console.log(differences.length
+    ? `\nagreement: **DIFFERENT** from DuckDB:\n${differences.map((d) => `- ${d}`).join('\n')}`
+    : `\nagreement: OK (${compared} = DuckDB: calls and errors exactly, p50/p95 within 0.2%, per feature and total)`);
+  const skipped = (input.others ?? []).filter((other) => other.skipped);
+  if (skipped.length) console.log(`skipped: ${skipped.map((tool) => `${tool.name} (${tool.skipped})`).join(', ')}`);
+  if (cm && dd) {
+    const ratio = cm.wallMs / dd.wallMs;
+    const rssOk = cm.maxRssKiB !== null && mb(cm.maxRssKiB) <= RSS_GOAL_BYTES / 1e6;
+    goals.push({ label: input.label, ratio, goal: input.goal, rss: cm.maxRssKiB, rssOk });
+    console.log(`goal: claude-mon ≤ ${input.goal.toFixed(1)}× DuckDB wall: ${ratio.toFixed(2)}×, ${met(ratio <= input.goal)}; ` +
+      `peak RSS ≤ 150 MB: ${cm.maxRssKiB === null ? 'n/a' : `${mb(cm.maxRssKiB).toFixed(0)} MB`}, ${met(rssOk)}`);
+  }
+  console.log('');
+}
+
+// The other commands on the compact file, alternating with summary: each must stay within 1.2× of it. Also
+// summary on one thread against the default, to show what the parse threads bring on this machine.
+{
+  const commands = [
+    claudeMonCommand(['summary']),
+    claudeMonCommand(['alerts', '--now', 'latest']),
+    claudeMonCommand(['dashboard', '--now', 'latest']),
+    claudeMonCommand(['trend', '--now', 'latest']),
+    claudeMonCommand(['summary', '--threads', '1']),
+    claudeMonCommand(['summary', '--threads', '2']),
+  ];
+  const input = { file: compact };
+  const runs = new Map(commands.map((command) => [command, []]));
+  await warmPageCache(compact);
+  for (let round = 1; round <= ROUNDS; round++) {
+    process.stderr.write(`commands: round ${round} of ${ROUNDS}\n`);
+    for (const command of commands) runs.get(command).push(await runOnce(command, input));
+  }
+  const stats = commands.map((command) => ({ name: command.name, stats: summarise(runs.get(command).filter((run) => !run.error), LINES, sizeOf(compact)) }));
+  const base = stats[0].stats.wallMs;
+  console.log(`## claude-mon's commands on the compact file, ${count} (median of ${ROUNDS})\n`);
+  console.log(markdownTable(
+    ['command', 'median wall s', 'peak RSS MiB', '÷ summary wall', 'goal ≤ 1.2×'],
+    stats.map(({ name, stats: s }, i) => [`\`${name.replace('claude-mon ', '')}\``, seconds(s.wallMs), mib(s.maxRssKiB), `${(s.wallMs / base).toFixed(2)}×`, i >= 1 && i <= 3 ? met(s.wallMs / base <= 1.2) : '']),
+  ));
+  console.log('');
+}
+
+if (SCALING) {
+  const points = [];
+  for (const lines of [LINES / 10, LINES, LINES * 5]) {
+    const file = ensureLog(DATA, 'compact', lines);
+    process.stderr.write(`scaling, ${linesLabel(lines)} lines --no-dedupe\n`);
+    const runs = [];
+    await warmPageCache(file);
+    for (let round = 1; round <= ROUNDS; round++) runs.push(await runOnce(claudeMon, { file }, ['--no-dedupe']));
+    const ok = runs.filter((run) => !run.error);
+    if (!ok.length) continue;
+    for (const run of ok) {
+      if (run.result.total.calls !== lines) {
+        failed = true;
+        console.log(`scaling: **claude-mon counted ${run.result.total.calls} calls in ${lines} lines**`);
+      }
+    }
+    points.push({ lines, bytes: sizeOf(file), stats: summarise(ok, lines, sizeOf(file)) });
+  }
+  console.log(`## scaling: claude-mon summary --json --no-dedupe, compact JSONL\n`);
+  console.log(scalingTable(points, cmStart.wallMs));
+  const [small, middle, large] = points.map((point) => point.stats);
+  if (small && middle && large) {
+    const afterStartup = (stats) => stats.wallMs - cmStart.wallMs;
+    const [s, m, l] = [LINES / 10, LINES, LINES * 5].map(linesLabel);
+    console.log(`\nwall ${l} ÷ ${m}: ${(large.wallMs / middle.wallMs).toFixed(2)}× ` +
+      `(after start-up ${(afterStartup(large) / afterStartup(middle)).toFixed(2)}×; linear is 5.00×); ` +
+      `peak RSS ${l} ÷ ${s}: ${(large.maxRssKiB / small.maxRssKiB).toFixed(2)} (flat is about 1.00), ` +
+      `${l} ÷ ${m}: ${(large.maxRssKiB / middle.maxRssKiB).toFixed(2)}\n`);
+  }
+} else {
+  console.log('scaling: skipped (BENCH_SCALING=0)\n');
+}
+
+console.log('## goals\n');
+console.log(markdownTable(
+  ['input', 'claude-mon ÷ DuckDB wall', 'goal', 'wall goal', 'claude-mon peak RSS MB', 'RSS goal ≤ 150 MB'],
+  goals.map((g) => [g.label, `${g.ratio.toFixed(2)}×`, `≤ ${g.goal.toFixed(1)}×`, met(g.ratio <= g.goal), g.rss === null ? 'n/a' : mb(g.rss).toFixed(0), met(g.rssOk)]),
+));
+if (failed) console.log('\nthe bench FAILED: a tool disagreed or did not run (see above)');
+process.exitCode = failed ? 1 : 0;
