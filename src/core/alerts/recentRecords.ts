@@ -1,83 +1,153 @@
 /**
- * The records of the last minutes, in time order, for the windows of the rate and latency rules. Appending is
- * cheap, dropping the oldest is amortised O(1) (a head index, compacted now and then), and records that arrive out
- * of order are sorted in before the next query.
+ * The records of the last minutes, in time order, for the windows of the rate and latency rules. Every in-order
+ * record is recent when it arrives, so they are kept in columns (a Float64Array for the numbers, an array for the
+ * strings), not as an object per record: appending copies 18 values and allocates nothing, dropping the oldest
+ * moves a start index, and objects are made only for the records a query returns. A record that arrives out of
+ * order is inserted at its place (logs are nearly in order: it moves a few records, not all).
  */
 import type { CallRecord } from '../types.js';
 
-export class RecentRecords {
-  private records: CallRecord[] = [];
-  private head = 0;
-  private sorted = true;
+/** Numbers per record (NaN for null). */
+const TIME = 0;
+const INPUT = 1;
+const OUTPUT = 2;
+const CACHE_READ = 3;
+const CACHE_WRITE = 4;
+const CACHE_WRITE_1H = 5;
+const LATENCY = 6;
+const STATUS = 7;
+const BATCH = 8;
+const RL_REQUESTS = 9;
+const RL_TOKENS = 10;
+const RL_INPUT = 11;
+const RL_OUTPUT = 12;
+const NUMBERS = 13;
+/** Strings per record. */
+const USER = 0;
+const FEATURE = 1;
+const MODEL = 2;
+const STOP = 3;
+const ERROR = 4;
+const STRINGS = 5;
 
-  /** Keeps a copy: the readers reuse the record object for the next line. */
+export class RecentRecords {
+  private numbers = new Float64Array(1024 * NUMBERS);
+  private strings: (string | null)[] = new Array<string | null>(1024 * STRINGS).fill(null);
+  /** Live records are [start, end). */
+  private start = 0;
+  private end = 0;
+
+  /** Keeps a copy of the record's values: the readers reuse the record object for the next line. */
   push(record: CallRecord): void {
-    const records = this.records;
-    if (records.length > this.head && record.timestampMs < (records[records.length - 1] as CallRecord).timestampMs) this.sorted = false;
-    records.push(copyRecord(record));
+    if (this.end * NUMBERS === this.numbers.length) this.makeRoom();
+    const time = record.timestampMs;
+    let at = this.end;
+    if (at > this.start && time < this.timeAt(at - 1)) {
+      at = this.firstAfter(time); // after the records of the same time: ties keep their order of arrival
+      this.numbers.copyWithin((at + 1) * NUMBERS, at * NUMBERS, this.end * NUMBERS);
+      this.strings.copyWithin((at + 1) * STRINGS, at * STRINGS, this.end * STRINGS);
+    }
+    const n = at * NUMBERS;
+    const numbers = this.numbers;
+    numbers[n + TIME] = time;
+    numbers[n + INPUT] = record.inputTokens;
+    numbers[n + OUTPUT] = record.outputTokens;
+    numbers[n + CACHE_READ] = record.cacheReadTokens;
+    numbers[n + CACHE_WRITE] = record.cacheWriteTokens;
+    numbers[n + CACHE_WRITE_1H] = record.cacheWrite1hTokens;
+    numbers[n + LATENCY] = record.latencyMs;
+    numbers[n + STATUS] = record.errorStatus ?? NaN;
+    numbers[n + BATCH] = record.batch ? 1 : 0;
+    numbers[n + RL_REQUESTS] = record.ratelimitRequestsRemaining ?? NaN;
+    numbers[n + RL_TOKENS] = record.ratelimitTokensRemaining ?? NaN;
+    numbers[n + RL_INPUT] = record.ratelimitInputTokensRemaining ?? NaN;
+    numbers[n + RL_OUTPUT] = record.ratelimitOutputTokensRemaining ?? NaN;
+    const s = at * STRINGS;
+    const strings = this.strings;
+    strings[s + USER] = record.userId;
+    strings[s + FEATURE] = record.feature;
+    strings[s + MODEL] = record.model;
+    strings[s + STOP] = record.stopReason;
+    strings[s + ERROR] = record.error;
+    this.end++;
   }
 
   /** Lets go of every record at or before `time`. */
   dropThrough(time: number): void {
-    this.sort();
-    const records = this.records;
-    let head = this.head;
-    while (head < records.length && (records[head] as CallRecord).timestampMs <= time) head++;
-    this.head = head;
-    if (head > 1024 && head * 2 > records.length) {
-      this.records = records.slice(head);
-      this.head = 0;
-    }
+    while (this.start < this.end && this.timeAt(this.start) <= time) this.start++;
+    if (this.start === this.end) this.start = this.end = 0;
   }
 
   /** The records with timestamps in (from, to], oldest first. */
   between(from: number, to: number): readonly CallRecord[] {
-    this.sort();
-    return this.records.slice(this.firstAfter(from), this.firstAfter(to));
+    const first = this.firstAfter(from);
+    const last = this.firstAfter(to);
+    return Array.from({ length: last - first }, (_, k) => this.recordAt(first + k));
   }
 
-  private sort(): void {
-    if (this.sorted) return;
-    const live = this.records.slice(this.head);
-    live.sort((a, b) => a.timestampMs - b.timestampMs); // stable: equal times keep their order of arrival
-    this.records = live;
-    this.head = 0;
-    this.sorted = true;
+  private timeAt(index: number): number {
+    return this.numbers[index * NUMBERS + TIME] as number;
+  }
+
+  private recordAt(index: number): CallRecord {
+    const n = index * NUMBERS;
+    const s = index * STRINGS;
+    const numbers = this.numbers;
+    const strings = this.strings;
+    return {
+      timestampMs: numbers[n + TIME] as number,
+      userId: strings[s + USER] as string,
+      feature: strings[s + FEATURE] as string,
+      model: strings[s + MODEL] as string,
+      inputTokens: numbers[n + INPUT] as number,
+      outputTokens: numbers[n + OUTPUT] as number,
+      cacheReadTokens: numbers[n + CACHE_READ] as number,
+      cacheWriteTokens: numbers[n + CACHE_WRITE] as number,
+      cacheWrite1hTokens: numbers[n + CACHE_WRITE_1H] as number,
+      latencyMs: numbers[n + LATENCY] as number,
+      stopReason: strings[s + STOP] ?? null,
+      error: strings[s + ERROR] ?? null,
+      errorStatus: orNull(numbers[n + STATUS] as number),
+      batch: numbers[n + BATCH] === 1,
+      ratelimitRequestsRemaining: orNull(numbers[n + RL_REQUESTS] as number),
+      ratelimitTokensRemaining: orNull(numbers[n + RL_TOKENS] as number),
+      ratelimitInputTokensRemaining: orNull(numbers[n + RL_INPUT] as number),
+      ratelimitOutputTokensRemaining: orNull(numbers[n + RL_OUTPUT] as number),
+    };
+  }
+
+  /** Full: the live records move to the front, into arrays twice as large when they fill more than half. */
+  private makeRoom(): void {
+    const live = this.end - this.start;
+    const capacity = this.numbers.length / NUMBERS;
+    if (live * 2 <= capacity) {
+      this.numbers.copyWithin(0, this.start * NUMBERS, this.end * NUMBERS);
+      this.strings.copyWithin(0, this.start * STRINGS, this.end * STRINGS);
+      this.strings.fill(null, live * STRINGS);
+    } else {
+      const numbers = new Float64Array(capacity * 2 * NUMBERS);
+      numbers.set(this.numbers.subarray(this.start * NUMBERS, this.end * NUMBERS));
+      const strings = this.strings.slice(this.start * STRINGS, this.end * STRINGS);
+      strings.length = capacity * 2 * STRINGS;
+      this.numbers = numbers;
+      this.strings = strings.fill(null, live * STRINGS);
+    }
+    this.start = 0;
+    this.end = live;
   }
 
   private firstAfter(time: number): number {
-    const records = this.records;
-    let low = this.head;
-    let high = records.length;
+    let low = this.start;
+    let high = this.end;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((records[middle] as CallRecord).timestampMs <= time) low = middle + 1;
+      if (this.timeAt(middle) <= time) low = middle + 1;
       else high = middle;
     }
     return low;
   }
 }
 
-/** Every field listed: one object shape for all copies, cheaper than a spread of the reader's class instance. */
-function copyRecord(r: CallRecord): CallRecord {
-  return {
-    timestampMs: r.timestampMs,
-    userId: r.userId,
-    feature: r.feature,
-    model: r.model,
-    inputTokens: r.inputTokens,
-    outputTokens: r.outputTokens,
-    cacheReadTokens: r.cacheReadTokens,
-    cacheWriteTokens: r.cacheWriteTokens,
-    cacheWrite1hTokens: r.cacheWrite1hTokens,
-    latencyMs: r.latencyMs,
-    stopReason: r.stopReason,
-    error: r.error,
-    errorStatus: r.errorStatus,
-    batch: r.batch,
-    ratelimitRequestsRemaining: r.ratelimitRequestsRemaining,
-    ratelimitTokensRemaining: r.ratelimitTokensRemaining,
-    ratelimitInputTokensRemaining: r.ratelimitInputTokensRemaining,
-    ratelimitOutputTokensRemaining: r.ratelimitOutputTokensRemaining,
-  };
+function orNull(value: number): number | null {
+  return value === value ? value : null;
 }

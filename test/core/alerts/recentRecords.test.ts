@@ -1,0 +1,71 @@
+/** RecentRecords keeps records in columns: what goes in must come out, in time order, whatever the arrival order. */
+import { describe, expect, it } from 'vitest';
+import { RecentRecords } from '../../../src/core/alerts/recentRecords.js';
+import type { CallRecord } from '../../../src/core/types.js';
+import { call } from '../records.js';
+
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('RecentRecords', () => {
+  it('returns every field as pushed, nulls included, for the window asked, oldest first and stable on ties', () => {
+    const next = random(7);
+    const recent = new RecentRecords();
+    const kept: CallRecord[] = [];
+    let dropped = -Infinity;
+    for (let i = 0; i < 6000; i++) {
+      // Mostly in order, some late by up to a minute, some sharing a millisecond.
+      const late = next() < 0.1 ? Math.floor(next() * 60_000) : 0;
+      const time = Math.floor((1_000_000 + i * 100 - late) / 1000) * 1000 + (next() < 0.3 ? 0.25 : 0);
+      const record = call({
+        timestampMs: time,
+        userId: `user-${i % 7}`,
+        feature: i % 3 === 0 ? 'chat' : 'search',
+        model: 'claude-haiku-4-5',
+        inputTokens: i,
+        outputTokens: i * 2,
+        cacheReadTokens: i % 5,
+        cacheWriteTokens: i % 11,
+        cacheWrite1hTokens: i % 11 > 5 ? 1 : 0,
+        latencyMs: next() * 1000,
+        stopReason: i % 4 === 0 ? null : 'end_turn',
+        error: i % 9 === 0 ? 'RateLimitError' : null,
+        errorStatus: i % 9 === 0 ? 429 : null,
+        batch: i % 2 === 0,
+        ratelimitRequestsRemaining: i % 13 === 0 ? i : null,
+        ratelimitTokensRemaining: i % 17 === 0 ? 0 : null,
+        ratelimitInputTokensRemaining: null,
+        ratelimitOutputTokensRemaining: i % 19 === 0 ? 5 : null,
+      });
+      // As AlertTimeline does: what is older than the last drop is not pushed.
+      if (record.timestampMs > dropped) {
+        kept.push(record);
+        recent.push({ ...record });
+      }
+      if (i % 700 === 699) {
+        dropped = 1_000_000 + (i - 500) * 100;
+        recent.dropThrough(dropped);
+      }
+    }
+    const expected = (from: number, to: number): CallRecord[] =>
+      kept
+        .map((record, order) => ({ record, order }))
+        .filter(({ record }) => record.timestampMs > Math.max(from, dropped) && record.timestampMs <= to)
+        .sort((a, b) => a.record.timestampMs - b.record.timestampMs || a.order - b.order)
+        .map(({ record }) => record);
+    for (const [from, to] of [
+      [-Infinity, Infinity],
+      [1_500_000, 1_550_000],
+      [dropped, dropped + 30_000],
+    ] as const) {
+      expect(recent.between(from, to)).toEqual(expected(from, to));
+    }
+    expect(recent.between(-Infinity, Infinity).length).toBeGreaterThan(400);
+  });
+});
