@@ -28,6 +28,14 @@ const MAX_DEPTH = 4;
 const MAX_BRACE_TRIES = 4;
 const WRAPPER_KEYS = ['message', 'msg', 'log', 'jsonPayload'] as const;
 
+/**
+ * JSON.parse's message without the " (line 1 column 95)" that Node 22 and later add to the position every version
+ * gives: the same input gets the same report on every supported runtime.
+ */
+export function parserMessage(error: unknown): string {
+  return (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
+}
+
 export function classifyText(text: string, cursor: SourceCursor, depth: number, context: EnvelopeContext): Outcome {
   if (text.includes('\0')) text = text.replaceAll('\0', '');
   let brace = text.indexOf('{');
@@ -38,7 +46,7 @@ export function classifyText(text: string, cursor: SourceCursor, depth: number, 
     try {
       value = JSON.parse(brace === 0 ? text : text.slice(brace));
     } catch (error) {
-      if (tries === 0) context.jsonError = (error as Error).message;
+      if (tries === 0) context.jsonError = parserMessage(error);
       brace = text.indexOf('{', brace + 1);
       continue;
     }

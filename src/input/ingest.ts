@@ -5,6 +5,7 @@
 import { InputError } from '../errors.js';
 import { SourceCursor } from './cursor.js';
 import { decodeChunks, readFileChunks } from './decode.js';
+import { parserMessage } from './envelopes.js';
 import { GzipBreak } from './gunzip.js';
 import { looksLikeJsonArray, streamJsonArray } from './jsonDocument.js';
 import type { LineClassifier } from './lineClassifier.js';
@@ -119,7 +120,7 @@ async function readJsonDocument(
       classifier.rejectEntry('truncated_gzip', error.message, items);
       throw error;
     }
-    classifier.jsonError = (error as Error).message;
+    classifier.jsonError = parserMessage(error);
     classifier.rejectEntry('invalid_json', `JSON document: ${(error as Error).message}`, items);
   } finally {
     cursor.position = items.position;
