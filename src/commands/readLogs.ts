@@ -15,7 +15,7 @@ import { readFileChunks } from '../input/decode.js';
 import { ingestSources } from '../input/ingest.js';
 import { type ClassifierOptions, LineClassifier, type RecordSink } from '../input/lineClassifier.js';
 import { ingestInParallel } from '../input/parallelIngest.js';
-import { type ParseTask, planTasks } from '../input/parallelPlan.js';
+import { type ParseTask, type Plan, planTasks } from '../input/parallelPlan.js';
 import { RequestIdSet } from '../input/requestIdSet.js';
 import { estimateLines, expandSources, type Source, STDIN } from '../input/sources.js';
 import { Tally } from '../input/tally.js';
@@ -58,7 +58,7 @@ export async function openInputs(args: readonly string[], io: CliIo, command: st
 /** Reads every source into `sink`; the tally (given, or a new one) counts what became of every line. */
 export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, sink: RecordSink, tally = new Tally()): Promise<Tally> {
   tally.unreadable.push(...inputs.unreadable);
-  const tasks = await parallelTasks(inputs, options, io.env);
+  const tasks = await parallelPlan(inputs, options, io.env);
   const showProgress = io.stderr.isTTY === true && options.quiet !== true && options.openFile === undefined;
   if (!showProgress) {
     await (tasks === null ? readInOnePass(inputs, io.stdin, options, sink, tally) : readInParallel(inputs, tasks, options, sink, tally));
@@ -74,7 +74,7 @@ export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, 
   };
   try {
     if (tasks !== null) {
-      const sizeOf = (task: ParseTask): number => (task.whole ? (inputs.sources[task.source]?.sizeBytes ?? 0) : Math.min(task.end, inputs.sources[task.source]?.sizeBytes ?? 0) - task.start);
+      const sizeOf = (task: ParseTask): number => Math.min(task.end, inputs.sources[task.source]?.sizeBytes ?? 0) - task.start;
       await readInParallel(inputs, tasks, options, counting, tally, (task) => progress.addBytes(sizeOf(task)));
     } else {
       const counted: ReadOptions = { ...options, openFile: (file) => countBytes(readFileChunks(file), progress) };
@@ -116,42 +116,50 @@ const TASK_BYTES = 8 << 20;
 const PARALLEL_MIN_TASKS = 4;
 
 /**
- * The parse tasks for worker threads, or null for a single pass on this thread: one thread asked for, stdin (read
- * once, in order), --follow, --strict (stops at the first bad line), or too little input to gain from it.
+ * The parse tasks for parse threads, or null for a single pass on this thread: one thread asked for, stdin (read
+ * once, in order), --follow, --strict (stops at the first bad line), too little input to gain from it, or no file
+ * that can be cut into ranges (gzip files and JSON documents are read whole, on this thread).
  */
-async function parallelTasks(inputs: Inputs, options: ReadOptions, env: CliIo['env']): Promise<readonly ParseTask[] | null> {
+async function parallelPlan(inputs: Inputs, options: ReadOptions, env: CliIo['env']): Promise<Plan | null> {
   const { sources } = inputs;
   if ((options.threads ?? 1) < 2 || options.strict || options.openFile !== undefined || sources.some((source) => source.path === null)) return null;
   const taskBytes = Number(env['CLAUDE_MON_TASK_BYTES'] ?? TASK_BYTES) || TASK_BYTES;
   const bytes = sources.reduce((sum, source) => sum + (source.sizeBytes ?? 0), 0);
   if (bytes < PARALLEL_MIN_TASKS * taskBytes) return null;
-  const tasks = await planTasks(sources, taskBytes);
-  return tasks.length < 2 ? null : tasks;
+  const plan = await planTasks(sources, taskBytes);
+  if (plan.tasks.filter((task) => !task.whole).length >= 2) return plan;
+  await plan.close();
+  return null;
 }
 
 async function readInParallel(
   inputs: Inputs,
-  tasks: readonly ParseTask[],
+  plan: Plan,
   options: ReadOptions,
   sink: RecordSink,
   tally: Tally,
   onTaskDone?: (task: ParseTask) => void,
 ): Promise<void> {
   const { tz, dedupe, verbose, maxLineBytes } = options;
+  const { tasks } = plan;
   const threads = Math.min(options.threads ?? 1, tasks.length);
   tally.files += new Set(tasks.map((task) => task.source)).size;
   tally.parallel = { tasks: tasks.length, threads };
-  await ingestInParallel(
-    {
-      tasks,
-      threads,
-      settings: { tz: tz.name, dedupe, verbose, maxLineBytes },
-      ids: dedupe ? new RequestIdSet(estimateLines(inputs.sources)) : null,
-      ...(onTaskDone === undefined ? {} : { onTaskDone }),
-    },
-    sink,
-    tally,
-  );
+  try {
+    await ingestInParallel(
+      {
+        tasks,
+        threads,
+        settings: { tz: tz.name, dedupe, verbose, maxLineBytes },
+        ids: dedupe ? new RequestIdSet(estimateLines(inputs.sources)) : null,
+        ...(onTaskDone === undefined ? {} : { onTaskDone }),
+      },
+      sink,
+      tally,
+    );
+  } finally {
+    await plan.close();
+  }
 }
 
 /** The newest record's timestamp (for `--now latest`), or null when there is none. Reads the input once. */
@@ -162,7 +170,8 @@ export async function findLatestTimestamp(inputs: Inputs, io: CliIo, options: Re
       if (record.timestampMs > latest) latest = record.timestampMs;
     },
   };
-  await readLogs(inputs, io, { ...options, dedupe: false, verbose: false }, sink);
+  // The duplicate check as in the main pass: a late duplicate delivery must not move "latest" (as in dashboard).
+  await readLogs(inputs, io, { ...options, verbose: false }, sink);
   return latest === -Infinity ? null : latest;
 }
 

@@ -98,6 +98,8 @@ export class DashboardFold {
   private tomorrowStart = -Infinity;
   private users = new Map<string, { tokens: number; costUsd: number; calls: number; unpricedCalls: number }>();
   private readonly slowCalls = new RecentCalls();
+  /** At a fixed now: the slow window's latencies by feature, folded as they come. */
+  private readonly slowByFeature = new Map<string, LatencyDistribution>();
   private readonly limitCalls = new RecentCalls();
 
   constructor(private readonly options: DashboardOptions) {
@@ -129,7 +131,11 @@ export class DashboardFold {
         if (day === dayStarts.length - 1) this.addUser(record, cost);
       }
     }
-    if (time > this.nowMs - this.options.slowWindowMs) this.slowCalls.push(time, record.feature, '', record.latencyMs);
+    if (time > this.nowMs - this.options.slowWindowMs) {
+      // At a fixed now the window is known: fold the latency; following, keep the call until the window passes it.
+      if (this.options.follow === true) this.slowCalls.push(time, record.feature, '', record.latencyMs);
+      else latencyOf(this.slowByFeature, record.feature).record(record.latencyMs);
+    }
     if (time > this.nowMs - DAY_MS && isRateLimited(record)) this.limitCalls.push(time, record.feature, record.userId, 0);
   }
 
@@ -220,13 +226,10 @@ export class DashboardFold {
   }
 
   private slowRanking(): Dashboard['slowestFeature']['ranking'] {
-    const byFeature = new Map<string, LatencyDistribution>();
+    const byFeature = this.options.follow === true ? new Map<string, LatencyDistribution>() : this.slowByFeature;
     const from = this.nowMs - this.options.slowWindowMs;
     this.slowCalls.forEach((time, feature, _user, latencyMs) => {
-      if (time <= from) return;
-      let latencies = byFeature.get(feature);
-      if (latencies === undefined) byFeature.set(feature, (latencies = new LatencyDistribution()));
-      latencies.record(latencyMs);
+      if (time > from) latencyOf(byFeature, feature).record(latencyMs);
     });
     return [...byFeature]
       .map(([feature, latencies]) => ({ feature, p95Ms: latencies.percentileMs(95), calls: latencies.size, tooFew: latencies.size < MIN_CALLS_TO_JUDGE }))
@@ -342,6 +345,12 @@ class RecentCalls {
     this.users = users;
     this.head = 0;
   }
+}
+
+function latencyOf(byFeature: Map<string, LatencyDistribution>, feature: string): LatencyDistribution {
+  let latencies = byFeature.get(feature);
+  if (latencies === undefined) byFeature.set(feature, (latencies = new LatencyDistribution()));
+  return latencies;
 }
 
 function accumulatorOf(map: Map<number, StatsAccumulator>, key: number, pricing: PriceBook): StatsAccumulator {

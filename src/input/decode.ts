@@ -3,7 +3,7 @@
  * (rotated logs) read in full, and a truncated or corrupt gzip stream ending the source after everything that
  * decoded before the break.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, read } from 'node:fs';
 import { gunzipMembers } from './gunzip.js';
 
 export const CHUNK_BYTES = 1 << 20;
@@ -15,10 +15,30 @@ export const CHUNK_BYTES = 1 << 20;
  * vs 48 ms to read and split 1M lines here, from page faults on new memory.)
  */
 export async function* readFileChunks(path: string, start = 0, end = Infinity): AsyncGenerator<Buffer> {
-  const file = await fs.open(path, 'r');
+  yield* readChunks(await fs.open(path, 'r'), start, end, true);
+}
+
+/** The bytes [start, end) of a file a parse task shares (opened by the planner, closed by it). */
+export async function* readRangeOfDescriptor(fd: number, start: number, end: number): AsyncGenerator<Buffer> {
+  const file = {
+    read: (buffer: Buffer, offset: number, length: number, position: number | null) =>
+      new Promise<{ bytesRead: number }>((resolve, reject) =>
+        read(fd, buffer, offset, length, position, (error, bytesRead) => (error === null ? resolve({ bytesRead }) : reject(error))),
+      ),
+    close: async () => {},
+  };
+  yield* readChunks(file, start, end, true);
+}
+
+interface Readable {
+  read(buffer: Buffer, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+async function* readChunks(file: Readable, start: number, end: number, positioned: boolean): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafeSlow(CHUNK_BYTES), Buffer.allocUnsafeSlow(CHUNK_BYTES)];
   // Positions only for a range: a file given as /dev/stdin or a FIFO cannot seek.
-  const ranged = start !== 0 || end !== Infinity;
+  const ranged = positioned && (start !== 0 || end !== Infinity);
   let position = start;
   const readInto = async (buffer: Buffer): Promise<{ bytesRead: number }> => {
     const length = Math.min(CHUNK_BYTES, end - position);

@@ -29,7 +29,9 @@ export async function ingestSources(
 
 /**
  * One source into the classifier; a failure is counted in the tally (what came before it still counts).
- * `asLines`: bytes known to be plain lines (a range of a file cut for a parse worker), no gzip or document check.
+ * `asLines`: bytes known to be plain lines (a range of a file cut for parse threads), no gzip or document check;
+ * then `range` may also say where the cursor stands (a range continued) and that more of the source follows (the
+ * CRI and Docker fragments still waiting at the end are left in the cursor, not flushed as entries of their own).
  */
 export async function ingestSource(
   name: string,
@@ -37,10 +39,11 @@ export async function ingestSource(
   classifier: LineClassifier,
   tally: Tally,
   asLines = false,
+  range: { readonly cursor?: SourceCursor; readonly moreFollows?: boolean } = {},
 ): Promise<SourceCursor> {
-  const cursor = new SourceCursor(name);
+  const cursor = range.cursor ?? new SourceCursor(name);
   try {
-    await (asLines ? readLines(raw, cursor, classifier) : readSource(raw, cursor, classifier));
+    await (asLines ? readLines(raw, cursor, classifier, range.moreFollows !== true) : readSource(raw, cursor, classifier));
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (error instanceof GzipBreak) {
@@ -72,7 +75,7 @@ async function readSource(raw: AsyncIterable<Buffer>, cursor: SourceCursor, clas
   await readLines(prepend([first.value], chunks), cursor, classifier);
 }
 
-async function readLines(chunks: AsyncIterable<Buffer>, cursor: SourceCursor, classifier: LineClassifier): Promise<void> {
+async function readLines(chunks: AsyncIterable<Buffer>, cursor: SourceCursor, classifier: LineClassifier, endOfSource = true): Promise<void> {
   const splitter = new LineSplitter(classifier.options.maxLineBytes, {
     line: (bytes, start, end) => classifier.line(bytes, start, end, cursor),
     tooLong: (length) => classifier.tooLong(length, cursor),
@@ -89,16 +92,16 @@ async function readLines(chunks: AsyncIterable<Buffer>, cursor: SourceCursor, cl
       classifier.flush(cursor);
     } else if (!(error instanceof InputError)) {
       // What was read before a read failure still counts: the last line and any held fragments.
-      finishLines(splitter, classifier, cursor);
+      finishLines(splitter, classifier, cursor, true);
     }
     throw error;
   }
-  finishLines(splitter, classifier, cursor);
+  finishLines(splitter, classifier, cursor, endOfSource);
 }
 
-function finishLines(splitter: LineSplitter, classifier: LineClassifier, cursor: SourceCursor): void {
+function finishLines(splitter: LineSplitter, classifier: LineClassifier, cursor: SourceCursor, endOfSource: boolean): void {
   splitter.end();
-  classifier.flush(cursor);
+  if (endOfSource) classifier.flush(cursor);
 }
 
 /** Bytes kept for a possible re-read as lines: past this the first element has surely come, or never will. */

@@ -8,6 +8,7 @@
  * waiting for their turn.
  */
 import { Worker } from 'node:worker_threads';
+import { InputError } from '../errors.js';
 import type { RecordSink } from './dedupeBatch.js';
 import type { ParseTask } from './parallelPlan.js';
 import { type BlockResult, type ParseSettings, TaskParser } from './parseTask.js';
@@ -57,8 +58,13 @@ class ParallelReader {
   private readonly direct: TaskParser;
   /** Lines of each source consumed so far: where the next range of that source starts counting. */
   private readonly linesBefore = new Map<number, number>();
-  /** Sources whose reading failed part-way: their later ranges are dropped, as a single pass stops there. */
-  private readonly failedSources = new Set<number>();
+  /**
+   * Sources done before their last range: reading failed part-way (a single pass stops there), or a range ended
+   * inside a fragmented entry and the rest of the file was read in one pass. Their later ranges are dropped.
+   */
+  private readonly doneSources = new Set<number>();
+  /** Ranges dealt so far, for the turn: the main thread's, then one per worker. */
+  private dealt = 0;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private duplicate = new Uint8Array(0);
@@ -84,7 +90,8 @@ class ParallelReader {
       const ready = this.waiting.get(this.next);
       if (ready !== undefined) {
         this.waiting.delete(this.next);
-        this.consume(ready);
+        if (ready.endsInFragment && !this.doneSources.has(this.taskAt(ready.id).source)) await this.readRestInOnePass(ready);
+        else this.consume(ready);
       } else if (this.parserOf[this.next] === this.MAIN) {
         await this.parseIntoSink(tasks[this.next] as ParseTask);
       } else {
@@ -105,14 +112,14 @@ class ParallelReader {
     const worker = new Worker(new URL('./parseWorker.js', import.meta.url), { workerData: this.read.settings });
     worker.on('message', (answer: WorkerAnswer) => {
       this.queued[index] = (this.queued[index] as number) - 1;
-      if ('error' in answer) this.fail(new Error(`a parse worker failed on ${describeTask(this.read.tasks[answer.id] as ParseTask)}:\n${answer.error}`));
+      if ('error' in answer) this.fail(new InputError(`a parse thread failed on ${describeTask(this.taskAt(answer.id))} (--threads 1 reads without them):\n${answer.error}`));
       else this.waiting.set(answer.id, answer);
       this.feedWorkers();
       this.wake?.();
     });
-    worker.on('error', (error) => this.fail(error));
+    worker.on('error', (error) => this.fail(new InputError(`a parse thread failed (--threads 1 reads without them): ${error.message}`)));
     worker.on('exit', (code) => {
-      if (this.next < this.read.tasks.length) this.fail(new Error(`a parse worker exited (code ${code}) before the input was read`));
+      if (this.next < this.read.tasks.length) this.fail(new InputError(`a parse thread stopped (exit code ${code}) before the input was read (--threads 1 reads without them)`));
     });
     return worker;
   }
@@ -131,9 +138,12 @@ class ParallelReader {
     const limit = Math.min(tasks.length, this.next + WINDOW_PER_PARSER * (this.workers.length + 1));
     for (; this.unassigned < limit; this.unassigned++) {
       const id = this.unassigned;
-      const parser = id % (this.workers.length + 1) === 0 ? this.MAIN : (id % (this.workers.length + 1)) - 1;
+      // Whole sources (gzip, JSON documents: one block as large as the file) are read here, never packed.
+      const turn = this.taskAt(id).whole ? 0 : this.dealt % (this.workers.length + 1);
+      const parser = turn === 0 ? this.MAIN : turn - 1;
       if (parser !== this.MAIN && (this.queued[parser] as number) >= QUEUED_PER_WORKER) return;
       this.parserOf[id] = parser;
+      if (!this.taskAt(id).whole) this.dealt++;
       if (parser === this.MAIN) continue;
       this.queued[parser] = (this.queued[parser] as number) + 1;
       this.send(parser, { task: tasks[id] as ParseTask });
@@ -147,9 +157,27 @@ class ParallelReader {
 
   /** The task whose turn it is, parsed on this thread straight into the sink. */
   private async parseIntoSink(task: ParseTask): Promise<void> {
-    if (this.failedSources.has(task.source)) return;
-    const outcome = await this.direct.parse(task);
+    if (this.doneSources.has(task.source)) return;
+    const outcome = await this.direct.parse(task, true);
     this.account(task, outcome.tally, outcome.lines);
+    if (outcome.readToEnd) this.doneSources.add(task.source);
+  }
+
+  /**
+   * A worker's range ended inside a fragmented entry (the cut heuristic missed it): its block is dropped and the
+   * file is read from the range's start to its end here, in one pass, as a single thread reads it.
+   */
+  private async readRestInOnePass(result: BlockResult): Promise<void> {
+    const task = this.taskAt(result.id);
+    (this.decoders[this.parserOf[result.id] as number] as BlockDecoder).learnStrings(result.block);
+    this.send(this.parserOf[result.id] as number, { recycle: { numbers: result.block.numbers, ints: result.block.ints } });
+    const rest = await this.direct.parse({ ...task, end: Number.POSITIVE_INFINITY });
+    this.account(task, rest.tally, rest.lines);
+    this.doneSources.add(task.source);
+  }
+
+  private taskAt(id: number): ParseTask {
+    return this.read.tasks[id] as ParseTask;
   }
 
   private consume(result: BlockResult): void {
@@ -158,7 +186,7 @@ class ParallelReader {
     const decoder = this.decoders[parser] as BlockDecoder;
     const { block } = result;
     decoder.learnStrings(block); // always: the parser's later blocks index into this table
-    if (!this.failedSources.has(task.source)) {
+    if (!this.doneSources.has(task.source)) {
       this.feed(block, decoder);
       this.account(task, result.tally, result.lines);
     }
@@ -169,7 +197,7 @@ class ParallelReader {
     const offset = this.linesBefore.get(task.source) ?? 0;
     this.tally.absorb(part, offset === 0 ? (text) => text : (text) => relocate(text, task.name, offset));
     this.linesBefore.set(task.source, offset + lines);
-    if (part.unreadable.length > 0) this.failedSources.add(task.source);
+    if (part.unreadable.length > 0) this.doneSources.add(task.source);
     this.read.onTaskDone?.(task);
   }
 

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { criContentStart } from './cri.js';
+import { CHUNK_BYTES } from './decode.js';
 import { looksLikeJsonArray } from './jsonDocument.js';
 import type { Source } from './sources.js';
 
@@ -17,8 +18,19 @@ export interface ParseTask {
   /** Byte range [start, end) read as lines; end is Infinity for "to the end of the file". */
   readonly start: number;
   readonly end: number;
-  /** Read as a whole source: gzip and JSON documents detected, as in a single pass. */
+  /** Read as a whole source: gzip and JSON documents detected, as in a single pass (on the main thread). */
   readonly whole: boolean;
+  /**
+   * For a range: the file descriptor the planner opened, shared by every range of the file, so that a file renamed
+   * or deleted by log rotation during the read is read whole, as a single pass reads it. -1 for a whole source.
+   */
+  readonly fd: number;
+}
+
+export interface Plan {
+  readonly tasks: readonly ParseTask[];
+  /** Closes the files the ranges read: after the last task. */
+  readonly close: () => Promise<void>;
 }
 
 /** Bytes around a tentative cut searched for a safe line boundary. */
@@ -28,34 +40,43 @@ const CLEAN_LINES_BEFORE_CUT = 8;
 const NEWLINE = 0x0a;
 const DOCKER_LOG_KEY = Buffer.from('"log"');
 
-export async function planTasks(sources: readonly Source[], blockBytes: number): Promise<ParseTask[]> {
+export async function planTasks(sources: readonly Source[], blockBytes: number): Promise<Plan> {
   const tasks: ParseTask[] = [];
+  const open: fs.FileHandle[] = [];
   for (let index = 0; index < sources.length; index++) {
     const source = sources[index] as Source;
-    if (source.path === null) throw new Error('stdin cannot be read by a worker');
-    const ranges = await cutFile(source.path, source.sizeBytes, blockBytes);
-    const whole = ranges === null;
-    for (const [start, end] of ranges ?? [[0, Infinity]]) {
-      tasks.push({ id: tasks.length, source: index, name: source.name, path: source.path, start, end, whole });
+    if (source.path === null) throw new Error('stdin cannot be read by a parse thread');
+    const cut = await cutFile(source.path, source.sizeBytes, blockBytes);
+    if (cut === null) {
+      tasks.push({ id: tasks.length, source: index, name: source.name, path: source.path, start: 0, end: Infinity, whole: true, fd: -1 });
+      continue;
+    }
+    open.push(cut.file);
+    for (const [start, end] of cut.ranges) {
+      tasks.push({ id: tasks.length, source: index, name: source.name, path: source.path, start, end, whole: false, fd: cut.file.fd });
     }
   }
-  return tasks;
+  return { tasks, close: async () => void (await Promise.all(open.map((file) => file.close()))) };
 }
 
-/** Line-aligned ranges covering the file, or null when it must be read whole. */
-async function cutFile(path: string, sizeBytes: number | null, blockBytes: number): Promise<[number, number][] | null> {
+/** Line-aligned ranges covering the file, and the file kept open for them; null when it must be read whole. */
+async function cutFile(path: string, sizeBytes: number | null, blockBytes: number): Promise<{ file: fs.FileHandle; ranges: [number, number][] } | null> {
   if (sizeBytes === null || sizeBytes < 2 * blockBytes) return null;
   let file;
   try {
     file = await fs.open(path, 'r');
   } catch {
-    return null; // the worker reports it, as a single pass would
+    return null; // read whole, it is reported as a single pass would
   }
   try {
+    // The head a single pass looks at for gzip's magic and a JSON document: its first chunk.
+    const head = Buffer.allocUnsafe(CHUNK_BYTES);
+    const { bytesRead } = await file.read(head, 0, CHUNK_BYTES, 0);
+    if ((head[0] === 0x1f && head[1] === 0x8b) || looksLikeJsonArray(head.subarray(0, bytesRead))) {
+      await file.close();
+      return null;
+    }
     const window = Buffer.allocUnsafe(WINDOW_BYTES);
-    const { bytesRead } = await file.read(window, 0, WINDOW_BYTES, 0);
-    const head = window.subarray(0, bytesRead);
-    if ((head[0] === 0x1f && head[1] === 0x8b) || looksLikeJsonArray(head)) return null;
     const ranges: [number, number][] = [];
     let start = 0;
     for (let offset = blockBytes; offset + blockBytes / 2 < sizeBytes; offset += blockBytes) {
@@ -67,17 +88,18 @@ async function cutFile(path: string, sizeBytes: number | null, blockBytes: numbe
       start = offset + cut;
     }
     ranges.push([start, Infinity]);
-    return ranges;
+    return { file, ranges };
   } catch {
-    return null;
-  } finally {
     await file.close();
+    return null;
   }
 }
 
 /**
  * Where in `bytes[0, length)` a range may end: just after a line that ends CLEAN_LINES_BEFORE_CUT complete lines none
- * of which may be continued by a later line. -1 when there is no such place in the window.
+ * of which may be continued by a later line. -1 when there is no such place in the window. A heuristic for speed
+ * only: a range that still ends inside a fragmented entry (streams interleaved, an envelope it does not see) is
+ * noticed when read, and the rest of its file is then read in one pass (parallelIngest.ts).
  */
 export function safeCut(bytes: Buffer, length: number): number {
   let start = bytes.indexOf(NEWLINE) + 1;

@@ -5,7 +5,7 @@
  */
 import { TimeZone } from '../core/timezone.js';
 import type { CallRecord } from '../core/types.js';
-import { readFileChunks } from './decode.js';
+import { readFileChunks, readRangeOfDescriptor } from './decode.js';
 import { DedupeBatch } from './dedupeBatch.js';
 import { ingestSource } from './ingest.js';
 import { LineClassifier, type RecordSink } from './lineClassifier.js';
@@ -26,6 +26,10 @@ export interface TaskOutcome {
   /** Physical lines of the task (where the next range of its file starts counting). */
   readonly lines: number;
   readonly tally: TallyPart;
+  /** The range ended inside a fragmented entry (CRI `P` lines, a Docker chunk): its records are not to be used. */
+  readonly endsInFragment: boolean;
+  /** The range was read on to the end of its file (it ended inside a fragmented entry): the file is done. */
+  readonly readToEnd: boolean;
 }
 
 export interface BlockResult extends TaskOutcome {
@@ -63,10 +67,24 @@ export class TaskParser {
     }
   }
 
-  async parse(task: ParseTask): Promise<TaskOutcome> {
-    const chunks = task.whole ? readFileChunks(task.path) : readFileChunks(task.path, task.start, task.end);
-    const cursor = await ingestSource(task.name, chunks, this.classifier, this.tally, !task.whole);
+  /**
+   * Reads the task. A range that ends inside a fragmented entry is, with `continueToEnd`, read on to the end of its
+   * file (exactly as one pass would); without, it is reported (`endsInFragment`) for the caller to read again.
+   */
+  async parse(task: ParseTask, continueToEnd = false): Promise<TaskOutcome> {
+    const moreFollows = !task.whole && Number.isFinite(task.end);
+    const cursor = await ingestSource(task.name, chunksOf(task, task.start, task.end), this.classifier, this.tally, !task.whole, { moreFollows });
+    const inFragment = moreFollows && (cursor.criPending.size > 0 || cursor.dockerPending.size > 0);
+    if (inFragment && continueToEnd) {
+      await ingestSource(task.name, chunksOf(task, task.end, Infinity), this.classifier, this.tally, true, { cursor });
+    }
     this.classifier.finish();
-    return { id: task.id, lines: cursor.position, tally: this.tally.takePart() };
+    const tally = this.tally.takePart();
+    return { id: task.id, lines: cursor.position, tally, endsInFragment: inFragment && !continueToEnd, readToEnd: inFragment && continueToEnd };
   }
+}
+
+function chunksOf(task: ParseTask, start: number, end: number): AsyncIterable<Buffer> {
+  if (task.whole) return readFileChunks(task.path);
+  return task.fd >= 0 ? readRangeOfDescriptor(task.fd, start, end) : readFileChunks(task.path, start, end);
 }

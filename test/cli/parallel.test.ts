@@ -130,4 +130,35 @@ describe('parallel ingest gives what one thread gives', () => {
       expect(three.stderr.replace(/read in \d+ parts by \d+ threads\n/, ''), name).toBe(one.stderr);
     }
   });
+
+  it('reads a range the cut heuristic got wrong as one pass would: CRI streams interleaved, Docker chunks in a wrapper', () => {
+    const directory = temporaryDirectory();
+    const time = '2026-11-26T10:00:00.000000001Z';
+    const record = (i: number): string =>
+      JSON.stringify({ timestamp: new Date(Date.UTC(2026, 10, 20) + i * 60_000).toISOString(), request_id: `r-${i}`, feature: 'chat', model: 'claude-haiku-4-5', latency_ms: i % 997 });
+    const cri: string[] = [];
+    const wrapped: string[] = [];
+    for (let i = 0; i < 2000; i += 12) {
+      // A stdout record in two fragments with 10 complete stderr records between them: 10 "clean" lines, then the F.
+      const long = record(i);
+      cri.push(`${time} stdout P ${long.slice(0, 40)}`);
+      for (let k = 1; k <= 10; k++) cri.push(`${time} stderr F ${record(i + k)}`);
+      cri.push(`${time} stdout F ${long.slice(40)}`);
+      // Docker chunks inside a JSON string: the "log" key is escaped, so the heuristic does not see it.
+      const text = record(i);
+      wrapped.push(JSON.stringify({ message: JSON.stringify({ log: text.slice(0, 30), stream: 'stdout', time }) }));
+      for (let k = 1; k <= 10; k++) wrapped.push(record(i + k));
+      wrapped.push(JSON.stringify({ message: JSON.stringify({ log: `${text.slice(30)}\n`, stream: 'stdout', time }) }));
+    }
+    for (const [name, lines] of [['interleaved.log', cri], ['wrapped.log', wrapped]] as const) {
+      const file = path.join(directory, name);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const one = run(['summary', '--json', '--verbose', file], 1);
+      const three = run(['summary', '--json', '--verbose', file], 3);
+      expect(JSON.parse(one.stdout).total.calls, name).toBe(Math.ceil(2000 / 12) * 11);
+      expect(three.stdout, name).toBe(one.stdout);
+      expect(three.stderr.replace(/read in \d+ parts by \d+ threads\n/, ''), name).toBe(one.stderr);
+      expect(three.stderr, name).toMatch(/read in \d+ parts by 3 threads/);
+    }
+  });
 });
