@@ -2,7 +2,7 @@
  * The input half every command shares: arguments → sources → one pass through the classifier into a sink.
  * Also the `--now latest` pre-pass, which needs the input twice (stdin is spooled to a temporary file for it).
  */
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,6 +10,7 @@ import type { TimeZone } from '../core/timezone.js';
 import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io/cliIo.js';
+import { cleanUpOnInterrupt } from '../io/interrupt.js';
 import { Progress } from '../io/progress.js';
 import { readFileChunks } from '../input/decode.js';
 import { ingestSources } from '../input/ingest.js';
@@ -179,6 +180,7 @@ export async function findLatestTimestamp(inputs: Inputs, io: CliIo, options: Re
 export async function spoolStdin(inputs: Inputs, io: CliIo): Promise<Inputs> {
   if (!inputs.sources.includes(STDIN)) return inputs;
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'claude-mon-'));
+  const forget = cleanUpOnInterrupt(() => rmSync(directory, { recursive: true, force: true }));
   const file = path.join(directory, 'stdin');
   await pipeline(io.stdin, createWriteStream(file));
   return {
@@ -187,6 +189,7 @@ export async function spoolStdin(inputs: Inputs, io: CliIo): Promise<Inputs> {
     cleanup: async () => {
       await inputs.cleanup();
       await fs.rm(directory, { recursive: true, force: true });
+      forget();
     },
   };
 }

@@ -1,5 +1,6 @@
 /** The process as the CLI sees it; tests pass their own streams, environment and clock. */
 import type { Readable, Writable } from 'node:stream';
+import { runInterruptCleanups } from './interrupt.js';
 import { ignoreErrorEvents } from './output.js';
 
 export interface CliIo {
@@ -15,6 +16,22 @@ export interface CliIo {
 export function nodeIo(): CliIo {
   ignoreErrorEvents(process.stdout);
   ignoreErrorEvents(process.stderr);
+  // A command that handles the signal itself (alerts --follow prints its final state) takes it; otherwise the
+  // temporary files go and the signal ends the process as it would have (a shell shows 130 or 143): nothing was
+  // written to stdout yet, as results are written whole at the end.
+  const stopHandlers = new Set<(signal: NodeJS.Signals) => void>();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopHandlers.size > 0) {
+      for (const handler of stopHandlers) handler(signal);
+      return;
+    }
+    runInterruptCleanups();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -22,12 +39,8 @@ export function nodeIo(): CliIo {
     env: process.env,
     now: () => Date.now(),
     onStopSignal: (handler) => {
-      process.on('SIGINT', handler);
-      process.on('SIGTERM', handler);
-      return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-      };
+      stopHandlers.add(handler);
+      return () => void stopHandlers.delete(handler);
     },
   };
 }

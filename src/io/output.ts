@@ -2,9 +2,10 @@
  * Writing results: to stdout with back-pressure and a quiet stop when the reader went away (`| head`), or to a
  * file atomically (temp file + rename) so a cron job never leaves half a report.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { cleanUpOnInterrupt } from './interrupt.js';
 
 /** Resolves 'closed' instead of failing when the other end of a pipe is gone (EPIPE). */
 export function writeToStream(stream: Writable, text: string): Promise<'written' | 'closed'> {
@@ -33,11 +34,14 @@ export function ignoreErrorEvents(stream: Writable): void {
 
 export async function writeFileAtomically(target: string, text: string): Promise<void> {
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const forget = cleanUpOnInterrupt(() => rmSync(temporary, { force: true }));
   try {
     await fs.writeFile(temporary, text, { flag: 'wx' });
     await fs.rename(temporary, target);
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
+  } finally {
+    forget();
   }
 }
