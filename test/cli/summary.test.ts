@@ -47,6 +47,11 @@ describe('claude-mon summary: formats', () => {
     expect(rows[0]).toMatch(/^row,feature,calls,errors,error_rate,/);
     expect(rows[1]).toMatch(/^group,"'=HYPERLINK\(""http:\/\/x""\)",1,0,0,/);
     expect(rows[2]).toMatch(/^total,,1,0,0,/);
+    for (const start of ['+', '-', '@']) {
+      writeFileSync(file, `{"timestamp": "2026-11-26T10:00:00Z", "feature": "${start}cmd|' /C calc'!A0", "latency_ms": 5}\n`);
+      const csv = await runCli(['summary', file, '--format', 'csv']);
+      expect(csv.stdout.split('\r\n')[1], start).toMatch(new RegExp(`^group,"?'\\${start}cmd`));
+    }
   });
 
   it('escapes control characters in CSV cells, as in tables', async () => {
