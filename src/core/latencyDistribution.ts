@@ -28,7 +28,7 @@ const SMALL_LIMIT = 256;
 
 export class LatencyDistribution {
   /** Exact values (µs) while the group is small; null once they have moved into `counts`. */
-  private small: Float64Array | null = new Float64Array(8);
+  private small: number[] | null = [];
   private counts: HdrCounts | null = null;
   /** The HDR histogram of `counts`, built when percentiles are asked for; dropped when more values arrive. */
   private histogram: Histogram | null = null;
@@ -45,12 +45,7 @@ export class LatencyDistribution {
       (this.counts as HdrCounts).record(micros);
       this.histogram = null;
     } else if (this.count < SMALL_LIMIT) {
-      if (this.count === this.small.length) {
-        const grown = new Float64Array(this.small.length * 4);
-        grown.set(this.small);
-        this.small = grown;
-      }
-      this.small[this.count] = micros;
+      this.small.push(micros);
     } else {
       this.toCounts().record(micros);
     }
@@ -72,7 +67,7 @@ export class LatencyDistribution {
   percentileMs(p: number): number | null {
     if (this.count === 0) return null;
     if (this.small === null) return this.toHistogram().getValueAtPercentile(p) / 1000;
-    const sorted = this.small.slice(0, this.count).sort();
+    const sorted = this.small.slice(0, this.count).sort((a, b) => a - b);
     const rank = Math.max(1, Math.ceil((p / 100) * this.count));
     return (sorted[rank - 1] as number) / 1000;
   }
@@ -80,7 +75,7 @@ export class LatencyDistribution {
   private toCounts(): HdrCounts {
     if (this.counts === null) {
       const counts = new HdrCounts();
-      const small = this.small as Float64Array;
+      const small = this.small as number[];
       for (let i = 0; i < this.count; i++) counts.record(small[i] as number);
       this.counts = counts;
       this.small = null;

@@ -11,7 +11,7 @@ import type { CallRecord, Stats } from './types.js';
 interface ModelUsage {
   calls: number;
   readonly longContextThreshold: number;
-  readonly sums: Float64Array;
+  readonly sums: number[];
 }
 
 const FIELDS_PER_VARIANT = 5;
@@ -106,7 +106,8 @@ export class StatsAccumulator {
     return {
       calls: 0,
       longContextThreshold: this.pricing.longContextThreshold(model),
-      sums: new Float64Array(4 * FIELDS_PER_VARIANT),
+      // A plain array: a typed array per group (a --by user report has one per user) costs far more to allocate.
+      sums: new Array<number>(4 * FIELDS_PER_VARIANT).fill(0),
     };
   }
 
