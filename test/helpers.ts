@@ -84,3 +84,13 @@ export function temporaryDirectory(): string {
 export function accountedLines(tally: Tally): number {
   return tally.records + tally.duplicates + tally.noise + tally.skippedTotal();
 }
+
+/** A small seeded PRNG (mulberry32): generated inputs reproduce from their seed. */
+export function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

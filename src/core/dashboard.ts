@@ -6,7 +6,7 @@
 import { costOfRecord, type PriceBook, roundUsd } from './pricing.js';
 import { projectDay } from './projection.js';
 import { LatencyDistribution } from './latencyDistribution.js';
-import { StatsAccumulator, compareStrings, isRateLimited } from './stats.js';
+import { accumulatorIn, StatsAccumulator, compareStrings, unpricedModelsOf, isRateLimited } from './stats.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord, Stats } from './types.js';
 
@@ -123,7 +123,7 @@ export class DashboardFold {
     if (time >= (dayStarts[0] as number)) {
       let day = dayStarts.length - 1;
       while (time < (dayStarts[day] as number)) day--;
-      accumulatorOf(this.days, dayStarts[day] as number, this.options.pricing).add(record);
+      accumulatorIn(this.days, dayStarts[day] as number, this.options.pricing).add(record);
       if (day >= dayStarts.length - 2) {
         const cost = costOfRecord(this.options.pricing, record);
         const minute = Math.floor(time / MINUTE) * MINUTE;
@@ -141,11 +141,7 @@ export class DashboardFold {
 
   /** Calls per unpriced model of today and the 7 days before. */
   unpricedModels(): Record<string, number> {
-    const models: Record<string, number> = {};
-    for (const accumulator of this.days.values()) {
-      for (const [model, calls] of Object.entries(accumulator.snapshot().unpricedModels)) models[model] = (models[model] ?? 0) + calls;
-    }
-    return models;
+    return unpricedModelsOf(this.days.values());
   }
 
   snapshot(): Dashboard {
@@ -351,12 +347,6 @@ function latencyOf(byFeature: Map<string, LatencyDistribution>, feature: string)
   let latencies = byFeature.get(feature);
   if (latencies === undefined) byFeature.set(feature, (latencies = new LatencyDistribution()));
   return latencies;
-}
-
-function accumulatorOf(map: Map<number, StatsAccumulator>, key: number, pricing: PriceBook): StatsAccumulator {
-  let accumulator = map.get(key);
-  if (accumulator === undefined) map.set(key, (accumulator = new StatsAccumulator(pricing)));
-  return accumulator;
 }
 
 function rateSet(stats: Stats): RateSet {

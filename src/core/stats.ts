@@ -239,3 +239,19 @@ function sortedRecord<K extends string | number>(map: Map<K, number>): Record<st
   const entries = [...map].map(([key, count]) => [String(key), count] as const).sort(([a], [b]) => compareStrings(a, b));
   return Object.fromEntries(entries);
 }
+
+/** The accumulator kept under `key`, made on first use. */
+export function accumulatorIn<K>(accumulators: Map<K, StatsAccumulator>, key: K, pricing: PriceBook): StatsAccumulator {
+  let accumulator = accumulators.get(key);
+  if (accumulator === undefined) accumulators.set(key, (accumulator = new StatsAccumulator(pricing)));
+  return accumulator;
+}
+
+/** Calls per model without a price, over several accumulators (the days of a period). */
+export function unpricedModelsOf(accumulators: Iterable<StatsAccumulator>): Record<string, number> {
+  const models: Record<string, number> = {};
+  for (const accumulator of accumulators) {
+    for (const [model, calls] of Object.entries(accumulator.snapshot().unpricedModels)) models[model] = (models[model] ?? 0) + calls;
+  }
+  return models;
+}

@@ -5,7 +5,7 @@
  */
 import { type GroupDimension, groupKeyOf, groupValuesOf } from './grouping.js';
 import type { PriceBook } from './pricing.js';
-import { StatsAccumulator, compareStrings } from './stats.js';
+import { accumulatorIn, StatsAccumulator, compareStrings, unpricedModelsOf } from './stats.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord } from './types.js';
 
@@ -100,17 +100,13 @@ export class TrendFold {
       group = { key: groupValuesOf(this.groupBy, record, this.tz), days: new Map() };
       this.groups.set(key, group);
     }
-    accumulatorOf(group.days, dayStart, this.pricing).add(record);
-    accumulatorOf(this.total, dayStart, this.pricing).add(record);
+    accumulatorIn(group.days, dayStart, this.pricing).add(record);
+    accumulatorIn(this.total, dayStart, this.pricing).add(record);
   }
 
   /** Calls per model without a price, over the period. */
   unpricedModels(): Record<string, number> {
-    const models: Record<string, number> = {};
-    for (const accumulator of this.total.values()) {
-      for (const [model, calls] of Object.entries(accumulator.snapshot().unpricedModels)) models[model] = (models[model] ?? 0) + calls;
-    }
-    return models;
+    return unpricedModelsOf(this.total.values());
   }
 
   snapshot(): Trend {
@@ -185,12 +181,6 @@ export class TrendFold {
     }
     return low;
   }
-}
-
-function accumulatorOf(days: Map<number, StatsAccumulator>, dayStart: number, pricing: PriceBook): StatsAccumulator {
-  let accumulator = days.get(dayStart);
-  if (accumulator === undefined) days.set(dayStart, (accumulator = new StatsAccumulator(pricing)));
-  return accumulator;
 }
 
 /**

@@ -15,7 +15,7 @@ export const CHUNK_BYTES = 1 << 20;
  * vs 48 ms to read and split 1M lines here, from page faults on new memory.)
  */
 export async function* readFileChunks(path: string, start = 0, end = Infinity): AsyncGenerator<Buffer> {
-  yield* readChunks(await fs.open(path, 'r'), start, end, true);
+  yield* readChunks(await fs.open(path, 'r'), start, end);
 }
 
 /** The bytes [start, end) of a file a parse task shares (opened by the planner, closed by it). */
@@ -27,7 +27,7 @@ export async function* readRangeOfDescriptor(fd: number, start: number, end: num
       ),
     close: async () => {},
   };
-  yield* readChunks(file, start, end, true);
+  yield* readChunks(file, start, end);
 }
 
 interface Readable {
@@ -35,10 +35,10 @@ interface Readable {
   close(): Promise<void>;
 }
 
-async function* readChunks(file: Readable, start: number, end: number, positioned: boolean): AsyncGenerator<Buffer> {
+async function* readChunks(file: Readable, start: number, end: number): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafeSlow(CHUNK_BYTES), Buffer.allocUnsafeSlow(CHUNK_BYTES)];
   // Positions only for a range: a file given as /dev/stdin or a FIFO cannot seek.
-  const ranged = positioned && (start !== 0 || end !== Infinity);
+  const ranged = start !== 0 || end !== Infinity;
   let position = start;
   const readInto = async (buffer: Buffer): Promise<{ bytesRead: number }> => {
     const length = Math.min(CHUNK_BYTES, end - position);

@@ -2,7 +2,7 @@
  * Validation at the boundary: RawFields (what the log said) → CallRecord (what the rest of the program trusts),
  * or the reason the line is rejected (`invalid_record:<field>`). PRODUCT.md §1.3 is the contract.
  */
-import type { CallRecord } from '../core/types.js';
+import { MutableCallRecord } from '../core/packedRecord.js';
 import {
   F,
   FIELD_COUNT,
@@ -22,26 +22,7 @@ import { epochToMs, parseIsoTimestamp, TS_LOCAL, TS_UTC } from './timestamp.js';
 export type LocalToUtc = (localMs: number) => number;
 
 /** A CallRecord the readers overwrite for every line: consumers read it synchronously and never keep it. */
-export class ScratchRecord implements CallRecord {
-  timestampMs = 0;
-  userId = '';
-  feature = '';
-  model = '';
-  inputTokens = 0;
-  outputTokens = 0;
-  cacheReadTokens = 0;
-  cacheWriteTokens = 0;
-  cacheWrite1hTokens = 0;
-  latencyMs = 0;
-  stopReason: string | null = null;
-  error: string | null = null;
-  errorStatus: number | null = null;
-  batch = false;
-  ratelimitRequestsRemaining: number | null = null;
-  ratelimitTokensRemaining: number | null = null;
-  ratelimitInputTokensRemaining: number | null = null;
-  ratelimitOutputTokensRemaining: number | null = null;
-}
+export class ScratchRecord extends MutableCallRecord {}
 
 const INVALID = FIELD_NAMES.map((name) => `invalid_record:${name}`);
 const NOT_A_TOKEN_COUNT = -1;

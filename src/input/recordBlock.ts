@@ -3,24 +3,12 @@
  * copying (the arrays' buffers are transferred) and without one object per record. Strings (user, feature, model,
  * stop reason, error) travel as indexes into a per-worker table that only grows by what each block adds.
  */
+import { MutableCallRecord, PACKED_NUMBERS, packNumbers, unpackNumbers } from '../core/packedRecord.js';
 import type { CallRecord } from '../core/types.js';
 import type { RecordOutput } from './dedupeBatch.js';
 import { ScratchRecord } from './record.js';
 
-/** Numbers per record, NaN standing for null. */
-const N_TIME = 0;
-const N_INPUT = 1;
-const N_OUTPUT = 2;
-const N_CACHE_READ = 3;
-const N_CACHE_WRITE = 4;
-const N_CACHE_WRITE_1H = 5;
-const N_LATENCY = 6;
-const N_STATUS = 7;
-const N_RL_REQUESTS = 8;
-const N_RL_TOKENS = 9;
-const N_RL_INPUT = 10;
-const N_RL_OUTPUT = 11;
-const NUMBERS = 12;
+const NUMBERS = PACKED_NUMBERS;
 
 /** Integers per record: string indexes (-1 for null), flags, the request id's 64-bit hash. */
 const I_USER = 0;
@@ -33,8 +21,7 @@ const I_HASH_A = 6;
 const I_HASH_B = 7;
 const INTS = 8;
 
-const FLAG_BATCH = 1;
-const FLAG_HAS_ID = 2;
+const FLAG_HAS_ID = 1;
 
 /** Blocks' arrays kept for reuse, at most. */
 const MAX_SPARE = 4;
@@ -72,20 +59,7 @@ export class BlockEncoder implements RecordOutput {
   keep(hasId: boolean, a: number, b: number): void {
     if (this.count * NUMBERS === this.numbers.length) this.grow();
     const r = this.slot;
-    const n = this.count * NUMBERS;
-    const numbers = this.numbers;
-    numbers[n + N_TIME] = r.timestampMs;
-    numbers[n + N_INPUT] = r.inputTokens;
-    numbers[n + N_OUTPUT] = r.outputTokens;
-    numbers[n + N_CACHE_READ] = r.cacheReadTokens;
-    numbers[n + N_CACHE_WRITE] = r.cacheWriteTokens;
-    numbers[n + N_CACHE_WRITE_1H] = r.cacheWrite1hTokens;
-    numbers[n + N_LATENCY] = r.latencyMs;
-    numbers[n + N_STATUS] = r.errorStatus ?? NaN;
-    numbers[n + N_RL_REQUESTS] = r.ratelimitRequestsRemaining ?? NaN;
-    numbers[n + N_RL_TOKENS] = r.ratelimitTokensRemaining ?? NaN;
-    numbers[n + N_RL_INPUT] = r.ratelimitInputTokensRemaining ?? NaN;
-    numbers[n + N_RL_OUTPUT] = r.ratelimitOutputTokensRemaining ?? NaN;
+    packNumbers(r, this.numbers, this.count * NUMBERS);
     const i = this.count * INTS;
     const ints = this.ints;
     ints[i + I_USER] = this.idOf(r.userId, I_USER);
@@ -93,7 +67,7 @@ export class BlockEncoder implements RecordOutput {
     ints[i + I_MODEL] = this.idOf(r.model, I_MODEL);
     ints[i + I_STOP] = r.stopReason === null ? -1 : this.idOf(r.stopReason, I_STOP);
     ints[i + I_ERROR] = r.error === null ? -1 : this.idOf(r.error, I_ERROR);
-    ints[i + I_FLAGS] = (r.batch ? FLAG_BATCH : 0) | (hasId ? FLAG_HAS_ID : 0);
+    ints[i + I_FLAGS] = hasId ? FLAG_HAS_ID : 0;
     ints[i + I_HASH_A] = a;
     ints[i + I_HASH_B] = b;
     this.count++;
@@ -159,7 +133,7 @@ export class BlockEncoder implements RecordOutput {
 /** Main side: one worker's string table, and the records of its blocks handed out in order. */
 export class BlockDecoder {
   private strings: string[] = [];
-  private readonly record = new ScratchRecord();
+  private readonly record = new MutableCallRecord();
 
   /** Adds the block's strings to the table; call once per block, in the order the worker made them. */
   learnStrings(block: RecordBlock): void {
@@ -182,22 +156,10 @@ export class BlockDecoder {
 
   /** Record `index` of the block, in an object reused by the next call. */
   recordAt(block: RecordBlock, index: number): CallRecord {
-    const { numbers, ints } = block;
+    const { ints } = block;
     const { strings, record } = this;
-    const n = index * NUMBERS;
     const i = index * INTS;
-    record.timestampMs = numbers[n + N_TIME] as number;
-    record.inputTokens = numbers[n + N_INPUT] as number;
-    record.outputTokens = numbers[n + N_OUTPUT] as number;
-    record.cacheReadTokens = numbers[n + N_CACHE_READ] as number;
-    record.cacheWriteTokens = numbers[n + N_CACHE_WRITE] as number;
-    record.cacheWrite1hTokens = numbers[n + N_CACHE_WRITE_1H] as number;
-    record.latencyMs = numbers[n + N_LATENCY] as number;
-    record.errorStatus = orNull(numbers[n + N_STATUS] as number);
-    record.ratelimitRequestsRemaining = orNull(numbers[n + N_RL_REQUESTS] as number);
-    record.ratelimitTokensRemaining = orNull(numbers[n + N_RL_TOKENS] as number);
-    record.ratelimitInputTokensRemaining = orNull(numbers[n + N_RL_INPUT] as number);
-    record.ratelimitOutputTokensRemaining = orNull(numbers[n + N_RL_OUTPUT] as number);
+    unpackNumbers(block.numbers, index * NUMBERS, record);
     record.userId = strings[ints[i + I_USER] as number] as string;
     record.feature = strings[ints[i + I_FEATURE] as number] as string;
     record.model = strings[ints[i + I_MODEL] as number] as string;
@@ -205,11 +167,6 @@ export class BlockDecoder {
     record.stopReason = stop < 0 ? null : (strings[stop] as string);
     const error = ints[i + I_ERROR] as number;
     record.error = error < 0 ? null : (strings[error] as string);
-    record.batch = ((ints[i + I_FLAGS] as number) & FLAG_BATCH) !== 0;
     return record;
   }
-}
-
-function orNull(value: number): number | null {
-  return value === value ? value : null;
 }

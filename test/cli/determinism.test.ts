@@ -6,16 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { runCli, temporaryDirectory } from '../helpers.js';
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random, runCli, temporaryDirectory } from '../helpers.js';
 
 function makeLines(next: () => number, count: number): string[] {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, ROOT, temporaryDirectory } from '../helpers.js';
+import { fixture, random, ROOT, temporaryDirectory } from '../helpers.js';
 
 const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
 const TASK_BYTES = '4096';
@@ -19,15 +19,6 @@ function run(args: readonly string[], threads: number): { status: number | null;
     env: { ...process.env, NO_COLOR: '1', CLAUDE_MON_TASK_BYTES: TASK_BYTES },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

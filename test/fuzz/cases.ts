@@ -3,15 +3,8 @@
  * truncation of a record, field type swaps, extreme numbers, odd Unicode, deep nesting — each wrapped in one of the
  * envelopes claude-mon reads. Reproducible: the same seed gives the same bytes.
  */
-
-export function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { FIELD_NAMES } from '../../src/input/rawFields.js';
+import { random } from '../helpers.js';
 
 const ODD_TEXT = [
   '\u202eevil\u202c', // bidi override
@@ -53,22 +46,6 @@ const ODD_VALUES: unknown[] = [
 
 const RAW_NUMBERS = ['1e400', '-1e400', '1e-400', '-0', '9007199254740993', '00012', '1.', '.5', '+1', '1e', '0x1F', '123456789012345678901234567890'];
 
-const FIELDS = [
-  'timestamp',
-  'request_id',
-  'user_id',
-  'feature',
-  'model',
-  'input_tokens',
-  'output_tokens',
-  'cached_tokens',
-  'cache_creation_tokens',
-  'latency_ms',
-  'stop_reason',
-  'error',
-  'error_status',
-  'service_tier',
-];
 
 export function validRecord(next: () => number, i: number): Record<string, unknown> {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
@@ -108,7 +85,7 @@ export function payload(next: () => number, i: number): string {
       return json.slice(0, Math.floor(next() * json.length));
     case 3: {
       // a field's value swapped for another type or an extreme value
-      const field = FIELDS[Math.floor(next() * FIELDS.length)] as string;
+      const field = FIELD_NAMES[Math.floor(next() * FIELD_NAMES.length)] as string;
       return JSON.stringify({ ...record, [field]: ODD_VALUES[Math.floor(next() * ODD_VALUES.length)] });
     }
     case 4: {

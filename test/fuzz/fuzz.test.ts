@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accountedLines, readRecords, ROOT, temporaryDirectory } from '../helpers.js';
-import { hostileLog, random, validRecord, wrap } from './cases.js';
+import { accountedLines, random, readRecords, ROOT, temporaryDirectory } from '../helpers.js';
+import { hostileLog, validRecord, wrap } from './cases.js';
 
 const CASES = Number(process.env['FUZZ_CASES'] ?? 120_000);
 const PER_SEED = 20_000;

@@ -9,7 +9,7 @@ import { ByteInterner } from '../../src/input/byteHash.js';
 import { scanFlatObject } from '../../src/input/flatScanner.js';
 import { RawFields, RECORD_KEY_MASK } from '../../src/input/rawFields.js';
 import { fillFromObject, ScratchRecord, validateRecord } from '../../src/input/record.js';
-import { fixture } from '../helpers.js';
+import { fixture, random } from '../helpers.js';
 
 const localToUtc = (ms: number): number => ms - 3_600_000;
 
@@ -54,16 +54,6 @@ function expectSameVerdict(line: string): boolean {
   if (fast === undefined) return false;
   expect(generalVerdict(line), line).toEqual(fast);
   return true;
-}
-
-/** A small seeded PRNG (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VALUES = [

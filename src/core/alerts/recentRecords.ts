@@ -5,23 +5,9 @@
  * moves a start index, and objects are made only for the records a query returns. A record that arrives out of
  * order is inserted at its place (logs are nearly in order: it moves a few records, not all).
  */
+import { MutableCallRecord, PACKED_NUMBERS, packedTime, packNumbers, unpackNumbers } from '../packedRecord.js';
 import type { CallRecord } from '../types.js';
 
-/** Numbers per record (NaN for null). */
-const TIME = 0;
-const INPUT = 1;
-const OUTPUT = 2;
-const CACHE_READ = 3;
-const CACHE_WRITE = 4;
-const CACHE_WRITE_1H = 5;
-const LATENCY = 6;
-const STATUS = 7;
-const BATCH = 8;
-const RL_REQUESTS = 9;
-const RL_TOKENS = 10;
-const RL_INPUT = 11;
-const RL_OUTPUT = 12;
-const NUMBERS = 13;
 /** Strings per record. */
 const USER = 0;
 const FEATURE = 1;
@@ -29,6 +15,7 @@ const MODEL = 2;
 const STOP = 3;
 const ERROR = 4;
 const STRINGS = 5;
+const NUMBERS = PACKED_NUMBERS;
 
 export class RecentRecords {
   private numbers = new Float64Array(1024 * NUMBERS);
@@ -47,21 +34,7 @@ export class RecentRecords {
       this.numbers.copyWithin((at + 1) * NUMBERS, at * NUMBERS, this.end * NUMBERS);
       this.strings.copyWithin((at + 1) * STRINGS, at * STRINGS, this.end * STRINGS);
     }
-    const n = at * NUMBERS;
-    const numbers = this.numbers;
-    numbers[n + TIME] = time;
-    numbers[n + INPUT] = record.inputTokens;
-    numbers[n + OUTPUT] = record.outputTokens;
-    numbers[n + CACHE_READ] = record.cacheReadTokens;
-    numbers[n + CACHE_WRITE] = record.cacheWriteTokens;
-    numbers[n + CACHE_WRITE_1H] = record.cacheWrite1hTokens;
-    numbers[n + LATENCY] = record.latencyMs;
-    numbers[n + STATUS] = record.errorStatus ?? NaN;
-    numbers[n + BATCH] = record.batch ? 1 : 0;
-    numbers[n + RL_REQUESTS] = record.ratelimitRequestsRemaining ?? NaN;
-    numbers[n + RL_TOKENS] = record.ratelimitTokensRemaining ?? NaN;
-    numbers[n + RL_INPUT] = record.ratelimitInputTokensRemaining ?? NaN;
-    numbers[n + RL_OUTPUT] = record.ratelimitOutputTokensRemaining ?? NaN;
+    packNumbers(record, this.numbers, at * NUMBERS);
     const s = at * STRINGS;
     const strings = this.strings;
     strings[s + USER] = record.userId;
@@ -86,34 +59,20 @@ export class RecentRecords {
   }
 
   private timeAt(index: number): number {
-    return this.numbers[index * NUMBERS + TIME] as number;
+    return packedTime(this.numbers, index * NUMBERS);
   }
 
   private recordAt(index: number): CallRecord {
-    const n = index * NUMBERS;
+    const record = new MutableCallRecord();
+    unpackNumbers(this.numbers, index * NUMBERS, record);
     const s = index * STRINGS;
-    const numbers = this.numbers;
     const strings = this.strings;
-    return {
-      timestampMs: numbers[n + TIME] as number,
-      userId: strings[s + USER] as string,
-      feature: strings[s + FEATURE] as string,
-      model: strings[s + MODEL] as string,
-      inputTokens: numbers[n + INPUT] as number,
-      outputTokens: numbers[n + OUTPUT] as number,
-      cacheReadTokens: numbers[n + CACHE_READ] as number,
-      cacheWriteTokens: numbers[n + CACHE_WRITE] as number,
-      cacheWrite1hTokens: numbers[n + CACHE_WRITE_1H] as number,
-      latencyMs: numbers[n + LATENCY] as number,
-      stopReason: strings[s + STOP] ?? null,
-      error: strings[s + ERROR] ?? null,
-      errorStatus: orNull(numbers[n + STATUS] as number),
-      batch: numbers[n + BATCH] === 1,
-      ratelimitRequestsRemaining: orNull(numbers[n + RL_REQUESTS] as number),
-      ratelimitTokensRemaining: orNull(numbers[n + RL_TOKENS] as number),
-      ratelimitInputTokensRemaining: orNull(numbers[n + RL_INPUT] as number),
-      ratelimitOutputTokensRemaining: orNull(numbers[n + RL_OUTPUT] as number),
-    };
+    record.userId = strings[s + USER] as string;
+    record.feature = strings[s + FEATURE] as string;
+    record.model = strings[s + MODEL] as string;
+    record.stopReason = strings[s + STOP] ?? null;
+    record.error = strings[s + ERROR] ?? null;
+    return record;
   }
 
   /** Full: the live records move to the front, into arrays twice as large when they fill more than half. */
@@ -146,8 +105,4 @@ export class RecentRecords {
     }
     return low;
   }
-}
-
-function orNull(value: number): number | null {
-  return value === value ? value : null;
 }

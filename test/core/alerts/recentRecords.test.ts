@@ -2,16 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { RecentRecords } from '../../../src/core/alerts/recentRecords.js';
 import type { CallRecord } from '../../../src/core/types.js';
+import { random } from '../../helpers.js';
 import { call } from '../records.js';
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('RecentRecords', () => {
   it('returns every field as pushed, nulls included, for the window asked, oldest first and stable on ties', () => {

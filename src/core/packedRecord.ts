@@ -1,0 +1,87 @@
+/**
+ * A call record's numbers packed in a Float64Array (NaN for null), one fixed layout: how parse threads hand blocks
+ * of records over (src/input/recordBlock.ts) and how alerts keep their recent records (alerts/recentRecords.ts)
+ * without an object per record. The strings travel beside them, each user in its own way.
+ */
+import type { CallRecord } from './types.js';
+
+/** A CallRecord whose fields can be written: a reader fills one per line, an unpacker one per record. */
+export class MutableCallRecord implements CallRecord {
+  timestampMs = 0;
+  userId = '';
+  feature = '';
+  model = '';
+  inputTokens = 0;
+  outputTokens = 0;
+  cacheReadTokens = 0;
+  cacheWriteTokens = 0;
+  cacheWrite1hTokens = 0;
+  latencyMs = 0;
+  stopReason: string | null = null;
+  error: string | null = null;
+  errorStatus: number | null = null;
+  batch = false;
+  ratelimitRequestsRemaining: number | null = null;
+  ratelimitTokensRemaining: number | null = null;
+  ratelimitInputTokensRemaining: number | null = null;
+  ratelimitOutputTokensRemaining: number | null = null;
+}
+
+const TIME = 0;
+const INPUT = 1;
+const OUTPUT = 2;
+const CACHE_READ = 3;
+const CACHE_WRITE = 4;
+const CACHE_WRITE_1H = 5;
+const LATENCY = 6;
+const STATUS = 7;
+const BATCH = 8;
+const RL_REQUESTS = 9;
+const RL_TOKENS = 10;
+const RL_INPUT = 11;
+const RL_OUTPUT = 12;
+/** Numbers per packed record. */
+export const PACKED_NUMBERS = 13;
+
+/** Writes the record's numbers at `numbers[at …]`. */
+export function packNumbers(record: CallRecord, numbers: Float64Array, at: number): void {
+  numbers[at + TIME] = record.timestampMs;
+  numbers[at + INPUT] = record.inputTokens;
+  numbers[at + OUTPUT] = record.outputTokens;
+  numbers[at + CACHE_READ] = record.cacheReadTokens;
+  numbers[at + CACHE_WRITE] = record.cacheWriteTokens;
+  numbers[at + CACHE_WRITE_1H] = record.cacheWrite1hTokens;
+  numbers[at + LATENCY] = record.latencyMs;
+  numbers[at + STATUS] = record.errorStatus ?? NaN;
+  numbers[at + BATCH] = record.batch ? 1 : 0;
+  numbers[at + RL_REQUESTS] = record.ratelimitRequestsRemaining ?? NaN;
+  numbers[at + RL_TOKENS] = record.ratelimitTokensRemaining ?? NaN;
+  numbers[at + RL_INPUT] = record.ratelimitInputTokensRemaining ?? NaN;
+  numbers[at + RL_OUTPUT] = record.ratelimitOutputTokensRemaining ?? NaN;
+}
+
+/** Reads the numbers written at `numbers[at …]` into `record`. */
+export function unpackNumbers(numbers: Float64Array, at: number, record: MutableCallRecord): void {
+  record.timestampMs = numbers[at + TIME] as number;
+  record.inputTokens = numbers[at + INPUT] as number;
+  record.outputTokens = numbers[at + OUTPUT] as number;
+  record.cacheReadTokens = numbers[at + CACHE_READ] as number;
+  record.cacheWriteTokens = numbers[at + CACHE_WRITE] as number;
+  record.cacheWrite1hTokens = numbers[at + CACHE_WRITE_1H] as number;
+  record.latencyMs = numbers[at + LATENCY] as number;
+  record.errorStatus = orNull(numbers[at + STATUS] as number);
+  record.batch = numbers[at + BATCH] === 1;
+  record.ratelimitRequestsRemaining = orNull(numbers[at + RL_REQUESTS] as number);
+  record.ratelimitTokensRemaining = orNull(numbers[at + RL_TOKENS] as number);
+  record.ratelimitInputTokensRemaining = orNull(numbers[at + RL_INPUT] as number);
+  record.ratelimitOutputTokensRemaining = orNull(numbers[at + RL_OUTPUT] as number);
+}
+
+/** The timestamp of the record packed at `numbers[at …]`. */
+export function packedTime(numbers: Float64Array, at: number): number {
+  return numbers[at + TIME] as number;
+}
+
+function orNull(value: number): number | null {
+  return value === value ? value : null;
+}
