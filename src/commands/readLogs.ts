@@ -59,10 +59,10 @@ export async function openInputs(args: readonly string[], io: CliIo, command: st
 /** Reads every source into `sink`; the tally (given, or a new one) counts what became of every line. */
 export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, sink: RecordSink, tally = new Tally()): Promise<Tally> {
   tally.unreadable.push(...inputs.unreadable);
-  const tasks = await parallelPlan(inputs, options, io.env);
+  const plan = await parallelPlan(inputs, options, io.env);
   const showProgress = io.stderr.isTTY === true && options.quiet !== true && options.openFile === undefined;
   if (!showProgress) {
-    await (tasks === null ? readInOnePass(inputs, io.stdin, options, sink, tally) : readInParallel(inputs, tasks, options, sink, tally));
+    await (plan === null ? readInOnePass(inputs, io.stdin, options, sink, tally) : readInParallel(inputs, plan, options, sink, tally));
     return tally;
   }
   const sizes = inputs.sources.map((source) => source.sizeBytes);
@@ -74,9 +74,9 @@ export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, 
     },
   };
   try {
-    if (tasks !== null) {
+    if (plan !== null) {
       const sizeOf = (task: ParseTask): number => Math.min(task.end, inputs.sources[task.source]?.sizeBytes ?? 0) - task.start;
-      await readInParallel(inputs, tasks, options, counting, tally, (task) => progress.addBytes(sizeOf(task)));
+      await readInParallel(inputs, plan, options, counting, tally, (task) => progress.addBytes(sizeOf(task)));
     } else {
       const counted: ReadOptions = { ...options, openFile: (file) => countBytes(readFileChunks(file), progress) };
       await readInOnePass(inputs, countBytes(io.stdin, progress), counted, counting, tally);
