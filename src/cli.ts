@@ -20,8 +20,10 @@ import { parseGroupBy } from './core/grouping.js';
 import { parseDuration } from './core/timeRange.js';
 import { InputError, UsageError } from './errors.js';
 import type { CliIo } from './io/cliIo.js';
-import { writeFileAtomically, writeToStream } from './io/output.js';
+import { describeFsError } from './input/sources.js';
+import { writeResultFile, writeToStream } from './io/output.js';
 import { renderNagiosError } from './render/alertsView.js';
+import type { StreamedText } from './render/streamedText.js';
 import { renderErrorJson } from './render/json.js';
 
 export const EXIT_OK = 0;
@@ -176,14 +178,14 @@ async function reportFailure(error: unknown, exitCode: number, format: string, d
 }
 
 /** The result to -o FILE (atomically) or stdout. */
-async function deliver(output: string, flags: Record<string, unknown>, diagnostics: Diagnostics, io: CliIo): Promise<'written' | 'closed' | 'failed'> {
+async function deliver(output: StreamedText, flags: Record<string, unknown>, diagnostics: Diagnostics, io: CliIo): Promise<'written' | 'closed' | 'failed'> {
   const outputFile = flags['output'] as string | undefined;
   if (outputFile === undefined) return writeToStream(io.stdout, output);
   try {
-    await writeFileAtomically(outputFile, output);
+    await writeResultFile(outputFile, output);
     return 'written';
   } catch (error) {
-    diagnostics.error(`cannot write ${outputFile}: ${(error as Error).message}`);
+    diagnostics.error(`cannot write ${outputFile}: ${describeFsError(error)}`);
     return 'failed';
   }
 }

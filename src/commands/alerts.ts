@@ -22,6 +22,7 @@ import { checkInput, type Diagnostics } from './inputChecks.js';
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } from './readLogs.js';
+import type { StreamedText } from '../render/streamedText.js';
 
 /**
  * How often (in records) retention is moved forward while reading, when it follows the newest record: often
@@ -30,7 +31,7 @@ import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } fr
 export const RETAIN_EVERY_RECORDS = 4096;
 
 export interface AlertsResult {
-  readonly output: string;
+  readonly output: StreamedText;
   readonly exitCode: number;
 }
 
@@ -172,7 +173,7 @@ function formatAge(ms: number): string {
   return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
 }
 
-export function renderAlerts(report: AlertsReport, options: AlertsOptions, io: CliIo, tz: TimeZone): string {
+export function renderAlerts(report: AlertsReport, options: AlertsOptions, io: CliIo, tz: TimeZone): StreamedText {
   switch (options.format) {
     case 'json':
       return renderAlertsJson(report);

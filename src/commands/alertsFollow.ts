@@ -14,7 +14,8 @@ import { Tally } from '../input/tally.js';
 import type { CliIo } from '../io/cliIo.js';
 import { writeToStream } from '../io/output.js';
 import { renderAlertEvent } from '../render/alertEvents.js';
-import { renderAlertsJson } from '../render/alertsJson.js';
+import { renderAlertsJsonLine } from '../render/alertsJson.js';
+import type { StreamedText } from '../render/streamedText.js';
 import { alertsReport, RETAIN_EVERY_RECORDS, renderAlerts, retentionAt, setUpAlerts, staleNotes } from './alerts.js';
 import { checkInput, type Diagnostics } from './inputChecks.js';
 import { openInputs, readLogs } from './readLogs.js';
@@ -50,7 +51,7 @@ export async function runAlertsFollow(options: AlertsOptions, io: CliIo, diagnos
 
   const firing = new Map<string, Evaluation>();
   let output: Promise<unknown> = Promise.resolve();
-  const write = (text: string): void => {
+  const write = (text: StreamedText): void => {
     output = output.then(() => writeToStream(io.stdout, text));
   };
   const evaluate = (): { evaluations: Evaluation[]; nowMs: number } | null => {
@@ -118,7 +119,7 @@ export async function runAlertsFollow(options: AlertsOptions, io: CliIo, diagnos
   const notes = staleNotes(final.evaluations, timeline, final.nowMs, latest);
   const report = alertsReport(final.evaluations, final.nowMs, tz, counts, inputFailed, notes);
   if (!(options.quietOk && report.status === 'ok')) {
-    write(options.format === 'json' ? renderAlertsJson(report, true) : renderAlerts(report, options, io, tz));
+    write(options.format === 'json' ? renderAlertsJsonLine(report) : renderAlerts(report, options, io, tz));
   }
   await output;
   return report.exitCode;

@@ -4,11 +4,12 @@ import { InputError } from '../errors.js';
 import type { Tally } from '../input/tally.js';
 import { describeDuplicates, describeExamples, describeNothingRecognised, describeSkipped, describeUnpriced } from '../render/inputReport.js';
 import { escapeForTerminal } from '../render/escape.js';
+import type { StreamedText } from '../render/streamedText.js';
 import { formatCount } from '../render/numbers.js';
 
 export interface CommandResult {
   /** The result for stdout (or -o FILE). */
-  readonly output: string;
+  readonly output: StreamedText;
   /** Something could not be read: the exit code says so, though the result was produced. */
   readonly failed: boolean;
 }

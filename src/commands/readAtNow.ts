@@ -11,6 +11,7 @@ import type { CallRecord, LineCounts } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io/cliIo.js';
 import { createStyle, colorLevel, type Style } from '../render/style.js';
+import type { StreamedText } from '../render/streamedText.js';
 import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.js';
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
@@ -19,7 +20,7 @@ import { findLatestTimestamp, openInputs, readLogs, spoolStdin } from './readLog
 export interface Fold {
   readonly fromMs: number;
   add(record: CallRecord): void;
-  render(counts: LineCounts): string;
+  render(counts: LineCounts): StreamedText;
   /** Calls per unpriced model in the fold's period, when it tracks them itself (a following fold must). */
   unpricedModels?(): Record<string, number>;
 }

@@ -9,6 +9,7 @@ import type { CliIo } from '../io/cliIo.js';
 import { renderSummaryCsv } from '../render/csv.js';
 import { renderSummaryJson } from '../render/json.js';
 import { renderSummaryMarkdown } from '../render/markdown.js';
+import type { StreamedText } from '../render/streamedText.js';
 import { createStyle, colorLevel } from '../render/style.js';
 import { renderSummaryTable } from '../render/table.js';
 import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.js';
@@ -60,7 +61,7 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
   }
 }
 
-function render(report: SummaryReport, options: CommonOptions, io: CliIo, tz: TimeZone): string {
+function render(report: SummaryReport, options: CommonOptions, io: CliIo, tz: TimeZone): StreamedText {
   switch (options.format) {
     case 'json':
       return renderSummaryJson(report);

@@ -2,8 +2,8 @@
  * Records → one StatsAccumulator per group key. Mergeable (per file, per worker), and the total is the merge of
  * the groups, computed at snapshot time, so the hot path records each call once.
  */
-import { compareStrings, StatsAccumulator } from './stats.js';
-import { dimensionValue, type GroupDimension, groupKeyOf, isTimeDimension } from './grouping.js';
+import { accumulatorIn, compareStrings, StatsAccumulator } from './stats.js';
+import { type GroupDimension, groupKeyOf, groupValuesOfKey, isTimeDimension } from './grouping.js';
 import type { PriceBook } from './pricing.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord, Stats } from './types.js';
@@ -13,9 +13,17 @@ export interface GroupSnapshot {
   readonly stats: Stats;
 }
 
+/**
+ * The groups in report order, each snapshot made when the iteration reaches it, so a million groups never exist as
+ * snapshots at once. Iterable any number of times (a table measures its columns, then writes them).
+ */
+export interface GroupList extends Iterable<GroupSnapshot> {
+  readonly size: number;
+}
+
 export interface AggregateSnapshot {
   readonly groupBy: readonly GroupDimension[];
-  readonly groups: readonly GroupSnapshot[];
+  readonly groups: GroupList;
   readonly total: Stats;
 }
 
@@ -25,7 +33,8 @@ interface Group {
 }
 
 export class Aggregator {
-  private readonly groups = new Map<string, Group>();
+  /** By group key; the key's values are read back from it at snapshot (nothing else kept per group). */
+  private readonly groups = new Map<string, StatsAccumulator>();
 
   constructor(
     readonly groupBy: readonly GroupDimension[],
@@ -34,51 +43,45 @@ export class Aggregator {
   ) {}
 
   add(record: CallRecord): void {
-    const key = groupKeyOf(this.groupBy, record, this.tz);
-    let group = this.groups.get(key);
-    if (group === undefined) {
-      const values = this.groupBy.map((dimension) => dimensionValue(dimension, record, this.tz));
-      group = { values, stats: new StatsAccumulator(this.pricing) };
-      this.groups.set(key, group);
-    }
-    group.stats.add(record);
+    accumulatorIn(this.groups, groupKeyOf(this.groupBy, record, this.tz), this.pricing).add(record);
   }
 
   merge(other: Aggregator): void {
-    for (const [key, theirs] of other.groups) {
-      let group = this.groups.get(key);
-      if (group === undefined) {
-        group = { values: theirs.values, stats: new StatsAccumulator(this.pricing) };
-        this.groups.set(key, group);
-      }
-      group.stats.merge(theirs.stats);
-    }
+    for (const [key, theirs] of other.groups) accumulatorIn(this.groups, key, this.pricing).merge(theirs);
   }
 
   snapshot(): AggregateSnapshot {
     const total = new StatsAccumulator(this.pricing);
-    const groups: GroupSnapshot[] = [];
-    for (const group of this.groups.values()) {
-      total.merge(group.stats);
-      const key = Object.fromEntries(this.groupBy.map((dimension, i) => [dimension, group.values[i] as string]));
-      groups.push({ key, stats: group.stats.snapshot() });
-    }
-    groups.sort((a, b) => this.compareGroups(a, b));
-    return { groupBy: this.groupBy, groups, total: total.snapshot() };
+    for (const stats of this.groups.values()) total.merge(stats);
+    const ordered: Group[] = [];
+    for (const [key, stats] of this.groups) ordered.push({ values: groupValuesOfKey(this.groupBy, key), stats });
+    ordered.sort((a, b) => this.compareGroups(a, b));
+    const groupBy = this.groupBy;
+    const groups: GroupList = {
+      size: ordered.length,
+      *[Symbol.iterator]() {
+        for (const group of ordered) {
+          const key = Object.fromEntries(groupBy.map((dimension, i) => [dimension, group.values[i] as string]));
+          yield { key, stats: group.stats.snapshot() };
+        }
+      },
+    };
+    return { groupBy, groups, total: total.snapshot() };
   }
 
   /** Time buckets in order, then the biggest groups first, then by name: a stable order for every format. */
-  private compareGroups(a: GroupSnapshot, b: GroupSnapshot): number {
-    for (const dimension of this.groupBy) {
+  private compareGroups(a: Group, b: Group): number {
+    for (let i = 0; i < this.groupBy.length; i++) {
+      const dimension = this.groupBy[i] as GroupDimension;
       if (!isTimeDimension(dimension)) continue;
-      const [x, y] = [a.key[dimension] as string, b.key[dimension] as string];
+      const [x, y] = [a.values[i] as string, b.values[i] as string];
       // Hour keys carry their offset: compare instants, or a repeated DST hour east of UTC sorts backwards.
       const order = dimension === 'hour' ? Date.parse(x) - Date.parse(y) : compareStrings(x, y);
       if (order !== 0) return order;
     }
     if (a.stats.calls !== b.stats.calls) return b.stats.calls - a.stats.calls;
-    for (const dimension of this.groupBy) {
-      const order = compareStrings(a.key[dimension] as string, b.key[dimension] as string);
+    for (let i = 0; i < this.groupBy.length; i++) {
+      const order = compareStrings(a.values[i] as string, b.values[i] as string);
       if (order !== 0) return order;
     }
     return 0;

@@ -64,6 +64,20 @@ export function groupKeyOf(dimensions: readonly GroupDimension[], record: CallRe
   return key;
 }
 
+/** The values a group key was made of, in dimension order: groupKeyOf undone. */
+export function groupValuesOfKey(dimensions: readonly GroupDimension[], key: string): string[] {
+  if (dimensions.length === 1) return [key];
+  const values: string[] = [];
+  let at = 0;
+  while (at < key.length) {
+    const colon = key.indexOf(':', at);
+    const end = colon + 1 + Number(key.slice(at, colon));
+    values.push(key.slice(colon + 1, end));
+    at = end;
+  }
+  return values;
+}
+
 /** The values of a record's group by dimension ({feature: "chat", model: "…"}), for a group's first record. */
 export function groupValuesOf(dimensions: readonly GroupDimension[], record: CallRecord, tz: TimeZone): Record<string, string> {
   return Object.fromEntries(dimensions.map((dimension) => [dimension, dimensionValue(dimension, record, tz)]));

@@ -25,10 +25,15 @@ function newHistogram(): Histogram {
 }
 
 const SMALL_LIMIT = 256;
+/** Up to this many values the exact list is copied at each value (exact size, by concat) instead of grown by push or spread (17 slots). */
+const TINY_LIMIT = 8;
+
+/** The empty list every new distribution starts with (replaced by exact-size copies, never pushed to, while tiny). */
+const NONE: number[] = [];
 
 export class LatencyDistribution {
   /** Exact values (µs) while the group is small; null once they have moved into `counts`. */
-  private small: number[] | null = [];
+  private small: number[] | null = NONE;
   private counts: HdrCounts | null = null;
   /** The HDR histogram of `counts`, built when percentiles are asked for; dropped when more values arrive. */
   private histogram: Histogram | null = null;
@@ -44,6 +49,8 @@ export class LatencyDistribution {
     if (this.small === null) {
       (this.counts as HdrCounts).record(micros);
       this.histogram = null;
+    } else if (this.count < TINY_LIMIT) {
+      this.small = this.small.concat([micros]);
     } else if (this.count < SMALL_LIMIT) {
       this.small.push(micros);
     } else {

@@ -5,13 +5,17 @@
  */
 import { LatencyDistribution } from './latencyDistribution.js';
 import { costOfTokens, type PriceBook, promptTokensOf, roundUsd } from './pricing.js';
-import type { CallRecord, Stats } from './types.js';
+import { SmallMap } from './smallMap.js';
+import type { CallRecord, Stats, TokenTotals } from './types.js';
 
-/** Token sums of one model, by [longContext][batch] variant: input, output, cacheRead, cacheWrite5m, cacheWrite1h. */
+/**
+ * Token sums of one model, by [longContext][batch] variant: input, output, cacheRead, cacheWrite5m, cacheWrite1h.
+ * `sums` holds the variants up to the highest one seen (most groups only ever see the first: 5 numbers, not 20).
+ */
 interface ModelUsage {
   calls: number;
   readonly longContextThreshold: number;
-  readonly sums: number[];
+  sums: number[];
 }
 
 const FIELDS_PER_VARIANT = 5;
@@ -26,17 +30,16 @@ export function isRateLimited(record: CallRecord): boolean {
   return record.errorStatus === 429 || record.error === 'RateLimitError';
 }
 
+/**
+ * Small on purpose: a `--by user` report keeps one per user, a trend one per user and day. Counts by key are
+ * SmallMaps, latencies exact until a group is big, token sums only for the variants seen (about 0.5 KB a group).
+ */
 export class StatsAccumulator {
-  private calls = 0;
+  private callCount = 0;
   private errors = 0;
   private rateLimited = 0;
   private overloaded = 0;
-  private successes = 0;
   private maxTokensStops = 0;
-  private inputTokens = 0;
-  private outputTokens = 0;
-  private cacheReadTokens = 0;
-  private cacheWriteTokens = 0;
   /** Prompt tokens of successful calls, the cache hit rate's denominator and numerator. */
   private okPromptTokens = 0;
   private okCacheReadTokens = 0;
@@ -45,35 +48,36 @@ export class StatsAccumulator {
   private firstMs = Infinity;
   private lastMs = -Infinity;
   private readonly latencies = new LatencyDistribution();
-  private readonly stopReasons = new Map<string, number>();
-  private readonly errorTypes = new Map<string, number>();
-  private readonly errorStatuses = new Map<number, number>();
-  private readonly models = new Map<string, ModelUsage>();
+  private readonly stopReasons = new SmallMap<string, number>();
+  /** Made at the first failure or logged status: most groups of a `--by user` report never need them. */
+  private errorTypes: SmallMap<string, number> | null = null;
+  private errorStatuses: SmallMap<number, number> | null = null;
+  /** Token sums by model; the group's token totals are their sums (each token is counted once). */
+  private readonly models = new SmallMap<string, ModelUsage>();
 
   constructor(private readonly pricing: PriceBook) {}
 
+  /** Calls added so far. */
+  get calls(): number {
+    return this.callCount;
+  }
+
   add(record: CallRecord): void {
-    this.calls++;
+    this.callCount++;
     const status = record.errorStatus;
     const error = record.error;
     if (isFailure(record)) {
       this.errors++;
       if (isRateLimited(record)) this.rateLimited++;
       if (status === 529 || error === 'OverloadedError') this.overloaded++;
-      if (error !== null) increment(this.errorTypes, error, 1);
+      if (error !== null) (this.errorTypes ??= new SmallMap()).increment(error, 1);
     } else {
-      this.successes++;
       if (record.stopReason === 'max_tokens') this.maxTokensStops++;
       this.okPromptTokens += record.inputTokens + record.cacheReadTokens + record.cacheWriteTokens;
       this.okCacheReadTokens += record.cacheReadTokens;
     }
-    if (status !== null) increment(this.errorStatuses, status, 1);
-    if (record.stopReason !== null) increment(this.stopReasons, record.stopReason, 1);
-
-    this.inputTokens += record.inputTokens;
-    this.outputTokens += record.outputTokens;
-    this.cacheReadTokens += record.cacheReadTokens;
-    this.cacheWriteTokens += record.cacheWriteTokens;
+    if (status !== null) (this.errorStatuses ??= new SmallMap()).increment(status, 1);
+    if (record.stopReason !== null) this.stopReasons.increment(record.stopReason, 1);
     this.addUsage(record);
 
     const latency = record.latencyMs;
@@ -94,6 +98,7 @@ export class StatsAccumulator {
     usage.calls++;
     const variant = (promptTokensOf(record) > usage.longContextThreshold ? 2 : 0) + (record.batch ? 1 : 0);
     const at = variant * FIELDS_PER_VARIANT;
+    if (at >= usage.sums.length) usage.sums = grownSums(usage.sums, at + FIELDS_PER_VARIANT);
     const sums = usage.sums;
     sums[at] = (sums[at] as number) + record.inputTokens;
     sums[at + 1] = (sums[at + 1] as number) + record.outputTokens;
@@ -107,21 +112,16 @@ export class StatsAccumulator {
       calls: 0,
       longContextThreshold: this.pricing.longContextThreshold(model),
       // A plain array: a typed array per group (a --by user report has one per user) costs far more to allocate.
-      sums: new Array<number>(4 * FIELDS_PER_VARIANT).fill(0),
+      sums: [0, 0, 0, 0, 0],
     };
   }
 
   merge(other: StatsAccumulator): void {
-    this.calls += other.calls;
+    this.callCount += other.callCount;
     this.errors += other.errors;
     this.rateLimited += other.rateLimited;
     this.overloaded += other.overloaded;
-    this.successes += other.successes;
     this.maxTokensStops += other.maxTokensStops;
-    this.inputTokens += other.inputTokens;
-    this.outputTokens += other.outputTokens;
-    this.cacheReadTokens += other.cacheReadTokens;
-    this.cacheWriteTokens += other.cacheWriteTokens;
     this.okPromptTokens += other.okPromptTokens;
     this.okCacheReadTokens += other.okCacheReadTokens;
     this.latencySumMicros += other.latencySumMicros;
@@ -129,22 +129,34 @@ export class StatsAccumulator {
     this.firstMs = Math.min(this.firstMs, other.firstMs);
     this.lastMs = Math.max(this.lastMs, other.lastMs);
     this.latencies.merge(other.latencies);
-    for (const [key, count] of other.stopReasons) increment(this.stopReasons, key, count);
-    for (const [key, count] of other.errorTypes) increment(this.errorTypes, key, count);
-    for (const [key, count] of other.errorStatuses) increment(this.errorStatuses, key, count);
-    for (const [model, theirs] of other.models) {
-      let usage = this.models.get(model);
-      if (usage === undefined) {
-        usage = this.newUsage(model);
-        this.models.set(model, usage);
-      }
-      usage.calls += theirs.calls;
-      for (let i = 0; i < usage.sums.length; i++) usage.sums[i] = (usage.sums[i] as number) + (theirs.sums[i] as number);
+    const stopReasons = this.stopReasons;
+    other.stopReasons.forEach((count, key) => stopReasons.increment(key, count));
+    if (other.errorTypes !== null) {
+      const errorTypes = (this.errorTypes ??= new SmallMap());
+      other.errorTypes.forEach((count, key) => errorTypes.increment(key, count));
     }
+    if (other.errorStatuses !== null) {
+      const errorStatuses = (this.errorStatuses ??= new SmallMap());
+      other.errorStatuses.forEach((count, key) => errorStatuses.increment(key, count));
+    }
+    other.models.forEach((theirs, model) => this.mergeUsage(model, theirs));
+  }
+
+  private mergeUsage(model: string, theirs: ModelUsage): void {
+    let usage = this.models.get(model);
+    if (usage === undefined) {
+      usage = this.newUsage(model);
+      this.models.set(model, usage);
+    }
+    usage.calls += theirs.calls;
+    if (theirs.sums.length > usage.sums.length) usage.sums = grownSums(usage.sums, theirs.sums.length);
+    const sums = usage.sums;
+    for (let i = 0; i < theirs.sums.length; i++) sums[i] = (sums[i] as number) + (theirs.sums[i] as number);
   }
 
   snapshot(): Stats {
-    const { calls, successes } = this;
+    const calls = this.callCount;
+    const successes = calls - this.errors;
     const { costUsd, unpricedCalls, unpricedModels } = this.cost();
     const pricedCalls = calls - unpricedCalls;
     const max = calls === 0 ? null : this.latencyMaxMs;
@@ -166,12 +178,7 @@ export class StatsAccumulator {
         max,
         mean: calls === 0 ? null : roundTo(this.latencySumMicros / calls / 1000, 1e3), // µs, as recorded
       },
-      tokens: {
-        input: this.inputTokens,
-        output: this.outputTokens,
-        cacheRead: this.cacheReadTokens,
-        cacheWrite: this.cacheWriteTokens,
-      },
+      tokens: this.tokenTotals(),
       costUsd: roundUsd(costUsd),
       costPerCallUsd: pricedCalls === 0 ? null : roundUsd(costUsd / pricedCalls),
       unpricedCalls,
@@ -179,12 +186,28 @@ export class StatsAccumulator {
       maxTokensStops: this.maxTokensStops,
       maxTokensRate: ratio(this.maxTokensStops, successes),
       stopReasons: sortedRecord(this.stopReasons),
-      errorTypes: sortedRecord(this.errorTypes),
-      errorStatuses: sortedRecord(this.errorStatuses),
+      errorTypes: sortedRecord(this.errorTypes ?? []),
+      errorStatuses: sortedRecord(this.errorStatuses ?? []),
       firstMs: calls === 0 ? null : this.firstMs,
       lastMs: calls === 0 ? null : this.lastMs,
       unpricedModels,
     };
+  }
+
+  private tokenTotals(): TokenTotals {
+    let input = 0;
+    let output = 0;
+    let cacheRead = 0;
+    let cacheWrite = 0;
+    this.models.forEach(({ sums }) => {
+      for (let at = 0; at < sums.length; at += FIELDS_PER_VARIANT) {
+        input += sums[at] as number;
+        output += sums[at + 1] as number;
+        cacheRead += sums[at + 2] as number;
+        cacheWrite += (sums[at + 3] as number) + (sums[at + 4] as number);
+      }
+    });
+    return { input, output, cacheRead, cacheWrite };
   }
 
   /** Cost from token sums, in a fixed order (models by name, then variant) so the float sum is reproducible. */
@@ -192,15 +215,15 @@ export class StatsAccumulator {
     let costUsd = 0;
     let unpricedCalls = 0;
     const unpriced = new Map<string, number>();
-    for (const model of [...this.models.keys()].sort(compareStrings)) {
-      const usage = this.models.get(model) as ModelUsage;
+    const models = [...this.models].sort(([a], [b]) => compareStrings(a, b));
+    for (const [model, usage] of models) {
       const price = this.pricing.resolve(model);
       if (price === null) {
         unpricedCalls += usage.calls;
         unpriced.set(model, usage.calls);
         continue;
       }
-      for (let variant = 0; variant < 4; variant++) {
+      for (let variant = 0; variant * FIELDS_PER_VARIANT < usage.sums.length; variant++) {
         const at = variant * FIELDS_PER_VARIANT;
         const s = usage.sums;
         const sums = {
@@ -217,8 +240,9 @@ export class StatsAccumulator {
   }
 }
 
-function increment<K>(map: Map<K, number>, key: K, by: number): void {
-  map.set(key, (map.get(key) ?? 0) + by);
+/** Token sums widened to `length` numbers, the new variants at zero. */
+function grownSums(sums: readonly number[], length: number): number[] {
+  return sums.concat(new Array<number>(length - sums.length).fill(0));
 }
 
 /** Rounds to 1/scale: money to 10⁻¹⁰ USD, so sums print as 0.0193, not 0.019299999999999998. */
@@ -235,7 +259,7 @@ export function compareStrings(a: string, b: string): number {
 }
 
 /** A plain object with sorted keys; `__proto__` and friends become ordinary own keys. */
-function sortedRecord<K extends string | number>(map: Map<K, number>): Record<string, number> {
+function sortedRecord<K extends string | number>(map: Iterable<[K, number]>): Record<string, number> {
   const entries = [...map].map(([key, count]) => [String(key), count] as const).sort(([a], [b]) => compareStrings(a, b));
   return Object.fromEntries(entries);
 }

@@ -43,13 +43,23 @@ export interface TrendSeries {
   readonly flags: readonly TrendFlag[];
 }
 
+/** The series, most calls first, each made when the iteration reaches it (a trend by user has one per user). */
+export interface SeriesList extends Iterable<TrendSeries> {
+  readonly size: number;
+}
+
 export interface Trend {
   readonly fromMs: number;
   readonly toMs: number;
   readonly days: number;
   readonly groupBy: readonly GroupDimension[];
-  readonly series: readonly TrendSeries[];
+  readonly series: SeriesList;
   readonly total: TrendSeries;
+}
+
+interface TrendGroup {
+  readonly key: Record<string, string>;
+  readonly days: Map<number, StatsAccumulator>;
 }
 
 /**
@@ -59,7 +69,7 @@ export interface Trend {
  */
 export class TrendFold {
   private dayStarts: number[] = [];
-  private readonly groups = new Map<string, { key: Record<string, string>; days: Map<number, StatsAccumulator> }>();
+  private readonly groups = new Map<string, TrendGroup>();
   private readonly total = new Map<number, StatsAccumulator>();
   private nowMs: number;
 
@@ -114,9 +124,16 @@ export class TrendFold {
       this.nowMs = this.fallbackNowMs; // following, and no record came
       this.setPeriod(this.nowMs);
     }
-    const series = [...this.groups.values()]
-      .map((group) => this.seriesOf(group.key, group.days))
-      .sort((a, b) => callsOf(b) - callsOf(a) || compareStrings(JSON.stringify(a.key), JSON.stringify(b.key)));
+    const ordered = [...this.groups.values()]
+      .map((group) => ({ group, calls: callsOf(group), name: JSON.stringify(group.key) }))
+      .sort((a, b) => b.calls - a.calls || compareStrings(a.name, b.name));
+    const seriesOf = (group: TrendGroup): TrendSeries => this.seriesOf(group.key, group.days);
+    const series: SeriesList = {
+      size: ordered.length,
+      *[Symbol.iterator]() {
+        for (const { group } of ordered) yield seriesOf(group);
+      },
+    };
     return {
       fromMs: this.dayStarts[0] as number,
       toMs: this.nowMs,
@@ -211,8 +228,10 @@ function flagsOf(withCalls: readonly StatsAccumulator[], pricing: PriceBook): Tr
   return flags;
 }
 
-function callsOf(series: TrendSeries): number {
-  return series.days.reduce((sum, day) => sum + day.calls, 0);
+function callsOf(group: TrendGroup): number {
+  let calls = 0;
+  for (const accumulator of group.days.values()) calls += accumulator.calls;
+  return calls;
 }
 
 function round(value: number): number {

@@ -4,7 +4,7 @@
  * decoded before the break.
  */
 import { promises as fs, read } from 'node:fs';
-import { gunzipMembers } from './gunzip.js';
+import { GzipBreak, gunzipMembers } from './gunzip.js';
 
 export const CHUNK_BYTES = 1 << 20;
 
@@ -15,7 +15,25 @@ export const CHUNK_BYTES = 1 << 20;
  * vs 48 ms to read and split 1M lines here, from page faults on new memory.)
  */
 export async function* readFileChunks(path: string, start = 0, end = Infinity): AsyncGenerator<Buffer> {
-  yield* readChunks(await fs.open(path, 'r'), start, end);
+  const file = await fs.open(path, 'r');
+  if (start !== 0 || end !== Infinity) {
+    yield* readChunks(file, start, end);
+    return;
+  }
+  const opened = await file.stat().catch(() => null);
+  let bytes = 0;
+  for await (const chunk of readChunks(file, start, end)) {
+    bytes += chunk.length;
+    yield chunk;
+  }
+  if (opened !== null && opened.isFile() && bytes < opened.size) {
+    throw new FileShrank(`shrank from ${opened.size} to ${bytes} bytes while being read (truncated in place: copytruncate rotation?)`);
+  }
+}
+
+/** A plain file got shorter while it was read: what was read before counts, the line it cut is the casualty. */
+export class FileShrank extends Error {
+  override readonly name = 'FileShrank';
 }
 
 /** The bytes [start, end) of a file a parse task shares (opened by the planner, closed by it). */
@@ -60,6 +78,11 @@ async function* readChunks(file: Readable, start: number, end: number): AsyncGen
     await pending.catch(() => undefined); // never close the file under a read in flight
     await file.close();
   }
+}
+
+/** The source ended early, after everything before the break was read: a gzip stream cut short, a file truncated. */
+export function isSourceBreak(error: unknown): error is GzipBreak | FileShrank {
+  return error instanceof GzipBreak || error instanceof FileShrank;
 }
 
 /** Yields decoded chunks; throws GzipBreak after the last good chunk when the gzip stream is cut or corrupt. */

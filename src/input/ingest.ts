@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import { SourceCursor } from './cursor.js';
-import { decodeChunks, readFileChunks } from './decode.js';
+import { decodeChunks, isSourceBreak, readFileChunks } from './decode.js';
 import { parserMessage } from './envelopes.js';
 import { GzipBreak } from './gunzip.js';
 import { looksLikeJsonArray, streamJsonArray } from './jsonDocument.js';
@@ -46,7 +46,7 @@ export async function ingestSource(
     await (asLines ? readLines(raw, cursor, classifier, range.moreFollows !== true) : readSource(raw, cursor, classifier));
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if (error instanceof GzipBreak) {
+    if (isSourceBreak(error)) {
       tally.truncated.push(`${name}: ${error.message} after line ${cursor.position}`);
     } else {
       const at = cursor.position > 0 ? ` (stopped after line ${cursor.position})` : '';
@@ -86,9 +86,9 @@ async function readLines(chunks: AsyncIterable<Buffer>, cursor: SourceCursor, cl
       classifier.endOfChunk();
     }
   } catch (error) {
-    if (error instanceof GzipBreak) {
+    if (isSourceBreak(error)) {
       // The line the break cut in two is the one casualty: count it as such, not as invalid JSON.
-      if (splitter.discardHeld()) classifier.rejectEntry('truncated_gzip', error.message, cursor);
+      if (splitter.discardHeld()) classifier.rejectEntry(breakReason(error), error.message, cursor);
       classifier.flush(cursor);
     } else if (!(error instanceof InputError)) {
       // What was read before a read failure still counts: the last line and any held fragments.
@@ -118,9 +118,9 @@ async function readJsonDocument(
     for await (const value of streamJsonArray(chunks)) classifier.item(value, items);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if (items.position === 0 && !(error instanceof GzipBreak) && canReread()) return 'not_a_document';
-    if (error instanceof GzipBreak) {
-      classifier.rejectEntry('truncated_gzip', error.message, items);
+    if (items.position === 0 && !isSourceBreak(error) && canReread()) return 'not_a_document';
+    if (isSourceBreak(error)) {
+      classifier.rejectEntry(breakReason(error), error.message, items);
       throw error;
     }
     classifier.jsonError = parserMessage(error);
@@ -185,4 +185,9 @@ async function* prepend(first: readonly Buffer[], rest: AsyncIterator<Buffer>): 
   } finally {
     await rest.return?.();
   }
+}
+
+/** The skip reason of the entry a break cut short. */
+function breakReason(error: Error): string {
+  return error instanceof GzipBreak ? 'truncated_gzip' : 'truncated_file';
 }

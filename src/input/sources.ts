@@ -34,8 +34,8 @@ export async function expandSources(args: readonly string[], reportUnreadable: (
       const stat = await fs.stat(arg);
       if (stat.isDirectory()) {
         const before = sources.length;
-        await walkDirectory(arg, sources, new Set([await fs.realpath(arg)]), reportUnreadable);
-        if (sources.length === before) reportUnreadable(`${arg}: no log files in this directory (read: ${LOG_FILE_KINDS})`);
+        const listed = await walkDirectory(arg, sources, new Set([await fs.realpath(arg)]), reportUnreadable);
+        if (listed && sources.length === before) reportUnreadable(`${arg}: no log files in this directory (read: ${LOG_FILE_KINDS})`);
       }
       else sources.push({ name: arg, path: arg, sizeBytes: stat.isFile() ? stat.size : null });
     } catch (error) {
@@ -45,18 +45,19 @@ export async function expandSources(args: readonly string[], reportUnreadable: (
   return sources;
 }
 
+/** Adds the directory's log files, depth first; false when the directory itself could not be listed (reported). */
 async function walkDirectory(
   directory: string,
   into: Source[],
   visited: Set<string>,
   reportUnreadable: (message: string) => void,
-): Promise<void> {
+): Promise<boolean> {
   let names: string[];
   try {
     names = (await fs.readdir(directory)).sort();
   } catch (error) {
     reportUnreadable(`${directory}: ${describeFsError(error)}`);
-    return;
+    return false;
   }
   for (const name of names) {
     const full = path.join(directory, name);
@@ -76,6 +77,7 @@ async function walkDirectory(
       into.push({ name: full, path: full, sizeBytes: stat.size });
     }
   }
+  return true;
 }
 
 export function describeFsError(error: unknown): string {
@@ -90,6 +92,13 @@ export function describeFsError(error: unknown): string {
       return 'is a directory';
     case 'ELOOP':
       return 'too many levels of symbolic links';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left on the device';
+    case 'EFBIG':
+      return 'file too large for this file system or limit';
+    case 'EROFS':
+      return 'read-only file system';
     default:
       return (error as Error).message;
   }

@@ -18,7 +18,7 @@ export function nodeIo(): CliIo {
   ignoreErrorEvents(process.stderr);
   // A command that handles the signal itself (alerts --follow prints its final state) takes it; otherwise the
   // temporary files go and the signal ends the process as it would have (a shell shows 130 or 143): nothing was
-  // written to stdout yet, as results are written whole at the end.
+  // written to stdout yet while reading, as results are written at the end (-o FILE: only once complete).
   const stopHandlers = new Set<(signal: NodeJS.Signals) => void>();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopHandlers.size > 0) {

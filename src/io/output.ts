@@ -5,11 +5,25 @@
 import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import type { StreamedText } from '../render/streamedText.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 
-/** Resolves 'closed' instead of failing when the other end of a pipe is gone (EPIPE). */
-export function writeToStream(stream: Writable, text: string): Promise<'written' | 'closed'> {
+/** Pieces of a streamed result are gathered into writes of about this many characters. */
+const WRITE_CHARACTERS = 1 << 16;
+
+/**
+ * Writes a result piece by piece, waiting for each write to drain (back-pressure: a slow reader holds memory to one
+ * write). Resolves 'closed' instead of failing when the other end of a pipe is gone (EPIPE), and stops rendering.
+ */
+export async function writeToStream(stream: Writable, text: StreamedText): Promise<'written' | 'closed'> {
   ignoreErrorEvents(stream);
+  for (const piece of gathered(text)) {
+    if ((await writeOnce(stream, piece)) === 'closed') return 'closed';
+  }
+  return 'written';
+}
+
+function writeOnce(stream: Writable, text: string): Promise<'written' | 'closed'> {
   return new Promise((resolve, reject) => {
     stream.write(text, (error) => {
       const code = (error as NodeJS.ErrnoException | null | undefined)?.code;
@@ -32,11 +46,32 @@ export function ignoreErrorEvents(stream: Writable): void {
   stream.on('error', () => {});
 }
 
-export async function writeFileAtomically(target: string, text: string): Promise<void> {
+/**
+ * The result to `-o FILE`. A regular file (or a new one) is written atomically; a device or FIFO (`-o /dev/stdout`)
+ * is written in place — renaming a temp file over it would replace the device node itself.
+ */
+export async function writeResultFile(target: string, text: StreamedText): Promise<void> {
+  const existing = await fs.stat(target).catch(() => null);
+  if (existing === null || existing.isFile()) return writeFileAtomically(target, text);
+  const file = await fs.open(target, 'w');
+  try {
+    for (const piece of gathered(text)) await file.writeFile(piece);
+  } finally {
+    await file.close();
+  }
+}
+
+/** A temp file beside the target, renamed over it once complete: a failure (a full disk) leaves no half report. */
+async function writeFileAtomically(target: string, text: StreamedText): Promise<void> {
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   const forget = cleanUpOnInterrupt(() => rmSync(temporary, { force: true }));
   try {
-    await fs.writeFile(temporary, text, { flag: 'wx' });
+    const file = await fs.open(temporary, 'wx');
+    try {
+      for (const piece of gathered(text)) await file.writeFile(piece);
+    } finally {
+      await file.close();
+    }
     await fs.rename(temporary, target);
   } catch (error) {
     await fs.rm(temporary, { force: true });
@@ -44,4 +79,21 @@ export async function writeFileAtomically(target: string, text: string): Promise
   } finally {
     forget();
   }
+}
+
+/** The pieces of a result joined into writes of about WRITE_CHARACTERS (a string result: itself, once). */
+function* gathered(text: StreamedText): Generator<string> {
+  if (typeof text === 'string') {
+    if (text !== '') yield text;
+    return;
+  }
+  let pending = '';
+  for (const piece of text) {
+    pending += piece;
+    if (pending.length >= WRITE_CHARACTERS) {
+      yield pending;
+      pending = '';
+    }
+  }
+  if (pending !== '') yield pending;
 }

@@ -3,21 +3,30 @@ import type { AlertsReport } from '../core/alerts/alertsReport.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import { formatIsoUtc } from '../core/timeRange.js';
 import { inputJson, SCHEMA_VERSION } from './json.js';
+import { JsonItems, jsonDocument, mapItems } from './jsonStream.js';
+import type { StreamedText } from './streamedText.js';
 
-/** `compact`: on one line, for --follow --json, whose output is a stream of JSON lines. */
-export function renderAlertsJson(report: AlertsReport, compact = false): string {
-  const document = {
+export function renderAlertsJson(report: AlertsReport): StreamedText {
+  return jsonDocument(alertsDocument(report, new JsonItems(mapItems(report.evaluations, evaluationJson))));
+}
+
+/** The document on one line, for --follow --json, whose output is a stream of JSON lines. */
+export function renderAlertsJsonLine(report: AlertsReport): string {
+  return `${JSON.stringify(alertsDocument(report, report.evaluations.map(evaluationJson)))}\n`;
+}
+
+function alertsDocument(report: AlertsReport, evaluations: unknown): Record<string, unknown> {
+  return {
     schemaVersion: SCHEMA_VERSION,
     kind: 'alerts',
     now: formatIsoUtc(report.nowMs),
     timezone: report.timezone,
     status: report.status,
     exitCode: report.exitCode,
-    evaluations: report.evaluations.map(evaluationJson),
+    evaluations,
     notes: report.notes,
     input: inputJson(report.input),
   };
-  return `${compact ? JSON.stringify(document) : JSON.stringify(document, null, 2)}\n`;
 }
 
 export function evaluationJson(evaluation: Evaluation): Record<string, unknown> {

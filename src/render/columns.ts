@@ -9,23 +9,28 @@ const SEPARATOR = '  ';
 
 /** Rows of cells (the first row is usually the header) → lines padded to each column's widest cell. */
 export function renderColumns(rows: readonly (readonly string[])[], aligns: readonly Align[]): string {
+  return [...columnLines(() => rows, aligns)].join('\n');
+}
+
+/**
+ * The same lines one at a time, from rows made twice — once to measure the columns, once to write them — so a table
+ * of a million groups never holds its cells at once.
+ */
+export function* columnLines(rows: () => Iterable<readonly string[]>, aligns: readonly Align[]): Generator<string> {
   const widths: number[] = [];
-  const measured = rows.map((row) =>
-    row.map((cell, column) => {
+  for (const row of rows()) {
+    row.forEach((cell, column) => {
       const width = displayWidth(cell);
       if (width > (widths[column] ?? 0)) widths[column] = width;
-      return width;
-    }),
-  );
-  return rows
-    .map((row, r) => {
-      const cells = row.map((cell, column) => {
-        const padding = ' '.repeat((widths[column] ?? 0) - (measured[r]?.[column] ?? 0));
-        return aligns[column] === 'right' ? padding + cell : column === row.length - 1 ? cell : cell + padding;
-      });
-      return cells.join(SEPARATOR).trimEnd();
-    })
-    .join('\n');
+    });
+  }
+  for (const row of rows()) {
+    const cells = row.map((cell, column) => {
+      const padding = ' '.repeat((widths[column] ?? 0) - displayWidth(cell));
+      return aligns[column] === 'right' ? padding + cell : column === row.length - 1 ? cell : cell + padding;
+    });
+    yield cells.join(SEPARATOR).trimEnd();
+  }
 }
 
 // SGR colour codes (ours, from chalk) take no room on screen.

@@ -26,15 +26,14 @@ const STAT_COLUMNS: readonly [string, (stats: Stats) => number | null][] = [
   ['max_tokens_rate', (s) => s.maxTokensRate],
 ];
 
-export function renderSummaryCsv(report: SummaryReport): string {
+export function* renderSummaryCsv(report: SummaryReport): Generator<string> {
   const dimensions = report.aggregate.groupBy;
-  const rows: string[] = [['row', ...dimensions, ...STAT_COLUMNS.map(([name]) => name)].join(',')];
+  yield `${['row', ...dimensions, ...STAT_COLUMNS.map(([name]) => name)].join(',')}\r\n`;
   for (const group of report.aggregate.groups) {
     const labels = dimensions.map((dimension) => csvCell(group.key[dimension] ?? ''));
-    rows.push(['group', ...labels, ...statCells(group.stats)].join(','));
+    yield `${['group', ...labels, ...statCells(group.stats)].join(',')}\r\n`;
   }
-  rows.push(['total', ...dimensions.map(() => ''), ...statCells(report.aggregate.total)].join(','));
-  return `${rows.join('\r\n')}\r\n`;
+  yield `${['total', ...dimensions.map(() => ''), ...statCells(report.aggregate.total)].join(',')}\r\n`;
 }
 
 function statCells(stats: Stats): string[] {

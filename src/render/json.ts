@@ -2,10 +2,11 @@
 import type { SummaryReport } from '../core/summaryReport.js';
 import { formatIsoUtc } from '../core/timeRange.js';
 import type { LineCounts, Stats } from '../core/types.js';
+import { JsonItems, jsonDocument, mapItems } from './jsonStream.js';
 
 export const SCHEMA_VERSION = 1;
 
-export function renderSummaryJson(report: SummaryReport): string {
+export function renderSummaryJson(report: SummaryReport): Generator<string> {
   const { aggregate } = report;
   const document = {
     schemaVersion: SCHEMA_VERSION,
@@ -13,12 +14,12 @@ export function renderSummaryJson(report: SummaryReport): string {
     range: { from: isoOrNull(report.range.fromMs), to: isoOrNull(report.range.toMs) },
     timezone: report.timezone,
     groupBy: aggregate.groupBy,
-    groups: aggregate.groups.map((group) => ({ key: group.key, ...statsJson(group.stats) })),
+    groups: new JsonItems(mapItems(aggregate.groups, (group) => ({ key: group.key, ...statsJson(group.stats) }))),
     total: statsJson(aggregate.total),
     input: inputJson(report.input),
     pricing: { asOf: report.pricing.asOf, unpricedModels: report.pricing.unpricedModels },
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return jsonDocument(document);
 }
 
 /** The Stats shape of §6; the snapshot's extra bookkeeping (first/last times, per-group unpriced models) stays out. */

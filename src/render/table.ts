@@ -1,5 +1,5 @@
 /** Summary as a terminal table. Pure: report in, text out. */
-import { renderColumns } from './columns.js';
+import { columnLines } from './columns.js';
 import type { SummaryReport } from '../core/summaryReport.js';
 import type { TimeZone } from '../core/timezone.js';
 import { escapeForTerminal } from './escape.js';
@@ -14,22 +14,26 @@ export interface TableContext {
   readonly maxLabelWidth?: number;
 }
 
-export function renderSummaryTable(report: SummaryReport, context: TableContext): string {
+export function* renderSummaryTable(report: SummaryReport, context: TableContext): Generator<string> {
   const { style } = context;
   const dimensions = report.aggregate.groupBy;
   const head = [...dimensions, ...SUMMARY_COLUMNS.map((column) => column.header)].map((text) => style.bold(text));
   const aligns = [...dimensions.map(() => 'left' as const), ...SUMMARY_COLUMNS.map(() => 'right' as const)];
-  const rows = report.aggregate.groups.map((group) => {
-    const labels = groupLabels(report, group.key).map((label) => fitLabel(escapeForTerminal(label), context.maxLabelWidth));
-    return [...labels, ...statsCells(group.stats, style)];
-  });
   const totalLabels = dimensions.map((_, i) => (i === 0 ? style.bold(TOTAL_LABEL) : ''));
-  rows.push([...totalLabels, ...statsCells(report.aggregate.total, style).map((cell) => style.bold(cell))]);
+  const total = [...totalLabels, ...statsCells(report.aggregate.total, style).map((cell) => style.bold(cell))];
+  function* rows(): Generator<string[]> {
+    yield head;
+    for (const group of report.aggregate.groups) {
+      const labels = groupLabels(report, group.key).map((label) => fitLabel(escapeForTerminal(label), context.maxLabelWidth));
+      yield [...labels, ...statsCells(group.stats, style)];
+    }
+    yield total;
+  }
 
-  const lines = [style.bold(summaryHeadline(report, context.tz)), '', renderColumns([head, ...rows], aligns)];
+  yield `${style.bold(summaryHeadline(report, context.tz))}\n\n`;
+  for (const line of columnLines(rows, aligns)) yield `${line}\n`;
   const notes = summaryNotes(report).map((note) => style.dim(escapeForTerminal(note)));
-  if (notes.length > 0) lines.push('', ...notes);
-  return `${lines.join('\n')}\n`;
+  if (notes.length > 0) yield `\n${notes.join('\n')}\n`;
 }
 
 function statsCells(stats: Stats, style: Style): string[] {

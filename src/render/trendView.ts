@@ -6,9 +6,10 @@ import { formatIsoUtc } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { Trend, TrendDay, TrendFlag, TrendSeries } from '../core/trend.js';
 import type { LineCounts } from '../core/types.js';
-import { renderColumns } from './columns.js';
+import { columnLines } from './columns.js';
 import { csvCell, escapeForTerminal } from './escape.js';
 import { inputJson, SCHEMA_VERSION } from './json.js';
+import { JsonItems, jsonDocument, mapItems } from './jsonStream.js';
 import { formatLocalTime } from './localTime.js';
 import { formatCount, formatMs, formatPercent, formatUsd, formatUsdPrecise, MISSING } from './numbers.js';
 import { sparkline } from './sparkline.js';
@@ -40,28 +41,35 @@ const METRICS: readonly Metric[] = [
 ];
 
 /** One block per group, a line per metric: first → last day with calls, and every day as a sparkline on a terminal. */
-export function renderTrendView(report: TrendReport, style: Style, tz: TimeZone, terminal: boolean): string {
+export function* renderTrendView(report: TrendReport, style: Style, tz: TimeZone, terminal: boolean): Generator<string> {
   const { trend } = report;
   const headline = `claude-mon trend · ${trend.days} days to ${formatLocalTime(trend.toMs, tz)} ${tz.name} · by ${trend.groupBy.join(', ')}`;
-  const rows: string[][] = [];
-  for (const series of [...trend.series, trend.total]) {
-    const label = series === trend.total ? style.bold('TOTAL') : labelOf(series);
-    const unpriced = series.days.some((day) => day.unpricedCalls > 0);
-    METRICS.forEach((metric, i) => {
-      const values = series.days.map((day) => (day.calls === 0 ? null : metric.value(day)));
-      const marker = unpriced && metric.costly ? '*' : '';
-      rows.push([i === 0 ? label : '', metric.header, ...(terminal ? [sparkline(values)] : []), firstToLast(values, metric) + marker]);
-    });
-  }
   const head = ['', '', ...(terminal ? [`${trend.days} days`] : []), 'first → last day with calls'].map((h) => style.bold(h));
-  const lines = [style.bold(headline), '', renderColumns([head, ...rows], ['left', 'left', ...(terminal ? ['left' as const] : []), 'left'])];
-  const flagged = trend.series.flatMap((series) => series.flags.map((flag) => `${labelOf(series)}: ${describeFlag(flag)}`));
-  if (flagged.length > 0) lines.push('', ...flagged.map((line) => style.yellow(line)));
+  function* rows(): Generator<string[]> {
+    yield head;
+    for (const series of trend.series) yield* seriesRows(series, labelOf(series), terminal);
+    yield* seriesRows(trend.total, style.bold('TOTAL'), terminal);
+  }
+  yield `${style.bold(headline)}\n\n`;
+  for (const line of columnLines(rows, ['left', 'left', ...(terminal ? ['left' as const] : []), 'left'])) yield `${line}\n`;
+  let flagged = 0;
+  for (const series of trend.series) {
+    for (const flag of series.flags) yield `${flagged++ === 0 ? '\n' : ''}${style.yellow(`${labelOf(series)}: ${describeFlag(flag)}`)}\n`;
+  }
   const unpricedCalls = trend.total.days.reduce((sum, day) => sum + day.unpricedCalls, 0);
   if (unpricedCalls > 0) {
-    lines.push('', style.dim(`* cost excludes ${formatCount(unpricedCalls)} calls of models without a price (summary lists them; add them with --prices FILE)`));
+    yield `\n${style.dim(`* cost excludes ${formatCount(unpricedCalls)} calls of models without a price (summary lists them; add them with --prices FILE)`)}\n`;
   }
-  return `${lines.join('\n')}\n`;
+}
+
+/** A series' rows: a line per metric, the label on the first. */
+function seriesRows(series: TrendSeries, label: string, terminal: boolean): string[][] {
+  const unpriced = series.days.some((day) => day.unpricedCalls > 0);
+  return METRICS.map((metric, i) => {
+    const values = series.days.map((day) => (day.calls === 0 ? null : metric.value(day)));
+    const marker = unpriced && metric.costly ? '*' : '';
+    return [i === 0 ? label : '', metric.header, ...(terminal ? [sparkline(values)] : []), firstToLast(values, metric) + marker];
+  });
 }
 
 /** A group's name for people: its values, escaped, cut to a width a table can hold. */
@@ -70,20 +78,19 @@ function labelOf(series: TrendSeries): string {
   return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
 }
 
-export function renderTrendCsv(report: TrendReport): string {
+export function* renderTrendCsv(report: TrendReport): Generator<string> {
   const { trend } = report;
-  const rows = [['day', ...trend.groupBy, 'calls', 'cost_usd', 'cost_per_call_usd', 'p95_ms', 'error_rate', 'cache_hit_rate', 'unpriced_calls'].join(',')];
+  yield `${['day', ...trend.groupBy, 'calls', 'cost_usd', 'cost_per_call_usd', 'p95_ms', 'error_rate', 'cache_hit_rate', 'unpriced_calls'].join(',')}\r\n`;
   for (const series of trend.series) {
+    const labels = trend.groupBy.map((dimension) => csvCell(series.key[dimension] ?? ''));
     for (const day of series.days) {
-      const labels = trend.groupBy.map((dimension) => csvCell(series.key[dimension] ?? ''));
       const values = [day.calls, day.costUsd, day.costPerCallUsd, day.p95Ms, day.errorRate, day.cacheHitRate, day.unpricedCalls];
-      rows.push([day.day, ...labels, ...values.map(csvCell)].join(','));
+      yield `${[day.day, ...labels, ...values.map(csvCell)].join(',')}\r\n`;
     }
   }
-  return `${rows.join('\r\n')}\r\n`;
 }
 
-export function renderTrendJson(report: TrendReport): string {
+export function renderTrendJson(report: TrendReport): Generator<string> {
   const { trend } = report;
   const seriesJson = (series: TrendSeries) => ({
     key: series.key,
@@ -98,11 +105,11 @@ export function renderTrendJson(report: TrendReport): string {
     days: trend.days,
     timezone: report.timezone,
     groupBy: trend.groupBy,
-    series: trend.series.map(seriesJson),
+    series: new JsonItems(mapItems(trend.series, seriesJson)),
     total: seriesJson(trend.total),
     input: inputJson(report.input),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return jsonDocument(document);
 }
 
 function firstToLast(values: readonly (number | null)[], metric: Metric): string {

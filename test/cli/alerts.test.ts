@@ -161,7 +161,7 @@ describe('claude-mon alerts on logs with known incidents', () => {
     const script = `import { main } from '../dist/cli.js'; import { nodeIo } from '../dist/io/cliIo.js';
       const code = await main(['node', 'claude-mon', 'alerts', ${JSON.stringify(file)}, '--by', 'user', '--now', 'latest', '--json', '-q'], nodeIo());
       process.stderr.write(JSON.stringify({ code, maxRssKiB: process.resourceUsage().maxRSS }));`;
-    const child = spawnSync('node', ['--input-type=module', '-e', script], { cwd: path.join(ROOT, 'test'), encoding: 'utf8', maxBuffer: 1 << 28 });
+    const child = spawnSync('node', ['--input-type=module', '-e', script], { cwd: path.join(ROOT, 'test'), encoding: 'utf8', maxBuffer: 1 << 28, timeout: 120_000 });
     const { code, maxRssKiB } = JSON.parse(child.stderr) as { code: number; maxRssKiB: number };
     expect(code).toBeLessThan(3);
     const document = JSON.parse(child.stdout);

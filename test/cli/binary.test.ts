@@ -8,7 +8,7 @@ import { fixture, ROOT, temporaryDirectory } from '../helpers.js';
 const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
 
 function shell(script: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,9 +1,10 @@
 /**
- * Filesystem faults (issue 6 item 5): a missing file among good ones, a directory that links to itself, an empty
- * file and a FIFO are each reported or read, and never stop the others from being read.
+ * Filesystem faults (issue 6 item 5): a missing or unreadable file among good ones, a directory that links to
+ * itself, an empty file, a FIFO, a file truncated or rotated while it is read, and a full disk under -o — each
+ * reported or read, never stopping the others from being read.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, temporaryDirectory } from '../helpers.js';
@@ -45,4 +46,126 @@ describe('filesystem faults', () => {
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).total.calls).toBe(4);
   });
+
+  it('an unreadable file and an unreadable directory: the others are read, exit 1, each named once', () => {
+    const directory = temporaryDirectory();
+    const good = path.join(directory, 'good.jsonl');
+    writeFileSync(good, RECORD.repeat(3));
+    const locked = path.join(directory, 'locked.jsonl');
+    writeFileSync(locked, RECORD);
+    chmodSync(locked, 0);
+    const lockedDirectory = path.join(directory, 'locked-logs');
+    mkdirSync(lockedDirectory);
+    writeFileSync(path.join(lockedDirectory, 'app.jsonl'), RECORD);
+    chmodSync(lockedDirectory, 0);
+    // Root reads anything: run without the capabilities that let it, so the permission bits apply as to anyone.
+    const [command, ...prefix] = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', process.execPath] : [process.execPath];
+    const run = spawnSync(command as string, [...prefix, BIN, 'summary', '--json', good, locked, lockedDirectory], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.total.calls).toBe(3);
+    // The directory is found unreadable while the inputs are listed, the file when it is opened.
+    expect(report.input.unreadable).toEqual([`${lockedDirectory}: permission denied`, `${locked}: permission denied`]);
+    expect(run.stderr).toContain(`cannot read ${locked}: permission denied`);
+    expect(run.stderr).not.toContain('no log files'); // it could not be listed, which says more
+  });
+
+  it('a file truncated in place while it is read: what was read counts, the cut line is named, the shrink reported', async () => {
+    const { file, text } = bigLog();
+    const boundary = text.indexOf('\n', text.length / 2) + 1;
+    const cutAt = boundary + 17; // inside a line
+    const linesBefore = text.slice(0, boundary).split('\n').length - 1;
+    const child = startSummary(file);
+    await whenReading(child.pid, file);
+    truncateSync(file, cutAt);
+    const { code, stdout, stderr } = await child.done;
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.input.lines).toBe(linesBefore + 1);
+    expect(report.total.calls).toBe(linesBefore);
+    expect(report.input.skipped).toEqual({ truncated_file: 1 });
+    expect(report.input.truncated).toEqual([
+      `${file}: shrank from ${text.length} to ${cutAt} bytes while being read (truncated in place: copytruncate rotation?) after line ${linesBefore + 1}`,
+    ]);
+    expect(stderr).toContain('shrank from');
+  }, 60_000);
+
+  it('a file rotated (renamed, a new one in its place) while it is read: the whole old file is read, once', async () => {
+    const { file, text } = bigLog();
+    const lines = text.split('\n').length - 1;
+    const child = startSummary(file);
+    await whenReading(child.pid, file);
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, RECORD.repeat(5));
+    const { code, stdout } = await child.done;
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.input.lines).toBe(lines);
+    expect(report.total.calls).toBe(lines);
+    expect(report.input.truncated).toEqual([]);
+  }, 60_000);
+
+  it('a full disk under -o: a clear error and exit 1; a device is written in place, never replaced', async () => {
+    const directory = temporaryDirectory();
+    const good = path.join(directory, 'good.jsonl');
+    writeFileSync(good, RECORD);
+    const run = await runCli(['summary', '--json', good, '-o', '/dev/full']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('cannot write /dev/full: no space left on the device');
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+  });
+
+  it('a file size limit reached under -o: the old report stays whole, no temporary file is left', () => {
+    const directory = temporaryDirectory();
+    const target = path.join(directory, 'report.json');
+    writeFileSync(target, 'yesterday\n');
+    // ulimit -f counts 1024-byte blocks in bash: the report (a few KB) cannot be written whole.
+    const script = `ulimit -f 1; exec '${process.execPath}' '${BIN}' summary --json '${path.join(ROOT, 'fixtures', 'sample')}' -o '${target}'`;
+    const run = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`cannot write ${target}: file too large for this file system or limit`);
+    expect(readFileSync(target, 'utf8')).toBe('yesterday\n');
+    expect(readdirSync(directory)).toEqual(['report.json']);
+  });
 });
+
+const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+
+/** ~60 MB of records: long enough to be caught mid-read. */
+function bigLog(): { file: string; text: string } {
+  const file = path.join(temporaryDirectory(), 'app.jsonl');
+  const lines: string[] = [];
+  for (let i = 0; i < 200_000; i++) {
+    lines.push(JSON.stringify({ timestamp: '2026-11-26T10:00:00Z', request_id: `r${i}`, feature: 'chat', model: 'claude-haiku-4-5', latency_ms: 5, note: 'x'.repeat(200) }));
+  }
+  const text = `${lines.join('\n')}\n`;
+  writeFileSync(file, text);
+  return { file, text };
+}
+
+function startSummary(file: string): { pid: number; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, 'summary', '--json', '--threads', '1', file]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { pid: child.pid as number, done };
+}
+
+/** Resolves once the process has the file open and has read some of it (Linux: /proc/PID/fdinfo's pos). */
+async function whenReading(pid: number, file: string): Promise<void> {
+  for (let tries = 0; tries < 30_000; tries++) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== file) continue;
+        const position = Number(/pos:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1] ?? 0);
+        if (position > 0) return;
+      }
+    } catch {
+      // the process is starting, or a descriptor closed between the listing and the look
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error(`process ${pid} never read ${file}`);
+}

@@ -17,7 +17,10 @@ function run(args: readonly string[], threads: number): { status: number | null;
   const result = spawnSync('node', [BIN, ...args, '--threads', String(threads)], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', CLAUDE_MON_TASK_BYTES: TASK_BYTES },
+    // A hang must fail the test, not freeze the suite (spawnSync blocks vitest's own timeout).
+    timeout: 120_000,
   });
+  if (result.error !== undefined) throw new Error(`claude-mon ${args.join(' ')} did not end: ${result.error.message}\n${result.stderr}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -11,7 +11,7 @@ const pricing = PriceBook.embedded();
 function keysOf(by: string, tz: string, records: ReturnType<typeof call>[]): unknown[] {
   const aggregator = new Aggregator(parseGroupBy(by), new TimeZone(tz), pricing);
   for (const record of records) aggregator.add(record);
-  return aggregator.snapshot().groups.map((group) => [group.key, group.stats.calls]);
+  return [...aggregator.snapshot().groups].map((group) => [group.key, group.stats.calls]);
 }
 
 describe('grouping', () => {
@@ -19,7 +19,7 @@ describe('grouping', () => {
     const aggregator = new Aggregator(['feature'], new TimeZone('UTC'), pricing);
     for (const feature of ['a', 'b', 'b', 'c', 'b', 'a']) aggregator.add(call({ feature }));
     const snapshot = aggregator.snapshot();
-    expect(snapshot.groups.map((g) => [g.key.feature, g.stats.calls])).toEqual([['b', 3], ['a', 2], ['c', 1]]);
+    expect([...snapshot.groups].map((g) => [g.key.feature, g.stats.calls])).toEqual([['b', 3], ['a', 2], ['c', 1]]);
     expect(snapshot.total.calls).toBe(6);
   });
 

@@ -29,8 +29,11 @@ export interface Retention {
 /** One scope on one day. */
 interface ScopeDay {
   readonly minutes: MinuteSeries;
-  /** Cost by feature, user and model, on the newest day only (not by the dimensions scopes are split by). */
-  readonly costBy: Readonly<Record<DriverDimension, Map<string, { usd: number }>>>;
+  /**
+   * Cost by feature, user and model, on the newest day only (not by the dimensions scopes are split by); made at
+   * the scope's first priced call of that day, let go when the day is no longer the newest.
+   */
+  costBy: Readonly<Record<DriverDimension, Map<string, { usd: number }>>> | null;
 }
 
 interface Scope {
@@ -80,9 +83,10 @@ export class AlertTimeline {
     entry.minutes.add(minute, cost);
     if (dayStart === this.driverDay && cost !== null) {
       const { breakdown } = this;
-      if (!breakdown.includes('feature')) addCost(entry.costBy.feature, record.feature, cost);
-      if (!breakdown.includes('user')) addCost(entry.costBy.user, record.userId, cost);
-      if (!breakdown.includes('model')) addCost(entry.costBy.model, record.model, cost);
+      const costBy = (entry.costBy ??= { feature: new Map(), user: new Map(), model: new Map() });
+      if (!breakdown.includes('feature')) addCost(costBy.feature, record.feature, cost);
+      if (!breakdown.includes('user')) addCost(costBy.user, record.userId, cost);
+      if (!breakdown.includes('model')) addCost(costBy.model, record.model, cost);
     }
   }
 
@@ -163,7 +167,7 @@ export class AlertTimeline {
         // A dimension the scopes are split by is not counted per call: each scope has one value of it.
         const value = this.scopesByKey.get(key)?.values[dimension];
         if (this.breakdown.includes(dimension)) add(dimension, value ?? '', entry.minutes.before(Number.POSITIVE_INFINITY).costUsd);
-        else for (const [name, slot] of entry.costBy[dimension]) add(dimension, name, slot.usd);
+        else for (const [name, slot] of entry.costBy?.[dimension] ?? []) add(dimension, name, slot.usd);
       }
     }
     return result;
@@ -174,9 +178,7 @@ export class AlertTimeline {
    * and the users of every past day would cost memory for nothing.
    */
   private moveDriverDay(dayStart: number): void {
-    for (const entry of this.days.get(this.driverDay)?.values() ?? []) {
-      for (const dimension of DRIVER_DIMENSIONS) entry.costBy[dimension].clear();
-    }
+    for (const entry of this.days.get(this.driverDay)?.values() ?? []) entry.costBy = null;
     this.driverDay = dayStart;
   }
 }
@@ -184,7 +186,7 @@ export class AlertTimeline {
 function scopeDay(day: Map<string, ScopeDay>, scope: string): ScopeDay {
   let entry = day.get(scope);
   if (entry === undefined) {
-    entry = { minutes: new MinuteSeries(), costBy: { feature: new Map(), user: new Map(), model: new Map() } };
+    entry = { minutes: new MinuteSeries(), costBy: null };
     day.set(scope, entry);
   }
   return entry;

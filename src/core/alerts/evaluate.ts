@@ -294,10 +294,14 @@ function topDrivers(
     if (breakdown.includes(dimension) || (population.get(dimension)?.size ?? 0) < 2) continue;
     const amounts = byDimension.get(dimension);
     if (amounts === undefined || amounts.size === 0) continue;
-    const total = [...amounts.values()].reduce((sum, amount) => sum + amount, 0);
+    // Money is summed call by call in input order, so its last bits depend on that order: rounded amounts, added
+    // up in a fixed order, give the same drivers and shares whatever the order of lines and files.
+    const ranked = [...amounts]
+      .map(([value, amount]): [string, number] => [value, Number.isInteger(amount) ? amount : roundUsd(amount)])
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    const total = ranked.reduce((sum, [, amount]) => sum + amount, 0);
     if (!(total > 0)) continue;
-    const top = [...amounts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_DRIVERS);
-    for (const [value, amount] of top) drivers.push({ dimension, value, amount: Number.isInteger(amount) ? amount : roundUsd(amount), share: amount / total });
+    for (const [value, amount] of ranked.slice(0, MAX_DRIVERS)) drivers.push({ dimension, value, amount, share: amount / total });
   }
   return drivers;
 }

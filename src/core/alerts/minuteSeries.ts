@@ -3,23 +3,23 @@
  * per user over a week costs memory in proportion to its calls, not 1,500 slots a day.
  */
 export class MinuteSeries {
-  private readonly minutes: number[] = [];
-  private readonly costs: number[] = [];
-  private readonly calls: number[] = [];
+  private minutes: number[] = [];
+  private costs: number[] = [];
+  private calls: number[] = [];
   /** Running totals through each stored minute; rebuilt after a change. */
   private cumulativeCost: Float64Array | null = null;
   private cumulativeCalls: Float64Array | null = null;
   unpricedCalls = 0;
 
-  /** One call in `minute`; cost null when its model has no price. */
+  /** One call in `minute`; cost null when its model has no price. The arrays are replaced while short (appended). */
   add(minute: number, cost: number | null): void {
     const { minutes } = this;
     let at = minutes.length - 1;
     if (at < 0 || (minutes[at] as number) < minute) {
-      minutes.push(minute);
-      this.costs.push(0);
-      this.calls.push(0);
-      at = minutes.length - 1;
+      this.minutes = appended(minutes, minute);
+      this.costs = appended(this.costs, 0);
+      this.calls = appended(this.calls, 0);
+      at = this.minutes.length - 1;
     } else if (minutes[at] !== minute) {
       at = this.insertionPoint(minute); // out of order: rare
       if (minutes[at] !== minute) {
@@ -57,6 +57,15 @@ export class MinuteSeries {
     }
     return low;
   }
+}
+
+/** The array with one more value: a copy of the exact size while short (a push reserves 17 slots), else pushed. */
+function appended(values: number[], value: number): number[] {
+  if (values.length >= 8) {
+    values.push(value);
+    return values;
+  }
+  return values.concat([value]);
 }
 
 function runningTotals(values: readonly number[]): Float64Array {
