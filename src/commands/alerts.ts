@@ -7,7 +7,7 @@ import type { AlertConfig } from '../core/alerts/alertConfig.js';
 import { EXIT_BY_STATUS, overallStatus, windowsAreEmpty } from '../core/alerts/alertStatus.js';
 import type { AlertsReport } from '../core/alerts/alertsReport.js';
 import { AlertTimeline, type Retention } from '../core/alerts/alertTimeline.js';
-import { type Evaluation, evaluateRules } from '../core/alerts/evaluate.js';
+import { type Evaluation, type EvaluationList, evaluationList } from '../core/alerts/evaluate.js';
 import { isTimeDimension } from '../core/grouping.js';
 import type { PriceBook } from '../core/pricing.js';
 import { formatIsoUtc, parseInstant, parseNow } from '../core/timeRange.js';
@@ -92,7 +92,7 @@ export async function runAlerts(options: AlertsOptions, io: CliIo, diagnostics: 
       read = await readInto(timeline, inputs, io, options, tz, pricing, diagnostics);
     }
     const { counts, inputFailed } = read;
-    const evaluations = evaluateRules(timeline, config, nowMs, tz, pricing, sinceMs === undefined ? {} : { windowFromMs: sinceMs });
+    const evaluations = evaluationList(timeline, config, nowMs, tz, pricing, sinceMs === undefined ? {} : { windowFromMs: sinceMs });
     const report = alertsReport(evaluations, nowMs, tz, counts, inputFailed, staleNotes(evaluations, timeline, nowMs, now.kind === 'latest'));
     return { output: options.quietOk && report.status === 'ok' ? '' : renderAlerts(report, options, io, tz), exitCode: report.exitCode };
   } finally {
@@ -144,7 +144,7 @@ export function retentionAt(nowMs: number, config: AlertConfig, tz: TimeZone, si
 }
 
 export function alertsReport(
-  evaluations: readonly Evaluation[],
+  evaluations: EvaluationList,
   nowMs: number,
   tz: TimeZone,
   input: LineCounts,
@@ -156,7 +156,7 @@ export function alertsReport(
 }
 
 /** When the windows are empty but the input has records, say how old the newest is: old logs need --now latest. */
-export function staleNotes(evaluations: readonly Evaluation[], timeline: AlertTimeline, nowMs: number, nowIsLatest: boolean): string[] {
+export function staleNotes(evaluations: Iterable<Evaluation>, timeline: AlertTimeline, nowMs: number, nowIsLatest: boolean): string[] {
   const newest = timeline.newestRecordMs;
   if (newest === null || !windowsAreEmpty(evaluations)) return [];
   const age = nowMs - newest;

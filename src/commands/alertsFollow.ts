@@ -6,7 +6,7 @@
  */
 import type { AlertsOptions } from '../commandOptions.js';
 import { AlertTimeline, type Retention } from '../core/alerts/alertTimeline.js';
-import { type Evaluation, evaluateRules } from '../core/alerts/evaluate.js';
+import { type Evaluation, evaluateRules, listOf } from '../core/alerts/evaluate.js';
 import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { followFileChunks } from '../input/followFile.js';
@@ -117,7 +117,7 @@ export async function runAlertsFollow(options: AlertsOptions, io: CliIo, diagnos
   const final = evaluate() ?? { evaluations: evaluateRules(timeline, config, io.now(), tz, pricing), nowMs: io.now() };
   const counts = tally.counts();
   const notes = staleNotes(final.evaluations, timeline, final.nowMs, latest);
-  const report = alertsReport(final.evaluations, final.nowMs, tz, counts, inputFailed, notes);
+  const report = alertsReport(listOf(final.evaluations), final.nowMs, tz, counts, inputFailed, notes);
   if (!(options.quietOk && report.status === 'ok')) {
     write(options.format === 'json' ? renderAlertsJsonLine(report) : renderAlerts(report, options, io, tz));
   }

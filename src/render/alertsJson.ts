@@ -12,7 +12,7 @@ export function renderAlertsJson(report: AlertsReport): StreamedText {
 
 /** The document on one line, for --follow --json, whose output is a stream of JSON lines. */
 export function renderAlertsJsonLine(report: AlertsReport): string {
-  return `${JSON.stringify(alertsDocument(report, report.evaluations.map(evaluationJson)))}\n`;
+  return `${JSON.stringify(alertsDocument(report, [...report.evaluations].map(evaluationJson)))}\n`;
 }
 
 function alertsDocument(report: AlertsReport, evaluations: unknown): Record<string, unknown> {

@@ -3,7 +3,7 @@ import type { AlertsReport } from '../core/alerts/alertsReport.js';
 import { ALL } from '../core/alerts/alertTimeline.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import type { TimeZone } from '../core/timezone.js';
-import { renderColumns } from './columns.js';
+import { columnLines } from './columns.js';
 import { escapeForTerminal } from './escape.js';
 import { formatDetail, formatRuleValue, formatScope, formatState, formatThreshold } from './alertValues.js';
 import { formatLocalTime } from './localTime.js';
@@ -17,37 +17,51 @@ const ALIGNS = ['left', 'left', 'left', 'right', 'left', 'right', 'left', 'left'
  * One row per rule and scope; scopes without calls in the window are counted under the table rather than listed
  * (there is one per feature seen in the last days), unless `showEmpty` (--verbose). JSON lists them all.
  */
-export function renderAlertsTable(report: AlertsReport, style: Style, tz: TimeZone, showEmpty = false): string {
-  const shown = report.evaluations.filter((evaluation) => showEmpty || evaluation.scopeKey === ALL || evaluation.state !== 'no_data');
-  const hidden = report.evaluations.length - shown.length;
-  const rows = shown.map((evaluation) => {
-    const state = formatState(evaluation);
-    const painted =
-      evaluation.state !== 'firing' ? (evaluation.state === 'ok' ? style.green(state) : style.dim(state)) : evaluation.severity === 'critical' ? style.red(state) : style.yellow(state);
-    return [
-      evaluation.rule,
-      formatScope(evaluation.scope),
-      painted,
-      formatRuleValue(evaluation.rule, evaluation.value),
-      formatThreshold(evaluation),
-      formatCount(evaluation.sample.calls),
-      evaluation.window,
-      formatDetail(evaluation),
-    ];
-  });
-  const lines = [style.bold(alertsHeadline(report, tz)), ''];
-  lines.push(rows.length === 0 ? 'no rules evaluated (all disabled in the config)' : renderColumns([HEAD.map((h) => style.bold(h)), ...rows], ALIGNS));
+export function* renderAlertsTable(report: AlertsReport, style: Style, tz: TimeZone, showEmpty = false): Generator<string> {
+  let hidden = 0;
+  function* rows(): Generator<string[]> {
+    hidden = 0;
+    yield HEAD.map((h) => style.bold(h));
+    for (const evaluation of report.evaluations) {
+      if (showEmpty || evaluation.scopeKey === ALL || evaluation.state !== 'no_data') yield rowOf(evaluation, style);
+      else hidden++;
+    }
+  }
+  yield `${style.bold(alertsHeadline(report, tz))}\n\n`;
+  // The whole input's evaluations are always shown: no rows means no rules.
+  if (report.evaluations.size === 0) yield 'no rules evaluated (all disabled in the config)\n';
+  else for (const line of columnLines(rows, ALIGNS)) yield `${line}\n`;
   const notes = [...report.notes];
   if (hidden > 0) notes.push(`${formatCount(hidden)} rule evaluations of scopes without calls in their window are not shown (--verbose or --json lists them)`);
-  if (notes.length > 0) lines.push('', ...notes.map((note) => style.dim(escapeForTerminal(note))));
-  return `${lines.join('\n')}\n`;
+  if (notes.length > 0) yield `\n${notes.map((note) => style.dim(escapeForTerminal(note))).join('\n')}\n`;
+}
+
+function rowOf(evaluation: Evaluation, style: Style): string[] {
+  const state = formatState(evaluation);
+  const painted =
+    evaluation.state !== 'firing' ? (evaluation.state === 'ok' ? style.green(state) : style.dim(state)) : evaluation.severity === 'critical' ? style.red(state) : style.yellow(state);
+  return [
+    evaluation.rule,
+    formatScope(evaluation.scope),
+    painted,
+    formatRuleValue(evaluation.rule, evaluation.value),
+    formatThreshold(evaluation),
+    formatCount(evaluation.sample.calls),
+    evaluation.window,
+    formatDetail(evaluation),
+  ];
 }
 
 /** "claude-mon alerts · 2026-11-26 10:00:00 UTC · CRITICAL: 1 critical, 1 warning firing" */
 export function alertsHeadline(report: AlertsReport, tz: TimeZone): string {
-  const firing = report.evaluations.filter((evaluation) => evaluation.state === 'firing');
-  const critical = firing.filter((evaluation) => evaluation.severity === 'critical').length;
-  const counts = firing.length === 0 ? 'nothing firing' : `${critical} critical, ${firing.length - critical} warning firing`;
+  let firing = 0;
+  let critical = 0;
+  for (const evaluation of report.evaluations) {
+    if (evaluation.state !== 'firing') continue;
+    firing++;
+    if (evaluation.severity === 'critical') critical++;
+  }
+  const counts = firing === 0 ? 'nothing firing' : `${critical} critical, ${firing - critical} warning firing`;
   return `claude-mon alerts · ${formatLocalTime(report.nowMs, tz)} ${tz.name} · ${report.status.toUpperCase()}: ${counts}`;
 }
 
@@ -56,15 +70,20 @@ export function alertsHeadline(report: AlertsReport, tz: TimeZone): string {
  * and scope that is not ok. Perfdata carries the whole input's value of each rule with its threshold.
  */
 export function renderAlertsNagios(report: AlertsReport): string {
-  const firing = report.evaluations.filter((evaluation) => evaluation.state === 'firing');
+  const firing: Evaluation[] = [];
+  const perfdata: string[] = [];
+  for (const evaluation of report.evaluations) {
+    if (evaluation.state === 'firing') firing.push(evaluation);
+    if (evaluation.scopeKey === ALL) perfdata.push(perfdataOf(evaluation));
+  }
   const unreadable = report.input.unreadable[0];
   let text: string;
   if (firing.length > 0) text = firing.map(describeFiring).join('; ');
-  else if (report.status !== 'unknown') text = `${report.evaluations.length} rule evaluations, none firing`;
+  else if (report.status !== 'unknown') text = `${report.evaluations.size} rule evaluations, none firing`;
   else if (unreadable !== undefined) text = `cannot read ${escapeForTerminal(unreadable)}`;
   else text = report.notes[0] ?? 'no data to evaluate';
-  const perfdata = report.evaluations.filter((evaluation) => evaluation.scopeKey === ALL).map(perfdataOf).filter((item) => item !== '');
-  const lines = [`CLAUDE-MON ${report.status.toUpperCase()} - ${oneLine(text)}${perfdata.length === 0 ? '' : ` | ${perfdata.join(' ')}`}`];
+  const measured = perfdata.filter((item) => item !== '');
+  const lines = [`CLAUDE-MON ${report.status.toUpperCase()} - ${oneLine(text)}${measured.length === 0 ? '' : ` | ${measured.join(' ')}`}`];
   // Details: what fires, and the whole input's rules that could not be judged (per-scope gaps are only counted).
   let quietScopes = 0;
   for (const evaluation of report.evaluations) {

@@ -14,16 +14,38 @@ export const EXIT_BY_STATUS: Readonly<Record<AlertStatus, number>> = { ok: 0, wa
  * read, or when the rate and latency rules of the whole input all have no calls in their windows (the logs have
  * stopped, or --now is off: a quiet app should widen its windows in the config); else ok.
  */
-export function overallStatus(evaluations: readonly Evaluation[], inputProblem: boolean): AlertStatus {
-  const firing = evaluations.filter((evaluation) => evaluation.state === 'firing');
-  if (firing.some((evaluation) => evaluation.severity === 'critical')) return 'critical';
-  if (firing.length > 0) return 'warning';
-  if (inputProblem || windowsAreEmpty(evaluations)) return 'unknown';
+export function overallStatus(evaluations: Iterable<Evaluation>, inputProblem: boolean): AlertStatus {
+  let firing = 0;
+  let critical = 0;
+  let windowed = 0;
+  let windowedEmpty = 0;
+  for (const evaluation of evaluations) {
+    if (evaluation.state === 'firing') {
+      firing++;
+      if (evaluation.severity === 'critical') critical++;
+    }
+    if (isWholeInputWindow(evaluation)) {
+      windowed++;
+      if (evaluation.state === 'no_data') windowedEmpty++;
+    }
+  }
+  if (critical > 0) return 'critical';
+  if (firing > 0) return 'warning';
+  if (inputProblem || (windowed > 0 && windowedEmpty === windowed)) return 'unknown';
   return 'ok';
 }
 
 /** True when every rate and latency rule of the whole input found no calls in its window. */
-export function windowsAreEmpty(evaluations: readonly Evaluation[]): boolean {
-  const windowed = evaluations.filter((evaluation) => evaluation.scopeKey === ALL && evaluation.rule !== 'daily_cost');
-  return windowed.length > 0 && windowed.every((evaluation) => evaluation.state === 'no_data');
+export function windowsAreEmpty(evaluations: Iterable<Evaluation>): boolean {
+  let windowed = 0;
+  for (const evaluation of evaluations) {
+    if (!isWholeInputWindow(evaluation)) continue;
+    if (evaluation.state !== 'no_data') return false;
+    windowed++;
+  }
+  return windowed > 0;
+}
+
+function isWholeInputWindow(evaluation: Evaluation): boolean {
+  return evaluation.scopeKey === ALL && evaluation.rule !== 'daily_cost';
 }

@@ -76,6 +76,15 @@ export interface EvaluateOptions {
 
 const MAX_DRIVERS = 3;
 
+/**
+ * The evaluations of every rule and scope, in rule order then scope order, each made when the iteration reaches
+ * it: `alerts --by user` has a scope per user, and four evaluations each must not all exist at once. Iterable any
+ * number of times (the status, then the output); the windows' records are split by scope once.
+ */
+export interface EvaluationList extends Iterable<Evaluation> {
+  readonly size: number;
+}
+
 export function evaluateRules(
   timeline: AlertTimeline,
   config: AlertConfig,
@@ -84,22 +93,45 @@ export function evaluateRules(
   pricing: PriceBook,
   options: EvaluateOptions = {},
 ): Evaluation[] {
+  return [...evaluationList(timeline, config, nowMs, tz, pricing, options)];
+}
+
+export function evaluationList(
+  timeline: AlertTimeline,
+  config: AlertConfig,
+  nowMs: number,
+  tz: TimeZone,
+  pricing: PriceBook,
+  options: EvaluateOptions = {},
+): EvaluationList {
   const scopes = timeline.scopes();
   const windows = new WindowFolds(timeline, nowMs, options.windowFromMs);
-  const evaluations: Evaluation[] = [];
-  for (const rule of RULE_NAMES) {
-    for (const [scopeKey, scope] of scopes) {
-      const settings = settingsFor(config.rules[rule], scope['feature']);
-      if (!settings.enabled) continue;
-      const context: RuleContext = { rule, scopeKey, scope, settings, nowMs };
-      evaluations.push(
-        rule === 'daily_cost'
-          ? evaluateDailyCost(context, timeline, tz, options.windowFromMs ?? Number.NEGATIVE_INFINITY)
-          : evaluateWindowRule(context, windows, pricing, timeline.breakdown),
-      );
-    }
-  }
-  return evaluations;
+  const enabled = (rule: RuleName, scope: Readonly<Record<string, string>>): RuleSettings | null => {
+    const settings = settingsFor(config.rules[rule], scope['feature']);
+    return settings.enabled ? settings : null;
+  };
+  let size = 0;
+  for (const rule of RULE_NAMES) for (const [, scope] of scopes) if (enabled(rule, scope) !== null) size++;
+  return {
+    size,
+    *[Symbol.iterator]() {
+      for (const rule of RULE_NAMES) {
+        for (const [scopeKey, scope] of scopes) {
+          const settings = enabled(rule, scope);
+          if (settings === null) continue;
+          const context: RuleContext = { rule, scopeKey, scope, settings, nowMs };
+          yield rule === 'daily_cost'
+            ? evaluateDailyCost(context, timeline, tz, options.windowFromMs ?? Number.NEGATIVE_INFINITY)
+            : evaluateWindowRule(context, windows, pricing, timeline.breakdown);
+        }
+      }
+    },
+  };
+}
+
+/** An evaluation list of evaluations already made (--follow, which keeps them to compare with the next). */
+export function listOf(evaluations: readonly Evaluation[]): EvaluationList {
+  return { size: evaluations.length, [Symbol.iterator]: () => evaluations[Symbol.iterator]() };
 }
 
 interface RuleContext {
