@@ -18,9 +18,8 @@ import { runSummary } from './commands/summary.js';
 import { runTrend } from './commands/trend.js';
 import { parseGroupBy } from './core/grouping.js';
 import { parseDuration } from './core/timeRange.js';
-import { InputError, UsageError } from './errors.js';
+import { describeFsError, InputError, UsageError } from './errors.js';
 import type { CliIo } from './io/cliIo.js';
-import { describeFsError } from './input/sources.js';
 import { writeResultFile, writeToStream } from './io/output.js';
 import { renderNagiosError } from './render/alertsView.js';
 import type { StreamedText } from './render/streamedText.js';
@@ -177,15 +176,13 @@ async function reportFailure(error: unknown, exitCode: number, format: string, d
   return exitCode;
 }
 
-/** The result to -o FILE (atomically) or stdout. */
+/** The result to -o FILE (atomically) or stdout; a failure to write (a full disk) is an error message, not a crash. */
 async function deliver(output: StreamedText, flags: Record<string, unknown>, diagnostics: Diagnostics, io: CliIo): Promise<'written' | 'closed' | 'failed'> {
   const outputFile = flags['output'] as string | undefined;
-  if (outputFile === undefined) return writeToStream(io.stdout, output);
   try {
-    await writeResultFile(outputFile, output);
-    return 'written';
+    return outputFile === undefined ? await writeToStream(io.stdout, output) : await writeResultFile(outputFile, output);
   } catch (error) {
-    diagnostics.error(`cannot write ${outputFile}: ${describeFsError(error)}`);
+    diagnostics.error(`cannot write ${outputFile ?? 'the result to stdout'}: ${describeFsError(error)}`);
     return 'failed';
   }
 }

@@ -23,3 +23,28 @@ export class InputError extends Error {
     super(message);
   }
 }
+
+/** A file system error in words for a message that already names the file ("cannot read X: permission denied"). */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left on the device';
+    case 'EFBIG':
+      return 'file too large for this file system or limit';
+    case 'EROFS':
+      return 'read-only file system';
+    default:
+      return (error as Error).message;
+  }
+}

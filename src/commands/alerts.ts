@@ -4,7 +4,7 @@
  */
 import type { AlertsOptions } from '../commandOptions.js';
 import type { AlertConfig } from '../core/alerts/alertConfig.js';
-import { EXIT_BY_STATUS, overallStatus, windowsAreEmpty } from '../core/alerts/alertStatus.js';
+import { EXIT_BY_STATUS, statusOf, windowsAreEmpty } from '../core/alerts/alertStatus.js';
 import type { AlertsReport } from '../core/alerts/alertsReport.js';
 import { AlertTimeline, type Retention } from '../core/alerts/alertTimeline.js';
 import { type Evaluation, type EvaluationList, evaluationList } from '../core/alerts/evaluate.js';
@@ -17,12 +17,12 @@ import { UsageError } from '../errors.js';
 import type { CliIo } from '../io/cliIo.js';
 import { renderAlertsJson } from '../render/alertsJson.js';
 import { renderAlertsNagios, renderAlertsTable } from '../render/alertsView.js';
+import type { StreamedText } from '../render/streamedText.js';
 import { createStyle, colorLevel } from '../render/style.js';
 import { checkInput, type Diagnostics } from './inputChecks.js';
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } from './readLogs.js';
-import type { StreamedText } from '../render/streamedText.js';
 
 /**
  * How often (in records) retention is moved forward while reading, when it follows the newest record: often
@@ -151,8 +151,8 @@ export function alertsReport(
   inputFailed: boolean,
   notes: readonly string[],
 ): AlertsReport {
-  const status = overallStatus(evaluations, inputFailed);
-  return { nowMs, timezone: tz.name, status, exitCode: EXIT_BY_STATUS[status], evaluations, notes, input };
+  const { status, firing, critical } = statusOf(evaluations, inputFailed);
+  return { nowMs, timezone: tz.name, status, exitCode: EXIT_BY_STATUS[status], evaluations, firing, critical, notes, input };
 }
 
 /** When the windows are empty but the input has records, say how old the newest is: old logs need --now latest. */

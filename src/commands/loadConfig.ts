@@ -1,8 +1,7 @@
 /** The config file: --config FILE, else ./claude-mon.config.json when present, else the defaults of §5. */
 import { promises as fs } from 'node:fs';
 import { type AlertConfig, DEFAULT_CONFIG, parseAlertConfig } from '../core/alerts/alertConfig.js';
-import { UsageError } from '../errors.js';
-import { describeFsError } from '../input/sources.js';
+import { describeFsError, UsageError } from '../errors.js';
 
 export const DEFAULT_CONFIG_FILE = 'claude-mon.config.json';
 

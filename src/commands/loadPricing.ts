@@ -1,8 +1,7 @@
 /** The price book: the embedded table, with a --prices file on top when given. */
 import { promises as fs } from 'node:fs';
 import { PriceBook } from '../core/pricing.js';
-import { UsageError } from '../errors.js';
-import { describeFsError } from '../input/sources.js';
+import { describeFsError, UsageError } from '../errors.js';
 
 export async function loadPricing(pricesFile: string | undefined): Promise<PriceBook> {
   const embedded = PriceBook.embedded();

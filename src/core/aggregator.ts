@@ -15,7 +15,8 @@ export interface GroupSnapshot {
 
 /**
  * The groups in report order, each snapshot made when the iteration reaches it, so a million groups never exist as
- * snapshots at once. Iterable any number of times (a table measures its columns, then writes them).
+ * snapshots at once. Iterable any number of times (a table measures its columns, then writes them). It reads the
+ * aggregator's accumulators: add nothing to the aggregator once it is snapshotted.
  */
 export interface GroupList extends Iterable<GroupSnapshot> {
   readonly size: number;

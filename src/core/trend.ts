@@ -43,7 +43,10 @@ export interface TrendSeries {
   readonly flags: readonly TrendFlag[];
 }
 
-/** The series, most calls first, each made when the iteration reaches it (a trend by user has one per user). */
+/**
+ * The series, most calls first, each made when the iteration reaches it (a trend by user has one per user). It reads
+ * the fold's accumulators: add nothing to the fold once it is snapshotted.
+ */
 export interface SeriesList extends Iterable<TrendSeries> {
   readonly size: number;
 }

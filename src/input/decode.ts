@@ -27,7 +27,7 @@ export async function* readFileChunks(path: string, start = 0, end = Infinity): 
     yield chunk;
   }
   if (opened !== null && opened.isFile() && bytes < opened.size) {
-    throw new FileShrank(`shrank from ${opened.size} to ${bytes} bytes while being read (truncated in place: copytruncate rotation?)`);
+    throw new FileShrank(`shrank while being read (truncated in place: copytruncate rotation?): ${opened.size} bytes when opened, ${bytes} read`);
   }
 }
 

@@ -2,7 +2,7 @@
  * Reads every source once, in order, into a LineClassifier: files, gzip, stdin, JSON documents. A source that
  * fails is reported and the rest are still read.
  */
-import { InputError } from '../errors.js';
+import { describeFsError, InputError } from '../errors.js';
 import { SourceCursor } from './cursor.js';
 import { decodeChunks, isSourceBreak, readFileChunks } from './decode.js';
 import { parserMessage } from './envelopes.js';
@@ -10,7 +10,7 @@ import { GzipBreak } from './gunzip.js';
 import { looksLikeJsonArray, streamJsonArray } from './jsonDocument.js';
 import type { LineClassifier } from './lineClassifier.js';
 import { LineSplitter } from './lineSplitter.js';
-import { describeFsError, type Source } from './sources.js';
+import type { Source } from './sources.js';
 import type { Tally } from './tally.js';
 
 export async function ingestSources(

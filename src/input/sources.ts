@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { describeFsError } from '../errors.js';
 
 export interface Source {
   /** As shown in messages: the path as given or found, or "stdin". */
@@ -80,29 +81,6 @@ async function walkDirectory(
   return true;
 }
 
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'no space left on the device';
-    case 'EFBIG':
-      return 'file too large for this file system or limit';
-    case 'EROFS':
-      return 'read-only file system';
-    default:
-      return (error as Error).message;
-  }
-}
 
 /** A guess at the number of lines in the sources (≈300 bytes a line, gzip ≈8:1), for sizing tables ahead. */
 export function estimateLines(sources: readonly Source[]): number {

@@ -47,15 +47,24 @@ export function ignoreErrorEvents(stream: Writable): void {
 }
 
 /**
- * The result to `-o FILE`. A regular file (or a new one) is written atomically; a device or FIFO (`-o /dev/stdout`)
- * is written in place — renaming a temp file over it would replace the device node itself.
+ * The result to `-o FILE`. A regular file (or a new one) is written atomically. Anything else is written in place,
+ * through it: a device or FIFO, and a symbolic link (`-o /dev/stdout` is one, to a descriptor that may be a pipe
+ * or a file) — renaming a temp file over them would replace the link or the device node itself. 'closed' when the
+ * reader of a pipe went away.
  */
-export async function writeResultFile(target: string, text: StreamedText): Promise<void> {
-  const existing = await fs.stat(target).catch(() => null);
-  if (existing === null || existing.isFile()) return writeFileAtomically(target, text);
+export async function writeResultFile(target: string, text: StreamedText): Promise<'written' | 'closed'> {
+  const existing = await fs.lstat(target).catch(() => null);
+  if (existing === null || existing.isFile()) {
+    await writeFileAtomically(target, text);
+    return 'written';
+  }
   const file = await fs.open(target, 'w');
   try {
     for (const piece of gathered(text)) await file.writeFile(piece);
+    return 'written';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 'closed';
+    throw error;
   } finally {
     await file.close();
   }

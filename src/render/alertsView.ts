@@ -54,13 +54,7 @@ function rowOf(evaluation: Evaluation, style: Style): string[] {
 
 /** "claude-mon alerts · 2026-11-26 10:00:00 UTC · CRITICAL: 1 critical, 1 warning firing" */
 export function alertsHeadline(report: AlertsReport, tz: TimeZone): string {
-  let firing = 0;
-  let critical = 0;
-  for (const evaluation of report.evaluations) {
-    if (evaluation.state !== 'firing') continue;
-    firing++;
-    if (evaluation.severity === 'critical') critical++;
-  }
+  const { firing, critical } = report;
   const counts = firing === 0 ? 'nothing firing' : `${critical} critical, ${firing - critical} warning firing`;
   return `claude-mon alerts · ${formatLocalTime(report.nowMs, tz)} ${tz.name} · ${report.status.toUpperCase()}: ${counts}`;
 }

@@ -25,7 +25,7 @@ function* pieces(value: unknown, indent: string): Generator<string> {
     let empty = true;
     for (const item of value instanceof JsonItems ? value.items : value) {
       yield `${empty ? '[' : ','}\n${inner}`;
-      yield* pieces(item === undefined ? null : item, inner);
+      yield* pieces(isUnwritable(item) ? null : item, inner);
       empty = false;
     }
     yield empty ? '[]' : `\n${indent}]`;
@@ -33,7 +33,7 @@ function* pieces(value: unknown, indent: string): Generator<string> {
     const inner = indent + INDENT;
     let empty = true;
     for (const [key, field] of Object.entries(value)) {
-      if (field === undefined) continue;
+      if (isUnwritable(field)) continue;
       yield `${empty ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
       yield* pieces(field, inner);
       empty = false;
@@ -46,9 +46,15 @@ function* pieces(value: unknown, indent: string): Generator<string> {
   }
 }
 
-/** An array or plain object with JsonItems somewhere inside: written piece by piece. */
+/** What JSON.stringify leaves out of an object and writes as null in an array. */
+function isUnwritable(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+/** An array or plain object (without toJSON) with JsonItems somewhere inside: written piece by piece. */
 function holdsItems(value: unknown): value is Record<string, unknown> {
   if (!Array.isArray(value) && !isPlainObject(value)) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   for (const field of Object.values(value)) {
     if (field instanceof JsonItems || holdsItems(field)) return true;
   }

@@ -4,7 +4,7 @@
  * reported or read, never stopping the others from being read.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, temporaryDirectory } from '../helpers.js';
@@ -72,12 +72,14 @@ describe('filesystem faults', () => {
 
   it('a file truncated in place while it is read: what was read counts, the cut line is named, the shrink reported', async () => {
     const { file, text } = bigLog();
-    const boundary = text.indexOf('\n', text.length / 2) + 1;
-    const cutAt = boundary + 17; // inside a line
-    const linesBefore = text.slice(0, boundary).split('\n').length - 1;
     const child = startSummary(file);
-    await whenReading(child.pid, file);
+    // Stopped mid-read, so the cut lands ahead of the reader whatever the machine's speed.
+    const position = await whenReading(child.pid, file, { stop: true });
+    const boundary = text.indexOf('\n', position) + 1;
+    const cutAt = boundary + 17; // inside the line after the reader's position
+    const linesBefore = text.slice(0, boundary).split('\n').length - 1;
     truncateSync(file, cutAt);
+    process.kill(child.pid, 'SIGCONT');
     const { code, stdout, stderr } = await child.done;
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
@@ -85,9 +87,9 @@ describe('filesystem faults', () => {
     expect(report.total.calls).toBe(linesBefore);
     expect(report.input.skipped).toEqual({ truncated_file: 1 });
     expect(report.input.truncated).toEqual([
-      `${file}: shrank from ${text.length} to ${cutAt} bytes while being read (truncated in place: copytruncate rotation?) after line ${linesBefore + 1}`,
+      `${file}: shrank while being read (truncated in place: copytruncate rotation?): ${text.length} bytes when opened, ${cutAt} read after line ${linesBefore + 1}`,
     ]);
-    expect(stderr).toContain('shrank from');
+    expect(stderr).toContain('shrank while being read');
   }, 60_000);
 
   it('a file rotated (renamed, a new one in its place) while it is read: the whole old file is read, once', async () => {
@@ -113,6 +115,24 @@ describe('filesystem faults', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('cannot write /dev/full: no space left on the device');
     expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+  });
+
+  it('-o through a symbolic link writes its target and keeps the link; a full disk under stdout is a message, not a crash', () => {
+    const directory = temporaryDirectory();
+    const good = path.join(directory, 'good.jsonl');
+    writeFileSync(good, RECORD);
+    const target = path.join(directory, 'target.json');
+    writeFileSync(target, 'old\n');
+    const link = path.join(directory, 'latest.json');
+    symlinkSync(target, link);
+    const viaLink = spawnSync(process.execPath, [BIN, 'summary', '--json', good, '-o', link], { encoding: 'utf8', timeout: 60_000 });
+    expect(viaLink.status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8')).total.calls).toBe(1);
+
+    const full = spawnSync('bash', ['-c', `exec '${process.execPath}' '${BIN}' summary --json '${good}' > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
+    expect(full.status).toBe(1);
+    expect(full.stderr).toBe('claude-mon: cannot write the result to stdout: no space left on the device\n');
   });
 
   it('a file size limit reached under -o: the old report stays whole, no temporary file is left', () => {
@@ -150,22 +170,46 @@ function startSummary(file: string): { pid: number; done: Promise<{ code: number
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const watchdog = setTimeout(() => child.kill('SIGKILL'), 50_000); // a hang fails the test, with stderr to read
+  void done.then(() => clearTimeout(watchdog));
   return { pid: child.pid as number, done };
 }
 
-/** Resolves once the process has the file open and has read some of it (Linux: /proc/PID/fdinfo's pos). */
-async function whenReading(pid: number, file: string): Promise<void> {
+/**
+ * Resolves once the process has the file open and has read some of it (Linux: /proc/PID/fdinfo's pos), with the
+ * position it has read to; with `stop`, the process is stopped (SIGSTOP, every thread) before the position is taken.
+ */
+async function whenReading(pid: number, file: string, options: { stop?: boolean } = {}): Promise<number> {
   for (let tries = 0; tries < 30_000; tries++) {
-    try {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== file) continue;
-        const position = Number(/pos:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1] ?? 0);
-        if (position > 0) return;
-      }
-    } catch {
-      // the process is starting, or a descriptor closed between the listing and the look
+    const descriptor = openDescriptor(pid, file);
+    if (descriptor !== null && positionOf(pid, descriptor) > 0) {
+      if (options.stop !== true) return positionOf(pid, descriptor);
+      process.kill(pid, 'SIGSTOP');
+      while (!allThreadsStopped(pid)) await new Promise((resolve) => setTimeout(resolve, 1));
+      return positionOf(pid, descriptor);
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   throw new Error(`process ${pid} never read ${file}`);
+}
+
+function openDescriptor(pid: number, file: string): string | null {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).find((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === file) ?? null;
+  } catch {
+    return null; // the process is starting, or a descriptor closed between the listing and the look
+  }
+}
+
+function positionOf(pid: number, descriptor: string): number {
+  try {
+    return Number(/pos:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${descriptor}`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Every thread of the process in state T (stopped): no read is still under way. */
+function allThreadsStopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((task) => /^\d+ \(.*\) T /.test(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8')));
 }

@@ -11,7 +11,10 @@ import { runCli, temporaryDirectory } from '../helpers.js';
 const NAMES = ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf'] as const;
 const NOW = '2026-11-26T12:00:00Z';
 
-/** Name i makes i + 1 calls in the last hour, each feature, user and error type the same name; half are 429s. */
+/**
+ * Name i makes i + 1 calls in the last hour, feature, user and stop reason all that name; every other call is a
+ * 429, the others fail with an error type of that name.
+ */
 function writeLog(): string {
   const lines: string[] = [];
   NAMES.forEach((name, i) => {
@@ -28,7 +31,7 @@ function writeLog(): string {
           output_tokens: 100,
           latency_ms: 100,
           stop_reason: name,
-          ...(limited ? { error: 'RateLimitError', error_status: 429 } : {}),
+          ...(limited ? { error: 'RateLimitError', error_status: 429 } : { error: name }),
         }),
       );
     }
@@ -52,7 +55,7 @@ describe('keys named like Object.prototype members are ordinary keys everywhere'
   it.each(['feature', 'user'])('summary --by %s: one group per name, each with its own calls, 429s and stop reasons', async (by) => {
     const run = await runCli(['summary', '--json', '--by', by, file]);
     expect(run.code).toBe(0);
-    const groups = JSON.parse(run.stdout).groups as { key: Record<string, string>; calls: number; rateLimited: number; stopReasons: object }[];
+    const groups = JSON.parse(run.stdout).groups as { key: Record<string, string>; calls: number; rateLimited: number; stopReasons: object; errorTypes: object }[];
     expect(groups).toHaveLength(NAMES.length);
     NAMES.forEach((name, i) => {
       const group = groups.find((candidate) => Object.getOwnPropertyDescriptor(candidate.key, by)?.value === name);
@@ -60,13 +63,16 @@ describe('keys named like Object.prototype members are ordinary keys everywhere'
       expect(group?.calls).toBe(calls(i));
       expect(group?.rateLimited).toBe(limited(i));
       expect(entries(group?.stopReasons ?? {})).toEqual(new Map([[name, calls(i)]]));
+      const failures = calls(i) - limited(i);
+      expect(entries(group?.errorTypes ?? {})).toEqual(new Map([['RateLimitError', limited(i)], ...(failures > 0 ? [[name, failures] as const] : [])]));
     });
   });
 
   it('summary totals: stop reasons and error types by name', async () => {
     const total = JSON.parse((await runCli(['summary', '--json', file])).stdout).total;
     expect(entries(total.stopReasons)).toEqual(new Map(NAMES.map((name, i) => [name, calls(i)])));
-    expect(entries(total.errorTypes)).toEqual(new Map([['RateLimitError', NAMES.reduce((sum, _, i) => sum + limited(i), 0)]]));
+    const failures = NAMES.flatMap((name, i): [string, number][] => (calls(i) > limited(i) ? [[name, calls(i) - limited(i)]] : []));
+    expect(entries(total.errorTypes)).toEqual(new Map([['RateLimitError', NAMES.reduce((sum, _, i) => sum + limited(i), 0)], ...failures]));
   });
 
   it('dashboard: 429s by feature and by user, and the top users, by name', async () => {

@@ -23,16 +23,19 @@ function randomValue(next: () => number, depth: number): { plain: unknown; lazy:
     case 4:
     case 5: {
       const items = Array.from({ length: Math.floor(next() * 4) }, () => randomValue(next, depth + 1));
+      if (next() < 0.2) items.push({ plain: undefined, lazy: undefined }); // written as null
       const plain = items.map((item) => item.plain);
       const lazyItems = items.map((item) => item.lazy);
       return { plain, lazy: next() < 0.6 ? new JsonItems(lazyItems) : lazyItems };
     }
     default: {
-      const keys = ['a', '__proto__', 'constructor', 'x y', 'skip'].slice(0, Math.floor(next() * 5));
+      const keys = ['a', '__proto__', 'constructor', 'x y', 'skip', 'method'].slice(0, Math.floor(next() * 6));
       const plain: Record<string, unknown> = {};
       const lazy: Record<string, unknown> = {};
       for (const key of keys) {
-        const field = key === 'skip' ? { plain: undefined, lazy: undefined } : randomValue(next, depth + 1);
+        // Left out, as by JSON.stringify: an undefined field and a function.
+        const method = (): number => 1;
+        const field = key === 'skip' ? { plain: undefined, lazy: undefined } : key === 'method' ? { plain: method, lazy: method } : randomValue(next, depth + 1);
         Object.defineProperty(plain, key, { value: field.plain, enumerable: true, writable: true });
         Object.defineProperty(lazy, key, { value: field.lazy, enumerable: true, writable: true });
       }

@@ -15,6 +15,11 @@ export const EXIT_BY_STATUS: Readonly<Record<AlertStatus, number>> = { ok: 0, wa
  * stopped, or --now is off: a quiet app should widen its windows in the config); else ok.
  */
 export function overallStatus(evaluations: Iterable<Evaluation>, inputProblem: boolean): AlertStatus {
+  return statusOf(evaluations, inputProblem).status;
+}
+
+/** The status and the firing counts, in one pass over the evaluations (each pass evaluates them all again). */
+export function statusOf(evaluations: Iterable<Evaluation>, inputProblem: boolean): { status: AlertStatus; firing: number; critical: number } {
   let firing = 0;
   let critical = 0;
   let windowed = 0;
@@ -29,10 +34,9 @@ export function overallStatus(evaluations: Iterable<Evaluation>, inputProblem: b
       if (evaluation.state === 'no_data') windowedEmpty++;
     }
   }
-  if (critical > 0) return 'critical';
-  if (firing > 0) return 'warning';
-  if (inputProblem || (windowed > 0 && windowedEmpty === windowed)) return 'unknown';
-  return 'ok';
+  const empty = windowed > 0 && windowedEmpty === windowed;
+  const status = critical > 0 ? 'critical' : firing > 0 ? 'warning' : inputProblem || empty ? 'unknown' : 'ok';
+  return { status, firing, critical };
 }
 
 /** True when every rate and latency rule of the whole input found no calls in its window. */

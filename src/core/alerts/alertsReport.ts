@@ -8,7 +8,11 @@ export interface AlertsReport {
   readonly timezone: string;
   readonly status: AlertStatus;
   readonly exitCode: number;
+  /** Made again at each iteration: read them once for output (the counts below are already taken). */
   readonly evaluations: EvaluationList;
+  /** Evaluations firing, and how many of them are critical. */
+  readonly firing: number;
+  readonly critical: number;
   /** What the evaluations leave out or suggest ("the newest record is 3 h old: try --now latest"). */
   readonly notes: readonly string[];
   readonly input: LineCounts;

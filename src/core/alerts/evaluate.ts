@@ -79,7 +79,8 @@ const MAX_DRIVERS = 3;
 /**
  * The evaluations of every rule and scope, in rule order then scope order, each made when the iteration reaches
  * it: `alerts --by user` has a scope per user, and four evaluations each must not all exist at once. Iterable any
- * number of times (the status, then the output); the windows' records are split by scope once.
+ * number of times (the status, then the output); the windows' records are split by scope once. It reads the
+ * timeline: add nothing to it while the list is in use.
  */
 export interface EvaluationList extends Iterable<Evaluation> {
   readonly size: number;
