@@ -10,6 +10,7 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import Int32HistogramModule from 'hdr-histogram-js/dist/Int32Histogram.js';
+import { appended } from './appended.js';
 import { HdrCounts } from './hdrCounts.js';
 
 type HistogramClass = new (lowest: number, highest: number, digits: number) => Histogram;
@@ -25,10 +26,8 @@ function newHistogram(): Histogram {
 }
 
 const SMALL_LIMIT = 256;
-/** Up to this many values the exact list is copied at each value (exact size, by concat) instead of grown by push or spread (17 slots). */
-const TINY_LIMIT = 8;
 
-/** The empty list every new distribution starts with (replaced by exact-size copies, never pushed to, while tiny). */
+/** The empty list every new distribution starts with (shared: see appended). */
 const NONE: number[] = [];
 
 export class LatencyDistribution {
@@ -49,10 +48,8 @@ export class LatencyDistribution {
     if (this.small === null) {
       (this.counts as HdrCounts).record(micros);
       this.histogram = null;
-    } else if (this.count < TINY_LIMIT) {
-      this.small = this.small.concat([micros]);
     } else if (this.count < SMALL_LIMIT) {
-      this.small.push(micros);
+      this.small = appended(this.small, micros);
     } else {
       this.toCounts().record(micros);
     }

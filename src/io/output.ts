@@ -60,7 +60,7 @@ export async function writeResultFile(target: string, text: StreamedText): Promi
   }
   const file = await fs.open(target, 'w');
   try {
-    for (const piece of gathered(text)) await file.writeFile(piece);
+    await writePieces(file, text);
     return 'written';
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 'closed';
@@ -77,7 +77,7 @@ async function writeFileAtomically(target: string, text: StreamedText): Promise<
   try {
     const file = await fs.open(temporary, 'wx');
     try {
-      for (const piece of gathered(text)) await file.writeFile(piece);
+      await writePieces(file, text);
     } finally {
       await file.close();
     }
@@ -88,6 +88,10 @@ async function writeFileAtomically(target: string, text: StreamedText): Promise<
   } finally {
     forget();
   }
+}
+
+async function writePieces(file: fs.FileHandle, text: StreamedText): Promise<void> {
+  for (const piece of gathered(text)) await file.writeFile(piece);
 }
 
 /** The pieces of a result joined into writes of about WRITE_CHARACTERS (a string result: itself, once). */

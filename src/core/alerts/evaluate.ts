@@ -86,15 +86,9 @@ export interface EvaluationList extends Iterable<Evaluation> {
   readonly size: number;
 }
 
-export function evaluateRules(
-  timeline: AlertTimeline,
-  config: AlertConfig,
-  nowMs: number,
-  tz: TimeZone,
-  pricing: PriceBook,
-  options: EvaluateOptions = {},
-): Evaluation[] {
-  return [...evaluationList(timeline, config, nowMs, tz, pricing, options)];
+/** The evaluations made all at once (--follow compares them with the next; a backtest step keeps them). */
+export function evaluateRules(...args: Parameters<typeof evaluationList>): Evaluation[] {
+  return [...evaluationList(...args)];
 }
 
 export function evaluationList(

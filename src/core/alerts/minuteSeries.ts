@@ -2,6 +2,8 @@
  * Cost and calls of one scope on one day, by minute of the day, stored sparsely (only minutes with calls): a scope
  * per user over a week costs memory in proportion to its calls, not 1,500 slots a day.
  */
+import { appended } from '../appended.js';
+
 export class MinuteSeries {
   private minutes: number[] = [];
   private costs: number[] = [];
@@ -11,7 +13,7 @@ export class MinuteSeries {
   private cumulativeCalls: Float64Array | null = null;
   unpricedCalls = 0;
 
-  /** One call in `minute`; cost null when its model has no price. The arrays are replaced while short (appended). */
+  /** One call in `minute`; cost null when its model has no price. The arrays are copied at their exact size while short (appended). */
   add(minute: number, cost: number | null): void {
     const { minutes } = this;
     let at = minutes.length - 1;
@@ -57,15 +59,6 @@ export class MinuteSeries {
     }
     return low;
   }
-}
-
-/** The array with one more value: a copy of the exact size while short (a push reserves 17 slots), else pushed. */
-function appended(values: number[], value: number): number[] {
-  if (values.length >= 8) {
-    values.push(value);
-    return values;
-  }
-  return values.concat([value]);
 }
 
 function runningTotals(values: readonly number[]): Float64Array {
