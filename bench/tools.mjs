@@ -44,6 +44,14 @@ export function claudeMonCommand(args) {
   };
 }
 
+/** The scanner alone on two threads (bench/scan-floor.mjs): a bound on any claude-mon built on it, not a result. */
+export const scanFloor = {
+  name: 'floor: byte scanner only, 2 threads',
+  compared: false,
+  command: (input) => ({ command: process.execPath, args: [here('./scan-floor.mjs'), input.file, '2'], node: true }),
+  parse: (stdout) => JSON.parse(stdout),
+};
+
 export const duckdb = {
   name: 'DuckDB',
   /** @param {{ file: string, duckdbFormat: 'ndjson' | 'text' }} input */

@@ -16,6 +16,10 @@ import type { CommandResult, Diagnostics } from './commands/inputChecks.js';
 import { runDashboard } from './commands/dashboard.js';
 import { runSummary } from './commands/summary.js';
 import { runTrend } from './commands/trend.js';
+import { runServe, type ServeOptions } from './commands/serve.js';
+import { DEFAULT_CONFIG_FILE, loadConfig } from './commands/loadConfig.js';
+import { DEFAULT_CONFIG } from './core/alerts/alertConfig.js';
+import { renderPrometheusRules } from './render/prometheusRules.js';
 import { parseGroupBy } from './core/grouping.js';
 import { parseDuration } from './core/timeRange.js';
 import { describeFsError, InputError, UsageError } from './errors.js';
@@ -98,6 +102,52 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--step <duration>', 'with --backtest: time between evaluations', '1m')
     .action(async (inputs: string[], flags: Record<string, unknown>) => {
       exitCode = await runAlertsCommand(inputs, flags, io);
+    });
+
+  program
+    .command('serve')
+    .description('a Prometheus exporter: follow log files like tail -F (or read stdin) and serve /metrics and /healthz')
+    .argument('[inputs...]', 'log files to follow by name, or - for stdin; default: stdin when piped')
+    .option('--listen <host:port>', 'the address to serve on (port 0: any free port, printed on stderr)', '127.0.0.1:9464')
+    .option('--from-start', 'read what the files hold already (default: only lines written from now on)')
+    .option('--max-series <n>', 'at most N series (feature × model pairs cost ~30 each); calls past it are counted as dropped', parsePositiveInteger, 10_000)
+    .option('--tz <zone>', 'IANA time zone for timestamps without an offset (default: the config file\'s, else UTC)')
+    .option('--config <file>', 'the config file: its p95 thresholds become latency bucket bounds (default: ./claude-mon.config.json when present)')
+    .option('--prices <file>', 'a JSON price file that overrides or adds models')
+    .option('--no-dedupe', 'keep records whose request_id was already seen (in the same input)')
+    .option('--max-line-bytes <n>', 'skip lines longer than N bytes', parsePositiveInteger, 1 << 20)
+    .option('-v, --verbose', 'show up to 5 examples of each kind of skipped line')
+    .option('-q, --quiet', 'no messages on stderr but errors')
+    .action(async (inputs: string[], flags: Record<string, unknown>) => {
+      const diagnostics = diagnosticsFor(flags, io);
+      try {
+        exitCode = await runServe(toServeOptions(inputs, flags), io, diagnostics);
+      } catch (error) {
+        exitCode = await reportFailure(error, error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE, 'text', diagnostics, io);
+      }
+    });
+
+  program
+    .command('rules')
+    .description('the alert rules of the config as rules for another engine: --format prometheus (for `serve`\'s metrics)')
+    .addOption(new Option('--format <format>', 'rules format').choices(['prometheus']).default('prometheus'))
+    .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)')
+    .option('--for <duration>', 'how long a condition must hold before the alert fires (Prometheus `for`; 0s: at once, like `alerts`)', '1m')
+    .option('-o, --output <file>', 'write the rules to FILE (atomically) instead of stdout')
+    .action(async (flags: Record<string, unknown>) => {
+      const diagnostics = diagnosticsFor(flags, io);
+      let output: string;
+      try {
+        const configFile = flags['config'] as string | undefined;
+        const config = await loadConfig(configFile);
+        const source = configFile ?? (config === DEFAULT_CONFIG ? 'the default rules' : DEFAULT_CONFIG_FILE);
+        output = renderPrometheusRules(config, { source, version: VERSION, forMs: parseForDuration((flags['for'] as string | undefined) ?? '1m') });
+      } catch (error) {
+        exitCode = await reportFailure(error, EXIT_USAGE, 'text', diagnostics, io);
+        return;
+      }
+      const written = await deliver(output, flags, diagnostics, io);
+      exitCode = written === 'failed' ? EXIT_FAILURE : EXIT_OK;
     });
 
   try {
@@ -262,6 +312,38 @@ function toAlertsOptions(inputs: string[], flags: Record<string, unknown>, forma
     intervalMs: parseDuration(text('interval') ?? '10s', '--interval'),
     backtest: backtest ? { from: from as string, to, stepMs: parseDuration(text('step') ?? '1m', '--step') } : undefined,
   };
+}
+
+function toServeOptions(inputs: string[], flags: Record<string, unknown>): ServeOptions {
+  const text = (name: string): string | undefined => flags[name] as string | undefined;
+  return {
+    inputs,
+    listen: parseListen(text('listen') ?? '127.0.0.1:9464'),
+    fromStart: flags['fromStart'] === true,
+    maxSeries: flags['maxSeries'] as number,
+    tz: text('tz'),
+    configFile: text('config'),
+    pricesFile: text('prices'),
+    dedupe: flags['dedupe'] !== false,
+    maxLineBytes: flags['maxLineBytes'] as number,
+    verbose: flags['verbose'] === true,
+    quiet: flags['quiet'] === true,
+  };
+}
+
+/** rules --for: a duration, or zero (0, 0s, 0m: fire at once). */
+function parseForDuration(value: string): number {
+  return /^0+(ms|s|m|h)?$/.test(value.trim()) ? 0 : parseDuration(value, '--for');
+}
+
+/** "HOST:PORT", "[IPv6]:PORT" or ":PORT" (all interfaces). */
+function parseListen(value: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(value.trim());
+  const port = Number(match?.[3]);
+  if (match === null || port > 65_535) {
+    throw new UsageError(`--listen ${value}: expected HOST:PORT, e.g. 127.0.0.1:9464, 0.0.0.0:9464 or [::1]:9464`);
+  }
+  return { host: match[1] ?? (match[2] === '' ? '0.0.0.0' : (match[2] as string)), port };
 }
 
 function parsePositiveInteger(value: string): number {

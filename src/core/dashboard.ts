@@ -5,6 +5,7 @@
  */
 import { costOfRecord, type PriceBook, roundUsd } from './pricing.js';
 import { projectDay } from './projection.js';
+import { type UserUsage, UsersOfDay } from './usersOfDay.js';
 import { LatencyDistribution } from './latencyDistribution.js';
 import { accumulatorIn, StatsAccumulator, compareStrings, unpricedModelsOf, isRateLimited } from './stats.js';
 import type { TimeZone } from './timezone.js';
@@ -29,13 +30,7 @@ export interface DashboardOptions {
   readonly slowWindowMs: number;
 }
 
-export interface UserUsage {
-  readonly user: string;
-  readonly tokens: number;
-  readonly costUsd: number;
-  readonly calls: number;
-  readonly unpricedCalls: number;
-}
+export type { UserUsage } from './usersOfDay.js';
 
 export interface Dashboard {
   readonly nowMs: number;
@@ -96,7 +91,7 @@ export class DashboardFold {
   /** Cost per minute of today and yesterday (for "yesterday by this time"). */
   private readonly minuteCosts = new Map<number, number>();
   private tomorrowStart = -Infinity;
-  private users = new Map<string, { tokens: number; costUsd: number; calls: number; unpricedCalls: number }>();
+  private users = new UsersOfDay();
   private readonly slowCalls = new RecentCalls();
   /** At a fixed now: the slow window's latencies by feature, folded as they come. */
   private readonly slowByFeature = new Map<string, LatencyDistribution>();
@@ -171,7 +166,7 @@ export class DashboardFold {
     if (today.calls > 0) projectedUsd = projectDay(todayUsd, byNowUsd, yesterday.costUsd, elapsedMs, dayMs);
     const ranking = this.slowRanking();
     const slowest = ranking.find((entry) => !entry.tooFew);
-    const users = [...this.users].map(([user, usage]) => ({ user, ...usage, costUsd: roundUsd(usage.costUsd) }));
+    const users = [...this.users].map((usage) => ({ ...usage, costUsd: roundUsd(usage.costUsd) }));
     const byName = (a: UserUsage, b: UserUsage): number => compareStrings(a.user, b.user);
     return {
       nowMs,
@@ -218,7 +213,7 @@ export class DashboardFold {
     const yesterday = this.dayStarts[this.dayStarts.length - 2] as number;
     for (const day of this.days.keys()) if (day < first) this.days.delete(day);
     for (const minute of this.minuteCosts.keys()) if (minute < yesterday) this.minuteCosts.delete(minute);
-    this.users = new Map(); // today's users: a new day
+    this.users = new UsersOfDay(); // today's users: a new day
   }
 
   private slowRanking(): Dashboard['slowestFeature']['ranking'] {
@@ -269,12 +264,7 @@ export class DashboardFold {
   }
 
   private addUser(record: CallRecord, cost: number | null): void {
-    let usage = this.users.get(record.userId);
-    if (usage === undefined) this.users.set(record.userId, (usage = { tokens: 0, costUsd: 0, calls: 0, unpricedCalls: 0 }));
-    usage.calls++;
-    usage.tokens += record.inputTokens + record.outputTokens + record.cacheReadTokens + record.cacheWriteTokens;
-    if (cost === null) usage.unpricedCalls++;
-    else usage.costUsd += cost;
+    this.users.add(record.userId, record.inputTokens + record.outputTokens + record.cacheReadTokens + record.cacheWriteTokens, cost);
   }
 }
 

@@ -52,6 +52,13 @@ export class HdrCounts {
     }
   }
 
+  /** A value above every recorded one: the highest trackable value a histogram of these counts needs. */
+  valuesBelow(): number {
+    let last = this.counts.length - 1;
+    while (last > 0 && this.counts[last] === 0) last--;
+    return lowestValueAt(last + 1);
+  }
+
   private grow(index: number): void {
     let length = this.counts.length;
     while (length <= index) length += HALF_COUNT * 4;

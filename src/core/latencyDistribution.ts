@@ -18,9 +18,13 @@ type HistogramClass = new (lowest: number, highest: number, digits: number) => H
 const loaded: unknown = Int32HistogramModule;
 const Int32Histogram = (typeof loaded === 'function' ? loaded : (loaded as { default: unknown }).default) as HistogramClass;
 
-/** 1 µs to (auto-resized) any latency, 3 significant digits: within 0.1% of every recorded value. */
-function newHistogram(): Histogram {
-  const histogram = new Int32Histogram(1, 2, 3);
+/**
+ * 1 µs to (auto-resized) any latency, 3 significant digits: within 0.1% of every recorded value. Sized for the
+ * highest value it will hold (`highest`): growing one bucket at a time, as values are added in order, resized it
+ * dozens of times — a sixth of `trend`'s time. The size changes no answer: buckets depend on the digits only.
+ */
+function newHistogram(highest: number): Histogram {
+  const histogram = new Int32Histogram(1, Math.max(2, highest), 3);
   histogram.autoResize = true;
   return histogram;
 }
@@ -89,8 +93,9 @@ export class LatencyDistribution {
 
   private toHistogram(): Histogram {
     if (this.histogram === null) {
-      const histogram = newHistogram();
-      (this.counts as HdrCounts).forEachBucket((value, count) => histogram.recordValueWithCount(value, count));
+      const counts = this.counts as HdrCounts;
+      const histogram = newHistogram(counts.valuesBelow());
+      counts.forEachBucket((value, count) => histogram.recordValueWithCount(value, count));
       this.histogram = histogram;
     }
     return this.histogram;

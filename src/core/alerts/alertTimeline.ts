@@ -8,13 +8,13 @@ import { type GroupDimension, groupKeyOf, groupValuesOf } from '../grouping.js';
 import { costOfRecord, type PriceBook } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
+import { DRIVER_DIMENSIONS, DriverCosts, type DriverDimension } from './driverCosts.js';
 import { MinuteSeries } from './minuteSeries.js';
 import { RecentRecords } from './recentRecords.js';
 
+export { DRIVER_DIMENSIONS, type DriverDimension } from './driverCosts.js';
+
 const MS_PER_MINUTE = 60_000;
-/** Dimensions a daily_cost alert names as its drivers. */
-export const DRIVER_DIMENSIONS = ['feature', 'user', 'model'] as const;
-export type DriverDimension = (typeof DRIVER_DIMENSIONS)[number];
 
 /** The whole input's scope. */
 export const ALL = '';
@@ -29,11 +29,6 @@ export interface Retention {
 /** One scope on one day. */
 interface ScopeDay {
   readonly minutes: MinuteSeries;
-  /**
-   * Cost by feature, user and model, on the newest day only (not by the dimensions scopes are split by); made at
-   * the scope's first priced call of that day, let go when the day is no longer the newest.
-   */
-  costBy: Readonly<Record<DriverDimension, Map<string, { usd: number }>>> | null;
 }
 
 interface Scope {
@@ -47,7 +42,12 @@ export class AlertTimeline {
   private readonly days = new Map<number, Map<string, ScopeDay>>();
   private readonly scopesByKey = new Map<string, Scope>();
   private newestMs = Number.NEGATIVE_INFINITY;
+  /** The newest day, whose cost by feature, user and model `drivers` keeps. */
   private driverDay = Number.NEGATIVE_INFINITY;
+  private readonly drivers: DriverCosts;
+  /** The day of the last call added (let go by retain). */
+  private lastDayStart = Number.NaN;
+  private lastDay: Map<string, ScopeDay> | undefined;
 
   constructor(
     /** The breakdown of scopes besides the whole input (--by; default feature). */
@@ -55,7 +55,9 @@ export class AlertTimeline {
     private readonly tz: TimeZone,
     private readonly pricing: PriceBook,
     private retention: Retention,
-  ) {}
+  ) {
+    this.drivers = new DriverCosts(breakdown);
+  }
 
   /** The newest timestamp added, retained or not (for "the newest record is 3 h old"). */
   get newestRecordMs(): number | null {
@@ -69,31 +71,33 @@ export class AlertTimeline {
     const scope = this.touchScope(record);
     if (time > this.retention.recentFrom) this.recent.push(record);
     const dayStart = this.tz.startOfDay(time);
-    let day = this.days.get(dayStart);
+    // Nearly every call falls on the day of the one before: a lookup by a number key costs 2% of `alerts`.
+    let day = dayStart === this.lastDayStart ? this.lastDay : this.days.get(dayStart);
     if (day === undefined) {
       day = new Map();
       this.days.set(dayStart, day);
     }
-    if (dayStart > this.driverDay) this.moveDriverDay(dayStart);
+    this.lastDayStart = dayStart;
+    this.lastDay = day;
+    if (dayStart > this.driverDay) {
+      // A daily_cost alert names drivers for the newest day only: the users of every past day would cost memory.
+      this.drivers.clear();
+      this.driverDay = dayStart;
+    }
     const minute = Math.floor((time - dayStart) / MS_PER_MINUTE);
     const cost = costOfRecord(this.pricing, record);
     scopeDay(day, ALL).minutes.add(minute, cost);
     if (scope === ALL) return;
-    const entry = scopeDay(day, scope);
-    entry.minutes.add(minute, cost);
-    if (dayStart === this.driverDay && cost !== null) {
-      const { breakdown } = this;
-      const costBy = (entry.costBy ??= { feature: new Map(), user: new Map(), model: new Map() });
-      if (!breakdown.includes('feature')) addCost(costBy.feature, record.feature, cost);
-      if (!breakdown.includes('user')) addCost(costBy.user, record.userId, cost);
-      if (!breakdown.includes('model')) addCost(costBy.model, record.model, cost);
-    }
+    scopeDay(day, scope).minutes.add(minute, cost);
+    if (dayStart === this.driverDay && cost !== null) this.drivers.note(scope, record.feature, record.userId, record.model, cost);
   }
 
   /** Moves retention forward (--follow, or while reading with --now latest) and lets go of what falls before it. */
   retain(retention: Retention): void {
     this.retention = retention;
     this.recent.dropThrough(retention.recentFrom);
+    this.lastDayStart = Number.NaN;
+    this.lastDay = undefined;
     for (const dayStart of this.days.keys()) {
       if (this.tz.addDays(dayStart, 1) <= retention.daysFrom) this.days.delete(dayStart);
     }
@@ -167,34 +171,18 @@ export class AlertTimeline {
         // A dimension the scopes are split by is not counted per call: each scope has one value of it.
         const value = this.scopesByKey.get(key)?.values[dimension];
         if (this.breakdown.includes(dimension)) add(dimension, value ?? '', entry.minutes.before(Number.POSITIVE_INFINITY).costUsd);
-        else for (const [name, slot] of entry.costBy?.[dimension] ?? []) add(dimension, name, slot.usd);
+        else if (dayStart === this.driverDay) for (const [name, slot] of this.drivers.of(key)?.[dimension] ?? []) add(dimension, name, slot.usd);
       }
     }
     return result;
-  }
-
-  /**
-   * Cost by user, feature and model is kept for the newest day only: a daily_cost alert names drivers for today,
-   * and the users of every past day would cost memory for nothing.
-   */
-  private moveDriverDay(dayStart: number): void {
-    for (const entry of this.days.get(this.driverDay)?.values() ?? []) entry.costBy = null;
-    this.driverDay = dayStart;
   }
 }
 
 function scopeDay(day: Map<string, ScopeDay>, scope: string): ScopeDay {
   let entry = day.get(scope);
   if (entry === undefined) {
-    entry = { minutes: new MinuteSeries(), costBy: null };
+    entry = { minutes: new MinuteSeries() };
     day.set(scope, entry);
   }
   return entry;
-}
-
-/** One lookup per call in the common case: the slot is updated in place. */
-function addCost(amounts: Map<string, { usd: number }>, value: string, cost: number): void {
-  const slot = amounts.get(value);
-  if (slot === undefined) amounts.set(value, { usd: cost });
-  else slot.usd += cost;
 }

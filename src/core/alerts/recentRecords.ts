@@ -75,14 +75,17 @@ export class RecentRecords {
     return record;
   }
 
-  /** Full: the live records move to the front, into arrays twice as large when they fill more than half. */
+  /**
+   * Full: the live records move to the front, into arrays twice as large when they fill more than a quarter (so a
+   * record is moved a third of a time on average, not once). The strings past the live ones are left to be
+   * overwritten: at most the arrays' length of them is kept.
+   */
   private makeRoom(): void {
     const live = this.end - this.start;
     const capacity = this.numbers.length / NUMBERS;
-    if (live * 2 <= capacity) {
+    if (live * 4 <= capacity) {
       this.numbers.copyWithin(0, this.start * NUMBERS, this.end * NUMBERS);
       this.strings.copyWithin(0, this.start * STRINGS, this.end * STRINGS);
-      this.strings.fill(null, live * STRINGS);
     } else {
       const numbers = new Float64Array(capacity * 2 * NUMBERS);
       numbers.set(this.numbers.subarray(this.start * NUMBERS, this.end * NUMBERS));

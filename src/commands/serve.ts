@@ -1,0 +1,120 @@
+/**
+ * `claude-mon serve --listen HOST:PORT [FILE...|-]`: a Prometheus exporter, in the manner of mtail. Follows its
+ * files like `tail -F` (from their end unless --from-start) or reads stdin, folds every call into LiveMetrics, and
+ * answers scrapes of /metrics and /healthz until SIGINT or SIGTERM (then exits 0). Reading, folding and answering
+ * share one thread: a scrape sees the calls of every chunk read so far.
+ */
+import { promises as fs } from 'node:fs';
+import type { CommonOptions } from '../commandOptions.js';
+import { DEFAULT_LATENCY_BUCKETS_SECONDS, LiveMetrics } from '../core/liveMetrics.js';
+import { TimeZone } from '../core/timezone.js';
+import { describeFsError, UsageError } from '../errors.js';
+import { type Source, STDIN } from '../input/sources.js';
+import { Tally } from '../input/tally.js';
+import { tailFile } from '../input/tailFile.js';
+import type { CliIo } from '../io/cliIo.js';
+import { startMetricsServer } from '../io/metricsServer.js';
+import { renderExposition } from '../render/exposition.js';
+import type { Diagnostics } from './inputChecks.js';
+import { loadConfig } from './loadConfig.js';
+import { loadPricing } from './loadPricing.js';
+import { readLogs } from './readLogs.js';
+
+export interface ServeOptions extends Pick<CommonOptions, 'inputs' | 'tz' | 'configFile' | 'pricesFile' | 'dedupe' | 'maxLineBytes' | 'verbose' | 'quiet'> {
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly fromStart: boolean;
+  readonly maxSeries: number;
+}
+
+/** Request ids remembered per generation (two are kept), per input: duplicates arrive within seconds. */
+const DEDUPE_GENERATION_IDS = 1_000_000;
+
+export async function runServe(options: ServeOptions, io: CliIo, diagnostics: Diagnostics): Promise<number> {
+  const sources = await followedSources(options.inputs, io);
+  const config = await loadConfig(options.configFile);
+  const pricing = await loadPricing(options.pricesFile);
+  const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
+  // The p95 rule's thresholds are bucket bounds, so histogram_quantile can tell above from below exactly there.
+  const thresholds = [config.rules.p95_latency.base, ...config.rules.p95_latency.features.values()].map((settings) => settings.threshold / 1000);
+  const metrics = new LiveMetrics(pricing, options.maxSeries, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds]);
+
+  let server;
+  try {
+    server = await startMetricsServer(options.listen.host, options.listen.port, (format) => renderExposition(metrics.families(), format));
+  } catch (error) {
+    throw new UsageError(`--listen ${options.listen.host}:${options.listen.port}: ${describeListenError(error)}`);
+  }
+  diagnostics.warn(`claude-mon: serving http://${server.address}/metrics (and /healthz), following ${sources.map((source) => source.name).join(', ')}`);
+
+  const abort = new AbortController();
+  const stopped = new Promise<void>((resolve) => {
+    const unsubscribe = io.onStopSignal?.(() => {
+      unsubscribe?.();
+      resolve();
+    });
+    abort.signal.addEventListener('abort', () => unsubscribe?.(), { once: true });
+  });
+  const readOptions = {
+    ...options,
+    strict: false,
+    tz,
+    threads: 1,
+    quiet: true,
+    openFile: (path: string) => tailFile(path, { fromStart: options.fromStart, signal: abort.signal }),
+    dedupeGenerationIds: DEDUPE_GENERATION_IDS,
+  };
+  // Each input its own reader: a followed file never ends, so one after another would never reach the second.
+  const readers = sources.map(async (source) => {
+    const tally = new Tally();
+    try {
+      await readLogs({ sources: [source], unreadable: [], cleanup: async () => {} }, io, readOptions, metrics, tally);
+      if (source === STDIN) diagnostics.warn(`claude-mon: stdin ended after ${tally.lines} lines (${tally.records} calls); still serving`);
+    } catch (error) {
+      if (!abort.signal.aborted) diagnostics.error(`reading ${source.name}: ${(error as Error).message}`);
+    }
+  });
+  try {
+    await stopped;
+  } finally {
+    abort.abort();
+    await server.close();
+    if (sources.includes(STDIN)) io.stdin.destroy();
+    await Promise.race([Promise.all(readers), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  }
+  return 0;
+}
+
+/** Files (followed by name) and "-" for stdin; a directory would mean following rotated copies, so it is refused. */
+async function followedSources(args: readonly string[], io: CliIo): Promise<Source[]> {
+  if (args.length === 0 && io.stdin.isTTY === true) {
+    throw new UsageError('no input: give the log files to follow, or pipe logs in, e.g.\n  claude-mon serve --listen 127.0.0.1:9464 /var/log/app/calls.jsonl\n  kubectl logs -f deploy/api | claude-mon serve --listen 127.0.0.1:9464');
+  }
+  if (args.length === 0) return [STDIN];
+  if (args.filter((arg) => arg === '-').length > 1) throw new UsageError('"-" (stdin) can be given only once');
+  const sources: Source[] = [];
+  for (const arg of args) {
+    if (arg === '-') {
+      sources.push(STDIN);
+      continue;
+    }
+    let stats;
+    try {
+      stats = await fs.stat(arg);
+    } catch (error) {
+      throw new UsageError(`cannot follow ${arg}: ${describeFsError(error)}`);
+    }
+    if (stats.isDirectory()) throw new UsageError(`cannot follow ${arg}: a directory — give the files to follow (e.g. ${arg}/*.jsonl)`);
+    if (/\.gz$/i.test(arg)) throw new UsageError(`cannot follow ${arg}: a gzip file is not written to — read rotated logs with \`claude-mon summary\``);
+    sources.push({ name: arg, path: arg, sizeBytes: null });
+  }
+  return sources;
+}
+
+function describeListenError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return 'the address is in use (another exporter running? pick another port)';
+  if (code === 'EADDRNOTAVAIL') return 'not an address of this machine';
+  if (code === 'EACCES') return 'permission denied (ports below 1024 need privileges)';
+  if (code === 'ENOTFOUND') return 'unknown host name';
+  return (error as Error).message;
+}

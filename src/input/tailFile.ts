@@ -1,0 +1,98 @@
+/**
+ * A log file followed by name, like `tail -F`: from its end (the lines written from now on) or from its start;
+ * what is appended, checked every POLL_MS; after a rotation (the name now names another file) the old file is read
+ * to its end, then the new one from its start; a file truncated in place (copytruncate) is read again from its
+ * start; a name that is gone is waited for. Ends when `signal` aborts.
+ */
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CHUNK_BYTES } from './decode.js';
+
+const POLL_MS = 200;
+const NEWLINE = Buffer.from('\n');
+
+export interface TailOptions {
+  /** Read what the file holds already (else: only what is written after the start). */
+  readonly fromStart: boolean;
+  readonly signal: AbortSignal;
+  readonly pollMs?: number;
+}
+
+export async function* tailFile(path: string, options: TailOptions): AsyncGenerator<Buffer> {
+  const { signal } = options;
+  const pollMs = options.pollMs ?? POLL_MS;
+  let file = await fs.open(path, 'r');
+  let position = options.fromStart ? 0 : (await file.stat()).size;
+  // Started at the end of a line still being written: its rest is not a line of its own.
+  let skipToNewline = position > 0 && !(await endsWithNewline(file, position));
+  let lastByte = 0x0a;
+  try {
+    while (!signal.aborted) {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
+      if (bytesRead > 0) {
+        position += bytesRead;
+        let chunk = buffer.subarray(0, bytesRead);
+        if (skipToNewline) {
+          const newline = chunk.indexOf(0x0a);
+          if (newline < 0) continue;
+          skipToNewline = false;
+          chunk = chunk.subarray(newline + 1);
+          if (chunk.length === 0) continue;
+        }
+        lastByte = chunk[chunk.length - 1] as number;
+        yield chunk;
+        continue;
+      }
+      if ((await file.stat()).size < position) {
+        position = 0; // truncated in place: start again
+        skipToNewline = false;
+        if (lastByte !== 0x0a) yield NEWLINE; // a line cut short ends here
+        lastByte = 0x0a;
+        continue;
+      }
+      // At the end: has the name moved on to another file?
+      const replacement = await openIfReplaced(path, file);
+      if (replacement !== null) {
+        await file.close();
+        file = replacement;
+        position = 0;
+        skipToNewline = false;
+        if (lastByte !== 0x0a) yield NEWLINE;
+        lastByte = 0x0a;
+        continue;
+      }
+      try {
+        await sleep(pollMs, undefined, { signal });
+      } catch {
+        return; // aborted
+      }
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+async function endsWithNewline(file: FileHandle, size: number): Promise<boolean> {
+  const last = Buffer.alloc(1);
+  await file.read(last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
+/** The file now at `path` when it is not `current` (rotated, or created after being gone); null otherwise. */
+async function openIfReplaced(path: string, current: FileHandle): Promise<FileHandle | null> {
+  let named;
+  try {
+    named = await fs.stat(path);
+  } catch {
+    return null; // gone for now (rotated away, the new one not made yet): keep what is open
+  }
+  const open = await current.stat();
+  if (open.ino === named.ino && open.dev === named.dev) return null;
+  try {
+    return await fs.open(path, 'r');
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * End to end: a real Prometheus (Debian's package) on loopback scrapes `claude-mon serve` every second and evaluates
+ * the rules `claude-mon rules` wrote; a burst of failed calls is piped into serve, and Prometheus's HTTP API is
+ * asked until its error-rate alert for that feature is firing. Both processes are stopped cleanly at the end.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, temporaryDirectory } from '../helpers.js';
+import { serve, stopAll, until } from './prometheus.js';
+
+const HAS_PROMETHEUS = spawnSync('prometheus', ['--version'], { timeout: 10_000 }).status === 0;
+
+let prometheus: ChildProcess | undefined;
+afterEach(async () => {
+  await stopAll();
+  if (prometheus !== undefined && prometheus.exitCode === null) {
+    const exited = new Promise((resolve) => prometheus?.once('close', resolve));
+    prometheus.kill('SIGTERM');
+    await exited;
+  }
+  prometheus = undefined;
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface PromAlert {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly state: string;
+}
+
+const call = (feature: string, failed: boolean): string =>
+  `${JSON.stringify({
+    timestamp: new Date().toISOString(),
+    feature,
+    model: 'claude-sonnet-4-5-20250929',
+    input_tokens: 100,
+    output_tokens: 20,
+    latency_ms: 900,
+    stop_reason: failed ? null : 'end_turn',
+    ...(failed ? { error: 'InternalServerError', error_status: 500 } : {}),
+  })}\n`;
+
+describe('claude-mon serve scraped by a real Prometheus', () => {
+  it.skipIf(!HAS_PROMETHEUS)('fires the error-rate alert for the feature with a burst of errors (needs Debian\'s prometheus, which .ci/run installs)', async () => {
+    const directory = temporaryDirectory();
+    const rules = await runCli(['rules', '--format', 'prometheus', '--for', '0s', '-o', path.join(directory, 'rules.yml')]);
+    expect(rules.code).toBe(0);
+    const serving = await serve([]);
+    serving.child.stdin.write(call('chat', false).repeat(5) + call('search', false).repeat(5));
+    const port = await freePort();
+    writeFileSync(
+      path.join(directory, 'prometheus.yml'),
+      JSON.stringify({
+        global: { scrape_interval: '1s', evaluation_interval: '1s' },
+        rule_files: ['rules.yml'],
+        scrape_configs: [{ job_name: 'claude-mon', static_configs: [{ targets: [serving.address] }] }],
+      }),
+    );
+    let log = '';
+    prometheus = spawn(
+      'prometheus',
+      [
+        `--config.file=${path.join(directory, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(directory, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    prometheus.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    const api = async <T>(query: string): Promise<T | undefined> => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/api/v1/${query}`);
+        return ((await response.json()) as { data: T }).data;
+      } catch {
+        return undefined; // not up yet
+      }
+    };
+    // Prometheus has scraped the calls before the burst (so their counters' increase is seen).
+    const scraped = await until(async () => {
+      const data = await api<{ result: { value: [number, string] }[] }>('query?query=sum(claude_mon_calls_total)');
+      return data?.result[0]?.value[1] === '10';
+    }, 30_000);
+    expect(scraped, log).toBe(true);
+    const firing = async (): Promise<PromAlert[]> =>
+      ((await api<{ alerts: PromAlert[] }>('alerts'))?.alerts ?? []).filter((alert) => alert.state === 'firing');
+    expect(await firing()).toEqual([]);
+
+    serving.child.stdin.write(call('chat', true).repeat(30));
+    expect(await until(async () => (await firing()).some((alert) => alert.labels['feature'] === 'chat'), 30_000), log).toBe(true);
+    const chat = (await firing()).find((alert) => alert.labels['alertname'] === 'ClaudeErrorRateHigh' && alert.labels['feature'] === 'chat');
+    expect(chat?.labels).toMatchObject({ severity: 'critical', rule: 'error_rate', scope: 'feature' });
+    expect(chat?.annotations['summary']).toMatch(/^Error rate of chat is [\d.]+% over 10m \(threshold 5%\)$/);
+    // search had no errors: no alert names it.
+    expect((await firing()).some((alert) => alert.labels['feature'] === 'search')).toBe(false);
+  }, 90_000);
+});

@@ -1,0 +1,188 @@
+/**
+ * `claude-mon rules --format prometheus` checked by the real promtool: `check rules` on what it writes, and
+ * `test rules` with series for which each alert must fire and must not (promtool's unit tests: input series are
+ * evaluated minute by minute by Prometheus's own rule engine).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, temporaryDirectory } from '../helpers.js';
+import { HAS_PROMTOOL } from './prometheus.js';
+
+const SKIPPED = '(skipped when promtool is not installed: Debian package prometheus, which .ci/run installs)';
+
+function promtool(args: string[], cwd: string): { status: number | null; output: string } {
+  const result = spawnSync('promtool', args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Writes `rules` for CONFIG (an object, or none: the defaults) into a new directory; returns its path. */
+async function writeRules(config: object | undefined, extra: string[] = []): Promise<{ directory: string; text: string }> {
+  const directory = temporaryDirectory();
+  const args = ['rules', '--format', 'prometheus', '-o', path.join(directory, 'rules.yml'), ...extra];
+  if (config !== undefined) {
+    writeFileSync(path.join(directory, 'claude-mon.config.json'), JSON.stringify(config));
+    args.push('--config', path.join(directory, 'claude-mon.config.json'));
+  }
+  const run = await runCli(args);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return { directory, text: readFileSync(path.join(directory, 'rules.yml'), 'utf8') };
+}
+
+/** `count` per step from `start`, for `steps` steps: promtool's expanding notation "a+bxn". */
+const rising = (start: number, perStep: number, steps: number): string => `${start}+${perStep}x${steps}`;
+
+/** Series of the latency histogram of one feature: calls per minute by bucket bound (seconds; the rest above). */
+function histogram(feature: string, perMinute: Readonly<Record<string, number>>, minutes: number): { series: string; values: string }[] {
+  const bounds = ['0.5', '1.0', '10.0', '15.0', '20.0', '30.0', '+Inf'];
+  const callsPerMinute = Object.values(perMinute).reduce((a, b) => a + b, 0);
+  const labels = `feature="${feature}",model="m"`;
+  const result = bounds.map((le) => {
+    const upTo = Object.entries(perMinute)
+      .filter(([bound]) => le === '+Inf' || Number(bound) <= Number(le))
+      .reduce((sum, [, count]) => sum + count, 0);
+    return { series: `claude_mon_latency_seconds_bucket{${labels},le="${le}"}`, values: rising(0, upTo, minutes) };
+  });
+  result.push({ series: `claude_mon_latency_seconds_count{${labels}}`, values: rising(0, callsPerMinute, minutes) });
+  return result;
+}
+
+const calls = (feature: string, statusClass: string, values: string) => ({
+  series: `claude_mon_calls_total{feature="${feature}",model="m",status_class="${statusClass}"}`,
+  values,
+});
+
+describe('claude-mon rules --format prometheus', () => {
+  it.skipIf(!HAS_PROMTOOL)(`writes rules promtool accepts, for the defaults and for overrides and rules turned off ${SKIPPED}`, async () => {
+    const defaults = await writeRules(undefined);
+    const checked = promtool(['check', 'rules', 'rules.yml'], defaults.directory);
+    expect(checked.output).toContain('SUCCESS: 8 rules found');
+    expect(checked.status).toBe(0);
+
+    const tuned = await writeRules({
+      rules: {
+        error_rate: { features: { 'batch "jobs"': { threshold: 0.5 }, quiet: { enabled: false } } },
+        rate_limited: { enabled: false },
+        p95_latency: { thresholdMs: 20_000, window: '15m' },
+      },
+    });
+    const tunedCheck = promtool(['check', 'rules', 'rules.yml'], tuned.directory);
+    // error_rate: all, features but the two, "batch \"jobs\""; p95 and daily_cost: 2 each; rate_limited: none.
+    expect(tunedCheck.output).toContain('SUCCESS: 7 rules found');
+    expect(tuned.text).toContain('feature!=\\"batch \\\\\\"jobs\\\\\\"\\",feature!=\\"quiet\\"');
+    expect(tuned.text).toContain('> 20 and on (feature)');
+    expect(tuned.text).toContain('[15m]');
+    expect(tuned.text).not.toContain('ClaudeRateLimited');
+  });
+
+  it.skipIf(!HAS_PROMTOOL)(`fires each alert on series that cross its threshold, and not on those that do not ${SKIPPED}`, async () => {
+    // A feature with its own error-rate threshold (50%): 20% errors fire the general rule's features but not it.
+    const { directory, text } = await writeRules({ rules: { error_rate: { features: { batch: { threshold: 0.5 } } } } }, ['--for', '0s']);
+    // Annotations hold Prometheus's own rendering of values ("15.25%"); promtool compares them too, so they are
+    // left out of the copy under test: the expressions, `for` and labels are what is tested here (the end-to-end
+    // test reads the annotations of a real firing alert).
+    writeFileSync(path.join(directory, 'rules-under-test.yml'), text.replace(/\n {8}annotations:(\n {10}.*)+/g, ''));
+    const minutes = 30;
+    const test = {
+      rule_files: ['rules-under-test.yml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [
+            // error_rate: chat fails 2 of 12 calls a minute from minute 10; search never; tiny 1 error in 11 calls
+            // (9%, but under both minCalls 20 and minErrors 3); batch 20% (under its own 50%).
+            calls('chat', 'ok', rising(0, 10, minutes)),
+            calls('chat', '5xx', `0x10 ${rising(0, 2, minutes - 10)}`),
+            calls('search', 'ok', rising(0, 10, minutes)),
+            calls('search', '5xx', `0x${minutes}`),
+            calls('tiny', 'ok', rising(0, 1, minutes)),
+            calls('tiny', '4xx', `0x15 1x${minutes - 15}`),
+            calls('batch', 'ok', rising(0, 8, minutes)),
+            calls('batch', '5xx', `0x10 ${rising(0, 2, minutes - 10)}`),
+            // rate_limited: one 429 of chat at minute 10; none for search.
+            { series: 'claude_mon_rate_limited_calls_total{feature="chat",model="m"}', values: `0x10 1x${minutes - 10}` },
+            { series: 'claude_mon_rate_limited_calls_total{feature="search",model="m"}', values: `0x${minutes}` },
+            // p95_latency: report has 9 of 10 calls between 15 and 20 s; fast all under 1 s; slowfew is slow but
+            // has 1 call a minute (10 in the window, under minCalls 20).
+            ...histogram('report', { '10.0': 1, '20.0': 9 }, minutes),
+            ...histogram('fast', { '0.5': 5, '1.0': 5 }, minutes),
+            ...histogram('slowfew', { '30.0': 1 }, minutes),
+          ],
+          alert_rule_test: [
+            { eval_time: '5m', alertname: 'ClaudeErrorRateHigh', exp_alerts: [] },
+            {
+              eval_time: '20m',
+              alertname: 'ClaudeErrorRateHigh',
+              exp_alerts: [
+                { exp_labels: { severity: 'critical', rule: 'error_rate', scope: 'all' } },
+                { exp_labels: { severity: 'critical', rule: 'error_rate', scope: 'feature', feature: 'chat' } },
+              ],
+            },
+            {
+              eval_time: '12m',
+              alertname: 'ClaudeRateLimited',
+              exp_alerts: [
+                { exp_labels: { severity: 'warning', rule: 'rate_limited', scope: 'all' } },
+                { exp_labels: { severity: 'warning', rule: 'rate_limited', scope: 'feature', feature: 'chat' } },
+              ],
+            },
+            { eval_time: '25m', alertname: 'ClaudeRateLimited', exp_alerts: [] },
+            {
+              eval_time: '20m',
+              alertname: 'ClaudeLatencyP95High',
+              exp_alerts: [
+                { exp_labels: { severity: 'critical', rule: 'p95_latency', scope: 'all' } },
+                { exp_labels: { severity: 'critical', rule: 'p95_latency', scope: 'feature', feature: 'report' } },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    // daily_cost: 24 h against the mean of the 7 days before, evaluated hourly. spend triples on day 9; steady does not.
+    const daily = {
+      rule_files: ['rules-under-test.yml'],
+      evaluation_interval: '1h',
+      tests: [
+        {
+          interval: '1h',
+          input_series: [
+            { series: 'claude_mon_cost_usd_total{feature="spend",model="m"}', values: `${rising(0, 1, 192)} ${rising(195, 3, 23)}` },
+            { series: 'claude_mon_cost_usd_total{feature="steady",model="m"}', values: rising(0, 1, 216) },
+          ],
+          alert_rule_test: [
+            { eval_time: '190h', alertname: 'ClaudeDailyCostHigh', exp_alerts: [] },
+            {
+              eval_time: '216h',
+              alertname: 'ClaudeDailyCostHigh',
+              exp_alerts: [
+                { exp_labels: { severity: 'warning', rule: 'daily_cost', scope: 'all' } },
+                { exp_labels: { severity: 'warning', rule: 'daily_cost', scope: 'feature', feature: 'spend' } },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    writeFileSync(path.join(directory, 'test.yml'), JSON.stringify(test, null, 2)); // JSON is YAML
+    writeFileSync(path.join(directory, 'daily.yml'), JSON.stringify(daily, null, 2));
+    const result = promtool(['test', 'rules', 'test.yml', 'daily.yml'], directory);
+    expect(result.output).not.toContain('FAILED');
+    expect(result.output.match(/SUCCESS/g)?.length).toBe(2);
+    expect(result.status).toBe(0);
+  }, 60_000);
+
+  it('says what is wrong with a bad --for or config', async () => {
+    const run = await runCli(['rules', '--for', 'soon']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--for "soon": expected a duration/);
+    const directory = temporaryDirectory();
+    writeFileSync(path.join(directory, 'bad.json'), JSON.stringify({ rules: { error_rate: { treshold: 0.1 } } }));
+    const bad = await runCli(['rules', '--config', path.join(directory, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('treshold');
+  });
+});

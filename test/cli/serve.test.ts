@@ -1,0 +1,164 @@
+/**
+ * `claude-mon serve` as Prometheus meets it: the real binary fed through a pipe or following real files, scraped
+ * over HTTP, its scrapes checked by the real `promtool check metrics` (Debian's prometheus package, which .ci/run
+ * installs when missing; without it those checks are skipped and say so).
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixture, readRecords, runCli, temporaryDirectory } from '../helpers.js';
+import { BIN, HAS_PROMTOOL, NO_PROMTOOL, samples, serve, stopAll, total, until } from './prometheus.js';
+
+afterEach(stopAll);
+
+function promtoolCheckMetrics(text: string): { status: number | null; output: string } {
+  const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+const call = (fields: Record<string, unknown>): string =>
+  `${JSON.stringify({ timestamp: new Date().toISOString(), model: 'claude-sonnet-4-5-20250929', input_tokens: 100, output_tokens: 20, latency_ms: 800, stop_reason: 'end_turn', ...fields })}\n`;
+
+describe('claude-mon serve', () => {
+  it('counts what summary counts, per feature and model, from logs piped in', async () => {
+    const log = readFileSync(fixture('sample/app.log'));
+    const serving = await serve([]);
+    serving.child.stdin.end(log);
+    expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
+    const { status, contentType, text } = await serving.scrape();
+    expect(status).toBe(200);
+    expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+
+    const summary = JSON.parse((await runCli(['summary', '--by', 'feature,model', '--json', fixture('sample/app.log')])).stdout);
+    expect(summary.groups.length).toBeGreaterThan(3);
+    for (const group of summary.groups) {
+      const pair = [`feature=${JSON.stringify(group.key.feature)}`, `model=${JSON.stringify(group.key.model)}`];
+      const where = `${group.key.feature} × ${group.key.model}`;
+      expect(total(text, 'claude_mon_calls_total', pair), where).toBe(group.calls);
+      expect(total(text, 'claude_mon_calls_total', [...pair, 'status_class="ok"']), where).toBe(group.calls - group.errors);
+      expect(total(text, 'claude_mon_errors_total', pair), where).toBe(group.errors);
+      expect(total(text, 'claude_mon_rate_limited_calls_total', pair), where).toBe(group.rateLimited);
+      expect(total(text, 'claude_mon_max_tokens_stops_total', pair), where).toBe(group.maxTokensStops);
+      expect(total(text, 'claude_mon_latency_seconds_count', pair), where).toBe(group.calls);
+      expect(total(text, 'claude_mon_latency_seconds_bucket', [...pair, 'le="+Inf"']), where).toBe(group.calls);
+      expect(total(text, 'claude_mon_tokens_total', [...pair, 'type="input"']), where).toBe(group.tokens.input);
+      expect(total(text, 'claude_mon_tokens_total', [...pair, 'type="output"']), where).toBe(group.tokens.output);
+      expect(total(text, 'claude_mon_tokens_total', [...pair, 'type="cache_read"']), where).toBe(group.tokens.cacheRead);
+      expect(total(text, 'claude_mon_tokens_total', [...pair, 'type="cache_write"']), where).toBe(group.tokens.cacheWrite);
+      expect(total(text, 'claude_mon_cost_usd_total', pair), where).toBeCloseTo(group.costUsd, 8);
+      expect(total(text, 'claude_mon_unpriced_calls_total', pair), where).toBe(group.unpricedCalls);
+    }
+    // The histogram's buckets are cumulative, and the p95 rule's 15 s is one of their bounds.
+    const { records } = await readRecords([fixture('sample/app.log')]);
+    for (const group of summary.groups) {
+      const pair = [`feature=${JSON.stringify(group.key.feature)}`, `model=${JSON.stringify(group.key.model)}`];
+      const latencies = records.filter((r) => r.feature === group.key.feature && r.model === group.key.model).map((r) => r.latencyMs);
+      for (const [le, ms] of [['0.5', 500], ['1.0', 1000], ['15.0', 15_000]] as const) {
+        expect(total(text, 'claude_mon_latency_seconds_bucket', [...pair, `le="${le}"`]), `${le} s`).toBe(latencies.filter((latency) => latency <= ms).length);
+      }
+      expect(total(text, 'claude_mon_latency_seconds_sum', pair)).toBeCloseTo(latencies.reduce((a, b) => a + b, 0) / 1000, 6);
+    }
+    expect(text).not.toMatch(/user/); // no user label, no user ids
+  }, 60_000);
+
+  it.skipIf(!HAS_PROMTOOL)(`passes promtool check metrics, names and escapes included (skipped when ${NO_PROMTOOL})`, async () => {
+    const serving = await serve([]);
+    serving.child.stdin.write(readFileSync(fixture('sample/app.log')));
+    serving.child.stdin.write(call({ feature: 'we"ird\\name\nwith a line feed', error: 'Bad"Error', error_status: 400 }));
+    serving.child.stdin.end(call({ feature: 'ünïcödé 機能', ratelimit_requests_remaining: 7, ratelimit_tokens_remaining: 12_000 }));
+    expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
+    const { text } = await serving.scrape();
+    expect(text).toContain('feature="we\\"ird\\\\name\\nwith a line feed"');
+    expect(text).toContain('error_type="Bad\\"Error",status="400"');
+    expect(text).toContain('claude_mon_ratelimit_remaining{model="claude-sonnet-4-5-20250929",limit="requests"} 7');
+    const checked = promtoolCheckMetrics(text);
+    expect(checked.output).toBe('');
+    expect(checked.status).toBe(0);
+  }, 60_000);
+
+  it('answers OpenMetrics when asked, and /healthz; other paths are 404', async () => {
+    const serving = await serve([]);
+    serving.child.stdin.end(call({ feature: 'chat' }));
+    expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
+    const open = await serving.scrape('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5');
+    expect(open.contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(open.text).toMatch(/# TYPE claude_mon_calls counter\n/);
+    expect(open.text).toMatch(/\nclaude_mon_calls_total\{feature="chat",model="claude-sonnet-4-5-20250929",status_class="ok"\} 1\n/);
+    expect(open.text.endsWith('\n# EOF\n')).toBe(true);
+    const plain = await serving.scrape();
+    expect(plain.text).toMatch(/# TYPE claude_mon_calls_total counter\n/);
+    expect(plain.text).not.toContain('# EOF');
+    const health = await fetch(`http://${serving.address}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+    expect((await fetch(`http://${serving.address}/nope`)).status).toBe(404);
+    expect((await fetch(`http://${serving.address}/metrics`, { method: 'POST' })).status).toBe(405);
+  }, 30_000);
+
+  it('follows a file by name from its end: appends, a rotation and a truncation in place', async () => {
+    const directory = temporaryDirectory();
+    const file = path.join(directory, 'calls.jsonl');
+    writeFileSync(file, call({ feature: 'old' }).repeat(3));
+    const serving = await serve([file]);
+    const calls = async (): Promise<number> => total((await serving.scrape()).text, 'claude_mon_calls_total');
+    await sleep(500);
+    expect(await calls()).toBe(0); // what was there before the start is not read
+    appendFileSync(file, call({ feature: 'chat' }).repeat(2));
+    expect(await until(async () => (await calls()) === 2, 10_000)).toBe(true);
+    // logrotate: renamed away (a last line still written to it), a new file under the name.
+    renameSync(file, `${file}.1`);
+    appendFileSync(`${file}.1`, call({ feature: 'chat' }));
+    writeFileSync(file, call({ feature: 'search' }).repeat(3));
+    expect(await until(async () => (await calls()) === 6, 10_000)).toBe(true);
+    // copytruncate: emptied in place, then written again from its start.
+    truncateSync(file, 0);
+    await sleep(600);
+    appendFileSync(file, call({ feature: 'search' }));
+    expect(await until(async () => (await calls()) === 7, 10_000)).toBe(true);
+    const text = (await serving.scrape()).text;
+    expect(total(text, 'claude_mon_calls_total', ['feature="old"'])).toBe(0);
+    expect(total(text, 'claude_mon_calls_total', ['feature="chat"'])).toBe(3);
+    expect(total(text, 'claude_mon_calls_total', ['feature="search"'])).toBe(4);
+    expect(await serving.stop()).toBe(0);
+  }, 60_000);
+
+  it('reads what the file holds already with --from-start', async () => {
+    const file = path.join(temporaryDirectory(), 'calls.jsonl');
+    writeFileSync(file, call({ feature: 'old' }).repeat(3));
+    const serving = await serve(['--from-start', file]);
+    expect(await until(async () => total((await serving.scrape()).text, 'claude_mon_calls_total', ['feature="old"']) === 3, 10_000)).toBe(true);
+  }, 30_000);
+
+  it('keeps at most --max-series series and counts the calls it could not count', async () => {
+    const serving = await serve(['--max-series', '100']);
+    const features = Array.from({ length: 50 }, (_, i) => call({ feature: `feature-${String(i).padStart(2, '0')}` }));
+    serving.child.stdin.end(features.join(''));
+    expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
+    const text = (await serving.scrape()).text;
+    const series = [...samples(text).keys()].length;
+    expect(series).toBeLessThanOrEqual(100 + 2); // + the two unlabelled: newest record time, dropped
+    const counted = total(text, 'claude_mon_calls_total');
+    expect(counted).toBeGreaterThan(0);
+    expect(total(text, 'claude_mon_series_dropped_total')).toBe(50 - counted);
+  }, 30_000);
+
+  it('refuses a directory, a .gz file and a bad --listen, saying why', async () => {
+    const directory = temporaryDirectory();
+    const dir = await runCli(['serve', directory]);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(/cannot follow .*: a directory — give the files to follow/);
+    const gz = await runCli(['serve', fixture('sample/app.log.1.gz')]);
+    expect(gz.stderr).toMatch(/a gzip file is not written to/);
+    const listen = await runCli(['serve', '--listen', 'localhost', fixture('sample/app.log')]);
+    expect(listen.code).toBe(2);
+    expect(listen.stderr).toMatch(/--listen localhost: expected HOST:PORT/);
+  });
+
+  it('says when the port is taken', async () => {
+    const first = await serve([]);
+    const second = spawnSync('node', [BIN, 'serve', '--listen', first.address], { input: '', encoding: 'utf8', timeout: 20_000 });
+    expect(second.status).toBe(2);
+    expect(second.stderr).toMatch(/the address is in use/);
+  }, 30_000);
+});
