@@ -17,6 +17,7 @@ import { runDashboard } from './commands/dashboard.js';
 import { runSummary } from './commands/summary.js';
 import { runTrend } from './commands/trend.js';
 import { runServe, type ServeOptions } from './commands/serve.js';
+import { runFold } from './commands/fold.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './commands/loadConfig.js';
 import { DEFAULT_CONFIG } from './core/alerts/alertConfig.js';
 import { renderPrometheusRules } from './render/prometheusRules.js';
@@ -102,6 +103,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--step <duration>', 'with --backtest: time between evaluations', '1m')
     .action(async (inputs: string[], flags: Record<string, unknown>) => {
       exitCode = await runAlertsCommand(inputs, flags, io);
+    });
+
+  addReadingOptions(
+    program
+      .command('fold')
+      .description('fold logs into a .cmstate file (hour × feature × model, day × user) that `summary` and `trend` merge with others')
+      .argument('[inputs...]', 'log files, directories (read recursively) or - for stdin; default: stdin when piped')
+      .option('--tz <zone>', 'IANA time zone of the users\' days, and for timestamps without an offset (default: the config file\'s, else UTC)')
+      .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)'),
+    'write the state to FILE (atomically; name it *.cmstate) instead of stdout',
+  )
+    .action(async (inputs: string[], flags: Record<string, unknown>) => {
+      exitCode = await run((options, diagnostics) => runFold(options, io, diagnostics, `claude-mon ${VERSION}`), inputs, { ...flags, format: 'json' }, io);
     });
 
   program
@@ -255,11 +269,17 @@ function addCommonOptions(command: Command, formats: readonly string[], flags: C
     .option('--tz <zone>', 'IANA time zone for days, hours, and timestamps without an offset (default: the config file\'s, else UTC)')
     .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)');
   if (flags.by !== false) command.option('--by <keys>', 'group by a comma list of: feature, model, user, day, hour, status', 'feature');
-  return command
+  command
     .addOption(new Option('--format <format>', 'output format').choices(formats).default('table'))
     .option('--json', 'same as --format json')
     .option('--color', 'colour even when the output is not a terminal')
-    .option('--no-color', 'no colour (also: NO_COLOR=1)')
+    .option('--no-color', 'no colour (also: NO_COLOR=1)');
+  return addReadingOptions(command, 'write the result to FILE (atomically) instead of stdout');
+}
+
+/** How logs are read (every command that reads them whole), and -o. */
+function addReadingOptions(command: Command, outputHelp: string): Command {
+  return command
     .option('--prices <file>', 'a JSON price file that overrides or adds models')
     .option('--strict', 'fail on the first line that is not a valid call record, and on models without a price')
     .option('-v, --verbose', 'show up to 5 examples of each kind of skipped line')
@@ -267,7 +287,7 @@ function addCommonOptions(command: Command, formats: readonly string[], flags: C
     .option('--no-dedupe', 'keep records whose request_id was already seen')
     .option('--max-line-bytes <n>', 'skip lines longer than N bytes', parsePositiveInteger, 1 << 20)
     .option('--threads <n>', 'threads that parse large inputs: the cores when there are 3 or more, else 1', parseThreads, defaultThreads())
-    .option('-o, --output <file>', 'write the result to FILE (atomically) instead of stdout');
+    .option('-o, --output <file>', outputHelp);
 }
 
 function toOptions(inputs: string[], flags: Record<string, unknown>, format: OutputFormat): CommonOptions {

@@ -15,11 +15,20 @@ import type { StreamedText } from '../render/streamedText.js';
 import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.js';
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
-import { findLatestTimestamp, openInputs, readLogs, spoolStdin } from './readLogs.js';
+import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } from './readLogs.js';
+import { isStateFile, newestCallOf, readStateFile, refuseStates } from './readStates.js';
+import type { ReadState } from '../core/foldState.js';
+import { Tally } from '../input/tally.js';
+
+const NO_INPUTS: Inputs = { sources: [], unreadable: [], cleanup: async () => {} };
 
 export interface Fold {
   readonly fromMs: number;
   add(record: CallRecord): void;
+  /** A fold that takes .cmstate inputs: merges a state's groups, given after the logs (and after advanceTo). */
+  mergeState?(state: ReadState, file: string): void;
+  /** Following the newest record: the newest call of the states, before they are merged. */
+  advanceTo?(nowMs: number): void;
   render(counts: LineCounts): StreamedText;
   /** Calls per unpriced model in the fold's period, when it tracks them itself (a following fold must). */
   unpricedModels?(): Record<string, number>;
@@ -34,7 +43,10 @@ export interface FoldContext {
   readonly pricing: PriceBook;
 }
 
-/** The shared run: config and zone, --now (latest: read twice), one pass into the fold, the input report. */
+/**
+ * The shared run: config and zone, --now (latest: read twice), one pass into the fold, the input report. With
+ * `takesStates`, .cmstate inputs are merged into the fold after the logs (the fold says how: `mergeState`).
+ */
 export async function readAtNow(
   options: CommonOptions,
   io: CliIo,
@@ -42,21 +54,30 @@ export async function readAtNow(
   command: string,
   makeFold: (context: FoldContext) => Fold,
   canFollow = false,
+  takesStates = false,
 ): Promise<CommandResult> {
   const config = await loadConfig(options.configFile);
   const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
   const pricing = await loadPricing(options.pricesFile);
   const clockMs = io.now();
   const now = parseNow(options.now, tz, clockMs);
-  let inputs = await openInputs(options.inputs, io, command);
+  if (!takesStates) refuseStates(options.inputs, command);
+  const logArgs = options.inputs.filter((arg) => !isStateFile(arg));
+  const states = [];
+  for (const file of options.inputs.filter(isStateFile)) states.push({ file, state: await readStateFile(file, pricing) });
+  const statesNewest = Math.max(...states.map(({ state }) => newestCallOf(state)));
+  // Only states: stdin is not read.
+  let inputs = states.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, command);
   try {
     let nowMs = now.kind === 'fixed' ? now.ms : clockMs;
     const follow = now.kind === 'latest' && canFollow;
     if (now.kind === 'latest' && !follow) {
       inputs = await spoolStdin(inputs, io);
-      nowMs = (await findLatestTimestamp(inputs, io, { ...options, tz })) ?? clockMs;
+      const newest = Math.max((await findLatestTimestamp(inputs, io, { ...options, tz })) ?? -Infinity, statesNewest);
+      nowMs = Number.isFinite(newest) ? newest : clockMs;
     }
     const fold = makeFold({ nowMs, follow, tz, pricing });
+    const mergeState = fold.mergeState?.bind(fold);
     const unpriced = new Map<string, number>();
     const sink = fold.unpricedModels !== undefined ? fold : {
       add(record: CallRecord): void {
@@ -65,7 +86,12 @@ export async function readAtNow(
         if (record.timestampMs <= nowMs && pricing.resolve(record.model) === null) unpriced.set(record.model, (unpriced.get(record.model) ?? 0) + 1);
       },
     };
-    const tally = await readLogs(inputs, io, { ...options, tz }, sink);
+    const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, { ...options, tz }, sink);
+    if (follow && Number.isFinite(statesNewest)) fold.advanceTo?.(statesNewest);
+    for (const { file, state } of states) {
+      tally.addCounts(state.input);
+      mergeState?.(state, file);
+    }
     const failed = checkInput(tally, fold.unpricedModels?.() ?? Object.fromEntries(unpriced), options, diagnostics);
     return { output: fold.render(tally.counts()), failed };
   } finally {

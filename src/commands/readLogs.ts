@@ -20,6 +20,7 @@ import { type ParseTask, type Plan, planTasks } from '../input/parallelPlan.js';
 import { RequestIdSet } from '../input/requestIdSet.js';
 import { estimateLines, expandSources, type Source, STDIN } from '../input/sources.js';
 import { Tally } from '../input/tally.js';
+import { refuseStates } from './readStates.js';
 
 export interface ReadOptions {
   readonly dedupe: boolean;
@@ -50,6 +51,7 @@ export async function openInputs(args: readonly string[], io: CliIo, command: st
       `no input: give log files or directories, or pipe logs in, e.g.\n  claude-mon ${command} logs/\n  kubectl logs deploy/api | claude-mon ${command}`,
     );
   }
+  refuseStates(args, command);
   const unreadable: string[] = [];
   const sources = args.length === 0 ? [STDIN] : await expandSources(args, (message) => unreadable.push(message));
   if (sources.filter((source) => source === STDIN).length > 1) throw new UsageError('"-" (stdin) can be given only once');

@@ -19,6 +19,7 @@ import type { Diagnostics } from './inputChecks.js';
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { readLogs } from './readLogs.js';
+import { refuseStates } from './readStates.js';
 
 export interface ServeOptions extends Pick<CommonOptions, 'inputs' | 'tz' | 'configFile' | 'pricesFile' | 'dedupe' | 'maxLineBytes' | 'verbose' | 'quiet'> {
   readonly listen: { readonly host: string; readonly port: number };
@@ -92,6 +93,7 @@ async function followedSources(args: readonly string[], io: CliIo): Promise<Sour
   if (args.length === 0) return [STDIN];
   if (args.filter((arg) => arg === '-').length > 1) throw new UsageError('"-" (stdin) can be given only once');
   const sources: Source[] = [];
+  refuseStates(args, 'serve');
   for (const arg of args) {
     if (arg === '-') {
       sources.push(STDIN);

@@ -15,7 +15,12 @@ import { renderSummaryTable } from '../render/table.js';
 import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.js';
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
-import { findLatestTimestamp, openInputs, readLogs, spoolStdin } from './readLogs.js';
+import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } from './readLogs.js';
+import { isStateFile, readStateFile, visitStateGroups } from './readStates.js';
+import { Tally } from '../input/tally.js';
+import { UsageError } from '../errors.js';
+
+const NO_INPUTS: Inputs = { sources: [], unreadable: [], cleanup: async () => {} };
 
 export async function runSummary(options: CommonOptions, io: CliIo, diagnostics: Diagnostics): Promise<CommandResult> {
   const config = await loadConfig(options.configFile);
@@ -26,10 +31,16 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
   resolveRange(options.range, clockMs, tz); // usage errors before any reading
   const readOptions = { ...options, tz };
 
-  let inputs = await openInputs(options.inputs, io, 'summary');
+  const stateFiles = options.inputs.filter(isStateFile);
+  const logArgs = options.inputs.filter((arg) => !isStateFile(arg));
+  const states = [];
+  for (const file of stateFiles) states.push({ file, state: await readStateFile(file, pricing) });
+  // Only states: stdin is not read.
+  let inputs = states.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, 'summary');
   try {
     let nowMs = now.kind === 'fixed' ? now.ms : clockMs;
     if (now.kind === 'latest' && rangeDependsOnNow(options.range)) {
+      if (states.length > 0) throw new UsageError('--now latest with a range needs the newest call of the logs: with .cmstate inputs give --now an ISO time');
       inputs = await spoolStdin(inputs, io);
       nowMs = (await findLatestTimestamp(inputs, io, readOptions)) ?? clockMs;
     }
@@ -45,7 +56,11 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
               if (record.timestampMs >= from && record.timestampMs < to) aggregator.add(record);
             },
           };
-    const tally = await readLogs(inputs, io, readOptions, sink);
+    const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, readOptions, sink);
+    for (const { file, state } of states) {
+      tally.addCounts(state.input);
+      visitStateGroups(state, file, options.groupBy, tz, { from, to, toInclusive: false }, (record, stats) => aggregator.mergeAccumulator(record, stats));
+    }
     const aggregate = aggregator.snapshot();
     const failed = checkInput(tally, aggregate.total.unpricedModels, options, diagnostics);
     const report: SummaryReport = {

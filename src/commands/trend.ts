@@ -6,6 +6,7 @@ import type { CliIo } from '../io/cliIo.js';
 import { renderTrendCsv, renderTrendJson, renderTrendView } from '../render/trendView.js';
 import type { CommandResult, Diagnostics } from './inputChecks.js';
 import { readAtNow, refuseRange, styleFor } from './readAtNow.js';
+import { visitStateGroups } from './readStates.js';
 
 export interface TrendOptions extends CommonOptions {
   readonly days: number;
@@ -23,6 +24,11 @@ export async function runTrend(options: TrendOptions, io: CliIo, diagnostics: Di
     return {
       fromMs: fold.fromMs,
       add: (record) => fold.add(record),
+      advanceTo: (ms) => fold.advanceTo(ms),
+      mergeState: (state, file) =>
+        visitStateGroups(state, file, options.groupBy, tz, { from: fold.periodStartMs, to: fold.toMs, toInclusive: true }, (record, stats) =>
+          fold.mergeAccumulator(record, stats),
+        ),
       unpricedModels: () => fold.unpricedModels(),
       render: (counts) => {
         const report = { trend: fold.snapshot(), timezone: tz.name, input: counts };
@@ -31,6 +37,6 @@ export async function runTrend(options: TrendOptions, io: CliIo, diagnostics: Di
         return renderTrendView(report, styleFor(options, io), tz, io.stdout.isTTY === true && options.outputFile === undefined);
       },
     };
-  }, true);
+  }, true, true);
 }
 

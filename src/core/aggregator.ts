@@ -47,6 +47,11 @@ export class Aggregator {
     accumulatorIn(this.groups, groupKeyOf(this.groupBy, record, this.tz), this.pricing).add(record);
   }
 
+  /** Calls counted elsewhere (a .cmstate group) whose group is the one of `record` (only its grouped fields are read). */
+  mergeAccumulator(record: CallRecord, stats: StatsAccumulator): void {
+    accumulatorIn(this.groups, groupKeyOf(this.groupBy, record, this.tz), this.pricing).merge(stats);
+  }
+
   merge(other: Aggregator): void {
     for (const [key, theirs] of other.groups) accumulatorIn(this.groups, key, this.pricing).merge(theirs);
   }

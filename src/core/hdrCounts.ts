@@ -36,6 +36,12 @@ export class HdrCounts {
     this.counts[index] = (this.counts[index] as number) + 1;
   }
 
+  /** `count` values at a counts index (a decoded histogram's bucket). */
+  addAt(index: number, count: number): void {
+    if (index >= this.counts.length) this.grow(index);
+    this.counts[index] = (this.counts[index] as number) + count;
+  }
+
   add(other: HdrCounts): void {
     if (other.counts.length > this.counts.length) this.grow(other.counts.length - 1);
     const counts = this.counts;

@@ -8,6 +8,7 @@
  * This is the only module that imports hdr-histogram-js: its JS Int32Histogram directly, because the package index
  * also loads the WebAssembly build (69 ms of start-up against 16 ms; WASM gave no end-to-end gain here).
  */
+import { createRequire } from 'node:module';
 import type { Histogram } from 'hdr-histogram-js';
 import Int32HistogramModule from 'hdr-histogram-js/dist/Int32Histogram.js';
 import { appended } from './appended.js';
@@ -30,6 +31,28 @@ function newHistogram(highest: number): Histogram {
 }
 
 const SMALL_LIMIT = 256;
+
+/**
+ * A distribution as a .cmstate holds it: the exact values (µs) of a small group, or the histogram in HdrHistogram's
+ * standard V2 compressed Base64 encoding (lowest 1 µs, 3 significant digits), which other HdrHistogram libraries read.
+ */
+export type LatencyState = { readonly values: readonly number[] } | { readonly hdr: string };
+
+interface Encoding {
+  encodeIntoCompressedBase64(histogram: Histogram): string;
+  decodeFromCompressedBase64(base64: string): Histogram & {
+    readonly lowestDiscernibleValue: number;
+    readonly numberOfSignificantValueDigits: number;
+    readonly countsArrayLength: number;
+    getCountAtIndex(index: number): number;
+  };
+}
+let encoding: Encoding | undefined;
+/** The encoder, loaded when a state is written or read (it also loads the WebAssembly build: ~50 ms). */
+function hdrEncoding(): Encoding {
+  encoding ??= createRequire(import.meta.url)('hdr-histogram-js/dist/encoding.js') as Encoding;
+  return encoding;
+}
 
 /** The empty list every new distribution starts with (shared: see appended). */
 const NONE: number[] = [];
@@ -78,6 +101,44 @@ export class LatencyDistribution {
     const sorted = this.small.slice(0, this.count).sort((a, b) => a - b);
     const rank = Math.max(1, Math.ceil((p / 100) * this.count));
     return (sorted[rank - 1] as number) / 1000;
+  }
+
+  toState(): LatencyState {
+    if (this.small !== null) return { values: this.small.slice(0, this.count) };
+    return { hdr: hdrEncoding().encodeIntoCompressedBase64(this.toHistogram()) };
+  }
+
+  /** `where` names the state in errors ("host.cmstate: hours[3]"). */
+  static fromState(state: LatencyState, where: string): LatencyDistribution {
+    const distribution = new LatencyDistribution();
+    if ('values' in state) {
+      if (!Array.isArray(state.values) || !state.values.every((value) => Number.isSafeInteger(value) && value >= 0)) {
+        throw new Error(`${where}: latency values must be whole microseconds`);
+      }
+      if (state.values.length > SMALL_LIMIT) throw new Error(`${where}: more than ${SMALL_LIMIT} exact latency values`);
+      for (const micros of state.values) distribution.record(micros / 1000);
+      return distribution;
+    }
+    let histogram;
+    try {
+      histogram = hdrEncoding().decodeFromCompressedBase64(state.hdr);
+    } catch (error) {
+      throw new Error(`${where}: not an HdrHistogram in compressed Base64 (${(error as Error).message})`);
+    }
+    if (histogram.lowestDiscernibleValue !== 1 || histogram.numberOfSignificantValueDigits !== 3) {
+      throw new Error(`${where}: an HdrHistogram of lowest value 1 and 3 significant digits was expected`);
+    }
+    // Same parameters, so the same counts index as HdrCounts: bucket for bucket.
+    const counts = new HdrCounts();
+    for (let index = 0; index < histogram.countsArrayLength; index++) {
+      const count = histogram.getCountAtIndex(index);
+      if (count > 0) counts.addAt(index, count);
+    }
+    distribution.counts = counts;
+    distribution.small = null;
+    distribution.count = histogram.totalCount;
+    if (distribution.count <= SMALL_LIMIT) throw new Error(`${where}: a histogram of ${distribution.count} values (a group that small keeps exact values)`);
+    return distribution;
   }
 
   private toCounts(): HdrCounts {

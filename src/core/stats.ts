@@ -3,7 +3,7 @@
  * Everything it sums is an integer (tokens, latency in µs) so any split and any order of the input gives the same
  * answer to the last bit; cost is computed at snapshot time from per-model token sums, never summed per call.
  */
-import { LatencyDistribution } from './latencyDistribution.js';
+import { LatencyDistribution, type LatencyState } from './latencyDistribution.js';
 import { costOfTokens, type PriceBook, promptTokensOf, roundUsd } from './pricing.js';
 import { SmallMap } from './smallMap.js';
 import type { CallRecord, Stats, TokenTotals } from './types.js';
@@ -19,6 +19,27 @@ interface ModelUsage {
 }
 
 const FIELDS_PER_VARIANT = 5;
+
+/** A StatsAccumulator as plain JSON data (see toState). Lists of [key, count] keep any key, `__proto__` included. */
+export interface AccumulatorState {
+  readonly calls: number;
+  readonly errors: number;
+  readonly rateLimited: number;
+  readonly overloaded: number;
+  readonly maxTokensStops: number;
+  readonly okPromptTokens: number;
+  readonly okCacheReadTokens: number;
+  readonly latencySumMicros: number;
+  readonly latencyMaxMs: number;
+  readonly firstMs: number;
+  readonly lastMs: number;
+  readonly latency: LatencyState;
+  readonly stopReasons: readonly (readonly [string, number])[];
+  readonly errorTypes: readonly (readonly [string, number])[];
+  readonly errorStatuses: readonly (readonly [number, number])[];
+  /** [model, calls, token sums by variant (5 a variant: input, output, cache read, cache write 5 m, 1 h)]. */
+  readonly models: readonly (readonly [string, number, readonly number[]])[];
+}
 
 /** A failed call (§2 `errors`): a non-empty `error` or an `error_status` ≥ 400. */
 export function isFailure(record: CallRecord): boolean {
@@ -60,6 +81,15 @@ export class StatsAccumulator {
   /** Calls added so far. */
   get calls(): number {
     return this.callCount;
+  }
+
+  /** The times of the first and the last call (±Infinity when there is none). */
+  get firstCallMs(): number {
+    return this.firstMs;
+  }
+
+  get lastCallMs(): number {
+    return this.lastMs;
   }
 
   add(record: CallRecord): void {
@@ -152,6 +182,90 @@ export class StatsAccumulator {
     if (theirs.sums.length > usage.sums.length) usage.sums = grownSums(usage.sums, theirs.sums.length);
     const sums = usage.sums;
     for (let i = 0; i < theirs.sums.length; i++) sums[i] = (sums[i] as number) + (theirs.sums[i] as number);
+  }
+
+  /** Everything it has counted, as plain JSON data (a .cmstate group); `fromState` makes the same accumulator. */
+  toState(): AccumulatorState {
+    const pairs = <K>(map: SmallMap<K, number> | null): [K, number][] => {
+      const list: [K, number][] = [];
+      map?.forEach((count, key) => list.push([key, count]));
+      return list.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    };
+    const models: [string, number, number[]][] = [];
+    this.models.forEach((usage, model) => models.push([model, usage.calls, [...usage.sums]]));
+    models.sort(([a], [b]) => compareStrings(a, b));
+    return {
+      calls: this.callCount,
+      errors: this.errors,
+      rateLimited: this.rateLimited,
+      overloaded: this.overloaded,
+      maxTokensStops: this.maxTokensStops,
+      okPromptTokens: this.okPromptTokens,
+      okCacheReadTokens: this.okCacheReadTokens,
+      latencySumMicros: this.latencySumMicros,
+      latencyMaxMs: this.latencyMaxMs,
+      firstMs: this.firstMs,
+      lastMs: this.lastMs,
+      latency: this.latencies.toState(),
+      stopReasons: pairs(this.stopReasons),
+      errorTypes: pairs(this.errorTypes),
+      errorStatuses: pairs(this.errorStatuses),
+      models,
+    };
+  }
+
+  /** The accumulator a state was made from; `where` names it in errors. Throws on anything malformed. */
+  static fromState(state: AccumulatorState, pricing: PriceBook, where: string): StatsAccumulator {
+    const fail = (what: string): never => {
+      throw new Error(`${where}: ${what}`);
+    };
+    const count = (value: unknown, name: string): number => (Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : fail(`${name} must be a whole number ≥ 0`));
+    const time = (value: unknown, name: string): number => (typeof value === 'number' && Number.isFinite(value) ? value : fail(`${name} must be a time in ms`));
+    const accumulator = new StatsAccumulator(pricing);
+    accumulator.callCount = count(state.calls, 'calls');
+    if (accumulator.callCount === 0) fail('a group without calls');
+    accumulator.errors = count(state.errors, 'errors');
+    accumulator.rateLimited = count(state.rateLimited, 'rateLimited');
+    accumulator.overloaded = count(state.overloaded, 'overloaded');
+    accumulator.maxTokensStops = count(state.maxTokensStops, 'maxTokensStops');
+    accumulator.okPromptTokens = count(state.okPromptTokens, 'okPromptTokens');
+    accumulator.okCacheReadTokens = count(state.okCacheReadTokens, 'okCacheReadTokens');
+    accumulator.latencySumMicros = count(state.latencySumMicros, 'latencySumMicros');
+    accumulator.latencyMaxMs = time(state.latencyMaxMs, 'latencyMaxMs');
+    accumulator.firstMs = time(state.firstMs, 'firstMs');
+    accumulator.lastMs = time(state.lastMs, 'lastMs');
+    const latencies = LatencyDistribution.fromState(state.latency ?? fail('no latency'), `${where}.latency`);
+    if (latencies.size !== accumulator.callCount) fail(`${latencies.size} latencies for ${accumulator.callCount} calls`);
+    accumulator.latencies.merge(latencies);
+    const pairsOf = <K>(list: unknown, name: string, isKey: (key: unknown) => key is K): SmallMap<K, number> => {
+      if (!Array.isArray(list)) fail(`${name} must be a list of [value, count]`);
+      const map = new SmallMap<K, number>();
+      for (const pair of list as unknown[]) {
+        if (!Array.isArray(pair) || pair.length !== 2 || !isKey(pair[0])) fail(`${name} must be a list of [value, count]`);
+        map.increment((pair as [K, number])[0], count((pair as unknown[])[1], name));
+      }
+      return map;
+    };
+    const isString = (key: unknown): key is string => typeof key === 'string';
+    const isStatus = (key: unknown): key is number => Number.isSafeInteger(key);
+    pairsOf(state.stopReasons, 'stopReasons', isString).forEach((n, key) => accumulator.stopReasons.increment(key, n));
+    const errorTypes = pairsOf(state.errorTypes, 'errorTypes', isString);
+    if (errorTypes.size > 0) accumulator.errorTypes = errorTypes;
+    const errorStatuses = pairsOf(state.errorStatuses, 'errorStatuses', isStatus);
+    if (errorStatuses.size > 0) accumulator.errorStatuses = errorStatuses;
+    if (!Array.isArray(state.models)) fail('models must be a list');
+    let modelCalls = 0;
+    for (const entry of state.models) {
+      const [model, calls, sums] = Array.isArray(entry) ? entry : [];
+      if (typeof model !== 'string' || !Array.isArray(sums) || sums.length === 0 || sums.length % FIELDS_PER_VARIANT !== 0) fail('models must be a list of [model, calls, token sums]');
+      const usage = accumulator.newUsage(model as string);
+      usage.calls = count(calls, 'model calls');
+      usage.sums = (sums as unknown[]).map((sum) => count(sum, 'token sums'));
+      accumulator.models.set(model as string, usage);
+      modelCalls += usage.calls;
+    }
+    if (modelCalls !== accumulator.callCount) fail(`the models' calls add up to ${modelCalls}, not ${accumulator.callCount}`);
+    return accumulator;
   }
 
   snapshot(): Stats {

@@ -107,14 +107,40 @@ export class TrendFold {
     }
     if (time < (this.dayStarts[0] as number)) return;
     const dayStart = this.dayStarts[this.dayIndex(time)] as number;
+    accumulatorIn(this.daysOfGroup(record), dayStart, this.pricing).add(record);
+    accumulatorIn(this.total, dayStart, this.pricing).add(record);
+  }
+
+  /**
+   * Calls counted elsewhere (a .cmstate group), all on the day of `record.timestampMs` and none after --now, whose
+   * group is the one of `record` (only its grouped fields are read).
+   */
+  mergeAccumulator(record: CallRecord, stats: StatsAccumulator): void {
+    if (this.dayStarts.length === 0 || record.timestampMs < (this.dayStarts[0] as number)) return;
+    const dayStart = this.dayStarts[this.dayIndex(record.timestampMs)] as number;
+    accumulatorIn(this.daysOfGroup(record), dayStart, this.pricing).merge(stats);
+    accumulatorIn(this.total, dayStart, this.pricing).merge(stats);
+  }
+
+  /** The accumulators by day of the record's group (made at its first call). */
+  private daysOfGroup(record: CallRecord): Map<number, StatsAccumulator> {
     const key = groupKeyOf(this.groupBy, record, this.tz);
     let group = this.groups.get(key);
     if (group === undefined) {
       group = { key: groupValuesOf(this.groupBy, record, this.tz), days: new Map() };
       this.groups.set(key, group);
     }
-    accumulatorIn(group.days, dayStart, this.pricing).add(record);
-    accumulatorIn(this.total, dayStart, this.pricing).add(record);
+    return group.days;
+  }
+
+  /** While following the newest record: the newest call of other inputs moves the period as a record would. */
+  advanceTo(nowMs: number): void {
+    if (this.follow && nowMs > this.nowMs) this.moveTo(nowMs);
+  }
+
+  /** The first instant of the period (−Infinity while following and no record came). */
+  get periodStartMs(): number {
+    return this.dayStarts[0] ?? Number.NEGATIVE_INFINITY;
   }
 
   /** Calls per model without a price, over the period. */

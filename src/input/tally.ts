@@ -108,6 +108,18 @@ export class Tally {
     }
   }
 
+  /** Adds the counts of input read elsewhere (a .cmstate's logs). */
+  addCounts(counts: LineCounts): void {
+    this.files += counts.files;
+    this.lines += counts.lines;
+    this.records += counts.records;
+    this.duplicates += counts.duplicates;
+    this.noise += counts.noise;
+    for (const [reason, count] of Object.entries(counts.skipped)) this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + count);
+    this.unreadable.push(...counts.unreadable);
+    this.truncated.push(...counts.truncated);
+  }
+
   skippedTotal(): number {
     let total = 0;
     for (const count of this.skipped.values()) total += count;

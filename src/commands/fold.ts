@@ -1,0 +1,29 @@
+/**
+ * `claude-mon fold -o host.cmstate logs/`: reads logs as `summary` does and writes their folded state (see
+ * src/core/foldState.ts) instead of a report, for `summary` to merge with other hosts' states later.
+ */
+import type { CommonOptions } from '../commandOptions.js';
+import { FoldState } from '../core/foldState.js';
+import { unpricedModelsOf } from '../core/stats.js';
+import { TimeZone } from '../core/timezone.js';
+import type { CliIo } from '../io/cliIo.js';
+import { renderStateFile } from '../render/stateFile.js';
+import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.js';
+import { loadConfig } from './loadConfig.js';
+import { loadPricing } from './loadPricing.js';
+import { openInputs, readLogs } from './readLogs.js';
+
+export async function runFold(options: CommonOptions, io: CliIo, diagnostics: Diagnostics, createdBy: string): Promise<CommandResult> {
+  const config = await loadConfig(options.configFile);
+  const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
+  const pricing = await loadPricing(options.pricesFile);
+  const inputs = await openInputs(options.inputs, io, 'fold');
+  try {
+    const state = new FoldState(tz.name, tz, pricing);
+    const tally = await readLogs(inputs, io, { ...options, tz }, state);
+    const failed = checkInput(tally, unpricedModelsOf([...state.hours.values()].map((group) => group.stats)), options, diagnostics);
+    return { output: renderStateFile(state, tally.counts(), createdBy), failed };
+  } finally {
+    await inputs.cleanup();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `.cmstate` inputs (written by `claude-mon fold`) beside logs, for `summary` and `trend`: read, checked, and their
+ * groups handed to the command's fold. A state holds hour × feature × model and day × user groups, so it answers
+ * `--by` feature, model, day and hour (in a time zone whose offset is whole hours), or user and day (in the zone it
+ * was folded in), and windows whose edges do not fall between the calls of a group; anything else is a usage error
+ * that says so, never an approximation. A state is read whole (JSON.parse): up to a few hundred MB.
+ */
+import { promises as fs } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { HOUR_MS, type ReadState, readStateDocument } from '../core/foldState.js';
+import type { StatsAccumulator } from '../core/stats.js';
+import type { PriceBook } from '../core/pricing.js';
+import type { TimeZone } from '../core/timezone.js';
+import type { CallRecord } from '../core/types.js';
+import { describeFsError, InputError, UsageError } from '../errors.js';
+
+const STATE_FILE = /\.cmstate(\.gz)?$/i;
+
+export function isStateFile(arg: string): boolean {
+  return STATE_FILE.test(arg);
+}
+
+/** For the commands that need call records. */
+export function refuseStates(args: readonly string[], command: string): void {
+  const state = args.find(isStateFile);
+  if (state !== undefined) {
+    throw new UsageError(`${command} reads call records; ${state} is a folded state (claude-mon fold), which only \`summary\` and \`trend\` read: give ${command} the logs`);
+  }
+}
+
+export async function readStateFile(file: string, pricing: PriceBook): Promise<ReadState> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  } catch (error) {
+    throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === undefined ? (error as Error).message : describeFsError(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new InputError(`${file}: not a claude-mon state (not JSON: ${(error as Error).message})`);
+  }
+  try {
+    return readStateDocument(json, file, pricing);
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+}
+
+/** The calls a report takes: time in [from, to), or [from, to] when `toInclusive` (up to and including --now). */
+export interface StateWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly toInclusive: boolean;
+}
+
+/**
+ * Calls `visit` with each group of the state whose calls all fall in the window, as a record carrying the group's
+ * grouped fields (feature, model, user, and its hour's or day's start as its time). A group with calls on both
+ * sides of an edge of the window cannot be split: a usage error says so.
+ */
+export function visitStateGroups(
+  state: ReadState,
+  file: string,
+  dimensions: readonly string[],
+  tz: TimeZone,
+  window: StateWindow,
+  visit: (record: CallRecord, stats: StatsAccumulator) => void,
+): void {
+  const byHours = dimensions.every((dimension) => ['feature', 'model', 'day', 'hour'].includes(dimension));
+  const byUsers = dimensions.includes('user') && dimensions.every((dimension) => dimension === 'user' || dimension === 'day');
+  if (!byHours && !byUsers) {
+    throw new UsageError(
+      `${file} holds hour × feature × model and day × user groups: --by ${dimensions.join(',')} needs the logs (with .cmstate inputs, --by takes feature, model, day and hour, or user and day)`,
+    );
+  }
+  const byDay = dimensions.includes('day') || dimensions.includes('hour');
+  const taken = (stats: StatsAccumulator, what: () => string): boolean => {
+    const after = (ms: number): boolean => (window.toInclusive ? ms > window.to : ms >= window.to);
+    const first = stats.firstCallMs;
+    const last = stats.lastCallMs;
+    if (first >= window.from && !after(last)) return true;
+    if (last < window.from || after(first)) return false;
+    throw new UsageError(`${file}: the range or --now cuts ${what()}, whose calls a state keeps together: give a time on a whole hour (a day, for users), or the logs`);
+  };
+  if (byHours) {
+    for (const group of state.hours) {
+      if (byDay && !wholeHours(tz, group.hourMs)) {
+        throw new UsageError(`${file}: --tz ${tz.name} is not a whole number of hours from UTC, and a state holds UTC hours: use another --tz, or the logs`);
+      }
+      if (!taken(group.stats, () => `the hour from ${new Date(group.hourMs).toISOString()}`)) continue;
+      visit(recordOf({ timestampMs: group.hourMs, feature: group.feature, model: group.model }), group.stats);
+    }
+    return;
+  }
+  if (byDay && tz.name !== state.timezone) {
+    throw new UsageError(`${file} holds users by day in ${state.timezone}: give --tz ${state.timezone}, or the logs`);
+  }
+  for (const group of state.users) {
+    if (!taken(group.stats, () => `${group.day} of ${group.user}`)) continue;
+    visit(recordOf({ timestampMs: tz.localToUtc(Date.parse(`${group.day}T00:00:00Z`)), userId: group.user }), group.stats);
+  }
+}
+
+/** The newest call of a state (−Infinity when it has none). */
+export function newestCallOf(state: ReadState): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const group of state.hours) newest = Math.max(newest, group.stats.lastCallMs);
+  return newest;
+}
+
+/** Whether local hours are UTC hours around this one (false in zones such as Asia/Kolkata, UTC+5:30). */
+function wholeHours(tz: TimeZone, utcMs: number): boolean {
+  return tz.offsetMinutesAt(utcMs) % 60 === 0 && tz.offsetMinutesAt(utcMs + HOUR_MS - 1) % 60 === 0;
+}
+
+/** A record with the fields a group key reads; the rest are never read. */
+function recordOf(fields: Partial<CallRecord>): CallRecord {
+  return { feature: '', model: '', userId: '', ...fields } as CallRecord;
+}

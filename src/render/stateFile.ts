@@ -1,0 +1,28 @@
+/**
+ * A FoldState as a `.cmstate` file: one JSON document, written a group per line (a state of a million users is
+ * never one string). Groups in a fixed order (hour, feature, model; day, user), so the same logs give the same file.
+ */
+import { type FoldState, STATE_FORMAT, STATE_VERSION } from '../core/foldState.js';
+import { compareStrings } from '../core/stats.js';
+import type { LineCounts } from '../core/types.js';
+
+export function* renderStateFile(state: FoldState, input: LineCounts, createdBy: string): Generator<string> {
+  const header = { format: STATE_FORMAT, version: STATE_VERSION, createdBy, timezone: state.timezone, input };
+  yield `${JSON.stringify(header).slice(0, -1)},\n"hours":[`;
+  const hours = [...state.hours.values()].sort(
+    (a, b) => a.hourMs - b.hourMs || compareStrings(a.feature, b.feature) || compareStrings(a.model, b.model),
+  );
+  let first = true;
+  for (const group of hours) {
+    yield `${first ? '' : ','}\n${JSON.stringify({ hour: group.hourMs, feature: group.feature, model: group.model, stats: group.stats.toState() })}`;
+    first = false;
+  }
+  yield '\n],\n"users":[';
+  const users = [...state.users.values()].sort((a, b) => compareStrings(a.day, b.day) || compareStrings(a.user, b.user));
+  first = true;
+  for (const group of users) {
+    yield `${first ? '' : ','}\n${JSON.stringify({ day: group.day, user: group.user, stats: group.stats.toState() })}`;
+    first = false;
+  }
+  yield '\n]}\n';
+}

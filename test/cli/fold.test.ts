@@ -1,0 +1,196 @@
+/**
+ * Property: fold each of N shards of a log into a .cmstate, merge the states in `summary`, and the report is the
+ * one of the shards' logs read in one pass — the whole JSON, for every --by a state can answer, with ranges on
+ * whole hours and days. And what a state cannot answer is refused with a message, never approximated.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { random, runCli, temporaryDirectory } from '../helpers.js';
+
+const DAY = 86_400_000;
+
+function makeLines(next: () => number, count: number): string[] {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const start = Date.UTC(2026, 10, 20);
+  return Array.from({ length: count }, (_, i) => {
+    const error = next() < 0.1 ? pick(['RateLimitError', 'OverloadedError', 'APIConnectionError']) : null;
+    // Half the calls in one busy hour of chat on Sonnet, so that group passes 256 calls in each shard and keeps an
+    // HDR histogram.
+    const busy = next() < 0.5;
+    const at = busy ? start + 2 * DAY + 5 * 3_600_000 + Math.floor(next() * 3_600_000) : start + Math.floor(next() * 5 * DAY);
+    const record = {
+      timestamp: new Date(at).toISOString(),
+      request_id: `req-${i % (count - 50)}`, // the last 50 repeat earlier ids: duplicates
+      user_id: pick(['alice', 'bob', '__proto__', 'carol', 'dave']),
+      feature: busy ? 'chat' : pick(['chat', 'search', 'constructor']),
+      model: busy ? 'claude-sonnet-4-5' : pick(['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-5', 'homegrown-model']),
+      input_tokens: Math.floor(next() * 300_000),
+      output_tokens: Math.floor(next() * 4000),
+      cached_tokens: Math.floor(next() * 50_000),
+      cache_creation_tokens: 3000,
+      cache_creation_1h_tokens: Math.floor(next() * 3000),
+      latency_ms: Math.round(next() * 30_000_000) / 1000,
+      stop_reason: pick(['end_turn', 'max_tokens', 'tool_use', '__proto__']),
+      error,
+      error_status: error === 'RateLimitError' ? 429 : error === null ? null : 500,
+      service_tier: next() < 0.2 ? 'batch' : 'standard',
+    };
+    return JSON.stringify(record);
+  });
+}
+
+/**
+ * The lines cut into `parts` files, each line in one of them; the deliveries of one request id in the same shard
+ * (a host drops its own duplicates; states cannot know of another host's).
+ */
+function shards(lines: readonly string[], parts: number, next: () => number, directory: string): string[] {
+  const buckets: string[][] = Array.from({ length: parts }, () => []);
+  const shardOf = new Map<string, number>();
+  for (const line of lines) {
+    const id = JSON.parse(line).request_id as string;
+    if (!shardOf.has(id)) shardOf.set(id, Math.floor(next() * parts));
+    buckets[shardOf.get(id) as number]?.push(line);
+  }
+  return buckets.map((bucket, i) => {
+    const file = path.join(directory, `shard-${i}.jsonl`);
+    writeFileSync(file, `${bucket.join('\n')}\n`);
+    return file;
+  });
+}
+
+async function fold(file: string, extra: string[] = []): Promise<string> {
+  const state = file.replace(/\.jsonl$/, '.cmstate');
+  const run = await runCli(['fold', '-q', '-o', state, ...extra, file]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return state;
+}
+
+async function summaryJson(args: readonly string[]): Promise<string> {
+  const run = await runCli(['summary', '--json', '-q', ...args]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return run.stdout;
+}
+
+describe('claude-mon fold and .cmstate inputs', () => {
+  const directory = temporaryDirectory();
+  const next = random(42);
+  const lines = makeLines(next, 3000);
+  const files = shards(lines, 4, next, directory);
+  const statesOf = async (): Promise<string[]> => Promise.all(files.map((file) => fold(file)));
+
+  it.each([
+    ['feature'],
+    ['model'],
+    ['feature,model'],
+    ['day'],
+    ['hour'],
+    ['day,feature,model'],
+    ['user'],
+    ['user,day'],
+  ])('summary --by %s of the merged states is the summary of the logs', async (by) => {
+    const states = await statesOf();
+    const fromLogs = await summaryJson(['--by', by, ...files]);
+    expect(JSON.parse(fromLogs).groups.length).toBeGreaterThan(1);
+    expect(await summaryJson(['--by', by, ...states])).toBe(fromLogs);
+    // Also in every format, and with states and logs mixed.
+    expect((await runCli(['summary', '--by', by, '--format', 'csv', ...states])).stdout).toBe((await runCli(['summary', '--by', by, '--format', 'csv', ...files])).stdout);
+    expect(await summaryJson(['--by', by, states[0] as string, ...files.slice(1)])).toBe(fromLogs);
+  }, 60_000);
+
+  it('answers ranges on whole hours and days, in the time zone asked for', async () => {
+    const states = await statesOf();
+    for (const range of [
+      ['--since', '2026-11-21T05:00:00Z', '--until', '2026-11-23T17:00:00Z'],
+      ['--date', '2026-11-22'],
+      ['--date', '2026-11-22', '--tz', 'Europe/Berlin'],
+      ['--since', '2026-11-22T10:00:00+01:00', '--by', 'hour', '--tz', 'Europe/Berlin'],
+    ]) {
+      expect(await summaryJson([...range, ...states]), range.join(' ')).toBe(await summaryJson([...range, ...files]));
+    }
+    // Users are kept by day in the zone the state was folded in.
+    expect(await summaryJson(['--by', 'user', '--date', '2026-11-22', ...states])).toBe(await summaryJson(['--by', 'user', '--date', '2026-11-22', ...files]));
+  }, 60_000);
+
+  it.each([['feature'], ['model'], ['user'], ['feature,model']])('trend --by %s of the merged states is the trend of the logs', async (by) => {
+    const states = await statesOf();
+    const trend = async (args: readonly string[]): Promise<string> => {
+      const run = await runCli(['trend', '--json', '-q', '--days', '7', '--by', by, ...args]);
+      expect(run.stderr).toBe('');
+      return run.stdout;
+    };
+    // Users are kept by day: --now at the end of the data or on a midnight (an hour, for the others).
+    const nows = [['--now', 'latest'], ['--now', '2026-11-23T00:00:00Z', '--days', '3'], ...(by === 'user' ? [] : [['--now', '2026-11-23T18:00:00Z']])];
+    for (const now of nows) {
+      const fromLogs = await trend([...now, ...files]);
+      expect(JSON.parse(fromLogs).series.length, now.join(' ')).toBeGreaterThan(1);
+      expect(await trend([...now, ...states]), now.join(' ')).toBe(fromLogs);
+      expect(await trend([...now, ...files.slice(0, 2), ...states.slice(2)]), now.join(' ')).toBe(fromLogs);
+    }
+  }, 60_000);
+
+  it('reads a gzipped state, and its latency histograms are HdrHistogram compressed Base64 that HdrHistogram reads', async () => {
+    const [state] = await statesOf();
+    const text = readFileSync(state as string);
+    writeFileSync(`${state}.gz`, gzipSync(text));
+    expect(await summaryJson([`${state}.gz`])).toBe(await summaryJson([files[0] as string]));
+    const document = JSON.parse(text.toString('utf8'));
+    const busy = document.hours.filter((group: { stats: { latency: { hdr?: string } } }) => group.stats.latency.hdr !== undefined);
+    expect(busy.length).toBeGreaterThan(0);
+    const { decodeFromCompressedBase64 } = createRequire(import.meta.url)('hdr-histogram-js') as {
+      decodeFromCompressedBase64(text: string): { totalCount: number; maxValue: number; getValueAtPercentile(p: number): number };
+    };
+    for (const group of busy) {
+      const histogram = decodeFromCompressedBase64(group.stats.latency.hdr);
+      expect(histogram.totalCount).toBe(group.stats.calls);
+      // Within the 0.1% of 3 significant digits of the exact maximum.
+      expect(Math.abs(histogram.maxValue / 1000 - group.stats.latencyMaxMs)).toBeLessThanOrEqual(group.stats.latencyMaxMs * 0.001);
+    }
+  }, 30_000);
+
+  it('refuses what a state cannot answer, and says why', async () => {
+    const [state] = (await statesOf()) as [string];
+    const byStatus = await runCli(['summary', '--by', 'status', state]);
+    expect(byStatus.code).toBe(2);
+    expect(byStatus.stderr).toMatch(/holds hour × feature × model and day × user groups: --by status needs the logs/);
+    const byUserFeature = await runCli(['summary', '--by', 'user,feature', state]);
+    expect(byUserFeature.code).toBe(2);
+    const cut = await runCli(['summary', '--since', '2026-11-22T05:30:00Z', state]);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/the range or --now cuts the hour from .*, whose calls a state keeps together: give a time on a whole hour/);
+    const midDay = await runCli(['trend', '--by', 'user', '--now', '2026-11-23T18:00:00Z', state]);
+    expect(midDay.stderr).toMatch(/the range or --now cuts 2026-11-23 of /);
+    const midHour = await runCli(['trend', '--now', '2026-11-22T05:30:00Z', state]);
+    expect(midHour.code).toBe(2);
+    expect(midHour.stderr).toMatch(/the range or --now cuts the hour from 2026-11-22T05:00:00.000Z/);
+    const india = await runCli(['summary', '--by', 'day', '--tz', 'Asia/Kolkata', state]);
+    expect(india.stderr).toMatch(/not a whole number of hours from UTC/);
+    for (const command of ['dashboard', 'alerts']) {
+      const refused = await runCli([command, state]);
+      expect(refused.stderr, command).toMatch(/is a folded state \(claude-mon fold\), which only `summary` and `trend` read/);
+    }
+  }, 30_000);
+
+  it('says which file is broken and how, and asks for an upgrade for a newer format', async () => {
+    const [state] = (await statesOf()) as [string];
+    const document = JSON.parse(readFileSync(state, 'utf8'));
+    const write = (name: string, value: unknown): string => {
+      const file = path.join(directory, name);
+      writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+      return file;
+    };
+    const newer = await runCli(['summary', write('newer.cmstate', { ...document, version: 2, createdBy: 'claude-mon 9.0.0' })]);
+    expect(newer.code).toBe(1);
+    expect(newer.stderr).toMatch(/newer.cmstate: state format version 2 was written by a newer claude-mon \(claude-mon 9.0.0\); this one reads version 1: upgrade claude-mon/);
+    const notJson = await runCli(['summary', write('cut.cmstate', readFileSync(state, 'utf8').slice(0, 500))]);
+    expect(notJson.stderr).toMatch(/cut.cmstate: not a claude-mon state \(not JSON/);
+    const lying = structuredClone(document);
+    lying.hours[0].stats.calls += 1;
+    const mismatch = await runCli(['summary', write('lying.cmstate', lying)]);
+    expect(mismatch.stderr).toMatch(/lying.cmstate: hours\[0\]: .*latencies for .* calls/);
+  }, 30_000);
+});
