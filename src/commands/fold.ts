@@ -5,6 +5,7 @@
 import type { CommonOptions } from '../commandOptions.js';
 import { FoldState } from '../core/foldState.js';
 import { unpricedModelsOf } from '../core/stats.js';
+import { mapItems } from '../render/jsonStream.js';
 import { TimeZone } from '../core/timezone.js';
 import type { CliIo } from '../io/cliIo.js';
 import { renderStateFile } from '../render/stateFile.js';
@@ -21,7 +22,7 @@ export async function runFold(options: CommonOptions, io: CliIo, diagnostics: Di
   try {
     const state = new FoldState(tz.name, tz, pricing);
     const tally = await readLogs(inputs, io, { ...options, tz }, state);
-    const failed = checkInput(tally, unpricedModelsOf([...state.hours.values()].map((group) => group.stats)), options, diagnostics);
+    const failed = checkInput(tally, unpricedModelsOf(mapItems(state.hours(), (group) => group.stats)), options, diagnostics);
     return { output: renderStateFile(state, tally.counts(), createdBy), failed };
   } finally {
     await inputs.cleanup();

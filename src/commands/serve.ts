@@ -5,6 +5,7 @@
  * share one thread: a scrape sees the calls of every chunk read so far.
  */
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { CommonOptions } from '../commandOptions.js';
 import { DEFAULT_LATENCY_BUCKETS_SECONDS, LiveMetrics } from '../core/liveMetrics.js';
 import { TimeZone } from '../core/timezone.js';
@@ -31,21 +32,26 @@ export interface ServeOptions extends Pick<CommonOptions, 'inputs' | 'tz' | 'con
 const DEDUPE_GENERATION_IDS = 1_000_000;
 
 export async function runServe(options: ServeOptions, io: CliIo, diagnostics: Diagnostics): Promise<number> {
-  const sources = await followedSources(options.inputs, io);
+  const sources = await followedSources(options.inputs, io, options.fromStart);
   const config = await loadConfig(options.configFile);
   const pricing = await loadPricing(options.pricesFile);
   const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
   // The p95 rule's thresholds are bucket bounds, so histogram_quantile can tell above from below exactly there.
   const thresholds = [config.rules.p95_latency.base, ...config.rules.p95_latency.features.values()].map((settings) => settings.threshold / 1000);
-  const metrics = new LiveMetrics(pricing, options.maxSeries, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds]);
+  // And a bound above the highest threshold: a quantile past the last finite bound is reported as that bound, so a
+  // threshold equal to it could never be exceeded.
+  const metrics = new LiveMetrics(pricing, options.maxSeries, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds, 2 * Math.max(...thresholds)]);
 
   let server;
   try {
-    server = await startMetricsServer(options.listen.host, options.listen.port, (format) => renderExposition(metrics.families(), format));
+    server = await startMetricsServer(options.listen.host, options.listen.port, (format) => renderExposition(metrics.families(), format), (error) =>
+      diagnostics.error(`a scrape failed: ${(error as Error).message}`),
+    );
   } catch (error) {
     throw new UsageError(`--listen ${options.listen.host}:${options.listen.port}: ${describeListenError(error)}`);
   }
-  diagnostics.warn(`claude-mon: serving http://${server.address}/metrics (and /healthz), following ${sources.map((source) => source.name).join(', ')}`);
+  diagnostics.warn(`claude-mon: serving http://${server.address}/metrics (and /healthz), following ${sources.map(({ source }) => source.name).join(', ')}`);
+  const startOf = new Map(sources.map(({ source, from }) => [source.path, from]));
 
   const abort = new AbortController();
   const stopped = new Promise<void>((resolve) => {
@@ -61,44 +67,55 @@ export async function runServe(options: ServeOptions, io: CliIo, diagnostics: Di
     tz,
     threads: 1,
     quiet: true,
-    openFile: (path: string) => tailFile(path, { fromStart: options.fromStart, signal: abort.signal }),
+    openFile: (path: string) => tailFile(path, { from: startOf.get(path) ?? 0, signal: abort.signal }),
     dedupeGenerationIds: DEDUPE_GENERATION_IDS,
   };
   // Each input its own reader: a followed file never ends, so one after another would never reach the second.
-  const readers = sources.map(async (source) => {
+  const readers = sources.map(async ({ source }) => {
     const tally = new Tally();
     try {
       await readLogs({ sources: [source], unreadable: [], cleanup: async () => {} }, io, readOptions, metrics, tally);
-      if (source === STDIN) diagnostics.warn(`claude-mon: stdin ended after ${tally.lines} lines (${tally.records} calls); still serving`);
     } catch (error) {
       if (!abort.signal.aborted) diagnostics.error(`reading ${source.name}: ${(error as Error).message}`);
     }
+    if (abort.signal.aborted) return;
+    for (const problem of [...tally.unreadable, ...tally.truncated]) diagnostics.error(problem);
+    const skipped = tally.skippedTotal();
+    const ended = `${source.name} ended after ${tally.lines} lines (${tally.records} calls${skipped > 0 ? `, ${skipped} skipped` : ''})`;
+    diagnostics.warn(`claude-mon: ${ended}; still serving what was counted`);
   });
   try {
     await stopped;
   } finally {
     abort.abort();
     await server.close();
-    if (sources.includes(STDIN)) io.stdin.destroy();
+    if (sources.some(({ source }) => source === STDIN)) io.stdin.destroy();
     await Promise.race([Promise.all(readers), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   }
   return 0;
 }
 
-/** Files (followed by name) and "-" for stdin; a directory would mean following rotated copies, so it is refused. */
-async function followedSources(args: readonly string[], io: CliIo): Promise<Source[]> {
+/**
+ * Files (followed by name, each once) and "-" for stdin, with where to start reading each: its size now unless
+ * `fromStart` (read before "serving" is printed, so no line written after it is missed). A directory would mean
+ * following rotated copies, so it is refused.
+ */
+async function followedSources(args: readonly string[], io: CliIo, fromStart: boolean): Promise<{ source: Source; from: number }[]> {
   if (args.length === 0 && io.stdin.isTTY === true) {
     throw new UsageError('no input: give the log files to follow, or pipe logs in, e.g.\n  claude-mon serve --listen 127.0.0.1:9464 /var/log/app/calls.jsonl\n  kubectl logs -f deploy/api | claude-mon serve --listen 127.0.0.1:9464');
   }
-  if (args.length === 0) return [STDIN];
+  if (args.length === 0) return [{ source: STDIN, from: 0 }];
   if (args.filter((arg) => arg === '-').length > 1) throw new UsageError('"-" (stdin) can be given only once');
-  const sources: Source[] = [];
+  const sources: { source: Source; from: number }[] = [];
   refuseStates(args, 'serve');
+  const seen = new Set<string>();
   for (const arg of args) {
     if (arg === '-') {
-      sources.push(STDIN);
+      sources.push({ source: STDIN, from: 0 });
       continue;
     }
+    if (seen.has(path.resolve(arg))) continue;
+    seen.add(path.resolve(arg));
     let stats;
     try {
       stats = await fs.stat(arg);
@@ -107,7 +124,7 @@ async function followedSources(args: readonly string[], io: CliIo): Promise<Sour
     }
     if (stats.isDirectory()) throw new UsageError(`cannot follow ${arg}: a directory — give the files to follow (e.g. ${arg}/*.jsonl)`);
     if (/\.gz$/i.test(arg)) throw new UsageError(`cannot follow ${arg}: a gzip file is not written to — read rotated logs with \`claude-mon summary\``);
-    sources.push({ name: arg, path: arg, sizeBytes: null });
+    sources.push({ source: { name: arg, path: arg, sizeBytes: null }, from: fromStart ? 0 : stats.size });
   }
   return sources;
 }

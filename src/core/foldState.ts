@@ -30,8 +30,10 @@ export interface UserDayGroup {
 }
 
 export class FoldState {
-  readonly hours = new Map<string, HourGroup>();
-  readonly users = new Map<string, UserDayGroup>();
+  /** By hour start, feature and model (nested maps: no key string made per call). */
+  private readonly hourMaps = new Map<number, Map<string, Map<string, HourGroup>>>();
+  /** By day and user. */
+  private readonly userMaps = new Map<string, Map<string, UserDayGroup>>();
 
   constructor(
     readonly timezone: string,
@@ -41,22 +43,41 @@ export class FoldState {
 
   add(record: CallRecord): void {
     const hourMs = Math.floor(record.timestampMs / HOUR_MS) * HOUR_MS;
-    const hourKey = `${hourMs}\u0000${record.feature}\u0000${record.model}`;
-    let hour = this.hours.get(hourKey);
+    const byModel = inner(inner(this.hourMaps, hourMs), record.feature);
+    let hour = byModel.get(record.model);
     if (hour === undefined) {
       hour = { hourMs, feature: record.feature, model: record.model, stats: new StatsAccumulator(this.pricing) };
-      this.hours.set(hourKey, hour);
+      byModel.set(record.model, hour);
     }
     hour.stats.add(record);
     const day = this.tz.dayKey(record.timestampMs);
-    const userKey = `${day}\u0000${record.userId}`;
-    let user = this.users.get(userKey);
+    const byUser = inner(this.userMaps, day);
+    let user = byUser.get(record.userId);
     if (user === undefined) {
       user = { day, user: record.userId, stats: new StatsAccumulator(this.pricing) };
-      this.users.set(userKey, user);
+      byUser.set(record.userId, user);
     }
     user.stats.add(record);
   }
+
+  /** Every hour × feature × model group. */
+  *hours(): Generator<HourGroup> {
+    for (const byFeature of this.hourMaps.values()) for (const byModel of byFeature.values()) yield* byModel.values();
+  }
+
+  /** Every day × user group. */
+  *users(): Generator<UserDayGroup> {
+    for (const byUser of this.userMaps.values()) yield* byUser.values();
+  }
+}
+
+function inner<K, V>(outer: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let map = outer.get(key);
+  if (map === undefined) {
+    map = new Map();
+    outer.set(key, map);
+  }
+  return map;
 }
 
 /** A state file's document, as written (src/render/stateFile.ts) and read. */

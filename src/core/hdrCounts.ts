@@ -27,49 +27,99 @@ export function lowestValueAt(index: number): number {
   return subBucket * 2 ** bucket;
 }
 
+/** Buckets kept as (index, count) pairs before the counts array is made: ~8 KB at most instead of ~64 KB. */
+const SPARSE_LIMIT = 512;
+
+/**
+ * The counts of one histogram: while few buckets are used (most groups of a `--by user` report or of a .cmstate's
+ * hours), the used buckets in ascending order; past SPARSE_LIMIT, the counts array itself (~64 KB for latencies up
+ * to a minute). The same answers either way.
+ */
 export class HdrCounts {
-  counts = new Int32Array(SUB_BUCKET_COUNT);
+  private indexes: number[] | null = [];
+  private sparse: number[] = [];
+  private dense: Int32Array | null = null;
 
   record(value: number): void {
-    const index = countsIndexOf(value);
-    if (index >= this.counts.length) this.grow(index);
-    this.counts[index] = (this.counts[index] as number) + 1;
+    this.addAt(countsIndexOf(value), 1);
   }
 
-  /** `count` values at a counts index (a decoded histogram's bucket). */
+  /** `count` values at a counts index (a bucket). */
   addAt(index: number, count: number): void {
-    if (index >= this.counts.length) this.grow(index);
-    this.counts[index] = (this.counts[index] as number) + count;
+    const dense = this.dense;
+    if (dense !== null && index < dense.length) {
+      dense[index] = (dense[index] as number) + count;
+      return;
+    }
+    const indexes = this.indexes;
+    if (indexes === null) {
+      this.grow(index);
+      (this.dense as Int32Array)[index] = count;
+      return;
+    }
+    let low = 0;
+    let high = indexes.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((indexes[middle] as number) < index) low = middle + 1;
+      else high = middle;
+    }
+    if (indexes[low] === index) {
+      this.sparse[low] = (this.sparse[low] as number) + count;
+    } else if (indexes.length < SPARSE_LIMIT) {
+      indexes.splice(low, 0, index);
+      this.sparse.splice(low, 0, count);
+    } else {
+      this.toDense();
+      this.addAt(index, count);
+    }
   }
 
   add(other: HdrCounts): void {
-    if (other.counts.length > this.counts.length) this.grow(other.counts.length - 1);
-    const counts = this.counts;
-    const theirs = other.counts;
-    for (let i = 0; i < theirs.length; i++) counts[i] = (counts[i] as number) + (theirs[i] as number);
+    other.forEachIndex((index, count) => this.addAt(index, count));
   }
 
-  /** Calls back once per non-empty bucket with a value of that bucket and its count. */
+  /** Calls back once per non-empty bucket with a value of that bucket and its count, in ascending order. */
   forEachBucket(visit: (value: number, count: number) => void): void {
-    const counts = this.counts;
-    for (let i = 0; i < counts.length; i++) {
-      const count = counts[i] as number;
-      if (count !== 0) visit(lowestValueAt(i), count);
-    }
+    this.forEachIndex((index, count) => visit(lowestValueAt(index), count));
   }
 
   /** A value above every recorded one: the highest trackable value a histogram of these counts needs. */
   valuesBelow(): number {
-    let last = this.counts.length - 1;
-    while (last > 0 && this.counts[last] === 0) last--;
+    let last = 0;
+    this.forEachIndex((index) => (last = index));
     return lowestValueAt(last + 1);
   }
 
+  /** Calls back once per non-empty bucket with its counts index and count, in ascending order. */
+  forEachIndex(visit: (index: number, count: number) => void): void {
+    const { indexes, dense } = this;
+    if (indexes !== null) {
+      for (let i = 0; i < indexes.length; i++) visit(indexes[i] as number, this.sparse[i] as number);
+      return;
+    }
+    const counts = dense as Int32Array;
+    for (let i = 0; i < counts.length; i++) {
+      const count = counts[i] as number;
+      if (count !== 0) visit(i, count);
+    }
+  }
+
+  private toDense(): void {
+    const indexes = this.indexes as number[];
+    this.indexes = null;
+    this.grow(indexes[indexes.length - 1] as number);
+    const dense = this.dense as Int32Array;
+    for (let i = 0; i < indexes.length; i++) dense[indexes[i] as number] = this.sparse[i] as number;
+    this.sparse = [];
+  }
+
   private grow(index: number): void {
-    let length = this.counts.length;
+    let length = this.dense?.length ?? SUB_BUCKET_COUNT;
     while (length <= index) length += HALF_COUNT * 4;
+    if (this.dense !== null && length === this.dense.length) return;
     const grown = new Int32Array(length);
-    grown.set(this.counts);
-    this.counts = grown;
+    if (this.dense !== null) grown.set(this.dense);
+    this.dense = grown;
   }
 }

@@ -8,11 +8,11 @@
  * This is the only module that imports hdr-histogram-js: its JS Int32Histogram directly, because the package index
  * also loads the WebAssembly build (69 ms of start-up against 16 ms; WASM gave no end-to-end gain here).
  */
-import { createRequire } from 'node:module';
 import type { Histogram } from 'hdr-histogram-js';
 import Int32HistogramModule from 'hdr-histogram-js/dist/Int32Histogram.js';
 import { appended } from './appended.js';
 import { HdrCounts } from './hdrCounts.js';
+import { decodeHdr, encodeHdr } from './hdrEncoding.js';
 
 type HistogramClass = new (lowest: number, highest: number, digits: number) => Histogram;
 // Node hands a CommonJS module's exports object to a default import; bundlers such as Vite unwrap its `default`.
@@ -37,22 +37,6 @@ const SMALL_LIMIT = 256;
  * standard V2 compressed Base64 encoding (lowest 1 µs, 3 significant digits), which other HdrHistogram libraries read.
  */
 export type LatencyState = { readonly values: readonly number[] } | { readonly hdr: string };
-
-interface Encoding {
-  encodeIntoCompressedBase64(histogram: Histogram): string;
-  decodeFromCompressedBase64(base64: string): Histogram & {
-    readonly lowestDiscernibleValue: number;
-    readonly numberOfSignificantValueDigits: number;
-    readonly countsArrayLength: number;
-    getCountAtIndex(index: number): number;
-  };
-}
-let encoding: Encoding | undefined;
-/** The encoder, loaded when a state is written or read (it also loads the WebAssembly build: ~50 ms). */
-function hdrEncoding(): Encoding {
-  encoding ??= createRequire(import.meta.url)('hdr-histogram-js/dist/encoding.js') as Encoding;
-  return encoding;
-}
 
 /** The empty list every new distribution starts with (shared: see appended). */
 const NONE: number[] = [];
@@ -105,7 +89,7 @@ export class LatencyDistribution {
 
   toState(): LatencyState {
     if (this.small !== null) return { values: this.small.slice(0, this.count) };
-    return { hdr: hdrEncoding().encodeIntoCompressedBase64(this.toHistogram()) };
+    return { hdr: encodeHdr(this.counts as HdrCounts) };
   }
 
   /** `where` names the state in errors ("host.cmstate: hours[3]"). */
@@ -119,25 +103,16 @@ export class LatencyDistribution {
       for (const micros of state.values) distribution.record(micros / 1000);
       return distribution;
     }
-    let histogram;
+    let decoded;
     try {
-      histogram = hdrEncoding().decodeFromCompressedBase64(state.hdr);
+      decoded = decodeHdr(String(state.hdr));
     } catch (error) {
-      throw new Error(`${where}: not an HdrHistogram in compressed Base64 (${(error as Error).message})`);
+      throw new Error(`${where}: not an HdrHistogram in V2 compressed Base64 (${(error as Error).message})`);
     }
-    if (histogram.lowestDiscernibleValue !== 1 || histogram.numberOfSignificantValueDigits !== 3) {
-      throw new Error(`${where}: an HdrHistogram of lowest value 1 and 3 significant digits was expected`);
-    }
-    // Same parameters, so the same counts index as HdrCounts: bucket for bucket.
-    const counts = new HdrCounts();
-    for (let index = 0; index < histogram.countsArrayLength; index++) {
-      const count = histogram.getCountAtIndex(index);
-      if (count > 0) counts.addAt(index, count);
-    }
-    distribution.counts = counts;
+    if (decoded.total <= SMALL_LIMIT) throw new Error(`${where}: a histogram of ${decoded.total} values (a group that small keeps exact values)`);
+    distribution.counts = decoded.counts;
     distribution.small = null;
-    distribution.count = histogram.totalCount;
-    if (distribution.count <= SMALL_LIMIT) throw new Error(`${where}: a histogram of ${distribution.count} values (a group that small keeps exact values)`);
+    distribution.count = decoded.total;
     return distribution;
   }
 

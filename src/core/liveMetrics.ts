@@ -70,14 +70,23 @@ interface Pair {
   /** Non-cumulative counts by bucket (the last one: above every bound, +Inf); sum and count in seconds. */
   readonly buckets: number[];
   latencySum: number;
-  /** Failures by error type and status, keyed `type\u0000status`. */
+  /** Failures by error type and status, keyed JSON.stringify([type, status]). */
   readonly errors: Map<string, number>;
+  /**
+   * False until a scrape has shown the pair — at zero: a counter first seen at 1 shows no increase() to Prometheus,
+   * so the first calls of a pair would never count in a rule. They are shown from the next scrape on.
+   */
+  scraped: boolean;
 }
 
+/** Longer label values are not exposed (their calls count as dropped): a scrape repeats each one in ~30 series. */
+export const MAX_LABEL_LENGTH = 256;
+
 export class LiveMetrics {
-  private readonly pairs = new Map<string, Pair>();
-  /** Last logged remaining value by model and limit kind, keyed `model\u0000kind`. */
-  private readonly remaining = new Map<string, number>();
+  /** By feature, then model. */
+  private readonly pairs = new Map<string, Map<string, Pair>>();
+  /** Last logged remaining value by model, then limit kind. */
+  private readonly remaining = new Map<string, Map<string, number>>();
   private series = 0;
   private dropped = 0;
   private newestMs = Number.NEGATIVE_INFINITY;
@@ -96,8 +105,9 @@ export class LiveMetrics {
 
   add(record: CallRecord): void {
     if (record.timestampMs > this.newestMs) this.newestMs = record.timestampMs;
-    const kept = this.noteRemaining(record) && this.addToPair(record);
-    if (!kept) this.dropped++;
+    const remainingKept = this.noteRemaining(record);
+    const pairKept = this.addToPair(record);
+    if (!remainingKept || !pairKept) this.dropped++;
   }
 
   /** False when the call's pair, or its error type × status, would pass the cap. */
@@ -120,7 +130,7 @@ export class LiveMetrics {
     bump(pair.buckets, bucket, 1);
     pair.latencySum += seconds;
     if (!isFailure(record)) return true;
-    const key = `${record.error ?? ''}\u0000${record.errorStatus ?? ''}`;
+    const key = JSON.stringify([labelValue(record.error ?? ''), String(record.errorStatus ?? '')]);
     const count = pair.errors.get(key);
     if (count !== undefined) pair.errors.set(key, count + 1);
     else if (this.makeSeries(1)) pair.errors.set(key, 1);
@@ -130,46 +140,54 @@ export class LiveMetrics {
 
   /** Every family, series sorted by their labels (a stable scrape). */
   families(): MetricFamily[] {
-    const pairs = [...this.pairs.values()].sort((a, b) => compare(a.feature, b.feature) || compare(a.model, b.model));
+    const pairs: Pair[] = [];
+    for (const byModel of this.pairs.values()) pairs.push(...byModel.values());
+    pairs.sort((a, b) => compare(a.feature, b.feature) || compare(a.model, b.model));
+    // A pair no scrape has shown yet is shown at zero (see Pair.scraped).
+    const fresh = new Set(pairs.filter((pair) => !pair.scraped));
+    for (const pair of fresh) pair.scraped = true;
+    const shown = (pair: Pair, value: number): number => (fresh.has(pair) ? 0 : value);
     const pairLabels = (pair: Pair): [string, string][] => [
       ['feature', pair.feature],
       ['model', pair.model],
     ];
     const perPair = (suffix: string, value: (pair: Pair) => number): Sample[] =>
-      pairs.map((pair) => ({ suffix, labels: pairLabels(pair), value: value(pair) }));
+      pairs.map((pair) => ({ suffix, labels: pairLabels(pair), value: shown(pair, value(pair)) }));
     const latency: Sample[] = [];
     for (const pair of pairs) {
       let cumulative = 0;
       this.bucketBounds.forEach((bound, i) => {
         cumulative += pair.buckets[i] as number;
-        latency.push({ suffix: '_bucket', labels: [...pairLabels(pair), ['le', formatBound(bound)]], value: cumulative });
+        latency.push({ suffix: '_bucket', labels: [...pairLabels(pair), ['le', formatBound(bound)]], value: shown(pair, cumulative) });
       });
       const count = cumulative + (pair.buckets[this.bucketBounds.length] as number);
-      latency.push({ suffix: '_bucket', labels: [...pairLabels(pair), ['le', '+Inf']], value: count });
-      latency.push({ suffix: '_sum', labels: pairLabels(pair), value: pair.latencySum });
-      latency.push({ suffix: '_count', labels: pairLabels(pair), value: count });
+      latency.push({ suffix: '_bucket', labels: [...pairLabels(pair), ['le', '+Inf']], value: shown(pair, count) });
+      latency.push({ suffix: '_sum', labels: pairLabels(pair), value: shown(pair, pair.latencySum) });
+      latency.push({ suffix: '_count', labels: pairLabels(pair), value: shown(pair, count) });
     }
     const errors = pairs.flatMap((pair) =>
       [...pair.errors]
         .sort(([a], [b]) => compare(a, b))
         .map(([key, value]): Sample => {
-          const [type, status] = key.split('\u0000') as [string, string];
-          return { suffix: '_total', labels: [...pairLabels(pair), ['error_type', type], ['status', status]], value };
+          const [type, status] = JSON.parse(key) as [string, string];
+          return { suffix: '_total', labels: [...pairLabels(pair), ['error_type', type], ['status', status]], value: shown(pair, value) };
         }),
     );
-    const remaining = [...this.remaining]
-      .sort(([a], [b]) => compare(a, b))
-      .map(([key, value]): Sample => {
-        const [model, limit] = key.split('\u0000') as [string, string];
-        return { suffix: '', labels: [['model', model], ['limit', limit]], value };
-      });
+    const remaining: Sample[] = [];
+    for (const model of [...this.remaining.keys()].sort(compare)) {
+      const byLimit = this.remaining.get(model) as Map<string, number>;
+      for (const limit of RATE_LIMITS) {
+        const value = byLimit.get(limit);
+        if (value !== undefined) remaining.push({ suffix: '', labels: [['model', model], ['limit', limit]], value });
+      }
+    }
     return [
       {
         name: METRICS.calls,
         type: 'counter',
         help: 'Calls logged, by feature, model and status class (ok; 4xx, 5xx: failed with that HTTP status; error: failed without one).',
         samples: pairs.flatMap((pair) =>
-          STATUS_CLASSES.map((status, i): Sample => ({ suffix: '_total', labels: [...pairLabels(pair), ['status_class', status]], value: pair.calls[i] as number })),
+          STATUS_CLASSES.map((status, i): Sample => ({ suffix: '_total', labels: [...pairLabels(pair), ['status_class', status]], value: shown(pair, pair.calls[i] as number) })),
         ),
       },
       { name: METRICS.errors, type: 'counter', help: 'Failed calls by feature, model, error type and HTTP status (empty when not logged).', samples: errors },
@@ -179,7 +197,7 @@ export class LiveMetrics {
         type: 'counter',
         help: 'Tokens by feature, model and type (input, output, cache_read, cache_write).',
         samples: pairs.flatMap((pair) =>
-          TOKEN_TYPES.map((type, i): Sample => ({ suffix: '_total', labels: [...pairLabels(pair), ['type', type]], value: pair.tokens[i] as number })),
+          TOKEN_TYPES.map((type, i): Sample => ({ suffix: '_total', labels: [...pairLabels(pair), ['type', type]], value: shown(pair, pair.tokens[i] as number) })),
         ),
       },
       { name: METRICS.cost, type: 'counter', help: 'Cost in US dollars by feature and model, at the embedded or --prices prices.', samples: perPair('_total', (p) => p.costUsd) },
@@ -197,14 +215,17 @@ export class LiveMetrics {
     ];
   }
 
-  private pairOf(feature: string, model: string): Pair | null {
-    const key = `${feature}\u0000${model}`;
-    const found = this.pairs.get(key);
+  private pairOf(rawFeature: string, rawModel: string): Pair | null {
+    const feature = labelValue(rawFeature);
+    const model = labelValue(rawModel);
+    const found = this.pairs.get(feature)?.get(model);
     if (found !== undefined) return found;
+    if (feature.length > MAX_LABEL_LENGTH || model.length > MAX_LABEL_LENGTH) return null;
     if (!this.makeSeries(this.seriesPerPair)) return null;
     const pair: Pair = {
       feature,
       model,
+      scraped: false,
       calls: STATUS_CLASSES.map(() => 0),
       tokens: TOKEN_TYPES.map(() => 0),
       rateLimited: 0,
@@ -215,7 +236,9 @@ export class LiveMetrics {
       latencySum: 0,
       errors: new Map(),
     };
-    this.pairs.set(key, pair);
+    let byModel = this.pairs.get(feature);
+    if (byModel === undefined) this.pairs.set(feature, (byModel = new Map()));
+    byModel.set(model, pair);
     return pair;
   }
 
@@ -230,9 +253,14 @@ export class LiveMetrics {
     let kept = true;
     values.forEach((value, i) => {
       if (value === null) return;
-      const key = `${record.model}\u0000${RATE_LIMITS[i]}`;
-      if (this.remaining.has(key) || this.makeSeries(1)) this.remaining.set(key, value);
-      else kept = false;
+      const model = labelValue(record.model);
+      const limit = RATE_LIMITS[i] as string;
+      let byLimit = this.remaining.get(model);
+      if (byLimit?.has(limit) === true) byLimit.set(limit, value);
+      else if (model.length <= MAX_LABEL_LENGTH && this.makeSeries(1)) {
+        if (byLimit === undefined) this.remaining.set(model, (byLimit = new Map()));
+        byLimit.set(limit, value);
+      } else kept = false;
     });
     return kept;
   }
@@ -255,6 +283,11 @@ export function statusClassOf(record: CallRecord): StatusClass {
 /** A bucket bound as Prometheus's clients write it: 15 → "15.0", 0.25 → "0.25" (OpenMetrics wants canonical floats). */
 export function formatBound(bound: number): string {
   return Number.isInteger(bound) ? bound.toFixed(1) : String(bound);
+}
+
+/** A label value as exposed: lone surrogates (which UTF-8 cannot carry) replaced, so two never become one series. */
+function labelValue(text: string): string {
+  return (text as string & { toWellFormed(): string }).toWellFormed();
 }
 
 function bump(counts: number[], index: number, by: number): void {

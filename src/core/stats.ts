@@ -184,6 +184,13 @@ export class StatsAccumulator {
     for (let i = 0; i < theirs.sums.length; i++) sums[i] = (sums[i] as number) + (theirs.sums[i] as number);
   }
 
+  /** Adds its calls of models without a price to `byModel` (without making a snapshot). */
+  countUnpricedCalls(byModel: Map<string, number>): void {
+    this.models.forEach((usage, model) => {
+      if (this.pricing.resolve(model) === null) byModel.set(model, (byModel.get(model) ?? 0) + usage.calls);
+    });
+  }
+
   /** Everything it has counted, as plain JSON data (a .cmstate group); `fromState` makes the same accumulator. */
   toState(): AccumulatorState {
     const pairs = <K>(map: SmallMap<K, number> | null): [K, number][] => {
@@ -387,9 +394,7 @@ export function accumulatorIn<K>(accumulators: Map<K, StatsAccumulator>, key: K,
 
 /** Calls per model without a price, over several accumulators (the days of a period). */
 export function unpricedModelsOf(accumulators: Iterable<StatsAccumulator>): Record<string, number> {
-  const models: Record<string, number> = {};
-  for (const accumulator of accumulators) {
-    for (const [model, calls] of Object.entries(accumulator.snapshot().unpricedModels)) models[model] = (models[model] ?? 0) + calls;
-  }
-  return models;
+  const models = new Map<string, number>();
+  for (const accumulator of accumulators) accumulator.countUnpricedCalls(models);
+  return sortedRecord(models);
 }

@@ -1,8 +1,9 @@
 /**
- * A log file followed by name, like `tail -F`: from its end (the lines written from now on) or from its start;
- * what is appended, checked every POLL_MS; after a rotation (the name now names another file) the old file is read
- * to its end, then the new one from its start; a file truncated in place (copytruncate) is read again from its
- * start; a name that is gone is waited for. Ends when `signal` aborts.
+ * A log file followed by name, like `tail -F`: from a position (its size when the command started: the lines
+ * written from then on) or from its start; what is appended, checked every POLL_MS; after a rotation (the name now
+ * names another file) the old file is read until it has had nothing new for ROTATE_IDLE_MS (an app may write a
+ * last line or two to it after the rename), then the new one from its start; a file truncated in place
+ * (copytruncate) is read again from its start; a name that is gone is waited for. Ends when `signal` aborts.
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -10,11 +11,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CHUNK_BYTES } from './decode.js';
 
 const POLL_MS = 200;
+const ROTATE_IDLE_MS = 2000;
 const NEWLINE = Buffer.from('\n');
 
 export interface TailOptions {
-  /** Read what the file holds already (else: only what is written after the start). */
-  readonly fromStart: boolean;
+  /** Where to start: 0, or the file's size when the command started (a smaller file is read from its start). */
+  readonly from: number;
   readonly signal: AbortSignal;
   readonly pollMs?: number;
 }
@@ -23,17 +25,21 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   const { signal } = options;
   const pollMs = options.pollMs ?? POLL_MS;
   let file = await fs.open(path, 'r');
-  let position = options.fromStart ? 0 : (await file.stat()).size;
+  let position = Math.min(options.from, (await file.stat()).size);
   // Started at the end of a line still being written: its rest is not a line of its own.
   let skipToNewline = position > 0 && !(await endsWithNewline(file, position));
   let lastByte = 0x0a;
+  let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  /** When the open file was last seen to grow, for the wait after a rotation. */
+  let grewAt = Date.now();
   try {
     while (!signal.aborted) {
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
       const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
       if (bytesRead > 0) {
         position += bytesRead;
+        grewAt = Date.now();
         let chunk = buffer.subarray(0, bytesRead);
+        buffer = Buffer.allocUnsafe(CHUNK_BYTES); // the chunk keeps the old one
         if (skipToNewline) {
           const newline = chunk.indexOf(0x0a);
           if (newline < 0) continue;
@@ -52,12 +58,13 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         lastByte = 0x0a;
         continue;
       }
-      // At the end: has the name moved on to another file?
-      const replacement = await openIfReplaced(path, file);
+      // At the end: has the name moved on to another file, and has the old one stopped growing?
+      const replacement = Date.now() - grewAt >= ROTATE_IDLE_MS ? await openIfReplaced(path, file) : null;
       if (replacement !== null) {
         await file.close();
         file = replacement;
         position = 0;
+        grewAt = Date.now();
         skipToNewline = false;
         if (lastByte !== 0x0a) yield NEWLINE;
         lastByte = 0x0a;

@@ -12,8 +12,13 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** `scrape` renders the metrics in the format asked for, at the time of the request. */
-export async function startMetricsServer(host: string, port: number, scrape: (format: ExpositionFormat) => string): Promise<MetricsServer> {
+/** `scrape` renders the metrics; if it throws, the scrape gets a 500 and `failed` hears why (the server goes on). */
+export async function startMetricsServer(
+  host: string,
+  port: number,
+  scrape: (format: ExpositionFormat) => string,
+  failed: (error: unknown) => void,
+): Promise<MetricsServer> {
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -22,7 +27,14 @@ export async function startMetricsServer(host: string, port: number, scrape: (fo
     }
     if (path === '/metrics') {
       const format = formatForAccept(request.headers.accept);
-      const body = scrape(format);
+      let body: string;
+      try {
+        body = scrape(format);
+      } catch (error) {
+        failed(error);
+        response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('the metrics could not be rendered: see the exporter\'s stderr\n');
+        return;
+      }
       response.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': Buffer.byteLength(body) });
       response.end(request.method === 'HEAD' ? undefined : body);
     } else if (path === '/healthz') {

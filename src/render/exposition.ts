@@ -13,9 +13,21 @@ export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = {
   openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
 };
 
-/** The format to answer a scrape with, from its Accept header. */
+/**
+ * The format to answer a scrape with, from its Accept header: OpenMetrics when it is asked for with a quality at
+ * least that of the text format (or of any type), else the text format.
+ */
 export function formatForAccept(accept: string | undefined): ExpositionFormat {
-  return accept !== undefined && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'prometheus';
+  let openMetrics = 0;
+  let text = 0;
+  for (const part of (accept ?? '').split(',')) {
+    const [type = '', ...parameters] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    const q = parameters.find((parameter) => parameter.startsWith('q='));
+    const quality = q === undefined ? 1 : Number(q.slice(2)) || 0;
+    if (type === 'application/openmetrics-text') openMetrics = Math.max(openMetrics, quality);
+    else if (type === 'text/plain' || type === '*/*') text = Math.max(text, quality);
+  }
+  return openMetrics > 0 && openMetrics >= text ? 'openmetrics' : 'prometheus';
 }
 
 export function renderExposition(families: readonly MetricFamily[], format: ExpositionFormat): string {

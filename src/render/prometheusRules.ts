@@ -8,9 +8,10 @@
  * - rate_limited: rate-limited calls over W > threshold (default 0: any);
  * - p95_latency: histogram_quantile(0.95) over W > threshold, with ≥ minCalls calls (the threshold is a bucket
  *   bound of `serve`'s histogram, so above and below are told apart exactly there);
- * - daily_cost: cost of the last 24 hours > threshold × the mean of the baselineDays days before. Prometheus has no
- *   calendar day in a time zone, so this is the rolling version of `claude-mon alerts`' "today so far against the
- *   same time on the days before"; and minBaselineDays is not checked (a new feature compares with less history).
+ * - daily_cost: cost of the last 24 hours > threshold × the daily mean over the days with calls among the
+ *   baselineDays before, when there are at least minBaselineDays of them. Prometheus has no calendar day in a time
+ *   zone, so this is the rolling version of `claude-mon alerts`' "today so far against the same time on the days
+ *   before".
  * YAML is written by hand: every string is a JSON string, which YAML reads as the same double-quoted scalar.
  */
 import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings } from '../core/alerts/alertConfig.js';
@@ -112,8 +113,13 @@ function ruleFor(name: RuleName, settings: RuleSettings, scope: Scope): Rule {
       const days = settings.baselineDays;
       const today = sum(`increase(${METRICS.cost}_total${selector()}[1d])`);
       const before = sum(`increase(${METRICS.cost}_total${selector()}[${days}d] offset 1d)`);
-      expr = `${today} > ${settings.threshold} * ${before} / ${days}`;
-      summary = `Cost of ${where} in the last 24 h is \${{ $value | humanize }}, over ${percent(settings.threshold)} of the daily mean of the ${days} days before`;
+      // Days with calls among the baselineDays before (a feature deployed yesterday has one): the mean is over them,
+      // and fewer than minBaselineDays is too little history to judge, as in `alerts`.
+      const callsOn = (back: number): string => sum(`increase(${METRICS.calls}_total${selector()}[1d] offset ${back}d)`);
+      const terms = Array.from({ length: days }, (_, k) => `((${callsOn(k + 1)} > bool 0) or${join} (${today} * 0))`);
+      const withCalls = `(${terms.join(' + ')})`;
+      expr = `${today} > ${settings.threshold} * ${before} / ${withCalls} and${join} ${withCalls} >= ${settings.minBaselineDays}`;
+      summary = `Cost of ${where} in the last 24 h is \${{ $value | humanize }}, over ${percent(settings.threshold)} of the daily mean of the days with calls among the ${days} before`;
     }
   }
   // A feature with settings of its own is named in the rule's labels too: its rule is not a copy of the general one.

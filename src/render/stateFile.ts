@@ -9,7 +9,7 @@ import type { LineCounts } from '../core/types.js';
 export function* renderStateFile(state: FoldState, input: LineCounts, createdBy: string): Generator<string> {
   const header = { format: STATE_FORMAT, version: STATE_VERSION, createdBy, timezone: state.timezone, input };
   yield `${JSON.stringify(header).slice(0, -1)},\n"hours":[`;
-  const hours = [...state.hours.values()].sort(
+  const hours = [...state.hours()].sort(
     (a, b) => a.hourMs - b.hourMs || compareStrings(a.feature, b.feature) || compareStrings(a.model, b.model),
   );
   let first = true;
@@ -18,7 +18,7 @@ export function* renderStateFile(state: FoldState, input: LineCounts, createdBy:
     first = false;
   }
   yield '\n],\n"users":[';
-  const users = [...state.users.values()].sort((a, b) => compareStrings(a.day, b.day) || compareStrings(a.user, b.user));
+  const users = [...state.users()].sort((a, b) => compareStrings(a.day, b.day) || compareStrings(a.user, b.user));
   first = true;
   for (const group of users) {
     yield `${first ? '' : ','}\n${JSON.stringify({ day: group.day, user: group.user, stats: group.stats.toState() })}`;

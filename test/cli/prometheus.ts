@@ -14,6 +14,8 @@ export interface Serving {
   readonly address: string;
   stderr(): string;
   scrape(accept?: string): Promise<{ status: number; contentType: string; text: string }>;
+  /** A scrape after one that showed new feature × model pairs at zero (as serve does, once): the counts. */
+  settled(accept?: string): Promise<{ status: number; contentType: string; text: string }>;
   stop(): Promise<number | null>;
 }
 
@@ -49,6 +51,10 @@ export async function serve(args: readonly string[]): Promise<Serving> {
     async scrape(accept) {
       const response = await fetch(`http://${address}/metrics`, accept === undefined ? {} : { headers: { Accept: accept } });
       return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
+    },
+    async settled(accept) {
+      await serving.scrape(accept);
+      return serving.scrape(accept);
     },
     async stop() {
       child.kill('SIGTERM');

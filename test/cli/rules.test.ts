@@ -151,7 +151,12 @@ describe('claude-mon rules --format prometheus', () => {
           interval: '1h',
           input_series: [
             { series: 'claude_mon_cost_usd_total{feature="spend",model="m"}', values: `${rising(0, 1, 192)} ${rising(195, 3, 23)}` },
+            calls('spend', 'ok', rising(0, 10, 216)),
             { series: 'claude_mon_cost_usd_total{feature="steady",model="m"}', values: rising(0, 1, 216) },
+            calls('steady', 'ok', rising(0, 10, 216)),
+            // A feature first seen 36 hours ago, its cost up fivefold: one day of history, under minBaselineDays 5.
+            { series: 'claude_mon_cost_usd_total{feature="newbie",model="m"}', values: `_x180 ${rising(0, 1, 18)} ${rising(23, 5, 17)}` },
+            calls('newbie', 'ok', `_x180 ${rising(0, 10, 35)}`),
           ],
           alert_rule_test: [
             { eval_time: '190h', alertname: 'ClaudeDailyCostHigh', exp_alerts: [] },

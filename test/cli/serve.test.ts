@@ -27,6 +27,11 @@ describe('claude-mon serve', () => {
     const serving = await serve([]);
     serving.child.stdin.end(log);
     expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
+    // The first scrape shows each new pair at zero, so that Prometheus sees its first calls as an increase.
+    const first = await serving.scrape();
+    expect(total(first.text, 'claude_mon_calls_total')).toBe(0);
+    expect(total(first.text, 'claude_mon_latency_seconds_count')).toBe(0);
+    expect(first.text).toContain('claude_mon_calls_total{feature="chat",model="claude-sonnet-4-5-20250929",status_class="ok"} 0');
     const { status, contentType, text } = await serving.scrape();
     expect(status).toBe(200);
     expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -69,7 +74,7 @@ describe('claude-mon serve', () => {
     serving.child.stdin.write(call({ feature: 'we"ird\\name\nwith a line feed', error: 'Bad"Error', error_status: 400 }));
     serving.child.stdin.end(call({ feature: 'ünïcödé 機能', ratelimit_requests_remaining: 7, ratelimit_tokens_remaining: 12_000 }));
     expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
-    const { text } = await serving.scrape();
+    const { text } = await serving.settled();
     expect(text).toContain('feature="we\\"ird\\\\name\\nwith a line feed"');
     expect(text).toContain('error_type="Bad\\"Error",status="400"');
     expect(text).toContain('claude_mon_ratelimit_remaining{model="claude-sonnet-4-5-20250929",limit="requests"} 7');
@@ -82,7 +87,7 @@ describe('claude-mon serve', () => {
     const serving = await serve([]);
     serving.child.stdin.end(call({ feature: 'chat' }));
     expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
-    const open = await serving.scrape('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5');
+    const open = await serving.settled('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5');
     expect(open.contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(open.text).toMatch(/# TYPE claude_mon_calls counter\n/);
     expect(open.text).toMatch(/\nclaude_mon_calls_total\{feature="chat",model="claude-sonnet-4-5-20250929",status_class="ok"\} 1\n/);
@@ -90,6 +95,9 @@ describe('claude-mon serve', () => {
     const plain = await serving.scrape();
     expect(plain.text).toMatch(/# TYPE claude_mon_calls_total counter\n/);
     expect(plain.text).not.toContain('# EOF');
+    // OpenMetrics refused (q=0), or wanted less than the text format: the text format.
+    expect((await serving.scrape('application/openmetrics-text;q=0,text/plain')).contentType).toMatch(/^text\/plain/);
+    expect((await serving.scrape('application/openmetrics-text;q=0.3,text/plain;q=0.9')).contentType).toMatch(/^text\/plain/);
     const health = await fetch(`http://${serving.address}/healthz`);
     expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
     expect((await fetch(`http://${serving.address}/nope`)).status).toBe(404);
@@ -106,11 +114,12 @@ describe('claude-mon serve', () => {
     expect(await calls()).toBe(0); // what was there before the start is not read
     appendFileSync(file, call({ feature: 'chat' }).repeat(2));
     expect(await until(async () => (await calls()) === 2, 10_000)).toBe(true);
-    // logrotate: renamed away (a last line still written to it), a new file under the name.
+    // logrotate: renamed away, a new file under the name, and the app still writes a last line to the old one.
     renameSync(file, `${file}.1`);
-    appendFileSync(`${file}.1`, call({ feature: 'chat' }));
     writeFileSync(file, call({ feature: 'search' }).repeat(3));
-    expect(await until(async () => (await calls()) === 6, 10_000)).toBe(true);
+    await sleep(600);
+    appendFileSync(`${file}.1`, call({ feature: 'chat' }));
+    expect(await until(async () => (await calls()) === 6, 15_000)).toBe(true);
     // copytruncate: emptied in place, then written again from its start.
     truncateSync(file, 0);
     await sleep(600);
@@ -135,13 +144,27 @@ describe('claude-mon serve', () => {
     const features = Array.from({ length: 50 }, (_, i) => call({ feature: `feature-${String(i).padStart(2, '0')}` }));
     serving.child.stdin.end(features.join(''));
     expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
-    const text = (await serving.scrape()).text;
+    const text = (await serving.settled()).text;
     const series = [...samples(text).keys()].length;
     expect(series).toBeLessThanOrEqual(100 + 2); // + the two unlabelled: newest record time, dropped
     const counted = total(text, 'claude_mon_calls_total');
     expect(counted).toBeGreaterThan(0);
     expect(total(text, 'claude_mon_series_dropped_total')).toBe(50 - counted);
   }, 30_000);
+
+  it('does not expose label values longer than 256 characters (a scrape of megabyte names would not fit in a string)', async () => {
+    const serving = await serve([]);
+    const huge = 'x'.repeat(500_000); // lines under --max-line-bytes (1 MiB)
+    serving.child.stdin.write(call({ feature: huge }).repeat(20));
+    serving.child.stdin.write(call({ feature: 'y'.repeat(257) }));
+    serving.child.stdin.end(call({ feature: 'chat', model: 'm'.repeat(256) }));
+    expect(await until(async () => /stdin ended/.test(serving.stderr()), 30_000)).toBe(true);
+    const { status, text } = await serving.settled();
+    expect(status).toBe(200);
+    expect(total(text, 'claude_mon_calls_total')).toBe(1); // the 256-character model is the limit, and kept
+    expect(total(text, 'claude_mon_series_dropped_total')).toBe(21);
+    expect(text.length).toBeLessThan(100_000);
+  }, 60_000);
 
   it('refuses a directory, a .gz file and a bad --listen, saying why', async () => {
     const directory = temporaryDirectory();

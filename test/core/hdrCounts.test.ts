@@ -1,6 +1,7 @@
-import { build, type JsHistogram } from 'hdr-histogram-js';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type JsHistogram } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { countsIndexOf, HdrCounts, lowestValueAt } from '../../src/core/hdrCounts.js';
+import { decodeHdr, encodeHdr } from '../../src/core/hdrEncoding.js';
 
 /** hdr-histogram-js itself, as the reference: lowest discernible value 1, 3 significant digits. */
 function reference(values: readonly number[]) {
@@ -56,5 +57,50 @@ describe('HdrCounts ≡ hdr-histogram-js', () => {
     a.forEachBucket((value, count) => merged.recordValueWithCount(value, count));
     const expected = reference(Array.from({ length: 5000 }, (_, i) => i * i));
     for (const p of [25, 50, 75, 99]) expect(merged.getValueAtPercentile(p)).toBe(expected.getValueAtPercentile(p));
+  });
+});
+
+describe('HdrHistogram V2 compressed encoding (src/core/hdrEncoding.ts)', () => {
+  const values = Array.from({ length: 20_000 }, (_, i) => Math.round(1000 + ((i * 7919) % 9973) ** 1.7));
+
+  it('writes what hdr-histogram-js reads, bucket for bucket', () => {
+    const counts = new HdrCounts();
+    for (const value of values) counts.record(value);
+    const decoded = decodeFromCompressedBase64(encodeHdr(counts));
+    // What the library reads back from its own encoding (a decoded maximum is its bucket's highest value).
+    const expected = decodeFromCompressedBase64(encodeIntoCompressedBase64(reference(values)));
+    expect(decoded.totalCount).toBe(values.length);
+    expect(decoded.maxValue).toBe(expected.maxValue);
+    for (const p of [1, 50, 95, 99.9, 100]) expect(decoded.getValueAtPercentile(p), `p${p}`).toBe(expected.getValueAtPercentile(p));
+  });
+
+  it('reads what hdr-histogram-js writes, and what it writes itself', () => {
+    const library = reference(values);
+    const fromLibrary = decodeHdr(encodeIntoCompressedBase64(library));
+    const ours = new HdrCounts();
+    for (const value of values) ours.record(value);
+    const roundTrip = decodeHdr(encodeHdr(ours));
+    for (const { counts, total } of [fromLibrary, roundTrip]) {
+      expect(total).toBe(values.length);
+      const seen: [number, number][] = [];
+      counts.forEachIndex((index, count) => seen.push([index, count]));
+      const want: [number, number][] = [];
+      ours.forEachIndex((index, count) => want.push([index, count]));
+      expect(seen).toEqual(want);
+    }
+    expect(() => decodeHdr('bm90IGEgaGlzdG9ncmFt')).toThrow(/not a V2 compressed HdrHistogram/);
+    const twoDigits = build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 2 });
+    twoDigits.recordValue(5);
+    expect(() => decodeHdr(encodeIntoCompressedBase64(twoDigits))).toThrow(/3 significant digits was expected/);
+  });
+
+  it('keeps the same buckets past its sparse phase (more than 512 buckets used)', () => {
+    const counts = new HdrCounts();
+    const many = Array.from({ length: 5000 }, (_, i) => i * 37 + 3);
+    for (const value of many) counts.record(value);
+    const viaLibrary = reference(many);
+    const rebuilt = build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
+    counts.forEachBucket((value, count) => rebuilt.recordValueWithCount(value, count));
+    for (const p of [10, 50, 90, 99]) expect(rebuilt.getValueAtPercentile(p)).toBe(viaLibrary.getValueAtPercentile(p));
   });
 });
