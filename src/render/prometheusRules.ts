@@ -123,7 +123,8 @@ function ruleFor(name: RuleName, settings: RuleSettings, scope: Scope): Rule {
     }
   }
   // A feature with settings of its own is named in the rule's labels too: its rule is not a copy of the general one.
-  const scopeLabel = scope.kind === 'all' ? { scope: 'all' } : scope.kind === 'feature' ? { scope: 'feature', feature: scope.feature } : { scope: 'feature' };
+  const scopeLabel =
+    scope.kind === 'all' ? { scope: 'all' } : scope.kind === 'feature' ? { scope: 'feature', feature: templateLiteral(scope.feature) } : { scope: 'feature' };
   return {
     alert: ALERT_NAMES[name],
     expr,
@@ -133,6 +134,11 @@ function ruleFor(name: RuleName, settings: RuleSettings, scope: Scope): Rule {
       description: `claude-mon rule ${name}${scope.kind === 'all' ? ' on all calls' : ' for feature {{ $labels.feature }}'}; the same rule as \`claude-mon alerts\` evaluates on the logs.`,
     },
   };
+}
+
+/** A label value Prometheus will not expand as a template: each `{{` written as the template `{{ "{{" }}`. */
+function templateLiteral(text: string): string {
+  return text.replaceAll('{{', '{{ "{{" }}');
 }
 
 /** A PromQL string literal (Go's escapes are a superset of JSON's). */

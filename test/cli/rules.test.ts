@@ -63,15 +63,17 @@ describe('claude-mon rules --format prometheus', () => {
 
     const tuned = await writeRules({
       rules: {
-        error_rate: { features: { 'batch "jobs"': { threshold: 0.5 }, quiet: { enabled: false } } },
+        error_rate: { features: { 'batch "jobs"': { threshold: 0.5 }, quiet: { enabled: false }, 'odd {{ name }}': { threshold: 0.2 } } },
         rate_limited: { enabled: false },
         p95_latency: { thresholdMs: 20_000, window: '15m' },
       },
     });
     const tunedCheck = promtool(['check', 'rules', 'rules.yml'], tuned.directory);
-    // error_rate: all, features but the two, "batch \"jobs\""; p95 and daily_cost: 2 each; rate_limited: none.
-    expect(tunedCheck.output).toContain('SUCCESS: 7 rules found');
-    expect(tuned.text).toContain('feature!=\\"batch \\\\\\"jobs\\\\\\"\\",feature!=\\"quiet\\"');
+    // error_rate: all, features but the three, "batch \"jobs\"", "odd {{ name }}"; p95 and daily_cost: 2 each.
+    expect(tunedCheck.output).toContain('SUCCESS: 8 rules found');
+    // A feature name with template braces is written so that Prometheus does not expand it.
+    expect(tuned.text).toContain('feature: "odd {{ \\"{{\\" }} name }}"');
+    expect(tuned.text).toContain('feature!=\\"batch \\\\\\"jobs\\\\\\"\\",feature!=\\"odd {{ name }}\\",feature!=\\"quiet\\"');
     expect(tuned.text).toContain('> 20 and on (feature)');
     expect(tuned.text).toContain('[15m]');
     expect(tuned.text).not.toContain('ClaudeRateLimited');
@@ -79,7 +81,10 @@ describe('claude-mon rules --format prometheus', () => {
 
   it.skipIf(!HAS_PROMTOOL)(`fires each alert on series that cross its threshold, and not on those that do not ${SKIPPED}`, async () => {
     // A feature with its own error-rate threshold (50%): 20% errors fire the general rule's features but not it.
-    const { directory, text } = await writeRules({ rules: { error_rate: { features: { batch: { threshold: 0.5 } } } } }, ['--for', '0s']);
+    const { directory, text } = await writeRules(
+      { rules: { error_rate: { features: { batch: { threshold: 0.5 }, 'odd {{ name }}': { threshold: 0.2 } } } } },
+      ['--for', '0s'],
+    );
     // Annotations hold Prometheus's own rendering of values ("15.25%"); promtool compares them too, so they are
     // left out of the copy under test: the expressions, `for` and labels are what is tested here (the end-to-end
     // test reads the annotations of a real firing alert).
@@ -102,6 +107,9 @@ describe('claude-mon rules --format prometheus', () => {
             calls('tiny', '4xx', `0x15 1x${minutes - 15}`),
             calls('batch', 'ok', rising(0, 8, minutes)),
             calls('batch', '5xx', `0x10 ${rising(0, 2, minutes - 10)}`),
+            // A feature of its own threshold (20%) whose name holds template braces: 1 in 3 fails from minute 10.
+            calls('odd {{ name }}', 'ok', rising(0, 10, minutes)),
+            calls('odd {{ name }}', '5xx', `0x10 ${rising(0, 5, minutes - 10)}`),
             // rate_limited: one 429 of chat at minute 10; none for search.
             { series: 'claude_mon_rate_limited_calls_total{feature="chat",model="m"}', values: `0x10 1x${minutes - 10}` },
             { series: 'claude_mon_rate_limited_calls_total{feature="search",model="m"}', values: `0x${minutes}` },
@@ -119,6 +127,7 @@ describe('claude-mon rules --format prometheus', () => {
               exp_alerts: [
                 { exp_labels: { severity: 'critical', rule: 'error_rate', scope: 'all' } },
                 { exp_labels: { severity: 'critical', rule: 'error_rate', scope: 'feature', feature: 'chat' } },
+                { exp_labels: { severity: 'critical', rule: 'error_rate', scope: 'feature', feature: 'odd {{ name }}' } },
               ],
             },
             {
