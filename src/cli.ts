@@ -130,7 +130,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--prices <file>', 'a JSON price file that overrides or adds models')
     .option('--no-dedupe', 'keep records whose request_id was already seen (in the same input)')
     .option('--max-line-bytes <n>', 'skip lines longer than N bytes', parsePositiveInteger, 1 << 20)
-    .option('-v, --verbose', 'show up to 5 examples of each kind of skipped line')
     .option('-q, --quiet', 'no messages on stderr but errors')
     .action(async (inputs: string[], flags: Record<string, unknown>) => {
       const diagnostics = diagnosticsFor(flags, io);
@@ -346,7 +345,6 @@ function toServeOptions(inputs: string[], flags: Record<string, unknown>): Serve
     pricesFile: text('prices'),
     dedupe: flags['dedupe'] !== false,
     maxLineBytes: flags['maxLineBytes'] as number,
-    verbose: flags['verbose'] === true,
     quiet: flags['quiet'] === true,
   };
 }

@@ -64,7 +64,7 @@ export async function readAtNow(
   if (!takesStates) refuseStates(options.inputs, command);
   const logArgs = options.inputs.filter((arg) => !isStateFile(arg));
   const states = [];
-  for (const file of options.inputs.filter(isStateFile)) states.push({ file, state: await readStateFile(file, pricing) });
+  for (const file of options.inputs.filter(isStateFile)) states.push({ file, state: await readStateFile(file, pricing, options.groupBy) });
   const statesNewest = Math.max(...states.map(({ state }) => newestCallOf(state)));
   // Only states: stdin is not read.
   let inputs = states.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, command);

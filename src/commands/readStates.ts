@@ -28,7 +28,21 @@ export function refuseStates(args: readonly string[], command: string): void {
   }
 }
 
-export async function readStateFile(file: string, pricing: PriceBook): Promise<ReadState> {
+/**
+ * The section of a state that answers a report by `dimensions`: hours for feature, model, day and hour; users for
+ * user (and day). Anything else is a usage error naming the file.
+ */
+export function stateSectionFor(dimensions: readonly string[], file: string): 'hours' | 'users' {
+  if (dimensions.every((dimension) => ['feature', 'model', 'day', 'hour'].includes(dimension))) return 'hours';
+  if (dimensions.includes('user') && dimensions.every((dimension) => dimension === 'user' || dimension === 'day')) return 'users';
+  throw new UsageError(
+    `${file} holds hour × feature × model and day × user groups: --by ${dimensions.join(',')} needs the logs (with .cmstate inputs, --by takes feature, model, day and hour, or user and day)`,
+  );
+}
+
+/** Reads a state file (gzipped or not) and the section of it that a report by `dimensions` needs. */
+export async function readStateFile(file: string, pricing: PriceBook, dimensions: readonly string[]): Promise<ReadState> {
+  const section = stateSectionFor(dimensions, file);
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
@@ -38,15 +52,39 @@ export async function readStateFile(file: string, pricing: PriceBook): Promise<R
   }
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = parseStateText(bytes.toString('utf8'), section);
   } catch (error) {
     throw new InputError(`${file}: not a claude-mon state (not JSON: ${(error as Error).message})`);
   }
   try {
-    return readStateDocument(json, file, pricing);
+    return readStateDocument(json, file, pricing, section);
   } catch (error) {
     throw new InputError((error as Error).message);
   }
+}
+
+/**
+ * The document, with only `section`'s groups parsed when the text is laid out as `fold` writes it (a group per
+ * line): the other section's lines are skipped unparsed, and no tree of the whole file is built. Any other layout
+ * of the same JSON is parsed whole.
+ */
+function parseStateText(text: string, section: 'hours' | 'users'): unknown {
+  const lines = text.split('\n');
+  const header = lines[0] ?? '';
+  if (!header.startsWith('{"format":"claude-mon-state"') || !header.endsWith(',') || lines[1] !== '"hours":[') return JSON.parse(text);
+  const document: Record<string, unknown> = JSON.parse(`${header.slice(0, -1)}}`);
+  const groups: Record<'hours' | 'users', unknown[]> = { hours: [], users: [] };
+  let at = 2;
+  for (const [name, closing] of [['hours', '],'], ['users', ']}']] as const) {
+    if (name === 'users' && lines[at++] !== '"users":[') return JSON.parse(text);
+    for (; at < lines.length && lines[at] !== closing; at++) {
+      if (name !== section) continue;
+      const line = lines[at] as string;
+      groups[name].push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
+    }
+    if (lines[at++] !== closing) return JSON.parse(text);
+  }
+  return { ...document, ...groups };
 }
 
 /** The calls a report takes: time in [from, to), or [from, to] when `toInclusive` (up to and including --now). */
@@ -69,13 +107,7 @@ export function visitStateGroups(
   window: StateWindow,
   visit: (record: CallRecord, stats: StatsAccumulator) => void,
 ): void {
-  const byHours = dimensions.every((dimension) => ['feature', 'model', 'day', 'hour'].includes(dimension));
-  const byUsers = dimensions.includes('user') && dimensions.every((dimension) => dimension === 'user' || dimension === 'day');
-  if (!byHours && !byUsers) {
-    throw new UsageError(
-      `${file} holds hour × feature × model and day × user groups: --by ${dimensions.join(',')} needs the logs (with .cmstate inputs, --by takes feature, model, day and hour, or user and day)`,
-    );
-  }
+  const byHours = stateSectionFor(dimensions, file) === 'hours';
   const byDay = dimensions.includes('day') || dimensions.includes('hour');
   const taken = (stats: StatsAccumulator, what: () => string): boolean => {
     const after = (ms: number): boolean => (window.toInclusive ? ms > window.to : ms >= window.to);
@@ -104,10 +136,10 @@ export function visitStateGroups(
   }
 }
 
-/** The newest call of a state (−Infinity when it has none). */
+/** The newest call of a state, from the section read (−Infinity when it has none). */
 export function newestCallOf(state: ReadState): number {
   let newest = Number.NEGATIVE_INFINITY;
-  for (const group of state.hours) newest = Math.max(newest, group.stats.lastCallMs);
+  for (const group of [...state.hours, ...state.users]) newest = Math.max(newest, group.stats.lastCallMs);
   return newest;
 }
 

@@ -22,7 +22,7 @@ import { loadPricing } from './loadPricing.js';
 import { readLogs } from './readLogs.js';
 import { refuseStates } from './readStates.js';
 
-export interface ServeOptions extends Pick<CommonOptions, 'inputs' | 'tz' | 'configFile' | 'pricesFile' | 'dedupe' | 'maxLineBytes' | 'verbose' | 'quiet'> {
+export interface ServeOptions extends Pick<CommonOptions, 'inputs' | 'tz' | 'configFile' | 'pricesFile' | 'dedupe' | 'maxLineBytes' | 'quiet'> {
   readonly listen: { readonly host: string; readonly port: number };
   readonly fromStart: boolean;
   readonly maxSeries: number;
@@ -64,6 +64,7 @@ export async function runServe(options: ServeOptions, io: CliIo, diagnostics: Di
   const readOptions = {
     ...options,
     strict: false,
+    verbose: false,
     tz,
     threads: 1,
     quiet: true,

@@ -33,14 +33,12 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
 
   const stateFiles = options.inputs.filter(isStateFile);
   const logArgs = options.inputs.filter((arg) => !isStateFile(arg));
-  const states = [];
-  for (const file of stateFiles) states.push({ file, state: await readStateFile(file, pricing) });
   // Only states: stdin is not read.
-  let inputs = states.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, 'summary');
+  let inputs = stateFiles.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, 'summary');
   try {
     let nowMs = now.kind === 'fixed' ? now.ms : clockMs;
     if (now.kind === 'latest' && rangeDependsOnNow(options.range)) {
-      if (states.length > 0) throw new UsageError('--now latest with a range needs the newest call of the logs: with .cmstate inputs give --now an ISO time');
+      if (stateFiles.length > 0) throw new UsageError('--now latest with a range needs the newest call of the logs: with .cmstate inputs give --now an ISO time');
       inputs = await spoolStdin(inputs, io);
       nowMs = (await findLatestTimestamp(inputs, io, readOptions)) ?? clockMs;
     }
@@ -57,7 +55,9 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
             },
           };
     const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, readOptions, sink);
-    for (const { file, state } of states) {
+    // One state in memory at a time: read, merged, let go.
+    for (const file of stateFiles) {
+      const state = await readStateFile(file, pricing, options.groupBy);
       tally.addCounts(state.input);
       visitStateGroups(state, file, options.groupBy, tz, { from, to, toInclusive: false }, (record, stats) => aggregator.mergeAccumulator(record, stats));
     }

@@ -98,8 +98,12 @@ export interface ReadState {
   readonly users: readonly UserDayGroup[];
 }
 
-/** Checks a parsed state document; `source` names the file in errors. Throws Error with what is wrong and where. */
-export function readStateDocument(json: unknown, source: string, pricing: PriceBook): ReadState {
+/**
+ * Checks a parsed state document and makes the accumulators of one of its sections (the other is left empty: a
+ * report by feature does not need 35,000 user-days); `source` names the file in errors. Throws Error with what is
+ * wrong and where.
+ */
+export function readStateDocument(json: unknown, source: string, pricing: PriceBook, section: 'hours' | 'users'): ReadState {
   const fail = (what: string): never => {
     throw new Error(`${source}: ${what}`);
   };
@@ -113,14 +117,14 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
   if (typeof document.timezone !== 'string') fail('no "timezone"');
   if (!Array.isArray(document.hours) || !Array.isArray(document.users)) fail('"hours" and "users" must be lists');
   const input = checkedCounts(document.input, fail);
-  const hours = (document.hours as unknown[]).map((entry, i): HourGroup => {
+  const hours = (section === 'hours' ? (document.hours as unknown[]) : []).map((entry, i): HourGroup => {
     const where = `${source}: hours[${i}]`;
     const group = entry as Partial<StateDocument['hours'][number]>;
     if (!Number.isSafeInteger(group.hour) || (group.hour as number) % HOUR_MS !== 0) fail(`hours[${i}]: "hour" must be the start of an hour in ms`);
     if (typeof group.feature !== 'string' || typeof group.model !== 'string') fail(`hours[${i}]: "feature" and "model" must be strings`);
     return { hourMs: group.hour as number, feature: group.feature as string, model: group.model as string, stats: accumulator(group.stats, pricing, where) };
   });
-  const users = (document.users as unknown[]).map((entry, i): UserDayGroup => {
+  const users = (section === 'users' ? (document.users as unknown[]) : []).map((entry, i): UserDayGroup => {
     const where = `${source}: users[${i}]`;
     const group = entry as Partial<StateDocument['users'][number]>;
     if (typeof group.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(group.day)) fail(`users[${i}]: "day" must be YYYY-MM-DD`);

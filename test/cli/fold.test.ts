@@ -138,6 +138,10 @@ describe('claude-mon fold and .cmstate inputs', () => {
     const text = readFileSync(state as string);
     writeFileSync(`${state}.gz`, gzipSync(text));
     expect(await summaryJson([`${state}.gz`])).toBe(await summaryJson([files[0] as string]));
+    // The same JSON laid out otherwise (another tool rewrote it) is read whole, with the same answers.
+    const relaid = path.join(directory, 'relaid.cmstate');
+    writeFileSync(relaid, JSON.stringify(JSON.parse(text.toString('utf8')), null, 1));
+    for (const by of ['feature', 'user']) expect(await summaryJson(['--by', by, relaid])).toBe(await summaryJson(['--by', by, files[0] as string]));
     const document = JSON.parse(text.toString('utf8'));
     const busy = document.hours.filter((group: { stats: { latency: { hdr?: string } } }) => group.stats.latency.hdr !== undefined);
     expect(busy.length).toBeGreaterThan(0);
