@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CommonOptions } from '../commandOptions.js';
-import { DEFAULT_LATENCY_BUCKETS_SECONDS, LiveMetrics } from '../core/liveMetrics.js';
+import { DEFAULT_LATENCY_BUCKETS_SECONDS, LiveMetrics, METRICS, type MetricFamily, type Sample } from '../core/liveMetrics.js';
 import { TimeZone } from '../core/timezone.js';
 import { describeFsError, UsageError } from '../errors.js';
 import { type Source, STDIN } from '../input/sources.js';
@@ -40,12 +40,16 @@ export async function runServe(options: ServeOptions, io: CliIo, diagnostics: Di
   const thresholds = [config.rules.p95_latency.base, ...config.rules.p95_latency.features.values()].map((settings) => settings.threshold / 1000);
   // And a bound above the highest threshold: a quantile past the last finite bound is reported as that bound, so a
   // threshold equal to it could never be exceeded.
+  const tallies = sources.map(() => new Tally());
   const metrics = new LiveMetrics(pricing, options.maxSeries, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds, 2 * Math.max(...thresholds)]);
 
   let server;
   try {
-    server = await startMetricsServer(options.listen.host, options.listen.port, (format) => renderExposition(metrics.families(), format), (error) =>
-      diagnostics.error(`a scrape failed: ${(error as Error).message}`),
+    server = await startMetricsServer(
+      options.listen.host,
+      options.listen.port,
+      (format) => renderExposition([...metrics.families(), inputLinesFamily(tallies)], format),
+      (error) => diagnostics.error(`a scrape failed: ${(error as Error).message}`),
     );
   } catch (error) {
     throw new UsageError(`--listen ${options.listen.host}:${options.listen.port}: ${describeListenError(error)}`);
@@ -72,8 +76,8 @@ export async function runServe(options: ServeOptions, io: CliIo, diagnostics: Di
     dedupeGenerationIds: DEDUPE_GENERATION_IDS,
   };
   // Each input its own reader: a followed file never ends, so one after another would never reach the second.
-  const readers = sources.map(async ({ source }) => {
-    const tally = new Tally();
+  const readers = sources.map(async ({ source }, i) => {
+    const tally = tallies[i] as Tally;
     try {
       await readLogs({ sources: [source], unreadable: [], cleanup: async () => {} }, io, readOptions, metrics, tally);
     } catch (error) {
@@ -128,6 +132,23 @@ async function followedSources(args: readonly string[], io: CliIo, fromStart: bo
     sources.push({ source: { name: arg, path: arg, sizeBytes: null }, from: fromStart ? 0 : stats.size });
   }
   return sources;
+}
+
+/** What became of the lines read so far, over every input: records, duplicates, noise, skipped by reason. */
+function inputLinesFamily(tallies: readonly Tally[]): MetricFamily {
+  const counts = new Map<string, number>([['record', 0], ['duplicate', 0], ['noise', 0]]);
+  const add = (key: string, n: number): void => void counts.set(key, (counts.get(key) ?? 0) + n);
+  for (const tally of tallies) {
+    add('record', tally.records);
+    add('duplicate', tally.duplicates);
+    add('noise', tally.noise);
+    for (const [reason, n] of tally.skipped) add(`skipped\u0000${reason}`, n);
+  }
+  const samples = [...counts].map(([key, value]): Sample => {
+    const [outcome, reason = ''] = key.split('\u0000') as [string, string?];
+    return { suffix: '_total', labels: [['outcome', outcome], ['reason', reason]], value };
+  });
+  return { name: METRICS.inputLines, type: 'counter', help: 'Lines read, by what became of them (skipped: by reason, as in summary\'s input report).', samples };
 }
 
 function describeListenError(error: unknown): string {

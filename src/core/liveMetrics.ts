@@ -37,6 +37,8 @@ export const METRICS = {
   rateLimitRemaining: 'claude_mon_ratelimit_remaining',
   newestRecord: 'claude_mon_newest_record_timestamp_seconds',
   dropped: 'claude_mon_series_dropped',
+  /** Made by `serve` from its inputs' line counts. */
+  inputLines: 'claude_mon_input_lines',
 } as const;
 
 export type Labels = readonly (readonly [name: string, value: string])[];

@@ -66,6 +66,10 @@ describe('claude-mon serve', () => {
       expect(total(text, 'claude_mon_latency_seconds_sum', pair)).toBeCloseTo(latencies.reduce((a, b) => a + b, 0) / 1000, 6);
     }
     expect(text).not.toMatch(/user/); // no user label, no user ids
+    // What became of the lines, as summary's input report counts them.
+    expect(total(text, 'claude_mon_input_lines_total', ['outcome="record"'])).toBe(summary.input.records);
+    expect(total(text, 'claude_mon_input_lines_total', ['outcome="noise"'])).toBe(summary.input.noise);
+    expect(total(text, 'claude_mon_input_lines_total')).toBe(summary.input.lines);
   }, 60_000);
 
   it.skipIf(!HAS_PROMTOOL)(`passes promtool check metrics, names and escapes included (skipped when ${NO_PROMTOOL})`, async () => {
