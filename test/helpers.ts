@@ -76,6 +76,15 @@ export async function readRecords(
   return { records, tally };
 }
 
+/**
+ * The environment for a spawned binary: this one, without FORCE_COLOR (Node 22.23 prints a warning on stderr when it
+ * is set beside NO_COLOR), plus `extra`.
+ */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _removed, ...rest } = process.env;
+  return { ...rest, ...extra };
+}
+
 export function temporaryDirectory(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'claude-mon-test-'));
 }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.js';
+import { childEnv, ROOT } from './helpers.js';
 
 const README = path.join(ROOT, 'README.md');
 const BLOCK = /```console\n([\s\S]*?)```/g;
@@ -33,7 +33,7 @@ function run(command: string): string {
   const output = execFileSync('bash', ['-c', `set -o pipefail; ${local}`], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', TZ: 'UTC' },
+    env: childEnv({ NO_COLOR: '1', TZ: 'UTC' }),
     timeout: 60_000, // a hang fails the example instead of the whole run
   });
   return output.replaceAll(ROOT, '.').trimEnd();

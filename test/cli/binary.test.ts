@@ -3,12 +3,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, ROOT, temporaryDirectory } from '../helpers.js';
+import { childEnv, fixture, ROOT, temporaryDirectory } from '../helpers.js';
 
 const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
 
 function shell(script: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: childEnv({ NO_COLOR: '1' }), timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

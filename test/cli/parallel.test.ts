@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, random, ROOT, temporaryDirectory } from '../helpers.js';
+import { childEnv, fixture, random, ROOT, temporaryDirectory } from '../helpers.js';
 
 const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
 const TASK_BYTES = '4096';
@@ -16,7 +16,7 @@ const TASK_BYTES = '4096';
 function run(args: readonly string[], threads: number): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('node', [BIN, ...args, '--threads', String(threads)], {
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', CLAUDE_MON_TASK_BYTES: TASK_BYTES },
+    env: childEnv({ NO_COLOR: '1', CLAUDE_MON_TASK_BYTES: TASK_BYTES }),
     // A hang must fail the test, not freeze the suite (spawnSync blocks vitest's own timeout).
     timeout: 120_000,
   });
