@@ -20,7 +20,7 @@ export async function runFold(options: CommonOptions, io: CliIo, diagnostics: Di
   const pricing = await loadPricing(options.pricesFile);
   const inputs = await openInputs(options.inputs, io, 'fold');
   try {
-    const state = new FoldState(tz.name, tz, pricing);
+    const state = new FoldState(tz, pricing);
     const tally = await readLogs(inputs, io, { ...options, tz }, state);
     const failed = checkInput(tally, unpricedModelsOf(mapItems(state.hours(), (group) => group.stats)), options, diagnostics);
     return { output: renderStateFile(state, tally.counts(), createdBy), failed };

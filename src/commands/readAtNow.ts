@@ -15,12 +15,11 @@ import type { StreamedText } from '../render/streamedText.js';
 import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.js';
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
-import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } from './readLogs.js';
-import { isStateFile, newestCallOf, readStateFile, refuseStates } from './readStates.js';
+import { findLatestTimestamp, NO_INPUTS, openInputs, readLogs, spoolStdin } from './readLogs.js';
+import { isStateFile, newestCallOf, readStateFile, refuseSkippedUnderStrict, refuseStates } from './readStates.js';
 import type { ReadState } from '../core/foldState.js';
 import { Tally } from '../input/tally.js';
 
-const NO_INPUTS: Inputs = { sources: [], unreadable: [], cleanup: async () => {} };
 
 export interface Fold {
   readonly fromMs: number;
@@ -89,6 +88,7 @@ export async function readAtNow(
     const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, { ...options, tz }, sink);
     if (follow && Number.isFinite(statesNewest)) fold.advanceTo?.(statesNewest);
     for (const { file, state } of states) {
+      refuseSkippedUnderStrict(state, file, options.strict);
       tally.addCounts(state.input);
       mergeState?.(state, file);
     }

@@ -44,6 +44,9 @@ export interface Inputs {
   readonly cleanup: () => Promise<void>;
 }
 
+/** No logs to read (only .cmstate inputs): stdin is not read either. */
+export const NO_INPUTS: Inputs = { sources: [], unreadable: [], cleanup: async () => {} };
+
 /** Positional arguments → sources; no arguments means stdin, unless stdin is a terminal (then: how to use). */
 export async function openInputs(args: readonly string[], io: CliIo, command: string): Promise<Inputs> {
   if (args.length === 0 && io.stdin.isTTY === true) {

@@ -3,7 +3,7 @@
  * groups handed to the command's fold. A state holds hour × feature × model and day × user groups, so it answers
  * `--by` feature, model, day and hour (in a time zone whose offset is whole hours), or user and day (in the zone it
  * was folded in), and windows whose edges do not fall between the calls of a group; anything else is a usage error
- * that says so, never an approximation. A state is read whole (JSON.parse): up to a few hundred MB.
+ * that says so, never an approximation. Only the section a report needs is parsed.
  */
 import { promises as fs } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -15,6 +15,8 @@ import type { CallRecord } from '../core/types.js';
 import { describeFsError, InputError, UsageError } from '../errors.js';
 
 const STATE_FILE = /\.cmstate(\.gz)?$/i;
+/** Past this a state cannot be one string (V8's limit is ~512 MiB of text): said so, rather than a crash. */
+const MAX_STATE_BYTES = 500 * 2 ** 20;
 
 export function isStateFile(arg: string): boolean {
   return STATE_FILE.test(arg);
@@ -46,7 +48,8 @@ export async function readStateFile(file: string, pricing: PriceBook, dimensions
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    if (bytes.length > MAX_STATE_BYTES) throw new Error(`larger than ${MAX_STATE_BYTES / 2 ** 20} MiB`);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes, { maxOutputLength: MAX_STATE_BYTES });
   } catch (error) {
     throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === undefined ? (error as Error).message : describeFsError(error)}`);
   }
@@ -80,11 +83,24 @@ function parseStateText(text: string, section: 'hours' | 'users'): unknown {
     for (; at < lines.length && lines[at] !== closing; at++) {
       if (name !== section) continue;
       const line = lines[at] as string;
-      groups[name].push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
+      if (!line.startsWith('{')) return JSON.parse(text);
+      try {
+        groups[name].push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
+      } catch {
+        return JSON.parse(text); // not the layout fold writes after all: the whole document decides
+      }
     }
     if (lines[at++] !== closing) return JSON.parse(text);
   }
+  // Nothing may follow but the final line feed; and the whole must be JSON where it was not parsed line by line.
+  if (lines.slice(at).join('') !== '' || 'hours' in document || 'users' in document) return JSON.parse(text);
   return { ...document, ...groups };
+}
+
+/** --strict fails on the first line that is not a call record: one skipped in a state's logs counts too. */
+export function refuseSkippedUnderStrict(state: ReadState, file: string, strict: boolean): void {
+  const skipped = Object.values(state.input.skipped).reduce((sum, count) => sum + count, 0);
+  if (strict && skipped > 0) throw new InputError(`${file}: ${skipped} lines of the logs it was folded from were skipped (--strict)`);
 }
 
 /** The calls a report takes: time in [from, to), or [from, to] when `toInclusive` (up to and including --now). */
@@ -106,9 +122,11 @@ export function visitStateGroups(
   tz: TimeZone,
   window: StateWindow,
   visit: (record: CallRecord, stats: StatsAccumulator) => void,
+  /** The report puts calls in local days (trend always; summary --by day or hour). */
+  byLocalTime = dimensions.includes('day') || dimensions.includes('hour'),
 ): void {
   const byHours = stateSectionFor(dimensions, file) === 'hours';
-  const byDay = dimensions.includes('day') || dimensions.includes('hour');
+  const byDay = byLocalTime;
   const taken = (stats: StatsAccumulator, what: () => string): boolean => {
     const after = (ms: number): boolean => (window.toInclusive ? ms > window.to : ms >= window.to);
     const first = stats.firstCallMs;

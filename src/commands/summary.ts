@@ -15,12 +15,11 @@ import { renderSummaryTable } from '../render/table.js';
 import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.js';
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
-import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } from './readLogs.js';
-import { isStateFile, readStateFile, visitStateGroups } from './readStates.js';
+import { findLatestTimestamp, NO_INPUTS, openInputs, readLogs, spoolStdin } from './readLogs.js';
+import { isStateFile, readStateFile, refuseSkippedUnderStrict, visitStateGroups } from './readStates.js';
 import { Tally } from '../input/tally.js';
 import { UsageError } from '../errors.js';
 
-const NO_INPUTS: Inputs = { sources: [], unreadable: [], cleanup: async () => {} };
 
 export async function runSummary(options: CommonOptions, io: CliIo, diagnostics: Diagnostics): Promise<CommandResult> {
   const config = await loadConfig(options.configFile);
@@ -58,6 +57,7 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
     // One state in memory at a time: read, merged, let go.
     for (const file of stateFiles) {
       const state = await readStateFile(file, pricing, options.groupBy);
+      refuseSkippedUnderStrict(state, file, options.strict);
       tally.addCounts(state.input);
       visitStateGroups(state, file, options.groupBy, tz, { from, to, toInclusive: false }, (record, stats) => aggregator.mergeAccumulator(record, stats));
     }

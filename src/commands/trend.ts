@@ -26,8 +26,14 @@ export async function runTrend(options: TrendOptions, io: CliIo, diagnostics: Di
       add: (record) => fold.add(record),
       advanceTo: (ms) => fold.advanceTo(ms),
       mergeState: (state, file) =>
-        visitStateGroups(state, file, options.groupBy, tz, { from: fold.periodStartMs, to: fold.toMs, toInclusive: true }, (record, stats) =>
-          fold.mergeAccumulator(record, stats),
+        visitStateGroups(
+          state,
+          file,
+          options.groupBy,
+          tz,
+          { from: fold.periodStartMs, to: fold.toMs, toInclusive: true },
+          (record, stats) => fold.mergeAccumulator(record, stats),
+          true, // trend is by day
         ),
       unpricedModels: () => fold.unpricedModels(),
       render: (counts) => {

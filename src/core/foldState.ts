@@ -36,10 +36,14 @@ export class FoldState {
   private readonly userMaps = new Map<string, Map<string, UserDayGroup>>();
 
   constructor(
-    readonly timezone: string,
     private readonly tz: TimeZone,
     private readonly pricing: PriceBook,
   ) {}
+
+  /** The zone of the users' days. */
+  get timezone(): string {
+    return this.tz.name;
+  }
 
   add(record: CallRecord): void {
     const hourMs = Math.floor(record.timestampMs / HOUR_MS) * HOUR_MS;
@@ -119,14 +123,14 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
   const input = checkedCounts(document.input, fail);
   const hours = (section === 'hours' ? (document.hours as unknown[]) : []).map((entry, i): HourGroup => {
     const where = `${source}: hours[${i}]`;
-    const group = entry as Partial<StateDocument['hours'][number]>;
+    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`hours[${i}] must be an object`)) as Partial<StateDocument['hours'][number]>;
     if (!Number.isSafeInteger(group.hour) || (group.hour as number) % HOUR_MS !== 0) fail(`hours[${i}]: "hour" must be the start of an hour in ms`);
     if (typeof group.feature !== 'string' || typeof group.model !== 'string') fail(`hours[${i}]: "feature" and "model" must be strings`);
     return { hourMs: group.hour as number, feature: group.feature as string, model: group.model as string, stats: accumulator(group.stats, pricing, where) };
   });
   const users = (section === 'users' ? (document.users as unknown[]) : []).map((entry, i): UserDayGroup => {
     const where = `${source}: users[${i}]`;
-    const group = entry as Partial<StateDocument['users'][number]>;
+    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`users[${i}] must be an object`)) as Partial<StateDocument['users'][number]>;
     if (typeof group.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(group.day)) fail(`users[${i}]: "day" must be YYYY-MM-DD`);
     if (typeof group.user !== 'string') fail(`users[${i}]: "user" must be a string`);
     return { day: group.day as string, user: group.user as string, stats: accumulator(group.stats, pricing, where) };

@@ -116,7 +116,7 @@ export class HdrCounts {
 
   private grow(index: number): void {
     let length = this.dense?.length ?? SUB_BUCKET_COUNT;
-    while (length <= index) length += HALF_COUNT * 4;
+    while (length <= index) length = Math.max(length * 2, length + HALF_COUNT * 4);
     if (this.dense !== null && length === this.dense.length) return;
     const grown = new Int32Array(length);
     if (this.dense !== null) grown.set(this.dense);

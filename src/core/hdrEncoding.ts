@@ -10,13 +10,17 @@
  * ZigZag LEB128 numbers, a run of n > 1 empty buckets written as −n.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
-import { HdrCounts } from './hdrCounts.js';
+import { countsIndexOf, HdrCounts } from './hdrCounts.js';
 
 const ENCODING_COOKIE = 0x1c849303 | 0x10;
 const COMPRESSED_COOKIE = 0x1c849304 | 0x10;
 const HEADER_BYTES = 40;
 const DIGITS = 3;
 const LOWEST = 1;
+/** The index of 2^53 µs (285 years): past it a histogram of latencies is not one (a hostile run of empty buckets). */
+const MAX_INDEX = countsIndexOf(2 ** 53);
+/** Far more than the ~180 KB the counts of any latency take: a bound on what a crafted body inflates to. */
+const MAX_BODY_BYTES = 4 * 2 ** 20;
 
 export function encodeHdr(counts: HdrCounts): string {
   const words: number[] = [];
@@ -53,7 +57,7 @@ export function decodeHdr(base64: string): { counts: HdrCounts; total: number } 
   if (whole.length < 8 || whole.readInt32BE(0) !== COMPRESSED_COOKIE) throw new Error('not a V2 compressed HdrHistogram');
   const length = whole.readInt32BE(4);
   if (length < 0 || 8 + length > whole.length) throw new Error('cut short');
-  const body = inflateSync(whole.subarray(8, 8 + length));
+  const body = inflateSync(whole.subarray(8, 8 + length), { maxOutputLength: MAX_BODY_BYTES });
   if (body.length < HEADER_BYTES || body.readInt32BE(0) !== ENCODING_COOKIE) throw new Error('not a V2 HdrHistogram body');
   const payloadLength = body.readInt32BE(4);
   if (body.readInt32BE(12) !== DIGITS || body.readBigInt64BE(16) !== BigInt(LOWEST)) {
@@ -70,6 +74,7 @@ export function decodeHdr(base64: string): { counts: HdrCounts; total: number } 
     if (word < 0) {
       index -= word;
     } else {
+      if (index > MAX_INDEX) throw new Error('a bucket beyond any latency');
       if (word > 0) counts.addAt(index, word);
       total += word;
       index++;

@@ -95,6 +95,7 @@ export class LatencyDistribution {
   /** `where` names the state in errors ("host.cmstate: hours[3]"). */
   static fromState(state: LatencyState, where: string): LatencyDistribution {
     const distribution = new LatencyDistribution();
+    if (typeof state !== 'object' || state === null) throw new Error(`${where}: expected {"values": [...]} or {"hdr": "..."}`);
     if ('values' in state) {
       if (!Array.isArray(state.values) || !state.values.every((value) => Number.isSafeInteger(value) && value >= 0)) {
         throw new Error(`${where}: latency values must be whole microseconds`);

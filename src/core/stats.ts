@@ -37,8 +37,11 @@ export interface AccumulatorState {
   readonly stopReasons: readonly (readonly [string, number])[];
   readonly errorTypes: readonly (readonly [string, number])[];
   readonly errorStatuses: readonly (readonly [number, number])[];
-  /** [model, calls, token sums by variant (5 a variant: input, output, cache read, cache write 5 m, 1 h)]. */
-  readonly models: readonly (readonly [string, number, readonly number[]])[];
+  /**
+   * [model, calls, token sums by variant (5 a variant: input, output, cache read, cache write 5 m, 1 h), the
+   * long-context threshold that split them (null: none)].
+   */
+  readonly models: readonly (readonly [string, number, readonly number[], number | null])[];
 }
 
 /** A failed call (§2 `errors`): a non-empty `error` or an `error_status` ≥ 400. */
@@ -198,8 +201,11 @@ export class StatsAccumulator {
       map?.forEach((count, key) => list.push([key, count]));
       return list.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     };
-    const models: [string, number, number[]][] = [];
-    this.models.forEach((usage, model) => models.push([model, usage.calls, [...usage.sums]]));
+    const models: [string, number, number[], number | null][] = [];
+    this.models.forEach((usage, model) => {
+      const threshold = Number.isFinite(usage.longContextThreshold) ? usage.longContextThreshold : null;
+      models.push([model, usage.calls, [...usage.sums], threshold]);
+    });
     models.sort(([a], [b]) => compareStrings(a, b));
     return {
       calls: this.callCount,
@@ -228,6 +234,8 @@ export class StatsAccumulator {
     };
     const count = (value: unknown, name: string): number => (Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : fail(`${name} must be a whole number ≥ 0`));
     const time = (value: unknown, name: string): number => (typeof value === 'number' && Number.isFinite(value) ? value : fail(`${name} must be a time in ms`));
+    // Sums may pass 2^53 (absurd inputs make them): any finite amount ≥ 0, as the accumulator that wrote them had.
+    const amount = (value: unknown, name: string): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fail(`${name} must be a number ≥ 0`));
     const accumulator = new StatsAccumulator(pricing);
     accumulator.callCount = count(state.calls, 'calls');
     if (accumulator.callCount === 0) fail('a group without calls');
@@ -235,9 +243,9 @@ export class StatsAccumulator {
     accumulator.rateLimited = count(state.rateLimited, 'rateLimited');
     accumulator.overloaded = count(state.overloaded, 'overloaded');
     accumulator.maxTokensStops = count(state.maxTokensStops, 'maxTokensStops');
-    accumulator.okPromptTokens = count(state.okPromptTokens, 'okPromptTokens');
-    accumulator.okCacheReadTokens = count(state.okCacheReadTokens, 'okCacheReadTokens');
-    accumulator.latencySumMicros = count(state.latencySumMicros, 'latencySumMicros');
+    accumulator.okPromptTokens = amount(state.okPromptTokens, 'okPromptTokens');
+    accumulator.okCacheReadTokens = amount(state.okCacheReadTokens, 'okCacheReadTokens');
+    accumulator.latencySumMicros = amount(state.latencySumMicros, 'latencySumMicros');
     accumulator.latencyMaxMs = time(state.latencyMaxMs, 'latencyMaxMs');
     accumulator.firstMs = time(state.firstMs, 'firstMs');
     accumulator.lastMs = time(state.lastMs, 'lastMs');
@@ -263,11 +271,20 @@ export class StatsAccumulator {
     if (!Array.isArray(state.models)) fail('models must be a list');
     let modelCalls = 0;
     for (const entry of state.models) {
-      const [model, calls, sums] = Array.isArray(entry) ? entry : [];
-      if (typeof model !== 'string' || !Array.isArray(sums) || sums.length === 0 || sums.length % FIELDS_PER_VARIANT !== 0) fail('models must be a list of [model, calls, token sums]');
+      const [model, calls, sums, threshold] = Array.isArray(entry) ? entry : [];
+      if (typeof model !== 'string' || !Array.isArray(sums) || sums.length === 0 || sums.length > 4 * FIELDS_PER_VARIANT || sums.length % FIELDS_PER_VARIANT !== 0) {
+        fail('models must be a list of [model, calls, token sums, long-context threshold]');
+      }
+      if (accumulator.models.get(model as string) !== undefined) fail(`model ${JSON.stringify(model)} is listed twice`);
       const usage = accumulator.newUsage(model as string);
+      // Token sums are split by the long-context threshold of the prices the state was folded with.
+      const folded = threshold === null || threshold === undefined ? Number.POSITIVE_INFINITY : amount(threshold, 'long-context threshold');
+      if (folded !== usage.longContextThreshold) {
+        const text = (tokens: number): string => (Number.isFinite(tokens) ? `${tokens} tokens` : 'none');
+        fail(`${model} was folded with a long-context threshold of ${text(folded)}, and this report's prices say ${text(usage.longContextThreshold)}: fold again with the same --prices`);
+      }
       usage.calls = count(calls, 'model calls');
-      usage.sums = (sums as unknown[]).map((sum) => count(sum, 'token sums'));
+      usage.sums = (sums as unknown[]).map((sum) => amount(sum, 'token sums'));
       accumulator.models.set(model as string, usage);
       modelCalls += usage.calls;
     }

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { random, runCli, temporaryDirectory } from '../helpers.js';
 
@@ -173,6 +173,21 @@ describe('claude-mon fold and .cmstate inputs', () => {
     expect(midHour.stderr).toMatch(/the range or --now cuts the hour from 2026-11-22T05:00:00.000Z/);
     const india = await runCli(['summary', '--by', 'day', '--tz', 'Asia/Kolkata', state]);
     expect(india.stderr).toMatch(/not a whole number of hours from UTC/);
+    // trend is always by day: the same for it, and users kept by day in UTC do not answer New York's days.
+    expect((await runCli(['trend', '--tz', 'Asia/Kolkata', '--now', 'latest', state])).stderr).toMatch(/not a whole number of hours from UTC/);
+    expect((await runCli(['trend', '--by', 'user', '--tz', 'America/New_York', '--now', 'latest', state])).stderr).toMatch(/holds users by day in UTC: give --tz UTC/);
+    // Token sums are split by the long-context threshold of the fold's prices: other prices are refused.
+    const prices = path.join(directory, 'prices.json');
+    writeFileSync(prices, JSON.stringify({ models: { 'claude-sonnet-4-5': { input: 3, output: 15, cache_write_5m: 3.75, cache_write_1h: 6, cache_read: 0.3, long_context: { threshold_tokens: 100_000, input: 6, output: 22.5, cache_write_5m: 7.5, cache_write_1h: 12, cache_read: 0.6 } } } }));
+    const repriced = await runCli(['summary', '--prices', prices, state]);
+    expect(repriced.code).toBe(1);
+    expect(repriced.stderr).toMatch(/claude-sonnet-4-5 was folded with a long-context threshold of 200000 tokens, and this report's prices say 100000 tokens: fold again with the same --prices/);
+    // --strict: a line skipped in the logs a state was folded from fails the report, as it would from the logs.
+    const mixed = path.join(directory, 'mixed.jsonl');
+    writeFileSync(mixed, `${lines[0]}\n{"timestamp": "2026-11-22T10:00:00Z", "feature": "chat", "latency_ms": -5}\n`);
+    const strict = await runCli(['summary', '--strict', await fold(mixed)]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/mixed.cmstate: 1 lines of the logs it was folded from were skipped \(--strict\)/);
     for (const command of ['dashboard', 'alerts']) {
       const refused = await runCli([command, state]);
       expect(refused.stderr, command).toMatch(/is a folded state \(claude-mon fold\), which only `summary` and `trend` read/);
@@ -192,6 +207,30 @@ describe('claude-mon fold and .cmstate inputs', () => {
     expect(newer.stderr).toMatch(/newer.cmstate: state format version 2 was written by a newer claude-mon \(claude-mon 9.0.0\); this one reads version 1: upgrade claude-mon/);
     const notJson = await runCli(['summary', write('cut.cmstate', readFileSync(state, 'utf8').slice(0, 500))]);
     expect(notJson.stderr).toMatch(/cut.cmstate: not a claude-mon state \(not JSON/);
+    // A crafted histogram: a run of empty buckets past any latency, refused at once (not 16 GB of counts).
+    const hostile = structuredClone(document);
+    const busy = hostile.hours.find((group: { stats: { latency: { hdr?: string } } }) => group.stats.latency.hdr !== undefined);
+    const header = Buffer.alloc(40);
+    header.writeInt32BE(0x1c849313, 0);
+    header.writeInt32BE(3, 12);
+    header.writeBigInt64BE(1n, 16);
+    header.writeBigInt64BE(2n ** 40n, 24);
+    // ZigZag LEB128 words: a run of 2^40 empty buckets (−2^40), then a count of 1 there.
+    const leb128 = (value: number): number[] => {
+      const bytes: number[] = [];
+      for (; value >= 0x80; value = Math.floor(value / 0x80)) bytes.push((value % 0x80) | 0x80);
+      return [...bytes, value];
+    };
+    const payload = Buffer.from([...leb128(2 * 2 ** 40 - 1), ...leb128(2)]);
+    header.writeInt32BE(payload.length, 4);
+    const deflated = deflateSync(Buffer.concat([header, payload]));
+    const whole = Buffer.alloc(8);
+    whole.writeInt32BE(0x1c849314, 0);
+    whole.writeInt32BE(deflated.length, 4);
+    busy.stats.latency.hdr = Buffer.concat([whole, deflated]).toString('base64');
+    const crafted = await runCli(['summary', write('hostile.cmstate', hostile)]);
+    expect(crafted.code).toBe(1);
+    expect(crafted.stderr).toMatch(/hostile.cmstate: hours\[\d+\].latency: not an HdrHistogram in V2 compressed Base64 \(a bucket beyond any latency\)/);
     const lying = structuredClone(document);
     lying.hours[0].stats.calls += 1;
     const mismatch = await runCli(['summary', write('lying.cmstate', lying)]);
