@@ -9,7 +9,7 @@ import { AlertTimeline, type Retention } from '../core/alerts/alertTimeline.js';
 import { type Evaluation, evaluateRules, listOf } from '../core/alerts/evaluate.js';
 import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import { followFileChunks } from '../input/followFile.js';
+import { tailFile } from '../input/tailFile.js';
 import { Tally } from '../input/tally.js';
 import type { CliIo } from '../io/cliIo.js';
 import { writeToStream } from '../io/output.js';
@@ -98,7 +98,7 @@ export async function runAlertsFollow(options: AlertsOptions, io: CliIo, diagnos
     });
     abort.signal.addEventListener('abort', () => unsubscribe?.(), { once: true });
   });
-  const readOptions = { ...options, tz, openFile: (path: string) => followFileChunks(path, abort.signal), dedupeGenerationIds: DEDUPE_GENERATION_IDS };
+  const readOptions = { ...options, tz, openFile: (path: string) => tailFile(path, { from: 0, signal: abort.signal }), dedupeGenerationIds: DEDUPE_GENERATION_IDS };
   // The tally is ours, so that a stop by a signal still reports what was read.
   const tally = new Tally();
   const reading = readLogs(inputs, io, readOptions, sink, tally);

@@ -126,7 +126,6 @@ export function visitStateGroups(
   byLocalTime = dimensions.includes('day') || dimensions.includes('hour'),
 ): void {
   const byHours = stateSectionFor(dimensions, file) === 'hours';
-  const byDay = byLocalTime;
   const taken = (stats: StatsAccumulator, what: () => string): boolean => {
     const after = (ms: number): boolean => (window.toInclusive ? ms > window.to : ms >= window.to);
     const first = stats.firstCallMs;
@@ -137,7 +136,7 @@ export function visitStateGroups(
   };
   if (byHours) {
     for (const group of state.hours) {
-      if (byDay && !wholeHours(tz, group.hourMs)) {
+      if (byLocalTime && !wholeHours(tz, group.hourMs)) {
         throw new UsageError(`${file}: --tz ${tz.name} is not a whole number of hours from UTC, and a state holds UTC hours: use another --tz, or the logs`);
       }
       if (!taken(group.stats, () => `the hour from ${new Date(group.hourMs).toISOString()}`)) continue;
@@ -145,7 +144,7 @@ export function visitStateGroups(
     }
     return;
   }
-  if (byDay && tz.name !== state.timezone) {
+  if (byLocalTime && tz.name !== state.timezone) {
     throw new UsageError(`${file} holds users by day in ${state.timezone}: give --tz ${state.timezone}, or the logs`);
   }
   for (const group of state.users) {
