@@ -108,10 +108,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   addReadingOptions(
     program
       .command('fold')
-      .description('fold logs into a .cmstate file (hour × feature × model, day × user) that `summary` and `trend` merge with others')
+      .description('fold logs into a .cmstate file (hour × feature × model, day × user) that `summary`, `trend` and `dashboard` merge with others')
       .argument('[inputs...]', 'log files, directories (read recursively) or - for stdin; default: stdin when piped')
       .option('--tz <zone>', 'IANA time zone of the users\' days, and for timestamps without an offset (default: the config file\'s, else UTC)')
-      .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)'),
+      .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)')
+      .option('--now <time>', 'fold the calls up to and including this ISO time only (the state as of then, for reports at --now on it)'),
     'write the state to FILE (atomically; name it *.cmstate) instead of stdout',
   )
     .action(async (inputs: string[], flags: Record<string, unknown>) => {

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { CliIo } from '../io/cliIo.js';
 import { renderDashboardJson, renderDashboardMarkdown, renderDashboardView } from '../render/dashboardView.js';
 import type { CommandResult, Diagnostics } from './inputChecks.js';
+import { foldStateIntoDashboard } from './dashboardStates.js';
 import { readAtNow, refuseRange, styleFor } from './readAtNow.js';
 
 export interface DashboardOptions extends CommonOptions {
@@ -23,6 +24,8 @@ export async function runDashboard(options: DashboardOptions, io: CliIo, diagnos
     return {
       fromMs: fold.fromMs,
       add: (record) => fold.add(record),
+      advanceTo: (ms) => fold.advanceTo(ms),
+      mergeState: (state, file) => foldStateIntoDashboard(state, file, tz, fold),
       unpricedModels: () => fold.unpricedModels(),
       render: (counts) => {
         const dashboard = fold.snapshot();
@@ -37,6 +40,6 @@ export async function runDashboard(options: DashboardOptions, io: CliIo, diagnos
         }
       },
     };
-  }, true);
+  }, true, () => ['hours', 'users', 'rateLimited']);
 }
 

@@ -4,6 +4,9 @@
  */
 import type { CommonOptions } from '../commandOptions.js';
 import { FoldState } from '../core/foldState.js';
+import { parseNow } from '../core/timeRange.js';
+import type { CallRecord } from '../core/types.js';
+import { UsageError } from '../errors.js';
 import { unpricedModelsOf } from '../core/stats.js';
 import { mapItems } from '../render/jsonStream.js';
 import { TimeZone } from '../core/timezone.js';
@@ -14,6 +17,14 @@ import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { openInputs, readLogs } from './readLogs.js';
 
+/** --now: the calls up to and including it (a report at --now on it then takes every group whole); else all. */
+function foldAsOf(options: CommonOptions, tz: TimeZone, io: CliIo): number {
+  if (options.now === undefined) return Infinity;
+  const now = parseNow(options.now, tz, io.now());
+  if (now.kind !== 'fixed') throw new UsageError('fold --now takes an ISO time (without it, fold takes every call)');
+  return now.ms;
+}
+
 export async function runFold(options: CommonOptions, io: CliIo, diagnostics: Diagnostics, createdBy: string): Promise<CommandResult> {
   const config = await loadConfig(options.configFile);
   const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
@@ -21,7 +32,13 @@ export async function runFold(options: CommonOptions, io: CliIo, diagnostics: Di
   const inputs = await openInputs(options.inputs, io, 'fold');
   try {
     const state = new FoldState(tz, pricing);
-    const tally = await readLogs(inputs, io, { ...options, tz }, state);
+    const asOf = foldAsOf(options, tz, io);
+    const sink = asOf === Infinity ? state : {
+      add(record: CallRecord): void {
+        if (record.timestampMs <= asOf) state.add(record);
+      },
+    };
+    const tally = await readLogs(inputs, io, { ...options, tz }, sink);
     const failed = checkInput(tally, unpricedModelsOf(mapItems(state.hours(), (group) => group.stats)), options, diagnostics);
     return { output: renderStateFile(state, tally.counts(), createdBy), failed };
   } finally {

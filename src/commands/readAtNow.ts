@@ -17,7 +17,7 @@ import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, NO_INPUTS, openInputs, readLogs, spoolStdin } from './readLogs.js';
 import { isStateFile, newestCallOf, readStateFile, refuseSkippedUnderStrict, refuseStates } from './readStates.js';
-import type { ReadState } from '../core/foldState.js';
+import type { ReadState, StateSection } from '../core/foldState.js';
 import { Tally } from '../input/tally.js';
 
 
@@ -44,7 +44,8 @@ export interface FoldContext {
 
 /**
  * The shared run: config and zone, --now (latest: read twice), one pass into the fold, the input report. With
- * `takesStates`, .cmstate inputs are merged into the fold after the logs (the fold says how: `mergeState`).
+ * `stateSections` (the sections of a state the fold needs), .cmstate inputs are merged into the fold after the logs
+ * (the fold says how: `mergeState`); without it they are refused.
  */
 export async function readAtNow(
   options: CommonOptions,
@@ -53,17 +54,17 @@ export async function readAtNow(
   command: string,
   makeFold: (context: FoldContext) => Fold,
   canFollow = false,
-  takesStates = false,
+  stateSections?: (file: string) => readonly StateSection[],
 ): Promise<CommandResult> {
   const config = await loadConfig(options.configFile);
   const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
   const pricing = await loadPricing(options.pricesFile);
   const clockMs = io.now();
   const now = parseNow(options.now, tz, clockMs);
-  if (!takesStates) refuseStates(options.inputs, command);
+  if (stateSections === undefined) refuseStates(options.inputs, command);
   const logArgs = options.inputs.filter((arg) => !isStateFile(arg));
   const states = [];
-  for (const file of options.inputs.filter(isStateFile)) states.push({ file, state: await readStateFile(file, pricing, options.groupBy) });
+  for (const file of options.inputs.filter(isStateFile)) states.push({ file, state: await readStateFile(file, pricing, stateSections?.(file) ?? []) });
   const statesNewest = Math.max(...states.map(({ state }) => newestCallOf(state)));
   // Only states: stdin is not read.
   let inputs = states.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, command);

@@ -1,5 +1,5 @@
 /**
- * `.cmstate` inputs (written by `claude-mon fold`) beside logs, for `summary` and `trend`: read, checked, and their
+ * `.cmstate` inputs (written by `claude-mon fold`) beside logs, for `summary`, `trend` and `dashboard`: read, checked, and their
  * groups handed to the command's fold. A state holds hour × feature × model and day × user groups, so it answers
  * `--by` feature, model, day and hour (in a time zone whose offset is whole hours), or user and day (in the zone it
  * was folded in), and windows whose edges do not fall between the calls of a group; anything else is a usage error
@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { HOUR_MS, type ReadState, readStateDocument } from '../core/foldState.js';
+import { HOUR_MS, type ReadState, readStateDocument, type StateSection } from '../core/foldState.js';
 import type { StatsAccumulator } from '../core/stats.js';
 import type { PriceBook } from '../core/pricing.js';
 import type { TimeZone } from '../core/timezone.js';
@@ -26,7 +26,7 @@ export function isStateFile(arg: string): boolean {
 export function refuseStates(args: readonly string[], command: string): void {
   const state = args.find(isStateFile);
   if (state !== undefined) {
-    throw new UsageError(`${command} reads call records; ${state} is a folded state (claude-mon fold), which only \`summary\` and \`trend\` read: give ${command} the logs`);
+    throw new UsageError(`${command} reads call records; ${state} is a folded state (claude-mon fold), which \`summary\`, \`trend\` and \`dashboard\` read: give ${command} the logs`);
   }
 }
 
@@ -42,9 +42,9 @@ export function stateSectionFor(dimensions: readonly string[], file: string): 'h
   );
 }
 
-/** Reads a state file (gzipped or not) and the section of it that a report by `dimensions` needs. */
-export async function readStateFile(file: string, pricing: PriceBook, dimensions: readonly string[]): Promise<ReadState> {
-  const section = stateSectionFor(dimensions, file);
+/** Reads a state file (gzipped or not) and the sections of it a report needs. */
+export async function readStateFile(file: string, pricing: PriceBook, sections: readonly StateSection[]): Promise<ReadState> {
+  const wanted = new Set(sections);
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
@@ -55,46 +55,51 @@ export async function readStateFile(file: string, pricing: PriceBook, dimensions
   }
   let json: unknown;
   try {
-    json = parseStateText(bytes.toString('utf8'), section);
+    json = parseStateText(bytes.toString('utf8'), wanted);
   } catch (error) {
     throw new InputError(`${file}: not a claude-mon state (not JSON: ${(error as Error).message})`);
   }
   try {
-    return readStateDocument(json, file, pricing, section);
+    return readStateDocument(json, file, pricing, wanted);
   } catch (error) {
     throw new InputError((error as Error).message);
   }
 }
 
 /**
- * The document, with only `section`'s groups parsed when the text is laid out as `fold` writes it (a group per
- * line): the other section's lines are skipped unparsed, and no tree of the whole file is built. Any other layout
- * of the same JSON is parsed whole.
+ * The document, with only the wanted sections' groups parsed when the text is laid out as `fold` writes it (a
+ * group per line): the other sections' lines are skipped unparsed, and no tree of the whole file is built. Any other
+ * layout of the same JSON is parsed whole.
  */
-function parseStateText(text: string, section: 'hours' | 'users'): unknown {
+function parseStateText(text: string, wanted: ReadonlySet<StateSection>): unknown {
   const lines = text.split('\n');
   const header = lines[0] ?? '';
-  if (!header.startsWith('{"format":"claude-mon-state"') || !header.endsWith(',') || lines[1] !== '"hours":[') return JSON.parse(text);
+  if (!header.startsWith('{"format":"claude-mon-state"') || !header.endsWith(',')) return JSON.parse(text);
   const document: Record<string, unknown> = JSON.parse(`${header.slice(0, -1)}}`);
-  const groups: Record<'hours' | 'users', unknown[]> = { hours: [], users: [] };
-  let at = 2;
-  for (const [name, closing] of [['hours', '],'], ['users', ']}']] as const) {
-    if (name === 'users' && lines[at++] !== '"users":[') return JSON.parse(text);
-    for (; at < lines.length && lines[at] !== closing; at++) {
-      if (name !== section) continue;
+  const groups = new Map<string, unknown[]>();
+  let at = 1;
+  for (;;) {
+    const name = /^"(hours|users|rateLimited)":\[$/.exec(lines[at++] ?? '')?.[1] as StateSection | undefined;
+    if (name === undefined || groups.has(name) || name in document) return JSON.parse(text);
+    const list: unknown[] = [];
+    groups.set(name, list);
+    for (; at < lines.length && lines[at] !== '],' && lines[at] !== ']}'; at++) {
+      if (!wanted.has(name)) continue;
       const line = lines[at] as string;
       if (!line.startsWith('{')) return JSON.parse(text);
       try {
-        groups[name].push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
+        list.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
       } catch {
         return JSON.parse(text); // not the layout fold writes after all: the whole document decides
       }
     }
-    if (lines[at++] !== closing) return JSON.parse(text);
+    const closing = lines[at++];
+    if (closing === ']}') break;
+    if (closing !== '],') return JSON.parse(text);
   }
-  // Nothing may follow but the final line feed; and the whole must be JSON where it was not parsed line by line.
-  if (lines.slice(at).join('') !== '' || 'hours' in document || 'users' in document) return JSON.parse(text);
-  return { ...document, ...groups };
+  // Nothing may follow but the final line feed.
+  if (lines.slice(at).join('') !== '') return JSON.parse(text);
+  return { ...document, ...Object.fromEntries(groups) };
 }
 
 /** --strict fails on the first line that is not a call record: one skipped in a state's logs counts too. */
@@ -136,9 +141,7 @@ export function visitStateGroups(
   };
   if (byHours) {
     for (const group of state.hours) {
-      if (byLocalTime && !wholeHours(tz, group.hourMs)) {
-        throw new UsageError(`${file}: --tz ${tz.name} is not a whole number of hours from UTC, and a state holds UTC hours: use another --tz, or the logs`);
-      }
+      if (byLocalTime) requireWholeHours(tz, group.hourMs, file);
       if (!taken(group.stats, () => `the hour from ${new Date(group.hourMs).toISOString()}`)) continue;
       visit(recordOf({ timestampMs: group.hourMs, feature: group.feature, model: group.model }), group.stats);
     }
@@ -160,9 +163,10 @@ export function newestCallOf(state: ReadState): number {
   return newest;
 }
 
-/** Whether local hours are UTC hours around this one (false in zones such as Asia/Kolkata, UTC+5:30). */
-function wholeHours(tz: TimeZone, utcMs: number): boolean {
-  return tz.offsetMinutesAt(utcMs) % 60 === 0 && tz.offsetMinutesAt(utcMs + HOUR_MS - 1) % 60 === 0;
+/** Local hours must be UTC hours around this one (not so in zones such as Asia/Kolkata, UTC+5:30): a state holds UTC hours. */
+export function requireWholeHours(tz: TimeZone, utcMs: number, file: string): void {
+  if (tz.offsetMinutesAt(utcMs) % 60 === 0 && tz.offsetMinutesAt(utcMs + HOUR_MS - 1) % 60 === 0) return;
+  throw new UsageError(`${file}: --tz ${tz.name} is not a whole number of hours from UTC, and a state holds UTC hours: use another --tz, or the logs`);
 }
 
 /** A record with the fields a group key reads; the rest are never read. */

@@ -16,7 +16,7 @@ import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, NO_INPUTS, openInputs, readLogs, spoolStdin } from './readLogs.js';
-import { isStateFile, readStateFile, refuseSkippedUnderStrict, visitStateGroups } from './readStates.js';
+import { isStateFile, readStateFile, refuseSkippedUnderStrict, stateSectionFor, visitStateGroups } from './readStates.js';
 import { Tally } from '../input/tally.js';
 import { UsageError } from '../errors.js';
 
@@ -56,7 +56,7 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
     const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, readOptions, sink);
     // One state in memory at a time: read, merged, let go.
     for (const file of stateFiles) {
-      const state = await readStateFile(file, pricing, options.groupBy);
+      const state = await readStateFile(file, pricing, [stateSectionFor(options.groupBy, file)]);
       refuseSkippedUnderStrict(state, file, options.strict);
       tally.addCounts(state.input);
       visitStateGroups(state, file, options.groupBy, tz, { from, to, toInclusive: false }, (record, stats) => aggregator.mergeAccumulator(record, stats));

@@ -6,7 +6,7 @@ import type { CliIo } from '../io/cliIo.js';
 import { renderTrendCsv, renderTrendJson, renderTrendView } from '../render/trendView.js';
 import type { CommandResult, Diagnostics } from './inputChecks.js';
 import { readAtNow, refuseRange, styleFor } from './readAtNow.js';
-import { visitStateGroups } from './readStates.js';
+import { stateSectionFor, visitStateGroups } from './readStates.js';
 
 export interface TrendOptions extends CommonOptions {
   readonly days: number;
@@ -43,6 +43,6 @@ export async function runTrend(options: TrendOptions, io: CliIo, diagnostics: Di
         return renderTrendView(report, styleFor(options, io), tz, io.stdout.isTTY === true && options.outputFile === undefined);
       },
     };
-  }, true, true);
+  }, true, (file) => [stateSectionFor(options.groupBy, file)]);
 }
 

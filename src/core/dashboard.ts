@@ -3,7 +3,8 @@
  * yesterday's, the slowest feature of the last hour, the 429s of the last 24 hours, the top users of today, and
  * today's error, cache hit and max_tokens rates against the previous 7 days. Pure: records in, plain data out.
  */
-import { costOfRecord, type PriceBook, roundUsd } from './pricing.js';
+import { ModelTable, ModelTokens } from './modelTokens.js';
+import { type PriceBook, roundUsd } from './pricing.js';
 import { projectDay } from './projection.js';
 import { type UserUsage, UsersOfDay } from './usersOfDay.js';
 import { LatencyDistribution } from './latencyDistribution.js';
@@ -14,6 +15,8 @@ import type { CallRecord, Stats } from './types.js';
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Minutes of today and yesterday (at most 50 hours across a DST change) fit in three days. */
+const MINUTE_ROWS = 3 * 1440;
 /** Fewer calls than this in the slow window: the feature's p95 is shown but not ranked as the slowest. */
 export const MIN_CALLS_TO_JUDGE = 20;
 const TOP_USERS = 10;
@@ -88,16 +91,23 @@ export class DashboardFold {
   private nowMs: number;
   private dayStarts: number[] = [];
   private readonly days = new Map<number, StatsAccumulator>();
-  /** Cost per minute of today and yesterday (for "yesterday by this time"). */
-  private readonly minuteCosts = new Map<number, number>();
+  /** Token sums per minute of today and yesterday (for "yesterday by this time"), priced when shown. */
+  private readonly minuteTokens: ModelTable;
+  /** The minute each row of minuteTokens holds (a ring of MINUTE_ROWS minutes: more than two days). */
+  private readonly minuteOfRow = new Float64Array(MINUTE_ROWS).fill(NaN);
+  /** Folded groups (.cmstate) of yesterday before the same time. */
+  private readonly foldedByNow: ModelTokens;
   private tomorrowStart = -Infinity;
-  private users = new UsersOfDay();
+  private users: UsersOfDay;
   private readonly slowCalls = new RecentCalls();
-  /** At a fixed now: the slow window's latencies by feature, folded as they come. */
+  /** At a fixed now: the slow window's latencies by feature, folded as they come (and folded groups, always). */
   private readonly slowByFeature = new Map<string, LatencyDistribution>();
   private readonly limitCalls = new RecentCalls();
 
   constructor(private readonly options: DashboardOptions) {
+    this.users = new UsersOfDay(options.pricing);
+    this.foldedByNow = new ModelTokens(options.pricing);
+    this.minuteTokens = new ModelTable(options.pricing);
     this.nowMs = options.follow === true ? -Infinity : options.nowMs;
     if (options.follow !== true) this.setDays(options.nowMs);
   }
@@ -120,10 +130,14 @@ export class DashboardFold {
       while (time < (dayStarts[day] as number)) day--;
       accumulatorIn(this.days, dayStarts[day] as number, this.options.pricing).add(record);
       if (day >= dayStarts.length - 2) {
-        const cost = costOfRecord(this.options.pricing, record);
         const minute = Math.floor(time / MINUTE) * MINUTE;
-        if (cost !== null) this.minuteCosts.set(minute, (this.minuteCosts.get(minute) ?? 0) + cost);
-        if (day === dayStarts.length - 1) this.addUser(record, cost);
+        const row = (((minute / MINUTE) % MINUTE_ROWS) + MINUTE_ROWS) % MINUTE_ROWS;
+        if (this.minuteOfRow[row] !== minute) {
+          this.minuteTokens.clear(row);
+          this.minuteOfRow[row] = minute;
+        }
+        this.minuteTokens.add(row, record);
+        if (day === dayStarts.length - 1) this.users.add(record);
       }
     }
     if (time > this.nowMs - this.options.slowWindowMs) {
@@ -131,7 +145,52 @@ export class DashboardFold {
       if (this.options.follow === true) this.slowCalls.push(time, record.feature, '', record.latencyMs);
       else latencyOf(this.slowByFeature, record.feature).record(record.latencyMs);
     }
-    if (time > this.nowMs - DAY_MS && isRateLimited(record)) this.limitCalls.push(time, record.feature, record.userId, 0);
+    if (time > this.nowMs - DAY_MS && isRateLimited(record)) this.limitCalls.push(time, record.feature, record.userId, 1);
+  }
+
+  /**
+   * Following the newest record: the newest call of the folded groups to come (they are added after the records,
+   * and move nothing).
+   */
+  advanceTo(nowMs: number): void {
+    if (this.options.follow === true && nowMs > this.nowMs) this.moveTo(nowMs);
+  }
+
+  /**
+   * Calls folded elsewhere (a .cmstate hour of one feature and model), taken whole: every edge the panels draw
+   * (now, a day's start, yesterday's same minute, the slow window) must fall outside its first and last call, else
+   * `cut` is called with the edge (it throws).
+   */
+  addFoldedHour(feature: string, stats: StatsAccumulator, cut: (edgeMs: number) => never): void {
+    const side = sideOf(stats.firstCallMs, stats.lastCallMs, cut);
+    this.readyDays();
+    const { nowMs, dayStarts } = this;
+    if (side(nowMs, true) === 'after') return;
+    if (side(dayStarts[0] as number, false) === 'after') {
+      let day = dayStarts.length - 1;
+      while (stats.firstCallMs < (dayStarts[day] as number)) day--;
+      if (day < dayStarts.length - 1) side(dayStarts[day + 1] as number, false);
+      accumulatorIn(this.days, dayStarts[day] as number, this.options.pricing).merge(stats);
+      if (day === dayStarts.length - 2 && side(this.yesterdaySameMinute(), false) === 'before') this.foldedByNow.merge(stats.modelTokens);
+    }
+    if (side(nowMs - this.options.slowWindowMs, true) === 'after') latencyOf(this.slowByFeature, feature).merge(stats.latencyDistribution);
+  }
+
+  /** A user's calls of a day folded elsewhere (a .cmstate day × user in --tz), taken when the day is today. */
+  addFoldedUserDay(dayStartMs: number, user: string, stats: StatsAccumulator, cut: (edgeMs: number) => never): void {
+    this.readyDays();
+    if (dayStartMs !== this.dayStarts[this.dayStarts.length - 1]) return;
+    if (sideOf(stats.firstCallMs, stats.lastCallMs, cut)(this.nowMs, true) === 'before') this.users.merge(user, stats.calls, stats.modelTokens);
+  }
+
+  /** Rate-limited calls of one hour, feature and user folded elsewhere: how many, the first and the last. */
+  addFoldedRateLimits(feature: string, user: string, calls: number, firstMs: number, lastMs: number, cut: (edgeMs: number) => never): void {
+    this.readyDays();
+    const side = sideOf(firstMs, lastMs, cut);
+    if (side(this.nowMs, true) === 'after' || side(this.nowMs - DAY_MS, true) === 'before') return;
+    // Both in one clock hour: they fall in the same hour of the panel.
+    this.limitCalls.push(firstMs, feature, user, 1);
+    if (calls > 1) this.limitCalls.push(lastMs, feature, user, calls - 1);
   }
 
   /** Calls per unpriced model of today and the 7 days before. */
@@ -140,25 +199,24 @@ export class DashboardFold {
   }
 
   snapshot(): Dashboard {
-    if (this.dayStarts.length === 0) {
-      this.nowMs = this.options.nowMs; // following, and no record came
-      this.setDays(this.nowMs);
-    }
+    this.readyDays();
     const { nowMs, dayStarts } = this;
     const { tz, pricing } = this.options;
     const todayStart = dayStarts[dayStarts.length - 1] as number;
     const yesterdayStart = dayStarts[dayStarts.length - 2] as number;
-    // The same wall-clock time yesterday (23 or 25 hours back across a DST change).
-    const yesterdaySameTime = tz.localToUtc(nowMs + tz.offsetMinutesAt(nowMs) * 60_000 - DAY_MS);
     const empty = new StatsAccumulator(pricing);
     const today = (this.days.get(todayStart) ?? empty).snapshot();
     const yesterday = (this.days.get(yesterdayStart) ?? empty).snapshot();
     const baseline = new StatsAccumulator(pricing);
     for (const [day, accumulator] of this.days) if (day < todayStart) baseline.merge(accumulator);
-    // Yesterday's whole minutes before the same time of day (as the daily_cost alert counts them), added in order.
-    const sameMinute = Math.floor(yesterdaySameTime / MINUTE) * MINUTE;
-    const minutes = [...this.minuteCosts.keys()].filter((minute) => minute >= yesterdayStart && minute < Math.min(todayStart, sameMinute));
-    const byNowUsd = roundUsd(minutes.sort((a, b) => a - b).reduce((sum, minute) => sum + (this.minuteCosts.get(minute) as number), 0));
+    // Yesterday's whole minutes before the same time of day (as the daily_cost alert counts them).
+    const byNow = new ModelTokens(pricing);
+    byNow.merge(this.foldedByNow);
+    const sameMinute = this.yesterdaySameMinute();
+    this.minuteOfRow.forEach((minute, row) => {
+      if (minute >= yesterdayStart && minute < Math.min(todayStart, sameMinute)) this.minuteTokens.addRowTo(byNow, row);
+    });
+    const byNowUsd = roundUsd(byNow.cost().costUsd);
     const todayUsd = today.costUsd;
     const dayMs = tz.addDays(todayStart, 1) - todayStart;
     const elapsedMs = nowMs - todayStart;
@@ -193,6 +251,20 @@ export class DashboardFold {
     };
   }
 
+  /** Following, and no record came: the days of the fallback now. */
+  private readyDays(): void {
+    if (this.dayStarts.length > 0) return;
+    this.nowMs = this.options.nowMs;
+    this.setDays(this.nowMs);
+  }
+
+  /** The start of the minute of the same wall-clock time yesterday (23 or 25 hours back across a DST change). */
+  private yesterdaySameMinute(): number {
+    const { tz } = this.options;
+    const sameTime = tz.localToUtc(this.nowMs + tz.offsetMinutesAt(this.nowMs) * 60_000 - DAY_MS);
+    return Math.floor(sameTime / MINUTE) * MINUTE;
+  }
+
   /** Today and the BASELINE_DAYS before it, in --tz, for `nowMs`. */
   private setDays(nowMs: number): void {
     const { tz } = this.options;
@@ -210,14 +282,16 @@ export class DashboardFold {
     if (nowMs < this.tomorrowStart) return;
     this.setDays(nowMs);
     const first = this.dayStarts[0] as number;
-    const yesterday = this.dayStarts[this.dayStarts.length - 2] as number;
     for (const day of this.days.keys()) if (day < first) this.days.delete(day);
-    for (const minute of this.minuteCosts.keys()) if (minute < yesterday) this.minuteCosts.delete(minute);
-    this.users = new UsersOfDay(); // today's users: a new day
+    this.users = new UsersOfDay(this.options.pricing); // today's users: a new day
   }
 
   private slowRanking(): Dashboard['slowestFeature']['ranking'] {
-    const byFeature = this.options.follow === true ? new Map<string, LatencyDistribution>() : this.slowByFeature;
+    let byFeature = this.slowByFeature;
+    if (this.options.follow === true) {
+      byFeature = new Map();
+      for (const [feature, folded] of this.slowByFeature) latencyOf(byFeature, feature).merge(folded);
+    }
     const from = this.nowMs - this.options.slowWindowMs;
     this.slowCalls.forEach((time, feature, _user, latencyMs) => {
       if (time > from) latencyOf(byFeature, feature).record(latencyMs);
@@ -241,16 +315,16 @@ export class DashboardFold {
     let count = 0;
     let firstMs = Infinity;
     let lastMs = -Infinity;
-    this.limitCalls.forEach((time, feature, user) => {
+    this.limitCalls.forEach((time, feature, user, calls) => {
       if (time <= nowMs - DAY_MS) return;
-      count++;
+      count += calls;
       if (time < firstMs) firstMs = time;
       if (time > lastMs) lastMs = time;
-      byFeature.set(feature, (byFeature.get(feature) ?? 0) + 1);
-      byUser.set(user, (byUser.get(user) ?? 0) + 1);
+      byFeature.set(feature, (byFeature.get(feature) ?? 0) + calls);
+      byUser.set(user, (byUser.get(user) ?? 0) + calls);
       let hour = 23;
       while (hour > 0 && time < (hourStarts[hour] as number)) hour--;
-      byHour[hour] = (byHour[hour] as number) + 1;
+      byHour[hour] = (byHour[hour] as number) + calls;
     });
     return {
       windowMs: DAY_MS,
@@ -262,14 +336,24 @@ export class DashboardFold {
       byHour: byHour.map((calls, hour) => ({ startMs: hourStarts[hour] as number, count: calls })),
     };
   }
-
-  private addUser(record: CallRecord, cost: number | null): void {
-    this.users.add(record.userId, record.inputTokens + record.outputTokens + record.cacheReadTokens + record.cacheWriteTokens, cost);
-  }
 }
 
 /**
- * Calls of a sliding window (time, feature, user, latency) in a ring, oldest first: appended as they come, dropped
+ * Which side of an edge a group of calls lies on, given its first and last call; `before` takes calls at the edge
+ * when `edgeIsBefore` (windows that end at and include now), else calls at the edge are after it (a day, a minute
+ * starts at its edge). A group on both sides calls `cut`.
+ */
+function sideOf(firstMs: number, lastMs: number, cut: (edgeMs: number) => never) {
+  return (edgeMs: number, edgeIsBefore: boolean): 'before' | 'after' => {
+    const before = (ms: number): boolean => (edgeIsBefore ? ms <= edgeMs : ms < edgeMs);
+    if (before(lastMs)) return 'before';
+    if (!before(firstMs)) return 'after';
+    return cut(edgeMs);
+  };
+}
+
+/**
+ * Calls of a sliding window (time, feature, user, and a latency or a number of calls) in a ring, oldest first: appended as they come, dropped
  * from the front once older than the window. A late old call behind newer ones stays until they go; readers filter.
  */
 class RecentCalls {

@@ -4,15 +4,17 @@
  * sums by model (priced when a report is made), latencies exact for small groups and as an HDR histogram above, the
  * counts by stop reason, error type and status. States merge by adding their accumulators, so the summary of the
  * states of N shards equals the summary of the shards' logs read in one pass (duplicates are dropped within a
- * shard, not across shards).
+ * shard, not across shards). Beside them, the rate-limited calls by hour × feature × user (their count, first and
+ * last time: the dashboard's 429 panel), few in any log.
  */
-import { StatsAccumulator, type AccumulatorState } from './stats.js';
+import { StatsAccumulator, type AccumulatorState, isRateLimited } from './stats.js';
 import type { PriceBook } from './pricing.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord, LineCounts } from './types.js';
 
 export const STATE_FORMAT = 'claude-mon-state';
-export const STATE_VERSION = 1;
+/** 2 added `rateLimited`; version 1 states are read without it (the dashboard refuses them). */
+export const STATE_VERSION = 2;
 export const HOUR_MS = 3_600_000;
 
 export interface HourGroup {
@@ -29,11 +31,25 @@ export interface UserDayGroup {
   readonly stats: StatsAccumulator;
 }
 
+export interface RateLimitGroup {
+  readonly hourMs: number;
+  readonly feature: string;
+  readonly user: string;
+  /** Rate-limited calls, and the times of the first and the last. */
+  calls: number;
+  firstMs: number;
+  lastMs: number;
+}
+
+export type StateSection = 'hours' | 'users' | 'rateLimited';
+
 export class FoldState {
   /** By hour start, feature and model (nested maps: no key string made per call). */
   private readonly hourMaps = new Map<number, Map<string, Map<string, HourGroup>>>();
   /** By day and user. */
   private readonly userMaps = new Map<string, Map<string, UserDayGroup>>();
+  /** Rate-limited calls by hour start, feature and user. */
+  private readonly limitMaps = new Map<number, Map<string, Map<string, RateLimitGroup>>>();
 
   constructor(
     private readonly tz: TimeZone,
@@ -62,6 +78,20 @@ export class FoldState {
       byUser.set(record.userId, user);
     }
     user.stats.add(record);
+    if (isRateLimited(record)) this.addRateLimited(hourMs, record);
+  }
+
+  private addRateLimited(hourMs: number, record: CallRecord): void {
+    const time = record.timestampMs;
+    const byUser = inner(inner(this.limitMaps, hourMs), record.feature);
+    const group = byUser.get(record.userId);
+    if (group === undefined) {
+      byUser.set(record.userId, { hourMs, feature: record.feature, user: record.userId, calls: 1, firstMs: time, lastMs: time });
+      return;
+    }
+    group.calls++;
+    if (time < group.firstMs) group.firstMs = time;
+    if (time > group.lastMs) group.lastMs = time;
   }
 
   /** Every hour × feature × model group. */
@@ -72,6 +102,11 @@ export class FoldState {
   /** Every day × user group. */
   *users(): Generator<UserDayGroup> {
     for (const byUser of this.userMaps.values()) yield* byUser.values();
+  }
+
+  /** Every hour × feature × user group of rate-limited calls. */
+  *rateLimited(): Generator<RateLimitGroup> {
+    for (const byFeature of this.limitMaps.values()) for (const byUser of byFeature.values()) yield* byUser.values();
   }
 }
 
@@ -93,21 +128,26 @@ export interface StateDocument {
   readonly input: LineCounts;
   readonly hours: readonly { readonly hour: number; readonly feature: string; readonly model: string; readonly stats: AccumulatorState }[];
   readonly users: readonly { readonly day: string; readonly user: string; readonly stats: AccumulatorState }[];
+  /** Since version 2. */
+  readonly rateLimited?: readonly { readonly hour: number; readonly feature: string; readonly user: string; readonly calls: number; readonly firstMs: number; readonly lastMs: number }[];
 }
 
 export interface ReadState {
+  readonly version: number;
   readonly timezone: string;
   readonly input: LineCounts;
   readonly hours: readonly HourGroup[];
   readonly users: readonly UserDayGroup[];
+  /** Empty in a version 1 state. */
+  readonly rateLimited: readonly RateLimitGroup[];
 }
 
 /**
- * Checks a parsed state document and makes the accumulators of one of its sections (the other is left empty: a
+ * Checks a parsed state document and makes the groups of the sections asked for (the others are left empty: a
  * report by feature does not need 35,000 user-days); `source` names the file in errors. Throws Error with what is
  * wrong and where.
  */
-export function readStateDocument(json: unknown, source: string, pricing: PriceBook, section: 'hours' | 'users'): ReadState {
+export function readStateDocument(json: unknown, source: string, pricing: PriceBook, sections: ReadonlySet<StateSection>): ReadState {
   const fail = (what: string): never => {
     throw new Error(`${source}: ${what}`);
   };
@@ -121,21 +161,32 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
   if (typeof document.timezone !== 'string') fail('no "timezone"');
   if (!Array.isArray(document.hours) || !Array.isArray(document.users)) fail('"hours" and "users" must be lists');
   const input = checkedCounts(document.input, fail);
-  const hours = (section === 'hours' ? (document.hours as unknown[]) : []).map((entry, i): HourGroup => {
+  const hours = (sections.has('hours') ? (document.hours as unknown[]) : []).map((entry, i): HourGroup => {
     const where = `${source}: hours[${i}]`;
     const group = (typeof entry === 'object' && entry !== null ? entry : fail(`hours[${i}] must be an object`)) as Partial<StateDocument['hours'][number]>;
     if (!Number.isSafeInteger(group.hour) || (group.hour as number) % HOUR_MS !== 0) fail(`hours[${i}]: "hour" must be the start of an hour in ms`);
     if (typeof group.feature !== 'string' || typeof group.model !== 'string') fail(`hours[${i}]: "feature" and "model" must be strings`);
     return { hourMs: group.hour as number, feature: group.feature as string, model: group.model as string, stats: accumulator(group.stats, pricing, where) };
   });
-  const users = (section === 'users' ? (document.users as unknown[]) : []).map((entry, i): UserDayGroup => {
+  const users = (sections.has('users') ? (document.users as unknown[]) : []).map((entry, i): UserDayGroup => {
     const where = `${source}: users[${i}]`;
     const group = (typeof entry === 'object' && entry !== null ? entry : fail(`users[${i}] must be an object`)) as Partial<StateDocument['users'][number]>;
     if (typeof group.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(group.day)) fail(`users[${i}]: "day" must be YYYY-MM-DD`);
     if (typeof group.user !== 'string') fail(`users[${i}]: "user" must be a string`);
     return { day: group.day as string, user: group.user as string, stats: accumulator(group.stats, pricing, where) };
   });
-  return { timezone: document.timezone as string, input, hours, users };
+  if ((version as number) >= 2 && !Array.isArray(document.rateLimited)) fail('"rateLimited" must be a list');
+  const rateLimited = (sections.has('rateLimited') ? ((document.rateLimited ?? []) as unknown[]) : []).map((entry, i): RateLimitGroup => {
+    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`rateLimited[${i}] must be an object`)) as Partial<NonNullable<StateDocument['rateLimited']>[number]>;
+    const { hour, feature, user, calls, firstMs, lastMs } = group;
+    if (!Number.isSafeInteger(hour) || (hour as number) % HOUR_MS !== 0) fail(`rateLimited[${i}]: "hour" must be the start of an hour in ms`);
+    if (typeof feature !== 'string' || typeof user !== 'string') fail(`rateLimited[${i}]: "feature" and "user" must be strings`);
+    if (!Number.isSafeInteger(calls) || (calls as number) < 1) fail(`rateLimited[${i}]: "calls" must be a whole number ≥ 1`);
+    const inHour = (ms: unknown): boolean => typeof ms === 'number' && ms >= (hour as number) && ms < (hour as number) + HOUR_MS;
+    if (!inHour(firstMs) || !inHour(lastMs) || (firstMs as number) > (lastMs as number)) fail(`rateLimited[${i}]: "firstMs" and "lastMs" must be times in its hour, in order`);
+    return { hourMs: hour as number, feature: feature as string, user: user as string, calls: calls as number, firstMs: firstMs as number, lastMs: lastMs as number };
+  });
+  return { version: version as number, timezone: document.timezone as string, input, hours, users, rateLimited };
 }
 
 function accumulator(state: unknown, pricing: PriceBook, where: string): StatsAccumulator {

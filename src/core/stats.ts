@@ -4,21 +4,10 @@
  * answer to the last bit; cost is computed at snapshot time from per-model token sums, never summed per call.
  */
 import { LatencyDistribution, type LatencyState } from './latencyDistribution.js';
-import { costOfTokens, type PriceBook, promptTokensOf, roundUsd } from './pricing.js';
+import { ModelTokens, type ModelTokensEntry } from './modelTokens.js';
+import { type PriceBook, roundUsd } from './pricing.js';
 import { SmallMap } from './smallMap.js';
-import type { CallRecord, Stats, TokenTotals } from './types.js';
-
-/**
- * Token sums of one model, by [longContext][batch] variant: input, output, cacheRead, cacheWrite5m, cacheWrite1h.
- * `sums` holds the variants up to the highest one seen (most groups only ever see the first: 5 numbers, not 20).
- */
-interface ModelUsage {
-  calls: number;
-  readonly longContextThreshold: number;
-  sums: number[];
-}
-
-const FIELDS_PER_VARIANT = 5;
+import type { CallRecord, Stats } from './types.js';
 
 /** A StatsAccumulator as plain JSON data (see toState). Lists of [key, count] keep any key, `__proto__` included. */
 export interface AccumulatorState {
@@ -41,7 +30,7 @@ export interface AccumulatorState {
    * [model, calls, token sums by variant (5 a variant: input, output, cache read, cache write 5 m, 1 h), the
    * long-context threshold that split them (null: none)].
    */
-  readonly models: readonly (readonly [string, number, readonly number[], number | null])[];
+  readonly models: readonly ModelTokensEntry[];
 }
 
 /** A failed call (§2 `errors`): a non-empty `error` or an `error_status` ≥ 400. */
@@ -77,9 +66,11 @@ export class StatsAccumulator {
   private errorTypes: SmallMap<string, number> | null = null;
   private errorStatuses: SmallMap<number, number> | null = null;
   /** Token sums by model; the group's token totals are their sums (each token is counted once). */
-  private readonly models = new SmallMap<string, ModelUsage>();
+  private models: ModelTokens;
 
-  constructor(private readonly pricing: PriceBook) {}
+  constructor(pricing: PriceBook) {
+    this.models = new ModelTokens(pricing);
+  }
 
   /** Calls added so far. */
   get calls(): number {
@@ -111,7 +102,7 @@ export class StatsAccumulator {
     }
     if (status !== null) (this.errorStatuses ??= new SmallMap()).increment(status, 1);
     if (record.stopReason !== null) this.stopReasons.increment(record.stopReason, 1);
-    this.addUsage(record);
+    this.models.add(record);
 
     const latency = record.latencyMs;
     this.latencies.record(latency);
@@ -120,33 +111,6 @@ export class StatsAccumulator {
     const time = record.timestampMs;
     if (time < this.firstMs) this.firstMs = time;
     if (time > this.lastMs) this.lastMs = time;
-  }
-
-  private addUsage(record: CallRecord): void {
-    let usage = this.models.get(record.model);
-    if (usage === undefined) {
-      usage = this.newUsage(record.model);
-      this.models.set(record.model, usage);
-    }
-    usage.calls++;
-    const variant = (promptTokensOf(record) > usage.longContextThreshold ? 2 : 0) + (record.batch ? 1 : 0);
-    const at = variant * FIELDS_PER_VARIANT;
-    if (at >= usage.sums.length) usage.sums = grownSums(usage.sums, at + FIELDS_PER_VARIANT);
-    const sums = usage.sums;
-    sums[at] = (sums[at] as number) + record.inputTokens;
-    sums[at + 1] = (sums[at + 1] as number) + record.outputTokens;
-    sums[at + 2] = (sums[at + 2] as number) + record.cacheReadTokens;
-    sums[at + 3] = (sums[at + 3] as number) + (record.cacheWriteTokens - record.cacheWrite1hTokens);
-    sums[at + 4] = (sums[at + 4] as number) + record.cacheWrite1hTokens;
-  }
-
-  private newUsage(model: string): ModelUsage {
-    return {
-      calls: 0,
-      longContextThreshold: this.pricing.longContextThreshold(model),
-      // A plain array: a typed array per group (a --by user report has one per user) costs far more to allocate.
-      sums: [0, 0, 0, 0, 0],
-    };
   }
 
   merge(other: StatsAccumulator): void {
@@ -172,26 +136,22 @@ export class StatsAccumulator {
       const errorStatuses = (this.errorStatuses ??= new SmallMap());
       other.errorStatuses.forEach((count, key) => errorStatuses.increment(key, count));
     }
-    other.models.forEach((theirs, model) => this.mergeUsage(model, theirs));
+    this.models.merge(other.models);
   }
 
-  private mergeUsage(model: string, theirs: ModelUsage): void {
-    let usage = this.models.get(model);
-    if (usage === undefined) {
-      usage = this.newUsage(model);
-      this.models.set(model, usage);
-    }
-    usage.calls += theirs.calls;
-    if (theirs.sums.length > usage.sums.length) usage.sums = grownSums(usage.sums, theirs.sums.length);
-    const sums = usage.sums;
-    for (let i = 0; i < theirs.sums.length; i++) sums[i] = (sums[i] as number) + (theirs.sums[i] as number);
+  /** Its latencies (to merge: the group's percentiles come from them). */
+  get latencyDistribution(): LatencyDistribution {
+    return this.latencies;
+  }
+
+  /** Token sums by model (what its cost is priced from). */
+  get modelTokens(): ModelTokens {
+    return this.models;
   }
 
   /** Adds its calls of models without a price to `byModel` (without making a snapshot). */
   countUnpricedCalls(byModel: Map<string, number>): void {
-    this.models.forEach((usage, model) => {
-      if (this.pricing.resolve(model) === null) byModel.set(model, (byModel.get(model) ?? 0) + usage.calls);
-    });
+    this.models.countUnpricedCalls(byModel);
   }
 
   /** Everything it has counted, as plain JSON data (a .cmstate group); `fromState` makes the same accumulator. */
@@ -201,12 +161,6 @@ export class StatsAccumulator {
       map?.forEach((count, key) => list.push([key, count]));
       return list.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     };
-    const models: [string, number, number[], number | null][] = [];
-    this.models.forEach((usage, model) => {
-      const threshold = Number.isFinite(usage.longContextThreshold) ? usage.longContextThreshold : null;
-      models.push([model, usage.calls, [...usage.sums], threshold]);
-    });
-    models.sort(([a], [b]) => compareStrings(a, b));
     return {
       calls: this.callCount,
       errors: this.errors,
@@ -223,7 +177,7 @@ export class StatsAccumulator {
       stopReasons: pairs(this.stopReasons),
       errorTypes: pairs(this.errorTypes),
       errorStatuses: pairs(this.errorStatuses),
-      models,
+      models: this.models.toState(),
     };
   }
 
@@ -268,26 +222,9 @@ export class StatsAccumulator {
     if (errorTypes.size > 0) accumulator.errorTypes = errorTypes;
     const errorStatuses = pairsOf(state.errorStatuses, 'errorStatuses', isStatus);
     if (errorStatuses.size > 0) accumulator.errorStatuses = errorStatuses;
-    if (!Array.isArray(state.models)) fail('models must be a list');
-    let modelCalls = 0;
-    for (const entry of state.models) {
-      const [model, calls, sums, threshold] = Array.isArray(entry) ? entry : [];
-      if (typeof model !== 'string' || !Array.isArray(sums) || sums.length === 0 || sums.length > 4 * FIELDS_PER_VARIANT || sums.length % FIELDS_PER_VARIANT !== 0) {
-        fail('models must be a list of [model, calls, token sums, long-context threshold]');
-      }
-      if (accumulator.models.get(model as string) !== undefined) fail(`model ${JSON.stringify(model)} is listed twice`);
-      const usage = accumulator.newUsage(model as string);
-      // Token sums are split by the long-context threshold of the prices the state was folded with.
-      const folded = threshold === null || threshold === undefined ? Number.POSITIVE_INFINITY : amount(threshold, 'long-context threshold');
-      if (folded !== usage.longContextThreshold) {
-        const text = (tokens: number): string => (Number.isFinite(tokens) ? `${tokens} tokens` : 'none');
-        fail(`${model} was folded with a long-context threshold of ${text(folded)}, and this report's prices say ${text(usage.longContextThreshold)}: fold again with the same --prices`);
-      }
-      usage.calls = count(calls, 'model calls');
-      usage.sums = (sums as unknown[]).map((sum) => amount(sum, 'token sums'));
-      accumulator.models.set(model as string, usage);
-      modelCalls += usage.calls;
-    }
+    const models = ModelTokens.fromState(state.models, pricing, fail, count, amount);
+    accumulator.models = models;
+    const modelCalls = models.calls;
     if (modelCalls !== accumulator.callCount) fail(`the models' calls add up to ${modelCalls}, not ${accumulator.callCount}`);
     return accumulator;
   }
@@ -295,7 +232,7 @@ export class StatsAccumulator {
   snapshot(): Stats {
     const calls = this.callCount;
     const successes = calls - this.errors;
-    const { costUsd, unpricedCalls, unpricedModels } = this.cost();
+    const { costUsd, unpricedCalls, unpricedModels } = this.models.cost();
     const pricedCalls = calls - unpricedCalls;
     const max = calls === 0 ? null : this.latencyMaxMs;
     // An HDR percentile is its bucket's upper bound: never report one above the exact maximum.
@@ -316,7 +253,7 @@ export class StatsAccumulator {
         max,
         mean: calls === 0 ? null : roundTo(this.latencySumMicros / calls / 1000, 1e3), // µs, as recorded
       },
-      tokens: this.tokenTotals(),
+      tokens: this.models.totals(),
       costUsd: roundUsd(costUsd),
       costPerCallUsd: pricedCalls === 0 ? null : roundUsd(costUsd / pricedCalls),
       unpricedCalls,
@@ -331,56 +268,6 @@ export class StatsAccumulator {
       unpricedModels,
     };
   }
-
-  private tokenTotals(): TokenTotals {
-    let input = 0;
-    let output = 0;
-    let cacheRead = 0;
-    let cacheWrite = 0;
-    this.models.forEach(({ sums }) => {
-      for (let at = 0; at < sums.length; at += FIELDS_PER_VARIANT) {
-        input += sums[at] as number;
-        output += sums[at + 1] as number;
-        cacheRead += sums[at + 2] as number;
-        cacheWrite += (sums[at + 3] as number) + (sums[at + 4] as number);
-      }
-    });
-    return { input, output, cacheRead, cacheWrite };
-  }
-
-  /** Cost from token sums, in a fixed order (models by name, then variant) so the float sum is reproducible. */
-  private cost(): { costUsd: number; unpricedCalls: number; unpricedModels: Record<string, number> } {
-    let costUsd = 0;
-    let unpricedCalls = 0;
-    const unpriced = new Map<string, number>();
-    const models = [...this.models].sort(([a], [b]) => compareStrings(a, b));
-    for (const [model, usage] of models) {
-      const price = this.pricing.resolve(model);
-      if (price === null) {
-        unpricedCalls += usage.calls;
-        unpriced.set(model, usage.calls);
-        continue;
-      }
-      for (let variant = 0; variant * FIELDS_PER_VARIANT < usage.sums.length; variant++) {
-        const at = variant * FIELDS_PER_VARIANT;
-        const s = usage.sums;
-        const sums = {
-          input: s[at] as number,
-          output: s[at + 1] as number,
-          cacheRead: s[at + 2] as number,
-          cacheWrite5m: s[at + 3] as number,
-          cacheWrite1h: s[at + 4] as number,
-        };
-        costUsd += costOfTokens(price, sums, variant >= 2, variant % 2 === 1);
-      }
-    }
-    return { costUsd, unpricedCalls, unpricedModels: sortedRecord(unpriced) };
-  }
-}
-
-/** Token sums widened to `length` numbers, the new variants at zero. */
-function grownSums(sums: readonly number[], length: number): number[] {
-  return sums.concat(new Array<number>(length - sums.length).fill(0));
 }
 
 /** Rounds to 1/scale: money to 10⁻¹⁰ USD, so sums print as 0.0193, not 0.019299999999999998. */

@@ -1,9 +1,10 @@
 /**
  * A FoldState as a `.cmstate` file: one JSON document, written a group per line (a state of a million users is
- * never one string). Groups in a fixed order (hour, feature, model; day, user), so the same logs give the same file.
+ * never one string). Groups in a fixed order (hour, feature, model; day, user; hour, feature, user), so the same
+ * logs give the same file.
  */
 import { type FoldState, STATE_FORMAT, STATE_VERSION } from '../core/foldState.js';
-import { compareStrings, type StatsAccumulator } from '../core/stats.js';
+import { compareStrings } from '../core/stats.js';
 import type { LineCounts } from '../core/types.js';
 
 export function* renderStateFile(state: FoldState, input: LineCounts, createdBy: string): Generator<string> {
@@ -12,18 +13,23 @@ export function* renderStateFile(state: FoldState, input: LineCounts, createdBy:
   const hours = [...state.hours()].sort(
     (a, b) => a.hourMs - b.hourMs || compareStrings(a.feature, b.feature) || compareStrings(a.model, b.model),
   );
-  yield* groupLines(hours.map((group) => ({ hour: group.hourMs, feature: group.feature, model: group.model, stats: group.stats })));
+  yield* jsonLines(hours, (group) => ({ hour: group.hourMs, feature: group.feature, model: group.model, stats: group.stats.toState() }));
   yield '\n],\n"users":[';
   const users = [...state.users()].sort((a, b) => compareStrings(a.day, b.day) || compareStrings(a.user, b.user));
-  yield* groupLines(users.map((group) => ({ day: group.day, user: group.user, stats: group.stats })));
+  yield* jsonLines(users, (group) => ({ day: group.day, user: group.user, stats: group.stats.toState() }));
+  yield '\n],\n"rateLimited":[';
+  const limits = [...state.rateLimited()].sort(
+    (a, b) => a.hourMs - b.hourMs || compareStrings(a.feature, b.feature) || compareStrings(a.user, b.user),
+  );
+  yield* jsonLines(limits, ({ hourMs, feature, user, calls, firstMs, lastMs }) => ({ hour: hourMs, feature, user, calls, firstMs, lastMs }));
   yield '\n]}\n';
 }
 
-/** One group a line, its accumulator's state made as the line is written. */
-function* groupLines(groups: readonly (Record<string, unknown> & { readonly stats: StatsAccumulator })[]): Generator<string> {
+/** One group a line, each made plain data (an accumulator's state) as its line is written. */
+function* jsonLines<T>(groups: readonly T[], plain: (group: T) => unknown): Generator<string> {
   let first = true;
   for (const group of groups) {
-    yield `${first ? '' : ','}\n${JSON.stringify({ ...group, stats: group.stats.toState() })}`;
+    yield `${first ? '' : ','}\n${JSON.stringify(plain(group))}`;
     first = false;
   }
 }

@@ -133,6 +133,56 @@ describe('claude-mon fold and .cmstate inputs', () => {
     }
   }, 60_000);
 
+  it('dashboard of the merged states is the dashboard of the logs, at a --now on a whole hour', async () => {
+    const dashboard = async (args: readonly string[]): Promise<string> => {
+      const run = await runCli(['dashboard', '-q', ...args]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      return run.stdout;
+    };
+    // Folded whole: any --now after the data or on a midnight (users are kept by day).
+    const states = await statesOf();
+    for (const now of ['2026-11-23T00:00:00Z', '2026-11-25T05:00:00Z', '2026-11-26T00:00:00Z']) {
+      const fromLogs = await dashboard(['--json', '--now', now, ...files]);
+      expect(await dashboard(['--json', '--now', now, ...states]), now).toBe(fromLogs);
+      expect(await dashboard(['--json', '--now', now, states[0] as string, ...files.slice(1)]), now).toBe(fromLogs);
+    }
+    // Folded as of a whole hour (fold --now): the dashboard at that hour, right after the busy hour of chat — its
+    // latencies in HDR histograms, hundreds of calls in the slow window and 429s in the last 24 hours.
+    const now = '2026-11-22T06:00:00Z';
+    const asOf = await Promise.all(files.map((file) => fold(file, ['--now', now])));
+    const fromLogs = await dashboard(['--json', '--now', now, ...files]);
+    const report = JSON.parse(fromLogs);
+    expect(report.slowestFeature.calls).toBeGreaterThan(1000);
+    expect(report.rateLimits.count).toBeGreaterThan(10);
+    expect(report.costToday.yesterdaySameTimeUsd).toBeGreaterThan(0);
+    expect(report.topUsers.length).toBeGreaterThan(3);
+    expect(await dashboard(['--json', '--now', now, ...asOf])).toBe(fromLogs);
+    expect(await dashboard(['--format', 'markdown', '--now', now, ...asOf])).toBe(await dashboard(['--format', 'markdown', '--now', now, ...files]));
+    // In another zone, folded in it.
+    const berlin = await Promise.all(files.map(async (file) => {
+      const copy = file.replace(/\.jsonl$/, '-berlin.jsonl');
+      writeFileSync(copy, readFileSync(file));
+      return fold(copy, ['--tz', 'Europe/Berlin']);
+    }));
+    const args = ['--json', '--tz', 'Europe/Berlin', '--now', '2026-11-24T00:00:00+01:00'];
+    expect(await dashboard([...args, ...berlin])).toBe(await dashboard([...args, ...files]));
+  }, 60_000);
+
+  it('refuses a dashboard a state cannot answer exactly, and says why', async () => {
+    const [state] = (await statesOf()) as [string];
+    const midHour = await runCli(['dashboard', '--now', '2026-11-22T05:30:00Z', state]);
+    expect(midHour.code).toBe(2);
+    expect(midHour.stderr).toMatch(/the dashboard draws an edge at 2026-11-22T05:30:00.000Z .* between the calls of the hour from 2026-11-22T05:00:00.000Z of "chat" on "claude-sonnet-4-5", which a state keeps together: give --now on a whole hour, or the logs/);
+    // Folded whole, a --now within a day cuts the users' day.
+    const midDay = await runCli(['dashboard', '--now', '2026-11-22T06:00:00Z', state]);
+    expect(midDay.stderr).toMatch(/between the calls of 2026-11-22 of user ".*", which a state keeps together/);
+    expect((await runCli(['dashboard', '--tz', 'America/New_York', '--now', '2026-11-23T00:00:00Z', state])).stderr).toMatch(/holds users by day in UTC: give --tz UTC, or the logs/);
+    const india = await runCli(['dashboard', '--now', '2026-11-23T00:00:00Z', '--tz', 'Asia/Kolkata', await fold(state.replace(/\.cmstate$/, '.jsonl'), ['--tz', 'Asia/Kolkata'])]);
+    expect(india.stderr).toMatch(/not a whole number of hours from UTC/);
+    expect((await runCli(['fold', '--now', 'latest', state.replace(/\.cmstate$/, '.jsonl')])).stderr).toMatch(/fold --now takes an ISO time/);
+  }, 30_000);
+
   it('reads a gzipped state, and its latency histograms are HdrHistogram compressed Base64 that HdrHistogram reads', async () => {
     const [state] = await statesOf();
     const text = readFileSync(state as string);
@@ -188,10 +238,9 @@ describe('claude-mon fold and .cmstate inputs', () => {
     const strict = await runCli(['summary', '--strict', await fold(mixed)]);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/mixed.cmstate: 1 lines of the logs it was folded from were skipped \(--strict\)/);
-    for (const command of ['dashboard', 'alerts']) {
-      const refused = await runCli([command, state]);
-      expect(refused.stderr, command).toMatch(/is a folded state \(claude-mon fold\), which only `summary` and `trend` read/);
-    }
+    const alerts = await runCli(['alerts', state]);
+    expect(alerts.code).toBe(3);
+    expect(alerts.stderr).toMatch(/is a folded state \(claude-mon fold\), which `summary`, `trend` and `dashboard` read: give alerts the logs/);
   }, 30_000);
 
   it('says which file is broken and how, and asks for an upgrade for a newer format', async () => {
@@ -202,9 +251,19 @@ describe('claude-mon fold and .cmstate inputs', () => {
       writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
       return file;
     };
-    const newer = await runCli(['summary', write('newer.cmstate', { ...document, version: 2, createdBy: 'claude-mon 9.0.0' })]);
+    const newer = await runCli(['summary', write('newer.cmstate', { ...document, version: 3, createdBy: 'claude-mon 9.0.0' })]);
     expect(newer.code).toBe(1);
-    expect(newer.stderr).toMatch(/newer.cmstate: state format version 2 was written by a newer claude-mon \(claude-mon 9.0.0\); this one reads version 1: upgrade claude-mon/);
+    expect(newer.stderr).toMatch(/newer.cmstate: state format version 3 was written by a newer claude-mon \(claude-mon 9.0.0\); this one reads version 2: upgrade claude-mon/);
+    // Version 1 had no rate-limited calls: summary reads it, the dashboard asks for a new fold.
+    const { rateLimited: _, ...older } = { ...document, version: 1 };
+    const version1 = write('version1.cmstate', older);
+    expect(await summaryJson([version1])).toBe(await summaryJson([state]));
+    expect((await runCli(['dashboard', '--now', '2026-11-23T00:00:00Z', version1])).stderr).toMatch(/version1.cmstate was folded by an older claude-mon, without the rate-limited calls the dashboard shows: fold its logs again/);
+    const noLimits = await runCli(['summary', write('nolimits.cmstate', { ...older, version: 2 })]);
+    expect(noLimits.stderr).toMatch(/nolimits.cmstate: "rateLimited" must be a list/);
+    const badLimit = structuredClone(document);
+    badLimit.rateLimited[0].lastMs = badLimit.rateLimited[0].hour + 3_600_000;
+    expect((await runCli(['dashboard', write('badlimit.cmstate', badLimit)])).stderr).toMatch(/badlimit.cmstate: rateLimited\[0\]: "firstMs" and "lastMs" must be times in its hour, in order/);
     const notJson = await runCli(['summary', write('cut.cmstate', readFileSync(state, 'utf8').slice(0, 500))]);
     expect(notJson.stderr).toMatch(/cut.cmstate: not a claude-mon state \(not JSON/);
     // A crafted histogram: a run of empty buckets past any latency, refused at once (not 16 GB of counts).
