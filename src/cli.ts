@@ -55,6 +55,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .command('summary')
       .description('per-group metrics (default: per feature) for every record in range, with a total row'),
     OUTPUT_FORMATS,
+    { states: true },
   )
     .option('--until <time>', 'records before TIME: a duration back from --now or an ISO date/time')
     .option('--date <day>', 'one calendar day in --tz: today, yesterday or YYYY-MM-DD')
@@ -65,7 +66,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   addCommonOptions(
     program.command('dashboard').description("the month-one answers at --now: cost today vs yesterday, slowest feature, 429s, top users"),
     ['table', 'json', 'markdown'],
-    { since: null, by: false },
+    { since: null, by: false, states: true },
   )
     .option('--slow-window <duration>', 'the window of the slowest-feature panel', '1h')
     .action(async (inputs: string[], flags: Record<string, unknown>) => {
@@ -80,7 +81,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   addCommonOptions(
     program.command('trend').description('per day and feature over the last --days: calls, cost, cost per call, p95, error and cache hit rates'),
     ['table', 'json', 'csv'],
-    { since: null },
+    { since: null, states: true },
   )
     .option('--days <n>', 'how many days, today included', parsePositiveInteger, 14)
     .action(async (inputs: string[], flags: Record<string, unknown>) => {
@@ -258,10 +259,13 @@ const ALERTS_SINCE = 'read only records after TIME, and use (TIME, now] as the w
 interface CommonFlags {
   readonly since?: string | null;
   readonly by?: boolean;
+  /** Whether the command reads .cmstate states beside logs. */
+  readonly states?: boolean;
 }
 
 function addCommonOptions(command: Command, formats: readonly string[], flags: CommonFlags = {}): Command {
-  command.argument('[inputs...]', 'log files, directories (read recursively) or - for stdin; default: stdin when piped');
+  const inputs = flags.states === true ? 'log files, .cmstate states (claude-mon fold), directories (read recursively: logs and states)' : 'log files, directories (read recursively)';
+  command.argument('[inputs...]', `${inputs} or - for stdin; default: stdin when piped`);
   const since = flags.since === undefined ? SUMMARY_SINCE : flags.since;
   if (since !== null) command.option('--since <time>', since);
   command

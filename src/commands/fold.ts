@@ -2,6 +2,7 @@
  * `claude-mon fold -o host.cmstate logs/`: reads logs as `summary` does and writes their folded state (see
  * src/core/foldState.ts) instead of a report, for `summary` to merge with other hosts' states later.
  */
+import { promises as fs } from 'node:fs';
 import type { CommonOptions } from '../commandOptions.js';
 import { FoldState } from '../core/foldState.js';
 import { parseNow } from '../core/timeRange.js';
@@ -16,6 +17,7 @@ import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { openInputs, readLogs } from './readLogs.js';
+import { isStateFile } from './readStates.js';
 
 /** --now: the calls up to and including it (a report at --now on it then takes every group whole); else all. */
 function foldAsOf(options: CommonOptions, tz: TimeZone, io: CliIo): number {
@@ -25,7 +27,16 @@ function foldAsOf(options: CommonOptions, tz: TimeZone, io: CliIo): number {
   return now.ms;
 }
 
+/** Reports know a state by its name: `-o` must end in .cmstate (a device such as /dev/stdout is written as it is). */
+async function checkStateName(file: string | undefined): Promise<void> {
+  if (file === undefined || isStateFile(file) && !/\.gz$/i.test(file)) return;
+  const stat = await fs.stat(file).catch(() => null);
+  if (stat !== null && !stat.isFile()) return;
+  throw new UsageError(`fold -o ${file}: name the state *.cmstate, which reports know a state by (fold writes plain JSON; gzip it afterwards, as *.cmstate.gz, if you like)`);
+}
+
 export async function runFold(options: CommonOptions, io: CliIo, diagnostics: Diagnostics, createdBy: string): Promise<CommandResult> {
+  await checkStateName(options.outputFile);
   const config = await loadConfig(options.configFile);
   const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
   const pricing = await loadPricing(options.pricesFile);

@@ -16,7 +16,7 @@ import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, NO_INPUTS, openInputs, readLogs, spoolStdin } from './readLogs.js';
-import { isStateFile, newestCallOf, readStateFile, refuseSkippedUnderStrict, refuseStates } from './readStates.js';
+import { newestCallOfFile, readStateFile, refuseSkippedUnderStrict, refuseStates, splitInputs } from './readStates.js';
 import type { ReadState, StateSection } from '../core/foldState.js';
 import { Tally } from '../input/tally.js';
 
@@ -62,12 +62,14 @@ export async function readAtNow(
   const clockMs = io.now();
   const now = parseNow(options.now, tz, clockMs);
   if (stateSections === undefined) refuseStates(options.inputs, command);
-  const logArgs = options.inputs.filter((arg) => !isStateFile(arg));
-  const states = [];
-  for (const file of options.inputs.filter(isStateFile)) states.push({ file, state: await readStateFile(file, pricing, stateSections?.(file) ?? []) });
-  const statesNewest = Math.max(...states.map(({ state }) => newestCallOf(state)));
+  const split = stateSections === undefined ? { logArgs: options.inputs, stateFiles: [] } : await splitInputs(options.inputs);
+  const logArgs = split.logArgs;
+  const stateFiles = split.stateFiles.map((file) => ({ file, sections: stateSections?.(file) ?? [] }));
+  // --now latest: the states' newest calls, from their headers; their groups are read one state at a time, last.
+  let statesNewest = Number.NEGATIVE_INFINITY;
+  if (now.kind === 'latest') for (const { file } of stateFiles) statesNewest = Math.max(statesNewest, await newestCallOfFile(file, pricing));
   // Only states: stdin is not read.
-  let inputs = states.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, command);
+  let inputs = stateFiles.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, command);
   try {
     let nowMs = now.kind === 'fixed' ? now.ms : clockMs;
     const follow = now.kind === 'latest' && canFollow;
@@ -88,7 +90,9 @@ export async function readAtNow(
     };
     const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, { ...options, tz }, sink);
     if (follow && Number.isFinite(statesNewest)) fold.advanceTo?.(statesNewest);
-    for (const { file, state } of states) {
+    const seen = new Map<string, string>();
+    for (const { file, sections } of stateFiles) {
+      const state = await readStateFile(file, pricing, sections, seen);
       refuseSkippedUnderStrict(state, file, options.strict);
       tally.addCounts(state.input);
       mergeState?.(state, file);

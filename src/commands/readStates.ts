@@ -5,6 +5,7 @@
  * was folded in), and windows whose edges do not fall between the calls of a group; anything else is a usage error
  * that says so, never an approximation. Only the section a report needs is parsed.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { HOUR_MS, type ReadState, readStateDocument, type StateSection } from '../core/foldState.js';
@@ -13,6 +14,7 @@ import type { PriceBook } from '../core/pricing.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { CallRecord } from '../core/types.js';
 import { describeFsError, InputError, UsageError } from '../errors.js';
+import { filesUnder } from '../input/sources.js';
 
 const STATE_FILE = /\.cmstate(\.gz)?$/i;
 /** Past this a state cannot be one string (V8's limit is ~512 MiB of text): said so, rather than a crash. */
@@ -20,6 +22,30 @@ const MAX_STATE_BYTES = 500 * 2 ** 20;
 
 export function isStateFile(arg: string): boolean {
   return STATE_FILE.test(arg);
+}
+
+/**
+ * The inputs of a command that reads states: the .cmstate files named, and those found in directories (read
+ * recursively, beside their logs); a directory of states without logs is not read as logs.
+ */
+export async function splitInputs(args: readonly string[]): Promise<{ logArgs: string[]; stateFiles: string[] }> {
+  const logArgs: string[] = [];
+  const stateFiles: string[] = [];
+  for (const arg of args) {
+    if (isStateFile(arg)) {
+      stateFiles.push(arg);
+      continue;
+    }
+    const isDirectory = await fs.stat(arg).then((stat) => stat.isDirectory(), () => false);
+    if (!isDirectory) {
+      logArgs.push(arg);
+      continue;
+    }
+    const { files, hasLogs } = await filesUnder(arg, STATE_FILE);
+    stateFiles.push(...files);
+    if (hasLogs || files.length === 0) logArgs.push(arg);
+  }
+  return { logArgs, stateFiles };
 }
 
 /** For the commands that need call records. */
@@ -42,8 +68,12 @@ export function stateSectionFor(dimensions: readonly string[], file: string): 'h
   );
 }
 
-/** Reads a state file (gzipped or not) and the sections of it a report needs. */
-export async function readStateFile(file: string, pricing: PriceBook, sections: readonly StateSection[]): Promise<ReadState> {
+/**
+ * Reads a state file (gzipped or not) and the sections of it a report needs. With `seen` (the states read so far
+ * by their content's digest), a state read before — the same file twice, or a copy — is a usage error: it would
+ * count its calls twice.
+ */
+export async function readStateFile(file: string, pricing: PriceBook, sections: readonly StateSection[], seen?: Map<string, string>): Promise<ReadState> {
   const wanted = new Set(sections);
   let bytes: Buffer;
   try {
@@ -52,6 +82,12 @@ export async function readStateFile(file: string, pricing: PriceBook, sections: 
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes, { maxOutputLength: MAX_STATE_BYTES });
   } catch (error) {
     throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === undefined ? (error as Error).message : describeFsError(error)}`);
+  }
+  if (seen !== undefined) {
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    const earlier = seen.get(digest);
+    if (earlier !== undefined) throw new UsageError(`${file} holds the same state as ${earlier}: given twice, its calls would count twice`);
+    seen.set(digest, file);
   }
   let json: unknown;
   try {
@@ -156,11 +192,10 @@ export function visitStateGroups(
   }
 }
 
-/** The newest call of a state, from the section read (−Infinity when it has none). */
-export function newestCallOf(state: ReadState): number {
-  let newest = Number.NEGATIVE_INFINITY;
-  for (const group of [...state.hours, ...state.users]) newest = Math.max(newest, group.stats.lastCallMs);
-  return newest;
+/** The newest call of a state file (−Infinity when it has none): from its header, or the hours of a version 1 state. */
+export async function newestCallOfFile(file: string, pricing: PriceBook): Promise<number> {
+  const state = await readStateFile(file, pricing, []);
+  return state.version >= 2 ? state.newestMs : (await readStateFile(file, pricing, ['hours'])).newestMs;
 }
 
 /** Local hours must be UTC hours around this one (not so in zones such as Asia/Kolkata, UTC+5:30): a state holds UTC hours. */

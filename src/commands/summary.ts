@@ -16,7 +16,7 @@ import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, NO_INPUTS, openInputs, readLogs, spoolStdin } from './readLogs.js';
-import { isStateFile, readStateFile, refuseSkippedUnderStrict, stateSectionFor, visitStateGroups } from './readStates.js';
+import { readStateFile, refuseSkippedUnderStrict, splitInputs, stateSectionFor, visitStateGroups } from './readStates.js';
 import { Tally } from '../input/tally.js';
 import { UsageError } from '../errors.js';
 
@@ -30,8 +30,7 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
   resolveRange(options.range, clockMs, tz); // usage errors before any reading
   const readOptions = { ...options, tz };
 
-  const stateFiles = options.inputs.filter(isStateFile);
-  const logArgs = options.inputs.filter((arg) => !isStateFile(arg));
+  const { logArgs, stateFiles } = await splitInputs(options.inputs);
   // Only states: stdin is not read.
   let inputs = stateFiles.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, 'summary');
   try {
@@ -55,8 +54,9 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
           };
     const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, readOptions, sink);
     // One state in memory at a time: read, merged, let go.
+    const seen = new Map<string, string>();
     for (const file of stateFiles) {
-      const state = await readStateFile(file, pricing, [stateSectionFor(options.groupBy, file)]);
+      const state = await readStateFile(file, pricing, [stateSectionFor(options.groupBy, file)], seen);
       refuseSkippedUnderStrict(state, file, options.strict);
       tally.addCounts(state.input);
       visitStateGroups(state, file, options.groupBy, tz, { from, to, toInclusive: false }, (record, stats) => aggregator.mergeAccumulator(record, stats));

@@ -50,6 +50,7 @@ export class FoldState {
   private readonly userMaps = new Map<string, Map<string, UserDayGroup>>();
   /** Rate-limited calls by hour start, feature and user. */
   private readonly limitMaps = new Map<number, Map<string, Map<string, RateLimitGroup>>>();
+  private newest = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly tz: TimeZone,
@@ -61,7 +62,13 @@ export class FoldState {
     return this.tz.name;
   }
 
+  /** The time of the newest call (−Infinity before the first). */
+  get newestMs(): number {
+    return this.newest;
+  }
+
   add(record: CallRecord): void {
+    if (record.timestampMs > this.newest) this.newest = record.timestampMs;
     const hourMs = Math.floor(record.timestampMs / HOUR_MS) * HOUR_MS;
     const byModel = inner(inner(this.hourMaps, hourMs), record.feature);
     let hour = byModel.get(record.model);
@@ -126,6 +133,8 @@ export interface StateDocument {
   readonly createdBy: string;
   readonly timezone: string;
   readonly input: LineCounts;
+  /** The newest call (null: none), since version 2: a report at --now latest need not read the groups for it. */
+  readonly newestMs?: number | null;
   readonly hours: readonly { readonly hour: number; readonly feature: string; readonly model: string; readonly stats: AccumulatorState }[];
   readonly users: readonly { readonly day: string; readonly user: string; readonly stats: AccumulatorState }[];
   /** Since version 2. */
@@ -134,6 +143,8 @@ export interface StateDocument {
 
 export interface ReadState {
   readonly version: number;
+  /** The newest call (−Infinity: none); in a version 1 state, of the sections read. */
+  readonly newestMs: number;
   readonly timezone: string;
   readonly input: LineCounts;
   readonly hours: readonly HourGroup[];
@@ -186,7 +197,15 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     if (!inHour(firstMs) || !inHour(lastMs) || (firstMs as number) > (lastMs as number)) fail(`rateLimited[${i}]: "firstMs" and "lastMs" must be times in its hour, in order`);
     return { hourMs: hour as number, feature: feature as string, user: user as string, calls: calls as number, firstMs: firstMs as number, lastMs: lastMs as number };
   });
-  return { version: version as number, timezone: document.timezone as string, input, hours, users, rateLimited };
+  let newestMs = Number.NEGATIVE_INFINITY;
+  if ((version as number) >= 2) {
+    const { newestMs: newest } = document;
+    if (newest !== null && (typeof newest !== 'number' || !Number.isFinite(newest))) fail('"newestMs" must be a time in ms or null');
+    newestMs = newest ?? Number.NEGATIVE_INFINITY;
+  } else {
+    for (const group of [...hours, ...users]) newestMs = Math.max(newestMs, group.stats.lastCallMs);
+  }
+  return { version: version as number, newestMs, timezone: document.timezone as string, input, hours, users, rateLimited };
 }
 
 function accumulator(state: unknown, pricing: PriceBook, where: string): StatsAccumulator {

@@ -35,7 +35,7 @@ export async function expandSources(args: readonly string[], reportUnreadable: (
       const stat = await fs.stat(arg);
       if (stat.isDirectory()) {
         const before = sources.length;
-        const listed = await walkDirectory(arg, sources, new Set([await fs.realpath(arg)]), reportUnreadable);
+        const listed = await walkDirectory(arg, LOG_FILE_NAME, sources, new Set([await fs.realpath(arg)]), reportUnreadable);
         if (listed && sources.length === before) reportUnreadable(`${arg}: no log files in this directory (read: ${LOG_FILE_KINDS})`);
       }
       else sources.push({ name: arg, path: arg, sizeBytes: stat.isFile() ? stat.size : null });
@@ -46,9 +46,23 @@ export async function expandSources(args: readonly string[], reportUnreadable: (
   return sources;
 }
 
-/** Adds the directory's log files, depth first; false when the directory itself could not be listed (reported). */
+/**
+ * The files under a directory (recursively, in name order) whose names match `names`, and whether it holds log
+ * files; what cannot be read is left to the reading of the logs to report.
+ */
+export async function filesUnder(directory: string, names: RegExp): Promise<{ files: string[]; hasLogs: boolean }> {
+  const found: Source[] = [];
+  const logs: Source[] = [];
+  const real = await fs.realpath(directory);
+  await walkDirectory(directory, names, found, new Set([real]), () => {});
+  await walkDirectory(directory, LOG_FILE_NAME, logs, new Set([real]), () => {});
+  return { files: found.map((source) => source.name), hasLogs: logs.length > 0 };
+}
+
+/** Adds the directory's files named like `accept`, depth first; false when the directory itself could not be listed (reported). */
 async function walkDirectory(
   directory: string,
+  accept: RegExp,
   into: Source[],
   visited: Set<string>,
   reportUnreadable: (message: string) => void,
@@ -73,8 +87,8 @@ async function walkDirectory(
       const real = await fs.realpath(full);
       if (visited.has(real)) continue; // a symlink loop, or a directory linked twice
       visited.add(real);
-      await walkDirectory(full, into, visited, reportUnreadable);
-    } else if (stat.isFile() && LOG_FILE_NAME.test(name)) {
+      await walkDirectory(full, accept, into, visited, reportUnreadable);
+    } else if (stat.isFile() && accept.test(name)) {
       into.push({ name: full, path: full, sizeBytes: stat.size });
     }
   }

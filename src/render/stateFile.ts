@@ -8,7 +8,8 @@ import { compareStrings } from '../core/stats.js';
 import type { LineCounts } from '../core/types.js';
 
 export function* renderStateFile(state: FoldState, input: LineCounts, createdBy: string): Generator<string> {
-  const header = { format: STATE_FORMAT, version: STATE_VERSION, createdBy, timezone: state.timezone, input };
+  const newestMs = Number.isFinite(state.newestMs) ? state.newestMs : null;
+  const header = { format: STATE_FORMAT, version: STATE_VERSION, createdBy, timezone: state.timezone, newestMs, input };
   yield `${JSON.stringify(header).slice(0, -1)},\n"hours":[`;
   const hours = [...state.hours()].sort(
     (a, b) => a.hourMs - b.hourMs || compareStrings(a.feature, b.feature) || compareStrings(a.model, b.model),

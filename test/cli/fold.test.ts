@@ -4,7 +4,7 @@
  * whole hours and days. And what a state cannot answer is refused with a message, never approximated.
  */
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -181,6 +181,32 @@ describe('claude-mon fold and .cmstate inputs', () => {
     const india = await runCli(['dashboard', '--now', '2026-11-23T00:00:00Z', '--tz', 'Asia/Kolkata', await fold(state.replace(/\.cmstate$/, '.jsonl'), ['--tz', 'Asia/Kolkata'])]);
     expect(india.stderr).toMatch(/not a whole number of hours from UTC/);
     expect((await runCli(['fold', '--now', 'latest', state.replace(/\.cmstate$/, '.jsonl')])).stderr).toMatch(/fold --now takes an ISO time/);
+  }, 30_000);
+
+  it('reads the states in a directory, refuses one given twice, and names the state it writes *.cmstate', async () => {
+    const states = await statesOf();
+    const folder = path.join(directory, 'states');
+    mkdirSync(path.join(folder, 'deeper'), { recursive: true });
+    states.forEach((state, i) => copyFileSync(state, path.join(folder, i % 2 === 0 ? '' : 'deeper', path.basename(state))));
+    const fromLogs = await summaryJson(['--by', 'feature,model', ...files]);
+    expect(await summaryJson(['--by', 'feature,model', folder])).toBe(fromLogs);
+    // Beside logs in the same directory, both are read.
+    copyFileSync(files[0] as string, path.join(folder, 'extra.jsonl'));
+    expect(await summaryJson([folder])).toBe(await summaryJson([path.join(folder, 'extra.jsonl'), ...states]));
+    const trendOf = async (args: readonly string[]): Promise<string> => (await runCli(['trend', '--json', '--now', 'latest', ...args])).stdout;
+    expect(await trendOf([path.join(folder, 'extra.jsonl'), ...states])).toBe(await trendOf([folder]));
+    const twice = await runCli(['summary', states[0] as string, path.join(directory, '.', path.basename(states[0] as string))]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/shard-0.cmstate holds the same state as .*shard-0.cmstate: given twice, its calls would count twice/);
+    // A copy too (in the directory).
+    const copied = await runCli(['dashboard', '--now', '2026-11-26T00:00:00Z', folder, states[1] as string]);
+    expect(copied.code).toBe(2);
+    expect(copied.stderr).toMatch(/shard-1.cmstate holds the same state as .*deeper.shard-1.cmstate: given twice/);
+    for (const name of ['host.json', 'host.cmstate.gz']) {
+      const named = await runCli(['fold', '-o', path.join(directory, name), files[0] as string]);
+      expect(named.code, name).toBe(2);
+      expect(named.stderr).toMatch(/name the state \*\.cmstate, which reports know a state by/);
+    }
   }, 30_000);
 
   it('reads a gzipped state, and its latency histograms are HdrHistogram compressed Base64 that HdrHistogram reads', async () => {
