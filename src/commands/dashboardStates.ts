@@ -4,8 +4,8 @@
  * error that says so, never an approximation: a zone whose hours are not UTC hours, users' days in another zone, a
  * version 1 state (no rate-limited calls), an edge of a panel between the calls of a group.
  */
-import type { DashboardFold } from '../core/dashboard.js';
-import type { ReadState } from '../core/foldState.js';
+import type { Cut, DashboardFold } from '../core/dashboard.js';
+import { HOUR_MS, type ReadState } from '../core/foldState.js';
 import type { TimeZone } from '../core/timezone.js';
 import { UsageError } from '../errors.js';
 import { requireWholeHours } from './readStates.js';
@@ -14,13 +14,19 @@ export function foldStateIntoDashboard(state: ReadState, file: string, tz: TimeZ
   if (state.version < 2) {
     throw new UsageError(`${file} was folded by an older claude-mon, without the rate-limited calls the dashboard shows: fold its logs again`);
   }
-  if (tz.name !== state.timezone) {
+  if (!tz.isNamed(state.timezone)) {
     throw new UsageError(`${file} holds users by day in ${state.timezone}: give --tz ${state.timezone}, or the logs`);
   }
-  const cutting = (what: string) => (edgeMs: number): never => {
-    throw new UsageError(
-      `${file}: the dashboard draws an edge at ${new Date(edgeMs).toISOString()} (now, the slow window's or the 24 hours' start, or yesterday's same minute), between the calls of ${what}, which a state keeps together: give --now on a whole hour, or the logs`,
-    );
+  // The panels' clock hours are UTC hours too (not so at --now in, say, Australia/Lord_Howe after its April change).
+  requireWholeHours(tz, fold.atMs, file);
+  const cutting = (what: string): Cut => (edgeMs, edge) => {
+    const at = new Date(edgeMs).toISOString();
+    const advice = edgeMs % HOUR_MS !== 0
+      ? 'give --now on a whole hour (and a --slow-window of whole hours)'
+      : edge === 'now'
+        ? `fold the states as of then (fold --now ${at})`
+        : 'a call lies exactly on it';
+    throw new UsageError(`${file}: ${what} has calls on both sides of ${edge} (${at}), and a state keeps them together: ${advice}, or give the logs`);
   };
   for (const { hourMs, feature, model, stats } of state.hours) {
     requireWholeHours(tz, hourMs, file);

@@ -22,9 +22,16 @@ import { isStateFile } from './readStates.js';
 /** --now: the calls up to and including it (a report at --now on it then takes every group whole); else all. */
 function foldAsOf(options: CommonOptions, tz: TimeZone, io: CliIo): number {
   if (options.now === undefined) return Infinity;
-  const now = parseNow(options.now, tz, io.now());
-  if (now.kind !== 'fixed') throw new UsageError('fold --now takes an ISO time (without it, fold takes every call)');
-  return now.ms;
+  const refuse = (): never => {
+    throw new UsageError(`fold --now "${options.now}": expected an ISO time like 2026-11-26T10:00Z (without --now, fold takes every call)`);
+  };
+  let now;
+  try {
+    now = parseNow(options.now, tz, io.now());
+  } catch {
+    return refuse();
+  }
+  return now.kind === 'fixed' ? now.ms : refuse();
 }
 
 /** Reports know a state by its name: `-o` must end in .cmstate (a device such as /dev/stdout is written as it is). */

@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { HOUR_MS, type ReadState, readStateDocument, type StateSection } from '../core/foldState.js';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { HOUR_MS, type ReadState, readStateDocument, type StateSection, STATE_VERSION } from '../core/foldState.js';
 import type { StatsAccumulator } from '../core/stats.js';
 import type { PriceBook } from '../core/pricing.js';
 import type { TimeZone } from '../core/timezone.js';
@@ -26,7 +26,7 @@ export function isStateFile(arg: string): boolean {
 
 /**
  * The inputs of a command that reads states: the .cmstate files named, and those found in directories (read
- * recursively, beside their logs); a directory of states without logs is not read as logs.
+ * recursively). A directory holds logs or states: both, and a state may be of the logs beside it (refused).
  */
 export async function splitInputs(args: readonly string[]): Promise<{ logArgs: string[]; stateFiles: string[] }> {
   const logArgs: string[] = [];
@@ -42,8 +42,11 @@ export async function splitInputs(args: readonly string[]): Promise<{ logArgs: s
       continue;
     }
     const { files, hasLogs } = await filesUnder(arg, STATE_FILE);
+    if (hasLogs && files.length > 0) {
+      throw new UsageError(`${arg} holds both logs and .cmstate states: a state folded from those logs would count them twice; give the logs or the states (e.g. ${arg}/*.cmstate)`);
+    }
     stateFiles.push(...files);
-    if (hasLogs || files.length === 0) logArgs.push(arg);
+    if (files.length === 0) logArgs.push(arg);
   }
   return { logArgs, stateFiles };
 }
@@ -83,23 +86,26 @@ export async function readStateFile(file: string, pricing: PriceBook, sections: 
   } catch (error) {
     throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === undefined ? (error as Error).message : describeFsError(error)}`);
   }
-  if (seen !== undefined) {
-    const digest = createHash('sha256').update(bytes).digest('hex');
-    const earlier = seen.get(digest);
-    if (earlier !== undefined) throw new UsageError(`${file} holds the same state as ${earlier}: given twice, its calls would count twice`);
-    seen.set(digest, file);
-  }
+  const digest = seen === undefined ? '' : createHash('sha256').update(bytes).digest('hex');
   let json: unknown;
   try {
     json = parseStateText(bytes.toString('utf8'), wanted);
   } catch (error) {
     throw new InputError(`${file}: not a claude-mon state (not JSON: ${(error as Error).message})`);
   }
+  let state: ReadState;
   try {
-    return readStateDocument(json, file, pricing, wanted);
+    state = readStateDocument(json, file, pricing, wanted);
   } catch (error) {
     throw new InputError((error as Error).message);
   }
+  // Two hosts without calls fold to the same bytes, and count nothing twice.
+  if (seen !== undefined && Number.isFinite(state.newestMs)) {
+    const earlier = seen.get(digest);
+    if (earlier !== undefined) throw new UsageError(`${file} holds the same state as ${earlier}: given twice, its calls would count twice`);
+    seen.set(digest, file);
+  }
+  return state;
 }
 
 /**
@@ -183,7 +189,7 @@ export function visitStateGroups(
     }
     return;
   }
-  if (byLocalTime && tz.name !== state.timezone) {
+  if (byLocalTime && !tz.isNamed(state.timezone)) {
     throw new UsageError(`${file} holds users by day in ${state.timezone}: give --tz ${state.timezone}, or the logs`);
   }
   for (const group of state.users) {
@@ -192,10 +198,42 @@ export function visitStateGroups(
   }
 }
 
-/** The newest call of a state file (−Infinity when it has none): from its header, or the hours of a version 1 state. */
+/**
+ * The newest call of a state file (−Infinity when it has none): from its first line when that is the header fold
+ * writes (version 2 on), without reading the rest; else from the whole file (a version 1 state: from its hours).
+ */
 export async function newestCallOfFile(file: string, pricing: PriceBook): Promise<number> {
-  const state = await readStateFile(file, pricing, []);
-  return state.version >= 2 ? state.newestMs : (await readStateFile(file, pricing, ['hours'])).newestMs;
+  const header = await firstLine(file).catch(() => '');
+  if (header.startsWith('{"format":"claude-mon-state"') && header.endsWith(',')) {
+    try {
+      const { version, newestMs } = JSON.parse(`${header.slice(0, -1)}}`) as { version?: unknown; newestMs?: unknown };
+      if (version === STATE_VERSION && (newestMs === null || (typeof newestMs === 'number' && Number.isFinite(newestMs)))) {
+        return newestMs ?? Number.NEGATIVE_INFINITY;
+      }
+    } catch {
+      // not the header fold writes: the whole file decides (and says what is wrong)
+    }
+  }
+  return (await readStateFile(file, pricing, ['hours'])).newestMs;
+}
+
+/** The first line of a file, gzipped or not, from its first bytes (64 KiB, else 1 MiB): '' when longer. */
+async function firstLine(file: string): Promise<string> {
+  const handle = await fs.open(file);
+  try {
+    for (const size of [2 ** 16, 2 ** 20]) {
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(size), 0, size, 0);
+      let bytes = buffer.subarray(0, bytesRead);
+      // The start of a gzip stream inflates on its own with a sync flush.
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 2 ** 20 });
+      const end = bytes.indexOf(0x0a);
+      if (end >= 0) return bytes.subarray(0, end).toString('utf8');
+      if (bytesRead < size) return '';
+    }
+    return '';
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Local hours must be UTC hours around this one (not so in zones such as Asia/Kolkata, UTC+5:30): a state holds UTC hours. */

@@ -161,36 +161,46 @@ export class DashboardFold {
    * (now, a day's start, yesterday's same minute, the slow window) must fall outside its first and last call, else
    * `cut` is called with the edge (it throws).
    */
-  addFoldedHour(feature: string, stats: StatsAccumulator, cut: (edgeMs: number) => never): void {
+  addFoldedHour(feature: string, stats: StatsAccumulator, cut: Cut): void {
     const side = sideOf(stats.firstCallMs, stats.lastCallMs, cut);
     this.readyDays();
     const { nowMs, dayStarts } = this;
-    if (side(nowMs, true) === 'after') return;
-    if (side(dayStarts[0] as number, false) === 'after') {
+    if (side(nowMs, true, 'now') === 'after') return;
+    if (side(dayStarts[0] as number, false, 'the start of a day') === 'after') {
       let day = dayStarts.length - 1;
       while (stats.firstCallMs < (dayStarts[day] as number)) day--;
-      if (day < dayStarts.length - 1) side(dayStarts[day + 1] as number, false);
+      if (day < dayStarts.length - 1) side(dayStarts[day + 1] as number, false, 'the start of a day');
       accumulatorIn(this.days, dayStarts[day] as number, this.options.pricing).merge(stats);
-      if (day === dayStarts.length - 2 && side(this.yesterdaySameMinute(), false) === 'before') this.foldedByNow.merge(stats.modelTokens);
+      if (day === dayStarts.length - 2 && side(this.yesterdaySameMinute(), false, "yesterday's same minute") === 'before') {
+        this.foldedByNow.merge(stats.modelTokens);
+      }
     }
-    if (side(nowMs - this.options.slowWindowMs, true) === 'after') latencyOf(this.slowByFeature, feature).merge(stats.latencyDistribution);
+    if (side(nowMs - this.options.slowWindowMs, true, 'the start of the slow window') === 'after') {
+      latencyOf(this.slowByFeature, feature).merge(stats.latencyDistribution);
+    }
   }
 
   /** A user's calls of a day folded elsewhere (a .cmstate day × user in --tz), taken when the day is today. */
-  addFoldedUserDay(dayStartMs: number, user: string, stats: StatsAccumulator, cut: (edgeMs: number) => never): void {
+  addFoldedUserDay(dayStartMs: number, user: string, stats: StatsAccumulator, cut: Cut): void {
     this.readyDays();
     if (dayStartMs !== this.dayStarts[this.dayStarts.length - 1]) return;
-    if (sideOf(stats.firstCallMs, stats.lastCallMs, cut)(this.nowMs, true) === 'before') this.users.merge(user, stats.calls, stats.modelTokens);
+    if (sideOf(stats.firstCallMs, stats.lastCallMs, cut)(this.nowMs, true, 'now') === 'before') this.users.merge(user, stats.calls, stats.modelTokens);
   }
 
   /** Rate-limited calls of one hour, feature and user folded elsewhere: how many, the first and the last. */
-  addFoldedRateLimits(feature: string, user: string, calls: number, firstMs: number, lastMs: number, cut: (edgeMs: number) => never): void {
+  addFoldedRateLimits(feature: string, user: string, calls: number, firstMs: number, lastMs: number, cut: Cut): void {
     this.readyDays();
     const side = sideOf(firstMs, lastMs, cut);
-    if (side(this.nowMs, true) === 'after' || side(this.nowMs - DAY_MS, true) === 'before') return;
+    if (side(this.nowMs, true, 'now') === 'after' || side(this.nowMs - DAY_MS, true, 'the start of the 24 hours of 429s') === 'before') return;
     // Both in one clock hour: they fall in the same hour of the panel.
     this.limitCalls.push(firstMs, feature, user, 1);
     if (calls > 1) this.limitCalls.push(lastMs, feature, user, calls - 1);
+  }
+
+  /** The dashboard's now (following: the newest record so far). */
+  get atMs(): number {
+    this.readyDays();
+    return this.nowMs;
   }
 
   /** Calls per unpriced model of today and the 7 days before. */
@@ -338,27 +348,31 @@ export class DashboardFold {
   }
 }
 
+/** Called when a folded group has calls on both sides of an edge (named, e.g. "now"): it throws. */
+export type Cut = (edgeMs: number, edge: string) => never;
+
 /**
  * Which side of an edge a group of calls lies on, given its first and last call; `before` takes calls at the edge
  * when `edgeIsBefore` (windows that end at and include now), else calls at the edge are after it (a day, a minute
  * starts at its edge). A group on both sides calls `cut`.
  */
-function sideOf(firstMs: number, lastMs: number, cut: (edgeMs: number) => never) {
-  return (edgeMs: number, edgeIsBefore: boolean): 'before' | 'after' => {
+function sideOf(firstMs: number, lastMs: number, cut: Cut) {
+  return (edgeMs: number, edgeIsBefore: boolean, edge: string): 'before' | 'after' => {
     const before = (ms: number): boolean => (edgeIsBefore ? ms <= edgeMs : ms < edgeMs);
     if (before(lastMs)) return 'before';
     if (!before(firstMs)) return 'after';
-    return cut(edgeMs);
+    return cut(edgeMs, edge);
   };
 }
 
 /**
- * Calls of a sliding window (time, feature, user, and a latency or a number of calls) in a ring, oldest first: appended as they come, dropped
- * from the front once older than the window. A late old call behind newer ones stays until they go; readers filter.
+ * Calls of a sliding window in a ring, oldest first: time, feature, user and a number (a latency; for the 429s,
+ * how many calls the entry stands for). Appended as they come, dropped from the front once older than the window.
+ * A late old call behind newer ones stays until they go; readers filter.
  */
 class RecentCalls {
   private times = new Float64Array(1024);
-  private latencies = new Float64Array(1024);
+  private values = new Float64Array(1024);
   private features: string[] = new Array<string>(1024).fill('');
   private users: string[] = new Array<string>(1024).fill('');
   private head = 0;
@@ -366,12 +380,12 @@ class RecentCalls {
   /** Calls at or before this time are not kept. */
   private droppedUpTo = -Infinity;
 
-  push(time: number, feature: string, user: string, latencyMs: number): void {
+  push(time: number, feature: string, user: string, value: number): void {
     if (time <= this.droppedUpTo) return;
     if (this.size === this.times.length) this.grow();
     const i = (this.head + this.size) & (this.times.length - 1);
     this.times[i] = time;
-    this.latencies[i] = latencyMs;
+    this.values[i] = value;
     this.features[i] = feature;
     this.users[i] = user;
     this.size++;
@@ -387,30 +401,30 @@ class RecentCalls {
     }
   }
 
-  forEach(visit: (time: number, feature: string, user: string, latencyMs: number) => void): void {
+  forEach(visit: (time: number, feature: string, user: string, value: number) => void): void {
     const mask = this.times.length - 1;
     for (let k = 0; k < this.size; k++) {
       const i = (this.head + k) & mask;
-      visit(this.times[i] as number, this.features[i] as string, this.users[i] as string, this.latencies[i] as number);
+      visit(this.times[i] as number, this.features[i] as string, this.users[i] as string, this.values[i] as number);
     }
   }
 
   private grow(): void {
     const capacity = this.times.length * 2;
     const times = new Float64Array(capacity);
-    const latencies = new Float64Array(capacity);
+    const values = new Float64Array(capacity);
     const features = new Array<string>(capacity).fill('');
     const users = new Array<string>(capacity).fill('');
     const mask = this.times.length - 1;
     for (let k = 0; k < this.size; k++) {
       const i = (this.head + k) & mask;
       times[k] = this.times[i] as number;
-      latencies[k] = this.latencies[i] as number;
+      values[k] = this.values[i] as number;
       features[k] = this.features[i] as string;
       users[k] = this.users[i] as string;
     }
     this.times = times;
-    this.latencies = latencies;
+    this.values = values;
     this.features = features;
     this.users = users;
     this.head = 0;

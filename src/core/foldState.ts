@@ -19,6 +19,11 @@ export const HOUR_MS = 3_600_000;
 
 export interface HourGroup {
   readonly hourMs: number;
+  /**
+   * The calls exactly at the hour's start, kept apart from the rest of the hour: windows that end at and include
+   * a whole hour, (now − 1h, now], then never cut a group, at any resolution of the logs' timestamps.
+   */
+  readonly edge: boolean;
   readonly feature: string;
   readonly model: string;
   readonly stats: StatsAccumulator;
@@ -27,12 +32,16 @@ export interface HourGroup {
 export interface UserDayGroup {
   /** YYYY-MM-DD in the state's time zone. */
   readonly day: string;
+  /** The calls exactly at the day's start (midnight), kept apart like an hour's. */
+  readonly edge: boolean;
   readonly user: string;
   readonly stats: StatsAccumulator;
 }
 
 export interface RateLimitGroup {
   readonly hourMs: number;
+  /** The calls exactly at the hour's start, kept apart like an hour's. */
+  readonly edge: boolean;
   readonly feature: string;
   readonly user: string;
   /** Rate-limited calls, and the times of the first and the last. */
@@ -69,31 +78,37 @@ export class FoldState {
 
   add(record: CallRecord): void {
     if (record.timestampMs > this.newest) this.newest = record.timestampMs;
-    const hourMs = Math.floor(record.timestampMs / HOUR_MS) * HOUR_MS;
-    const byModel = inner(inner(this.hourMaps, hourMs), record.feature);
+    const time = record.timestampMs;
+    const hourMs = Math.floor(time / HOUR_MS) * HOUR_MS;
+    const edge = time === hourMs;
+    // An edge group's key: hour starts are multiples of HOUR_MS, so hourMs + 1 is no other hour's.
+    const hourKey = edge ? hourMs + 1 : hourMs;
+    const byModel = inner(inner(this.hourMaps, hourKey), record.feature);
     let hour = byModel.get(record.model);
     if (hour === undefined) {
-      hour = { hourMs, feature: record.feature, model: record.model, stats: new StatsAccumulator(this.pricing) };
+      hour = { hourMs, edge, feature: record.feature, model: record.model, stats: new StatsAccumulator(this.pricing) };
       byModel.set(record.model, hour);
     }
     hour.stats.add(record);
-    const day = this.tz.dayKey(record.timestampMs);
-    const byUser = inner(this.userMaps, day);
+    const day = this.tz.dayKey(time);
+    // Midnight is a whole minute in every zone: the day's start is looked up only then.
+    const midnight = time % 60_000 === 0 && this.tz.startOfDay(time) === time;
+    const byUser = inner(this.userMaps, midnight ? `${day} 00:00` : day);
     let user = byUser.get(record.userId);
     if (user === undefined) {
-      user = { day, user: record.userId, stats: new StatsAccumulator(this.pricing) };
+      user = { day, edge: midnight, user: record.userId, stats: new StatsAccumulator(this.pricing) };
       byUser.set(record.userId, user);
     }
     user.stats.add(record);
-    if (isRateLimited(record)) this.addRateLimited(hourMs, record);
+    if (isRateLimited(record)) this.addRateLimited(hourMs, hourKey, record);
   }
 
-  private addRateLimited(hourMs: number, record: CallRecord): void {
+  private addRateLimited(hourMs: number, hourKey: number, record: CallRecord): void {
     const time = record.timestampMs;
-    const byUser = inner(inner(this.limitMaps, hourMs), record.feature);
+    const byUser = inner(inner(this.limitMaps, hourKey), record.feature);
     const group = byUser.get(record.userId);
     if (group === undefined) {
-      byUser.set(record.userId, { hourMs, feature: record.feature, user: record.userId, calls: 1, firstMs: time, lastMs: time });
+      byUser.set(record.userId, { hourMs, edge: hourKey !== hourMs, feature: record.feature, user: record.userId, calls: 1, firstMs: time, lastMs: time });
       return;
     }
     group.calls++;
@@ -135,10 +150,11 @@ export interface StateDocument {
   readonly input: LineCounts;
   /** The newest call (null: none), since version 2: a report at --now latest need not read the groups for it. */
   readonly newestMs?: number | null;
-  readonly hours: readonly { readonly hour: number; readonly feature: string; readonly model: string; readonly stats: AccumulatorState }[];
-  readonly users: readonly { readonly day: string; readonly user: string; readonly stats: AccumulatorState }[];
+  /** `edge` (since version 2): the group of the calls exactly at the hour's (the day's) start. */
+  readonly hours: readonly { readonly hour: number; readonly edge?: true; readonly feature: string; readonly model: string; readonly stats: AccumulatorState }[];
+  readonly users: readonly { readonly day: string; readonly edge?: true; readonly user: string; readonly stats: AccumulatorState }[];
   /** Since version 2. */
-  readonly rateLimited?: readonly { readonly hour: number; readonly feature: string; readonly user: string; readonly calls: number; readonly firstMs: number; readonly lastMs: number }[];
+  readonly rateLimited?: readonly { readonly hour: number; readonly edge?: true; readonly feature: string; readonly user: string; readonly calls: number; readonly firstMs: number; readonly lastMs: number }[];
 }
 
 export interface ReadState {
@@ -177,14 +193,17 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     const group = (typeof entry === 'object' && entry !== null ? entry : fail(`hours[${i}] must be an object`)) as Partial<StateDocument['hours'][number]>;
     if (!Number.isSafeInteger(group.hour) || (group.hour as number) % HOUR_MS !== 0) fail(`hours[${i}]: "hour" must be the start of an hour in ms`);
     if (typeof group.feature !== 'string' || typeof group.model !== 'string') fail(`hours[${i}]: "feature" and "model" must be strings`);
-    return { hourMs: group.hour as number, feature: group.feature as string, model: group.model as string, stats: accumulator(group.stats, pricing, where) };
+    const edge = edgeOf(group.edge, `hours[${i}]`, fail);
+    const stats = accumulator(group.stats, pricing, where);
+    if (edge && (stats.firstCallMs !== group.hour || stats.lastCallMs !== group.hour)) fail(`hours[${i}]: an "edge" group holds calls at the hour's start only`);
+    return { hourMs: group.hour as number, edge, feature: group.feature as string, model: group.model as string, stats };
   });
   const users = (sections.has('users') ? (document.users as unknown[]) : []).map((entry, i): UserDayGroup => {
     const where = `${source}: users[${i}]`;
     const group = (typeof entry === 'object' && entry !== null ? entry : fail(`users[${i}] must be an object`)) as Partial<StateDocument['users'][number]>;
     if (typeof group.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(group.day)) fail(`users[${i}]: "day" must be YYYY-MM-DD`);
     if (typeof group.user !== 'string') fail(`users[${i}]: "user" must be a string`);
-    return { day: group.day as string, user: group.user as string, stats: accumulator(group.stats, pricing, where) };
+    return { day: group.day as string, edge: edgeOf(group.edge, `users[${i}]`, fail), user: group.user as string, stats: accumulator(group.stats, pricing, where) };
   });
   if ((version as number) >= 2 && !Array.isArray(document.rateLimited)) fail('"rateLimited" must be a list');
   const rateLimited = (sections.has('rateLimited') ? ((document.rateLimited ?? []) as unknown[]) : []).map((entry, i): RateLimitGroup => {
@@ -195,7 +214,9 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     if (!Number.isSafeInteger(calls) || (calls as number) < 1) fail(`rateLimited[${i}]: "calls" must be a whole number ≥ 1`);
     const inHour = (ms: unknown): boolean => typeof ms === 'number' && ms >= (hour as number) && ms < (hour as number) + HOUR_MS;
     if (!inHour(firstMs) || !inHour(lastMs) || (firstMs as number) > (lastMs as number)) fail(`rateLimited[${i}]: "firstMs" and "lastMs" must be times in its hour, in order`);
-    return { hourMs: hour as number, feature: feature as string, user: user as string, calls: calls as number, firstMs: firstMs as number, lastMs: lastMs as number };
+    const edge = edgeOf(group.edge, `rateLimited[${i}]`, fail);
+    if (edge && lastMs !== hour) fail(`rateLimited[${i}]: an "edge" group holds calls at the hour's start only`);
+    return { hourMs: hour as number, edge, feature: feature as string, user: user as string, calls: calls as number, firstMs: firstMs as number, lastMs: lastMs as number };
   });
   let newestMs = Number.NEGATIVE_INFINITY;
   if ((version as number) >= 2) {
@@ -206,6 +227,11 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     for (const group of [...hours, ...users]) newestMs = Math.max(newestMs, group.stats.lastCallMs);
   }
   return { version: version as number, newestMs, timezone: document.timezone as string, input, hours, users, rateLimited };
+}
+
+function edgeOf(value: unknown, where: string, fail: (what: string) => never): boolean {
+  if (value !== undefined && value !== true) fail(`${where}: "edge" must be true or absent`);
+  return value === true;
 }
 
 function accumulator(state: unknown, pricing: PriceBook, where: string): StatsAccumulator {

@@ -172,21 +172,27 @@ export class ModelTokens {
 }
 
 /**
- * Token sums by model for many numbered rows (the minutes of two days, the users of a day): the numbers of a
- * ModelTokens per row, without its objects, side by side in one Float64Array — per row and per model seen, its
- * calls and its sums by variant. (An array or object per row: each call's update missed the CPU cache.) A row is
- * priced by adding it to a ModelTokens (`addRowTo`).
+ * Token sums by model for many numbered rows (the minutes of two days, the users of a day) without an object per
+ * row: each row is a short list of entries, one per model and variant it has seen, in typed arrays — an entry's
+ * calls and its 5 sums side by side. Memory follows the (row, model) pairs used, not rows × models (model names are
+ * free text: a log can hold hundreds). A row is priced by adding it to a ModelTokens (`addRowTo`).
  */
 export class ModelTable {
   private readonly index = new Map<string, number>();
   private readonly names: string[] = [];
   private readonly thresholds: number[] = [];
-  /** Numbers a row: COLUMNS_PER_MODEL per model seen. */
-  private stride = 0;
-  private rows = 0;
-  private values = new Float64Array(0);
   private lastModel = '';
   private lastIndex = -1;
+  /** A row's first entry (−1: none). */
+  private heads = new Int32Array(64).fill(-1);
+  /** Per entry: model × 4 + variant, and the next entry of its row (−1: the last). */
+  private kinds = new Int32Array(64);
+  private next = new Int32Array(64);
+  /** Per entry: calls, then input, output, cache read, cache write 5 m, 1 h. */
+  private values = new Float64Array(64 * ENTRY_WIDTH);
+  private entries = 0;
+  /** Entries of cleared rows, to reuse (−1: none). */
+  private free = -1;
 
   constructor(private readonly pricing: PriceBook) {}
 
@@ -197,25 +203,39 @@ export class ModelTable {
       this.lastModel = record.model;
       this.lastIndex = model;
     }
-    if (row >= this.rows) this.reshape(Math.max(row + 1, this.rows * 2, 64), this.stride);
+    const kind = model * 4 + variantOf(record, this.thresholds[model] as number);
+    if (row >= this.heads.length) this.growRows(row + 1);
+    let entry = this.heads[row] as number;
+    while (entry >= 0 && this.kinds[entry] !== kind) entry = this.next[entry] as number;
+    if (entry < 0) entry = this.newEntry(row, kind);
+    const at = entry * ENTRY_WIDTH;
     const values = this.values;
-    const at = row * this.stride + model * COLUMNS_PER_MODEL;
     values[at] = (values[at] as number) + 1;
-    addTokensAt(values, at + 1 + variantOf(record, this.thresholds[model] as number) * FIELDS_PER_VARIANT, record);
+    addTokensAt(values, at + 1, record);
   }
 
   /** Empties a row for reuse. */
   clear(row: number): void {
-    if (row < this.rows) this.values.fill(0, row * this.stride, (row + 1) * this.stride);
+    if (row >= this.heads.length) return;
+    for (let entry = this.heads[row] as number; entry >= 0; ) {
+      const following = this.next[entry] as number;
+      this.next[entry] = this.free;
+      this.free = entry;
+      entry = following;
+    }
+    this.heads[row] = -1;
   }
 
   /** Adds a row's calls and sums to `tokens`. */
   addRowTo(tokens: ModelTokens, row: number): void {
-    if (row >= this.rows) return;
-    for (let model = 0; model < this.names.length; model++) {
-      const at = row * this.stride + model * COLUMNS_PER_MODEL;
-      const calls = this.values[at] as number;
-      if (calls > 0) tokens.addSums(this.names[model] as string, calls, this.values, at + 1, COLUMNS_PER_MODEL - 1);
+    if (row >= this.heads.length) return;
+    for (let entry = this.heads[row] as number; entry >= 0; entry = this.next[entry] as number) {
+      const kind = this.kinds[entry] as number;
+      const variant = kind % 4;
+      const at = entry * ENTRY_WIDTH;
+      const sums = new Array<number>((variant + 1) * FIELDS_PER_VARIANT).fill(0);
+      for (let field = 0; field < FIELDS_PER_VARIANT; field++) sums[variant * FIELDS_PER_VARIANT + field] = this.values[at + 1 + field] as number;
+      tokens.addSums(this.names[(kind - variant) / 4] as string, this.values[at] as number, sums, 0, sums.length);
     }
   }
 
@@ -224,23 +244,46 @@ export class ModelTable {
     this.index.set(name, model);
     this.names.push(name);
     this.thresholds.push(this.pricing.longContextThreshold(name));
-    this.reshape(this.rows, this.stride + COLUMNS_PER_MODEL);
     return model;
   }
 
-  /** Re-lays the rows out with room for `rows` rows of `stride` numbers. */
-  private reshape(rows: number, stride: number): void {
-    const values = new Float64Array(rows * stride);
-    if (stride === this.stride) values.set(this.values);
-    else for (let row = 0; row < this.rows; row++) values.set(this.values.subarray(row * this.stride, (row + 1) * this.stride), row * stride);
+  private newEntry(row: number, kind: number): number {
+    let entry = this.free;
+    if (entry >= 0) {
+      this.free = this.next[entry] as number;
+      this.values.fill(0, entry * ENTRY_WIDTH, (entry + 1) * ENTRY_WIDTH);
+    } else {
+      entry = this.entries++;
+      if (entry >= this.kinds.length) this.growEntries();
+    }
+    this.kinds[entry] = kind;
+    this.next[entry] = this.heads[row] as number;
+    this.heads[row] = entry;
+    return entry;
+  }
+
+  private growRows(rows: number): void {
+    const heads = new Int32Array(Math.max(rows, this.heads.length * 2)).fill(-1);
+    heads.set(this.heads);
+    this.heads = heads;
+  }
+
+  private growEntries(): void {
+    const capacity = this.kinds.length * 2;
+    const kinds = new Int32Array(capacity);
+    kinds.set(this.kinds);
+    const next = new Int32Array(capacity);
+    next.set(this.next);
+    const values = new Float64Array(capacity * ENTRY_WIDTH);
+    values.set(this.values);
+    this.kinds = kinds;
+    this.next = next;
     this.values = values;
-    this.rows = rows;
-    this.stride = stride;
   }
 }
 
-/** A model's calls and its 4 variants' sums in a ModelTable row. */
-const COLUMNS_PER_MODEL = 1 + 4 * FIELDS_PER_VARIANT;
+/** An entry of a ModelTable: its calls and the 5 sums of its variant. */
+const ENTRY_WIDTH = 1 + FIELDS_PER_VARIANT;
 
 /** A call's variant: 0–3, long context (its prompt above the model's threshold) × batch. */
 function variantOf(record: CallRecord, longContextThreshold: number): number {

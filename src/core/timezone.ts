@@ -48,6 +48,8 @@ export class TimeZone {
   readonly name: string;
   /** True for UTC and its aliases (Etc/UTC, GMT, Zulu...): offsets are 0 and keys use `Z`. */
   readonly isUtc: boolean;
+  /** ICU's name for the zone: the same for aliases (Etc/UTC and UTC, US/Eastern and America/New_York). */
+  private readonly canonical: string;
   /** Null for plain "UTC", the default: creating a formatter loads ICU's zone data (~20 ms of every run). */
   private readonly formatter: Intl.DateTimeFormat | null;
   /** UTC quarter hour → offset (ms) in force through it, NaN when it changes inside. */
@@ -69,6 +71,7 @@ export class TimeZone {
       this.formatter = null;
       this.name = name;
       this.isUtc = true;
+      this.canonical = name;
       return;
     }
     try {
@@ -88,6 +91,17 @@ export class TimeZone {
     const resolved = this.formatter.resolvedOptions().timeZone;
     this.name = resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
     this.isUtc = resolved === 'UTC' || resolved === 'Etc/UTC';
+    this.canonical = this.isUtc ? 'UTC' : resolved;
+  }
+
+  /** Whether `name` is this zone, by any of its names. */
+  isNamed(name: string): boolean {
+    if (name === this.name) return true;
+    try {
+      return new TimeZone(name).canonical === this.canonical;
+    } catch {
+      return false;
+    }
   }
 
   /** Minutes east of UTC at that instant (-240 for New York in summer, 330 for Kolkata). */

@@ -11,19 +11,25 @@ export function* renderStateFile(state: FoldState, input: LineCounts, createdBy:
   const newestMs = Number.isFinite(state.newestMs) ? state.newestMs : null;
   const header = { format: STATE_FORMAT, version: STATE_VERSION, createdBy, timezone: state.timezone, newestMs, input };
   yield `${JSON.stringify(header).slice(0, -1)},\n"hours":[`;
+  // The calls exactly at an hour's start (an edge group) before the rest of the hour.
   const hours = [...state.hours()].sort(
-    (a, b) => a.hourMs - b.hourMs || compareStrings(a.feature, b.feature) || compareStrings(a.model, b.model),
+    (a, b) => a.hourMs - b.hourMs || Number(b.edge) - Number(a.edge) || compareStrings(a.feature, b.feature) || compareStrings(a.model, b.model),
   );
-  yield* jsonLines(hours, (group) => ({ hour: group.hourMs, feature: group.feature, model: group.model, stats: group.stats.toState() }));
+  yield* jsonLines(hours, (group) => ({ hour: group.hourMs, ...edge(group), feature: group.feature, model: group.model, stats: group.stats.toState() }));
   yield '\n],\n"users":[';
-  const users = [...state.users()].sort((a, b) => compareStrings(a.day, b.day) || compareStrings(a.user, b.user));
-  yield* jsonLines(users, (group) => ({ day: group.day, user: group.user, stats: group.stats.toState() }));
+  const users = [...state.users()].sort((a, b) => compareStrings(a.day, b.day) || Number(b.edge) - Number(a.edge) || compareStrings(a.user, b.user));
+  yield* jsonLines(users, (group) => ({ day: group.day, ...edge(group), user: group.user, stats: group.stats.toState() }));
   yield '\n],\n"rateLimited":[';
   const limits = [...state.rateLimited()].sort(
-    (a, b) => a.hourMs - b.hourMs || compareStrings(a.feature, b.feature) || compareStrings(a.user, b.user),
+    (a, b) => a.hourMs - b.hourMs || Number(b.edge) - Number(a.edge) || compareStrings(a.feature, b.feature) || compareStrings(a.user, b.user),
   );
-  yield* jsonLines(limits, ({ hourMs, feature, user, calls, firstMs, lastMs }) => ({ hour: hourMs, feature, user, calls, firstMs, lastMs }));
+  yield* jsonLines(limits, (group) => ({ hour: group.hourMs, ...edge(group), feature: group.feature, user: group.user, calls: group.calls, firstMs: group.firstMs, lastMs: group.lastMs }));
   yield '\n]}\n';
+}
+
+/** `"edge": true` for a group of the calls exactly at its hour's (day's) start, nothing for the others. */
+function edge(group: { readonly edge: boolean }): { edge?: true } {
+  return group.edge ? { edge: true } : {};
 }
 
 /** One group a line, each made plain data (an accumulator's state) as its line is written. */

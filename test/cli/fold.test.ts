@@ -20,7 +20,10 @@ function makeLines(next: () => number, count: number): string[] {
     // Half the calls in one busy hour of chat on Sonnet, so that group passes 256 calls in each shard and keeps an
     // HDR histogram.
     const busy = next() < 0.5;
-    const at = busy ? start + 2 * DAY + 5 * 3_600_000 + Math.floor(next() * 3_600_000) : start + Math.floor(next() * 5 * DAY);
+    const anyTime = busy ? start + 2 * DAY + 5 * 3_600_000 + Math.floor(next() * 3_600_000) : start + Math.floor(next() * 5 * DAY);
+    // Some calls exactly on the hour (logs stamped in whole seconds have many): a window that ends on a whole hour
+    // must not cut a state's groups there.
+    const at = next() < 0.08 ? Math.floor(anyTime / 3_600_000) * 3_600_000 : anyTime;
     const record = {
       timestamp: new Date(at).toISOString(),
       request_id: `req-${i % (count - 50)}`, // the last 50 repeat earlier ids: duplicates
@@ -167,20 +170,32 @@ describe('claude-mon fold and .cmstate inputs', () => {
     }));
     const args = ['--json', '--tz', 'Europe/Berlin', '--now', '2026-11-24T00:00:00+01:00'];
     expect(await dashboard([...args, ...berlin])).toBe(await dashboard([...args, ...files]));
+    // A zone by another of its names is the same zone: folded in Etc/UTC, shown in UTC.
+    const etc = await Promise.all(files.map(async (file) => {
+      const copy = file.replace(/\.jsonl$/, '-etc.jsonl');
+      writeFileSync(copy, readFileSync(file));
+      return fold(copy, ['--tz', 'Etc/UTC']);
+    }));
+    expect(await dashboard(['--json', '--now', '2026-11-26T00:00:00Z', ...etc])).toBe(await dashboard(['--json', '--now', '2026-11-26T00:00:00Z', ...files]));
   }, 60_000);
 
   it('refuses a dashboard a state cannot answer exactly, and says why', async () => {
     const [state] = (await statesOf()) as [string];
     const midHour = await runCli(['dashboard', '--now', '2026-11-22T05:30:00Z', state]);
     expect(midHour.code).toBe(2);
-    expect(midHour.stderr).toMatch(/the dashboard draws an edge at 2026-11-22T05:30:00.000Z .* between the calls of the hour from 2026-11-22T05:00:00.000Z of "chat" on "claude-sonnet-4-5", which a state keeps together: give --now on a whole hour, or the logs/);
+    expect(midHour.stderr).toMatch(/the hour from 2026-11-2\dT0[45]:00:00.000Z of ".*" on ".*" has calls on both sides of .* \(2026-11-2\dT0[45]:30:00.000Z\), and a state keeps them together: give --now on a whole hour \(and a --slow-window of whole hours\), or give the logs/);
     // Folded whole, a --now within a day cuts the users' day.
     const midDay = await runCli(['dashboard', '--now', '2026-11-22T06:00:00Z', state]);
-    expect(midDay.stderr).toMatch(/between the calls of 2026-11-22 of user ".*", which a state keeps together/);
+    expect(midDay.stderr).toMatch(/2026-11-22 of user ".*" has calls on both sides of now \(2026-11-22T06:00:00.000Z\), and a state keeps them together: fold the states as of then \(fold --now 2026-11-22T06:00:00.000Z\), or give the logs/);
     expect((await runCli(['dashboard', '--tz', 'America/New_York', '--now', '2026-11-23T00:00:00Z', state])).stderr).toMatch(/holds users by day in UTC: give --tz UTC, or the logs/);
     const india = await runCli(['dashboard', '--now', '2026-11-23T00:00:00Z', '--tz', 'Asia/Kolkata', await fold(state.replace(/\.cmstate$/, '.jsonl'), ['--tz', 'Asia/Kolkata'])]);
     expect(india.stderr).toMatch(/not a whole number of hours from UTC/);
-    expect((await runCli(['fold', '--now', 'latest', state.replace(/\.cmstate$/, '.jsonl')])).stderr).toMatch(/fold --now takes an ISO time/);
+    // Lord Howe is 11 hours from UTC until its April change, then 10:30: the 429s' clock hours at --now are not UTC's.
+    const lordHowe = await fold(state.replace(/\.cmstate$/, '.jsonl'), ['--tz', 'Australia/Lord_Howe']);
+    const afterChange = await runCli(['dashboard', '--tz', 'Australia/Lord_Howe', '--now', '2026-04-04T16:00:00Z', lordHowe]);
+    expect(afterChange.code).toBe(2);
+    expect(afterChange.stderr).toMatch(/--tz Australia\/Lord_Howe is not a whole number of hours from UTC/);
+    expect((await runCli(['fold', '--now', 'latest', state.replace(/\.cmstate$/, '.jsonl')])).stderr).toMatch(/fold --now "latest": expected an ISO time like 2026-11-26T10:00Z/);
   }, 30_000);
 
   it('reads the states in a directory, refuses one given twice, and names the state it writes *.cmstate', async () => {
@@ -190,11 +205,26 @@ describe('claude-mon fold and .cmstate inputs', () => {
     states.forEach((state, i) => copyFileSync(state, path.join(folder, i % 2 === 0 ? '' : 'deeper', path.basename(state))));
     const fromLogs = await summaryJson(['--by', 'feature,model', ...files]);
     expect(await summaryJson(['--by', 'feature,model', folder])).toBe(fromLogs);
-    // Beside logs in the same directory, both are read.
-    copyFileSync(files[0] as string, path.join(folder, 'extra.jsonl'));
-    expect(await summaryJson([folder])).toBe(await summaryJson([path.join(folder, 'extra.jsonl'), ...states]));
     const trendOf = async (args: readonly string[]): Promise<string> => (await runCli(['trend', '--json', '--now', 'latest', ...args])).stdout;
-    expect(await trendOf([path.join(folder, 'extra.jsonl'), ...states])).toBe(await trendOf([folder]));
+    expect(await trendOf(states)).toBe(await trendOf([folder]));
+    // Logs beside states in one directory: a state folded from those logs would count them twice.
+    const mixed = path.join(directory, 'mixed-folder');
+    mkdirSync(mixed, { recursive: true });
+    copyFileSync(files[0] as string, path.join(mixed, 'host.jsonl'));
+    await runCli(['fold', '-q', '-o', path.join(mixed, 'host.cmstate'), mixed]);
+    const both = await runCli(['summary', mixed]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/mixed-folder holds both logs and .cmstate states: a state folded from those logs would count them twice/);
+    // Two idle hosts fold to the same bytes: nothing counts twice, so both are taken.
+    const idle = ['idle-1.jsonl', 'idle-2.jsonl'].map((name) => path.join(directory, name));
+    for (const file of idle) writeFileSync(file, '');
+    const idleStates = await Promise.all(idle.map(async (file) => {
+      const run = await runCli(['fold', '-q', '-o', file.replace(/\.jsonl$/, '.cmstate'), file]);
+      expect(run.code).toBe(0);
+      return file.replace(/\.jsonl$/, '.cmstate');
+    }));
+    expect(readFileSync(idleStates[0] as string, 'utf8')).toBe(readFileSync(idleStates[1] as string, 'utf8'));
+    expect(await summaryJson([states[0] as string, ...idleStates])).toBe(await summaryJson([states[0] as string, ...idle]));
     const twice = await runCli(['summary', states[0] as string, path.join(directory, '.', path.basename(states[0] as string))]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/shard-0.cmstate holds the same state as .*shard-0.cmstate: given twice, its calls would count twice/);
