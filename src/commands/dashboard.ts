@@ -26,6 +26,7 @@ export async function runDashboard(options: DashboardOptions, io: CliIo, diagnos
       add: (record) => fold.add(record),
       advanceTo: (ms) => fold.advanceTo(ms),
       mergeState: (state, file) => foldStateIntoDashboard(state, file, tz, fold),
+      usersOfDay: () => tz.dayKey(fold.atMs), // today's users only
       unpricedModels: () => fold.unpricedModels(),
       render: (counts) => {
         const dashboard = fold.snapshot();

@@ -26,6 +26,8 @@ export interface Fold {
   add(record: CallRecord): void;
   /** A fold that takes .cmstate inputs: merges a state's groups, given after the logs (and after advanceTo). */
   mergeState?(state: ReadState, file: string): void;
+  /** The one day (YYYY-MM-DD) of a state's users the fold takes, if only one: the others need not be read. */
+  usersOfDay?(): string;
   /** Following the newest record: the newest call of the states, before they are merged. */
   advanceTo?(nowMs: number): void;
   render(counts: LineCounts): StreamedText;
@@ -92,7 +94,7 @@ export async function readAtNow(
     if (follow && Number.isFinite(statesNewest)) fold.advanceTo?.(statesNewest);
     const seen = new Map<string, string>();
     for (const { file, sections } of stateFiles) {
-      const state = await readStateFile(file, pricing, sections, seen);
+      const state = await readStateFile(file, pricing, sections, seen, fold.usersOfDay?.());
       refuseSkippedUnderStrict(state, file, options.strict);
       tally.addCounts(state.input);
       mergeState?.(state, file);

@@ -72,11 +72,18 @@ export function stateSectionFor(dimensions: readonly string[], file: string): 'h
 }
 
 /**
- * Reads a state file (gzipped or not) and the sections of it a report needs. With `seen` (the states read so far
- * by their content's digest), a state read before — the same file twice, or a copy — is a usage error: it would
- * count its calls twice.
+ * Reads a state file (gzipped or not) and the sections of it a report needs; with `usersOfDay`, only that day's
+ * users (YYYY-MM-DD) are read when the file is laid out as fold writes it. With `seen` (the states read so far by
+ * their content's digest), a state read before — the same file twice, or a copy — is a usage error: it would count
+ * its calls twice.
  */
-export async function readStateFile(file: string, pricing: PriceBook, sections: readonly StateSection[], seen?: Map<string, string>): Promise<ReadState> {
+export async function readStateFile(
+  file: string,
+  pricing: PriceBook,
+  sections: readonly StateSection[],
+  seen?: Map<string, string>,
+  usersOfDay?: string,
+): Promise<ReadState> {
   const wanted = new Set(sections);
   let bytes: Buffer;
   try {
@@ -89,7 +96,7 @@ export async function readStateFile(file: string, pricing: PriceBook, sections: 
   const digest = seen === undefined ? '' : createHash('sha256').update(bytes).digest('hex');
   let json: unknown;
   try {
-    json = parseStateText(bytes.toString('utf8'), wanted);
+    json = parseStateText(bytes.toString('utf8'), wanted, usersOfDay === undefined ? '' : `{"day":${JSON.stringify(usersOfDay)},`);
   } catch (error) {
     throw new InputError(`${file}: not a claude-mon state (not JSON: ${(error as Error).message})`);
   }
@@ -113,7 +120,7 @@ export async function readStateFile(file: string, pricing: PriceBook, sections: 
  * group per line): the other sections' lines are skipped unparsed, and no tree of the whole file is built. Any other
  * layout of the same JSON is parsed whole.
  */
-function parseStateText(text: string, wanted: ReadonlySet<StateSection>): unknown {
+function parseStateText(text: string, wanted: ReadonlySet<StateSection>, usersPrefix: string): unknown {
   const lines = text.split('\n');
   const header = lines[0] ?? '';
   if (!header.startsWith('{"format":"claude-mon-state"') || !header.endsWith(',')) return JSON.parse(text);
@@ -128,6 +135,7 @@ function parseStateText(text: string, wanted: ReadonlySet<StateSection>): unknow
     for (; at < lines.length && lines[at] !== '],' && lines[at] !== ']}'; at++) {
       if (!wanted.has(name)) continue;
       const line = lines[at] as string;
+      if (name === 'users' && !line.startsWith(usersPrefix)) continue;
       if (!line.startsWith('{')) return JSON.parse(text);
       try {
         list.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
