@@ -264,7 +264,7 @@ interface CommonFlags {
 }
 
 function addCommonOptions(command: Command, formats: readonly string[], flags: CommonFlags = {}): Command {
-  const inputs = flags.states === true ? 'log files, .cmstate states (claude-mon fold), directories (read recursively: logs and states)' : 'log files, directories (read recursively)';
+  const inputs = flags.states === true ? 'log files, .cmstate states (claude-mon fold), directories (read recursively: of logs, or of states)' : 'log files, directories (read recursively)';
   command.argument('[inputs...]', `${inputs} or - for stdin; default: stdin when piped`);
   const since = flags.since === undefined ? SUMMARY_SINCE : flags.since;
   if (since !== null) command.option('--since <time>', since);

@@ -25,7 +25,7 @@ export function foldStateIntoDashboard(state: ReadState, file: string, tz: TimeZ
       ? 'give --now on a whole hour (and a --slow-window of whole hours)'
       : edge === 'now'
         ? `fold the states as of then (fold --now ${at})`
-        : 'a call lies exactly on it';
+        : 'a call lies exactly on it, which a state folded by an older claude-mon kept with its hour: fold the logs again';
     throw new UsageError(`${file}: ${what} has calls on both sides of ${edge} (${at}), and a state keeps them together: ${advice}, or give the logs`);
   };
   for (const { hourMs, feature, model, stats } of state.hours) {

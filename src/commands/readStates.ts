@@ -41,9 +41,11 @@ export async function splitInputs(args: readonly string[]): Promise<{ logArgs: s
       logArgs.push(arg);
       continue;
     }
-    const { files, hasLogs } = await filesUnder(arg, STATE_FILE);
-    if (hasLogs && files.length > 0) {
-      throw new UsageError(`${arg} holds both logs and .cmstate states: a state folded from those logs would count them twice; give the logs or the states (e.g. ${arg}/*.cmstate)`);
+    const { files, firstLog } = await filesUnder(arg, STATE_FILE);
+    if (firstLog !== null && files.length > 0) {
+      throw new UsageError(
+        `${arg} holds both logs (${firstLog}, read as one: *.jsonl, *.log, *.json…) and .cmstate states: a state folded from those logs would count them twice; give the logs or the states (e.g. ${arg}/*.cmstate)`,
+      );
     }
     stateFiles.push(...files);
     if (files.length === 0) logArgs.push(arg);
@@ -135,7 +137,10 @@ function parseStateText(text: string, wanted: ReadonlySet<StateSection>, usersPr
     for (; at < lines.length && lines[at] !== '],' && lines[at] !== ']}'; at++) {
       if (!wanted.has(name)) continue;
       const line = lines[at] as string;
-      if (name === 'users' && !line.startsWith(usersPrefix)) continue;
+      if (name === 'users' && !line.startsWith(usersPrefix)) {
+        if (line.startsWith('{"day":')) continue; // another day's
+        return JSON.parse(text); // keys in another order: the whole document decides
+      }
       if (!line.startsWith('{')) return JSON.parse(text);
       try {
         list.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
@@ -187,7 +192,7 @@ export function visitStateGroups(
     const last = stats.lastCallMs;
     if (first >= window.from && !after(last)) return true;
     if (last < window.from || after(first)) return false;
-    throw new UsageError(`${file}: the range or --now cuts ${what()}, whose calls a state keeps together: give a time on a whole hour (a day, for users), or the logs`);
+    throw new UsageError(`${file}: the range or --now cuts ${what()}, whose calls a state keeps together: give a time on a whole hour (a day, for users) with states folded up to it (fold --now), or the logs`);
   };
   if (byHours) {
     for (const group of state.hours) {
@@ -225,15 +230,18 @@ export async function newestCallOfFile(file: string, pricing: PriceBook): Promis
   return (await readStateFile(file, pricing, ['hours'])).newestMs;
 }
 
-/** The first line of a file, gzipped or not, from its first bytes (64 KiB, else 1 MiB): '' when longer. */
+/**
+ * The first line of a file, gzipped or not, from its first bytes (4 KiB, 64 KiB, then 1 MiB of them; gzipped, at
+ * most 64 MiB inflated): '' when longer.
+ */
 async function firstLine(file: string): Promise<string> {
   const handle = await fs.open(file);
   try {
-    for (const size of [2 ** 16, 2 ** 20]) {
+    for (const size of [2 ** 12, 2 ** 16, 2 ** 20]) {
       const { bytesRead, buffer } = await handle.read(Buffer.alloc(size), 0, size, 0);
       let bytes = buffer.subarray(0, bytesRead);
-      // The start of a gzip stream inflates on its own with a sync flush.
-      if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 2 ** 20 });
+      // The start of a gzip stream inflates on its own with a sync flush (a state compresses ~40:1, at most 1032:1).
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 2 ** 26 });
       const end = bytes.indexOf(0x0a);
       if (end >= 0) return bytes.subarray(0, end).toString('utf8');
       if (bytesRead < size) return '';

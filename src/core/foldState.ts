@@ -203,7 +203,10 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     const group = (typeof entry === 'object' && entry !== null ? entry : fail(`users[${i}] must be an object`)) as Partial<StateDocument['users'][number]>;
     if (typeof group.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(group.day)) fail(`users[${i}]: "day" must be YYYY-MM-DD`);
     if (typeof group.user !== 'string') fail(`users[${i}]: "user" must be a string`);
-    return { day: group.day as string, edge: edgeOf(group.edge, `users[${i}]`, fail), user: group.user as string, stats: accumulator(group.stats, pricing, where) };
+    const edge = edgeOf(group.edge, `users[${i}]`, fail);
+    const stats = accumulator(group.stats, pricing, where);
+    if (edge && stats.firstCallMs !== stats.lastCallMs) fail(`users[${i}]: an "edge" group holds calls at the day's start only`);
+    return { day: group.day as string, edge, user: group.user as string, stats };
   });
   if ((version as number) >= 2 && !Array.isArray(document.rateLimited)) fail('"rateLimited" must be a list');
   const rateLimited = (sections.has('rateLimited') ? ((document.rateLimited ?? []) as unknown[]) : []).map((entry, i): RateLimitGroup => {
@@ -230,7 +233,7 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
 }
 
 function edgeOf(value: unknown, where: string, fail: (what: string) => never): boolean {
-  if (value !== undefined && value !== true) fail(`${where}: "edge" must be true or absent`);
+  if (value !== undefined && typeof value !== 'boolean') fail(`${where}: "edge" must be true, false or absent`);
   return value === true;
 }
 

@@ -47,16 +47,16 @@ export async function expandSources(args: readonly string[], reportUnreadable: (
 }
 
 /**
- * The files under a directory (recursively, in name order) whose names match `names`, and whether it holds log
- * files; what cannot be read is left to the reading of the logs to report.
+ * The files under a directory (recursively, in name order) whose names match `names`, and its first log file (null:
+ * none); what cannot be read is left to the reading of the logs to report.
  */
-export async function filesUnder(directory: string, names: RegExp): Promise<{ files: string[]; hasLogs: boolean }> {
+export async function filesUnder(directory: string, names: RegExp): Promise<{ files: string[]; firstLog: string | null }> {
   const found: Source[] = [];
   const logs: Source[] = [];
   const real = await fs.realpath(directory);
   await walkDirectory(directory, names, found, new Set([real]), () => {});
   await walkDirectory(directory, LOG_FILE_NAME, logs, new Set([real]), () => {});
-  return { files: found.map((source) => source.name), hasLogs: logs.length > 0 };
+  return { files: found.map((source) => source.name), firstLog: logs[0]?.name ?? null };
 }
 
 /** Adds the directory's files named like `accept`, depth first; false when the directory itself could not be listed (reported). */

@@ -195,6 +195,11 @@ describe('claude-mon fold and .cmstate inputs', () => {
     const afterChange = await runCli(['dashboard', '--tz', 'Australia/Lord_Howe', '--now', '2026-04-04T16:00:00Z', lordHowe]);
     expect(afterChange.code).toBe(2);
     expect(afterChange.stderr).toMatch(/--tz Australia\/Lord_Howe is not a whole number of hours from UTC/);
+    // --now latest takes the newest call from a gzipped state's first line too.
+    const gzipped = `${state}.gz`;
+    writeFileSync(gzipped, gzipSync(readFileSync(await fold(state.replace(/\.cmstate$/, '.jsonl')))));
+    const trend = async (input: string): Promise<string> => (await runCli(['trend', '--json', '--now', 'latest', input])).stdout;
+    expect(await trend(gzipped)).toBe(await trend(state.replace(/\.cmstate$/, '.jsonl')));
     expect((await runCli(['fold', '--now', 'latest', state.replace(/\.cmstate$/, '.jsonl')])).stderr).toMatch(/fold --now "latest": expected an ISO time like 2026-11-26T10:00Z/);
   }, 30_000);
 
@@ -214,7 +219,7 @@ describe('claude-mon fold and .cmstate inputs', () => {
     await runCli(['fold', '-q', '-o', path.join(mixed, 'host.cmstate'), mixed]);
     const both = await runCli(['summary', mixed]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toMatch(/mixed-folder holds both logs and .cmstate states: a state folded from those logs would count them twice/);
+    expect(both.stderr).toMatch(/mixed-folder holds both logs \(.*host.jsonl, read as one: .*\) and .cmstate states: a state folded from those logs would count them twice/);
     // Two idle hosts fold to the same bytes: nothing counts twice, so both are taken.
     const idle = ['idle-1.jsonl', 'idle-2.jsonl'].map((name) => path.join(directory, name));
     for (const file of idle) writeFileSync(file, '');
