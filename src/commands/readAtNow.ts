@@ -16,7 +16,7 @@ import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, NO_INPUTS, openInputs, readLogs, spoolStdin } from './readLogs.js';
-import { newestCallOfFile, readStateFile, refuseSkippedUnderStrict, refuseStates, splitInputs } from './readStates.js';
+import { mergeStates, newestCallOfFile, splitInputs } from './readStates.js';
 import type { ReadState, StateSection } from '../core/foldState.js';
 import { Tally } from '../input/tally.js';
 
@@ -24,8 +24,8 @@ import { Tally } from '../input/tally.js';
 export interface Fold {
   readonly fromMs: number;
   add(record: CallRecord): void;
-  /** A fold that takes .cmstate inputs: merges a state's groups, given after the logs (and after advanceTo). */
-  mergeState?(state: ReadState, file: string): void;
+  /** Merges a .cmstate input's groups, given after the logs (and after advanceTo). */
+  mergeState(state: ReadState, file: string): void;
   /** The one day (YYYY-MM-DD) of a state's users the fold takes, if only one: the others need not be read. */
   usersOfDay?(): string;
   /** Following the newest record: the newest call of the states, before they are merged. */
@@ -45,9 +45,8 @@ export interface FoldContext {
 }
 
 /**
- * The shared run: config and zone, --now (latest: read twice), one pass into the fold, the input report. With
- * `stateSections` (the sections of a state the fold needs), .cmstate inputs are merged into the fold after the logs
- * (the fold says how: `mergeState`); without it they are refused.
+ * The shared run: config and zone, --now (latest: read twice), one pass into the fold, the input report; .cmstate
+ * inputs are merged into the fold after the logs (the fold says how: `mergeState`).
  */
 export async function readAtNow(
   options: CommonOptions,
@@ -55,18 +54,18 @@ export async function readAtNow(
   diagnostics: Diagnostics,
   command: string,
   makeFold: (context: FoldContext) => Fold,
-  canFollow = false,
-  stateSections?: (file: string) => readonly StateSection[],
+  canFollow: boolean,
+  /** The sections of a .cmstate input the fold needs. */
+  stateSections: (file: string) => readonly StateSection[],
 ): Promise<CommandResult> {
   const config = await loadConfig(options.configFile);
   const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
   const pricing = await loadPricing(options.pricesFile);
   const clockMs = io.now();
   const now = parseNow(options.now, tz, clockMs);
-  if (stateSections === undefined) refuseStates(options.inputs, command);
-  const split = stateSections === undefined ? { logArgs: options.inputs, stateFiles: [] } : await splitInputs(options.inputs);
+  const split = await splitInputs(options.inputs);
   const logArgs = split.logArgs;
-  const stateFiles = split.stateFiles.map((file) => ({ file, sections: stateSections?.(file) ?? [] }));
+  const stateFiles = split.stateFiles.map((file) => ({ file, sections: stateSections(file) }));
   // --now latest: the states' newest calls, from their headers; their groups are read one state at a time, last.
   let statesNewest = Number.NEGATIVE_INFINITY;
   if (now.kind === 'latest') for (const { file } of stateFiles) statesNewest = Math.max(statesNewest, await newestCallOfFile(file, pricing));
@@ -81,7 +80,6 @@ export async function readAtNow(
       nowMs = Number.isFinite(newest) ? newest : clockMs;
     }
     const fold = makeFold({ nowMs, follow, tz, pricing });
-    const mergeState = fold.mergeState?.bind(fold);
     const unpriced = new Map<string, number>();
     const sink = fold.unpricedModels !== undefined ? fold : {
       add(record: CallRecord): void {
@@ -92,13 +90,7 @@ export async function readAtNow(
     };
     const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, { ...options, tz }, sink);
     if (follow && Number.isFinite(statesNewest)) fold.advanceTo?.(statesNewest);
-    const seen = new Map<string, string>();
-    for (const { file, sections } of stateFiles) {
-      const state = await readStateFile(file, pricing, sections, seen, fold.usersOfDay?.());
-      refuseSkippedUnderStrict(state, file, options.strict);
-      tally.addCounts(state.input);
-      mergeState?.(state, file);
-    }
+    await mergeStates(stateFiles, pricing, options.strict, tally, (state, file) => fold.mergeState(state, file), fold.usersOfDay?.());
     const failed = checkInput(tally, fold.unpricedModels?.() ?? Object.fromEntries(unpriced), options, diagnostics);
     return { output: fold.render(tally.counts()), failed };
   } finally {

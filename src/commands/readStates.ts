@@ -1,9 +1,9 @@
 /**
- * `.cmstate` inputs (written by `claude-mon fold`) beside logs, for `summary`, `trend` and `dashboard`: read, checked, and their
- * groups handed to the command's fold. A state holds hour × feature × model and day × user groups, so it answers
+ * `.cmstate` inputs (written by `claude-mon fold`) beside logs, for `summary`, `trend` and `dashboard`: read,
+ * checked, and their groups handed to the command's fold. A state holds hour × feature × model and day × user groups, so it answers
  * `--by` feature, model, day and hour (in a time zone whose offset is whole hours), or user and day (in the zone it
  * was folded in), and windows whose edges do not fall between the calls of a group; anything else is a usage error
- * that says so, never an approximation. Only the section a report needs is parsed.
+ * that says so, never an approximation. Only the sections a report needs are parsed.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -15,6 +15,7 @@ import type { TimeZone } from '../core/timezone.js';
 import type { CallRecord } from '../core/types.js';
 import { describeFsError, InputError, UsageError } from '../errors.js';
 import { filesUnder } from '../input/sources.js';
+import type { Tally } from '../input/tally.js';
 
 const STATE_FILE = /\.cmstate(\.gz)?$/i;
 /** Past this a state cannot be one string (V8's limit is ~512 MiB of text): said so, rather than a crash. */
@@ -26,7 +27,7 @@ export function isStateFile(arg: string): boolean {
 
 /**
  * The inputs of a command that reads states: the .cmstate files named, and those found in directories (read
- * recursively). A directory holds logs or states: both, and a state may be of the logs beside it (refused).
+ * recursively). A directory holding both logs and states is refused: a state there may be of the logs beside it.
  */
 export async function splitInputs(args: readonly string[]): Promise<{ logArgs: string[]; stateFiles: string[] }> {
   const logArgs: string[] = [];
@@ -124,9 +125,8 @@ export async function readStateFile(
  */
 function parseStateText(text: string, wanted: ReadonlySet<StateSection>, usersPrefix: string): unknown {
   const lines = text.split('\n');
-  const header = lines[0] ?? '';
-  if (!header.startsWith('{"format":"claude-mon-state"') || !header.endsWith(',')) return JSON.parse(text);
-  const document: Record<string, unknown> = JSON.parse(`${header.slice(0, -1)}}`);
+  const document = headerOf(lines[0] ?? '');
+  if (document === null) return JSON.parse(text);
   const groups = new Map<string, unknown[]>();
   let at = 1;
   for (;;) {
@@ -157,8 +157,30 @@ function parseStateText(text: string, wanted: ReadonlySet<StateSection>, usersPr
   return { ...document, ...Object.fromEntries(groups) };
 }
 
+/**
+ * Reads the states one at a time (one in memory at a time) with the sections each needs, refuses one given twice
+ * and (under --strict) one whose logs had skipped lines, counts their logs' lines in `tally`, and hands each to
+ * `merge`. `usersOfDay`: the one day of users the report takes (see readStateFile).
+ */
+export async function mergeStates(
+  states: readonly { readonly file: string; readonly sections: readonly StateSection[] }[],
+  pricing: PriceBook,
+  strict: boolean,
+  tally: Tally,
+  merge: (state: ReadState, file: string) => void,
+  usersOfDay?: string,
+): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const { file, sections } of states) {
+    const state = await readStateFile(file, pricing, sections, seen, usersOfDay);
+    refuseSkippedUnderStrict(state, file, strict);
+    tally.addCounts(state.input);
+    merge(state, file);
+  }
+}
+
 /** --strict fails on the first line that is not a call record: one skipped in a state's logs counts too. */
-export function refuseSkippedUnderStrict(state: ReadState, file: string, strict: boolean): void {
+function refuseSkippedUnderStrict(state: ReadState, file: string, strict: boolean): void {
   const skipped = Object.values(state.input.skipped).reduce((sum, count) => sum + count, 0);
   if (strict && skipped > 0) throw new InputError(`${file}: ${skipped} lines of the logs it was folded from were skipped (--strict)`);
 }
@@ -216,18 +238,23 @@ export function visitStateGroups(
  * writes (version 2 on), without reading the rest; else from the whole file (a version 1 state: from its hours).
  */
 export async function newestCallOfFile(file: string, pricing: PriceBook): Promise<number> {
-  const header = await firstLine(file).catch(() => '');
-  if (header.startsWith('{"format":"claude-mon-state"') && header.endsWith(',')) {
-    try {
-      const { version, newestMs } = JSON.parse(`${header.slice(0, -1)}}`) as { version?: unknown; newestMs?: unknown };
-      if (version === STATE_VERSION && (newestMs === null || (typeof newestMs === 'number' && Number.isFinite(newestMs)))) {
-        return newestMs ?? Number.NEGATIVE_INFINITY;
-      }
-    } catch {
-      // not the header fold writes: the whole file decides (and says what is wrong)
-    }
+  const header = headerOf(await firstLine(file).catch(() => ''));
+  const newestMs = header?.['newestMs'];
+  if (header?.['version'] === STATE_VERSION && (newestMs === null || (typeof newestMs === 'number' && Number.isFinite(newestMs)))) {
+    return newestMs ?? Number.NEGATIVE_INFINITY;
   }
+  // Not the header fold writes: the whole file decides (and says what is wrong).
   return (await readStateFile(file, pricing, ['hours'])).newestMs;
+}
+
+/** The header of a state as `fold` writes it — its first line, the document's opening up to its groups — or null. */
+function headerOf(line: string): Record<string, unknown> | null {
+  if (!line.startsWith('{"format":"claude-mon-state"') || !line.endsWith(',')) return null;
+  try {
+    return JSON.parse(`${line.slice(0, -1)}}`) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
 }
 
 /**

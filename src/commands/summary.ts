@@ -16,7 +16,7 @@ import { checkInput, type CommandResult, type Diagnostics } from './inputChecks.
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
 import { findLatestTimestamp, NO_INPUTS, openInputs, readLogs, spoolStdin } from './readLogs.js';
-import { readStateFile, refuseSkippedUnderStrict, splitInputs, stateSectionFor, visitStateGroups } from './readStates.js';
+import { mergeStates, splitInputs, stateSectionFor, visitStateGroups } from './readStates.js';
 import { Tally } from '../input/tally.js';
 import { UsageError } from '../errors.js';
 
@@ -53,14 +53,10 @@ export async function runSummary(options: CommonOptions, io: CliIo, diagnostics:
             },
           };
     const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, readOptions, sink);
-    // One state in memory at a time: read, merged, let go.
-    const seen = new Map<string, string>();
-    for (const file of stateFiles) {
-      const state = await readStateFile(file, pricing, [stateSectionFor(options.groupBy, file)], seen);
-      refuseSkippedUnderStrict(state, file, options.strict);
-      tally.addCounts(state.input);
-      visitStateGroups(state, file, options.groupBy, tz, { from, to, toInclusive: false }, (record, stats) => aggregator.mergeAccumulator(record, stats));
-    }
+    const states = stateFiles.map((file) => ({ file, sections: [stateSectionFor(options.groupBy, file)] }));
+    await mergeStates(states, pricing, options.strict, tally, (state, file) =>
+      visitStateGroups(state, file, options.groupBy, tz, { from, to, toInclusive: false }, (record, stats) => aggregator.mergeAccumulator(record, stats)),
+    );
     const aggregate = aggregator.snapshot();
     const failed = checkInput(tally, aggregate.total.unpricedModels, options, diagnostics);
     const report: SummaryReport = {

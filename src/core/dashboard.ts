@@ -130,8 +130,9 @@ export class DashboardFold {
       while (time < (dayStarts[day] as number)) day--;
       accumulatorIn(this.days, dayStarts[day] as number, this.options.pricing).add(record);
       if (day >= dayStarts.length - 2) {
-        const minute = Math.floor(time / MINUTE) * MINUTE;
-        const row = (((minute / MINUTE) % MINUTE_ROWS) + MINUTE_ROWS) % MINUTE_ROWS;
+        const minuteIndex = Math.floor(time / MINUTE);
+        const minute = minuteIndex * MINUTE;
+        const row = ((minuteIndex % MINUTE_ROWS) + MINUTE_ROWS) % MINUTE_ROWS;
         if (this.minuteOfRow[row] !== minute) {
           this.minuteTokens.clear(row);
           this.minuteOfRow[row] = minute;

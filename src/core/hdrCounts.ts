@@ -4,6 +4,7 @@
  * countsArrayIndex computed with Math.clz32, ~10 ns. The counts are handed to a real HDR histogram, bucket for
  * bucket, only when percentiles are asked for (test/core/hdrCounts.test.ts holds the two to the same answers).
  */
+import { lowerBound } from './lowerBound.js';
 
 /** log2 of half the sub-bucket count for 3 significant digits: 2 × 10³ → 2048 sub-buckets. */
 const HALF_MAGNITUDE = 10;
@@ -57,13 +58,7 @@ export class HdrCounts {
       (this.dense as Int32Array)[index] = count;
       return;
     }
-    let low = 0;
-    let high = indexes.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((indexes[middle] as number) < index) low = middle + 1;
-      else high = middle;
-    }
+    const low = lowerBound(indexes, index);
     if (indexes[low] === index) {
       this.sparse[low] = (this.sparse[low] as number) + count;
     } else if (indexes.length < SPARSE_LIMIT) {

@@ -13,6 +13,7 @@
  * born at 1 shows no increase.
  */
 import { costOfRecord, type PriceBook } from './pricing.js';
+import { compareStrings } from './order.js';
 import { isFailure, isRateLimited } from './stats.js';
 import type { CallRecord } from './types.js';
 
@@ -144,7 +145,7 @@ export class LiveMetrics {
   families(): MetricFamily[] {
     const pairs: Pair[] = [];
     for (const byModel of this.pairs.values()) pairs.push(...byModel.values());
-    pairs.sort((a, b) => compare(a.feature, b.feature) || compare(a.model, b.model));
+    pairs.sort((a, b) => compareStrings(a.feature, b.feature) || compareStrings(a.model, b.model));
     // A pair no scrape has shown yet is shown at zero (see Pair.scraped).
     const fresh = new Set(pairs.filter((pair) => !pair.scraped));
     for (const pair of fresh) pair.scraped = true;
@@ -169,14 +170,14 @@ export class LiveMetrics {
     }
     const errors = pairs.flatMap((pair) =>
       [...pair.errors]
-        .sort(([a], [b]) => compare(a, b))
+        .sort(([a], [b]) => compareStrings(a, b))
         .map(([key, value]): Sample => {
           const [type, status] = JSON.parse(key) as [string, string];
           return { suffix: '_total', labels: [...pairLabels(pair), ['error_type', type], ['status', status]], value: shown(pair, value) };
         }),
     );
     const remaining: Sample[] = [];
-    for (const model of [...this.remaining.keys()].sort(compare)) {
+    for (const model of [...this.remaining.keys()].sort(compareStrings)) {
       const byLimit = this.remaining.get(model) as Map<string, number>;
       for (const limit of RATE_LIMITS) {
         const value = byLimit.get(limit);
@@ -294,8 +295,4 @@ function labelValue(text: string): string {
 
 function bump(counts: number[], index: number, by: number): void {
   counts[index] = (counts[index] as number) + by;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,6 +4,7 @@
  * the cost, priced from them in a fixed order, the same float to the last bit: a day's cost from a fold of its
  * hours equals the cost from its calls.
  */
+import { compareStrings } from './order.js';
 import { costOfTokens, type PriceBook, promptTokensOf } from './pricing.js';
 import { SmallMap } from './smallMap.js';
 import type { CallRecord, TokenTotals } from './types.js';
@@ -83,7 +84,7 @@ export class ModelTokens {
     let costUsd = 0;
     let unpricedCalls = 0;
     const unpriced: [string, number][] = [];
-    for (const [model, usage] of [...this.models].sort(([a], [b]) => compareModels(a, b))) {
+    for (const [model, usage] of [...this.models].sort(([a], [b]) => compareStrings(a, b))) {
       const price = this.pricing.resolve(model);
       if (price === null) {
         unpricedCalls += usage.calls;
@@ -124,7 +125,7 @@ export class ModelTokens {
       const threshold = Number.isFinite(usage.longContextThreshold) ? usage.longContextThreshold : null;
       entries.push([model, usage.calls, [...usage.sums], threshold]);
     });
-    return entries.sort(([a], [b]) => compareModels(a, b));
+    return entries.sort(([a], [b]) => compareStrings(a, b));
   }
 
   /**
@@ -302,8 +303,4 @@ function addTokensAt(sums: number[] | Float64Array, at: number, record: CallReco
 /** Token sums widened to `length` numbers, the new variants at zero. */
 function grownSums(sums: readonly number[], length: number): number[] {
   return sums.concat(new Array<number>(length - sums.length).fill(0));
-}
-
-function compareModels(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

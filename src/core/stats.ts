@@ -5,6 +5,7 @@
  */
 import { LatencyDistribution, type LatencyState } from './latencyDistribution.js';
 import { ModelTokens, type ModelTokensEntry } from './modelTokens.js';
+import { compareStrings } from './order.js';
 import { type PriceBook, roundUsd } from './pricing.js';
 import { SmallMap } from './smallMap.js';
 import type { CallRecord, Stats } from './types.js';
@@ -279,9 +280,7 @@ function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
 
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareStrings };
 
 /** A plain object with sorted keys; `__proto__` and friends become ordinary own keys. */
 function sortedRecord<K extends string | number>(map: Iterable<[K, number]>): Record<string, number> {

@@ -3,6 +3,7 @@
  * per user over a week costs memory in proportion to its calls, not 1,500 slots a day.
  */
 import { appended } from '../appended.js';
+import { lowerBound } from '../lowerBound.js';
 
 export class MinuteSeries {
   private minutes: number[] = [];
@@ -23,7 +24,7 @@ export class MinuteSeries {
       this.calls = appended(this.calls, 0);
       at = this.minutes.length - 1;
     } else if (minutes[at] !== minute) {
-      at = this.insertionPoint(minute); // out of order: rare
+      at = lowerBound(this.minutes, minute); // out of order: rare
       if (minutes[at] !== minute) {
         minutes.splice(at, 0, minute);
         this.costs.splice(at, 0, 0);
@@ -42,23 +43,11 @@ export class MinuteSeries {
       this.cumulativeCost = runningTotals(this.costs);
       this.cumulativeCalls = runningTotals(this.calls);
     }
-    const count = this.insertionPoint(minute);
+    const count = lowerBound(this.minutes, minute);
     if (count === 0) return { costUsd: 0, calls: 0 };
     return { costUsd: this.cumulativeCost[count - 1] as number, calls: this.cumulativeCalls[count - 1] as number };
   }
 
-  /** The index of the first stored minute ≥ `minute`. */
-  private insertionPoint(minute: number): number {
-    const { minutes } = this;
-    let low = 0;
-    let high = minutes.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((minutes[middle] as number) < minute) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
 }
 
 function runningTotals(values: readonly number[]): Float64Array {
