@@ -1,44 +1,74 @@
-/** Options as the commands receive them: parsed once from argv (src/cli.ts), typed and read-only. */
+/** Each command's options, parsed once from argv by src/cli.ts (the flags shared by all are in the RunContext). */
 import type { GroupDimension } from './core/grouping.js';
 import type { RangeFlags } from './core/timeRange.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export interface CommonOptions {
-  readonly inputs: readonly string[];
-  readonly range: RangeFlags;
-  /** --now as given: undefined (wall clock), "latest" or an ISO time. */
-  readonly now: string | undefined;
-  /** --tz as given; commands fall back to the config file's timezone, then UTC. */
-  readonly tz: string | undefined;
-  /** --config FILE; undefined: ./claude-mon.config.json when present. */
-  readonly configFile: string | undefined;
-  readonly groupBy: readonly GroupDimension[];
-  readonly format: OutputFormat;
-  /** --color (true), --no-color (false), or neither. */
-  readonly color: boolean | undefined;
-  readonly pricesFile: string | undefined;
-  readonly strict: boolean;
-  readonly verbose: boolean;
-  readonly quiet: boolean;
-  readonly dedupe: boolean;
-  readonly maxLineBytes: number;
-  /** --threads: parse workers for large inputs. */
-  readonly threads: number;
-  readonly outputFile: string | undefined;
-}
-
 export const ALERTS_FORMATS = ['table', 'json', 'nagios'] as const;
 export type AlertsFormat = (typeof ALERTS_FORMATS)[number];
 
-export interface AlertsOptions extends Omit<CommonOptions, 'format'> {
+/** Rows a terminal table shows at most by default (`--limit 0`: all). */
+export const DEFAULT_LIMIT = 100;
+
+export interface SummaryOptions {
+  readonly inputs: readonly string[];
+  readonly range: RangeFlags;
+  readonly groupBy: readonly GroupDimension[];
+  readonly format: OutputFormat;
+  /** Groups a table shows (0: all); CSV, JSON and Markdown list every one. */
+  readonly limit: number;
+}
+
+export interface TrendOptions {
+  readonly inputs: readonly string[];
+  readonly groupBy: readonly GroupDimension[];
+  readonly format: 'table' | 'json' | 'csv';
+  readonly days: number;
+  readonly limit: number;
+}
+
+export interface DashboardOptions {
+  readonly inputs: readonly string[];
+  readonly format: 'table' | 'json' | 'markdown';
+  /** The window of the slowest-feature panel. */
+  readonly slowWindowMs: number;
+}
+
+export interface AlertsOptions {
+  readonly inputs: readonly string[];
+  /** --since: what is read, and the window of the rate and latency rules. */
+  readonly since: string | undefined;
+  readonly groupBy: readonly GroupDimension[];
   readonly format: AlertsFormat;
   /** --quiet-ok: print nothing when all is OK (for cron mail). */
   readonly quietOk: boolean;
+  /** Rows of evaluations a table shows (0: all); firing ones are always shown. */
+  readonly limit: number;
   /** --follow: keep reading, re-evaluate every intervalMs, print state changes. */
   readonly follow: boolean;
   readonly intervalMs: number;
   /** --backtest --from --to --step. */
   readonly backtest: { readonly from: string; readonly to: string | undefined; readonly stepMs: number } | undefined;
+}
+
+export interface FoldOptions {
+  readonly inputs: readonly string[];
+  /** Who wrote the state ("claude-mon 0.1.0"), for its header. */
+  readonly createdBy: string;
+  /** --now was given: fold the calls up to and including it only. */
+  readonly upToNow: boolean;
+}
+
+export interface ServeOptions {
+  readonly inputs: readonly string[];
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly fromStart: boolean;
+  readonly maxSeries: number;
+}
+
+export interface RulesOptions {
+  /** Prometheus `for`: how long a condition must hold. */
+  readonly forMs: number;
+  readonly version: string;
 }

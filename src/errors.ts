@@ -1,8 +1,7 @@
 /**
- * The two kinds of failure the CLI maps to exit codes (see README "Exit codes").
- * Messages say where, what and how to fix; they are printed as they are.
+ * The two kinds of failure the CLI maps to exit codes (src/exitCodes.ts). Messages say where, what and how to fix;
+ * they are printed as they are. Every layer throws them, so this module imports nothing.
  */
-import type { LineCounts } from './core/types.js';
 
 /** Bad flags, arguments or configuration: the command line must change. */
 export class UsageError extends Error {
@@ -10,15 +9,15 @@ export class UsageError extends Error {
 }
 
 /**
- * The input or the environment failed: unreadable file, nothing recognisable, --strict violation. Carries the
- * line counts so far, for the `--json` error document.
+ * The input or the environment failed: unreadable file, nothing recognisable, --strict violation. Carries what was
+ * read so far (the line counts), for the `--json` error document.
  */
 export class InputError extends Error {
   override readonly name = 'InputError';
 
   constructor(
     message: string,
-    readonly input?: LineCounts,
+    readonly input?: object,
   ) {
     super(message);
   }

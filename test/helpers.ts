@@ -6,7 +6,7 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli.js';
 import type { CliIo } from '../src/io/cliIo.js';
-import { openInputs, readLogs } from '../src/commands/readLogs.js';
+import { openInputs, readLogs } from '../src/input/readLogs.js';
 import { TimeZone } from '../src/core/timezone.js';
 import type { CallRecord } from '../src/core/types.js';
 import type { Tally } from '../src/input/tally.js';

@@ -1,134 +1,85 @@
 /**
- * `claude-mon alerts`: read the input once into an AlertTimeline, evaluate the rules at --now, render, and exit
- * with the Monitoring Plugins code of the worst firing severity. --follow and --backtest use the same setup.
+ * `claude-mon alerts`: read the input once into the alert parts of the engine, evaluate the rules at --now, render,
+ * and end with the Monitoring Plugins status of the worst firing severity. --follow and --backtest share the rest.
  */
 import type { AlertsOptions } from '../commandOptions.js';
+import type { RunContext } from '../context/runContext.js';
 import type { AlertConfig } from '../core/alerts/alertConfig.js';
-import { EXIT_BY_STATUS, statusOf, windowsAreEmpty } from '../core/alerts/alertStatus.js';
+import { AlertParts, type AlertSpans, MINUTE_MS } from '../core/alerts/alertParts.js';
+import { statusOf, windowsAreEmpty } from '../core/alerts/alertStatus.js';
 import type { AlertsReport } from '../core/alerts/alertsReport.js';
-import { AlertTimeline, type Retention } from '../core/alerts/alertTimeline.js';
+import type { AlertStatus } from '../core/alerts/alertStatus.js';
 import { type Evaluation, type EvaluationList, evaluationList } from '../core/alerts/evaluate.js';
-import { isTimeDimension } from '../core/grouping.js';
-import type { PriceBook } from '../core/pricing.js';
-import { formatIsoUtc, parseInstant, parseNow } from '../core/timeRange.js';
-import { TimeZone } from '../core/timezone.js';
-import type { CallRecord, LineCounts } from '../core/types.js';
+import { Engine, type NowMode } from '../core/engine/engine.js';
+import { formatIsoUtc, parseInstant } from '../core/timeRange.js';
+import type { TimeZone } from '../core/timezone.js';
+import type { LineCounts } from '../core/types.js';
+import { sameTimeDaysBack } from '../core/sameTimeOfDay.js';
+import { calendarSpan, type Edge, sinceStart } from '../core/window.js';
+import type { Bucketing } from '../core/engine/bucketing.js';
 import { UsageError } from '../errors.js';
-import type { CliIo } from '../io/cliIo.js';
+import { exitCodeOfStatus } from '../exitCodes.js';
+import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } from '../input/readLogs.js';
 import { renderAlertsJson } from '../render/alertsJson.js';
 import { renderAlertsNagios, renderAlertsTable } from '../render/alertsView.js';
 import type { StreamedText } from '../render/streamedText.js';
-import { createStyle, colorLevel } from '../render/style.js';
-import { checkInput, type Diagnostics } from './inputChecks.js';
-import { loadConfig } from './loadConfig.js';
-import { loadPricing } from './loadPricing.js';
-import { findLatestTimestamp, type Inputs, openInputs, readLogs, spoolStdin } from './readLogs.js';
-
-/**
- * How often (in records) retention is moved forward while reading, when it follows the newest record: often
- * enough that let-go records die young (cheap for the garbage collector); each move costs what it drops.
- */
-export const RETAIN_EVERY_RECORDS = 4096;
+import { checkInput } from './inputChecks.js';
+import { readOptionsOf } from './readReport.js';
 
 export interface AlertsResult {
   readonly output: StreamedText;
-  readonly exitCode: number;
+  readonly status: AlertStatus;
 }
 
-/** What every alerts mode needs before reading: config, zone, prices, and the flags checked. */
-export interface AlertsSetup {
-  readonly config: AlertConfig;
-  readonly tz: TimeZone;
-  readonly pricing: PriceBook;
-  readonly clockMs: number;
-}
-
-export async function setUpAlerts(options: AlertsOptions, io: CliIo): Promise<AlertsSetup> {
-  const config = await loadConfig(options.configFile);
-  const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
-  const pricing = await loadPricing(options.pricesFile);
-  if (options.range.until !== undefined || options.range.date !== undefined) {
-    throw new UsageError('alerts evaluates at --now: use --now to move it (and --since to limit what is read), not --until or --date');
-  }
-  const timeDimension = options.groupBy.find(isTimeDimension);
-  if (timeDimension !== undefined) throw new UsageError(`--by ${timeDimension}: alert scopes are split by feature, model, user or status`);
-  return { config, tz, pricing, clockMs: io.now() };
-}
-
-export async function runAlerts(options: AlertsOptions, io: CliIo, diagnostics: Diagnostics): Promise<AlertsResult> {
-  const setup = await setUpAlerts(options, io);
-  const { config, tz, pricing, clockMs } = setup;
-  const now = parseNow(options.now, tz, clockMs);
-  if (options.range.since !== undefined) parseInstant(options.range.since, clockMs, tz, '--since'); // usage errors first
-
+export async function runAlerts(context: RunContext, options: AlertsOptions): Promise<AlertsResult> {
+  const { config, tz, pricing, clockMs, io } = context;
+  if (options.since !== undefined) parseInstant(options.since, clockMs, tz, '--since'); // usage errors first
   let inputs = await openInputs(options.inputs, io, 'alerts');
   try {
-    let nowMs = now.kind === 'fixed' ? now.ms : clockMs;
-    let timeline: AlertTimeline;
-    let read: { counts: LineCounts; inputFailed: boolean };
+    let now: NowMode = context.now.kind === 'fixed' ? context.now : { kind: 'moving' };
     let sinceMs: number | undefined;
-    if (now.kind === 'latest' && options.range.since !== undefined) {
-      // --since relative to the newest record: that record must be known before reading (stdin is spooled).
-      inputs = await spoolStdin(inputs, io);
-      nowMs = (await findLatestTimestamp(inputs, io, { ...options, tz })) ?? clockMs;
-    }
-    if (now.kind === 'latest' && options.range.since === undefined) {
-      // One pass: what is retained follows the newest record read so far, which ends as --now. Whatever falls
-      // behind that moving mark is also outside every window at the end.
-      timeline = new AlertTimeline(options.groupBy, tz, pricing, { recentFrom: -Infinity, daysFrom: -Infinity, until: Infinity });
-      const follow = (): void => {
-        const newest = timeline.newestRecordMs;
-        if (newest !== null) timeline.retain(retentionAt(newest, config, tz, undefined, Infinity));
-      };
-      read = await readInto(timeline, inputs, io, options, tz, pricing, diagnostics, follow);
-      nowMs = timeline.newestRecordMs ?? clockMs;
-      follow(); // the last records may have moved the mark: let go of what is now behind it
-    } else {
-      sinceMs = options.range.since === undefined ? undefined : parseInstant(options.range.since, nowMs, tz, '--since');
-      if (sinceMs !== undefined && sinceMs >= nowMs) {
-        throw new UsageError(`--since ${formatIsoUtc(sinceMs)} is not before --now ${formatIsoUtc(nowMs)}: the windows would be empty`);
+    if (options.since !== undefined) {
+      if (context.now.kind === 'latest') {
+        // --since relative to the newest record: that record must be known before reading (stdin is spooled).
+        inputs = await spoolStdin(inputs, io);
+        now = { kind: 'fixed', ms: (await findLatestTimestamp(inputs, io, readOptionsOf(context))) ?? clockMs };
       }
-      timeline = new AlertTimeline(options.groupBy, tz, pricing, retentionAt(nowMs, config, tz, sinceMs));
-      read = await readInto(timeline, inputs, io, options, tz, pricing, diagnostics);
+      const nowMs = (now as { readonly ms: number }).ms;
+      sinceMs = parseInstant(options.since, nowMs, tz, '--since');
+      if (sinceMs >= nowMs) throw new UsageError(`--since ${formatIsoUtc(sinceMs)} is not before --now ${formatIsoUtc(nowMs)}: the windows would be empty`);
     }
-    const { counts, inputFailed } = read;
-    const evaluations = evaluationList(timeline, config, nowMs, tz, pricing, sinceMs === undefined ? {} : { windowFromMs: sinceMs });
-    const report = alertsReport(evaluations, nowMs, tz, counts, inputFailed, staleNotes(evaluations, timeline, nowMs, now.kind === 'latest'));
-    return { output: options.quietOk && report.status === 'ok' ? '' : renderAlerts(report, options, io, tz), exitCode: report.exitCode };
+    const engine = new Engine(now, clockMs);
+    const spans = sinceMs !== undefined ? sinceSpans(config, tz, engine.nowMs, sinceMs) : alertSpans(config, tz, now.kind === 'fixed' ? now.ms : undefined);
+    const parts = new AlertParts(engine, options.groupBy, tz, pricing, spans);
+    const { counts, inputFailed } = await readAlertInputs(context, inputs, engine, parts);
+    engine.finish();
+    const nowMs = engine.nowMs;
+    const evaluations = evaluationList(parts, config, nowMs, tz, pricing, sinceMs === undefined ? {} : { windowFromMs: sinceMs });
+    const report = alertsReport(evaluations, nowMs, tz, counts, inputFailed, staleNotes(evaluations, parts, nowMs, context.now.kind === 'latest'));
+    return { output: options.quietOk && report.status === 'ok' ? '' : renderAlerts(report, options, context), status: report.status };
   } finally {
     await inputs.cleanup();
   }
 }
 
-/** Reads every source into the timeline; reports on the input like every command does. */
-export async function readInto(
-  timeline: AlertTimeline,
+/** Reads every source into the engine; reports on the input like every command does. */
+export async function readAlertInputs(
+  context: RunContext,
   inputs: Inputs,
-  io: CliIo,
-  options: AlertsOptions,
-  tz: TimeZone,
-  pricing: PriceBook,
-  diagnostics: Diagnostics,
-  /** Called every RETAIN_EVERY_RECORDS records: to move retention forward while reading. */
-  everyFewRecords?: () => void,
+  engine: Engine,
+  parts: AlertParts,
 ): Promise<{ counts: LineCounts; inputFailed: boolean }> {
-  const unpriced = new Map<string, number>();
-  let count = 0;
-  const sink = {
-    add(record: CallRecord): void {
-      timeline.add(record);
-      if (pricing.resolve(record.model) === null) unpriced.set(record.model, (unpriced.get(record.model) ?? 0) + 1);
-      if (++count % RETAIN_EVERY_RECORDS === 0) everyFewRecords?.();
-    },
-  };
-  const tally = await readLogs(inputs, io, { ...options, tz }, sink);
-  const inputFailed = checkInput(tally, Object.fromEntries(unpriced), options, diagnostics);
+  const tally = await readLogs(inputs, context.io, readOptionsOf(context), engine);
+  const inputFailed = checkInput(tally, parts.unpricedModels(), context.reading, context.diagnostics);
   return { counts: tally.counts(), inputFailed };
 }
 
-/** What the rules evaluated at nowMs need: the longest window of recent records, and the baseline days. */
-export function retentionAt(nowMs: number, config: AlertConfig, tz: TimeZone, sinceMs?: number, until = nowMs): Retention {
-  let longestWindowMs = 0;
+/**
+ * How far back the rules look: the longest window of the rate and latency rules (at least a minute: today's cost
+ * takes the calls of now's minute from them), and the baseline days.
+ */
+export function ruleReach(config: AlertConfig): { longestWindowMs: number; baselineDays: number } {
+  let longestWindowMs = MINUTE_MS;
   let baselineDays = 0;
   for (const rule of Object.values(config.rules)) {
     for (const settings of [rule.base, ...rule.features.values()]) {
@@ -137,10 +88,62 @@ export function retentionAt(nowMs: number, config: AlertConfig, tz: TimeZone, si
       baselineDays = Math.max(baselineDays, settings.baselineDays);
     }
   }
-  const daysFrom = tz.addDays(tz.startOfDay(nowMs), -baselineDays);
-  // --since is the window of the rate and latency rules, (since, now], and what is read at all.
-  if (sinceMs !== undefined) return { recentFrom: sinceMs, daysFrom: Math.max(daysFrom, sinceMs), until };
-  return { recentFrom: nowMs - longestWindowMs, daysFrom, until };
+  return { longestWindowMs, baselineDays };
+}
+
+/**
+ * The spans the rules read at now (fixed, moving or a clock): the longest window, the baseline days, today. At a
+ * fixed now (`fixedNowMs`), the days are cut only where the rules look.
+ */
+export function alertSpans(config: AlertConfig, tz: TimeZone, fixedNowMs?: number): AlertSpans {
+  const { longestWindowMs, baselineDays } = ruleReach(config);
+  return {
+    recent: { kind: 'last', ms: longestWindowMs },
+    days: { kind: 'days', days: baselineDays + 1, tz },
+    today: { kind: 'days', days: 1, tz },
+    minutes: fixedNowMs === undefined ? BY_MINUTE : dayCuts(fixedNowMs, baselineDays, tz),
+  };
+}
+
+const BY_MINUTE: Bucketing = { unit: 'minute' };
+
+/** The starts of today and the baseline days, and of the minute of now's time of day on each and of the next. */
+function dayCuts(nowMs: number, baselineDays: number, tz: TimeZone): Bucketing {
+  const starts = new Set<number>();
+  for (let back = baselineDays; back >= 0; back--) {
+    const { before, minute } = sameTimeDaysBack(nowMs, back, tz);
+    for (const edge of [before.from, minute.from, minute.to]) starts.add(edge.ms);
+  }
+  starts.add(tz.startOfDay(nowMs));
+  return { unit: 'starts', starts: [...starts].sort((a, b) => a - b) };
+}
+
+/** With --since: (since, now] is the window of the rate and latency rules, and bounds what is read at all. */
+function sinceSpans(config: AlertConfig, tz: TimeZone, nowMs: number, sinceMs: number): AlertSpans {
+  const since: Edge = { ms: sinceMs, included: false, name: '--since' };
+  const { minutes } = alertSpans(config, tz, nowMs);
+  const { baselineDays } = ruleReach(config);
+  const todayStart = tz.startOfDay(nowMs);
+  const from = (startMs: number): Edge => (sinceMs >= startMs ? since : sinceStart(startMs, nowMs).from);
+  const to = sinceStart(todayStart, nowMs).to;
+  return {
+    recent: { kind: 'window', window: { from: since, to } },
+    days: { kind: 'window', window: { from: from(tz.addDays(todayStart, -baselineDays)), to } },
+    today: { kind: 'window', window: { from: from(todayStart), to } },
+    minutes,
+  };
+}
+
+/** What a backtest from `fromMs` to `toMs` reads: every step's windows and baseline days. */
+export function backtestSpans(config: AlertConfig, tz: TimeZone, fromMs: number, toMs: number): AlertSpans {
+  const { longestWindowMs, baselineDays } = ruleReach(config);
+  const lastDay = tz.startOfDay(toMs);
+  return {
+    recent: { kind: 'window', window: { from: { ms: fromMs - longestWindowMs, included: false, name: 'the first window' }, to: sinceStart(fromMs, toMs).to } },
+    days: { kind: 'window', window: sinceStart(tz.addDays(tz.startOfDay(fromMs), -baselineDays), toMs) },
+    today: { kind: 'window', window: calendarSpan(lastDay, tz.addDays(lastDay, 1)) },
+    minutes: BY_MINUTE,
+  };
 }
 
 export function alertsReport(
@@ -152,12 +155,12 @@ export function alertsReport(
   notes: readonly string[],
 ): AlertsReport {
   const { status, firing, critical } = statusOf(evaluations, inputFailed);
-  return { nowMs, timezone: tz.name, status, exitCode: EXIT_BY_STATUS[status], evaluations, firing, critical, notes, input };
+  return { nowMs, timezone: tz.name, status, exitCode: exitCodeOfStatus(status), evaluations, firing, critical, notes, input };
 }
 
 /** When the windows are empty but the input has records, say how old the newest is: old logs need --now latest. */
-export function staleNotes(evaluations: Iterable<Evaluation>, timeline: AlertTimeline, nowMs: number, nowIsLatest: boolean): string[] {
-  const newest = timeline.newestRecordMs;
+export function staleNotes(evaluations: Iterable<Evaluation>, parts: AlertParts, nowMs: number, nowIsLatest: boolean): string[] {
+  const newest = parts.newestRecordMs;
   if (newest === null || !windowsAreEmpty(evaluations)) return [];
   const age = nowMs - newest;
   if (age <= 0) return [];
@@ -173,15 +176,13 @@ function formatAge(ms: number): string {
   return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
 }
 
-export function renderAlerts(report: AlertsReport, options: AlertsOptions, io: CliIo, tz: TimeZone): StreamedText {
+export function renderAlerts(report: AlertsReport, options: Pick<AlertsOptions, 'format' | 'limit'>, context: RunContext): StreamedText {
   switch (options.format) {
     case 'json':
       return renderAlertsJson(report);
     case 'nagios':
       return renderAlertsNagios(report);
-    case 'table': {
-      const toTerminal = options.outputFile === undefined && io.stdout.isTTY === true;
-      return renderAlertsTable(report, createStyle(colorLevel(options.color, io.env, toTerminal)), tz, options.verbose);
-    }
+    case 'table':
+      return renderAlertsTable(report, context.style, context.tz, context.reading.verbose);
   }
 }

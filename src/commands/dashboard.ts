@@ -1,46 +1,71 @@
 /** `claude-mon dashboard`: the month-one answers at --now. */
-import type { CommonOptions } from '../commandOptions.js';
-import { DashboardFold } from '../core/dashboard.js';
-import { parseDuration } from '../core/timeRange.js';
+import type { DashboardOptions } from '../commandOptions.js';
+import type { RunContext } from '../context/runContext.js';
+import { Engine } from '../core/engine/engine.js';
+import { Ledger } from '../core/engine/ledger.js';
+import { CallCount } from '../core/engine/measure.js';
+import { foldedInto, latenciesInto, mergeFolded, requireWholeHours, tokensInto, within } from '../core/engine/mergeFolded.js';
+import { Latencies } from '../core/latencies.js';
+import { RecentCalls } from '../core/engine/recentCalls.js';
+import { TokenLedger } from '../core/engine/tokenLedger.js';
+import { isRateLimited } from '../core/callOutcome.js';
+import { BASELINE_DAYS, DAY_MS, type DashboardParts, dashboardOf, yesterdayByNowWindows } from '../core/reports/dashboardReport.js';
+import { StatsAccumulator, unpricedModelsOf } from '../core/stats.js';
 import { UsageError } from '../errors.js';
-import type { CliIo } from '../io/cliIo.js';
 import { renderDashboardJson, renderDashboardMarkdown, renderDashboardView } from '../render/dashboardView.js';
-import type { CommandResult, Diagnostics } from './inputChecks.js';
-import { foldStateIntoDashboard } from './dashboardStates.js';
-import { readAtNow, refuseRange, styleFor } from './readAtNow.js';
+import type { CommandResult } from './commandResult.js';
+import { readReport } from './readReport.js';
 
-export interface DashboardOptions extends CommonOptions {
-  /** The window of the slowest-feature panel. */
-  readonly slowWindow: string;
-}
-
-export async function runDashboard(options: DashboardOptions, io: CliIo, diagnostics: Diagnostics): Promise<CommandResult> {
-  if (options.format === 'csv') throw new UsageError('dashboard prints a table, --json or --format markdown');
-  refuseRange(options, 'dashboard');
-  const slowWindowMs = parseDuration(options.slowWindow, '--slow-window');
+export async function runDashboard(context: RunContext, options: DashboardOptions): Promise<CommandResult> {
+  const { tz, pricing } = context;
   // With --now latest, one pass: the windows follow the newest record.
-  return readAtNow(options, io, diagnostics, 'dashboard', ({ nowMs, follow, tz, pricing }) => {
-    const fold = new DashboardFold({ nowMs, follow, tz, pricing, slowWindowMs });
+  return readReport(context, { command: 'dashboard', inputs: options.inputs, newestFirst: false }, (now) => {
+    const engine = new Engine(now, context.clockMs);
+    const stats = (): StatsAccumulator => new StatsAccumulator(pricing);
+    const days = (count: number) => ({ kind: 'days', days: count, tz }) as const;
+    const slow = { kind: 'last', ms: options.slowWindowMs, name: 'the start of the slow window' } as const;
+    const day = { kind: 'last', ms: DAY_MS, name: 'the start of the 24 hours of 429s' } as const;
+    const parts: DashboardParts = {
+      days: engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: [], tz, newMeasure: stats }), days(BASELINE_DAYS + 1)),
+      minutes: engine.part(new TokenLedger({ bucketing: { unit: 'minute' }, dims: [], tz, pricing }), days(2)),
+      users: engine.part(new TokenLedger({ bucketing: { unit: 'day', tz }, dims: ['user'], tz, pricing }), days(1)),
+      slowCalls: engine.part(new RecentCalls(), slow),
+      slowFolded: engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['feature'], tz, newMeasure: () => new Latencies() }), slow, false),
+      limitCalls: engine.part(new RecentCalls(isRateLimited), day),
+      limitsFolded: engine.part(new Ledger({ bucketing: { unit: 'hour' }, dims: ['feature', 'user'], tz, newMeasure: () => new CallCount() }), day, false),
+    };
     return {
-      fromMs: fold.fromMs,
-      add: (record) => fold.add(record),
-      advanceTo: (ms) => fold.advanceTo(ms),
-      mergeState: (state, file) => foldStateIntoDashboard(state, file, tz, fold),
-      usersOfDay: () => tz.dayKey(fold.atMs), // today's users only
-      unpricedModels: () => fold.unpricedModels(),
-      render: (counts) => {
-        const dashboard = fold.snapshot();
-        const report = { dashboard, timezone: tz.name, input: counts };
+      engine,
+      states: {
+        sections: () => ['hours', 'users', 'rateLimited'],
+        merge: (state, file) => {
+          if (state.version < 2) {
+            throw new UsageError(`${file} was folded by an older claude-mon, without the rate-limited calls the dashboard shows: fold its logs again`);
+          }
+          // The panels' clock hours are UTC hours too (not so at --now in, say, Australia/Lord_Howe after its April change).
+          requireWholeHours(tz, engine.nowMs, file);
+          mergeFolded(state, file, tz, {
+            hours: [foldedInto(parts.days), within(() => yesterdayByNowWindows(engine.nowMs, tz), tokensInto(parts.minutes)), latenciesInto(parts.slowFolded)],
+            users: [tokensInto(parts.users)],
+            rateLimited: [foldedInto(parts.limitsFolded)],
+            localTime: true,
+            wholeHours: '--now on a whole hour (and a --slow-window of whole hours)',
+          });
+        },
+        usersOfDay: () => tz.dayKey(engine.nowMs), // today's users only
+      },
+      unpricedModels: () => unpricedModelsOf(parts.days.measures()),
+      render: (input) => {
+        const report = { dashboard: dashboardOf(parts, engine.nowMs, options.slowWindowMs, tz, pricing), timezone: tz.name, input };
         switch (options.format) {
           case 'json':
             return renderDashboardJson(report);
           case 'markdown':
             return renderDashboardMarkdown(report, tz);
-          default:
-            return renderDashboardView(report, styleFor(options, io), tz, io.stdout.isTTY === true && options.outputFile === undefined);
+          case 'table':
+            return renderDashboardView(report, context.style, tz, context.terminal);
         }
       },
     };
-  }, true, () => ['hours', 'users', 'rateLimited']);
+  });
 }
-

@@ -1,30 +1,20 @@
-/** After the read: what to tell the user about the input on stderr, and whether it is a failure (PRODUCT.md §1.4). */
-import type { CommonOptions } from '../commandOptions.js';
+/**
+ * After the read: what to tell the user about the input on stderr, and whether it is a failure (docs/definitions.md,
+ * "Bad input").
+ */
+import type { ReadingOptions } from '../context/runContext.js';
 import { InputError } from '../errors.js';
 import type { Tally } from '../input/tally.js';
+import type { Diagnostics } from '../io/diagnostics.js';
 import { describeDuplicates, describeExamples, describeNothingRecognised, describeSkipped, describeUnpriced } from '../render/inputReport.js';
 import { escapeForTerminal } from '../render/escape.js';
-import type { StreamedText } from '../render/streamedText.js';
 import { formatCount } from '../render/numbers.js';
-
-export interface CommandResult {
-  /** The result for stdout (or -o FILE). */
-  readonly output: StreamedText;
-  /** Something could not be read: the exit code says so, though the result was produced. */
-  readonly failed: boolean;
-}
-
-/** stderr: warnings (silenced by --quiet) and errors (always). */
-export interface Diagnostics {
-  warn(line: string): void;
-  error(line: string): void;
-}
 
 /** Reports on the input; throws InputError when nothing was recognisable or --strict forbids what was found. */
 export function checkInput(
   tally: Tally,
   unpricedModels: Readonly<Record<string, number>>,
-  options: Pick<CommonOptions, 'strict' | 'verbose'>,
+  options: Pick<ReadingOptions, 'strict' | 'verbose'>,
   diagnostics: Diagnostics,
 ): boolean {
   const counts = tally.counts();

@@ -1,47 +1,40 @@
 /**
- * `claude-mon serve --listen HOST:PORT [FILE...|-]`: a Prometheus exporter, in the manner of mtail. Follows its
- * files like `tail -F` (from their end unless --from-start) or reads stdin, folds every call into LiveMetrics, and
- * answers scrapes of /metrics and /healthz until SIGINT or SIGTERM (then exits 0). Reading, folding and answering
- * share one thread: a scrape sees the calls of every chunk read so far.
+ * `claude-mon serve --listen HOST:PORT [FILE...|-]`: follows log files by name (like `tail -F`) or reads stdin,
+ * folds every call into the exporter's series (src/core/serveSeries.ts, a part of the engine), and serves them to
+ * Prometheus on /metrics, with /healthz. Runs until SIGINT or SIGTERM.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CommonOptions } from '../commandOptions.js';
-import { DEFAULT_LATENCY_BUCKETS_SECONDS, LiveMetrics, METRICS, type MetricFamily, type Sample } from '../core/liveMetrics.js';
-import { TimeZone } from '../core/timezone.js';
+import type { ServeOptions } from '../commandOptions.js';
+import type { RunContext } from '../context/runContext.js';
+import { Engine } from '../core/engine/engine.js';
+import { METRICS } from '../core/metricNames.js';
+import { DEFAULT_LATENCY_BUCKETS_SECONDS, type MetricFamily, type Sample, ServeSeries } from '../core/serveSeries.js';
 import { describeFsError, UsageError } from '../errors.js';
+import { readLogs } from '../input/readLogs.js';
 import { type Source, STDIN } from '../input/sources.js';
+import { refuseStates } from '../input/stateFile.js';
 import { Tally } from '../input/tally.js';
 import { tailFile } from '../input/tailFile.js';
 import type { CliIo } from '../io/cliIo.js';
 import { startMetricsServer } from '../io/metricsServer.js';
 import { renderExposition } from '../render/exposition.js';
-import type { Diagnostics } from './inputChecks.js';
-import { loadConfig } from './loadConfig.js';
-import { loadPricing } from './loadPricing.js';
-import { readLogs } from './readLogs.js';
-import { refuseStates } from './readStates.js';
-
-export interface ServeOptions extends Pick<CommonOptions, 'inputs' | 'tz' | 'configFile' | 'pricesFile' | 'dedupe' | 'maxLineBytes' | 'quiet'> {
-  readonly listen: { readonly host: string; readonly port: number };
-  readonly fromStart: boolean;
-  readonly maxSeries: number;
-}
 
 /** Request ids remembered per generation (two are kept), per input: duplicates arrive within seconds. */
 const DEDUPE_GENERATION_IDS = 1_000_000;
 
-export async function runServe(options: ServeOptions, io: CliIo, diagnostics: Diagnostics): Promise<number> {
+export async function runServe(context: RunContext, options: ServeOptions): Promise<number> {
+  const { io, config, pricing, tz, diagnostics } = context;
   const sources = await followedSources(options.inputs, io, options.fromStart);
-  const config = await loadConfig(options.configFile);
-  const pricing = await loadPricing(options.pricesFile);
-  const tz = new TimeZone(options.tz ?? config.timezone ?? 'UTC');
   // The p95 rule's thresholds are bucket bounds, so histogram_quantile can tell above from below exactly there.
   const thresholds = [config.rules.p95_latency.base, ...config.rules.p95_latency.features.values()].map((settings) => settings.threshold / 1000);
   // And a bound above the highest threshold: a quantile past the last finite bound is reported as that bound, so a
   // threshold equal to it could never be exceeded.
   const tallies = sources.map(() => new Tally());
-  const metrics = new LiveMetrics(pricing, options.maxSeries, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds, 2 * Math.max(...thresholds)]);
+  const engine = new Engine({ kind: 'fixed', ms: context.clockMs }, context.clockMs);
+  // The input's line counts always show their records, duplicates and noise: three series of the cap.
+  const budget = Math.max(0, options.maxSeries - INPUT_OUTCOMES.length);
+  const metrics = engine.part(new ServeSeries(pricing, tz, budget, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds, 2 * Math.max(...thresholds)]), { kind: 'all' });
 
   let server;
   try {
@@ -66,7 +59,8 @@ export async function runServe(options: ServeOptions, io: CliIo, diagnostics: Di
     abort.signal.addEventListener('abort', () => unsubscribe?.(), { once: true });
   });
   const readOptions = {
-    ...options,
+    dedupe: context.reading.dedupe,
+    maxLineBytes: context.reading.maxLineBytes,
     strict: false,
     verbose: false,
     tz,
@@ -79,7 +73,7 @@ export async function runServe(options: ServeOptions, io: CliIo, diagnostics: Di
   const readers = sources.map(async ({ source }, i) => {
     const tally = tallies[i] as Tally;
     try {
-      await readLogs({ sources: [source], unreadable: [], cleanup: async () => {} }, io, readOptions, metrics, tally);
+      await readLogs({ sources: [source], unreadable: [], cleanup: async () => {} }, io, readOptions, engine, tally);
     } catch (error) {
       if (!abort.signal.aborted) diagnostics.error(`reading ${source.name}: ${(error as Error).message}`);
     }
@@ -134,9 +128,12 @@ async function followedSources(args: readonly string[], io: CliIo, fromStart: bo
   return sources;
 }
 
+/** The outcomes of a line always shown; skipped lines add a series per reason. */
+const INPUT_OUTCOMES = ['record', 'duplicate', 'noise'] as const;
+
 /** What became of the lines read so far, over every input: records, duplicates, noise, skipped by reason. */
 function inputLinesFamily(tallies: readonly Tally[]): MetricFamily {
-  const counts = new Map<string, number>([['record', 0], ['duplicate', 0], ['noise', 0]]);
+  const counts = new Map<string, number>(INPUT_OUTCOMES.map((outcome) => [outcome, 0]));
   const add = (key: string, n: number): void => void counts.set(key, (counts.get(key) ?? 0) + n);
   for (const tally of tallies) {
     add('record', tally.records);

@@ -1,48 +1,43 @@
 /** `claude-mon trend`: per day and group over the last --days, with drift flags. */
-import type { CommonOptions } from '../commandOptions.js';
-import { TrendFold } from '../core/trend.js';
-import { UsageError } from '../errors.js';
-import type { CliIo } from '../io/cliIo.js';
+import type { TrendOptions } from '../commandOptions.js';
+import type { RunContext } from '../context/runContext.js';
+import { Engine } from '../core/engine/engine.js';
+import { Ledger } from '../core/engine/ledger.js';
+import { foldedInto, mergeFolded, stateSectionFor } from '../core/engine/mergeFolded.js';
+import { trendOf } from '../core/reports/trendReport.js';
+import { StatsAccumulator } from '../core/stats.js';
 import { renderTrendCsv, renderTrendJson, renderTrendView } from '../render/trendView.js';
-import type { CommandResult, Diagnostics } from './inputChecks.js';
-import { readAtNow, refuseRange, styleFor } from './readAtNow.js';
-import { stateSectionFor, visitStateGroups } from './readStates.js';
+import type { CommandResult } from './commandResult.js';
+import { readReport } from './readReport.js';
 
-export interface TrendOptions extends CommonOptions {
-  readonly days: number;
-}
-
-export async function runTrend(options: TrendOptions, io: CliIo, diagnostics: Diagnostics): Promise<CommandResult> {
-  if (options.format === 'markdown') throw new UsageError('trend prints a table, --json or --format csv');
-  refuseRange(options, 'trend');
-  if (options.groupBy.some((dimension) => dimension === 'day' || dimension === 'hour')) {
-    throw new UsageError('trend is already by day: --by takes feature, model, user or status');
-  }
+export async function runTrend(context: RunContext, options: TrendOptions): Promise<CommandResult> {
+  const { tz, pricing } = context;
   // With --now latest, one pass: the period follows the newest record.
-  return readAtNow(options, io, diagnostics, 'trend', ({ nowMs, follow, tz, pricing }) => {
-    const fold = new TrendFold(nowMs, options.days, options.groupBy, tz, pricing, follow);
+  return readReport(context, { command: 'trend', inputs: options.inputs, newestFirst: false }, (now) => {
+    const engine = new Engine(now, context.clockMs);
+    const span = { kind: 'days', days: options.days, tz } as const;
+    const newMeasure = (): StatsAccumulator => new StatsAccumulator(pricing);
+    const series = engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: options.groupBy, tz, newMeasure }), span);
+    const total = engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: [], tz, newMeasure }), span);
     return {
-      fromMs: fold.fromMs,
-      add: (record) => fold.add(record),
-      advanceTo: (ms) => fold.advanceTo(ms),
-      mergeState: (state, file) =>
-        visitStateGroups(
-          state,
-          file,
-          options.groupBy,
-          tz,
-          { from: fold.periodStartMs, to: fold.toMs, toInclusive: true },
-          (record, stats) => fold.mergeAccumulator(record, stats),
-          true, // trend is by day
-        ),
-      unpricedModels: () => fold.unpricedModels(),
-      render: (counts) => {
-        const report = { trend: fold.snapshot(), timezone: tz.name, input: counts };
+      engine,
+      states: {
+        sections: (file) => [stateSectionFor(options.groupBy, file)],
+        merge: (state, file) =>
+          mergeFolded(state, file, tz, {
+            hours: [foldedInto(series), foldedInto(total)],
+            ...(options.groupBy.includes('user') ? { users: [foldedInto(series), foldedInto(total)] } : {}),
+            localTime: true,
+            wholeHours: '--now on a whole hour (a whole day, for users), with states folded up to it (fold --now)',
+          }),
+      },
+      unpricedModels: () => total.total().snapshot().unpricedModels,
+      render: (input) => {
+        const report = { trend: trendOf({ series, total }, engine.nowMs, options.days, tz, pricing), timezone: tz.name, input };
         if (options.format === 'json') return renderTrendJson(report);
         if (options.format === 'csv') return renderTrendCsv(report);
-        return renderTrendView(report, styleFor(options, io), tz, io.stdout.isTTY === true && options.outputFile === undefined);
+        return renderTrendView(report, context.style, tz, context.terminal);
       },
     };
-  }, true, (file) => [stateSectionFor(options.groupBy, file)]);
+  });
 }
-

@@ -1,28 +1,48 @@
 /**
- * The folded state of some logs (`claude-mon fold`, a `.cmstate` file): a StatsAccumulator per UTC hour × feature ×
- * model and per day (in the fold's time zone) × user — everything `summary` reports of those groups, exactly: token
- * sums by model (priced when a report is made), latencies exact for small groups and as an HDR histogram above, the
- * counts by stop reason, error type and status. States merge by adding their accumulators, so the summary of the
- * states of N shards equals the summary of the shards' logs read in one pass (duplicates are dropped within a
- * shard, not across shards). Beside them, the rate-limited calls by hour × feature × user (their count, first and
- * last time: the dashboard's 429 panel), few in any log.
+ * The folded state of some logs (`claude-mon fold`, a `.cmstate` file): the engine's ledgers of a StatsAccumulator
+ * per UTC hour × feature × model and per day (in the fold's time zone) × user — everything `summary` reports of
+ * those groups, exactly: token sums by model (priced when a report is made), latencies exact for small groups and
+ * as an HDR histogram above, the counts by stop reason, error type and status — and beside them the rate-limited
+ * calls by hour × feature × user (how many, the first and the last: the dashboard's 429 panel), few in any log.
+ * States merge by adding their cells, so the summary of the states of N shards equals the summary of the shards'
+ * logs read in one pass (duplicates are dropped within a shard, not across shards).
+ *
+ * The calls exactly at an hour's start (a day's, for users) are a cell of their own, so that a window that ends at
+ * and includes a whole hour, (now − 1h, now], never cuts a cell at any resolution of the logs' timestamps.
  */
-import { StatsAccumulator, type AccumulatorState, isRateLimited } from './stats.js';
+import { CallCount } from './engine/measure.js';
+import { Ledger } from './engine/ledger.js';
+import type { GroupDimension } from './grouping.js';
+import { StatsAccumulator, type AccumulatorState } from './stats.js';
 import type { PriceBook } from './pricing.js';
 import type { TimeZone } from './timezone.js';
-import type { CallRecord, LineCounts } from './types.js';
+import type { LineCounts } from './types.js';
+import { isRateLimited } from './callOutcome.js';
 
 export const STATE_FORMAT = 'claude-mon-state';
 /** 2 added `rateLimited`; version 1 states are read without it (the dashboard refuses them). */
 export const STATE_VERSION = 2;
 export const HOUR_MS = 3_600_000;
 
+/** The ledgers a `.cmstate` holds. */
+export interface FoldLedgers {
+  readonly hours: Ledger<StatsAccumulator>;
+  readonly users: Ledger<StatsAccumulator>;
+  readonly rateLimited: Ledger<CallCount>;
+}
+
+export function makeFoldLedgers(tz: TimeZone, pricing: PriceBook): FoldLedgers {
+  const stats = (): StatsAccumulator => new StatsAccumulator(pricing);
+  return {
+    hours: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['feature', 'model'], tz, newMeasure: stats }),
+    users: new Ledger({ bucketing: { unit: 'day', tz, edges: true }, dims: ['user'], tz, newMeasure: stats }),
+    rateLimited: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['feature', 'user'], tz, newMeasure: () => new CallCount(), keeps: isRateLimited }),
+  };
+}
+
 export interface HourGroup {
   readonly hourMs: number;
-  /**
-   * The calls exactly at the hour's start, kept apart from the rest of the hour: windows that end at and include
-   * a whole hour, (now − 1h, now], then never cut a group, at any resolution of the logs' timestamps.
-   */
+  /** The calls exactly at the hour's start, kept apart from the rest of the hour. */
   readonly edge: boolean;
   readonly feature: string;
   readonly model: string;
@@ -44,102 +64,17 @@ export interface RateLimitGroup {
   readonly edge: boolean;
   readonly feature: string;
   readonly user: string;
-  /** Rate-limited calls, and the times of the first and the last. */
-  calls: number;
-  firstMs: number;
-  lastMs: number;
+  readonly count: CallCount;
 }
 
 export type StateSection = 'hours' | 'users' | 'rateLimited';
 
-export class FoldState {
-  /** By hour start, feature and model (nested maps: no key string made per call). */
-  private readonly hourMaps = new Map<number, Map<string, Map<string, HourGroup>>>();
-  /** By day and user. */
-  private readonly userMaps = new Map<string, Map<string, UserDayGroup>>();
-  /** Rate-limited calls by hour start, feature and user. */
-  private readonly limitMaps = new Map<number, Map<string, Map<string, RateLimitGroup>>>();
-  private newest = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly tz: TimeZone,
-    private readonly pricing: PriceBook,
-  ) {}
-
-  /** The zone of the users' days. */
-  get timezone(): string {
-    return this.tz.name;
-  }
-
-  /** The time of the newest call (−Infinity before the first). */
-  get newestMs(): number {
-    return this.newest;
-  }
-
-  add(record: CallRecord): void {
-    if (record.timestampMs > this.newest) this.newest = record.timestampMs;
-    const time = record.timestampMs;
-    const hourMs = Math.floor(time / HOUR_MS) * HOUR_MS;
-    const edge = time === hourMs;
-    // An edge group's key: hour starts are multiples of HOUR_MS, so hourMs + 1 is no other hour's.
-    const hourKey = edge ? hourMs + 1 : hourMs;
-    const byModel = inner(inner(this.hourMaps, hourKey), record.feature);
-    let hour = byModel.get(record.model);
-    if (hour === undefined) {
-      hour = { hourMs, edge, feature: record.feature, model: record.model, stats: new StatsAccumulator(this.pricing) };
-      byModel.set(record.model, hour);
-    }
-    hour.stats.add(record);
-    const day = this.tz.dayKey(time);
-    // Midnight is a whole minute in every zone: the day's start is looked up only then.
-    const midnight = time % 60_000 === 0 && this.tz.startOfDay(time) === time;
-    const byUser = inner(this.userMaps, midnight ? `${day} 00:00` : day);
-    let user = byUser.get(record.userId);
-    if (user === undefined) {
-      user = { day, edge: midnight, user: record.userId, stats: new StatsAccumulator(this.pricing) };
-      byUser.set(record.userId, user);
-    }
-    user.stats.add(record);
-    if (isRateLimited(record)) this.addRateLimited(hourMs, hourKey, record);
-  }
-
-  private addRateLimited(hourMs: number, hourKey: number, record: CallRecord): void {
-    const time = record.timestampMs;
-    const byUser = inner(inner(this.limitMaps, hourKey), record.feature);
-    const group = byUser.get(record.userId);
-    if (group === undefined) {
-      byUser.set(record.userId, { hourMs, edge: hourKey !== hourMs, feature: record.feature, user: record.userId, calls: 1, firstMs: time, lastMs: time });
-      return;
-    }
-    group.calls++;
-    if (time < group.firstMs) group.firstMs = time;
-    if (time > group.lastMs) group.lastMs = time;
-  }
-
-  /** Every hour × feature × model group. */
-  *hours(): Generator<HourGroup> {
-    for (const byFeature of this.hourMaps.values()) for (const byModel of byFeature.values()) yield* byModel.values();
-  }
-
-  /** Every day × user group. */
-  *users(): Generator<UserDayGroup> {
-    for (const byUser of this.userMaps.values()) yield* byUser.values();
-  }
-
-  /** Every hour × feature × user group of rate-limited calls. */
-  *rateLimited(): Generator<RateLimitGroup> {
-    for (const byFeature of this.limitMaps.values()) for (const byUser of byFeature.values()) yield* byUser.values();
-  }
-}
-
-function inner<K, V>(outer: Map<K, Map<string, V>>, key: K): Map<string, V> {
-  let map = outer.get(key);
-  if (map === undefined) {
-    map = new Map();
-    outer.set(key, map);
-  }
-  return map;
-}
+/** The dimensions each section's cells are grouped by (time aside). */
+export const SECTION_DIMENSIONS: Readonly<Record<StateSection, readonly GroupDimension[]>> = {
+  hours: ['feature', 'model'],
+  users: ['user'],
+  rateLimited: ['feature', 'user'],
+};
 
 /** A state file's document, as written (src/render/stateFile.ts) and read. */
 export interface StateDocument {
@@ -219,7 +154,9 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     if (!inHour(firstMs) || !inHour(lastMs) || (firstMs as number) > (lastMs as number)) fail(`rateLimited[${i}]: "firstMs" and "lastMs" must be times in its hour, in order`);
     const edge = edgeOf(group.edge, `rateLimited[${i}]`, fail);
     if (edge && lastMs !== hour) fail(`rateLimited[${i}]: an "edge" group holds calls at the hour's start only`);
-    return { hourMs: hour as number, edge, feature: feature as string, user: user as string, calls: calls as number, firstMs: firstMs as number, lastMs: lastMs as number };
+    const count = new CallCount();
+    count.note(calls as number, firstMs as number, lastMs as number);
+    return { hourMs: hour as number, edge, feature: feature as string, user: user as string, count };
   });
   let newestMs = Number.NEGATIVE_INFINITY;
   if ((version as number) >= 2) {

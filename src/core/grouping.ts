@@ -64,6 +64,32 @@ export function groupKeyOf(dimensions: readonly GroupDimension[], record: CallRe
   return key;
 }
 
+/**
+ * The group key of a cell folded elsewhere, from its values by dimension; a time dimension is the day or hour of
+ * `timeMs`. A dimension the cell does not have is a programming error: callers refuse such reports first.
+ */
+export function keyOfValues(
+  dimensions: readonly GroupDimension[],
+  values: Readonly<Partial<Record<'feature' | 'model' | 'user', string>>>,
+  timeMs: number,
+  tz: TimeZone,
+): string {
+  const valueOf = (dimension: GroupDimension): string => {
+    if (dimension === 'day') return tz.dayKey(timeMs);
+    if (dimension === 'hour') return tz.hourKey(timeMs);
+    const value = dimension === 'status' ? undefined : values[dimension];
+    if (value === undefined) throw new Error(`a folded cell has no ${dimension}`);
+    return value;
+  };
+  if (dimensions.length === 1) return valueOf(dimensions[0] as GroupDimension);
+  let key = '';
+  for (const dimension of dimensions) {
+    const value = valueOf(dimension);
+    key += `${value.length}:${value}`;
+  }
+  return key;
+}
+
 /** The values a group key was made of, in dimension order: groupKeyOf undone. */
 export function groupValuesOfKey(dimensions: readonly GroupDimension[], key: string): string[] {
   if (dimensions.length === 1) return [key];

@@ -19,7 +19,7 @@ interface ModelUsage {
   sums: number[];
 }
 
-const FIELDS_PER_VARIANT = 5;
+export const FIELDS_PER_VARIANT = 5;
 
 /** One model's entry in a state: [model, calls, token sums by variant, the long-context threshold (null: none)]. */
 export type ModelTokensEntry = readonly [string, number, readonly number[], number | null];
@@ -72,11 +72,30 @@ export class ModelTokens {
     for (let i = 0; i < length; i++) sums[i] = (sums[i] as number) + (theirs[from + i] as number);
   }
 
+  /** Calls of `model` and the 5 sums of one variant, from `at` of `values` (a ModelTable entry). */
+  addVariant(model: string, variant: number, calls: number, values: ArrayLike<number>, at: number): void {
+    let usage = this.models.get(model);
+    if (usage === undefined) {
+      usage = this.newUsage(model);
+      this.models.set(model, usage);
+    }
+    usage.calls += calls;
+    const from = variant * FIELDS_PER_VARIANT;
+    if (from + FIELDS_PER_VARIANT > usage.sums.length) usage.sums = grownSums(usage.sums, from + FIELDS_PER_VARIANT);
+    const sums = usage.sums;
+    for (let i = 0; i < FIELDS_PER_VARIANT; i++) sums[from + i] = (sums[from + i] as number) + (values[at + i] as number);
+  }
+
   /** Adds its calls of models without a price to `byModel`. */
   countUnpricedCalls(byModel: Map<string, number>): void {
     this.models.forEach((usage, model) => {
       if (this.pricing.resolve(model) === null) byModel.set(model, (byModel.get(model) ?? 0) + usage.calls);
     });
+  }
+
+  /** Each model's calls and token sums by variant (5 a variant, see ModelUsage), in the order first seen. */
+  forEachModel(visit: (model: string, calls: number, sums: readonly number[]) => void): void {
+    this.models.forEach((usage, model) => visit(model, usage.calls, usage.sums));
   }
 
   /** Cost from token sums, in a fixed order (models by name, then variant) so the float sum is reproducible. */
@@ -172,127 +191,13 @@ export class ModelTokens {
   }
 }
 
-/**
- * Token sums by model for many numbered rows (the minutes of two days, the users of a day) without an object per
- * row: each row is a short list of entries, one per model and variant it has seen, in typed arrays — an entry's
- * calls and its 5 sums side by side. Memory follows the (row, model) pairs used, not rows × models (model names are
- * free text: a log can hold hundreds). A row is priced by adding it to a ModelTokens (`addRowTo`).
- */
-export class ModelTable {
-  private readonly index = new Map<string, number>();
-  private readonly names: string[] = [];
-  private readonly thresholds: number[] = [];
-  private lastModel = '';
-  private lastIndex = -1;
-  /** A row's first entry (−1: none). */
-  private heads = new Int32Array(64).fill(-1);
-  /** Per entry: model × 4 + variant, and the next entry of its row (−1: the last). */
-  private kinds = new Int32Array(64);
-  private next = new Int32Array(64);
-  /** Per entry: calls, then input, output, cache read, cache write 5 m, 1 h. */
-  private values = new Float64Array(64 * ENTRY_WIDTH);
-  private entries = 0;
-  /** Entries of cleared rows, to reuse (−1: none). */
-  private free = -1;
-
-  constructor(private readonly pricing: PriceBook) {}
-
-  add(row: number, record: CallRecord): void {
-    let model = this.lastIndex;
-    if (record.model !== this.lastModel || model < 0) {
-      model = this.index.get(record.model) ?? this.addModel(record.model);
-      this.lastModel = record.model;
-      this.lastIndex = model;
-    }
-    const kind = model * 4 + variantOf(record, this.thresholds[model] as number);
-    if (row >= this.heads.length) this.growRows(row + 1);
-    let entry = this.heads[row] as number;
-    while (entry >= 0 && this.kinds[entry] !== kind) entry = this.next[entry] as number;
-    if (entry < 0) entry = this.newEntry(row, kind);
-    const at = entry * ENTRY_WIDTH;
-    const values = this.values;
-    values[at] = (values[at] as number) + 1;
-    addTokensAt(values, at + 1, record);
-  }
-
-  /** Empties a row for reuse. */
-  clear(row: number): void {
-    if (row >= this.heads.length) return;
-    for (let entry = this.heads[row] as number; entry >= 0; ) {
-      const following = this.next[entry] as number;
-      this.next[entry] = this.free;
-      this.free = entry;
-      entry = following;
-    }
-    this.heads[row] = -1;
-  }
-
-  /** Adds a row's calls and sums to `tokens`. */
-  addRowTo(tokens: ModelTokens, row: number): void {
-    if (row >= this.heads.length) return;
-    for (let entry = this.heads[row] as number; entry >= 0; entry = this.next[entry] as number) {
-      const kind = this.kinds[entry] as number;
-      const variant = kind % 4;
-      const at = entry * ENTRY_WIDTH;
-      const sums = new Array<number>((variant + 1) * FIELDS_PER_VARIANT).fill(0);
-      for (let field = 0; field < FIELDS_PER_VARIANT; field++) sums[variant * FIELDS_PER_VARIANT + field] = this.values[at + 1 + field] as number;
-      tokens.addSums(this.names[(kind - variant) / 4] as string, this.values[at] as number, sums, 0, sums.length);
-    }
-  }
-
-  private addModel(name: string): number {
-    const model = this.names.length;
-    this.index.set(name, model);
-    this.names.push(name);
-    this.thresholds.push(this.pricing.longContextThreshold(name));
-    return model;
-  }
-
-  private newEntry(row: number, kind: number): number {
-    let entry = this.free;
-    if (entry >= 0) {
-      this.free = this.next[entry] as number;
-      this.values.fill(0, entry * ENTRY_WIDTH, (entry + 1) * ENTRY_WIDTH);
-    } else {
-      entry = this.entries++;
-      if (entry >= this.kinds.length) this.growEntries();
-    }
-    this.kinds[entry] = kind;
-    this.next[entry] = this.heads[row] as number;
-    this.heads[row] = entry;
-    return entry;
-  }
-
-  private growRows(rows: number): void {
-    const heads = new Int32Array(Math.max(rows, this.heads.length * 2)).fill(-1);
-    heads.set(this.heads);
-    this.heads = heads;
-  }
-
-  private growEntries(): void {
-    const capacity = this.kinds.length * 2;
-    const kinds = new Int32Array(capacity);
-    kinds.set(this.kinds);
-    const next = new Int32Array(capacity);
-    next.set(this.next);
-    const values = new Float64Array(capacity * ENTRY_WIDTH);
-    values.set(this.values);
-    this.kinds = kinds;
-    this.next = next;
-    this.values = values;
-  }
-}
-
-/** An entry of a ModelTable: its calls and the 5 sums of its variant. */
-const ENTRY_WIDTH = 1 + FIELDS_PER_VARIANT;
-
 /** A call's variant: 0–3, long context (its prompt above the model's threshold) × batch. */
-function variantOf(record: CallRecord, longContextThreshold: number): number {
+export function variantOf(record: CallRecord, longContextThreshold: number): number {
   return (promptTokensOf(record) > longContextThreshold ? 2 : 0) + (record.batch ? 1 : 0);
 }
 
 /** Adds a call's tokens to the 5 sums of its variant, from `at`: input, output, cache read, cache write 5 m, 1 h. */
-function addTokensAt(sums: number[] | Float64Array, at: number, record: CallRecord): void {
+export function addTokensAt(sums: number[] | Float64Array | Uint32Array, at: number, record: CallRecord): void {
   sums[at] = (sums[at] as number) + record.inputTokens;
   sums[at + 1] = (sums[at + 1] as number) + record.outputTokens;
   sums[at + 2] = (sums[at + 2] as number) + record.cacheReadTokens;

@@ -1,10 +1,12 @@
 /**
- * One group's accumulator (PRODUCT.md §2): add a record, merge another accumulator, take a plain-data snapshot.
+ * One group's accumulator (docs/definitions.md, "Metrics"): add a record, merge another accumulator, take a plain-data snapshot.
  * Everything it sums is an integer (tokens, latency in µs) so any split and any order of the input gives the same
  * answer to the last bit; cost is computed at snapshot time from per-model token sums, never summed per call.
  */
+import { percentileWithin } from './latencies.js';
 import { LatencyDistribution, type LatencyState } from './latencyDistribution.js';
 import { ModelTokens, type ModelTokensEntry } from './modelTokens.js';
+import { isFailure, isMaxTokensStop, isOverloaded, isRateLimited } from './callOutcome.js';
 import { compareStrings } from './order.js';
 import { type PriceBook, roundUsd } from './pricing.js';
 import { SmallMap } from './smallMap.js';
@@ -34,16 +36,6 @@ export interface AccumulatorState {
   readonly models: readonly ModelTokensEntry[];
 }
 
-/** A failed call (§2 `errors`): a non-empty `error` or an `error_status` ≥ 400. */
-export function isFailure(record: CallRecord): boolean {
-  return record.error !== null || (record.errorStatus !== null && record.errorStatus >= 400);
-}
-
-/** A rate-limited call (§2 `rateLimited`): status 429 or `RateLimitError`. */
-export function isRateLimited(record: CallRecord): boolean {
-  return record.errorStatus === 429 || record.error === 'RateLimitError';
-}
-
 /**
  * Small on purpose: a `--by user` report keeps one per user, a trend one per user and day. Counts by key are
  * SmallMaps, latencies exact until a group is big, token sums only for the variants seen (about 0.5 KB a group).
@@ -57,7 +49,7 @@ export class StatsAccumulator {
   /** Prompt tokens of successful calls, the cache hit rate's denominator and numerator. */
   private okPromptTokens = 0;
   private okCacheReadTokens = 0;
-  private latencySumMicros = 0;
+  private latencySum = 0;
   private latencyMaxMs = -Infinity;
   private firstMs = Infinity;
   private lastMs = -Infinity;
@@ -94,10 +86,10 @@ export class StatsAccumulator {
     if (isFailure(record)) {
       this.errors++;
       if (isRateLimited(record)) this.rateLimited++;
-      if (status === 529 || error === 'OverloadedError') this.overloaded++;
+      if (isOverloaded(record)) this.overloaded++;
       if (error !== null) (this.errorTypes ??= new SmallMap()).increment(error, 1);
     } else {
-      if (record.stopReason === 'max_tokens') this.maxTokensStops++;
+      if (isMaxTokensStop(record)) this.maxTokensStops++;
       this.okPromptTokens += record.inputTokens + record.cacheReadTokens + record.cacheWriteTokens;
       this.okCacheReadTokens += record.cacheReadTokens;
     }
@@ -107,7 +99,7 @@ export class StatsAccumulator {
 
     const latency = record.latencyMs;
     this.latencies.record(latency);
-    this.latencySumMicros += Math.round(latency * 1000);
+    this.latencySum += Math.round(latency * 1000);
     if (latency > this.latencyMaxMs) this.latencyMaxMs = latency;
     const time = record.timestampMs;
     if (time < this.firstMs) this.firstMs = time;
@@ -122,7 +114,7 @@ export class StatsAccumulator {
     this.maxTokensStops += other.maxTokensStops;
     this.okPromptTokens += other.okPromptTokens;
     this.okCacheReadTokens += other.okCacheReadTokens;
-    this.latencySumMicros += other.latencySumMicros;
+    this.latencySum += other.latencySum;
     this.latencyMaxMs = Math.max(this.latencyMaxMs, other.latencyMaxMs);
     this.firstMs = Math.min(this.firstMs, other.firstMs);
     this.lastMs = Math.max(this.lastMs, other.lastMs);
@@ -138,6 +130,30 @@ export class StatsAccumulator {
       other.errorStatuses.forEach((count, key) => errorStatuses.increment(key, count));
     }
     this.models.merge(other.models);
+  }
+
+  /** Rate-limited calls, and successful calls cut off by max_tokens (without a snapshot). */
+  get rateLimitedCalls(): number {
+    return this.rateLimited;
+  }
+
+  get maxTokensStopCalls(): number {
+    return this.maxTokensStops;
+  }
+
+  /** The sum of its latencies, in whole µs (as recorded: the mean is this over the calls). */
+  get latencySumMicros(): number {
+    return this.latencySum;
+  }
+
+  /** Prompt tokens (input + cache reads + cache writes) of its successful calls, and of them cache reads. */
+  get successfulPromptTokens(): { readonly all: number; readonly cacheRead: number } {
+    return { all: this.okPromptTokens, cacheRead: this.okCacheReadTokens };
+  }
+
+  /** The slowest call's latency (−Infinity while empty). */
+  get latencyMaxMilliseconds(): number {
+    return this.latencyMaxMs;
   }
 
   /** Its latencies (to merge: the group's percentiles come from them). */
@@ -170,7 +186,7 @@ export class StatsAccumulator {
       maxTokensStops: this.maxTokensStops,
       okPromptTokens: this.okPromptTokens,
       okCacheReadTokens: this.okCacheReadTokens,
-      latencySumMicros: this.latencySumMicros,
+      latencySumMicros: this.latencySum,
       latencyMaxMs: this.latencyMaxMs,
       firstMs: this.firstMs,
       lastMs: this.lastMs,
@@ -200,7 +216,7 @@ export class StatsAccumulator {
     accumulator.maxTokensStops = count(state.maxTokensStops, 'maxTokensStops');
     accumulator.okPromptTokens = amount(state.okPromptTokens, 'okPromptTokens');
     accumulator.okCacheReadTokens = amount(state.okCacheReadTokens, 'okCacheReadTokens');
-    accumulator.latencySumMicros = amount(state.latencySumMicros, 'latencySumMicros');
+    accumulator.latencySum = amount(state.latencySumMicros, 'latencySumMicros');
     accumulator.latencyMaxMs = time(state.latencyMaxMs, 'latencyMaxMs');
     accumulator.firstMs = time(state.firstMs, 'firstMs');
     accumulator.lastMs = time(state.lastMs, 'lastMs');
@@ -236,11 +252,7 @@ export class StatsAccumulator {
     const { costUsd, unpricedCalls, unpricedModels } = this.models.cost();
     const pricedCalls = calls - unpricedCalls;
     const max = calls === 0 ? null : this.latencyMaxMs;
-    // An HDR percentile is its bucket's upper bound: never report one above the exact maximum.
-    const percentile = (p: number): number | null => {
-      const value = this.latencies.percentileMs(p);
-      return value === null || max === null ? null : Math.min(value, max);
-    };
+    const percentile = (p: number): number | null => percentileWithin(this.latencies, p, this.latencyMaxMs);
     return {
       calls,
       errors: this.errors,
@@ -252,7 +264,7 @@ export class StatsAccumulator {
         p95: percentile(95),
         p99: percentile(99),
         max,
-        mean: calls === 0 ? null : roundTo(this.latencySumMicros / calls / 1000, 1e3), // µs, as recorded
+        mean: calls === 0 ? null : roundTo(this.latencySum / calls / 1000, 1e3), // µs, as recorded
       },
       tokens: this.models.totals(),
       costUsd: roundUsd(costUsd),
@@ -279,8 +291,6 @@ function roundTo(value: number, scale: number): number {
 function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
-
-export { compareStrings };
 
 /** A plain object with sorted keys; `__proto__` and friends become ordinary own keys. */
 function sortedRecord<K extends string | number>(map: Iterable<[K, number]>): Record<string, number> {

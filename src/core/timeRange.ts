@@ -1,11 +1,12 @@
 /**
- * The common time flags (--since, --until, --date, --now) turned into a half-open range [from, to) of epoch ms.
- * Parsed once per run, so clarity wins over speed here; timestamps of records go through src/input/timestamp.ts,
- * and the flags reuse that parser so a time means the same thing on the command line and in a log.
+ * The common time flags (--since, --until, --date, --now) turned into instants and windows (src/core/window.ts).
+ * Parsed once per run, so clarity wins over speed here; the flags use the parser of the records' timestamps
+ * (src/core/timestamp.ts), so a time means the same thing on the command line and in a log.
  */
 import { UsageError } from '../errors.js';
-import { parseIsoTimestamp, TS_LOCAL, TS_UTC } from '../input/timestamp.js';
+import { parseIsoTimestamp, TS_LOCAL, TS_UTC } from './timestamp.js';
 import type { TimeZone } from './timezone.js';
+import { ALL_TIME, calendarSpan, type Edge, nowEdge, type TimeWindow } from './window.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ms: 1,
@@ -20,7 +21,8 @@ const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
 const DATE_ONLY_LENGTH = 'YYYY-MM-DD'.length;
 const INSTANT_EXAMPLE = 'expected a duration like 10m, 24h, 7d or an ISO time like 2026-11-26T10:00Z';
 
-export type Now = { kind: 'fixed'; ms: number } | { kind: 'latest' };
+/** --now: an instant (`wallClock` when it was not given), or the newest record's time, known after reading. */
+export type Now = { readonly kind: 'fixed'; readonly ms: number; readonly wallClock?: true } | { readonly kind: 'latest' };
 
 export interface RangeFlags {
   since?: string;
@@ -71,7 +73,7 @@ export function parseInstant(text: string, nowMs: number, tz: TimeZone, flag: st
  * (known after reading), ISO → that instant.
  */
 export function parseNow(text: string | undefined, tz: TimeZone, clockMs: number): Now {
-  if (text === undefined) return { kind: 'fixed', ms: clockMs };
+  if (text === undefined) return { kind: 'fixed', ms: clockMs, wallClock: true };
   const value = text.trim();
   if (value.toLowerCase() === 'latest') return { kind: 'latest' };
   const ms = readIsoInstant(value, tz);
@@ -82,27 +84,43 @@ export function parseNow(text: string | undefined, tz: TimeZone, clockMs: number
 }
 
 /**
- * Half-open [from, to) from --since, --until or --date (today|yesterday|YYYY-MM-DD in tz); a null bound is open.
- * --date with --since/--until, and from >= to, are usage errors.
+ * The window of --since, --until or --date (today|yesterday|YYYY-MM-DD in tz), each edge on its side
+ * (src/core/window.ts): a duration back from now is a window edge, (now − 10m, …]; a date, `today` or an ISO
+ * time starts or ends a calendar span, [T, …) and […, T). Without --until, a range given relative to now ends at
+ * now; an absolute one is open. --date with --since/--until, and an empty range, are usage errors.
  */
-export function resolveRange(flags: RangeFlags, nowMs: number, tz: TimeZone): { from: number | null; to: number | null } {
+export function resolveRange(flags: RangeFlags, nowMs: number, tz: TimeZone): TimeWindow {
   const { since, until, date } = flags;
   if (date !== undefined) {
     if (since !== undefined || until !== undefined) {
       throw new UsageError('--date cannot be combined with --since/--until: --date already selects one whole day');
     }
     const from = resolveDayStart(date, nowMs, tz);
-    return { from, to: tz.addDays(from, 1) };
+    return calendarSpan(from, tz.addDays(from, 1), '--date');
   }
-  const from = since === undefined ? null : parseInstant(since, nowMs, tz, '--since');
-  const to = until === undefined ? null : parseInstant(until, nowMs, tz, '--until');
-  if (from !== null && to !== null && from >= to) {
+  const from: Edge = since === undefined ? ALL_TIME.from : rangeEdge(since, nowMs, tz, '--since');
+  const to: Edge =
+    until !== undefined ? rangeEdge(until, nowMs, tz, '--until') : since !== undefined && isRelativeToNow(since) ? nowEdge(nowMs) : ALL_TIME.to;
+  const window = { from, to };
+  if (from.ms > to.ms || (from.ms === to.ms && !(from.included && to.included))) {
     throw new UsageError(
-      `--since "${since}" (${formatIsoUtc(from)}) is not before --until "${until}" (${formatIsoUtc(to)}): ` +
+      `--since "${since}" (${formatIsoUtc(from.ms)}) is not before ${until === undefined ? '--now' : `--until "${until}"`} (${formatIsoUtc(to.ms)}): ` +
         'the range would be empty',
     );
   }
-  return { from, to };
+  return window;
+}
+
+/**
+ * A --since or --until edge: a duration back from now (or `now`) is a window edge — after it for --since, up to
+ * and including it for --until; anything else (a date, an ISO time, `today`) starts a span: from it for --since,
+ * before it for --until.
+ */
+function rangeEdge(text: string, nowMs: number, tz: TimeZone, flag: '--since' | '--until'): Edge {
+  const ms = parseInstant(text, nowMs, tz, flag);
+  const value = text.trim();
+  const windowEdge = readDuration(value) !== null || value.toLowerCase() === 'now';
+  return { ms, included: windowEdge === (flag === '--until'), name: flag };
 }
 
 /** True when the range depends on "now" (a duration, now/today/yesterday): the caller must know now before filtering. */

@@ -17,7 +17,7 @@ import {
   type RawFields,
   slotOfKey,
 } from './rawFields.js';
-import { parseIsoTimestamp, TS_INVALID } from './timestamp.js';
+import { parseIsoTimestamp, TS_INVALID } from '../core/timestamp.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -16,7 +16,7 @@ import {
   KIND_TRUE,
   RawFields,
 } from './rawFields.js';
-import { epochToMs, parseIsoTimestamp, TS_LOCAL, TS_UTC } from './timestamp.js';
+import { epochToMs, parseIsoTimestamp, TS_LOCAL, TS_UTC } from '../core/timestamp.js';
 
 /** Converts a wall-clock time read as if UTC (a timestamp without offset) to an instant, in --tz. */
 export type LocalToUtc = (localMs: number) => number;

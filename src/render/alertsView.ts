@@ -1,6 +1,6 @@
 /** `alerts` as a terminal table and as a Nagios/Icinga plugin's output. Pure: report in, text out. */
 import type { AlertsReport } from '../core/alerts/alertsReport.js';
-import { ALL } from '../core/alerts/alertTimeline.js';
+import { ALL } from '../core/alerts/alertParts.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import type { TimeZone } from '../core/timezone.js';
 import { columnLines } from './columns.js';

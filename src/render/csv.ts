@@ -1,5 +1,5 @@
 /** Summary as CSV: one row per group and a total row, raw numbers (rates as fractions, money in USD). */
-import type { SummaryReport } from '../core/summaryReport.js';
+import type { SummaryReport } from '../core/reports/summaryReport.js';
 import type { Stats } from '../core/types.js';
 import { csvCell } from './escape.js';
 

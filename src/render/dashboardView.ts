@@ -2,7 +2,7 @@
  * `dashboard` as a compact terminal view (within 100 columns), as Markdown for chat, and as the JSON document of
  * PRODUCT.md §6 (schemas/dashboard.schema.json). Pure: report in, text out.
  */
-import { type Dashboard, MIN_CALLS_TO_JUDGE, type RateSet, type UserUsage } from '../core/dashboard.js';
+import { type Dashboard, MIN_CALLS_TO_JUDGE, type RateSet, type UserUsage } from '../core/reports/dashboardReport.js';
 import { formatIsoUtc, formatWindow } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { LineCounts } from '../core/types.js';

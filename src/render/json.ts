@@ -1,5 +1,5 @@
 /** Summary as the JSON document of PRODUCT.md §6 (schemas/summary.schema.json). Pure: report in, text out. */
-import type { SummaryReport } from '../core/summaryReport.js';
+import type { SummaryReport } from '../core/reports/summaryReport.js';
 import { formatIsoUtc } from '../core/timeRange.js';
 import type { LineCounts, Stats } from '../core/types.js';
 import { JsonItems, jsonDocument, mapItems } from './jsonStream.js';
@@ -49,13 +49,13 @@ export function inputJson(input: LineCounts): Record<string, unknown> {
 }
 
 /** The one document printed on a failure path when JSON was asked for, so scripts always get JSON. */
-export function renderErrorJson(exitCode: number, message: string, input?: LineCounts): string {
+export function renderErrorJson(exitCode: number, message: string, input?: object): string {
   const document = {
     schemaVersion: SCHEMA_VERSION,
     kind: 'error',
     exitCode,
     error: message,
-    ...(input === undefined ? {} : { input: inputJson(input) }),
+    ...(input === undefined ? {} : { input: { ...input } }),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

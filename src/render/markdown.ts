@@ -1,5 +1,5 @@
 /** Summary as a Markdown table, for posting to chat or a wiki from cron. */
-import type { SummaryReport } from '../core/summaryReport.js';
+import type { SummaryReport } from '../core/reports/summaryReport.js';
 import type { TimeZone } from '../core/timezone.js';
 import { markdownCell } from './escape.js';
 import { groupLabels, SUMMARY_COLUMNS, summaryHeadline, summaryNotes, TOTAL_LABEL } from './summaryView.js';

@@ -15,7 +15,7 @@
  * YAML is written by hand: every string is a JSON string, which YAML reads as the same double-quoted scalar.
  */
 import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings } from '../core/alerts/alertConfig.js';
-import { METRICS } from '../core/liveMetrics.js';
+import { METRICS } from '../core/metricNames.js';
 import { formatWindow } from '../core/timeRange.js';
 
 export interface RulesOptions {

@@ -1,6 +1,6 @@
 /** What a person sees of a summary, shared by the table and Markdown renderers: headline, columns, notes. */
 import type { GroupDimension } from '../core/grouping.js';
-import type { SummaryReport } from '../core/summaryReport.js';
+import type { SummaryReport } from '../core/reports/summaryReport.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { Stats } from '../core/types.js';
 import { describeUnpriced } from './inputReport.js';

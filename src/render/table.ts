@@ -1,6 +1,6 @@
 /** Summary as a terminal table. Pure: report in, text out. */
 import { columnLines } from './columns.js';
-import type { SummaryReport } from '../core/summaryReport.js';
+import type { SummaryReport } from '../core/reports/summaryReport.js';
 import type { TimeZone } from '../core/timezone.js';
 import { escapeForTerminal } from './escape.js';
 import type { Style } from './style.js';

@@ -4,7 +4,7 @@
  */
 import { formatIsoUtc } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
-import type { Trend, TrendDay, TrendFlag, TrendSeries } from '../core/trend.js';
+import type { Trend, TrendDay, TrendFlag, TrendSeries } from '../core/reports/trendReport.js';
 import type { LineCounts } from '../core/types.js';
 import { columnLines } from './columns.js';
 import { csvCell, escapeForTerminal } from './escape.js';

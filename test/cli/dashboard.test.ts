@@ -258,16 +258,20 @@ describe('claude-mon dashboard', () => {
     }
   });
 
-  it('counts yesterday "by this time" in whole minutes before the same time of day, as the daily_cost alert does', async () => {
+  it('counts yesterday "by this time" to the minute: the whole minutes before the same time, and the share of its minute gone by, as the daily_cost alert does', async () => {
     const now = Date.UTC(2026, 10, 26, 12, 0, 40);
     const at = (ms: number, input: number): Rec => ({ timestamp: ms, user: 'u', feature: 'chat', input, output: 0, latency: 100 });
     const list = [
       at(now - DAY - 61_000, 1_000_000), // 11:59:39 yesterday: a whole minute before 12:00:40
-      at(now - DAY - 20_000, 2_000_000), // 12:00:20 yesterday: in the minute of the same time, not whole
+      at(now - DAY - 20_000, 2_000_000), // 12:00:20 yesterday: in the minute of the same time, two thirds of which are gone by
+      at(now - DAY + 30_000, 8_000_000), // 12:01:10 yesterday: after it
       at(now - 1000, 4_000_000),
     ];
     const d = JSON.parse((await runCli(['dashboard', write(list), '--now', new Date(now).toISOString(), '--json'])).stdout);
-    expect(d.costToday.yesterdaySameTimeUsd).toBeCloseTo(1, 6);
-    expect(d.costToday.yesterdayUsd).toBeCloseTo(3, 6);
+    expect(d.costToday.yesterdaySameTimeUsd).toBeCloseTo(1 + (2 * 40) / 60, 6);
+    expect(d.costToday.yesterdayUsd).toBeCloseTo(11, 6);
+    // On a whole minute, the minute of the same time has not begun: whole minutes only.
+    const onTheMinute = JSON.parse((await runCli(['dashboard', write(list), '--now', new Date(Date.UTC(2026, 10, 26, 12, 0)).toISOString(), '--json'])).stdout);
+    expect(onTheMinute.costToday.yesterdaySameTimeUsd).toBeCloseTo(1, 6);
   });
 });

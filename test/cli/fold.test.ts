@@ -276,12 +276,12 @@ describe('claude-mon fold and .cmstate inputs', () => {
     expect(byUserFeature.code).toBe(2);
     const cut = await runCli(['summary', '--since', '2026-11-22T05:30:00Z', state]);
     expect(cut.code).toBe(2);
-    expect(cut.stderr).toMatch(/the range or --now cuts the hour from .*, whose calls a state keeps together: give a time on a whole hour/);
+    expect(cut.stderr).toMatch(/the hour from .* has calls on both sides of --since \(2026-11-22T05:30:00.000Z\), and a state keeps them together: give times on a whole hour/);
     const midDay = await runCli(['trend', '--by', 'user', '--now', '2026-11-23T18:00:00Z', state]);
-    expect(midDay.stderr).toMatch(/the range or --now cuts 2026-11-23 of /);
+    expect(midDay.stderr).toMatch(/2026-11-23 of user ".*" has calls on both sides of now \(2026-11-23T18:00:00.000Z\), and a state keeps them together: fold the states as of then/);
     const midHour = await runCli(['trend', '--now', '2026-11-22T05:30:00Z', state]);
     expect(midHour.code).toBe(2);
-    expect(midHour.stderr).toMatch(/the range or --now cuts the hour from 2026-11-22T05:00:00.000Z/);
+    expect(midHour.stderr).toMatch(/the hour from 2026-11-22T05:00:00.000Z of .* has calls on both sides of now \(2026-11-22T05:30:00.000Z\), and a state keeps them together: give --now on a whole hour/);
     const india = await runCli(['summary', '--by', 'day', '--tz', 'Asia/Kolkata', state]);
     expect(india.stderr).toMatch(/not a whole number of hours from UTC/);
     // trend is always by day: the same for it, and users kept by day in UTC do not answer New York's days.

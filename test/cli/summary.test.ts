@@ -97,13 +97,17 @@ describe('claude-mon summary: colour', () => {
 });
 
 describe('claude-mon summary: ranges and grouping', () => {
-  it('--since/--until with --now select records by their own timestamps, half-open', async () => {
+  it('--since/--until with --now select records by their own timestamps: a duration is the window (now − d, now]', async () => {
     const run = await runCli(['summary', THREE_CALLS, '--json', '--now', '2026-11-26T10:10:00Z', '--since', '5m']);
     const document = JSON.parse(run.stdout);
     expect(document.range).toEqual({ from: '2026-11-26T10:05:00.000Z', to: '2026-11-26T10:10:00.000Z' });
-    expect(document.total.calls).toBe(2); // 10:05 is in, 10:10 is after the range's last record (no --until given)
+    expect(document.total.calls).toBe(1); // 10:05 is the window before; 10:10 is now, and in
+    const sinceTime = JSON.parse((await runCli(['summary', THREE_CALLS, '--json', '--since', '2026-11-26T10:05:00Z'])).stdout);
+    expect(sinceTime.total.calls).toBe(2); // a time starts a span: 10:05 is in
     const until = JSON.parse((await runCli(['summary', THREE_CALLS, '--json', '--until', '2026-11-26T10:05:00Z'])).stdout);
-    expect(until.total.calls).toBe(1); // --until is exclusive
+    expect(until.total.calls).toBe(1); // --until a time is exclusive
+    const windows = await Promise.all(['10m', '5m'].map(async (since) => JSON.parse((await runCli(['summary', THREE_CALLS, '--json', '--now', '2026-11-26T10:10:00Z', '--since', since, ...(since === '10m' ? ['--until', '5m'] : [])])).stdout).total.calls));
+    expect(windows).toEqual([2, 1]); // (10:00, 10:05] and (10:05, 10:10]: consecutive windows share no call, miss none
   });
 
   it('--now latest replays old logs, also from stdin (read twice through a temporary file)', async () => {

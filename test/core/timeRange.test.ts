@@ -91,7 +91,7 @@ describe('parseInstant', () => {
 
 describe('parseNow', () => {
   it('defaults to the clock reading it is given', () => {
-    expect(parseNow(undefined, utc, 1_795_687_200_000)).toEqual({ kind: 'fixed', ms: 1_795_687_200_000 });
+    expect(parseNow(undefined, utc, 1_795_687_200_000)).toEqual({ kind: 'fixed', ms: 1_795_687_200_000, wallClock: true });
   });
 
   it('reads latest and ISO times (no offset = wall clock in the zone)', () => {
@@ -106,15 +106,35 @@ describe('parseNow', () => {
   });
 });
 
+/** A range's edges as instants (null: open), for comparing. */
+function span(flags: Parameters<typeof resolveRange>[0], nowMs: number, tz: TimeZone): { from: number | null; to: number | null } {
+  const window = resolveRange(flags, nowMs, tz);
+  const finite = (ms: number): number | null => (Number.isFinite(ms) ? ms : null);
+  return { from: finite(window.from.ms), to: finite(window.to.ms) };
+}
+
 describe('resolveRange', () => {
-  it('leaves missing bounds open', () => {
-    expect(resolveRange({}, NOW, utc)).toEqual({ from: null, to: null });
-    expect(resolveRange({ since: '1h' }, NOW, utc)).toEqual({ from: NOW - HOUR, to: null });
-    expect(resolveRange({ until: '2026-11-26' }, NOW, utc)).toEqual({ from: null, to: at('2026-11-26T00:00Z') });
+  it('leaves missing bounds open; a range relative to now ends at now', () => {
+    expect(span({}, NOW, utc)).toEqual({ from: null, to: null });
+    expect(span({ since: '1h' }, NOW, utc)).toEqual({ from: NOW - HOUR, to: NOW });
+    expect(span({ since: '2026-11-26' }, NOW, utc)).toEqual({ from: at('2026-11-26T00:00Z'), to: null });
+    expect(span({ until: '2026-11-26' }, NOW, utc)).toEqual({ from: null, to: at('2026-11-26T00:00Z') });
+  });
+
+  it('puts each edge on its side: a duration is a window (now − d, now], a date or time starts a span [T, …)', () => {
+    const window = resolveRange({ since: '1h' }, NOW, utc);
+    expect(window.from).toMatchObject({ ms: NOW - HOUR, included: false, name: '--since' });
+    expect(window.to).toMatchObject({ ms: NOW, included: true, name: 'now' });
+    expect(resolveRange({ since: 'today' }, NOW, utc).from).toMatchObject({ ms: at('2026-11-26T00:00Z'), included: true });
+    expect(resolveRange({ since: '2026-11-25T10:00Z' }, NOW, utc).from).toMatchObject({ included: true });
+    // --until: a duration ends a window up to and including it; a time ends a span before it.
+    expect(resolveRange({ since: '2h', until: '1h' }, NOW, utc).to).toMatchObject({ ms: NOW - HOUR, included: true, name: '--until' });
+    expect(resolveRange({ until: '2026-11-26T10:00Z' }, NOW, utc).to).toMatchObject({ included: false });
+    expect(resolveRange({ date: 'today' }, NOW, utc)).toMatchObject({ from: { included: true }, to: { included: false } });
   });
 
   it('treats --until as exclusive: --since D1 --until D2 covers the days before D2', () => {
-    expect(resolveRange({ since: '2026-11-25', until: '2026-11-26' }, NOW, newYork)).toEqual({
+    expect(span({ since: '2026-11-25', until: '2026-11-26' }, NOW, newYork)).toEqual({
       from: at('2026-11-25T05:00Z'),
       to: at('2026-11-26T05:00Z'),
     });
@@ -122,43 +142,43 @@ describe('resolveRange', () => {
 
   it('reads --date today and yesterday as calendar days in the zone', () => {
     const lateEvening = at('2026-11-26T03:00Z'); // 22:00 on the 25th in New York
-    expect(resolveRange({ date: 'today' }, lateEvening, newYork)).toEqual({
+    expect(span({ date: 'today' }, lateEvening, newYork)).toEqual({
       from: at('2026-11-25T05:00Z'),
       to: at('2026-11-26T05:00Z'),
     });
-    expect(resolveRange({ date: 'yesterday' }, lateEvening, newYork)).toEqual({
+    expect(span({ date: 'yesterday' }, lateEvening, newYork)).toEqual({
       from: at('2026-11-24T05:00Z'),
       to: at('2026-11-25T05:00Z'),
     });
-    expect(resolveRange({ date: 'today' }, lateEvening, utc)).toEqual({
+    expect(span({ date: 'today' }, lateEvening, utc)).toEqual({
       from: at('2026-11-26T00:00Z'),
       to: at('2026-11-27T00:00Z'),
     });
   });
 
   it('gives DST days their real length: 23 h, 25 h, and a day whose midnight does not exist', () => {
-    const spring = resolveRange({ date: '2026-03-08' }, NOW, newYork);
+    const spring = span({ date: '2026-03-08' }, NOW, newYork);
     expect(spring).toEqual({ from: at('2026-03-08T05:00Z'), to: at('2026-03-09T04:00Z') });
-    const fall = resolveRange({ date: '2026-11-01' }, NOW, newYork);
+    const fall = span({ date: '2026-11-01' }, NOW, newYork);
     expect(fall).toEqual({ from: at('2026-11-01T04:00Z'), to: at('2026-11-02T05:00Z') });
     // Chile springs forward at midnight: 2026-09-06 begins at 01:00 local (-03:00).
     const santiago = new TimeZone('America/Santiago');
-    const chile = resolveRange({ date: '2026-09-06' }, NOW, santiago);
+    const chile = span({ date: '2026-09-06' }, NOW, santiago);
     expect(chile).toEqual({ from: at('2026-09-06T04:00Z'), to: at('2026-09-07T03:00Z') });
     expect(santiago.hourKey(at('2026-09-06T04:00Z'))).toBe('2026-09-06T01:00-03:00');
     expect(santiago.dayKey(at('2026-09-06T04:00Z') - 1)).toBe('2026-09-05');
   });
 
   it('handles zones at both ends of the offset range and the leap day', () => {
-    expect(resolveRange({ date: '2026-11-26' }, NOW, new TimeZone('Pacific/Kiritimati'))).toEqual({
+    expect(span({ date: '2026-11-26' }, NOW, new TimeZone('Pacific/Kiritimati'))).toEqual({
       from: at('2026-11-25T10:00Z'),
       to: at('2026-11-26T10:00Z'),
     });
-    expect(resolveRange({ date: '2026-11-26' }, NOW, new TimeZone('Pacific/Pago_Pago'))).toEqual({
+    expect(span({ date: '2026-11-26' }, NOW, new TimeZone('Pacific/Pago_Pago'))).toEqual({
       from: at('2026-11-26T11:00Z'),
       to: at('2026-11-27T11:00Z'),
     });
-    expect(resolveRange({ date: '2024-02-29' }, NOW, utc)).toEqual({
+    expect(span({ date: '2024-02-29' }, NOW, utc)).toEqual({
       from: at('2024-02-29T00:00Z'),
       to: at('2024-03-01T00:00Z'),
     });

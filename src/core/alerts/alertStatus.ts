@@ -3,22 +3,16 @@
  * wins, so a real firing is never hidden by another rule's missing data; UNKNOWN when nothing could be judged.
  */
 import type { Evaluation } from './evaluate.js';
-import { ALL } from './alertTimeline.js';
+import { ALL } from './alertParts.js';
 
 export type AlertStatus = 'ok' | 'warning' | 'critical' | 'unknown';
-
-export const EXIT_BY_STATUS: Readonly<Record<AlertStatus, number>> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
 
 /**
  * critical or warning when a rule of that severity fires; otherwise unknown when part of the input could not be
  * read, or when the rate and latency rules of the whole input all have no calls in their windows (the logs have
- * stopped, or --now is off: a quiet app should widen its windows in the config); else ok.
+ * stopped, or --now is off: a quiet app should widen its windows in the config); else ok. The firing counts come
+ * in the same pass (each pass evaluates every rule again).
  */
-export function overallStatus(evaluations: Iterable<Evaluation>, inputProblem: boolean): AlertStatus {
-  return statusOf(evaluations, inputProblem).status;
-}
-
-/** The status and the firing counts, in one pass over the evaluations (each pass evaluates them all again). */
 export function statusOf(evaluations: Iterable<Evaluation>, inputProblem: boolean): { status: AlertStatus; firing: number; critical: number } {
   let firing = 0;
   let critical = 0;

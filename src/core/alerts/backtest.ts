@@ -3,7 +3,7 @@
  * rule and scope would have fired — to tune thresholds before trusting them.
  */
 import type { Mutable, RuleName, Severity } from './alertConfig.js';
-import { compareStrings } from '../stats.js';
+import { compareStrings } from '../order.js';
 import type { Evaluation } from './evaluate.js';
 
 export interface FiringInterval {

@@ -1,16 +1,19 @@
 /**
- * The rules of PRODUCT.md §5 evaluated at one instant, for the whole input and each scope: pure, from what an
- * AlertTimeline holds. Windows are (now − window, now] on the records' own timestamps; daily_cost compares today
- * so far with the same time of day on the previous days, in --tz.
+ * The alert rules (docs/definitions.md, "Alert rules") evaluated at one instant, for the whole input and each
+ * scope: pure, from what the alert parts of the engine hold. Windows are (now − window, now] on the records' own
+ * timestamps; daily_cost compares today so far with the same time of day on the previous days, in --tz.
  */
-import { StatsAccumulator, isFailure, isRateLimited } from '../stats.js';
+import { isFailure, isRateLimited } from '../callOutcome.js';
+import { StatsAccumulator } from '../stats.js';
 import { formatWindow } from '../timeRange.js';
 import type { CallRecord } from '../types.js';
 import { projectDay } from '../projection.js';
 import { type PriceBook, roundUsd } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
+import { costBySameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
+import { calendarSpan, lastDuration, type TimeWindow } from '../window.js';
 import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings, type Severity, settingsFor } from './alertConfig.js';
-import { ALL, type AlertTimeline, DRIVER_DIMENSIONS, type DriverDimension } from './alertTimeline.js';
+import { ALL, type AlertParts, DRIVER_DIMENSIONS, type DriverDimension } from './alertParts.js';
 
 export type AlertState = 'ok' | 'firing' | 'no_data' | 'insufficient';
 
@@ -92,7 +95,7 @@ export function evaluateRules(...args: Parameters<typeof evaluationList>): Evalu
 }
 
 export function evaluationList(
-  timeline: AlertTimeline,
+  timeline: AlertParts,
   config: AlertConfig,
   nowMs: number,
   tz: TimeZone,
@@ -139,20 +142,20 @@ interface RuleContext {
 
 /** The records of each window length, split by scope, folded once however many rules and scopes use them. */
 class WindowFolds {
-  private readonly folds = new Map<number, { fromMs: number; byScope: Map<string, CallRecord[]> }>();
+  private readonly folds = new Map<number, { window: TimeWindow; byScope: Map<string, CallRecord[]> }>();
 
   constructor(
-    private readonly timeline: AlertTimeline,
+    private readonly timeline: AlertParts,
     private readonly nowMs: number,
     private readonly overrideFromMs: number | undefined,
   ) {}
 
-  get(windowMs: number): { fromMs: number; byScope: ReadonlyMap<string, readonly CallRecord[]> } {
+  get(windowMs: number): { window: TimeWindow; byScope: ReadonlyMap<string, readonly CallRecord[]> } {
     let fold = this.folds.get(windowMs);
     if (fold === undefined) {
-      const fromMs = this.overrideFromMs ?? this.nowMs - windowMs;
+      const window = lastDuration(this.nowMs, this.overrideFromMs === undefined ? windowMs : this.nowMs - this.overrideFromMs, '--since');
       const byScope = new Map<string, CallRecord[]>([[ALL, []]]);
-      for (const record of this.timeline.recentIn(fromMs, this.nowMs)) {
+      for (const record of this.timeline.callsIn(window)) {
         (byScope.get(ALL) as CallRecord[]).push(record);
         const key = this.timeline.scopeKeyOf(record);
         if (key === ALL) continue;
@@ -160,7 +163,7 @@ class WindowFolds {
         if (list === undefined) byScope.set(key, (list = []));
         list.push(record);
       }
-      fold = { fromMs, byScope };
+      fold = { window, byScope };
       this.folds.set(windowMs, fold);
     }
     return fold;
@@ -174,7 +177,8 @@ function evaluateWindowRule(
   breakdown: readonly string[],
 ): Evaluation {
   const { rule, settings, nowMs } = context;
-  const { fromMs, byScope } = windows.get(settings.windowMs);
+  const { window, byScope } = windows.get(settings.windowMs);
+  const fromMs = window.from.ms;
   const records = byScope.get(context.scopeKey) ?? [];
   const calls = records.length;
   const errors = countWhere(records, isFailure);
@@ -235,23 +239,22 @@ function evaluateWindowRule(
   };
 }
 
-/** Today so far vs the mean of the previous days up to the same time of day, in --tz. */
-function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: TimeZone, readFromMs: number): Evaluation {
+/** Today so far vs the mean of the previous days up to the same time of day (src/core/sameTimeOfDay.ts), in --tz. */
+function evaluateDailyCost(context: RuleContext, timeline: AlertParts, tz: TimeZone, readFromMs: number): Evaluation {
   const { settings, nowMs, scopeKey } = context;
   const todayStart = tz.startOfDay(nowMs);
-  const today = timeline.dayTotals(scopeKey, todayStart, nowMs);
-  const localNow = nowMs + tz.offsetMinutesAt(nowMs) * 60_000;
+  const today = timeline.soFar(scopeKey, todayStart, nowMs);
   let baselineDays = 0;
   let sameTimeSum = 0;
   let fullDaySum = 0;
   for (let back = 1; back <= settings.baselineDays; back++) {
-    // The same wall-clock time `back` days ago: across a DST change that is 23 or 25 hours per day, not 24.
-    const sameTime = tz.localToUtc(localNow - back * 86_400_000);
-    const dayStart = tz.startOfDay(sameTime);
-    if (dayStart < readFromMs || !timeline.hasRecordsOn(scopeKey, dayStart)) continue; // not read whole, or no calls
+    const sameTime = sameTimeDaysBack(nowMs, back, tz);
+    const dayStart = sameTime.dayStartMs;
+    const day = calendarSpan(dayStart, tz.addDays(dayStart, 1));
+    if (dayStart < readFromMs || !timeline.hasCallsIn(scopeKey, day)) continue; // not read whole, or no calls
     baselineDays++;
-    sameTimeSum += timeline.dayTotals(scopeKey, dayStart, sameTime).costUsd;
-    fullDaySum += timeline.dayTotals(scopeKey, dayStart, Number.POSITIVE_INFINITY).costUsd;
+    sameTimeSum += costBySameTime(sameTime, (window) => timeline.wholeMinutes(scopeKey, window).costUsd);
+    fullDaySum += timeline.wholeMinutes(scopeKey, day).costUsd;
   }
   const baselineMeanUsd = baselineDays === 0 ? null : roundUsd(sameTimeSum / baselineDays);
   const fullDayMean = baselineDays === 0 ? null : fullDaySum / baselineDays;
@@ -289,7 +292,10 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertTimeline, tz: Ti
   const firing = threshold !== null && todayUsd > threshold;
   let drivers: Driver[] = [];
   if (firing) {
-    const costBy = timeline.dayCostBy(scopeKey, todayStart);
+    const costBy = new Map<DriverDimension, Map<string, number>>();
+    for (const [dimension, byValue] of timeline.todayBy(scopeKey)) {
+      costBy.set(dimension, new Map([...byValue].map(([value, tokens]) => [value, tokens.cost().costUsd])));
+    }
     drivers = topDrivers(costBy, scopeKey === ALL ? [] : timeline.breakdown, costBy);
   }
   return { ...base, state: firing ? 'firing' : 'ok', value: todayUsd, drivers, reason: null };
@@ -321,8 +327,7 @@ function topDrivers(
     if (breakdown.includes(dimension) || (population.get(dimension)?.size ?? 0) < 2) continue;
     const amounts = byDimension.get(dimension);
     if (amounts === undefined || amounts.size === 0) continue;
-    // Money is summed call by call in input order, so its last bits depend on that order: rounded amounts, added
-    // up in a fixed order, give the same drivers and shares whatever the order of lines and files.
+    // Rounded amounts, added up in a fixed order: the shares print the same however the amounts were split.
     const ranked = [...amounts]
       .map(([value, amount]): [string, number] => [value, Number.isInteger(amount) ? amount : roundUsd(amount)])
       .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type AlertConfig, DEFAULT_CONFIG, parseAlertConfig } from '../../../src/core/alerts/alertConfig.js';
-import { overallStatus } from '../../../src/core/alerts/alertStatus.js';
-import { AlertTimeline } from '../../../src/core/alerts/alertTimeline.js';
+import { AlertParts } from '../../../src/core/alerts/alertParts.js';
+import { type AlertStatus, statusOf } from '../../../src/core/alerts/alertStatus.js';
+import { Engine } from '../../../src/core/engine/engine.js';
+import { sinceStart } from '../../../src/core/window.js';
 import { type Evaluation, evaluateRules } from '../../../src/core/alerts/evaluate.js';
 import { PriceBook } from '../../../src/core/pricing.js';
 import { TimeZone } from '../../../src/core/timezone.js';
@@ -20,9 +22,22 @@ function evaluate(
   const tz = new TimeZone(options.tz ?? 'UTC');
   const now = options.now ?? NOW;
   const until = options.until ?? now;
-  const timeline = new AlertTimeline(['feature'], tz, pricing, { recentFrom: now - DAY, daysFrom: options.since ?? now - 30 * DAY, until });
-  for (const record of records) timeline.add(record);
-  return evaluateRules(timeline, options.config ?? DEFAULT_CONFIG, now, tz, pricing, options.since === undefined ? {} : { windowFromMs: options.since });
+  // Spans fixed around now (as a backtest's): calls up to `until` are kept, the rules must still stop at now.
+  const engine = new Engine({ kind: 'fixed', ms: until }, until);
+  const to = sinceStart(now, until).to;
+  const parts = new AlertParts(engine, ['feature'], tz, pricing, {
+    recent: { kind: 'window', window: { from: { ms: now - DAY, included: false, name: 'a day before now' }, to } },
+    days: { kind: 'window', window: sinceStart(options.since ?? now - 30 * DAY, until) },
+    today: { kind: 'window', window: sinceStart(tz.startOfDay(now), until) },
+    minutes: { unit: 'minute' },
+  });
+  for (const record of records) engine.add(record);
+  return evaluateRules(parts, options.config ?? DEFAULT_CONFIG, now, tz, pricing, options.since === undefined ? {} : { windowFromMs: options.since });
+}
+
+/** The status of the evaluations. */
+function overallStatus(evaluations: readonly Evaluation[], inputProblem: boolean): AlertStatus {
+  return statusOf(evaluations, inputProblem).status;
 }
 
 function find(evaluations: readonly Evaluation[], rule: string, feature?: string): Evaluation {

@@ -1,5 +1,6 @@
 /**
- * The records of the last minutes, in time order, for the windows of the rate and latency rules. Every in-order
+ * The calls of a short window, (now − 10m, now], in time order: what the alert rules and the dashboard's slow
+ * window read call by call (a rule's drivers and slow calls need each call, not a sum). Every in-order
  * record is recent when it arrives, so they are kept in columns (a Float64Array for the numbers, an array for the
  * strings), not as an object per record: appending copies 18 values and allocates nothing, dropping the oldest
  * moves a start index, and objects are made only for the records a query returns. A record that arrives out of
@@ -7,6 +8,8 @@
  */
 import { MutableCallRecord, PACKED_NUMBERS, packedTime, packNumbers, unpackNumbers } from '../packedRecord.js';
 import type { CallRecord } from '../types.js';
+import type { TimeWindow } from '../window.js';
+import { Span } from './span.js';
 
 /** Strings per record. */
 const USER = 0;
@@ -17,12 +20,36 @@ const ERROR = 4;
 const STRINGS = 5;
 const NUMBERS = PACKED_NUMBERS;
 
-export class RecentRecords {
+export class RecentCalls {
+  /** The calls it takes; the engine moves it with now. */
+  readonly span = new Span();
   private numbers = new Float64Array(1024 * NUMBERS);
   private strings: (string | null)[] = new Array<string | null>(1024 * STRINGS).fill(null);
   /** Live records are [start, end). */
   private start = 0;
   private end = 0;
+
+  /** `keeps`: only these calls are kept (the dashboard's 429s). */
+  constructor(private readonly keeps?: (record: CallRecord) => boolean) {}
+
+  /** Keeps the call when the window takes it. */
+  add(record: CallRecord): void {
+    if (this.span.takes(record.timestampMs) && (this.keeps === undefined || this.keeps(record))) this.push(record);
+  }
+
+  /** Lets go of the calls before the window (its start moved with now). */
+  prune(): void {
+    const { span } = this;
+    while (this.start < this.end && span.isBeforeStart(this.timeAt(this.start))) this.start++;
+    if (this.start === this.end) this.start = this.end = 0;
+  }
+
+  /** The calls in `window`, oldest first. */
+  callsIn(window: TimeWindow): readonly CallRecord[] {
+    const first = window.from.included ? this.firstAtOrAfter(window.from.ms) : this.firstAfter(window.from.ms);
+    const last = window.to.included ? this.firstAfter(window.to.ms) : this.firstAtOrAfter(window.to.ms);
+    return Array.from({ length: Math.max(0, last - first) }, (_, k) => this.recordAt(first + k));
+  }
 
   /** Keeps a copy of the record's values: the readers reuse the record object for the next line. */
   push(record: CallRecord): void {
@@ -76,14 +103,14 @@ export class RecentRecords {
   }
 
   /**
-   * Full: the live records move to the front, into arrays twice as large when they fill more than a quarter (so a
-   * record is moved a third of a time on average, not once). The strings past the live ones are left to be
+   * Full: the live records move to the front, into arrays twice as large when they fill more than an eighth (so a
+   * record is moved a seventh of a time on average, not once). The strings past the live ones are left to be
    * overwritten: at most the arrays' length of them is kept.
    */
   private makeRoom(): void {
     const live = this.end - this.start;
     const capacity = this.numbers.length / NUMBERS;
-    if (live * 4 <= capacity) {
+    if (live * 8 <= capacity) {
       this.numbers.copyWithin(0, this.start * NUMBERS, this.end * NUMBERS);
       this.strings.copyWithin(0, this.start * STRINGS, this.end * STRINGS);
     } else {
@@ -96,6 +123,17 @@ export class RecentRecords {
     }
     this.start = 0;
     this.end = live;
+  }
+
+  private firstAtOrAfter(time: number): number {
+    let low = this.start;
+    let high = this.end;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.timeAt(middle) < time) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   private firstAfter(time: number): number {

@@ -2,7 +2,7 @@
  * ISO 8601 timestamps read straight from a line's bytes. This runs once per log line (~1M lines/s), so it reads
  * digits by index: no regex, no Date.parse, no substring and no object per call — the instant goes into `out.ms`.
  */
-import { daysFromCivil } from '../core/timezone.js';
+import { daysFromCivil } from './timezone.js';
 
 /** Not a timestamp this parser accepts. */
 export const TS_INVALID = 0;

@@ -1,6 +1,6 @@
 /** Everything a `summary` renderer needs, as plain data. */
-import type { AggregateSnapshot } from './aggregator.js';
-import type { LineCounts } from './types.js';
+import type { AggregateSnapshot } from './groups.js';
+import type { LineCounts } from '../types.js';
 
 export interface SummaryReport {
   /** The requested range, or the data's own first/last record where a bound was not given; null when unknown. */

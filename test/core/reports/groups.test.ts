@@ -1,24 +1,30 @@
+/** A summary's groups: a ledger of one bucket, read in report order. */
 import { describe, expect, it } from 'vitest';
-import { Aggregator } from '../../src/core/aggregator.js';
-import { parseGroupBy } from '../../src/core/grouping.js';
-import { PriceBook } from '../../src/core/pricing.js';
-import { TimeZone } from '../../src/core/timezone.js';
-import { UsageError } from '../../src/errors.js';
-import { call } from './records.js';
+import { Ledger } from '../../../src/core/engine/ledger.js';
+import { type GroupDimension, parseGroupBy } from '../../../src/core/grouping.js';
+import { PriceBook } from '../../../src/core/pricing.js';
+import { groupsOf } from '../../../src/core/reports/groups.js';
+import { StatsAccumulator } from '../../../src/core/stats.js';
+import { TimeZone } from '../../../src/core/timezone.js';
+import type { CallRecord } from '../../../src/core/types.js';
+import { UsageError } from '../../../src/errors.js';
+import { call } from '../records.js';
 
 const pricing = PriceBook.embedded();
 
+function ledgerOf(dims: readonly GroupDimension[], tz: string, records: readonly CallRecord[]): Ledger<StatsAccumulator> {
+  const ledger = new Ledger({ bucketing: { unit: 'all' }, dims, tz: new TimeZone(tz), newMeasure: () => new StatsAccumulator(pricing) });
+  for (const record of records) ledger.add(record);
+  return ledger;
+}
+
 function keysOf(by: string, tz: string, records: ReturnType<typeof call>[]): unknown[] {
-  const aggregator = new Aggregator(parseGroupBy(by), new TimeZone(tz), pricing);
-  for (const record of records) aggregator.add(record);
-  return [...aggregator.snapshot().groups].map((group) => [group.key, group.stats.calls]);
+  return [...groupsOf(ledgerOf(parseGroupBy(by), tz, records)).groups].map((group) => [group.key, group.stats.calls]);
 }
 
 describe('grouping', () => {
   it('groups by feature by default, biggest first, and totals all groups', () => {
-    const aggregator = new Aggregator(['feature'], new TimeZone('UTC'), pricing);
-    for (const feature of ['a', 'b', 'b', 'c', 'b', 'a']) aggregator.add(call({ feature }));
-    const snapshot = aggregator.snapshot();
+    const snapshot = groupsOf(ledgerOf(['feature'], 'UTC', ['a', 'b', 'b', 'c', 'b', 'a'].map((feature) => call({ feature }))));
     expect([...snapshot.groups].map((g) => [g.key.feature, g.stats.calls])).toEqual([['b', 3], ['a', 2], ['c', 1]]);
     expect(snapshot.total.calls).toBe(6);
   });

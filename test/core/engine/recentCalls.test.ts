@@ -1,14 +1,14 @@
-/** RecentRecords keeps records in columns: what goes in must come out, in time order, whatever the arrival order. */
+/** RecentCalls keeps records in columns: what goes in must come out, in time order, whatever the arrival order. */
 import { describe, expect, it } from 'vitest';
-import { RecentRecords } from '../../../src/core/alerts/recentRecords.js';
+import { RecentCalls } from '../../../src/core/engine/recentCalls.js';
 import type { CallRecord } from '../../../src/core/types.js';
 import { random } from '../../helpers.js';
 import { call } from '../records.js';
 
-describe('RecentRecords', () => {
+describe('RecentCalls', () => {
   it('returns every field as pushed, nulls included, for the window asked, oldest first and stable on ties', () => {
     const next = random(7);
-    const recent = new RecentRecords();
+    const recent = new RecentCalls();
     const kept: CallRecord[] = [];
     let dropped = -Infinity;
     for (let i = 0; i < 6000; i++) {

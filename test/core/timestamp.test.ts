@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { epochToMs, parseIsoTimestamp, TS_INVALID, TS_LOCAL, TS_UTC } from '../../src/input/timestamp.js';
+import { epochToMs, parseIsoTimestamp, TS_INVALID, TS_LOCAL, TS_UTC } from '../../src/core/timestamp.js';
 
 const encoder = new TextEncoder();
 

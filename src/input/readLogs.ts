@@ -12,15 +12,15 @@ import { UsageError } from '../errors.js';
 import type { CliIo } from '../io/cliIo.js';
 import { cleanUpOnInterrupt } from '../io/interrupt.js';
 import { Progress } from '../io/progress.js';
-import { readFileChunks } from '../input/decode.js';
-import { ingestSources } from '../input/ingest.js';
-import { type ClassifierOptions, LineClassifier, type RecordSink } from '../input/lineClassifier.js';
-import { ingestInParallel } from '../input/parallelIngest.js';
-import { type ParseTask, type Plan, planTasks } from '../input/parallelPlan.js';
-import { RequestIdSet } from '../input/requestIdSet.js';
-import { estimateLines, expandSources, type Source, STDIN } from '../input/sources.js';
-import { Tally } from '../input/tally.js';
-import { refuseStates } from './readStates.js';
+import { readFileChunks } from './decode.js';
+import { ingestSources } from './ingest.js';
+import { type ClassifierOptions, LineClassifier, type RecordSink } from './lineClassifier.js';
+import { ingestInParallel } from './parallelIngest.js';
+import { type ParseTask, type Plan, planTasks } from './parallelPlan.js';
+import { RequestIdSet } from './requestIdSet.js';
+import { estimateLines, expandSources, type Source, STDIN } from './sources.js';
+import { Tally } from './tally.js';
+import { refuseStates } from './stateFile.js';
 
 export interface ReadOptions {
   readonly dedupe: boolean;

@@ -1,0 +1,75 @@
+/**
+ * How the report commands (`summary`, `trend`, `dashboard`) read: logs and `.cmstate` states into the command's
+ * engine, then the input report on stderr. With `--now latest`, now is found one of two ways:
+ * - a moving now (the engine follows the newest call, one pass), when nothing the command reads depends on now
+ *   before reading;
+ * - the newest call first (`newestFirst`: the input is read twice, stdin spooled to a temporary file), when it
+ *   does — a range relative to now bounds what summary keeps.
+ * States are merged after the logs, one at a time; with `--now latest` their newest calls come from their headers.
+ */
+import type { RunContext } from '../context/runContext.js';
+import type { Engine, NowMode } from '../core/engine/engine.js';
+import type { ReadState, StateSection } from '../core/foldState.js';
+import type { LineCounts } from '../core/types.js';
+import { findLatestTimestamp, NO_INPUTS, openInputs, type ReadOptions, readLogs, spoolStdin } from '../input/readLogs.js';
+import { newestCallOfFile, readStates, splitInputs } from '../input/stateFile.js';
+import { Tally } from '../input/tally.js';
+import type { StreamedText } from '../render/streamedText.js';
+import type { CommandResult } from './commandResult.js';
+import { checkInput } from './inputChecks.js';
+
+/** A command's engine for one now, how states go into it, and how its result is read out. */
+export interface Fold {
+  readonly engine: Engine;
+  readonly states: {
+    /** The sections of a state the report reads (a usage error when the state cannot answer it). */
+    sections(file: string): readonly StateSection[];
+    merge(state: ReadState, file: string): void;
+    /** The one day (YYYY-MM-DD) of a state's users the report takes, if only one: the others are not parsed. */
+    usersOfDay?(): string;
+  };
+  /** Calls per model without a price in what the report covers, for the warning. */
+  unpricedModels(): Readonly<Record<string, number>>;
+  render(counts: LineCounts): StreamedText;
+}
+
+export interface ReadPlan {
+  readonly command: string;
+  readonly inputs: readonly string[];
+  /** With --now latest, find the newest call before folding (else one pass with a moving now). */
+  readonly newestFirst: boolean;
+}
+
+export async function readReport(context: RunContext, plan: ReadPlan, makeFold: (now: NowMode) => Fold): Promise<CommandResult> {
+  const { io, pricing } = context;
+  const { logArgs, stateFiles } = await splitInputs(plan.inputs);
+  const latest = context.now.kind === 'latest';
+  let statesNewest = Number.NEGATIVE_INFINITY;
+  if (latest) for (const file of stateFiles) statesNewest = Math.max(statesNewest, await newestCallOfFile(file, pricing));
+  // Only states: stdin is not read.
+  let inputs = stateFiles.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, plan.command);
+  try {
+    const reading = readOptionsOf(context);
+    let now: NowMode = context.now.kind === 'fixed' ? context.now : { kind: 'moving' };
+    if (latest && plan.newestFirst) {
+      inputs = await spoolStdin(inputs, io);
+      const newest = Math.max((inputs === NO_INPUTS ? null : await findLatestTimestamp(inputs, io, reading)) ?? Number.NEGATIVE_INFINITY, statesNewest);
+      now = { kind: 'fixed', ms: Number.isFinite(newest) ? newest : context.clockMs };
+    }
+    const fold = makeFold(now);
+    const states = stateFiles.map((file) => ({ file, sections: fold.states.sections(file) })); // usage errors first
+    const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, reading, fold.engine);
+    if (Number.isFinite(statesNewest)) fold.engine.advanceTo(statesNewest);
+    fold.engine.finish();
+    await readStates(states, pricing, context.reading.strict, tally, (state, file) => fold.states.merge(state, file), fold.states.usersOfDay?.());
+    const failed = checkInput(tally, fold.unpricedModels(), context.reading, context.diagnostics);
+    return { output: fold.render(tally.counts()), failed };
+  } finally {
+    await inputs.cleanup();
+  }
+}
+
+/** How logs are read, from the context. */
+export function readOptionsOf(context: RunContext): ReadOptions {
+  return { ...context.reading, tz: context.tz };
+}

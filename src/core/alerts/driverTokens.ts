@@ -1,0 +1,161 @@
+/**
+ * Today's token sums of each alert scope by feature, user and model — what a firing daily_cost alert names as its
+ * drivers, priced from token sums like every cost. They are asked for only when a daily_cost alert fires, so calls
+ * are noted in columns and added up when asked, or when the columns are full: added up call by call, the per-scope
+ * maps of thousands of users missed the CPU cache on nearly every call (a fifth of `alerts` on a log of a few
+ * hundred thousand calls a day), and with a moving now every day but the last is let go unread.
+ */
+import { type GroupDimension, groupKeyOf } from '../grouping.js';
+import { ModelTokens } from '../modelTokens.js';
+import { MutableCallRecord } from '../packedRecord.js';
+import type { PriceBook } from '../pricing.js';
+import { Span } from '../engine/span.js';
+import type { TimeZone } from '../timezone.js';
+import type { CallRecord } from '../types.js';
+
+export const DRIVER_DIMENSIONS = ['feature', 'user', 'model'] as const;
+export type DriverDimension = (typeof DRIVER_DIMENSIONS)[number];
+
+/** A scope's (or every scope's) token sums by dimension and value. */
+export type TokensBy = ReadonlyMap<DriverDimension, ReadonlyMap<string, ModelTokens>>;
+
+/** Calls noted before they are added up, at most: 53 bytes each, so ~14 MB (a day of most apps is never added up). */
+const DEFAULT_CAPACITY = 1 << 18;
+/** The columns start this long and grow as calls come. */
+const FIRST_CAPACITY = 1 << 12;
+/** Token counts per call: input, output, cache read, cache write, of them 1 h. */
+const NUMBERS = 5;
+/** Counts noted in 32 bits; a call with a larger one is added up at once. */
+const MAX_NOTED = 2 ** 32 - 1;
+
+export class DriverTokens {
+  /** The calls it takes (today); the engine moves it with now. */
+  readonly span = new Span();
+  private readonly byScope = new Map<string, Map<DriverDimension, Map<string, ModelTokens>>>();
+  /** The start of the span its calls were taken in: a later one (a new day) lets them go. */
+  private spanStart = Number.NaN;
+  /** Per call noted: its scope, feature, user and model (grown with the numbers, never pushed to). */
+  private scopes = new Array<string>(FIRST_CAPACITY).fill('');
+  private features = new Array<string>(FIRST_CAPACITY).fill('');
+  private users = new Array<string>(FIRST_CAPACITY).fill('');
+  private models = new Array<string>(FIRST_CAPACITY).fill('');
+  /** Per call: its token counts, and whether it was a batch call. */
+  private numbers = new Uint32Array(FIRST_CAPACITY * NUMBERS);
+  private batch = new Uint8Array(FIRST_CAPACITY);
+  private pending = 0;
+  private readonly replay = new MutableCallRecord();
+
+  constructor(
+    /** The dimensions scopes are split by. */
+    private readonly breakdown: readonly GroupDimension[],
+    private readonly tz: TimeZone,
+    private readonly pricing: PriceBook,
+    private readonly capacity = DEFAULT_CAPACITY,
+  ) {}
+
+  add(record: CallRecord): void {
+    if (!this.span.takes(record.timestampMs)) return;
+    this.keepToSpan();
+    if (record.inputTokens > MAX_NOTED || record.outputTokens > MAX_NOTED || record.cacheReadTokens > MAX_NOTED || record.cacheWriteTokens > MAX_NOTED) {
+      this.addPending();
+      this.addCall(groupKeyOf(this.breakdown, record, this.tz), record);
+      return;
+    }
+    const at = this.pending;
+    if (at === this.batch.length) this.grow();
+    this.scopes[at] = groupKeyOf(this.breakdown, record, this.tz);
+    this.features[at] = record.feature;
+    this.users[at] = record.userId;
+    this.models[at] = record.model;
+    const n = at * NUMBERS;
+    const numbers = this.numbers;
+    numbers[n] = record.inputTokens;
+    numbers[n + 1] = record.outputTokens;
+    numbers[n + 2] = record.cacheReadTokens;
+    numbers[n + 3] = record.cacheWriteTokens;
+    numbers[n + 4] = record.cacheWrite1hTokens;
+    this.batch[at] = record.batch ? 1 : 0;
+    this.pending = at + 1;
+    if (this.pending === this.capacity) this.addPending();
+  }
+
+  prune(): void {
+    this.keepToSpan();
+  }
+
+  /** The token sums of a scope (every scope: undefined) by dimension and value. */
+  of(scope: string | undefined): TokensBy {
+    this.keepToSpan();
+    this.addPending();
+    const result = new Map<DriverDimension, Map<string, ModelTokens>>(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map()]));
+    for (const [key, byDimension] of this.byScope) {
+      if (scope !== undefined && key !== scope) continue;
+      for (const [dimension, byValue] of byDimension) {
+        const into = result.get(dimension) as Map<string, ModelTokens>;
+        for (const [value, tokens] of byValue) tokensOf(into, value, this.pricing).merge(tokens);
+      }
+    }
+    return result;
+  }
+
+  /** A new span (a new day): what was noted for the last one goes. */
+  private keepToSpan(): void {
+    const start = this.span.fromEdgeMs;
+    if (start === this.spanStart) return;
+    this.spanStart = start;
+    this.byScope.clear();
+    this.pending = 0;
+  }
+
+  private addPending(): void {
+    const record = this.replay;
+    for (let i = 0; i < this.pending; i++) {
+      const n = i * NUMBERS;
+      record.feature = this.features[i] as string;
+      record.userId = this.users[i] as string;
+      record.model = this.models[i] as string;
+      record.inputTokens = this.numbers[n] as number;
+      record.outputTokens = this.numbers[n + 1] as number;
+      record.cacheReadTokens = this.numbers[n + 2] as number;
+      record.cacheWriteTokens = this.numbers[n + 3] as number;
+      record.cacheWrite1hTokens = this.numbers[n + 4] as number;
+      record.batch = this.batch[i] === 1;
+      this.addCall(this.scopes[i] as string, record);
+    }
+    this.pending = 0;
+  }
+
+  private addCall(scope: string, record: CallRecord): void {
+    let byDimension = this.byScope.get(scope);
+    if (byDimension === undefined) this.byScope.set(scope, (byDimension = new Map(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map()]))));
+    tokensOf(byDimension.get('feature') as Map<string, ModelTokens>, record.feature, this.pricing).add(record);
+    tokensOf(byDimension.get('user') as Map<string, ModelTokens>, record.userId, this.pricing).add(record);
+    tokensOf(byDimension.get('model') as Map<string, ModelTokens>, record.model, this.pricing).add(record);
+  }
+
+  /** Grows the columns by half again (a day's calls fill them up to its size, no more), up to the capacity. */
+  private grow(): void {
+    const length = Math.min(this.capacity, Math.ceil(1.5 * this.batch.length));
+    const numbers = new Uint32Array(length * NUMBERS);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
+    const batch = new Uint8Array(length);
+    batch.set(this.batch);
+    this.batch = batch;
+    const grown = (column: string[]): string[] => {
+      const copy = new Array<string>(length).fill('');
+      for (let i = 0; i < column.length; i++) copy[i] = column[i] as string;
+      return copy;
+    };
+    this.scopes = grown(this.scopes);
+    this.features = grown(this.features);
+    this.users = grown(this.users);
+    this.models = grown(this.models);
+  }
+}
+
+function tokensOf(byValue: Map<string, ModelTokens>, value: string, pricing: PriceBook): ModelTokens {
+  let tokens = byValue.get(value);
+  if (tokens === undefined) byValue.set(value, (tokens = new ModelTokens(pricing)));
+  return tokens;
+}

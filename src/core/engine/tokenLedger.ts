@@ -1,0 +1,309 @@
+/**
+ * A ledger of calls and token sums only (so of cost, priced when read), for tables with many cells: the minutes of
+ * each alert scope over a week, the users of a day. A cell is a row of a ModelTable — typed arrays, no object per
+ * cell — with its calls and the times of its first and last call beside it; a key's rows are kept in time order.
+ *
+ * Its cells are read over windows (the minutes of yesterday before this time of day), each taken when all its calls
+ * are inside and left when none are: a cell folded elsewhere that a window cuts is a CutError, never split. A key's
+ * cells are kept in time order, and a read of a key from a start goes on from where the last read from that start
+ * stopped when nothing before it changed since: an alert backtest steps through a day, `--follow` re-reads a week
+ * of minutes every interval while only the newest change.
+ */
+import { type GroupDimension, groupKeyOf, groupValuesOfKey, keyOfValues } from '../grouping.js';
+import { ModelTable } from '../modelTable.js';
+import { ModelTokens } from '../modelTokens.js';
+import type { PriceBook } from '../pricing.js';
+import type { TimeZone } from '../timezone.js';
+import type { CallRecord } from '../types.js';
+import { isBeforeEnd, placeOf, type TimeWindow } from '../window.js';
+import { type Bucketing, bucketOf, bucketStart } from './bucketing.js';
+import { CutError } from './cutError.js';
+import type { FoldedValues } from './ledger.js';
+import { Span } from './span.js';
+
+export interface TokenLedgerSpec {
+  readonly bucketing: Bucketing;
+  readonly dims: readonly GroupDimension[];
+  readonly tz: TimeZone;
+  readonly pricing: PriceBook;
+  /** Every call also counted under TOTAL_KEY (the alerts' whole input beside its scopes). */
+  readonly total?: boolean;
+}
+
+/** The key of the total's cells (no group key is empty: every label has a default, and keys of several are prefixed). */
+export const TOTAL_KEY = '';
+
+/** Calls and token sums of some cells. */
+export interface Usage {
+  readonly calls: number;
+  readonly tokens: ModelTokens;
+}
+
+/** Where a read of one key from one start stopped. */
+interface Cursor {
+  /** The next of the key's rows to look at. */
+  at: number;
+  /** The end of the window the rows before `at` were read up to. */
+  endMs: number;
+  endIncluded: boolean;
+  calls: number;
+  readonly tokens: ModelTokens;
+}
+
+/**
+ * A cell folded elsewhere (a `.cmstate` day of a user) spans at most a day from its first call; a row starts at
+ * its first call's bucket, so one that starts this much before a window cannot reach into it.
+ */
+const MAX_FOLDED_SPAN_MS = 86_400_000 + 3_600_000;
+/** Reads kept per key and start (a backtest asks for a day's start to its same minute, and to its end, in turns). */
+const CURSORS_PER_START = 4;
+
+const CALLS = 0;
+const FIRST = 1;
+const LAST = 2;
+const WIDTH = 3;
+
+export class TokenLedger {
+  readonly span = new Span();
+  private readonly table: ModelTable;
+  /**
+   * A key's rows in the order of their buckets (so of their first calls): a call nearly always goes to its key's
+   * newest row or a new one after it, and a key's reads walk its rows in time order.
+   */
+  private readonly byKey = new Map<string, number[]>();
+  /** Per row: calls, first and last call. */
+  private values = new Float64Array(64 * WIDTH);
+  private bucketOfRow = new Float64Array(64);
+  private rowCount = 0;
+  /** Rows let go by prune, to reuse. */
+  private readonly freeRows: number[] = [];
+  private readonly cursors = new Map<string, Cursor[]>();
+  /** The earliest bucket a change touched since the last read: reads that went past it start again. */
+  private changedFrom = Number.POSITIVE_INFINITY;
+  /** How far before its bucket's start a cell's calls may begin: 0 until a cell folded elsewhere (a day) came. */
+  private reachBackMs = 0;
+
+  constructor(readonly spec: TokenLedgerSpec) {
+    this.table = new ModelTable(spec.pricing);
+  }
+
+  add(record: CallRecord): void {
+    const time = record.timestampMs;
+    if (!this.span.takes(time)) return;
+    const bucket = bucketOf(this.spec.bucketing, time);
+    const row = this.rowOf(groupKeyOf(this.spec.dims, record, this.spec.tz), bucket);
+    this.note(row, 1, time, time);
+    this.table.add(row, record);
+    if (this.spec.total === true) {
+      const total = this.rowOf(TOTAL_KEY, bucket);
+      this.note(total, 1, time, time);
+      this.table.add(total, record);
+    }
+    if (bucket < this.changedFrom) this.changedFrom = bucket;
+  }
+
+  /**
+   * Calls folded elsewhere (a `.cmstate` group's), taken whole into the cell of their first call: all inside the
+   * window, or none (else a CutError names `what` and the edge). A window read later must not cut them either.
+   */
+  addFolded(values: FoldedValues, calls: number, firstMs: number, lastMs: number, tokens: ModelTokens, what: () => string): void {
+    const place = placeOf(this.span.window, firstMs, lastMs);
+    if (place === 'outside') return;
+    if (place !== 'inside') throw new CutError(what(), place);
+    const bucket = bucketOf(this.spec.bucketing, firstMs);
+    const row = this.rowOf(keyOfValues(this.spec.dims, values, firstMs, this.spec.tz), bucket);
+    this.note(row, calls, firstMs, lastMs);
+    this.table.addTokens(row, tokens);
+    if (bucket < this.changedFrom) this.changedFrom = bucket;
+    this.reachBackMs = MAX_FOLDED_SPAN_MS;
+  }
+
+  /**
+   * The calls and token sums of the cells in `window` (every cell: null), of `key` only when given. A folded cell
+   * the window cuts is a CutError named by `what`.
+   */
+  sum(window: TimeWindow | null, key?: string, what?: (key: string) => string): Usage {
+    if (key !== undefined && window !== null) return this.sumOfKey(window, key, what);
+    const tokens = new ModelTokens(this.spec.pricing);
+    let calls = 0;
+    for (const [rowsKey, rows] of this.byKey) {
+      if (key !== undefined && rowsKey !== key) continue;
+      for (const row of rows) {
+        if (window !== null && !this.inside(row, rowsKey, window, what)) continue;
+        calls += this.values[row * WIDTH + CALLS] as number;
+        this.table.addRowTo(tokens, row);
+      }
+    }
+    return { calls, tokens };
+  }
+
+  /** The calls and token sums of the cells in `window` (every cell: null), by key, one key at a time. */
+  *byKeyIn(window: TimeWindow | null, what?: (key: string) => string): Generator<[key: string, usage: Usage]> {
+    for (const [key, rows] of this.byKey) {
+      const tokens = new ModelTokens(this.spec.pricing);
+      let calls = 0;
+      for (const row of rows) {
+        if (window !== null && !this.inside(row, key, window, what)) continue;
+        calls += this.values[row * WIDTH + CALLS] as number;
+        this.table.addRowTo(tokens, row);
+      }
+      if (calls > 0) yield [key, { calls, tokens }];
+    }
+  }
+
+  /** The keys with cells, in the order first seen. */
+  keys(): IterableIterator<string> {
+    return this.byKey.keys();
+  }
+
+  /** Whether `key` has a cell with a call in `window`. */
+  hasCallsIn(key: string, window: TimeWindow): boolean {
+    const rows = this.byKey.get(key) ?? [];
+    for (let at = this.firstRowFrom(rows, window.from.ms - this.reachBackMs); at < rows.length; at++) {
+      const row = rows[at] as number;
+      if (!isBeforeEnd(window.to, this.first(row))) return false;
+      if (placeOf(window, this.first(row), this.last(row)) !== 'outside') return true;
+    }
+    return false;
+  }
+
+  valuesOf(key: string): string[] {
+    return groupValuesOfKey(this.spec.dims, key);
+  }
+
+  /** Lets go of the cells whose calls all fell before the window. */
+  prune(): void {
+    const window = this.span.window;
+    let pruned = false;
+    for (const [key, rows] of this.byKey) {
+      const kept = rows.filter((row) => {
+        if (placeOf(window, this.first(row), this.last(row)) !== 'outside') return true;
+        this.table.clear(row);
+        this.values.fill(0, row * WIDTH, (row + 1) * WIDTH);
+        this.freeRows.push(row);
+        return false;
+      });
+      if (kept.length === rows.length) continue;
+      pruned = true;
+      if (kept.length === 0) this.byKey.delete(key);
+      else this.byKey.set(key, kept);
+    }
+    if (pruned) this.cursors.clear();
+  }
+
+  /** One key's cells in `window`, read on from the last read of that key from the same start when it still holds. */
+  private sumOfKey(window: TimeWindow, key: string, what?: (key: string) => string): Usage {
+    this.dropStaleCursors();
+    const rows = this.byKey.get(key) ?? [];
+    const name = `${key}\u0000${window.from.ms}\u0000${window.from.included}`;
+    const list = this.cursors.get(name) ?? [];
+    // The read that went furthest without passing the window's end.
+    let cursor: Cursor | undefined;
+    for (const candidate of list) {
+      const notPast = candidate.endMs < window.to.ms || (candidate.endMs === window.to.ms && (!candidate.endIncluded || window.to.included));
+      if (notPast && (cursor === undefined || candidate.endMs > cursor.endMs)) cursor = candidate;
+    }
+    if (cursor === undefined) {
+      cursor = { at: this.firstRowFrom(rows, window.from.ms - this.reachBackMs), endMs: window.from.ms, endIncluded: false, calls: 0, tokens: new ModelTokens(this.spec.pricing) };
+      if (list.length >= CURSORS_PER_START) list.shift();
+      list.push(cursor);
+      this.cursors.set(name, list);
+    }
+    for (; cursor.at < rows.length; cursor.at++) {
+      const row = rows[cursor.at] as number;
+      // Rows are in the order of their first calls: one starting after the end waits for a later window.
+      if (!isBeforeEnd(window.to, this.first(row))) break;
+      if (!this.inside(row, key, window, what)) continue; // wholly before the start
+      cursor.calls += this.values[row * WIDTH + CALLS] as number;
+      this.table.addRowTo(cursor.tokens, row);
+    }
+    cursor.endMs = window.to.ms;
+    cursor.endIncluded = window.to.included;
+    return { calls: cursor.calls, tokens: copyOf(cursor.tokens, this.spec.pricing) };
+  }
+
+  /** Reads that took a cell changed since, or went past where a new cell came in, start again. */
+  private dropStaleCursors(): void {
+    if (this.changedFrom === Number.POSITIVE_INFINITY) return;
+    for (const [name, list] of this.cursors) {
+      const kept = list.filter((cursor) => cursor.endMs <= this.changedFrom && !(cursor.endMs === this.changedFrom && cursor.endIncluded));
+      if (kept.length === 0) this.cursors.delete(name);
+      else this.cursors.set(name, kept);
+    }
+    this.changedFrom = Number.POSITIVE_INFINITY;
+  }
+
+  private inside(row: number, key: string, window: TimeWindow, what?: (key: string) => string): boolean {
+    const place = placeOf(window, this.first(row), this.last(row));
+    if (place === 'outside') return false;
+    if (place === 'inside') return true;
+    throw new CutError(what?.(key) ?? `the calls of ${key}`, place);
+  }
+
+  /**
+   * Where to start looking for the cells of a window from `ms`: the first of `rows` (in bucket order) whose bucket
+   * starts at or after it, less one — the cell before may hold calls after it.
+   */
+  private firstRowFrom(rows: readonly number[], ms: number): number {
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (bucketStart(this.bucketOfRow[rows[middle] as number] as number) < ms) low = middle + 1;
+      else high = middle;
+    }
+    return Math.max(0, low - 1);
+  }
+
+  private first(row: number): number {
+    return this.values[row * WIDTH + FIRST] as number;
+  }
+
+  private last(row: number): number {
+    return this.values[row * WIDTH + LAST] as number;
+  }
+
+  private note(row: number, calls: number, firstMs: number, lastMs: number): void {
+    const at = row * WIDTH;
+    const values = this.values;
+    values[at + CALLS] = (values[at + CALLS] as number) + calls;
+    if (firstMs < (values[at + FIRST] as number)) values[at + FIRST] = firstMs;
+    if (lastMs > (values[at + LAST] as number)) values[at + LAST] = lastMs;
+  }
+
+  /** The row of `key` in `bucket`: its newest row, nearly always, or one made in bucket order. */
+  private rowOf(key: string, bucket: number): number {
+    let rows = this.byKey.get(key);
+    if (rows === undefined) this.byKey.set(key, (rows = []));
+    let at = rows.length;
+    while (at > 0 && (this.bucketOfRow[rows[at - 1] as number] as number) > bucket) at--;
+    if (at > 0 && this.bucketOfRow[rows[at - 1] as number] === bucket) return rows[at - 1] as number;
+    const row = this.newRow(bucket);
+    if (at === rows.length) rows.push(row);
+    else rows.splice(at, 0, row);
+    return row;
+  }
+
+  private newRow(bucket: number): number {
+    const row = this.freeRows.pop() ?? this.rowCount++;
+    if ((row + 1) * WIDTH > this.values.length) {
+      const values = new Float64Array(this.values.length * 2);
+      values.set(this.values);
+      this.values = values;
+      const buckets = new Float64Array(this.bucketOfRow.length * 2);
+      buckets.set(this.bucketOfRow);
+      this.bucketOfRow = buckets;
+    }
+    const at = row * WIDTH;
+    this.values[at + FIRST] = Number.POSITIVE_INFINITY;
+    this.values[at + LAST] = Number.NEGATIVE_INFINITY;
+    this.bucketOfRow[row] = bucket;
+    return row;
+  }
+}
+
+function copyOf(tokens: ModelTokens, pricing: PriceBook): ModelTokens {
+  const copy = new ModelTokens(pricing);
+  copy.merge(tokens);
+  return copy;
+}

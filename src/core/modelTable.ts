@@ -1,0 +1,197 @@
+/**
+ * Token sums by model for many numbered rows (the minutes of two days, the users of a day) without an object per
+ * row: each row is a short list of entries, one per model and variant it has seen, in typed arrays — an entry's
+ * calls and its 5 sums side by side. Memory follows the (row, model) pairs used, not rows × models (model names are
+ * free text: a log can hold hundreds). A row is priced by adding it to a ModelTokens (`addRowTo`).
+ */
+import { addTokensAt, FIELDS_PER_VARIANT, type ModelTokens, variantOf } from './modelTokens.js';
+import type { PriceBook } from './pricing.js';
+import type { CallRecord } from './types.js';
+
+/** An entry: its calls and the 5 sums of its variant. */
+const ENTRY_WIDTH = 1 + FIELDS_PER_VARIANT;
+const CHUNK_BITS = 16;
+const CHUNK_ENTRIES = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_ENTRIES - 1;
+
+/** The largest count or sum kept in 32 bits: a table holding a larger one is widened to 64-bit floats, once. */
+const MAX_NARROW = 2 ** 32 - 1;
+
+/**
+ * Per entry: model × 4 + variant, the next entry of its row (−1: the last), and its calls and sums — in 32-bit
+ * integers while every one fits (a minute's or a user's token sums nearly always do: half the memory).
+ */
+interface Chunk {
+  kinds: Int32Array;
+  next: Int32Array;
+  values: Uint32Array | Float64Array;
+}
+
+function newChunk(entries: number, wide: boolean): Chunk {
+  const values = wide ? new Float64Array(entries * ENTRY_WIDTH) : new Uint32Array(entries * ENTRY_WIDTH);
+  return { kinds: new Int32Array(entries), next: new Int32Array(entries), values };
+}
+/** Variants a model's sums are split into (long context × batch). */
+const VARIANTS = 4;
+
+export class ModelTable {
+  private readonly index = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly thresholds: number[] = [];
+  private lastModel = '';
+  private lastIndex = -1;
+  /** A row's first entry (−1: none). */
+  private heads = new Int32Array(64).fill(-1);
+  /**
+   * The entries, in chunks of CHUNK_ENTRIES (the first grows to that size): a table of a week of minutes by scope
+   * holds tens of MB of them, which a single array would copy whole to grow, twice the memory for a moment.
+   */
+  private readonly chunks: Chunk[] = [newChunk(64, false)];
+  private entries = 0;
+  /** Values in 64-bit floats (some sum passed 2^32), else in 32-bit integers. */
+  private wide = false;
+  /** Entries of cleared rows, to reuse (−1: none). */
+  private free = -1;
+
+  constructor(private readonly pricing: PriceBook) {}
+
+  add(row: number, record: CallRecord): void {
+    let model = this.lastIndex;
+    if (record.model !== this.lastModel || model < 0) {
+      model = this.modelIndex(record.model);
+      this.lastModel = record.model;
+      this.lastIndex = model;
+    }
+    const entry = this.entryOf(row, model * VARIANTS + variantOf(record, this.thresholds[model] as number));
+    let { values } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
+    const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+    if (!this.wide && ((values[at + 1] as number) + record.inputTokens > MAX_NARROW || (values[at + 2] as number) + record.outputTokens > MAX_NARROW ||
+      (values[at + 3] as number) + record.cacheReadTokens > MAX_NARROW || (values[at + 4] as number) + record.cacheWriteTokens > MAX_NARROW)) {
+      this.widen();
+      values = (this.chunks[entry >>> CHUNK_BITS] as Chunk).values;
+    }
+    values[at] = (values[at] as number) + 1;
+    addTokensAt(values, at + 1, record);
+  }
+
+  /**
+   * Adds token sums counted elsewhere (a `.cmstate` group's) to a row: each model's sums by variant, its calls on
+   * the first variant it has (a row is read back per model, so that is where they are counted).
+   */
+  addTokens(row: number, tokens: ModelTokens): void {
+    tokens.forEachModel((name, calls, sums) => {
+      const model = this.modelIndex(name);
+      for (let variant = 0; variant * FIELDS_PER_VARIANT < sums.length; variant++) {
+        const from = variant * FIELDS_PER_VARIANT;
+        if (variant > 0 && sums.slice(from, from + FIELDS_PER_VARIANT).every((sum) => sum === 0)) continue;
+        const entry = this.entryOf(row, model * VARIANTS + variant);
+        let { values } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
+        const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+        const fits = (values[at] as number) + calls <= MAX_NARROW && sums.slice(from, from + FIELDS_PER_VARIANT).every((sum, field) => (values[at + 1 + field] as number) + sum <= MAX_NARROW);
+        if (!this.wide && !fits) {
+          this.widen();
+          values = (this.chunks[entry >>> CHUNK_BITS] as Chunk).values;
+        }
+        values[at] = (values[at] as number) + calls;
+        calls = 0;
+        for (let field = 0; field < FIELDS_PER_VARIANT; field++) values[at + 1 + field] = (values[at + 1 + field] as number) + (sums[from + field] as number);
+      }
+    });
+  }
+
+  /** Empties a row for reuse. */
+  clear(row: number): void {
+    if (row >= this.heads.length) return;
+    for (let entry = this.heads[row] as number; entry >= 0; ) {
+      const { next } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
+      const following = next[entry & CHUNK_MASK] as number;
+      next[entry & CHUNK_MASK] = this.free;
+      this.free = entry;
+      entry = following;
+    }
+    this.heads[row] = -1;
+  }
+
+  /** Adds a row's calls and sums to `tokens`. */
+  addRowTo(tokens: ModelTokens, row: number): void {
+    if (row >= this.heads.length) return;
+    for (let entry = this.heads[row] as number; entry >= 0; ) {
+      const { kinds, next, values } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
+      const index = entry & CHUNK_MASK;
+      const kind = kinds[index] as number;
+      const variant = kind % VARIANTS;
+      const at = index * ENTRY_WIDTH;
+      tokens.addVariant(this.names[(kind - variant) / VARIANTS] as string, variant, values[at] as number, values, at + 1);
+      entry = next[index] as number;
+    }
+  }
+
+  /** The row's entry of a model and variant, made when first used. */
+  private entryOf(row: number, kind: number): number {
+    if (row >= this.heads.length) this.growRows(row + 1);
+    let entry = this.heads[row] as number;
+    while (entry >= 0) {
+      const chunk = this.chunks[entry >>> CHUNK_BITS] as Chunk;
+      if (chunk.kinds[entry & CHUNK_MASK] === kind) return entry;
+      entry = chunk.next[entry & CHUNK_MASK] as number;
+    }
+    return this.newEntry(row, kind);
+  }
+
+  private modelIndex(name: string): number {
+    return this.index.get(name) ?? this.addModel(name);
+  }
+
+  private addModel(name: string): number {
+    const model = this.names.length;
+    this.index.set(name, model);
+    this.names.push(name);
+    this.thresholds.push(this.pricing.longContextThreshold(name));
+    return model;
+  }
+
+  private newEntry(row: number, kind: number): number {
+    let entry = this.free;
+    if (entry >= 0) {
+      const { next, values } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
+      this.free = next[entry & CHUNK_MASK] as number;
+      values.fill(0, (entry & CHUNK_MASK) * ENTRY_WIDTH, ((entry & CHUNK_MASK) + 1) * ENTRY_WIDTH);
+    } else {
+      entry = this.entries++;
+      this.makeRoom(entry);
+    }
+    const { kinds, next } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
+    kinds[entry & CHUNK_MASK] = kind;
+    next[entry & CHUNK_MASK] = this.heads[row] as number;
+    this.heads[row] = entry;
+    return entry;
+  }
+
+  private growRows(rows: number): void {
+    const heads = new Int32Array(Math.max(rows, this.heads.length * 2)).fill(-1);
+    heads.set(this.heads);
+    this.heads = heads;
+  }
+
+  /** Room for entry number `entry`: the first chunk doubles up to its full size, then whole chunks are added. */
+  private makeRoom(entry: number): void {
+    const chunk = entry >>> CHUNK_BITS;
+    if (chunk < this.chunks.length) {
+      const first = this.chunks[0] as Chunk;
+      if (chunk > 0 || (entry & CHUNK_MASK) < first.kinds.length) return;
+      const grown = newChunk(Math.min(CHUNK_ENTRIES, first.kinds.length * 2), this.wide);
+      grown.kinds.set(first.kinds);
+      grown.next.set(first.next);
+      grown.values.set(first.values);
+      this.chunks[0] = grown;
+      return;
+    }
+    this.chunks.push(newChunk(CHUNK_ENTRIES, this.wide));
+  }
+
+  /** Moves every value to 64-bit floats: a sum is about to pass 2^32. */
+  private widen(): void {
+    this.wide = true;
+    for (const chunk of this.chunks) chunk.values = Float64Array.from(chunk.values);
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The month-one answers at now, in --tz, read from the dashboard's parts of the engine: today's cost vs
+ * yesterday's, the slowest feature of the last hour, the 429s of the last 24 hours, the top users of today, and
+ * today's error, cache hit and max_tokens rates against the previous 7 days.
+ */
+import type { CallCount } from '../engine/measure.js';
+import type { Ledger } from '../engine/ledger.js';
+import type { RecentCalls } from '../engine/recentCalls.js';
+import type { TokenLedger } from '../engine/tokenLedger.js';
+import { Latencies } from '../latencies.js';
+import { compareStrings } from '../order.js';
+import { type PriceBook, roundUsd } from '../pricing.js';
+import { projectDay } from '../projection.js';
+import { StatsAccumulator } from '../stats.js';
+import type { TimeZone } from '../timezone.js';
+import type { Stats } from '../types.js';
+import { costBySameTime, type SameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
+import type { TimeWindow } from '../window.js';
+
+export const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+/** Fewer calls than this in the slow window: the feature's p95 is shown but not ranked as the slowest. */
+export const MIN_CALLS_TO_JUDGE = 20;
+const TOP_USERS = 10;
+/** The days the 7-day rates pool, before today. */
+export const BASELINE_DAYS = 7;
+
+/** The parts of the engine the dashboard reads. */
+export interface DashboardParts {
+  /** Today and the 7 days before it, a cell per day. */
+  readonly days: Ledger<StatsAccumulator>;
+  /** Yesterday and today, a cell per minute: yesterday by this time. */
+  readonly minutes: TokenLedger;
+  /** Today, a cell per user. */
+  readonly users: TokenLedger;
+  /** The latencies of the slow window by feature: of its calls, and of the folded cells inside it. */
+  readonly slowCalls: RecentCalls;
+  readonly slowFolded: Ledger<Latencies>;
+  /** The 429s of the last 24 hours, and the folded ones by hour, feature and user. */
+  readonly limitCalls: RecentCalls;
+  readonly limitsFolded: Ledger<CallCount>;
+}
+
+export interface UserUsage {
+  readonly user: string;
+  readonly tokens: number;
+  readonly costUsd: number;
+  readonly calls: number;
+  readonly unpricedCalls: number;
+}
+
+export interface RateSet {
+  readonly calls: number;
+  readonly errorRate: number | null;
+  readonly cacheHitRate: number | null;
+  readonly maxTokensRate: number | null;
+}
+
+export interface Dashboard {
+  readonly nowMs: number;
+  readonly costToday: {
+    readonly todayUsd: number;
+    readonly yesterdayUsd: number;
+    readonly yesterdaySameTimeUsd: number;
+    /** Today vs yesterday up to the same time, in percent; null when yesterday had no cost by then. */
+    readonly changePct: number | null;
+    readonly projectedUsd: number | null;
+    readonly unpricedCallsToday: number;
+    readonly unpricedModels: Readonly<Record<string, number>>;
+  };
+  readonly slowestFeature: {
+    readonly windowMs: number;
+    /** The highest p95 among features with enough calls; null when none has. */
+    readonly feature: string | null;
+    readonly p95Ms: number | null;
+    readonly calls: number;
+    readonly ranking: readonly { readonly feature: string; readonly p95Ms: number | null; readonly calls: number; readonly tooFew: boolean }[];
+  };
+  readonly rateLimits: {
+    readonly windowMs: number;
+    readonly count: number;
+    readonly firstMs: number | null;
+    readonly lastMs: number | null;
+    readonly byFeature: readonly [string, number][];
+    readonly byUser: readonly [string, number][];
+    /** 24 hours ending at now, oldest first: the start of each hour and its 429s. */
+    readonly byHour: readonly { readonly startMs: number; readonly count: number }[];
+  };
+  readonly topUsersByTokens: readonly UserUsage[];
+  readonly topUsersByCost: readonly UserUsage[];
+  readonly rates: {
+    readonly today: RateSet;
+    /** The previous 7 whole days, pooled: over all their calls (a busy day weighs more than a quiet one). */
+    readonly sevenDay: RateSet;
+  };
+}
+
+/** Yesterday up to the same time of day as now (src/core/sameTimeOfDay.ts): what "yesterday by this time" counts. */
+export function yesterdayByNow(nowMs: number, tz: TimeZone): SameTime {
+  return sameTimeDaysBack(nowMs, 1, tz);
+}
+
+/** The windows of yesterday "by this time" reads: a folded cell must lie in one, or outside both. */
+export function yesterdayByNowWindows(nowMs: number, tz: TimeZone): readonly TimeWindow[] {
+  const sameTime = yesterdayByNow(nowMs, tz);
+  return sameTime.share === 0 ? [sameTime.before] : [sameTime.before, sameTime.minute];
+}
+
+export function dashboardOf(parts: DashboardParts, nowMs: number, slowWindowMs: number, tz: TimeZone, pricing: PriceBook): Dashboard {
+  const todayStart = tz.startOfDay(nowMs);
+  const yesterdayStart = tz.addDays(todayStart, -1);
+  const empty = new StatsAccumulator(pricing);
+  const dayOf = (start: number): StatsAccumulator => parts.days.bucket(start).get('') ?? empty;
+  const today = dayOf(todayStart).snapshot();
+  const yesterday = dayOf(yesterdayStart).snapshot();
+  const baseline = new StatsAccumulator(pricing);
+  for (const { bucket, measure } of parts.days.cells()) if (bucket < todayStart) baseline.merge(measure);
+  const byNowUsd = roundUsd(costBySameTime(yesterdayByNow(nowMs, tz), (window) => parts.minutes.sum(window).tokens.cost().costUsd));
+  const todayUsd = today.costUsd;
+  const dayMs = tz.addDays(todayStart, 1) - todayStart;
+  const projectedUsd = today.calls > 0 ? projectDay(todayUsd, byNowUsd, yesterday.costUsd, nowMs - todayStart, dayMs) : null;
+  const ranking = slowRanking(parts);
+  const slowest = ranking.find((entry) => !entry.tooFew);
+  const users = topUsers(parts.users);
+  const byName = (a: UserUsage, b: UserUsage): number => compareStrings(a.user, b.user);
+  return {
+    nowMs,
+    costToday: {
+      todayUsd,
+      yesterdayUsd: yesterday.costUsd,
+      yesterdaySameTimeUsd: byNowUsd,
+      changePct: byNowUsd > 0 ? Math.round(((todayUsd - byNowUsd) / byNowUsd) * 100 * 10) / 10 : null,
+      projectedUsd,
+      unpricedCallsToday: today.unpricedCalls,
+      unpricedModels: today.unpricedModels,
+    },
+    slowestFeature: { windowMs: slowWindowMs, feature: slowest?.feature ?? null, p95Ms: slowest?.p95Ms ?? null, calls: slowest?.calls ?? 0, ranking },
+    rateLimits: rateLimits(parts, nowMs, tz),
+    topUsersByTokens: [...users].sort((a, b) => b.tokens - a.tokens || byName(a, b)).slice(0, TOP_USERS),
+    topUsersByCost: [...users].sort((a, b) => b.costUsd - a.costUsd || byName(a, b)).slice(0, TOP_USERS),
+    rates: { today: rateSet(today), sevenDay: rateSet(baseline.snapshot()) },
+  };
+}
+
+/** Each feature's p95 over the slow window: its calls, and the folded cells inside it (as `summary` counts them). */
+function slowRanking(parts: DashboardParts): Dashboard['slowestFeature']['ranking'] {
+  const byFeature = new Map<string, Latencies>();
+  const of = (feature: string): Latencies => {
+    let latencies = byFeature.get(feature);
+    if (latencies === undefined) byFeature.set(feature, (latencies = new Latencies()));
+    return latencies;
+  };
+  for (const call of parts.slowCalls.callsIn(parts.slowCalls.span.window)) of(call.feature).add(call);
+  for (const { key, measure } of parts.slowFolded.cells()) of(key).merge(measure);
+  return [...byFeature]
+    .map(([feature, latencies]) => ({ feature, p95Ms: latencies.percentileMs(95), calls: latencies.calls, tooFew: latencies.calls < MIN_CALLS_TO_JUDGE }))
+    .sort((a, b) => Number(a.tooFew) - Number(b.tooFew) || (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || compareStrings(a.feature, b.feature));
+}
+
+function rateLimits(parts: DashboardParts, nowMs: number, tz: TimeZone): Dashboard['rateLimits'] {
+  // 24 clock hours in --tz, the last one the hour now falls in; the first also takes the minutes of the 24 h
+  // window before it.
+  const offset = tz.offsetMinutesAt(nowMs) * MINUTE_MS;
+  const currentHour = Math.floor((nowMs + offset) / HOUR_MS) * HOUR_MS - offset;
+  const hourStarts = Array.from({ length: 24 }, (_, i) => currentHour - (23 - i) * HOUR_MS);
+  const byHour = new Array<number>(24).fill(0);
+  const byFeature = new Map<string, number>();
+  const byUser = new Map<string, number>();
+  let count = 0;
+  let firstMs = Number.POSITIVE_INFINITY;
+  let lastMs = Number.NEGATIVE_INFINITY;
+  const note = (time: number, feature: string, user: string, calls: number): void => {
+    count += calls;
+    byFeature.set(feature, (byFeature.get(feature) ?? 0) + calls);
+    byUser.set(user, (byUser.get(user) ?? 0) + calls);
+    let hour = 23;
+    while (hour > 0 && time < (hourStarts[hour] as number)) hour--;
+    byHour[hour] = (byHour[hour] as number) + calls;
+  };
+  for (const call of parts.limitCalls.callsIn(parts.limitCalls.span.window)) {
+    note(call.timestampMs, call.feature, call.userId, 1);
+    firstMs = Math.min(firstMs, call.timestampMs);
+    lastMs = Math.max(lastMs, call.timestampMs);
+  }
+  for (const { key, measure } of parts.limitsFolded.cells()) {
+    const [feature = '', user = ''] = parts.limitsFolded.valuesOf(key);
+    // Its calls are in one clock hour: they fall in the same hour of the panel.
+    note(measure.firstCallMs, feature, user, measure.calls);
+    firstMs = Math.min(firstMs, measure.firstCallMs);
+    lastMs = Math.max(lastMs, measure.lastCallMs);
+  }
+  return {
+    windowMs: DAY_MS,
+    count,
+    firstMs: count === 0 ? null : firstMs,
+    lastMs: count === 0 ? null : lastMs,
+    byFeature: ranked(byFeature),
+    byUser: ranked(byUser),
+    byHour: byHour.map((calls, hour) => ({ startMs: hourStarts[hour] as number, count: calls })),
+  };
+}
+
+/** Today's users: calls, tokens (input + output + cache reads + cache writes) and cost, priced from token sums. */
+function topUsers(users: TokenLedger): UserUsage[] {
+  const list: UserUsage[] = [];
+  for (const [user, { calls, tokens }] of users.byKeyIn(null)) {
+    const { input, output, cacheRead, cacheWrite } = tokens.totals();
+    const { costUsd, unpricedCalls } = tokens.cost();
+    list.push({ user, tokens: input + output + cacheRead + cacheWrite, costUsd: roundUsd(costUsd), calls, unpricedCalls });
+  }
+  return list;
+}
+
+function rateSet(stats: Stats): RateSet {
+  return { calls: stats.calls, errorRate: stats.errorRate, cacheHitRate: stats.cacheHitRate, maxTokensRate: stats.maxTokensRate };
+}
+
+function ranked(counts: ReadonlyMap<string, number>): [string, number][] {
+  return [...counts].sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
+}

@@ -1,0 +1,317 @@
+/**
+ * What `claude-mon serve` exposes to Prometheus, as a part of the engine: a ledger of a cell per feature × model
+ * (never by user: a label per user id would make a series per user), each cell the StatsAccumulator every report
+ * reads — so calls, errors, 429s, tokens, cost (priced from token sums), unpriced calls and max_tokens stops are
+ * summary's numbers — plus what only an exposition shows: calls by status class, failures by error type × status,
+ * and a latency histogram with fixed bounds. Plain data out (`families()`); the text formats are
+ * src/render/exposition.ts.
+ *
+ * Memory is bounded by label cardinality, and the cardinality by `maxSeries`: the series of a pair are made
+ * together at its first call, an error type × status at its first failure, a rate-limit gauge at its first value;
+ * one that would pass the cap is not made, and `claude_mon_series_dropped_total` counts the calls that were not
+ * counted for that reason.
+ *
+ * The counters a rule divides or tests for an increase start at 0 for every pair, so that Prometheus's increase()
+ * sees their first event: a series that is born at 1 shows no increase.
+ */
+import { isFailure } from './callOutcome.js';
+import { Ledger } from './engine/ledger.js';
+import type { Measure } from './engine/measure.js';
+import { Span } from './engine/span.js';
+import { METRICS } from './metricNames.js';
+import { compareStrings } from './order.js';
+import type { PriceBook } from './pricing.js';
+import { StatsAccumulator } from './stats.js';
+import type { TimeZone } from './timezone.js';
+import type { CallRecord } from './types.js';
+
+/** Upper bounds (seconds) of the latency buckets: the alert rule's 15 s among them, plus the configured thresholds. */
+export const DEFAULT_LATENCY_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 120, 300] as const;
+
+export const STATUS_CLASSES = ['ok', '4xx', '5xx', 'error'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+const TOKEN_TYPES = ['input', 'output', 'cache_read', 'cache_write'] as const;
+const RATE_LIMITS = ['requests', 'tokens', 'input_tokens', 'output_tokens'] as const;
+
+export type Labels = readonly (readonly [name: string, value: string])[];
+
+export interface Sample {
+  /** Appended to the family name: '' for gauges, '_total' for counters, '_bucket', '_sum', '_count' for histograms. */
+  readonly suffix: string;
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+export interface MetricFamily {
+  readonly name: string;
+  readonly type: 'counter' | 'gauge' | 'histogram';
+  readonly help: string;
+  readonly samples: readonly Sample[];
+}
+
+/** Longer label values are not exposed (their calls count as dropped): a scrape repeats each one in ~30 series. */
+export const MAX_LABEL_LENGTH = 256;
+
+/** Series left under the cap, shared by every cell. */
+interface Budget {
+  left: number;
+}
+
+/** One feature × model: summary's accumulator and what only the exposition shows. */
+class PairCell implements Measure<PairCell> {
+  readonly stats: StatsAccumulator;
+  /** By STATUS_CLASSES. */
+  readonly classes = STATUS_CLASSES.map(() => 0);
+  /** Non-cumulative counts by bucket (the last one: above every bound, +Inf). */
+  readonly buckets: number[];
+  /** Failures by error type and status, keyed JSON.stringify([type, status]). */
+  readonly errors = new Map<string, number>();
+  /** A failure whose error type × status would have passed the cap: its call counts as dropped. */
+  droppedCalls = 0;
+  /** False until a scrape has shown the pair (at zero: see the file's comment). */
+  scraped = false;
+
+  constructor(
+    pricing: PriceBook,
+    private readonly bounds: readonly number[],
+    private readonly budget: Budget,
+  ) {
+    this.stats = new StatsAccumulator(pricing);
+    this.buckets = new Array<number>(bounds.length + 1).fill(0);
+  }
+
+  get calls(): number {
+    return this.stats.calls;
+  }
+
+  get firstCallMs(): number {
+    return this.stats.firstCallMs;
+  }
+
+  get lastCallMs(): number {
+    return this.stats.lastCallMs;
+  }
+
+  add(record: CallRecord): void {
+    this.stats.add(record);
+    bump(this.classes, STATUS_CLASSES.indexOf(statusClassOf(record)), 1);
+    const seconds = record.latencyMs / 1000;
+    let bucket = 0;
+    while (bucket < this.bounds.length && seconds > (this.bounds[bucket] as number)) bucket++;
+    bump(this.buckets, bucket, 1);
+    if (!isFailure(record)) return;
+    const key = JSON.stringify([labelValue(record.error ?? ''), String(record.errorStatus ?? '')]);
+    const count = this.errors.get(key);
+    if (count !== undefined) this.errors.set(key, count + 1);
+    else if (takeSeries(this.budget, 1)) this.errors.set(key, 1);
+    else this.droppedCalls++;
+  }
+
+  merge(other: PairCell): void {
+    this.stats.merge(other.stats);
+    other.classes.forEach((count, i) => bump(this.classes, i, count));
+    other.buckets.forEach((count, i) => bump(this.buckets, i, count));
+    for (const [key, count] of other.errors) this.errors.set(key, (this.errors.get(key) ?? 0) + count);
+    this.droppedCalls += other.droppedCalls;
+  }
+}
+
+export class ServeSeries {
+  /** Every call, since the exporter started. */
+  readonly span = new Span();
+  private readonly pairs: Ledger<PairCell>;
+  /** Last logged remaining value by model, then limit kind. */
+  private readonly remaining = new Map<string, Map<string, number>>();
+  private readonly budget: Budget;
+  /** Calls of pairs that could not be made (the cap, or labels too long). */
+  private droppedPairs = 0;
+  private droppedGauges = 0;
+  private newestMs = Number.NEGATIVE_INFINITY;
+  readonly bucketBounds: readonly number[];
+  /** Series made per pair: 4 status classes, 4 token types, 2 successful prompt token types, rate-limited, max_tokens, cost, unpriced, histogram. */
+  private readonly seriesPerPair: number;
+
+  constructor(
+    private readonly pricing: PriceBook,
+    tz: TimeZone,
+    readonly maxSeries: number,
+    bucketBounds: readonly number[] = DEFAULT_LATENCY_BUCKETS_SECONDS,
+  ) {
+    this.bucketBounds = [...new Set(bucketBounds)].filter((bound) => bound > 0 && Number.isFinite(bound)).sort((a, b) => a - b);
+    this.seriesPerPair = STATUS_CLASSES.length + TOKEN_TYPES.length + 2 + 4 + this.bucketBounds.length + 3;
+    this.budget = { left: maxSeries };
+    const budget = this.budget;
+    const bounds = this.bucketBounds;
+    this.pairs = new Ledger({
+      bucketing: { unit: 'all' },
+      dims: ['feature', 'model'],
+      tz,
+      newMeasure: () => new PairCell(pricing, bounds, budget),
+      // A pair's series are made together at its first call, when they fit under the cap.
+      admits: (record) =>
+        labelValue(record.feature).length <= MAX_LABEL_LENGTH && labelValue(record.model).length <= MAX_LABEL_LENGTH && takeSeries(budget, this.seriesPerPair),
+    });
+  }
+
+  add(record: CallRecord): void {
+    if (record.timestampMs > this.newestMs) this.newestMs = record.timestampMs;
+    this.noteRemaining(record);
+    if (!this.pairs.add(record)) this.droppedPairs++;
+  }
+
+  prune(): void {}
+
+  /** Every family, series sorted by their labels (a stable scrape). */
+  families(): MetricFamily[] {
+    // Cells by their labels as exposed: lone surrogates (which UTF-8 cannot carry) replaced, so two logged names
+    // that expose alike are one series.
+    const byLabels = new Map<string, { feature: string; model: string; cell: PairCell }>();
+    for (const { key, measure } of this.pairs.cells()) {
+      const [rawFeature = '', rawModel = ''] = this.pairs.valuesOf(key);
+      const [feature, model] = [labelValue(rawFeature), labelValue(rawModel)];
+      const labels = JSON.stringify([feature, model]);
+      const found = byLabels.get(labels);
+      if (found === undefined) byLabels.set(labels, { feature, model, cell: measure });
+      else {
+        const merged = new PairCell(this.pricing, this.bucketBounds, { left: 0 });
+        merged.merge(found.cell);
+        merged.merge(measure);
+        merged.scraped = found.cell.scraped && measure.scraped;
+        found.cell.scraped = measure.scraped = true;
+        byLabels.set(labels, { feature, model, cell: merged });
+      }
+    }
+    const pairs = [...byLabels.values()].sort((a, b) => compareStrings(a.feature, b.feature) || compareStrings(a.model, b.model));
+    const fresh = new Set(pairs.filter((pair) => !pair.cell.scraped));
+    for (const pair of fresh) pair.cell.scraped = true;
+    const shown = (pair: (typeof pairs)[number], value: number): number => (fresh.has(pair) ? 0 : value);
+    const pairLabels = (pair: (typeof pairs)[number]): [string, string][] => [
+      ['feature', pair.feature],
+      ['model', pair.model],
+    ];
+    const perPair = (suffix: string, value: (cell: PairCell) => number): Sample[] =>
+      pairs.map((pair) => ({ suffix, labels: pairLabels(pair), value: shown(pair, value(pair.cell)) }));
+    const byType = <T extends string>(types: readonly T[], values: (cell: PairCell) => Readonly<Record<T, number>>): Sample[] =>
+      pairs.flatMap((pair) => {
+        const of = values(pair.cell);
+        return types.map((type): Sample => ({ suffix: '_total', labels: [...pairLabels(pair), ['type', type]], value: shown(pair, of[type]) }));
+      });
+    const latency: Sample[] = [];
+    for (const pair of pairs) {
+      let cumulative = 0;
+      this.bucketBounds.forEach((bound, i) => {
+        cumulative += pair.cell.buckets[i] as number;
+        latency.push({ suffix: '_bucket', labels: [...pairLabels(pair), ['le', formatBound(bound)]], value: shown(pair, cumulative) });
+      });
+      const count = cumulative + (pair.cell.buckets[this.bucketBounds.length] as number);
+      latency.push({ suffix: '_bucket', labels: [...pairLabels(pair), ['le', '+Inf']], value: shown(pair, count) });
+      latency.push({ suffix: '_sum', labels: pairLabels(pair), value: shown(pair, pair.cell.stats.latencySumMicros / 1e6) });
+      latency.push({ suffix: '_count', labels: pairLabels(pair), value: shown(pair, count) });
+    }
+    const errors = pairs.flatMap((pair) =>
+      [...pair.cell.errors]
+        .sort(([a], [b]) => compareStrings(a, b))
+        .map(([key, value]): Sample => {
+          const [type, status] = JSON.parse(key) as [string, string];
+          return { suffix: '_total', labels: [...pairLabels(pair), ['error_type', type], ['status', status]], value: shown(pair, value) };
+        }),
+    );
+    const remaining: Sample[] = [];
+    for (const model of [...this.remaining.keys()].sort(compareStrings)) {
+      const byLimit = this.remaining.get(model) as Map<string, number>;
+      for (const limit of RATE_LIMITS) {
+        const value = byLimit.get(limit);
+        if (value !== undefined) remaining.push({ suffix: '', labels: [['model', model], ['limit', limit]], value });
+      }
+    }
+    const dropped = this.droppedPairs + this.droppedGauges + pairs.reduce((sum, pair) => sum + pair.cell.droppedCalls, 0);
+    return [
+      {
+        name: METRICS.calls,
+        type: 'counter',
+        help: 'Calls logged, by feature, model and status class (ok; 4xx, 5xx: failed with that HTTP status; error: failed without one).',
+        samples: pairs.flatMap((pair) =>
+          STATUS_CLASSES.map((status, i): Sample => ({ suffix: '_total', labels: [...pairLabels(pair), ['status_class', status]], value: shown(pair, pair.cell.classes[i] as number) })),
+        ),
+      },
+      { name: METRICS.errors, type: 'counter', help: 'Failed calls by feature, model, error type and HTTP status (empty when not logged).', samples: errors },
+      { name: METRICS.rateLimited, type: 'counter', help: 'Rate-limited calls (status 429 or RateLimitError) by feature and model.', samples: perPair('_total', (cell) => cell.stats.rateLimitedCalls) },
+      {
+        name: METRICS.tokens,
+        type: 'counter',
+        help: 'Tokens of every call, failed ones included (as summary\'s tokens), by feature, model and type (input, output, cache_read, cache_write).',
+        samples: byType(TOKEN_TYPES, (cell) => {
+          const { input, output, cacheRead, cacheWrite } = cell.stats.modelTokens.totals();
+          return { input, output, cache_read: cacheRead, cache_write: cacheWrite };
+        }),
+      },
+      {
+        name: METRICS.successfulPromptTokens,
+        type: 'counter',
+        help: 'Prompt tokens of successful calls, by feature, model and type (cache_read; uncached: input and cache writes): the cache hit rate is cache_read over both, as in summary.',
+        samples: byType(['cache_read', 'uncached'] as const, (cell) => {
+          const { all, cacheRead } = cell.stats.successfulPromptTokens;
+          return { cache_read: cacheRead, uncached: all - cacheRead };
+        }),
+      },
+      { name: METRICS.cost, type: 'counter', help: 'Cost in US dollars by feature and model, priced from token sums at the embedded or --prices prices.', samples: perPair('_total', (cell) => cell.stats.modelTokens.cost().costUsd) },
+      { name: METRICS.unpriced, type: 'counter', help: 'Calls whose model has no price (not in the cost), by feature and model.', samples: perPair('_total', (cell) => cell.stats.modelTokens.cost().unpricedCalls) },
+      { name: METRICS.maxTokens, type: 'counter', help: 'Successful calls that stopped at max_tokens (truncated answers), by feature and model.', samples: perPair('_total', (cell) => cell.stats.maxTokensStopCalls) },
+      { name: METRICS.latency, type: 'histogram', help: 'Call latency in seconds, by feature and model.', samples: latency },
+      { name: METRICS.rateLimitRemaining, type: 'gauge', help: 'The last logged anthropic-ratelimit-*-remaining value, by model and limit.', samples: remaining },
+      {
+        name: METRICS.newestRecord,
+        type: 'gauge',
+        help: 'Timestamp of the newest call read (seconds since the epoch); absent before the first.',
+        samples: Number.isFinite(this.newestMs) ? [{ suffix: '', labels: [], value: this.newestMs / 1000 }] : [],
+      },
+      { name: METRICS.dropped, type: 'counter', help: 'Calls not counted, in whole or in part, because a new series would have passed --max-series.', samples: [{ suffix: '_total', labels: [], value: dropped }] },
+    ];
+  }
+
+  /** Notes the call's logged remaining values; a gauge that would pass the cap is not made (the call counts as dropped). */
+  private noteRemaining(record: CallRecord): void {
+    const values = [record.ratelimitRequestsRemaining, record.ratelimitTokensRemaining, record.ratelimitInputTokensRemaining, record.ratelimitOutputTokensRemaining];
+    let kept = true;
+    values.forEach((value, i) => {
+      if (value === null) return;
+      const model = labelValue(record.model);
+      const limit = RATE_LIMITS[i] as string;
+      let byLimit = this.remaining.get(model);
+      if (byLimit?.has(limit) === true) byLimit.set(limit, value);
+      else if (model.length <= MAX_LABEL_LENGTH && takeSeries(this.budget, 1)) {
+        if (byLimit === undefined) this.remaining.set(model, (byLimit = new Map()));
+        byLimit.set(limit, value);
+      } else kept = false;
+    });
+    if (!kept) this.droppedGauges++;
+  }
+}
+
+export function statusClassOf(record: CallRecord): StatusClass {
+  if (!isFailure(record)) return 'ok';
+  const status = record.errorStatus;
+  if (status !== null && status >= 400 && status < 500) return '4xx';
+  if (status !== null && status >= 500 && status < 600) return '5xx';
+  return 'error';
+}
+
+/** A bucket bound as Prometheus's clients write it: 15 → "15.0", 0.25 → "0.25" (OpenMetrics wants canonical floats). */
+export function formatBound(bound: number): string {
+  return Number.isInteger(bound) ? bound.toFixed(1) : String(bound);
+}
+
+/** A label value as exposed: lone surrogates (which UTF-8 cannot carry) replaced. */
+function labelValue(text: string): string {
+  return (text as string & { toWellFormed(): string }).toWellFormed();
+}
+
+function takeSeries(budget: Budget, count: number): boolean {
+  if (budget.left < count) return false;
+  budget.left -= count;
+  return true;
+}
+
+function bump(counts: number[], index: number, by: number): void {
+  counts[index] = (counts[index] as number) + by;
+}
