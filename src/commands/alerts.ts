@@ -183,6 +183,6 @@ export function renderAlerts(report: AlertsReport, options: Pick<AlertsOptions, 
     case 'nagios':
       return renderAlertsNagios(report);
     case 'table':
-      return renderAlertsTable(report, context.style, context.tz, context.reading.verbose);
+      return renderAlertsTable(report, { style: context.style, tz: context.tz, showEmpty: context.reading.verbose, limit: options.limit });
   }
 }

@@ -13,7 +13,7 @@ import { renderSummaryCsv } from '../render/csv.js';
 import { renderSummaryJson } from '../render/json.js';
 import { renderSummaryMarkdown } from '../render/markdown.js';
 import type { StreamedText } from '../render/streamedText.js';
-import { renderSummaryTable } from '../render/table.js';
+import { renderSummaryTable } from '../render/summaryTable.js';
 import type { CommandResult } from './commandResult.js';
 import { readReport } from './readReport.js';
 
@@ -53,14 +53,14 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
           input,
           pricing: { asOf: pricing.asOf, unpricedModels: total.unpricedModels },
         };
-        return render(report, options.format, context);
+        return render(report, options, context);
       },
     };
   });
 }
 
-function render(report: SummaryReport, format: SummaryOptions['format'], context: RunContext): StreamedText {
-  switch (format) {
+function render(report: SummaryReport, options: SummaryOptions, context: RunContext): StreamedText {
+  switch (options.format) {
     case 'json':
       return renderSummaryJson(report);
     case 'csv':
@@ -68,7 +68,7 @@ function render(report: SummaryReport, format: SummaryOptions['format'], context
     case 'markdown':
       return renderSummaryMarkdown(report, context.tz);
     case 'table':
-      return renderSummaryTable(report, { style: context.style, tz: context.tz, ...(context.terminal ? { maxLabelWidth: 40 } : {}) });
+      return renderSummaryTable(report, { style: context.style, tz: context.tz, limit: options.limit, ...(context.terminal ? { maxLabelWidth: 40 } : {}) });
   }
 }
 

@@ -36,7 +36,7 @@ export async function runTrend(context: RunContext, options: TrendOptions): Prom
         const report = { trend: trendOf({ series, total }, engine.nowMs, options.days, tz, pricing), timezone: tz.name, input };
         if (options.format === 'json') return renderTrendJson(report);
         if (options.format === 'csv') return renderTrendCsv(report);
-        return renderTrendView(report, context.style, tz, context.terminal);
+        return renderTrendView(report, context.style, tz, context.terminal, options.limit);
       },
     };
   });

@@ -19,11 +19,12 @@ import { Ledger } from './engine/ledger.js';
 import type { Measure } from './engine/measure.js';
 import { Span } from './engine/span.js';
 import { METRICS } from './metricNames.js';
+import { METRIC_REGISTRY } from './metrics.js';
 import { compareStrings } from './order.js';
 import type { PriceBook } from './pricing.js';
 import { StatsAccumulator } from './stats.js';
 import type { TimeZone } from './timezone.js';
-import type { CallRecord } from './types.js';
+import type { CallRecord, Stats } from './types.js';
 
 /** Upper bounds (seconds) of the latency buckets: the alert rule's 15 s among them, plus the configured thresholds. */
 export const DEFAULT_LATENCY_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 120, 300] as const;
@@ -48,6 +49,17 @@ export interface MetricFamily {
   readonly help: string;
   readonly samples: readonly Sample[];
 }
+
+/** HELP of the families: what the registry's metrics are, as series by feature and model. */
+const FAMILY_HELP: Readonly<Record<string, string>> = {
+  [METRICS.rateLimited]: 'Rate-limited calls (status 429 or RateLimitError) by feature and model.',
+  [METRICS.tokens]: "Tokens of every call, failed ones included (as summary's tokens), by feature, model and type (input, output, cache_read, cache_write).",
+  [METRICS.successfulPromptTokens]:
+    'Prompt tokens of successful calls, by feature, model and type (cache_read; uncached: input and cache writes): the cache hit rate is cache_read over both, as in summary.',
+  [METRICS.cost]: 'Cost in US dollars by feature and model, priced from token sums at the embedded or --prices prices.',
+  [METRICS.unpriced]: 'Calls whose model has no price (not in the cost), by feature and model.',
+  [METRICS.maxTokens]: 'Successful calls that stopped at max_tokens (truncated answers), by feature and model.',
+};
 
 /** Longer label values are not exposed (their calls count as dropped): a scrape repeats each one in ~30 series. */
 export const MAX_LABEL_LENGTH = 256;
@@ -189,8 +201,15 @@ export class ServeSeries {
       ['feature', pair.feature],
       ['model', pair.model],
     ];
-    const perPair = (suffix: string, value: (cell: PairCell) => number): Sample[] =>
-      pairs.map((pair) => ({ suffix, labels: pairLabels(pair), value: shown(pair, value(pair.cell)) }));
+    // Summary's sums of each pair, as the registry names them.
+    const sums = new Map(pairs.map((pair) => [pair, pair.cell.stats.snapshot(false)]));
+    const registryFamily = (name: string): MetricFamily => {
+      const metrics = METRIC_REGISTRY.filter((metric) => metric.family?.name === name);
+      const samples = pairs.flatMap((pair) =>
+        metrics.map((metric): Sample => ({ suffix: '_total', labels: [...pairLabels(pair), ...(metric.family?.labels ?? [])], value: shown(pair, metric.value(sums.get(pair) as Stats) ?? 0) })),
+      );
+      return { name, type: 'counter', help: FAMILY_HELP[name] ?? name, samples };
+    };
     const byType = <T extends string>(types: readonly T[], values: (cell: PairCell) => Readonly<Record<T, number>>): Sample[] =>
       pairs.flatMap((pair) => {
         const of = values(pair.cell);
@@ -235,28 +254,20 @@ export class ServeSeries {
         ),
       },
       { name: METRICS.errors, type: 'counter', help: 'Failed calls by feature, model, error type and HTTP status (empty when not logged).', samples: errors },
-      { name: METRICS.rateLimited, type: 'counter', help: 'Rate-limited calls (status 429 or RateLimitError) by feature and model.', samples: perPair('_total', (cell) => cell.stats.rateLimitedCalls) },
-      {
-        name: METRICS.tokens,
-        type: 'counter',
-        help: 'Tokens of every call, failed ones included (as summary\'s tokens), by feature, model and type (input, output, cache_read, cache_write).',
-        samples: byType(TOKEN_TYPES, (cell) => {
-          const { input, output, cacheRead, cacheWrite } = cell.stats.modelTokens.totals();
-          return { input, output, cache_read: cacheRead, cache_write: cacheWrite };
-        }),
-      },
+      registryFamily(METRICS.rateLimited),
+      registryFamily(METRICS.tokens),
       {
         name: METRICS.successfulPromptTokens,
         type: 'counter',
-        help: 'Prompt tokens of successful calls, by feature, model and type (cache_read; uncached: input and cache writes): the cache hit rate is cache_read over both, as in summary.',
+        help: FAMILY_HELP[METRICS.successfulPromptTokens] as string,
         samples: byType(['cache_read', 'uncached'] as const, (cell) => {
           const { all, cacheRead } = cell.stats.successfulPromptTokens;
           return { cache_read: cacheRead, uncached: all - cacheRead };
         }),
       },
-      { name: METRICS.cost, type: 'counter', help: 'Cost in US dollars by feature and model, priced from token sums at the embedded or --prices prices.', samples: perPair('_total', (cell) => cell.stats.modelTokens.cost().costUsd) },
-      { name: METRICS.unpriced, type: 'counter', help: 'Calls whose model has no price (not in the cost), by feature and model.', samples: perPair('_total', (cell) => cell.stats.modelTokens.cost().unpricedCalls) },
-      { name: METRICS.maxTokens, type: 'counter', help: 'Successful calls that stopped at max_tokens (truncated answers), by feature and model.', samples: perPair('_total', (cell) => cell.stats.maxTokensStopCalls) },
+      registryFamily(METRICS.cost),
+      registryFamily(METRICS.unpriced),
+      registryFamily(METRICS.maxTokens),
       { name: METRICS.latency, type: 'histogram', help: 'Call latency in seconds, by feature and model.', samples: latency },
       { name: METRICS.rateLimitRemaining, type: 'gauge', help: 'The last logged anthropic-ratelimit-*-remaining value, by model and limit.', samples: remaining },
       {

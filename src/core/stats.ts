@@ -132,15 +132,6 @@ export class StatsAccumulator {
     this.models.merge(other.models);
   }
 
-  /** Rate-limited calls, and successful calls cut off by max_tokens (without a snapshot). */
-  get rateLimitedCalls(): number {
-    return this.rateLimited;
-  }
-
-  get maxTokensStopCalls(): number {
-    return this.maxTokensStops;
-  }
-
   /** The sum of its latencies, in whole µs (as recorded: the mean is this over the calls). */
   get latencySumMicros(): number {
     return this.latencySum;
@@ -246,13 +237,17 @@ export class StatsAccumulator {
     return accumulator;
   }
 
-  snapshot(): Stats {
+  /**
+   * Its metrics. `percentiles` false leaves the percentiles out (null): an exporter's scrape reads the sums of
+   * every series each time, and a percentile of a big group builds a histogram.
+   */
+  snapshot(percentiles = true): Stats {
     const calls = this.callCount;
     const successes = calls - this.errors;
     const { costUsd, unpricedCalls, unpricedModels } = this.models.cost();
     const pricedCalls = calls - unpricedCalls;
     const max = calls === 0 ? null : this.latencyMaxMs;
-    const percentile = (p: number): number | null => percentileWithin(this.latencies, p, this.latencyMaxMs);
+    const percentile = (p: number): number | null => (percentiles ? percentileWithin(this.latencies, p, this.latencyMaxMs) : null);
     return {
       calls,
       errors: this.errors,

@@ -3,7 +3,8 @@ import type { AlertsReport } from '../core/alerts/alertsReport.js';
 import { ALL } from '../core/alerts/alertParts.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import type { TimeZone } from '../core/timezone.js';
-import { columnLines } from './columns.js';
+import { limitNote } from './summaryView.js';
+import { tableLines } from './table.js';
 import { escapeForTerminal } from './escape.js';
 import { formatDetail, formatRuleValue, formatScope, formatState, formatThreshold } from './alertValues.js';
 import { formatLocalTime } from './localTime.js';
@@ -13,25 +14,47 @@ import type { Style } from './style.js';
 const HEAD = ['rule', 'scope', 'state', 'value', 'threshold', 'calls', 'window', 'detail'];
 const ALIGNS = ['left', 'left', 'left', 'right', 'left', 'right', 'left', 'left'] as const;
 
+export interface AlertsTableContext {
+  readonly style: Style;
+  readonly tz: TimeZone;
+  /** --verbose: list the scopes without calls in their windows too. */
+  readonly showEmpty: boolean;
+  /** Rows of evaluations shown at most (0: all); every firing one is shown whatever the limit. */
+  readonly limit: number;
+}
+
 /**
  * One row per rule and scope; scopes without calls in the window are counted under the table rather than listed
  * (there is one per feature seen in the last days), unless `showEmpty` (--verbose). JSON lists them all.
  */
-export function* renderAlertsTable(report: AlertsReport, style: Style, tz: TimeZone, showEmpty = false): Generator<string> {
+export function* renderAlertsTable(report: AlertsReport, context: AlertsTableContext): Generator<string> {
+  const { style, limit } = context;
   let hidden = 0;
+  let overLimit = 0;
   function* rows(): Generator<string[]> {
     hidden = 0;
+    overLimit = 0;
+    let shown = 0;
     yield HEAD.map((h) => style.bold(h));
     for (const evaluation of report.evaluations) {
-      if (showEmpty || evaluation.scopeKey === ALL || evaluation.state !== 'no_data') yield rowOf(evaluation, style);
-      else hidden++;
+      if (!(context.showEmpty || evaluation.scopeKey === ALL || evaluation.state !== 'no_data')) {
+        hidden++;
+        continue;
+      }
+      if (limit !== 0 && shown >= limit && evaluation.state !== 'firing') {
+        overLimit++;
+        continue;
+      }
+      shown++;
+      yield rowOf(evaluation, style);
     }
   }
-  yield `${style.bold(alertsHeadline(report, tz))}\n\n`;
+  yield `${style.bold(alertsHeadline(report, context.tz))}\n\n`;
   // The whole input's evaluations are always shown: no rows means no rules.
   if (report.evaluations.size === 0) yield 'no rules evaluated (all disabled in the config)\n';
-  else for (const line of columnLines(rows, ALIGNS)) yield `${line}\n`;
+  else for (const line of tableLines(rows, ALIGNS)) yield `${line}\n`;
   const notes = [...report.notes];
+  if (overLimit > 0) notes.push(limitNote(overLimit, 'rule evaluations (none of them firing)', '--json'));
   if (hidden > 0) notes.push(`${formatCount(hidden)} rule evaluations of scopes without calls in their window are not shown (--verbose or --json lists them)`);
   if (notes.length > 0) yield `\n${notes.map((note) => style.dim(escapeForTerminal(note))).join('\n')}\n`;
 }

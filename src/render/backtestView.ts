@@ -4,7 +4,7 @@ import { formatIsoUtc, formatWindow } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { LineCounts } from '../core/types.js';
 import { formatRuleValue, formatScope } from './alertValues.js';
-import { renderColumns } from './columns.js';
+import { renderTable } from './table.js';
 import { inputJson, SCHEMA_VERSION } from './json.js';
 import { formatLocalTime } from './localTime.js';
 import type { Style } from './style.js';
@@ -36,7 +36,7 @@ export function renderBacktestTable(report: BacktestReport, style: Style, tz: Ti
       formatRuleValue(interval.rule, interval.peak),
       formatLocalTime(interval.peakMs, tz),
     ]);
-    lines.push(renderColumns([head, ...rows], ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'left']));
+    lines.push(renderTable([head, ...rows], ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'left']));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,12 +1,13 @@
 /**
- * `dashboard` as a compact terminal view (within 100 columns), as Markdown for chat, and as the JSON document of
- * PRODUCT.md §6 (schemas/dashboard.schema.json). Pure: report in, text out.
+ * `dashboard` as a compact terminal view (within 100 columns), as Markdown for chat, and as its JSON document
+ * (schemas/dashboard.schema.json). Pure: report in, text out.
  */
 import { type Dashboard, MIN_CALLS_TO_JUDGE, type RateSet, type UserUsage } from '../core/reports/dashboardReport.js';
 import { formatIsoUtc, formatWindow } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { LineCounts } from '../core/types.js';
-import { displayWidth, renderColumns } from './columns.js';
+import { renderTable } from './table.js';
+import { displayWidth, fitWidth } from './width.js';
 import { escapeForTerminal, markdownCell } from './escape.js';
 import { describeUnpriced } from './inputReport.js';
 import { inputJson, SCHEMA_VERSION } from './json.js';
@@ -43,7 +44,7 @@ export function renderDashboardView(report: DashboardReport, style: Style, tz: T
       formatCount(entry.calls),
       entry.tooFew ? style.dim('too few calls to judge') : '',
     ]);
-    lines.push(indent(renderColumns([['feature', 'p95', 'calls', ''].map((h) => style.dim(h)), ...rows], ['left', 'right', 'right', 'left'])));
+    lines.push(indent(renderTable([['feature', 'p95', 'calls', ''].map((h) => style.dim(h)), ...rows], ['left', 'right', 'right', 'left'])));
     if (slow.ranking.length > RANKED) lines.push(style.dim(`  +${slow.ranking.length - RANKED} more features`));
   }
 
@@ -171,7 +172,7 @@ function rateLimitHeadline(d: Dashboard, tz: TimeZone): string {
 function userTable(users: readonly UserUsage[], style: Style): string[] {
   if (users.length === 0) return ['  no calls today'];
   const rows = users.map((user) => [name(user.user), formatCount(user.tokens), formatUsd(user.costUsd) + (user.unpricedCalls > 0 ? '*' : ''), formatCount(user.calls)]);
-  return [indent(renderColumns([['user', 'tokens', 'cost', 'calls'].map((h) => style.dim(h)), ...rows], ['left', 'right', 'right', 'right']))];
+  return [indent(renderTable([['user', 'tokens', 'cost', 'calls'].map((h) => style.dim(h)), ...rows], ['left', 'right', 'right', 'right']))];
 }
 
 /** `prefix` and as many of `items` as fit in WIDTH columns, then "+N more". */
@@ -188,10 +189,7 @@ function fitList(prefix: string, items: readonly string[]): string {
 
 /** A line cut to WIDTH columns with "…" (a last resort: long names are cut before). */
 function fit(line: string): string {
-  if (displayWidth(line) <= WIDTH) return line;
-  let cut = line;
-  while (cut.length > 0 && displayWidth(`${cut}…`) > WIDTH) cut = cut.slice(0, -1);
-  return `${cut}…`;
+  return fitWidth(line, WIDTH);
 }
 
 /** "11-26 09:00": the hour's start in --tz, with its date (the 24 hours cross midnight). */
@@ -201,8 +199,7 @@ function hourLabel(ms: number, tz: TimeZone): string {
 
 /** A name from the logs, escaped and cut to fit the panel. */
 function name(text: string): string {
-  const escaped = escapeForTerminal(text);
-  return escaped.length > MAX_NAME ? `${escaped.slice(0, MAX_NAME - 1)}…` : escaped;
+  return fitWidth(escapeForTerminal(text), MAX_NAME);
 }
 
 function indent(block: string): string {

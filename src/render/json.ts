@@ -1,5 +1,6 @@
-/** Summary as the JSON document of PRODUCT.md §6 (schemas/summary.schema.json). Pure: report in, text out. */
+/** Summary as its JSON document (schemas/summary.schema.json). Pure: report in, text out. */
 import type { SummaryReport } from '../core/reports/summaryReport.js';
+import { COUNTS_REGISTRY, METRIC_REGISTRY } from '../core/metrics.js';
 import { formatIsoUtc } from '../core/timeRange.js';
 import type { LineCounts, Stats } from '../core/types.js';
 import { JsonItems, jsonDocument, mapItems } from './jsonStream.js';
@@ -22,26 +23,16 @@ export function renderSummaryJson(report: SummaryReport): Generator<string> {
   return jsonDocument(document);
 }
 
-/** The Stats shape of §6; the snapshot's extra bookkeeping (first/last times, per-group unpriced models) stays out. */
+/** A group's Stats as the registry names them (every metric, then the counts by value); the rest stays out. */
 export function statsJson(stats: Stats): Record<string, unknown> {
-  return {
-    calls: stats.calls,
-    errors: stats.errors,
-    errorRate: stats.errorRate,
-    rateLimited: stats.rateLimited,
-    overloaded: stats.overloaded,
-    latencyMs: stats.latencyMs,
-    tokens: stats.tokens,
-    costUsd: stats.costUsd,
-    costPerCallUsd: stats.costPerCallUsd,
-    unpricedCalls: stats.unpricedCalls,
-    cacheHitRate: stats.cacheHitRate,
-    maxTokensStops: stats.maxTokensStops,
-    maxTokensRate: stats.maxTokensRate,
-    stopReasons: stats.stopReasons,
-    errorTypes: stats.errorTypes,
-    errorStatuses: stats.errorStatuses,
-  };
+  const json: Record<string, unknown> = {};
+  for (const metric of METRIC_REGISTRY) {
+    let at = json;
+    for (const part of metric.path.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+    at[metric.path[metric.path.length - 1] as string] = metric.value(stats);
+  }
+  for (const counts of COUNTS_REGISTRY) json[counts.id] = stats[counts.id];
+  return json;
 }
 
 export function inputJson(input: LineCounts): Record<string, unknown> {

@@ -2,39 +2,9 @@
 import type { GroupDimension } from '../core/grouping.js';
 import type { SummaryReport } from '../core/reports/summaryReport.js';
 import type { TimeZone } from '../core/timezone.js';
-import type { Stats } from '../core/types.js';
 import { describeUnpriced } from './inputReport.js';
 import { formatLocalTime } from './localTime.js';
-import { formatCount, formatMs, formatPercent, formatUsd, formatUsdPrecise, MISSING } from './numbers.js';
-
-export interface Column {
-  readonly header: string;
-  readonly cell: (stats: Stats) => string;
-  /** 'error' cells are highlighted when the rate is high; 'warn' ones more gently. */
-  readonly alarm?: (stats: Stats) => 'error' | 'warn' | undefined;
-}
-
-export const SUMMARY_COLUMNS: readonly Column[] = [
-  { header: 'calls', cell: (s) => formatCount(s.calls) },
-  { header: 'errors', cell: (s) => formatCount(s.errors) },
-  {
-    header: 'err %',
-    cell: (s) => formatPercent(s.errorRate),
-    alarm: (s) => ((s.errorRate ?? 0) > 0.05 ? 'error' : (s.errorRate ?? 0) > 0.01 ? 'warn' : undefined),
-  },
-  { header: '429s', cell: (s) => formatCount(s.rateLimited), alarm: (s) => (s.rateLimited > 0 ? 'warn' : undefined) },
-  { header: 'p50', cell: (s) => formatMs(s.latencyMs.p50) },
-  { header: 'p95', cell: (s) => formatMs(s.latencyMs.p95) },
-  { header: 'p99', cell: (s) => formatMs(s.latencyMs.p99) },
-  { header: 'cost', cell: (s) => formatUsd(s.costUsd) + (s.unpricedCalls > 0 ? '*' : '') },
-  { header: '$/call', cell: (s) => formatUsdPrecise(s.costPerCallUsd) },
-  { header: 'cache hit', cell: (s) => formatPercent(s.cacheHitRate) },
-  {
-    header: 'max_tok',
-    cell: (s) => formatPercent(s.maxTokensRate),
-    alarm: (s) => ((s.maxTokensRate ?? 0) > 0.05 ? 'warn' : undefined),
-  },
-];
+import { formatCount, MISSING } from './numbers.js';
 
 export const TOTAL_LABEL = 'TOTAL';
 
@@ -61,6 +31,11 @@ export function summaryNotes(report: SummaryReport): string[] {
     notes.push(`no records in the range (${formatCount(report.input.records)} records outside it).`);
   }
   return notes;
+}
+
+/** The line under a table cut at --limit: how many rows are left out, and how to see them. */
+export function limitNote(leftOut: number, what: string, everyOne = '--format csv'): string {
+  return `${formatCount(leftOut)} more ${what} not shown: --limit 0 shows them all, ${everyOne} lists every one`;
 }
 
 export { MISSING };

@@ -1,49 +1,67 @@
-/** Summary as a terminal table. Pure: report in, text out. */
-import { columnLines } from './columns.js';
-import type { SummaryReport } from '../core/reports/summaryReport.js';
-import type { TimeZone } from '../core/timezone.js';
-import { escapeForTerminal } from './escape.js';
-import type { Style } from './style.js';
-import { type Column, groupLabels, SUMMARY_COLUMNS, summaryHeadline, summaryNotes, TOTAL_LABEL } from './summaryView.js';
-import type { Stats } from '../core/types.js';
+/**
+ * Terminal tables, drawn by cli-table3 (the only module that imports it) in the plain style of the design card:
+ * no borders, columns two spaces apart, right-aligned numbers — and never coloured by it (`style` empty: only our
+ * own colours, decided once, reach a pipe). The rows are made twice, once to measure the columns (string-width)
+ * and once to draw them a page at a time at those widths: cli-table3's layout grows with the square of the rows
+ * of one table, and a table of a million groups must not be held whole.
+ */
+import Table from 'cli-table3';
+import { displayWidth } from './width.js';
 
-export interface TableContext {
-  readonly style: Style;
-  readonly tz: TimeZone;
-  /** Longest group label before it is cut with "…" (terminals); undefined = never cut (pipes, files). */
-  readonly maxLabelWidth?: number;
-}
+export type Align = 'left' | 'right';
 
-export function* renderSummaryTable(report: SummaryReport, context: TableContext): Generator<string> {
-  const { style } = context;
-  const dimensions = report.aggregate.groupBy;
-  const head = [...dimensions, ...SUMMARY_COLUMNS.map((column) => column.header)].map((text) => style.bold(text));
-  const aligns = [...dimensions.map(() => 'left' as const), ...SUMMARY_COLUMNS.map(() => 'right' as const)];
-  const totalLabels = dimensions.map((_, i) => (i === 0 ? style.bold(TOTAL_LABEL) : ''));
-  const total = [...totalLabels, ...statsCells(report.aggregate.total, style).map((cell) => style.bold(cell))];
-  function* rows(): Generator<string[]> {
-    yield head;
-    for (const group of report.aggregate.groups) {
-      const labels = groupLabels(report, group.key).map((label) => fitLabel(escapeForTerminal(label), context.maxLabelWidth));
-      yield [...labels, ...statsCells(group.stats, style)];
-    }
-    yield total;
+const SEPARATOR = '  ';
+/** Rows drawn by one cli-table3 table. */
+const PAGE_ROWS = 100;
+const NO_BORDERS = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: SEPARATOR,
+};
+
+/** The lines of a table of `rows` (the first is usually the header), made twice: to measure, then to draw. */
+export function* tableLines(rows: () => Iterable<readonly string[]>, aligns: readonly Align[]): Generator<string> {
+  const widths: number[] = [];
+  for (const row of rows()) {
+    row.forEach((cell, column) => {
+      widths[column] = Math.max(widths[column] ?? 0, displayWidth(cell));
+    });
   }
-
-  yield `${style.bold(summaryHeadline(report, context.tz))}\n\n`;
-  for (const line of columnLines(rows, aligns)) yield `${line}\n`;
-  const notes = summaryNotes(report).map((note) => style.dim(escapeForTerminal(note)));
-  if (notes.length > 0) yield `\n${notes.join('\n')}\n`;
+  if (widths.length === 0) return;
+  let page: (readonly string[])[] = [];
+  const draw = function* (): Generator<string> {
+    const table = new Table({
+      chars: NO_BORDERS,
+      style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+      colWidths: widths.map((width) => Math.max(1, width)),
+      colAligns: widths.map((_, column) => aligns[column] ?? 'left'),
+      wordWrap: false,
+    });
+    // An empty cell is drawn as blanks: cli-table3 measures nothing narrower than one column.
+    table.push(...page.map((row) => widths.map((_, column) => row[column] ?? '')));
+    for (const line of table.toString().split('\n')) yield line.trimEnd();
+    page = [];
+  };
+  for (const row of rows()) {
+    page.push(row);
+    if (page.length === PAGE_ROWS) yield* draw();
+  }
+  if (page.length > 0) yield* draw();
 }
 
-function statsCells(stats: Stats, style: Style): string[] {
-  return SUMMARY_COLUMNS.map((column: Column) => {
-    const text = column.cell(stats);
-    const alarm = column.alarm?.(stats);
-    return alarm === 'error' ? style.red(text) : alarm === 'warn' ? style.yellow(text) : text;
-  });
-}
-
-function fitLabel(label: string, width: number | undefined): string {
-  return width === undefined || label.length <= width ? label : `${label.slice(0, width - 1)}…`;
+/** A small table as one string (the dashboard's panels). */
+export function renderTable(rows: readonly (readonly string[])[], aligns: readonly Align[]): string {
+  return [...tableLines(() => rows, aligns)].join('\n');
 }

@@ -4,14 +4,18 @@
  */
 import { formatIsoUtc } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
-import type { Trend, TrendDay, TrendFlag, TrendSeries } from '../core/reports/trendReport.js';
+import type { Trend, TrendFlag, TrendSeries } from '../core/reports/trendReport.js';
 import type { LineCounts } from '../core/types.js';
-import { columnLines } from './columns.js';
+import { type Metric, TREND_METRICS } from '../core/metrics.js';
+import { formatValue } from './metricCells.js';
+import { limitNote } from './summaryView.js';
+import { tableLines } from './table.js';
+import { fitWidth } from './width.js';
 import { csvCell, escapeForTerminal } from './escape.js';
 import { inputJson, SCHEMA_VERSION } from './json.js';
 import { JsonItems, jsonDocument, mapItems } from './jsonStream.js';
 import { formatLocalTime } from './localTime.js';
-import { formatCount, formatMs, formatPercent, formatUsd, formatUsdPrecise, MISSING } from './numbers.js';
+import { formatCount, formatPercent, formatUsdPrecise, MISSING } from './numbers.js';
 import { sparkline } from './sparkline.js';
 import type { Style } from './style.js';
 
@@ -23,37 +27,38 @@ export interface TrendReport {
 
 const MAX_LABEL = 40;
 
-interface Metric {
-  readonly header: string;
-  /** A money metric: marked when some calls had no price. */
-  readonly costly?: boolean;
-  readonly value: (day: TrendDay) => number | null;
-  readonly format: (value: number | null) => string;
+/** The trend's metrics as a table shows them: the registry's, sums per day ("calls/day"), without unpriced calls. */
+const SHOWN = TREND_METRICS.filter((metric) => metric.id !== 'unpricedCalls');
+
+function headerOf(metric: Metric): string {
+  return metric.unit === 'count' || metric.unit === 'usd' ? `${metric.header ?? metric.id}/day` : (metric.header ?? metric.id);
 }
 
-const METRICS: readonly Metric[] = [
-  { header: 'calls/day', value: (d) => d.calls, format: (v) => (v === null ? MISSING : formatCount(v)) },
-  { header: 'cost/day', value: (d) => (d.calls === 0 ? null : d.costUsd), format: formatUsd, costly: true },
-  { header: '$/call', value: (d) => d.costPerCallUsd, format: formatUsdPrecise, costly: true },
-  { header: 'p95', value: (d) => d.p95Ms, format: formatMs },
-  { header: 'err %', value: (d) => d.errorRate, format: formatPercent },
-  { header: 'cache hit', value: (d) => d.cacheHitRate, format: formatPercent },
-];
-
-/** One block per group, a line per metric: first → last day with calls, and every day as a sparkline on a terminal. */
-export function* renderTrendView(report: TrendReport, style: Style, tz: TimeZone, terminal: boolean): Generator<string> {
+/**
+ * One block per group (at most `limit` of them, 0: all), a line per metric: first → last day with calls, and every
+ * day as a sparkline on a terminal.
+ */
+export function* renderTrendView(report: TrendReport, style: Style, tz: TimeZone, terminal: boolean, limit = 0): Generator<string> {
   const { trend } = report;
   const headline = `claude-mon trend · ${trend.days} days to ${formatLocalTime(trend.toMs, tz)} ${tz.name} · by ${trend.groupBy.join(', ')}`;
   const head = ['', '', ...(terminal ? [`${trend.days} days`] : []), 'first → last day with calls'].map((h) => style.bold(h));
+  const shown = limit === 0 ? trend.series.size : Math.min(limit, trend.series.size);
   function* rows(): Generator<string[]> {
     yield head;
-    for (const series of trend.series) yield* seriesRows(series, labelOf(series), terminal);
+    let count = 0;
+    for (const series of trend.series) {
+      if (count++ === shown) break;
+      yield* seriesRows(series, labelOf(series), terminal);
+    }
     yield* seriesRows(trend.total, style.bold('TOTAL'), terminal);
   }
   yield `${style.bold(headline)}\n\n`;
-  for (const line of columnLines(rows, ['left', 'left', ...(terminal ? ['left' as const] : []), 'left'])) yield `${line}\n`;
+  for (const line of tableLines(rows, ['left', 'left', ...(terminal ? ['left' as const] : []), 'left'])) yield `${line}\n`;
+  if (shown < trend.series.size) yield `\n${style.dim(limitNote(trend.series.size - shown, 'groups'))}\n`;
   let flagged = 0;
+  let count = 0;
   for (const series of trend.series) {
+    if (count++ === shown) break;
     for (const flag of series.flags) yield `${flagged++ === 0 ? '\n' : ''}${style.yellow(`${labelOf(series)}: ${describeFlag(flag)}`)}\n`;
   }
   const unpricedCalls = trend.total.days.reduce((sum, day) => sum + day.unpricedCalls, 0);
@@ -65,28 +70,24 @@ export function* renderTrendView(report: TrendReport, style: Style, tz: TimeZone
 /** A series' rows: a line per metric, the label on the first. */
 function seriesRows(series: TrendSeries, label: string, terminal: boolean): string[][] {
   const unpriced = series.days.some((day) => day.unpricedCalls > 0);
-  return METRICS.map((metric, i) => {
-    const values = series.days.map((day) => (day.calls === 0 ? null : metric.value(day)));
-    const marker = unpriced && metric.costly ? '*' : '';
-    return [i === 0 ? label : '', metric.header, ...(terminal ? [sparkline(values)] : []), firstToLast(values, metric) + marker];
+  return SHOWN.map((metric, i) => {
+    const values = series.days.map((day) => (day.calls === 0 ? null : (day.values[metric.id] ?? null)));
+    const marker = unpriced && metric.leavesOutUnpriced === true ? '*' : '';
+    return [i === 0 ? label : '', headerOf(metric), ...(terminal ? [sparkline(values)] : []), firstToLast(values, metric) + marker];
   });
 }
 
 /** A group's name for people: its values, escaped, cut to a width a table can hold. */
 function labelOf(series: TrendSeries): string {
-  const label = escapeForTerminal(Object.values(series.key).join(' · '));
-  return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
+  return fitWidth(escapeForTerminal(Object.values(series.key).join(' · ')), MAX_LABEL);
 }
 
 export function* renderTrendCsv(report: TrendReport): Generator<string> {
   const { trend } = report;
-  yield `${['day', ...trend.groupBy, 'calls', 'cost_usd', 'cost_per_call_usd', 'p95_ms', 'error_rate', 'cache_hit_rate', 'unpriced_calls'].join(',')}\r\n`;
+  yield `${['day', ...trend.groupBy, ...TREND_METRICS.map((metric) => metric.csv)].join(',')}\r\n`;
   for (const series of trend.series) {
     const labels = trend.groupBy.map((dimension) => csvCell(series.key[dimension] ?? ''));
-    for (const day of series.days) {
-      const values = [day.calls, day.costUsd, day.costPerCallUsd, day.p95Ms, day.errorRate, day.cacheHitRate, day.unpricedCalls];
-      yield `${[day.day, ...labels, ...values.map(csvCell)].join(',')}\r\n`;
-    }
+    for (const day of series.days) yield `${[day.day, ...labels, ...TREND_METRICS.map((metric) => csvCell(day.values[metric.id] ?? null))].join(',')}\r\n`;
   }
 }
 
@@ -94,7 +95,7 @@ export function renderTrendJson(report: TrendReport): Generator<string> {
   const { trend } = report;
   const seriesJson = (series: TrendSeries) => ({
     key: series.key,
-    days: series.days.map(({ dayStartMs, ...day }) => ({ start: formatIsoUtc(dayStartMs), ...day })),
+    days: series.days.map((day) => ({ start: formatIsoUtc(day.dayStartMs), day: day.day, ...day.values })),
     flags: series.flags,
   });
   const document = {
@@ -115,8 +116,8 @@ export function renderTrendJson(report: TrendReport): Generator<string> {
 function firstToLast(values: readonly (number | null)[], metric: Metric): string {
   const present = values.filter((value): value is number => value !== null);
   if (present.length === 0) return MISSING;
-  const first = metric.format(present[0] as number);
-  return present.length === 1 ? first : `${first} → ${metric.format(present[present.length - 1] as number)}`;
+  const first = formatValue(metric, present[0] as number);
+  return present.length === 1 ? first : `${first} → ${formatValue(metric, present[present.length - 1] as number)}`;
 }
 
 function describeFlag(flag: TrendFlag): string {

@@ -8,6 +8,7 @@ import type { Ledger } from '../engine/ledger.js';
 import type { RecentCalls } from '../engine/recentCalls.js';
 import type { TokenLedger } from '../engine/tokenLedger.js';
 import { Latencies } from '../latencies.js';
+import { RATE_METRICS } from '../metrics.js';
 import { compareStrings } from '../order.js';
 import { type PriceBook, roundUsd } from '../pricing.js';
 import { projectDay } from '../projection.js';
@@ -213,7 +214,8 @@ function topUsers(users: TokenLedger): UserUsage[] {
 }
 
 function rateSet(stats: Stats): RateSet {
-  return { calls: stats.calls, errorRate: stats.errorRate, cacheHitRate: stats.cacheHitRate, maxTokensRate: stats.maxTokensRate };
+  const [errorRate, cacheHitRate, maxTokensRate] = RATE_METRICS.map((metric) => metric.value(stats)) as [number | null, number | null, number | null];
+  return { calls: stats.calls, errorRate, cacheHitRate, maxTokensRate };
 }
 
 function ranked(counts: ReadonlyMap<string, number>): [string, number][] {

@@ -4,6 +4,7 @@
  * accumulating without pruning) and the cache hit rate falling away. Read from the engine's day ledgers.
  */
 import type { Ledger } from '../engine/ledger.js';
+import { TREND_METRICS } from '../metrics.js';
 import type { GroupDimension } from '../grouping.js';
 import { compareStrings } from '../order.js';
 import type { PriceBook } from '../pricing.js';
@@ -17,16 +18,13 @@ export const CACHE_HIT_FALL = 0.5;
 /** Days compared at each end of the period, at most (pooled, so one odd day does not raise a flag). */
 const ENDS_DAYS = 3;
 
+/** A day of a series: its start, its date in --tz, and the trend metrics by id (TREND_METRICS, of the registry). */
 export interface TrendDay {
   readonly dayStartMs: number;
   readonly day: string;
+  readonly values: Readonly<Record<string, number | null>>;
+  /** Calls, and calls of models without a price (not in the cost, never counted as $0 silently). */
   readonly calls: number;
-  readonly costUsd: number;
-  readonly costPerCallUsd: number | null;
-  readonly p95Ms: number | null;
-  readonly errorRate: number | null;
-  readonly cacheHitRate: number | null;
-  /** Calls of models without a price: not in costUsd, never counted as $0 silently. */
   readonly unpricedCalls: number;
 }
 
@@ -104,21 +102,13 @@ function seriesOf(
   pricing: PriceBook,
 ): TrendSeries {
   const withCalls: StatsAccumulator[] = [];
+  const empty = new StatsAccumulator(pricing).snapshot();
   const days = dayStarts.map((dayStartMs): TrendDay => {
     const accumulator = accumulators.get(dayStartMs);
     if (accumulator !== undefined) withCalls.push(accumulator);
-    const stats = accumulator?.snapshot();
-    return {
-      dayStartMs,
-      day: tz.dayKey(dayStartMs),
-      calls: stats?.calls ?? 0,
-      costUsd: stats?.costUsd ?? 0,
-      costPerCallUsd: stats?.costPerCallUsd ?? null,
-      p95Ms: stats?.latencyMs.p95 ?? null,
-      errorRate: stats?.errorRate ?? null,
-      cacheHitRate: stats?.cacheHitRate ?? null,
-      unpricedCalls: stats?.unpricedCalls ?? 0,
-    };
+    const stats = accumulator?.snapshot() ?? empty;
+    const values = Object.fromEntries(TREND_METRICS.map((metric) => [metric.id, metric.value(stats)]));
+    return { dayStartMs, day: tz.dayKey(dayStartMs), values, calls: stats.calls, unpricedCalls: stats.unpricedCalls };
   });
   return { key, days, flags: flagsOf(withCalls, pricing) };
 }
