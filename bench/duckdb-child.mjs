@@ -6,7 +6,7 @@
  * - text: any line envelope (`INFO:root:{...}`, CRI, kubectl --timestamps, bare JSON): lines read as one VARCHAR
  *   column (read_csv with no delimiter, quote or escape that occurs in the data), the object taken from the first
  *   `{` and parsed once with from_json.
- * A `.gz` file is read gzip-compressed. Metrics follow PRODUCT.md §2: errors = non-empty `error` or
+ * A `.gz` file is read gzip-compressed. Metrics follow docs/definitions.md: errors = non-empty `error` or
  * `error_status` ≥ 400; p50/p95 of latency_ms with quantile_disc, which in DuckDB is the nearest-rank value
  * (the ⌈q·n⌉-th smallest), the exact value claude-mon's HDR histogram approximates within 0.1%.
  */

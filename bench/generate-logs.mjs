@@ -3,7 +3,7 @@
  * (429s, 529s, connection errors), cache reads and writes, µs timestamps over 7 days. Styles:
  * - compact: one compact JSON object per line;
  * - python: `INFO:root:` + Python json.dumps spacing (the seed's `logging.info(json.dumps(...))`);
- * - mixed: the envelopes of PRODUCT.md §1.2 that a Kubernetes deployment mixes, every line a record: CRI container
+ * - mixed: the envelopes of docs/definitions.md that a Kubernetes deployment mixes, every line a record: CRI container
  *   log lines (`<RFC 3339 ns>Z stdout F {...}` and `... stderr F INFO:root:{...}`), `kubectl logs --timestamps`
  *   (`<RFC 3339 ns>Z {...}` and `... INFO:root:{...}`), Python logging and bare JSON.
  * The same seed gives the same records in every style (the envelope draws use a second generator), so the files

@@ -89,7 +89,7 @@ export function temporaryDirectory(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'claude-mon-test-'));
 }
 
-/** Every line ends as exactly one of these (PRODUCT.md §1.4). */
+/** Every line ends as exactly one of these (docs/definitions.md, "Bad input"). */
 export function accountedLines(tally: Tally): number {
   return tally.records + tally.duplicates + tally.noise + tally.skippedTotal();
 }

@@ -1,5 +1,5 @@
 /**
- * The ids a logged model string may be priced under, most specific first (PRODUCT.md §3).
+ * The ids a logged model string may be priced under, most specific first (docs/definitions.md, "Cost").
  *
  * Logs carry whatever the client sent or the gateway echoed: `anthropic/claude-sonnet-4-5` (LiteLLM),
  * `us.anthropic.claude-sonnet-4-5-20250929-v1:0` (Amazon Bedrock), `claude-sonnet-4-5@20250929` (Google Vertex AI),

@@ -1,5 +1,5 @@
 /**
- * The embedded, dated Claude price table (PRODUCT.md §3). USD per million tokens.
+ * The embedded, dated Claude price table (docs/definitions.md, "Cost"). USD per million tokens.
  *
  * Transcribed from the researched reference (claude-prices.json, collected 2026-11-26). Every id in that file
  * resolves here: an id is either a key of MODELS or a key of ALIASES pointing at one. Pre-4.6 models are keyed by

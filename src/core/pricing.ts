@@ -1,5 +1,5 @@
 /**
- * What a call cost (PRODUCT.md §3): the price book (embedded table + `--prices` overrides) and the cost formula.
+ * What a call cost (docs/definitions.md, "Cost"): the price book (embedded table + `--prices` overrides) and the cost formula.
  */
 
 import { UsageError } from '../errors.js';

@@ -43,7 +43,7 @@ export interface TokenTotals {
   readonly cacheWrite: number;
 }
 
-/** PRODUCT.md §2, one group's metrics. Rates are fractions; null when their denominator is 0. */
+/** One group's metrics (docs/definitions.md, "Metrics"). Rates are fractions; null when their denominator is 0. */
 export interface Stats {
   readonly calls: number;
   readonly errors: number;
@@ -68,7 +68,7 @@ export interface Stats {
   readonly unpricedModels: Readonly<Record<string, number>>;
 }
 
-/** What became of the input's lines (PRODUCT.md §1.4): records + duplicates + noise + Σ skipped = lines. */
+/** What became of the input's lines (docs/definitions.md, "Bad input"): records + duplicates + noise + Σ skipped = lines. */
 export interface LineCounts {
   readonly files: number;
   readonly lines: number;

@@ -1,6 +1,6 @@
 /**
  * The general path for entries the byte scanner does not take: decoded text and parsed JSON values. Finds the
- * call record inside the envelopes of PRODUCT.md §1.2 — a text prefix before the object, structured-log wrappers
+ * call record inside the envelopes of docs/definitions.md — a text prefix before the object, structured-log wrappers
  * (`message`, `msg`, `log`, `jsonPayload`, as an object or a JSON string), and Docker json-file lines whose `log`
  * chunks are joined until one ends in '\n'.
  */

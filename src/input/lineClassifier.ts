@@ -1,6 +1,6 @@
 /**
  * Decides what each log entry is — a call record, a duplicate, noise, or a reject — across every envelope of
- * PRODUCT.md §1.2, and hands records to the sink. Bytes first (the fast path for bare and prefixed JSON lines),
+ * docs/definitions.md ("Envelopes"), and hands records to the sink. Bytes first (the fast path for bare and prefixed JSON lines),
  * then, only when the scanner gives up, decoded text through JSON.parse (envelopes.ts).
  */
 import { InputError } from '../errors.js';

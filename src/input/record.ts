@@ -1,6 +1,6 @@
 /**
  * Validation at the boundary: RawFields (what the log said) → CallRecord (what the rest of the program trusts),
- * or the reason the line is rejected (`invalid_record:<field>`). PRODUCT.md §1.3 is the contract.
+ * or the reason the line is rejected (`invalid_record:<field>`). docs/definitions.md ("Record") is the contract.
  */
 import { MutableCallRecord } from '../core/packedRecord.js';
 import {
@@ -72,7 +72,7 @@ export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: Scra
   out.feature = feature;
   out.model = model;
 
-  // Optional fields describe the call; a malformed one is read as absent rather than losing the call (§1.3).
+  // Optional fields describe the call; a malformed one is read as absent rather than losing the call (docs/definitions.md, "Record").
   const stopReason = readOptionalString(raw, F.stop_reason);
   const serviceTier = readOptionalString(raw, F.service_tier);
   const error = readError(raw);

@@ -1,5 +1,5 @@
 /**
- * What became of every line: a record, a duplicate, expected noise, or a reject with a reason (PRODUCT.md §1.4).
+ * What became of every line: a record, a duplicate, expected noise, or a reject with a reason (docs/definitions.md, "Bad input").
  * records + duplicates + noise + Σ skipped = lines, always.
  */
 import type { LineCounts } from '../core/types.js';

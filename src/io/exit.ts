@@ -3,7 +3,7 @@
  *
  * Not with process.exit() at once: on Node 20–24 it can hang for ever when a background compile job is waiting for a
  * garbage collection at that moment — the exit joins that thread, which waits for the main thread (nodejs/node#54918;
- * seen here in a test, stacks in the issue 6 note). Letting the event loop end tears V8 down first, which releases
+ * seen here, mid-suite). Letting the event loop end tears V8 down first, which releases
  * such a job. So: the exit code is set, stdin (which a command may have left unread) is let go, and only if some
  * handle still holds the loop a second later does process.exit() end it.
  */

@@ -1,4 +1,4 @@
-/** `alerts` as the JSON document of PRODUCT.md §6 (schemas/alerts.schema.json), and --follow's event lines. */
+/** `alerts` as its JSON document (schemas/alerts.schema.json), and --follow's event lines. */
 import type { AlertsReport } from '../core/alerts/alertsReport.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import { formatIsoUtc } from '../core/timeRange.js';

@@ -129,7 +129,7 @@ export function renderDashboardJson(report: DashboardReport): string {
       count: d.rateLimits.count,
       first: d.rateLimits.firstMs === null ? null : formatIsoUtc(d.rateLimits.firstMs),
       last: d.rateLimits.lastMs === null ? null : formatIsoUtc(d.rateLimits.lastMs),
-      // Arrays of pairs would be safer for names like __proto__, but §6 asks for objects: built without a prototype.
+      // Arrays of pairs would be safer for names like __proto__, but the schema has objects: built without a prototype.
       byFeature: record(d.rateLimits.byFeature),
       byUser: record(d.rateLimits.byUser),
       byHour: d.rateLimits.byHour.map((hour) => ({ start: formatIsoUtc(hour.startMs), count: hour.count })),

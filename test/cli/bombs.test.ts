@@ -1,5 +1,5 @@
 /**
- * Resource bombs (issue 6 item 2): memory stays bounded by what the input's shape allows, never by its size. Peak
+ * Resource bombs: memory stays bounded by what the input's shape allows, never by its size. Peak
  * RSS is measured in the child (process.resourceUsage) and compared with a bound computed from the input — the
  * baseline of the same command on a one-line input, plus what the limits allow (--max-line-bytes, one request id) —
  * never with a wall-clock time.

@@ -1,5 +1,5 @@
 /**
- * Filesystem faults (issue 6 item 5): a missing or unreadable file among good ones, a directory that links to
+ * Filesystem faults: a missing or unreadable file among good ones, a directory that links to
  * itself, an empty file, a FIFO, a file truncated or rotated while it is read, and a full disk under -o — each
  * reported or read, never stopping the others from being read.
  */

@@ -1,5 +1,5 @@
 /**
- * Injection (issue 6 item 3): names that are also the names of Object.prototype's members — `__proto__`,
+ * Injection: names that are also the names of Object.prototype's members — `__proto__`,
  * `constructor`, `hasOwnProperty`, `toString`, `valueOf` — are ordinary keys to every command and in every JSON
  * document: counted, never merged with each other, never lost. Expected values are counted here, by hand.
  */

@@ -1,5 +1,5 @@
 /**
- * Time edge cases end to end (issue 6 item 4): one instant written every way a log writes it, local times in a DST
+ * Time edge cases end to end: one instant written every way a log writes it, local times in a DST
  * gap and overlap read with --tz, the calendar's edges, and records in the future of --now. (The parser's own
  * accepted and rejected forms are in test/input/timestamp.test.ts.)
  */

@@ -23,7 +23,7 @@ function fold(calls: typeof CALLS): StatsAccumulator {
 }
 
 describe('StatsAccumulator', () => {
-  it('computes every metric of PRODUCT.md §2 exactly as defined', () => {
+  it('computes every metric of docs/definitions.md exactly as defined', () => {
     const cost1 = (1000 * 3 + 500 * 15 + 2000 * 0.3) / 1e6; // Sonnet 4.5: input, output, cache read
     const cost2 = (500 * 3 + 1000 * 15 + 600 * 3.75 + 400 * 6) / 1e6; // 5m and 1h cache writes priced apart
     const cost4 = (100 * 1) / 1e6; // Haiku 4.5, a failed call that still billed its input

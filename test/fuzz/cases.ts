@@ -110,7 +110,7 @@ export function payload(next: () => number, i: number): string {
   }
 }
 
-/** The payload in one of the envelopes of PRODUCT.md §1.2; some envelopes split it over several physical lines. */
+/** The payload in one of the envelopes of docs/definitions.md; some envelopes split it over several physical lines. */
 export function wrap(next: () => number, text: string): string {
   const time = '2026-11-26T10:00:00.000000001Z';
   switch (Math.floor(next() * 7)) {

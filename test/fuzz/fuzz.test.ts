@@ -1,5 +1,5 @@
 /**
- * Fuzzing (issue 6 item 1): hostile lines through every envelope, seeded and reproducible. Invariants: nothing
+ * Fuzzing: hostile lines through every envelope, seeded and reproducible. Invariants: nothing
  * throws, every entry is accounted for (records + duplicates + noise + Σ skipped = lines), and the binary exits 0 or
  * 1 with no stack trace and a parseable JSON report. FUZZ_CASES sets the number of generated entries (`npm run fuzz`
  * runs a million); a failure names its seed, so `FUZZ_SEED=n` reruns just that one.

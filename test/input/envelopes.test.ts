@@ -66,7 +66,7 @@ const ENVELOPES: [file: string, noiseLines: number][] = [
   ['gzip-without-gz-name.log', 0],
 ];
 
-describe('every envelope of PRODUCT.md §1.2 yields the same three calls', () => {
+describe('every envelope of docs/definitions.md yields the same three calls', () => {
   it.each(ENVELOPES)('%s', async (file, noiseLines) => {
     const { records, tally } = await readRecords([fixture(`envelopes/${file}`)]);
     expect(records).toMatchObject(THREE_CALLS);

@@ -1,5 +1,5 @@
 /**
- * The alert rules of PRODUCT.md §5, their defaults, and the config file that tunes them:
+ * The alert rules (docs/definitions.md, "Alert rules"), their defaults, and the config file that tunes them:
  *
  *   { "timezone": "Europe/Berlin",
  *     "rules": { "p95_latency": { "thresholdMs": 15000, "window": "10m", "minCalls": 20, "severity": "critical",
