@@ -2,15 +2,9 @@
 import type { DashboardOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { Engine } from '../core/engine/engine.js';
-import { Ledger } from '../core/engine/ledger.js';
-import { CallCount } from '../core/engine/measure.js';
 import { foldedInto, latenciesInto, mergeFolded, requireWholeHours, tokensInto, within } from '../core/engine/mergeFolded.js';
-import { Latencies } from '../core/latencies.js';
-import { RecentCalls } from '../core/engine/recentCalls.js';
-import { TokenLedger } from '../core/engine/tokenLedger.js';
-import { isRateLimited } from '../core/callOutcome.js';
-import { BASELINE_DAYS, DAY_MS, type DashboardParts, dashboardOf, yesterdayByNowWindows } from '../core/reports/dashboardReport.js';
-import { StatsAccumulator, unpricedModelsOf } from '../core/stats.js';
+import { dashboardOf, dashboardParts, yesterdayByNowWindows } from '../core/reports/dashboardReport.js';
+import { unpricedModelsOf } from '../core/stats.js';
 import { UsageError } from '../errors.js';
 import { renderDashboardJson, renderDashboardMarkdown, renderDashboardView } from '../render/dashboardView.js';
 import type { CommandResult } from './commandResult.js';
@@ -21,19 +15,7 @@ export async function runDashboard(context: RunContext, options: DashboardOption
   // With --now latest, one pass: the windows follow the newest record.
   return readReport(context, { command: 'dashboard', inputs: options.inputs, newestFirst: false }, (now) => {
     const engine = new Engine(now, context.clockMs);
-    const stats = (): StatsAccumulator => new StatsAccumulator(pricing);
-    const days = (count: number) => ({ kind: 'days', days: count, tz }) as const;
-    const slow = { kind: 'last', ms: options.slowWindowMs, name: 'the start of the slow window' } as const;
-    const day = { kind: 'last', ms: DAY_MS, name: 'the start of the 24 hours of 429s' } as const;
-    const parts: DashboardParts = {
-      days: engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: [], tz, newMeasure: stats }), days(BASELINE_DAYS + 1)),
-      minutes: engine.part(new TokenLedger({ bucketing: { unit: 'minute' }, dims: [], tz, pricing }), days(2)),
-      users: engine.part(new TokenLedger({ bucketing: { unit: 'day', tz }, dims: ['user'], tz, pricing }), days(1)),
-      slowCalls: engine.part(new RecentCalls(), slow),
-      slowFolded: engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['feature'], tz, newMeasure: () => new Latencies() }), slow, false),
-      limitCalls: engine.part(new RecentCalls(isRateLimited), day),
-      limitsFolded: engine.part(new Ledger({ bucketing: { unit: 'hour' }, dims: ['feature', 'user'], tz, newMeasure: () => new CallCount() }), day, false),
-    };
+    const parts = dashboardParts(engine, options.slowWindowMs, tz, pricing);
     return {
       engine,
       states: {

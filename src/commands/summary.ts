@@ -7,7 +7,7 @@ import { foldedInto, mergeFolded, stateSectionFor } from '../core/engine/mergeFo
 import { isTimeDimension } from '../core/grouping.js';
 import { type AggregateSnapshot, groupsOf } from '../core/reports/groups.js';
 import type { SummaryReport } from '../core/reports/summaryReport.js';
-import { StatsAccumulator } from '../core/stats.js';
+import { statsMeasure } from '../core/engine/measures.js';
 import { rangeDependsOnNow, resolveRange } from '../core/timeRange.js';
 import { renderSummaryCsv } from '../render/csv.js';
 import { renderSummaryJson } from '../render/json.js';
@@ -24,7 +24,7 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
   return readReport(context, plan, (now) => {
     const range = resolveRange(options.range, now.kind === 'fixed' ? now.ms : context.clockMs, tz);
     const engine = new Engine(now, context.clockMs);
-    const ledger = new Ledger({ bucketing: { unit: 'all' }, dims: options.groupBy, tz, newMeasure: () => new StatsAccumulator(pricing) });
+    const ledger = new Ledger({ bucketing: { unit: 'all' }, dims: options.groupBy, tz, ...statsMeasure(pricing) });
     engine.part(ledger, { kind: 'window', window: range });
     let aggregate: AggregateSnapshot | undefined;
     const read = (): AggregateSnapshot => (aggregate ??= groupsOf(ledger));

@@ -2,10 +2,8 @@
 import type { TrendOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { Engine } from '../core/engine/engine.js';
-import { Ledger } from '../core/engine/ledger.js';
 import { foldedInto, mergeFolded, stateSectionFor } from '../core/engine/mergeFolded.js';
-import { trendOf } from '../core/reports/trendReport.js';
-import { StatsAccumulator } from '../core/stats.js';
+import { trendLedgers, trendOf } from '../core/reports/trendReport.js';
 import { renderTrendCsv, renderTrendJson, renderTrendView } from '../render/trendView.js';
 import type { CommandResult } from './commandResult.js';
 import { readReport } from './readReport.js';
@@ -15,10 +13,7 @@ export async function runTrend(context: RunContext, options: TrendOptions): Prom
   // With --now latest, one pass: the period follows the newest record.
   return readReport(context, { command: 'trend', inputs: options.inputs, newestFirst: false }, (now) => {
     const engine = new Engine(now, context.clockMs);
-    const span = { kind: 'days', days: options.days, tz } as const;
-    const newMeasure = (): StatsAccumulator => new StatsAccumulator(pricing);
-    const series = engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: options.groupBy, tz, newMeasure }), span);
-    const total = engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: [], tz, newMeasure }), span);
+    const { series, total } = trendLedgers(engine, options.days, options.groupBy, tz, pricing);
     return {
       engine,
       states: {

@@ -12,6 +12,7 @@
  */
 import { CallCount } from './engine/measure.js';
 import { Ledger } from './engine/ledger.js';
+import { COUNT_MEASURE, statsMeasure } from './engine/measures.js';
 import type { GroupDimension } from './grouping.js';
 import { StatsAccumulator, type AccumulatorState } from './stats.js';
 import type { PriceBook } from './pricing.js';
@@ -32,11 +33,10 @@ export interface FoldLedgers {
 }
 
 export function makeFoldLedgers(tz: TimeZone, pricing: PriceBook): FoldLedgers {
-  const stats = (): StatsAccumulator => new StatsAccumulator(pricing);
   return {
-    hours: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['feature', 'model'], tz, newMeasure: stats }),
-    users: new Ledger({ bucketing: { unit: 'day', tz, edges: true }, dims: ['user'], tz, newMeasure: stats }),
-    rateLimited: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['feature', 'user'], tz, newMeasure: () => new CallCount(), keeps: isRateLimited }),
+    hours: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['feature', 'model'], tz, ...statsMeasure(pricing) }),
+    users: new Ledger({ bucketing: { unit: 'day', tz, edges: true }, dims: ['user'], tz, ...statsMeasure(pricing) }),
+    rateLimited: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['feature', 'user'], tz, ...COUNT_MEASURE, keeps: isRateLimited }),
   };
 }
 

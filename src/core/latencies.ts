@@ -5,7 +5,8 @@
  * the dashboard's slowest feature keeps one per feature, so its p95 is summary's to the last digit.
  */
 import type { Measure } from './engine/measure.js';
-import { LatencyDistribution } from './latencyDistribution.js';
+import type { StateReader } from './engine/plainData.js';
+import { LatencyDistribution, type LatencyState } from './latencyDistribution.js';
 import type { CallRecord } from './types.js';
 
 /** The p-th percentile (0–100) in ms of `distribution`, within its exact maximum; null when empty. */
@@ -41,6 +42,19 @@ export class Latencies implements Measure<Latencies> {
     this.maxMs = Math.max(this.maxMs, maxMs);
     this.firstCallMs = Math.min(this.firstCallMs, firstMs);
     this.lastCallMs = Math.max(this.lastCallMs, lastMs);
+  }
+
+  toState(): { latency: LatencyState; maxMs: number; firstMs: number; lastMs: number } {
+    return { latency: this.distribution.toState(), maxMs: this.maxMs, firstMs: this.firstCallMs, lastMs: this.lastCallMs };
+  }
+
+  static fromState(state: unknown, reader: StateReader): Latencies {
+    const fields = reader.object(state, 'latencies');
+    const latencies = new Latencies();
+    const distribution = LatencyDistribution.fromState(fields['latency'] as LatencyState, reader.at('latency').where);
+    latencies.mergeDistribution(distribution, reader.number(fields['maxMs'], 'maxMs'), reader.number(fields['firstMs'], 'firstMs'), reader.number(fields['lastMs'], 'lastMs'));
+    if (latencies.calls === 0) reader.fail('latencies without calls');
+    return latencies;
   }
 
   percentileMs(p: number): number | null {

@@ -88,7 +88,8 @@ export class LatencyDistribution {
   }
 
   toState(): LatencyState {
-    if (this.small !== null) return { values: this.small.slice(0, this.count) };
+    // Sorted: the same calls in any order give the same state (a state file is the same for the same logs).
+    if (this.small !== null) return { values: this.small.slice(0, this.count).sort((a, b) => a - b) };
     return { hdr: encodeHdr(this.counts as HdrCounts) };
   }
 

@@ -119,6 +119,10 @@ class PairCell implements Measure<PairCell> {
     else this.droppedCalls++;
   }
 
+  toState(): unknown {
+    return { stats: this.stats.toState(), classes: this.classes, buckets: this.buckets, errors: [...this.errors], droppedCalls: this.droppedCalls };
+  }
+
   merge(other: PairCell): void {
     this.stats.merge(other.stats);
     other.classes.forEach((count, i) => bump(this.classes, i, count));

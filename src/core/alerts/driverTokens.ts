@@ -6,7 +6,8 @@
  * hundred thousand calls a day), and with a moving now every day but the last is let go unread.
  */
 import { type GroupDimension, groupKeyOf } from '../grouping.js';
-import { ModelTokens } from '../modelTokens.js';
+import { ModelTokens, type ModelTokensEntry } from '../modelTokens.js';
+import { finiteOrNull, type StateReader } from '../engine/plainData.js';
 import { MutableCallRecord } from '../packedRecord.js';
 import type { PriceBook } from '../pricing.js';
 import { Span } from '../engine/span.js';
@@ -81,6 +82,33 @@ export class DriverTokens {
 
   prune(): void {
     this.keepToSpan();
+  }
+
+  /** What it holds as plain JSON data: the start of its span, and each scope's token sums by dimension and value. */
+  toState(): { spanStart: number | null; sums: [string, string, string, ModelTokensEntry[]][] } {
+    this.addPending();
+    const sums: [string, string, string, ModelTokensEntry[]][] = [];
+    for (const [scope, byDimension] of this.byScope) {
+      for (const [dimension, byValue] of byDimension) for (const [value, tokens] of byValue) sums.push([scope, dimension, value, tokens.toState()]);
+    }
+    return { spanStart: finiteOrNull(this.spanStart), sums };
+  }
+
+  restore(state: unknown, reader: StateReader): void {
+    const fields = reader.object(state, 'drivers');
+    const spanStart = reader.time(fields['spanStart'], 'spanStart', Number.NaN);
+    this.keepToSpan();
+    // Sums of another span (yesterday's, for a run today) are not today's.
+    if (spanStart !== this.spanStart) return;
+    reader.list(fields['sums'], 'sums').forEach((entry, i) => {
+      const at = reader.at(`sums[${i}]`);
+      const [scope, dimension, value, models] = at.list(entry, 'a sum');
+      if (!DRIVER_DIMENSIONS.includes(dimension as DriverDimension)) at.fail('an unknown dimension');
+      let byDimension = this.byScope.get(at.string(scope, 'scope'));
+      if (byDimension === undefined) this.byScope.set(scope as string, (byDimension = new Map(DRIVER_DIMENSIONS.map((name) => [name, new Map()]))));
+      const tokens = ModelTokens.fromState(models, this.pricing, (what) => at.fail(what), (n, name) => at.count(n, name), (n, name) => at.number(n, name));
+      tokensOf(byDimension.get(dimension as DriverDimension) as Map<string, ModelTokens>, at.string(value, 'value'), this.pricing).merge(tokens);
+    });
   }
 
   /** The token sums of a scope (every scope: undefined) by dimension and value. */

@@ -13,6 +13,7 @@
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
 import { ALL_TIME, type Edge, lastDuration, sinceStart, type TimeWindow, upTo } from '../window.js';
+import { finiteOrNull, StateReader } from './plainData.js';
 import type { Span } from './span.js';
 
 /**
@@ -43,6 +44,16 @@ export interface Part {
   readonly span: Span;
   add(record: CallRecord): void;
   prune(): void;
+  /** What it holds as plain JSON data (a checkpoint), and back: its cells added to what it holds. */
+  toState?(): unknown;
+  restore?(state: unknown, reader: StateReader): void;
+}
+
+/** The engine as plain JSON data: its now, its newest call, and each part's state in the order they were made. */
+export interface EngineState {
+  readonly nowMs: number | null;
+  readonly newestMs: number | null;
+  readonly parts: readonly unknown[];
 }
 
 interface Entry {
@@ -138,6 +149,34 @@ export class Engine {
       place(entry, now);
       entry.part.prune();
     }
+  }
+
+  /** Everything the parts hold, as plain JSON data: a later run restores it and reads on. */
+  toState(): EngineState {
+    const parts = this.entries.map(({ part }, i) => {
+      if (part.toState === undefined) throw new Error(`part ${i} cannot be written out`);
+      return part.toState();
+    });
+    return { nowMs: finiteOrNull(this.current), newestMs: finiteOrNull(this.newest), parts };
+  }
+
+  /**
+   * Adds a state written by `toState` of an engine made the same way (the same parts, in the same order), before
+   * any call: its cells are merged into the parts, which then keep what their spans at this engine's now take.
+   * `where` names the state in errors.
+   */
+  restore(state: EngineState, where: string): void {
+    const reader = new StateReader(where);
+    const fields = reader.object(state, 'an engine state');
+    const parts = reader.list(fields['parts'], 'parts');
+    if (parts.length !== this.entries.length) reader.fail(`${parts.length} parts, where ${this.entries.length} are read`);
+    // A moving now starts at the state's newest call: the parts know their spans before their cells come back.
+    this.advanceTo(reader.time(fields['newestMs'], 'newestMs', Number.NEGATIVE_INFINITY));
+    this.entries.forEach(({ part }, i) => {
+      const restore = part.restore?.bind(part) ?? reader.fail(`part ${i} cannot be read back`);
+      restore(parts[i], reader.at(`parts[${i}]`));
+    });
+    for (const { part } of this.entries) part.prune();
   }
 
   private moveTo(nowMs: number): void {

@@ -11,6 +11,7 @@ import { placeOf } from '../window.js';
 import { type Bucketing, boundaryName, bucketOf, bucketStart } from './bucketing.js';
 import { CutError } from './cutError.js';
 import type { Measure } from './measure.js';
+import type { StateReader } from './plainData.js';
 import { Span } from './span.js';
 
 export interface LedgerSpec<M> {
@@ -23,6 +24,8 @@ export interface LedgerSpec<M> {
   readonly keeps?: (record: CallRecord) => boolean;
   /** Whether the call may make a new cell (serve's --max-series); when not, it is not counted. */
   readonly admits?: (record: CallRecord) => boolean;
+  /** A measure from its plain-data state (a checkpoint); without it the ledger cannot be read back. */
+  readonly measureFromState?: (state: unknown, reader: StateReader) => M;
 }
 
 export interface Cell<M> {
@@ -111,6 +114,20 @@ export class Ledger<M extends Measure<M>> {
       if (cells.size === 0) this.buckets.delete(bucket);
     }
     this.lastBucket = Number.NaN;
+  }
+
+  /** Its cells as plain JSON data: [bucket, key, the measure's state]. */
+  toState(): { cells: [number, string, unknown][] } {
+    return { cells: [...this.cells()].map(({ bucket, key, measure }) => [bucket, key, measure.toState()]) };
+  }
+
+  restore(state: unknown, reader: StateReader): void {
+    const { measureFromState } = this.spec;
+    if (measureFromState === undefined) reader.fail('cells of this ledger cannot be read back');
+    reader.list(reader.object(state, 'a ledger').cells, 'cells').forEach((cell, i) => {
+      const [bucket, key, measure] = reader.list(cell, `cells[${i}]`);
+      this.addCell(reader.number(bucket, `cells[${i}] bucket`), reader.string(key, `cells[${i}] key`), measureFromState(measure, reader.at(`cells[${i}]`)));
+    });
   }
 
   /** Every cell, bucket by bucket in the order they were made. */

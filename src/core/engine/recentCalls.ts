@@ -9,6 +9,7 @@
 import { MutableCallRecord, PACKED_NUMBERS, packedTime, packNumbers, unpackNumbers } from '../packedRecord.js';
 import type { CallRecord } from '../types.js';
 import type { TimeWindow } from '../window.js';
+import type { StateReader } from './plainData.js';
 import { Span } from './span.js';
 
 /** Strings per record. */
@@ -35,6 +36,38 @@ export class RecentCalls {
   /** Keeps the call when the window takes it. */
   add(record: CallRecord): void {
     if (this.span.takes(record.timestampMs) && (this.keeps === undefined || this.keeps(record))) this.push(record);
+  }
+
+  /** Its calls as plain JSON data: their numbers (null for none) and strings, a call after another. */
+  toState(): { numbers: (number | null)[]; strings: (string | null)[] } {
+    const numbers = [...this.numbers.subarray(this.start * NUMBERS, this.end * NUMBERS)].map((value) => (Number.isNaN(value) ? null : value));
+    return { numbers, strings: this.strings.slice(this.start * STRINGS, this.end * STRINGS) };
+  }
+
+  restore(state: unknown, reader: StateReader): void {
+    const fields = reader.object(state, 'recent calls');
+    const numbers = reader.list(fields['numbers'], 'numbers');
+    const strings = reader.list(fields['strings'], 'strings');
+    if (numbers.length % NUMBERS !== 0 || strings.length !== (numbers.length / NUMBERS) * STRINGS) reader.fail('numbers and strings of a different number of calls');
+    const record = new MutableCallRecord();
+    const packed = new Float64Array(NUMBERS);
+    for (let call = 0; call < numbers.length / NUMBERS; call++) {
+      for (let i = 0; i < NUMBERS; i++) {
+        const value = numbers[call * NUMBERS + i];
+        packed[i] = value === null ? NaN : reader.number(value, `numbers[${call * NUMBERS + i}]`);
+      }
+      unpackNumbers(packed, 0, record);
+      const text = (i: number, optional: boolean): string | null => {
+        const value = strings[call * STRINGS + i];
+        return value === null && optional ? null : reader.string(value, `strings[${call * STRINGS + i}]`);
+      };
+      record.userId = text(USER, false) as string;
+      record.feature = text(FEATURE, false) as string;
+      record.model = text(MODEL, false) as string;
+      record.stopReason = text(STOP, true);
+      record.error = text(ERROR, true);
+      this.push(record);
+    }
   }
 
   /** Lets go of the calls before the window (its start moved with now). */

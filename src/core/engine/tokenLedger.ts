@@ -11,7 +11,7 @@
  */
 import { type GroupDimension, groupKeyOf, groupValuesOfKey, keyOfValues } from '../grouping.js';
 import { ModelTable } from '../modelTable.js';
-import { ModelTokens } from '../modelTokens.js';
+import { ModelTokens, type ModelTokensEntry } from '../modelTokens.js';
 import type { PriceBook } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
@@ -19,6 +19,7 @@ import { isBeforeEnd, placeOf, type TimeWindow } from '../window.js';
 import { type Bucketing, bucketOf, bucketStart } from './bucketing.js';
 import { CutError } from './cutError.js';
 import type { FoldedValues } from './ledger.js';
+import type { StateReader } from './plainData.js';
 import { Span } from './span.js';
 
 export interface TokenLedgerSpec {
@@ -169,6 +170,38 @@ export class TokenLedger {
 
   valuesOf(key: string): string[] {
     return groupValuesOfKey(this.spec.dims, key);
+  }
+
+  /** Its cells as plain JSON data, by key: [bucket, calls, first call, last call, token sums by model]. */
+  toState(): { keys: [string, [number, number, number, number, ModelTokensEntry[]][]][] } {
+    return {
+      keys: [...this.byKey].map(([key, rows]) => [
+        key,
+        rows.map((row) => {
+          const tokens = new ModelTokens(this.spec.pricing);
+          this.table.addRowTo(tokens, row);
+          const at = row * WIDTH;
+          return [this.bucketOfRow[row] as number, this.values[at + CALLS] as number, this.first(row), this.last(row), tokens.toState()];
+        }),
+      ]),
+    };
+  }
+
+  restore(state: unknown, reader: StateReader): void {
+    reader.list(reader.object(state, 'a token ledger').keys, 'keys').forEach((entry, i) => {
+      const [key, rows] = reader.list(entry, `keys[${i}]`);
+      reader.list(rows, `keys[${i}] rows`).forEach((fields, j) => {
+        const at = reader.at(`keys[${i}][${j}]`);
+        const [bucket, calls, first, last, models] = at.list(fields, 'a row');
+        const tokens = ModelTokens.fromState(models, this.spec.pricing, (what) => at.fail(what), (value, name) => at.count(value, name), (value, name) => at.number(value, name));
+        const row = this.rowOf(at.string(key, 'key'), at.number(bucket, 'bucket'));
+        const count = at.count(calls, 'calls');
+        if (tokens.calls !== count) at.fail(`the models' calls add up to ${tokens.calls}, not ${count}`);
+        this.note(row, count, at.number(first, 'first'), at.number(last, 'last'));
+        this.table.addTokens(row, tokens);
+      });
+    });
+    this.changedFrom = Number.NEGATIVE_INFINITY;
   }
 
   /** Lets go of the cells whose calls all fell before the window. */

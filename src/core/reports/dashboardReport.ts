@@ -3,10 +3,13 @@
  * yesterday's, the slowest feature of the last hour, the 429s of the last 24 hours, the top users of today, and
  * today's error, cache hit and max_tokens rates against the previous 7 days.
  */
+import { isRateLimited } from '../callOutcome.js';
+import type { Engine } from '../engine/engine.js';
 import type { CallCount } from '../engine/measure.js';
-import type { Ledger } from '../engine/ledger.js';
-import type { RecentCalls } from '../engine/recentCalls.js';
-import type { TokenLedger } from '../engine/tokenLedger.js';
+import { COUNT_MEASURE, LATENCIES_MEASURE, statsMeasure } from '../engine/measures.js';
+import { Ledger } from '../engine/ledger.js';
+import { RecentCalls } from '../engine/recentCalls.js';
+import { TokenLedger } from '../engine/tokenLedger.js';
 import { Latencies } from '../latencies.js';
 import { RATE_METRICS } from '../metrics.js';
 import { compareStrings } from '../order.js';
@@ -41,6 +44,22 @@ export interface DashboardParts {
   /** The 429s of the last 24 hours, and the folded ones by hour, feature and user. */
   readonly limitCalls: RecentCalls;
   readonly limitsFolded: Ledger<CallCount>;
+}
+
+/** The dashboard's parts, made in `engine`. */
+export function dashboardParts(engine: Engine, slowWindowMs: number, tz: TimeZone, pricing: PriceBook): DashboardParts {
+  const days = (count: number) => ({ kind: 'days', days: count, tz }) as const;
+  const slow = { kind: 'last', ms: slowWindowMs, name: 'the start of the slow window' } as const;
+  const day = { kind: 'last', ms: DAY_MS, name: 'the start of the 24 hours of 429s' } as const;
+  return {
+    days: engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: [], tz, ...statsMeasure(pricing) }), days(BASELINE_DAYS + 1)),
+    minutes: engine.part(new TokenLedger({ bucketing: { unit: 'minute' }, dims: [], tz, pricing }), days(2)),
+    users: engine.part(new TokenLedger({ bucketing: { unit: 'day', tz }, dims: ['user'], tz, pricing }), days(1)),
+    slowCalls: engine.part(new RecentCalls(), slow),
+    slowFolded: engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['feature'], tz, ...LATENCIES_MEASURE }), slow, false),
+    limitCalls: engine.part(new RecentCalls(isRateLimited), day),
+    limitsFolded: engine.part(new Ledger({ bucketing: { unit: 'hour' }, dims: ['feature', 'user'], tz, ...COUNT_MEASURE }), day, false),
+  };
 }
 
 export interface UserUsage {

@@ -3,7 +3,9 @@
  * error rate and cache hit rate — and flags for the slow drifts a team misses: cost per call creeping up (context
  * accumulating without pruning) and the cache hit rate falling away. Read from the engine's day ledgers.
  */
-import type { Ledger } from '../engine/ledger.js';
+import type { Engine } from '../engine/engine.js';
+import { Ledger } from '../engine/ledger.js';
+import { statsMeasure } from '../engine/measures.js';
 import { TREND_METRICS } from '../metrics.js';
 import type { GroupDimension } from '../grouping.js';
 import { compareStrings } from '../order.js';
@@ -61,6 +63,15 @@ export interface TrendLedgers {
   readonly series: Ledger<StatsAccumulator>;
   /** Day × nothing: the total. */
   readonly total: Ledger<StatsAccumulator>;
+}
+
+/** The trend's ledgers, made in `engine`: today and the `days − 1` days before it. */
+export function trendLedgers(engine: Engine, days: number, groupBy: readonly GroupDimension[], tz: TimeZone, pricing: PriceBook): TrendLedgers {
+  const span = { kind: 'days', days, tz } as const;
+  return {
+    series: engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: groupBy, tz, ...statsMeasure(pricing) }), span),
+    total: engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: [], tz, ...statsMeasure(pricing) }), span),
+  };
 }
 
 /** The trend of the `dayCount` days up to `nowMs`. */
