@@ -8,7 +8,8 @@
  *
  * Environment: BENCH_ROUNDS (3), BENCH_LINES (1000000; scaling uses ÷10 and ×5), BENCH_DATA (bench/data),
  * BENCH_JQ=0 / BENCH_MLR=0 skip jq / Miller, BENCH_SCALING=0 skips the scaling table (and its 5M-line file),
- * BENCH_GNU_TIME=0 takes peak RSS from the Node tools themselves instead of /usr/bin/time.
+ * BENCH_GNU_TIME=0 takes peak RSS from the Node tools themselves instead of /usr/bin/time, BENCH_BASELINE=DIR (a
+ * built claude-mon checkout) runs its summary, alerts, dashboard and trend alongside, in the same rounds.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -18,13 +19,14 @@ import { ensureGzip, ensureLog, shortCount, sizeOf, warmPageCache } from './data
 import { benchDependencyVersion, ensureBenchDependencies } from './install-deps.mjs';
 import { hasGnuTime, measure } from './measure.mjs';
 import { comparisonTable, markdownTable, mib, scalingTable, seconds, summarise } from './report.mjs';
-import { claudeMon, claudeMonCommand, duckdb, jq, miller, scanFloor } from './tools.mjs';
+import { baselineRevision, claudeMon, claudeMonCommand, duckdb, jq, miller, scanFloor } from './tools.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const DATA = path.resolve(process.env.BENCH_DATA ?? fileURLToPath(new URL('./data', import.meta.url)));
 const SCALING = process.env.BENCH_SCALING !== '0';
 const RSS_GOAL_BYTES = 150e6;
+const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
 let failed = false;
 
 ensureBenchDependencies();
@@ -144,29 +146,44 @@ for (const input of inputs) {
 }
 
 // The other commands on the compact file, alternating with summary: each must stay within 1.2× of it. Also
-// summary on one thread against the default, to show what the parse threads bring on this machine.
+// summary on one thread against the default, to show what the parse threads bring on this machine. With
+// BENCH_BASELINE, each command also runs from that checkout's build in the same rounds, for "no slower than before".
 {
+  const measured = [['summary'], ['alerts', '--now', 'latest'], ['dashboard', '--now', 'latest'], ['trend', '--now', 'latest']];
   const commands = [
-    claudeMonCommand(['summary']),
-    claudeMonCommand(['alerts', '--now', 'latest']),
-    claudeMonCommand(['dashboard', '--now', 'latest']),
-    claudeMonCommand(['trend', '--now', 'latest']),
+    ...measured.map((args) => claudeMonCommand(args)),
     claudeMonCommand(['summary', '--threads', '1']),
     claudeMonCommand(['summary', '--threads', '2']),
   ];
+  const baselines = new Map(BASELINE ? measured.map((args, i) => [commands[i], claudeMonCommand(args, BASELINE)]) : []);
   const input = { file: compact };
-  const runs = new Map(commands.map((command) => [command, []]));
+  const runs = new Map([...commands, ...baselines.values()].map((command) => [command, []]));
   await warmPageCache(compact);
   for (let round = 1; round <= ROUNDS; round++) {
     process.stderr.write(`commands: round ${round} of ${ROUNDS}\n`);
-    for (const command of commands) runs.get(command).push(await runOnce(command, input));
+    for (const command of commands) {
+      runs.get(command).push(await runOnce(command, input));
+      const baseline = baselines.get(command);
+      if (baseline) runs.get(baseline).push(await runOnce(baseline, input));
+    }
   }
-  const stats = commands.map((command) => ({ name: command.name, stats: summarise(runs.get(command).filter((run) => !run.error), LINES, sizeOf(compact)) }));
+  const statsOf = (command) => summarise(runs.get(command).filter((run) => !run.error), LINES, sizeOf(compact));
+  const stats = commands.map((command) => ({ command, name: command.name, stats: statsOf(command) }));
   const base = stats[0].stats.wallMs;
+  const baselineColumns = BASELINE ? ['baseline wall s', 'baseline peak RSS MiB', '÷ baseline wall'] : [];
+  const baselineCells = (command, s) => {
+    if (!BASELINE) return [];
+    const baseline = baselines.get(command);
+    if (!baseline) return ['', '', ''];
+    const b = statsOf(baseline);
+    return [seconds(b.wallMs), mib(b.maxRssKiB), `${(s.wallMs / b.wallMs).toFixed(2)}×`];
+  };
   console.log(`## claude-mon's commands on the compact file, ${count} (median of ${ROUNDS})\n`);
+  if (BASELINE) console.log(`baseline: ${BASELINE} (${baselineRevision(BASELINE)}), run alternately in the same rounds\n`);
   console.log(markdownTable(
-    ['command', 'median wall s', 'peak RSS MiB', '÷ summary wall', 'goal ≤ 1.2×'],
-    stats.map(({ name, stats: s }, i) => [`\`${name.replace('claude-mon ', '')}\``, seconds(s.wallMs), mib(s.maxRssKiB), `${(s.wallMs / base).toFixed(2)}×`, i >= 1 && i <= 3 ? met(s.wallMs / base <= 1.2) : '']),
+    ['command', 'median wall s', 'peak RSS MiB', '÷ summary wall', 'goal ≤ 1.2×', ...baselineColumns],
+    stats.map(({ command, name, stats: s }, i) => [`\`${name.replace('claude-mon ', '')}\``, seconds(s.wallMs), mib(s.maxRssKiB),
+      `${(s.wallMs / base).toFixed(2)}×`, i >= 1 && i <= 3 ? met(s.wallMs / base <= 1.2) : '', ...baselineCells(command, s)]),
   ));
   console.log('');
 }

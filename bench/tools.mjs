@@ -10,6 +10,7 @@
  *   and p94.9999999 gives exactly the nearest-rank p50 and p95 for any n below 5·10^7.
  */
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
@@ -35,11 +36,16 @@ export const claudeMon = {
   },
 };
 
-/** claude-mon's other commands on the same input, for their cost against `summary` (alerts exits 1 or 2 when rules fire). */
-export function claudeMonCommand(args) {
+/**
+ * claude-mon's other commands on the same input, for their cost against `summary` (alerts exits 1 or 2 when rules
+ * fire). BASELINE, the root of another built claude-mon checkout, runs that build's binary instead.
+ */
+export function claudeMonCommand(args, baseline) {
+  const bin = baseline ? path.join(baseline, 'bin', 'claude-mon.js') : CLAUDE_MON;
   return {
     name: `claude-mon ${args.join(' ')}`,
-    command: (input) => ({ command: process.execPath, args: [CLAUDE_MON, ...args, '--json', '-q', input.file], node: true, okCodes: [0, 1, 2] }),
+    baseline,
+    command: (input) => ({ command: process.execPath, args: [bin, ...args, '--json', '-q', input.file], node: true, okCodes: [0, 1, 2] }),
     parse: (stdout) => JSON.parse(stdout),
   };
 }
@@ -88,3 +94,9 @@ export const miller = {
     return { groups, total: total ? stats(total) : { calls: 0, errors: 0, p50: null, p95: null } };
   },
 };
+
+/** The commit a baseline checkout is at ("e0f4b61 <subject>"), or "unknown revision" outside git. */
+export function baselineRevision(root) {
+  const result = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim().slice(0, 80) : 'unknown revision';
+}

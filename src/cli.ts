@@ -40,6 +40,7 @@ import { writeResultFile, writeToStream } from './io/output.js';
 import { renderNagiosError } from './render/alertsView.js';
 import { renderErrorJson } from './render/json.js';
 import type { StreamedText } from './render/streamedText.js';
+import { loadDisplayWidths } from './render/width.js';
 import type { AlertStatus } from './core/alerts/alertStatus.js';
 
 const VERSION = '0.1.0';
@@ -178,6 +179,7 @@ async function run(
   const diagnostics = diagnosticsOn(io.stderr, flags['quiet'] === true);
   let ran: Ran;
   try {
+    if (format === 'table' || format === 'markdown') await loadDisplayWidths(); // the formats that measure columns
     ran = await body(await makeRunContext(contextFlags(flags), io), inputs, flags);
   } catch (error) {
     return reportFailure(error, family, format, diagnostics, io);

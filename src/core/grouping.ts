@@ -104,11 +104,6 @@ export function groupValuesOfKey(dimensions: readonly GroupDimension[], key: str
   return values;
 }
 
-/** The values of a record's group by dimension ({feature: "chat", model: "…"}), for a group's first record. */
-export function groupValuesOf(dimensions: readonly GroupDimension[], record: CallRecord, tz: TimeZone): Record<string, string> {
-  return Object.fromEntries(dimensions.map((dimension) => [dimension, dimensionValue(dimension, record, tz)]));
-}
-
 const STATUS_TEXT: string[] = [];
 function statusText(status: number): string {
   return (STATUS_TEXT[status] ??= String(status));

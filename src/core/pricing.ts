@@ -127,24 +127,6 @@ export function promptTokensOf(record: CallRecord): number {
   return record.inputTokens + record.cacheReadTokens + record.cacheWriteTokens;
 }
 
-/**
- * One call's cost, or null when its model has no price. Past the model's threshold every token, output included,
- * is billed at the long-context prices (a cliff). Reports sum token counts and price the sums (StatsAccumulator);
- * this is for places that need a cost per call, such as the daily cost of the alert rules.
- */
-export function costOfRecord(pricing: PriceBook, record: CallRecord): number | null {
-  const price = pricing.resolve(record.model);
-  if (price === null) return null;
-  const sums: TokenSums = {
-    input: record.inputTokens,
-    output: record.outputTokens,
-    cacheRead: record.cacheReadTokens,
-    cacheWrite5m: record.cacheWriteTokens - record.cacheWrite1hTokens,
-    cacheWrite1h: record.cacheWrite1hTokens,
-  };
-  const threshold = price.longContext?.thresholdTokens ?? Number.POSITIVE_INFINITY;
-  return costOfTokens(price, sums, promptTokensOf(record) > threshold, record.batch);
-}
 
 // ---- the --prices file ----------------------------------------------------------------------------------------
 

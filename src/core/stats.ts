@@ -293,13 +293,6 @@ function sortedRecord<K extends string | number>(map: Iterable<[K, number]>): Re
   return Object.fromEntries(entries);
 }
 
-/** The accumulator kept under `key`, made on first use. */
-export function accumulatorIn<K>(accumulators: Map<K, StatsAccumulator>, key: K, pricing: PriceBook): StatsAccumulator {
-  let accumulator = accumulators.get(key);
-  if (accumulator === undefined) accumulators.set(key, (accumulator = new StatsAccumulator(pricing)));
-  return accumulator;
-}
-
 /** Calls per model without a price, over several accumulators (the days of a period). */
 export function unpricedModelsOf(accumulators: Iterable<StatsAccumulator>): Record<string, number> {
   const models = new Map<string, number>();

@@ -68,10 +68,6 @@ export function isBeforeEnd(edge: Edge, ms: number): boolean {
   return edge.included ? ms <= edge.ms : ms < edge.ms;
 }
 
-export function contains(window: TimeWindow, ms: number): boolean {
-  return isAfterStart(window.from, ms) && isBeforeEnd(window.to, ms);
-}
-
 /**
  * Where the calls from `firstMs` to `lastMs` (a group folded elsewhere, which cannot be split) lie against the
  * window: all inside, all outside, or cut by an edge (returned, for the message).

@@ -5,10 +5,15 @@
  * and once to draw them a page at a time at those widths: cli-table3's layout grows with the square of the rows
  * of one table, and a table of a million groups must not be held whole.
  */
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
 import { displayWidth } from './width.js';
 
 export type Align = 'left' | 'right';
+
+/** cli-table3, loaded by the first table drawn: a run that draws none does not pay for it. */
+let Table: typeof TableType | undefined;
+const tableClass = (): typeof TableType => (Table ??= createRequire(import.meta.url)('cli-table3') as typeof TableType);
 
 const SEPARATOR = '  ';
 /** Rows drawn by one cli-table3 table. */
@@ -42,7 +47,7 @@ export function* tableLines(rows: () => Iterable<readonly string[]>, aligns: rea
   if (widths.length === 0) return;
   let page: (readonly string[])[] = [];
   const draw = function* (): Generator<string> {
-    const table = new Table({
+    const table = new (tableClass())({
       chars: NO_BORDERS,
       style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
       colWidths: widths.map((width) => Math.max(1, width)),

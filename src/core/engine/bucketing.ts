@@ -62,11 +62,6 @@ export function isEdgeBucket(bucket: number): boolean {
   return bucket !== Math.floor(bucket);
 }
 
-/** The edge bucket of the bucket starting at `startMs`. */
-export function edgeBucketAt(startMs: number): number {
-  return startMs + EDGE;
-}
-
 /** What a message calls a bucket's boundary. */
 export function boundaryName(bucketing: Bucketing): string {
   if (bucketing.unit === 'all' || bucketing.unit === 'starts') return 'the start of a bucket';

@@ -37,8 +37,9 @@ export type SpanRule =
 
 /**
  * What the engine needs of a part: its span, a call, and to let go of what its span no longer covers. A `last`
- * span moves on nearly every call of a moving now, and its part is pruned each time: only RecentCalls, whose
- * prune drops from the front, cover one.
+ * span's start moves on nearly every call of a moving now, but its part is pruned only each time now has moved
+ * on by a sixteenth of the span (and at `finish`): between prunes it may still hold calls just before its span,
+ * so a part on a `last` span is read over its span's window, or after `finish`.
  */
 export interface Part {
   readonly span: Span;
@@ -59,7 +60,7 @@ export interface EngineState {
 interface Entry {
   readonly part: Part;
   readonly rule: SpanRule;
-  /** When the span must move next: for `days`, the start of tomorrow at the last move; for `last`, at once. */
+  /** When the span must move next: for `days`, the start of tomorrow at the last move; for `last`, its next prune. */
   nextMoveMs: number;
 }
 
@@ -187,8 +188,11 @@ export class Engine {
       const { rule, part } = entry;
       if (rule.kind === 'last') {
         part.span.moveFrom(nowMs - rule.ms, false, rule.name ?? START_NAME);
-        part.prune();
-        next = nowMs; // again at the next call
+        if (nowMs >= entry.nextMoveMs) {
+          part.prune();
+          entry.nextMoveMs = nowMs + rule.ms / PRUNES_PER_SPAN;
+        }
+        next = nowMs; // the start moves again at the next call
       } else if (rule.kind === 'days') {
         if (nowMs >= entry.nextMoveMs) {
           place(entry, nowMs);
@@ -203,6 +207,8 @@ export class Engine {
 }
 
 const START_NAME = 'the start of the window';
+/** How often a `last` span's part is pruned as now moves: each time now has moved on by this fraction of it. */
+const PRUNES_PER_SPAN = 16;
 const OPEN_END: Edge = { ms: Number.POSITIVE_INFINITY, included: true, name: 'now' };
 
 /** Sets a part's span from its rule at `nowMs`. */

@@ -108,12 +108,15 @@ export class Ledger<M extends Measure<M>> {
 
   /** Lets go of the cells whose calls all fell before the window (its start moved with now). */
   prune(): void {
+    if (this.buckets.size === 0) return; // a ledger of folded cells only, read from logs: pruned on every call
     const window = this.span.window;
     for (const [bucket, cells] of this.buckets) {
       for (const [key, measure] of cells) if (placeOf(window, measure.firstCallMs, measure.lastCallMs) === 'outside') cells.delete(key);
-      if (cells.size === 0) this.buckets.delete(bucket);
+      if (cells.size === 0) {
+        this.buckets.delete(bucket);
+        if (bucket === this.lastBucket) this.lastBucket = Number.NaN;
+      }
     }
-    this.lastBucket = Number.NaN;
   }
 
   /** Its cells as plain JSON data: [bucket, key, the measure's state]. */

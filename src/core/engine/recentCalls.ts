@@ -105,19 +105,6 @@ export class RecentCalls {
     this.end++;
   }
 
-  /** Lets go of every record at or before `time`. */
-  dropThrough(time: number): void {
-    while (this.start < this.end && this.timeAt(this.start) <= time) this.start++;
-    if (this.start === this.end) this.start = this.end = 0;
-  }
-
-  /** The records with timestamps in (from, to], oldest first. */
-  between(from: number, to: number): readonly CallRecord[] {
-    const first = this.firstAfter(from);
-    const last = this.firstAfter(to);
-    return Array.from({ length: last - first }, (_, k) => this.recordAt(first + k));
-  }
-
   private timeAt(index: number): number {
     return packedTime(this.numbers, index * NUMBERS);
   }

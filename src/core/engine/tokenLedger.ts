@@ -72,6 +72,11 @@ export class TokenLedger {
    * newest row or a new one after it, and a key's reads walk its rows in time order.
    */
   private readonly byKey = new Map<string, number[]>();
+  /**
+   * A key's newest row (the last of its rows), for the call that nearly always goes to it: one lookup, not the
+   * key's array and then its row — each a likely cache miss in a table of thousands of users.
+   */
+  private readonly newestRow = new Map<string, number>();
   /** Per row: calls, first and last call. */
   private values = new Float64Array(64 * WIDTH);
   private bucketOfRow = new Float64Array(64);
@@ -81,6 +86,12 @@ export class TokenLedger {
   private readonly cursors = new Map<string, Cursor[]>();
   /** The earliest bucket a change touched since the last read: reads that went past it start again. */
   private changedFrom = Number.POSITIVE_INFINITY;
+  /** The row `add` found last, for `lastKey` in `lastBucket` (null: none; pruning forgets it). */
+  private lastKey: string | null = null;
+  private lastBucket = Number.NaN;
+  private lastRow = -1;
+  private lastTotalBucket = Number.NaN;
+  private lastTotalRow = -1;
   /** How far before its bucket's start a cell's calls may begin: 0 until a cell folded elsewhere (a day) came. */
   private reachBackMs = 0;
 
@@ -92,11 +103,24 @@ export class TokenLedger {
     const time = record.timestampMs;
     if (!this.span.takes(time)) return;
     const bucket = bucketOf(this.spec.bucketing, time);
-    const row = this.rowOf(groupKeyOf(this.spec.dims, record, this.spec.tz), bucket);
+    const key = groupKeyOf(this.spec.dims, record, this.spec.tz);
+    // Calls come in runs of one key and bucket (the minutes of a scope): the last row found is tried first.
+    let row = this.lastRow;
+    if (key !== this.lastKey || bucket !== this.lastBucket) {
+      row = this.rowOf(key, bucket);
+      this.lastKey = key;
+      this.lastBucket = bucket;
+      this.lastRow = row;
+    }
     this.note(row, 1, time, time);
     this.table.add(row, record);
     if (this.spec.total === true) {
-      const total = this.rowOf(TOTAL_KEY, bucket);
+      let total = this.lastTotalRow;
+      if (bucket !== this.lastTotalBucket) {
+        total = this.rowOf(TOTAL_KEY, bucket);
+        this.lastTotalBucket = bucket;
+        this.lastTotalRow = total;
+      }
       this.note(total, 1, time, time);
       this.table.add(total, record);
     }
@@ -218,10 +242,18 @@ export class TokenLedger {
       });
       if (kept.length === rows.length) continue;
       pruned = true;
-      if (kept.length === 0) this.byKey.delete(key);
-      else this.byKey.set(key, kept);
+      if (kept.length === 0) {
+        this.byKey.delete(key);
+        this.newestRow.delete(key);
+      } else {
+        this.byKey.set(key, kept);
+        this.newestRow.set(key, kept[kept.length - 1] as number);
+      }
     }
-    if (pruned) this.cursors.clear();
+    if (!pruned) return;
+    this.cursors.clear();
+    this.lastKey = null;
+    this.lastTotalBucket = Number.NaN;
   }
 
   /** One key's cells in `window`, read on from the last read of that key from the same start when it still holds. */
@@ -306,14 +338,20 @@ export class TokenLedger {
 
   /** The row of `key` in `bucket`: its newest row, nearly always, or one made in bucket order. */
   private rowOf(key: string, bucket: number): number {
+    const newest = this.newestRow.get(key);
+    if (newest !== undefined && this.bucketOfRow[newest] === bucket) return newest;
     let rows = this.byKey.get(key);
     if (rows === undefined) this.byKey.set(key, (rows = []));
     let at = rows.length;
     while (at > 0 && (this.bucketOfRow[rows[at - 1] as number] as number) > bucket) at--;
     if (at > 0 && this.bucketOfRow[rows[at - 1] as number] === bucket) return rows[at - 1] as number;
     const row = this.newRow(bucket);
-    if (at === rows.length) rows.push(row);
-    else rows.splice(at, 0, row);
+    if (at === rows.length) {
+      rows.push(row);
+      this.newestRow.set(key, row);
+    } else {
+      rows.splice(at, 0, row);
+    }
     return row;
   }
 

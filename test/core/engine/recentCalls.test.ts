@@ -2,8 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { RecentCalls } from '../../../src/core/engine/recentCalls.js';
 import type { CallRecord } from '../../../src/core/types.js';
+import type { TimeWindow } from '../../../src/core/window.js';
 import { random } from '../../helpers.js';
 import { call } from '../records.js';
+
+/** (from, to]. */
+const between = (from: number, to: number): TimeWindow => ({
+  from: { ms: from, included: false, name: 'from' },
+  to: { ms: to, included: true, name: 'to' },
+});
 
 describe('RecentCalls', () => {
   it('returns every field as pushed, nulls included, for the window asked, oldest first and stable on ties', () => {
@@ -35,14 +42,15 @@ describe('RecentCalls', () => {
         ratelimitInputTokensRemaining: null,
         ratelimitOutputTokensRemaining: i % 19 === 0 ? 5 : null,
       });
-      // As AlertTimeline does: what is older than the last drop is not pushed.
+      // As the engine does: what is before the window's start is not taken.
       if (record.timestampMs > dropped) {
         kept.push(record);
         recent.push({ ...record });
       }
       if (i % 700 === 699) {
         dropped = 1_000_000 + (i - 500) * 100;
-        recent.dropThrough(dropped);
+        recent.span.moveFrom(dropped, false, 'the start of the window');
+        recent.prune();
       }
     }
     const expected = (from: number, to: number): CallRecord[] =>
@@ -56,8 +64,8 @@ describe('RecentCalls', () => {
       [1_500_000, 1_550_000],
       [dropped, dropped + 30_000],
     ] as const) {
-      expect(recent.between(from, to)).toEqual(expected(from, to));
+      expect(recent.callsIn(between(from, to))).toEqual(expected(from, to));
     }
-    expect(recent.between(-Infinity, Infinity).length).toBeGreaterThan(400);
+    expect(recent.callsIn(between(-Infinity, Infinity)).length).toBeGreaterThan(400);
   });
 });
