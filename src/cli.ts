@@ -4,7 +4,6 @@
  * own options; the command returns its result; this writes it and turns the outcome into an exit code
  * (src/exitCodes.ts). Writing into a closed pipe ends quietly with 0.
  */
-import { Command, CommanderError } from 'commander';
 import type { AlertsFormat, OutputFormat } from './commandOptions.js';
 import { runAlerts } from './commands/alerts.js';
 import { runAlertsBacktest } from './commands/alertsBacktest.js';
@@ -19,6 +18,8 @@ import {
   addCommonOptions,
   addReadingOptions,
   alertsOptions,
+  Command,
+  CommanderError,
   contextFlags,
   dashboardOptions,
   type Flags,
@@ -128,7 +129,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .argument('[inputs...]', 'log files to follow by name, or - for stdin; default: stdin when piped')
     .option('--listen <host:port>', 'the address to serve on (port 0: any free port, printed on stderr)', '127.0.0.1:9464')
     .option('--from-start', 'read what the files hold already (default: only lines written from now on)')
-    .option('--max-series <n>', 'at most N series (feature × model pairs cost ~30 each); calls past it are counted as dropped', positiveInteger, 10_000)
+    .option('--max-series <n>', 'at most N series (a feature × model pair takes 33); calls past it are counted as dropped', positiveInteger, 10_000)
     .option('--tz <zone>', 'IANA time zone for timestamps without an offset (default: the config file\'s, else UTC)')
     .option('--config <file>', 'the config file: its p95 thresholds become latency bucket bounds (default: ./claude-mon.config.json when present)')
     .option('--prices <file>', 'a JSON price file that overrides or adds models')
@@ -179,7 +180,8 @@ async function run(
   const diagnostics = diagnosticsOn(io.stderr, flags['quiet'] === true);
   let ran: Ran;
   try {
-    if (format === 'table' || format === 'markdown') await loadDisplayWidths(); // the formats that measure columns
+    // Only tables and Markdown measure columns (fold, serve and rules have no --format table).
+    if (flags['format'] !== undefined && (format === 'table' || format === 'markdown')) await loadDisplayWidths();
     ran = await body(await makeRunContext(contextFlags(flags), io), inputs, flags);
   } catch (error) {
     return reportFailure(error, family, format, diagnostics, io);

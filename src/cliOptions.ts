@@ -1,9 +1,12 @@
 /**
  * The flags of every command (commander definitions) and how they become typed options: the RunContext's flags
  * and each command's own. Values are checked here, once; a bad one is a usage error that says what is expected.
+ * The only module that imports commander: cli.ts takes its Command and CommanderError from here.
  */
 import os from 'node:os';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+
+export { Command, CommanderError };
 import {
   type AlertsFormat,
   type AlertsOptions,
@@ -122,7 +125,17 @@ export function alertsOptions(inputs: string[], flags: Flags): AlertsOptions {
   const backtest = flags['backtest'] === true;
   if (!backtest && (from !== undefined || text(flags, 'to') !== undefined)) throw new UsageError('--from and --to go with --backtest');
   if (backtest && from === undefined) throw new UsageError('--backtest needs --from (e.g. --from 24h, or an ISO time)');
-  if (backtest && flags['follow'] === true) throw new UsageError('--follow and --backtest cannot be combined');
+  const follow = flags['follow'] === true;
+  if (backtest && follow) throw new UsageError('--follow and --backtest cannot be combined');
+  if (backtest && formatOf(flags) === 'nagios') throw new UsageError('--backtest prints a table or --json, not --format nagios');
+  if (follow) {
+    if (flags['output'] !== undefined) throw new UsageError('--follow prints to stdout as it goes: -o FILE cannot be used with it');
+    if (flags['since'] !== undefined) throw new UsageError('--follow evaluates on sliding windows: --since cannot be used with it');
+    const now = text(flags, 'now');
+    if (now !== undefined && now.trim().toLowerCase() !== 'latest') {
+      throw new UsageError('--follow evaluates at the wall clock, or with --now latest at the newest record read so far');
+    }
+  }
   const groupBy = parseGroupBy(text(flags, 'by') ?? 'feature');
   const timeDimension = groupBy.find((dimension) => dimension === 'day' || dimension === 'hour');
   if (timeDimension !== undefined) throw new UsageError(`--by ${timeDimension}: alert scopes are split by feature, model, user or status`);
@@ -133,13 +146,16 @@ export function alertsOptions(inputs: string[], flags: Flags): AlertsOptions {
     format: formatOf(flags) as AlertsFormat,
     quietOk: flags['quietOk'] === true,
     limit: flags['limit'] as number,
-    follow: flags['follow'] === true,
+    follow,
     intervalMs: parseDuration(text(flags, 'interval') ?? '10s', '--interval'),
     backtest: backtest ? { from: from as string, to: text(flags, 'to'), stepMs: parseDuration(text(flags, 'step') ?? '1m', '--step') } : undefined,
   };
 }
 
 export function foldOptions(inputs: string[], flags: Flags, createdBy: string): FoldOptions {
+  if (text(flags, 'now')?.trim().toLowerCase() === 'latest') {
+    throw new UsageError('fold --now "latest": expected an ISO time like 2026-11-26T10:00Z (without --now, fold takes every call)');
+  }
   return { inputs, createdBy, upToNow: flags['now'] !== undefined };
 }
 

@@ -2,10 +2,10 @@
 import type { GroupDimension } from './core/grouping.js';
 import type { RangeFlags } from './core/timeRange.js';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
+const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export const ALERTS_FORMATS = ['table', 'json', 'nagios'] as const;
+const ALERTS_FORMATS = ['table', 'json', 'nagios'] as const;
 export type AlertsFormat = (typeof ALERTS_FORMATS)[number];
 
 /** Rows a terminal table shows at most by default (`--limit 0`: all). */

@@ -2,31 +2,27 @@
 import type { AlertsOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { AlertParts } from '../core/alerts/alertParts.js';
+import { backtestSpans } from '../core/alerts/alertSpans.js';
 import { IntervalCollector } from '../core/alerts/backtest.js';
 import { evaluateRules } from '../core/alerts/evaluate.js';
 import { Engine } from '../core/engine/engine.js';
 import { formatIsoUtc, parseInstant } from '../core/timeRange.js';
 import { UsageError } from '../errors.js';
-import { findLatestTimestamp, openInputs, spoolStdin } from '../input/readLogs.js';
+import { openInputs } from '../input/readLogs.js';
 import { renderBacktestJson, renderBacktestTable } from '../render/backtestView.js';
-import { type AlertsResult, backtestSpans, readAlertInputs } from './alerts.js';
-import { readOptionsOf } from './readReport.js';
+import { type AlertsResult, readAlertInputs } from './alerts.js';
+import { newestFirst } from './readReport.js';
 
 /** More steps than this is a typo (--step 1s over a month), not a backtest. */
 const MAX_STEPS = 100_000;
 
 export async function runAlertsBacktest(context: RunContext, options: AlertsOptions): Promise<AlertsResult> {
-  const backtest = options.backtest;
-  if (backtest === undefined) throw new Error('runAlertsBacktest without --backtest');
-  if (options.format === 'nagios') throw new UsageError('--backtest prints a table or --json, not --format nagios');
+  const backtest = options.backtest as NonNullable<AlertsOptions['backtest']>; // cli.ts runs this only with --backtest
   const { config, tz, pricing, clockMs, io } = context;
   let inputs = await openInputs(options.inputs, io, 'alerts --backtest');
   try {
     let nowMs = context.now.kind === 'fixed' ? context.now.ms : clockMs;
-    if (context.now.kind === 'latest') {
-      inputs = await spoolStdin(inputs, io);
-      nowMs = (await findLatestTimestamp(inputs, io, readOptionsOf(context))) ?? clockMs;
-    }
+    if (context.now.kind === 'latest') ({ inputs, now: { ms: nowMs } } = await newestFirst(context, inputs));
     const fromMs = parseInstant(backtest.from, nowMs, tz, '--from');
     const toMs = backtest.to === undefined ? nowMs : parseInstant(backtest.to, nowMs, tz, '--to');
     if (fromMs > toMs) throw new UsageError(`--from ${formatIsoUtc(fromMs)} is after --to ${formatIsoUtc(toMs)}`);

@@ -7,34 +7,30 @@
 import type { AlertsOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { AlertParts } from '../core/alerts/alertParts.js';
+import { alertSpans } from '../core/alerts/alertSpans.js';
+import { alertsReport, staleNotes } from '../core/alerts/alertsReport.js';
 import { type Evaluation, evaluateRules, listOf } from '../core/alerts/evaluate.js';
 import { Engine } from '../core/engine/engine.js';
 import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { openInputs, readLogs } from '../input/readLogs.js';
-import { tailFile } from '../input/tailFile.js';
+import { FOLLOW_DEDUPE_GENERATION_IDS, tailFile } from '../input/tailFile.js';
 import { Tally } from '../input/tally.js';
+import { untilStopped } from '../io/cliIo.js';
 import { writeToStream } from '../io/output.js';
 import { renderAlertEvent } from '../render/alertEvents.js';
 import { renderAlertsJsonLine } from '../render/alertsJson.js';
 import type { StreamedText } from '../render/streamedText.js';
-import { alertSpans, alertsReport, renderAlerts, staleNotes } from './alerts.js';
+import { renderAlerts } from './alerts.js';
 import { checkInput } from './inputChecks.js';
 import { readOptionsOf } from './readReport.js';
 
-/** Request ids remembered per generation (two are kept): duplicates arrive within seconds, not millions of calls. */
-const DEDUPE_GENERATION_IDS = 1_000_000;
 /** How often (in calls) the clock moves the windows between evaluations: let-go calls die young. */
 const TICK_EVERY_CALLS = 4096;
 
 export async function runAlertsFollow(context: RunContext, options: AlertsOptions): Promise<number> {
   const { config, tz, pricing, io } = context;
-  if (context.outputFile !== undefined) throw new UsageError('--follow prints to stdout as it goes: -o FILE cannot be used with it');
-  if (options.since !== undefined) throw new UsageError('--follow evaluates on sliding windows: --since cannot be used with it');
-  const latest = context.now.kind === 'latest';
-  if (!latest && context.now.wallClock !== true) {
-    throw new UsageError('--follow evaluates at the wall clock, or with --now latest at the newest record read so far');
-  }
+  const latest = context.now.kind === 'latest'; // else the wall clock: cliOptions refuses any other --now
   const inputs = await openInputs(options.inputs, io, 'alerts --follow');
   if (inputs.unreadable.length > 0) throw new UsageError(`cannot read ${inputs.unreadable.join(', ')}`);
   if (inputs.sources.length !== 1) throw new UsageError('--follow reads stdin or one growing file');
@@ -88,14 +84,8 @@ export async function runAlertsFollow(context: RunContext, options: AlertsOption
       }
     },
   };
-  const stopped = new Promise<void>((resolve) => {
-    const unsubscribe = io.onStopSignal?.(() => {
-      unsubscribe?.();
-      resolve();
-    });
-    abort.signal.addEventListener('abort', () => unsubscribe?.(), { once: true });
-  });
-  const readOptions = { ...readOptionsOf(context), openFile: (path: string) => tailFile(path, { from: 0, signal: abort.signal }), dedupeGenerationIds: DEDUPE_GENERATION_IDS };
+  const stopped = untilStopped(io, abort.signal);
+  const readOptions = { ...readOptionsOf(context), openFile: (path: string) => tailFile(path, { from: 0, signal: abort.signal }), dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS };
   // The tally is ours, so that a stop by a signal still reports what was read.
   const tally = new Tally();
   const reading = readLogs(inputs, io, readOptions, sink, tally);

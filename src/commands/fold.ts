@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import type { FoldOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
-import { Engine } from '../core/engine/engine.js';
+import { Engine, type NowMode } from '../core/engine/engine.js';
 import { makeFoldLedgers } from '../core/foldState.js';
 import { unpricedModelsOf } from '../core/stats.js';
 import { UsageError } from '../errors.js';
@@ -26,14 +26,11 @@ async function checkStateName(file: string | undefined): Promise<void> {
 
 export async function runFold(context: RunContext, options: FoldOptions): Promise<CommandResult> {
   await checkStateName(context.outputFile);
-  if (context.now.kind === 'latest') {
-    throw new UsageError('fold --now "latest": expected an ISO time like 2026-11-26T10:00Z (without --now, fold takes every call)');
-  }
   const { tz, pricing } = context;
   const inputs = await openInputs(options.inputs, context.io, 'fold');
   try {
     // --now: the calls up to and including it (a report at --now on it then takes every cell whole); else all.
-    const engine = new Engine(context.now, context.clockMs);
+    const engine = new Engine(context.now as NowMode, context.clockMs); // never latest: cliOptions refuses fold --now latest
     const ledgers = makeFoldLedgers(tz, pricing);
     const span = options.upToNow ? ({ kind: 'upToNow' } as const) : ({ kind: 'all' } as const);
     for (const ledger of Object.values(ledgers)) engine.part(ledger, span);

@@ -11,7 +11,7 @@ import type { RunContext } from '../context/runContext.js';
 import type { Engine, NowMode } from '../core/engine/engine.js';
 import type { ReadState, StateSection } from '../core/foldState.js';
 import type { LineCounts } from '../core/types.js';
-import { findLatestTimestamp, NO_INPUTS, openInputs, type ReadOptions, readLogs, spoolStdin } from '../input/readLogs.js';
+import { findLatestTimestamp, type Inputs, NO_INPUTS, openInputs, type ReadOptions, readLogs, spoolStdin } from '../input/readLogs.js';
 import { newestCallOfFile, readStates, splitInputs } from '../input/stateFile.js';
 import { Tally } from '../input/tally.js';
 import type { StreamedText } from '../render/streamedText.js';
@@ -50,12 +50,8 @@ export async function readReport(context: RunContext, plan: ReadPlan, makeFold: 
   let inputs = stateFiles.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, plan.command);
   try {
     const reading = readOptionsOf(context);
-    let now: NowMode = context.now.kind === 'fixed' ? context.now : { kind: 'moving' };
-    if (latest && plan.newestFirst) {
-      inputs = await spoolStdin(inputs, io);
-      const newest = Math.max((inputs === NO_INPUTS ? null : await findLatestTimestamp(inputs, io, reading)) ?? Number.NEGATIVE_INFINITY, statesNewest);
-      now = { kind: 'fixed', ms: Number.isFinite(newest) ? newest : context.clockMs };
-    }
+    let now = nowModeOf(context);
+    if (latest && plan.newestFirst) ({ inputs, now } = await newestFirst(context, inputs, statesNewest));
     const fold = makeFold(now);
     const states = stateFiles.map((file) => ({ file, sections: fold.states.sections(file) })); // usage errors first
     const tally = inputs === NO_INPUTS ? new Tally() : await readLogs(inputs, io, reading, fold.engine);
@@ -67,6 +63,22 @@ export async function readReport(context: RunContext, plan: ReadPlan, makeFold: 
   } finally {
     await inputs.cleanup();
   }
+}
+
+/** The engine's now: fixed, or (`--now latest`) moving with the newest call of a one-pass read. */
+export function nowModeOf(context: RunContext): NowMode {
+  return context.now.kind === 'fixed' ? context.now : { kind: 'moving' };
+}
+
+/**
+ * `--now latest` for a read that must know now before it starts (a range relative to now, --since, a backtest):
+ * stdin spooled to a file, and now fixed at the newest record's time, found in a first pass — or at `statesNewestMs`,
+ * the newest call of the states read besides, when later; the wall clock when there is none.
+ */
+export async function newestFirst(context: RunContext, inputs: Inputs, statesNewestMs = Number.NEGATIVE_INFINITY): Promise<{ inputs: Inputs; now: { kind: 'fixed'; ms: number } }> {
+  const spooled = await spoolStdin(inputs, context.io);
+  const newest = Math.max((spooled === NO_INPUTS ? null : await findLatestTimestamp(spooled, context.io, readOptionsOf(context))) ?? Number.NEGATIVE_INFINITY, statesNewestMs);
+  return { inputs: spooled, now: { kind: 'fixed', ms: Number.isFinite(newest) ? newest : context.clockMs } };
 }
 
 /** How logs are read, from the context. */

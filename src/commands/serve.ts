@@ -8,20 +8,18 @@ import path from 'node:path';
 import type { ServeOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { Engine } from '../core/engine/engine.js';
-import { METRICS } from '../core/metricNames.js';
+import { FAMILY_NAMES } from '../core/metricNames.js';
 import { DEFAULT_LATENCY_BUCKETS_SECONDS, type MetricFamily, type Sample, ServeSeries } from '../core/serveSeries.js';
 import { describeFsError, UsageError } from '../errors.js';
 import { readLogs } from '../input/readLogs.js';
 import { type Source, STDIN } from '../input/sources.js';
 import { refuseStates } from '../input/stateFile.js';
 import { Tally } from '../input/tally.js';
-import { tailFile } from '../input/tailFile.js';
-import type { CliIo } from '../io/cliIo.js';
+import { FOLLOW_DEDUPE_GENERATION_IDS, tailFile } from '../input/tailFile.js';
+import { type CliIo, untilStopped } from '../io/cliIo.js';
 import { startMetricsServer } from '../io/metricsServer.js';
 import { renderExposition } from '../render/exposition.js';
 
-/** Request ids remembered per generation (two are kept), per input: duplicates arrive within seconds. */
-const DEDUPE_GENERATION_IDS = 1_000_000;
 
 export async function runServe(context: RunContext, options: ServeOptions): Promise<number> {
   const { io, config, pricing, tz, diagnostics } = context;
@@ -51,13 +49,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   const startOf = new Map(sources.map(({ source, from }) => [source.path, from]));
 
   const abort = new AbortController();
-  const stopped = new Promise<void>((resolve) => {
-    const unsubscribe = io.onStopSignal?.(() => {
-      unsubscribe?.();
-      resolve();
-    });
-    abort.signal.addEventListener('abort', () => unsubscribe?.(), { once: true });
-  });
+  const stopped = untilStopped(io, abort.signal);
   const readOptions = {
     dedupe: context.reading.dedupe,
     maxLineBytes: context.reading.maxLineBytes,
@@ -67,7 +59,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     threads: 1,
     quiet: true,
     openFile: (path: string) => tailFile(path, { from: startOf.get(path) ?? 0, signal: abort.signal }),
-    dedupeGenerationIds: DEDUPE_GENERATION_IDS,
+    dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS,
   };
   // Each input its own reader: a followed file never ends, so one after another would never reach the second.
   const readers = sources.map(async ({ source }, i) => {
@@ -145,7 +137,7 @@ function inputLinesFamily(tallies: readonly Tally[]): MetricFamily {
     const [outcome, reason = ''] = key.split('\u0000') as [string, string?];
     return { suffix: '_total', labels: [['outcome', outcome], ['reason', reason]], value };
   });
-  return { name: METRICS.inputLines, type: 'counter', help: 'Lines read, by what became of them (skipped: by reason, as in summary\'s input report).', samples };
+  return { name: FAMILY_NAMES.inputLines, type: 'counter', help: 'Lines read, by what became of them (skipped: by reason, as in summary\'s input report).', samples };
 }
 
 function describeListenError(error: unknown): string {

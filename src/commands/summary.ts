@@ -7,7 +7,7 @@ import { foldedInto, mergeFolded, stateSectionFor } from '../core/engine/mergeFo
 import { isTimeDimension } from '../core/grouping.js';
 import { type AggregateSnapshot, groupsOf } from '../core/reports/groups.js';
 import type { SummaryReport } from '../core/reports/summaryReport.js';
-import { statsMeasure } from '../core/engine/measures.js';
+import { statsMeasure } from '../core/engine/measureKinds.js';
 import { rangeDependsOnNow, resolveRange } from '../core/timeRange.js';
 import { renderSummaryCsv } from '../render/csv.js';
 import { renderSummaryJson } from '../render/json.js';

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { type AlertConfig, DEFAULT_CONFIG, parseAlertConfig } from '../core/alerts/alertConfig.js';
 import { describeFsError, UsageError } from '../errors.js';
 
-export const DEFAULT_CONFIG_FILE = 'claude-mon.config.json';
+const DEFAULT_CONFIG_FILE = 'claude-mon.config.json';
 
 /** The config, and where it came from in words (the file, or "the default rules"). */
 export async function loadConfig(configFile: string | undefined): Promise<{ config: AlertConfig; source: string }> {

@@ -12,7 +12,7 @@
  */
 import { CallCount } from './engine/measure.js';
 import { Ledger } from './engine/ledger.js';
-import { COUNT_MEASURE, statsMeasure } from './engine/measures.js';
+import { COUNT_MEASURE, statsMeasure } from './engine/measureKinds.js';
 import type { GroupDimension } from './grouping.js';
 import { StatsAccumulator, type AccumulatorState } from './stats.js';
 import type { PriceBook } from './pricing.js';
@@ -23,7 +23,6 @@ import { isRateLimited } from './callOutcome.js';
 export const STATE_FORMAT = 'claude-mon-state';
 /** 2 added `rateLimited`; version 1 states are read without it (the dashboard refuses them). */
 export const STATE_VERSION = 2;
-export const HOUR_MS = 3_600_000;
 
 /** The ledgers a `.cmstate` holds. */
 export interface FoldLedgers {
@@ -76,7 +75,7 @@ export const SECTION_DIMENSIONS: Readonly<Record<StateSection, readonly GroupDim
   rateLimited: ['feature', 'user'],
 };
 
-/** A state file's document, as written (src/render/stateFile.ts) and read. */
+/** A state file's document, as written (src/render/stateFile.ts) and read (src/input/stateDocument.ts). */
 export interface StateDocument {
   readonly format: typeof STATE_FORMAT;
   readonly version: number;
@@ -102,90 +101,4 @@ export interface ReadState {
   readonly users: readonly UserDayGroup[];
   /** Empty in a version 1 state. */
   readonly rateLimited: readonly RateLimitGroup[];
-}
-
-/**
- * Checks a parsed state document and makes the groups of the sections asked for (the others are left empty: a
- * report by feature does not need 35,000 user-days); `source` names the file in errors. Throws Error with what is
- * wrong and where.
- */
-export function readStateDocument(json: unknown, source: string, pricing: PriceBook, sections: ReadonlySet<StateSection>): ReadState {
-  const fail = (what: string): never => {
-    throw new Error(`${source}: ${what}`);
-  };
-  const document = (typeof json === 'object' && json !== null && !Array.isArray(json) ? json : fail('not a claude-mon state')) as Partial<StateDocument>;
-  if (document.format !== STATE_FORMAT) fail(`not a claude-mon state (no "format": "${STATE_FORMAT}")`);
-  const version = document.version;
-  if (!Number.isSafeInteger(version) || (version as number) < 1) fail('no valid "version"');
-  if ((version as number) > STATE_VERSION) {
-    fail(`state format version ${version} was written by a newer claude-mon (${document.createdBy ?? 'unknown'}); this one reads version ${STATE_VERSION}: upgrade claude-mon`);
-  }
-  if (typeof document.timezone !== 'string') fail('no "timezone"');
-  if (!Array.isArray(document.hours) || !Array.isArray(document.users)) fail('"hours" and "users" must be lists');
-  const input = checkedCounts(document.input, fail);
-  const hours = (sections.has('hours') ? (document.hours as unknown[]) : []).map((entry, i): HourGroup => {
-    const where = `${source}: hours[${i}]`;
-    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`hours[${i}] must be an object`)) as Partial<StateDocument['hours'][number]>;
-    if (!Number.isSafeInteger(group.hour) || (group.hour as number) % HOUR_MS !== 0) fail(`hours[${i}]: "hour" must be the start of an hour in ms`);
-    if (typeof group.feature !== 'string' || typeof group.model !== 'string') fail(`hours[${i}]: "feature" and "model" must be strings`);
-    const edge = edgeOf(group.edge, `hours[${i}]`, fail);
-    const stats = accumulator(group.stats, pricing, where);
-    if (edge && (stats.firstCallMs !== group.hour || stats.lastCallMs !== group.hour)) fail(`hours[${i}]: an "edge" group holds calls at the hour's start only`);
-    return { hourMs: group.hour as number, edge, feature: group.feature as string, model: group.model as string, stats };
-  });
-  const users = (sections.has('users') ? (document.users as unknown[]) : []).map((entry, i): UserDayGroup => {
-    const where = `${source}: users[${i}]`;
-    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`users[${i}] must be an object`)) as Partial<StateDocument['users'][number]>;
-    if (typeof group.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(group.day)) fail(`users[${i}]: "day" must be YYYY-MM-DD`);
-    if (typeof group.user !== 'string') fail(`users[${i}]: "user" must be a string`);
-    const edge = edgeOf(group.edge, `users[${i}]`, fail);
-    const stats = accumulator(group.stats, pricing, where);
-    if (edge && stats.firstCallMs !== stats.lastCallMs) fail(`users[${i}]: an "edge" group holds calls at the day's start only`);
-    return { day: group.day as string, edge, user: group.user as string, stats };
-  });
-  if ((version as number) >= 2 && !Array.isArray(document.rateLimited)) fail('"rateLimited" must be a list');
-  const rateLimited = (sections.has('rateLimited') ? ((document.rateLimited ?? []) as unknown[]) : []).map((entry, i): RateLimitGroup => {
-    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`rateLimited[${i}] must be an object`)) as Partial<NonNullable<StateDocument['rateLimited']>[number]>;
-    const { hour, feature, user, calls, firstMs, lastMs } = group;
-    if (!Number.isSafeInteger(hour) || (hour as number) % HOUR_MS !== 0) fail(`rateLimited[${i}]: "hour" must be the start of an hour in ms`);
-    if (typeof feature !== 'string' || typeof user !== 'string') fail(`rateLimited[${i}]: "feature" and "user" must be strings`);
-    if (!Number.isSafeInteger(calls) || (calls as number) < 1) fail(`rateLimited[${i}]: "calls" must be a whole number ≥ 1`);
-    const inHour = (ms: unknown): boolean => typeof ms === 'number' && ms >= (hour as number) && ms < (hour as number) + HOUR_MS;
-    if (!inHour(firstMs) || !inHour(lastMs) || (firstMs as number) > (lastMs as number)) fail(`rateLimited[${i}]: "firstMs" and "lastMs" must be times in its hour, in order`);
-    const edge = edgeOf(group.edge, `rateLimited[${i}]`, fail);
-    if (edge && lastMs !== hour) fail(`rateLimited[${i}]: an "edge" group holds calls at the hour's start only`);
-    const count = new CallCount();
-    count.note(calls as number, firstMs as number, lastMs as number);
-    return { hourMs: hour as number, edge, feature: feature as string, user: user as string, count };
-  });
-  let newestMs = Number.NEGATIVE_INFINITY;
-  if ((version as number) >= 2) {
-    const { newestMs: newest } = document;
-    if (newest !== null && (typeof newest !== 'number' || !Number.isFinite(newest))) fail('"newestMs" must be a time in ms or null');
-    newestMs = newest ?? Number.NEGATIVE_INFINITY;
-  } else {
-    for (const group of [...hours, ...users]) newestMs = Math.max(newestMs, group.stats.lastCallMs);
-  }
-  return { version: version as number, newestMs, timezone: document.timezone as string, input, hours, users, rateLimited };
-}
-
-function edgeOf(value: unknown, where: string, fail: (what: string) => never): boolean {
-  if (value !== undefined && typeof value !== 'boolean') fail(`${where}: "edge" must be true, false or absent`);
-  return value === true;
-}
-
-function accumulator(state: unknown, pricing: PriceBook, where: string): StatsAccumulator {
-  if (typeof state !== 'object' || state === null) throw new Error(`${where}: no "stats"`);
-  return StatsAccumulator.fromState(state as AccumulatorState, pricing, where);
-}
-
-function checkedCounts(value: unknown, fail: (what: string) => never): LineCounts {
-  const counts = (typeof value === 'object' && value !== null ? value : fail('no "input" counts')) as Partial<LineCounts>;
-  const whole = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
-  if (![counts.files, counts.lines, counts.records, counts.duplicates, counts.noise].every(whole)) fail('"input" counts must be whole numbers');
-  const skipped = counts.skipped ?? fail('no "input.skipped"');
-  if (typeof skipped !== 'object' || !Object.values(skipped).every(whole)) fail('"input.skipped" must count lines by reason');
-  const strings = (list: unknown): list is string[] => Array.isArray(list) && list.every((item) => typeof item === 'string');
-  if (!strings(counts.unreadable) || !strings(counts.truncated)) fail('"input.unreadable" and "input.truncated" must be lists of names');
-  return counts as LineCounts;
 }

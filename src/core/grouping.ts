@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord } from './types.js';
 
-export const GROUP_DIMENSIONS = ['feature', 'model', 'user', 'day', 'hour', 'status'] as const;
+const GROUP_DIMENSIONS = ['feature', 'model', 'user', 'day', 'hour', 'status'] as const;
 export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
 
 export function isTimeDimension(dimension: GroupDimension): boolean {
@@ -32,7 +32,7 @@ export function parseGroupBy(text: string): GroupDimension[] {
 }
 
 /** The value of one dimension for a record. Status: "ok", the HTTP status of a failure, or its error type. */
-export function dimensionValue(dimension: GroupDimension, record: CallRecord, tz: TimeZone): string {
+function dimensionValue(dimension: GroupDimension, record: CallRecord, tz: TimeZone): string {
   switch (dimension) {
     case 'feature':
       return record.feature;
@@ -122,7 +122,7 @@ function closest(name: string, candidates: readonly string[]): string | undefine
   return best;
 }
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

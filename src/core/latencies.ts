@@ -5,7 +5,7 @@
  * the dashboard's slowest feature keeps one per feature, so its p95 is summary's to the last digit.
  */
 import type { Measure } from './engine/measure.js';
-import type { StateReader } from './engine/plainData.js';
+import type { StateReader } from './engine/stateReader.js';
 import { LatencyDistribution, type LatencyState } from './latencyDistribution.js';
 import type { CallRecord } from './types.js';
 

@@ -1,5 +1,5 @@
 /** The names of the metric families `serve` exposes (counters without their `_total`, which the text formats add). */
-export const METRICS = {
+export const FAMILY_NAMES = {
   calls: 'claude_mon_calls',
   errors: 'claude_mon_errors',
   rateLimited: 'claude_mon_rate_limited_calls',

@@ -5,7 +5,7 @@
  * Markdown and JSON renderers, the exposition and the JSON Schemas (`npm run schemas`) all read it; adding a
  * metric means adding it here, computing it in StatsAccumulator, and testing it.
  */
-import { METRICS as FAMILIES } from './metricNames.js';
+import { FAMILY_NAMES } from './metricNames.js';
 import type { Stats } from './types.js';
 
 /** How a value reads: a count, a fraction, milliseconds, US dollars (a sum, or per call). */
@@ -31,7 +31,10 @@ export interface Metric {
   readonly alarm?: (value: number | null, stats: Stats) => Alarm | undefined;
   /** A cost that leaves out the calls of unpriced models: tables mark it `*` when there are some. */
   readonly leavesOutUnpriced?: true;
-  /** A counter `serve` exposes per feature and model, whose sum over its labels is this metric. */
+  /**
+   * The counter `serve` exposes it in, per feature and model, with these labels besides (calls and errors are
+   * exposed by status class and by error type and status instead: `serve` makes those families itself).
+   */
   readonly family?: { readonly name: string; readonly labels?: readonly (readonly [string, string])[] };
 }
 
@@ -46,7 +49,7 @@ const ratioAlarm = (error: number, warn: number) => (value: number | null): Alar
 
 /** In the order of the JSON Stats and of the CSV columns. */
 export const METRIC_REGISTRY: readonly Metric[] = [
-  { id: 'calls', path: ['calls'], csv: 'calls', header: 'calls', unit: 'count', nullable: false, description: 'calls (records) in the group', value: (s) => s.calls, family: { name: FAMILIES.calls } },
+  { id: 'calls', path: ['calls'], csv: 'calls', header: 'calls', unit: 'count', nullable: false, description: 'calls (records) in the group', value: (s) => s.calls },
   {
     id: 'errors',
     path: ['errors'],
@@ -56,7 +59,6 @@ export const METRIC_REGISTRY: readonly Metric[] = [
     nullable: false,
     description: 'failed calls: a non-empty `error` or an `error_status` ≥ 400',
     value: (s) => s.errors,
-    family: { name: FAMILIES.errors },
   },
   { id: 'errorRate', path: ['errorRate'], csv: 'error_rate', header: 'err %', unit: 'ratio', nullable: true, description: 'errors / calls', value: (s) => s.errorRate, alarm: ratioAlarm(0.05, 0.01) },
   {
@@ -69,7 +71,7 @@ export const METRIC_REGISTRY: readonly Metric[] = [
     description: 'rate-limited calls: status 429 or `RateLimitError`',
     value: (s) => s.rateLimited,
     alarm: (value) => ((value ?? 0) > 0 ? 'warn' : undefined),
-    family: { name: FAMILIES.rateLimited },
+    family: { name: FAMILY_NAMES.rateLimited },
   },
   { id: 'overloaded', path: ['overloaded'], csv: 'overloaded', header: null, unit: 'count', nullable: false, description: 'overloaded calls: status 529 or `OverloadedError`', value: (s) => s.overloaded },
   ...(['p50', 'p95', 'p99'] as const).map(
@@ -103,7 +105,7 @@ export const METRIC_REGISTRY: readonly Metric[] = [
       nullable: false,
       description: `the sum of ${description}, of every call`,
       value: (s) => s.tokens[field],
-      family: { name: FAMILIES.tokens, labels: [['type', csv.replace(/_tokens$/, '')]] },
+      family: { name: FAMILY_NAMES.tokens, labels: [['type', csv.replace(/_tokens$/, '')]] },
     }),
   ),
   {
@@ -116,7 +118,7 @@ export const METRIC_REGISTRY: readonly Metric[] = [
     description: 'the cost in USD of the calls of priced models, priced from their token sums by model',
     value: (s) => s.costUsd,
     leavesOutUnpriced: true,
-    family: { name: FAMILIES.cost },
+    family: { name: FAMILY_NAMES.cost },
   },
   { id: 'costPerCallUsd', path: ['costPerCallUsd'], csv: 'cost_per_call_usd', header: '$/call', unit: 'usdPerCall', nullable: true, description: 'costUsd / calls of priced models', value: (s) => s.costPerCallUsd, leavesOutUnpriced: true },
   {
@@ -128,7 +130,7 @@ export const METRIC_REGISTRY: readonly Metric[] = [
     nullable: false,
     description: 'calls of models without a price: not in costUsd, never counted as $0',
     value: (s) => s.unpricedCalls,
-    family: { name: FAMILIES.unpriced },
+    family: { name: FAMILY_NAMES.unpriced },
   },
   {
     id: 'cacheHitRate',
@@ -149,7 +151,7 @@ export const METRIC_REGISTRY: readonly Metric[] = [
     nullable: false,
     description: 'successful calls stopped by max_tokens (a truncated answer)',
     value: (s) => s.maxTokensStops,
-    family: { name: FAMILIES.maxTokens },
+    family: { name: FAMILY_NAMES.maxTokens },
   },
   {
     id: 'maxTokensRate',

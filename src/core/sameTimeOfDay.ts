@@ -7,11 +7,10 @@
  * themselves: with `--now latest` read in one pass, now moves with the newest call, and a baseline day is read
  * long before its same time is known.
  */
+import { MINUTE_MS, DAY_MS } from './durations.js';
 import type { TimeZone } from './timezone.js';
 import { calendarSpan, type TimeWindow } from './window.js';
 
-export const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 export interface SameTime {
   /** The start of the day, and the whole minutes of it before the same time. */

@@ -18,7 +18,7 @@ import { isFailure } from './callOutcome.js';
 import { Ledger } from './engine/ledger.js';
 import type { Measure } from './engine/measure.js';
 import { Span } from './engine/span.js';
-import { METRICS } from './metricNames.js';
+import { FAMILY_NAMES } from './metricNames.js';
 import { METRIC_REGISTRY } from './metrics.js';
 import { compareStrings } from './order.js';
 import type { PriceBook } from './pricing.js';
@@ -29,9 +29,11 @@ import type { CallRecord, Stats } from './types.js';
 /** Upper bounds (seconds) of the latency buckets: the alert rule's 15 s among them, plus the configured thresholds. */
 export const DEFAULT_LATENCY_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 120, 300] as const;
 
-export const STATUS_CLASSES = ['ok', '4xx', '5xx', 'error'] as const;
+const STATUS_CLASSES = ['ok', '4xx', '5xx', 'error'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
-const TOKEN_TYPES = ['input', 'output', 'cache_read', 'cache_write'] as const;
+/** The series per pair of the registry's counters (a metric each, by its labels). */
+const REGISTRY_COUNTERS = METRIC_REGISTRY.filter((metric) => metric.family !== undefined).length;
+const PROMPT_TOKEN_TYPES = ['cache_read', 'uncached'] as const;
 const RATE_LIMITS = ['requests', 'tokens', 'input_tokens', 'output_tokens'] as const;
 
 export type Labels = readonly (readonly [name: string, value: string])[];
@@ -52,17 +54,17 @@ export interface MetricFamily {
 
 /** HELP of the families: what the registry's metrics are, as series by feature and model. */
 const FAMILY_HELP: Readonly<Record<string, string>> = {
-  [METRICS.rateLimited]: 'Rate-limited calls (status 429 or RateLimitError) by feature and model.',
-  [METRICS.tokens]: "Tokens of every call, failed ones included (as summary's tokens), by feature, model and type (input, output, cache_read, cache_write).",
-  [METRICS.successfulPromptTokens]:
+  [FAMILY_NAMES.rateLimited]: 'Rate-limited calls (status 429 or RateLimitError) by feature and model.',
+  [FAMILY_NAMES.tokens]: "Tokens of every call, failed ones included (as summary's tokens), by feature, model and type (input, output, cache_read, cache_write).",
+  [FAMILY_NAMES.successfulPromptTokens]:
     'Prompt tokens of successful calls, by feature, model and type (cache_read; uncached: input and cache writes): the cache hit rate is cache_read over both, as in summary.',
-  [METRICS.cost]: 'Cost in US dollars by feature and model, priced from token sums at the embedded or --prices prices.',
-  [METRICS.unpriced]: 'Calls whose model has no price (not in the cost), by feature and model.',
-  [METRICS.maxTokens]: 'Successful calls that stopped at max_tokens (truncated answers), by feature and model.',
+  [FAMILY_NAMES.cost]: 'Cost in US dollars by feature and model, priced from token sums at the embedded or --prices prices.',
+  [FAMILY_NAMES.unpriced]: 'Calls whose model has no price (not in the cost), by feature and model.',
+  [FAMILY_NAMES.maxTokens]: 'Successful calls that stopped at max_tokens (truncated answers), by feature and model.',
 };
 
 /** Longer label values are not exposed (their calls count as dropped): a scrape repeats each one in ~30 series. */
-export const MAX_LABEL_LENGTH = 256;
+const MAX_LABEL_LENGTH = 256;
 
 /** Series left under the cap, shared by every cell. */
 interface Budget {
@@ -154,7 +156,9 @@ export class ServeSeries {
     bucketBounds: readonly number[] = DEFAULT_LATENCY_BUCKETS_SECONDS,
   ) {
     this.bucketBounds = [...new Set(bucketBounds)].filter((bound) => bound > 0 && Number.isFinite(bound)).sort((a, b) => a - b);
-    this.seriesPerPair = STATUS_CLASSES.length + TOKEN_TYPES.length + 2 + 4 + this.bucketBounds.length + 3;
+    // Per pair: calls by status class, the registry's counters, the successful prompt tokens by type, and the
+    // latency histogram's buckets, +Inf, _sum and _count (errors and gauges take series as they come).
+    this.seriesPerPair = STATUS_CLASSES.length + REGISTRY_COUNTERS + PROMPT_TOKEN_TYPES.length + this.bucketBounds.length + 3;
     this.budget = { left: maxSeries };
     const budget = this.budget;
     const bounds = this.bucketBounds;
@@ -250,37 +254,37 @@ export class ServeSeries {
     const dropped = this.droppedPairs + this.droppedGauges + pairs.reduce((sum, pair) => sum + pair.cell.droppedCalls, 0);
     return [
       {
-        name: METRICS.calls,
+        name: FAMILY_NAMES.calls,
         type: 'counter',
         help: 'Calls logged, by feature, model and status class (ok; 4xx, 5xx: failed with that HTTP status; error: failed without one).',
         samples: pairs.flatMap((pair) =>
           STATUS_CLASSES.map((status, i): Sample => ({ suffix: '_total', labels: [...pairLabels(pair), ['status_class', status]], value: shown(pair, pair.cell.classes[i] as number) })),
         ),
       },
-      { name: METRICS.errors, type: 'counter', help: 'Failed calls by feature, model, error type and HTTP status (empty when not logged).', samples: errors },
-      registryFamily(METRICS.rateLimited),
-      registryFamily(METRICS.tokens),
+      { name: FAMILY_NAMES.errors, type: 'counter', help: 'Failed calls by feature, model, error type and HTTP status (empty when not logged).', samples: errors },
+      registryFamily(FAMILY_NAMES.rateLimited),
+      registryFamily(FAMILY_NAMES.tokens),
       {
-        name: METRICS.successfulPromptTokens,
+        name: FAMILY_NAMES.successfulPromptTokens,
         type: 'counter',
-        help: FAMILY_HELP[METRICS.successfulPromptTokens] as string,
-        samples: byType(['cache_read', 'uncached'] as const, (cell) => {
+        help: FAMILY_HELP[FAMILY_NAMES.successfulPromptTokens] as string,
+        samples: byType(PROMPT_TOKEN_TYPES, (cell) => {
           const { all, cacheRead } = cell.stats.successfulPromptTokens;
           return { cache_read: cacheRead, uncached: all - cacheRead };
         }),
       },
-      registryFamily(METRICS.cost),
-      registryFamily(METRICS.unpriced),
-      registryFamily(METRICS.maxTokens),
-      { name: METRICS.latency, type: 'histogram', help: 'Call latency in seconds, by feature and model.', samples: latency },
-      { name: METRICS.rateLimitRemaining, type: 'gauge', help: 'The last logged anthropic-ratelimit-*-remaining value, by model and limit.', samples: remaining },
+      registryFamily(FAMILY_NAMES.cost),
+      registryFamily(FAMILY_NAMES.unpriced),
+      registryFamily(FAMILY_NAMES.maxTokens),
+      { name: FAMILY_NAMES.latency, type: 'histogram', help: 'Call latency in seconds, by feature and model.', samples: latency },
+      { name: FAMILY_NAMES.rateLimitRemaining, type: 'gauge', help: 'The last logged anthropic-ratelimit-*-remaining value, by model and limit.', samples: remaining },
       {
-        name: METRICS.newestRecord,
+        name: FAMILY_NAMES.newestRecord,
         type: 'gauge',
         help: 'Timestamp of the newest call read (seconds since the epoch); absent before the first.',
         samples: Number.isFinite(this.newestMs) ? [{ suffix: '', labels: [], value: this.newestMs / 1000 }] : [],
       },
-      { name: METRICS.dropped, type: 'counter', help: 'Calls not counted, in whole or in part, because a new series would have passed --max-series.', samples: [{ suffix: '_total', labels: [], value: dropped }] },
+      { name: FAMILY_NAMES.dropped, type: 'counter', help: 'Calls not counted, in whole or in part, because a new series would have passed --max-series.', samples: [{ suffix: '_total', labels: [], value: dropped }] },
     ];
   }
 
@@ -303,7 +307,7 @@ export class ServeSeries {
   }
 }
 
-export function statusClassOf(record: CallRecord): StatusClass {
+function statusClassOf(record: CallRecord): StatusClass {
   if (!isFailure(record)) return 'ok';
   const status = record.errorStatus;
   if (status !== null && status >= 400 && status < 500) return '4xx';
@@ -312,7 +316,7 @@ export function statusClassOf(record: CallRecord): StatusClass {
 }
 
 /** A bucket bound as Prometheus's clients write it: 15 → "15.0", 0.25 → "0.25" (OpenMetrics wants canonical floats). */
-export function formatBound(bound: number): string {
+function formatBound(bound: number): string {
   return Number.isInteger(bound) ? bound.toFixed(1) : String(bound);
 }
 

@@ -8,7 +8,7 @@ import { LatencyDistribution, type LatencyState } from './latencyDistribution.js
 import { ModelTokens, type ModelTokensEntry } from './modelTokens.js';
 import { isFailure, isMaxTokensStop, isOverloaded, isRateLimited } from './callOutcome.js';
 import { compareStrings } from './order.js';
-import { type PriceBook, roundUsd } from './pricing.js';
+import { type PriceBook, promptTokensOf, roundUsd } from './pricing.js';
 import { SmallMap } from './smallMap.js';
 import type { CallRecord, Stats } from './types.js';
 
@@ -90,7 +90,7 @@ export class StatsAccumulator {
       if (error !== null) (this.errorTypes ??= new SmallMap()).increment(error, 1);
     } else {
       if (isMaxTokensStop(record)) this.maxTokensStops++;
-      this.okPromptTokens += record.inputTokens + record.cacheReadTokens + record.cacheWriteTokens;
+      this.okPromptTokens += promptTokensOf(record);
       this.okCacheReadTokens += record.cacheReadTokens;
     }
     if (status !== null) (this.errorStatuses ??= new SmallMap()).increment(status, 1);

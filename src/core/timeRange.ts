@@ -4,17 +4,18 @@
  * (src/core/timestamp.ts), so a time means the same thing on the command line and in a log.
  */
 import { UsageError } from '../errors.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from './durations.js';
 import { parseIsoTimestamp, TS_LOCAL, TS_UTC } from './timestamp.js';
 import type { TimeZone } from './timezone.js';
 import { ALL_TIME, calendarSpan, type Edge, nowEdge, type TimeWindow } from './window.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000, // 24 hours back from now, not calendar days: --date selects calendar days.
-  w: 604_800_000,
+  s: SECOND_MS,
+  m: MINUTE_MS,
+  h: HOUR_MS,
+  d: DAY_MS, // 24 hours back from now, not calendar days: --date selects calendar days.
+  w: 7 * DAY_MS,
 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
@@ -44,7 +45,7 @@ export function parseDuration(text: string, what = 'duration'): number {
 
 /** 600000 → "10m", 90000 → "90s", 5400000 → "90m", 7200000 → "2h", 86400000 → "24h", 172800000 → "2d". */
 export function formatWindow(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [['d', DAY_MS], ['h', HOUR_MS], ['m', MINUTE_MS], ['s', SECOND_MS]] as const) {
     if (unit === 'd' && ms < 2 * size) continue;
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }

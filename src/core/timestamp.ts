@@ -2,6 +2,7 @@
  * ISO 8601 timestamps read straight from a line's bytes. This runs once per log line (~1M lines/s), so it reads
  * digits by index: no regex, no Date.parse, no substring and no object per call — the instant goes into `out.ms`.
  */
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from './durations.js';
 import { daysFromCivil } from './timezone.js';
 
 /** Not a timestamp this parser accepts. */
@@ -11,10 +12,6 @@ export const TS_UTC = 1;
 /** Carried no offset: `out.ms` is the wall clock read as if UTC; the caller converts it in --tz. */
 export const TS_LOCAL = 2;
 
-const MS_PER_SECOND = 1000;
-const MS_PER_MINUTE = 60_000;
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 /** Fraction digits kept (nanoseconds, kubectl's precision); later digits are checked but ignored. */
 const MAX_FRACTION_DIGITS = 9;
 
@@ -45,7 +42,7 @@ export function parseIsoTimestamp(bytes: Uint8Array, start: number, end: number,
   const day = readDigits(bytes, start + 8, 2);
   if (year < 1 || bytes[start + 4] !== DASH || bytes[start + 7] !== DASH) return TS_INVALID;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return TS_INVALID;
-  let ms = daysFromCivil(year, month, day) * MS_PER_DAY;
+  let ms = daysFromCivil(year, month, day) * DAY_MS;
 
   let i = start + 10;
   if (i === end) {
@@ -58,14 +55,14 @@ export function parseIsoTimestamp(bytes: Uint8Array, start: number, end: number,
   const hour = readDigits(bytes, i + 1, 2);
   const minute = readDigits(bytes, i + 4, 2);
   if (hour < 0 || hour > 23 || bytes[i + 3] !== COLON || minute < 0 || minute > 59) return TS_INVALID;
-  ms += hour * MS_PER_HOUR + minute * MS_PER_MINUTE;
+  ms += hour * HOUR_MS + minute * MINUTE_MS;
   i += 6;
 
   if (i < end && bytes[i] === COLON) {
     if (end - i < 3) return TS_INVALID;
     const second = readDigits(bytes, i + 1, 2);
     if (second < 0 || second > 59) return TS_INVALID; // No leap seconds: epoch time cannot represent them.
-    ms += second * MS_PER_SECOND;
+    ms += second * SECOND_MS;
     i += 3;
     if (i < end && (bytes[i] === DOT || bytes[i] === COMMA)) {
       const fractionEnd = skipDigits(bytes, i + 1, end);
@@ -89,7 +86,7 @@ export function parseIsoTimestamp(bytes: Uint8Array, start: number, end: number,
   const offsetMinutes = readOffsetMinutes(bytes, i + 1, end);
   if (offsetMinutes < 0) return TS_INVALID;
   // Local = UTC + offset, so UTC = local - offset.
-  out.ms = sign === PLUS ? ms - offsetMinutes * MS_PER_MINUTE : ms + offsetMinutes * MS_PER_MINUTE;
+  out.ms = sign === PLUS ? ms - offsetMinutes * MINUTE_MS : ms + offsetMinutes * MINUTE_MS;
   return TS_UTC;
 }
 

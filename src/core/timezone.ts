@@ -6,10 +6,8 @@
  * transition inside (Newfoundland's 00:01 changes before 2011, local mean time) is marked NaN and read exactly.
  */
 import { UsageError } from '../errors.js';
+import { MINUTE_MS, HOUR_MS, DAY_MS } from './durations.js';
 
-const MS_PER_MINUTE = 60_000;
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 const MS_PER_QUARTER = 900_000;
 /** Bounds each offset cache: ~50k quarter hours is 520 days of records scattered at random. */
 const MAX_CACHED_BUCKETS = 50_000;
@@ -106,7 +104,7 @@ export class TimeZone {
 
   /** Minutes east of UTC at that instant (-240 for New York in summer, 330 for Kolkata). */
   offsetMinutesAt(utcMs: number): number {
-    return this.offsetMsAt(utcMs) / MS_PER_MINUTE;
+    return this.offsetMsAt(utcMs) / MINUTE_MS;
   }
 
   /**
@@ -135,7 +133,7 @@ export class TimeZone {
   /** The start of the local day n calendar days after the day starting at dayStartUtcMs (days last 23–25 h). */
   addDays(dayStartUtcMs: number, n: number): number {
     const localMs = dayStartUtcMs + this.offsetMsAt(dayStartUtcMs);
-    return this.localToUtc(Math.floor(localMs / MS_PER_DAY) * MS_PER_DAY + n * MS_PER_DAY);
+    return this.localToUtc(Math.floor(localMs / DAY_MS) * DAY_MS + n * DAY_MS);
   }
 
   /** "YYYY-MM-DD" of the local day containing utcMs. */
@@ -152,9 +150,9 @@ export class TimeZone {
   hourKey(utcMs: number): string {
     if (utcMs >= this.hourFrom && utcMs < this.hourTo) return this.hourKeyText;
     const offset = this.offsetMsAt(utcMs);
-    const localHour = Math.floor((utcMs + offset) / MS_PER_HOUR) * MS_PER_HOUR;
+    const localHour = Math.floor((utcMs + offset) / HOUR_MS) * HOUR_MS;
     const hourStart = localHour - offset;
-    const hourEnd = hourStart + MS_PER_HOUR;
+    const hourEnd = hourStart + HOUR_MS;
     // The key is reused over the quarter hours around utcMs that share its offset: a transition inside the hour
     // (30-minute DST shifts, changes at :30) cuts that span short, one inside utcMs's own quarter disables reuse.
     const bucket = Math.floor(utcMs / MS_PER_QUARTER);
@@ -169,7 +167,7 @@ export class TimeZone {
       this.hourFrom = 0;
       this.hourTo = 0;
     }
-    const hourOfDay = (localHour - Math.floor(localHour / MS_PER_DAY) * MS_PER_DAY) / MS_PER_HOUR;
+    const hourOfDay = (localHour - Math.floor(localHour / DAY_MS) * DAY_MS) / HOUR_MS;
     this.hourKeyText = `${formatLocalDate(localHour)}T${pad2(hourOfDay)}:00${this.isUtc ? 'Z' : formatOffset(offset)}`;
     return this.hourKeyText;
   }
@@ -209,7 +207,7 @@ export class TimeZone {
       else if (part.type === 'minute') minute = Number(part.value);
       else if (part.type === 'second') second = Number(part.value);
     }
-    const localMs = daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE;
+    const localMs = daysFromCivil(year, month, day) * DAY_MS + hour * HOUR_MS + minute * MINUTE_MS;
     return localMs + second * 1000 - utcMs;
   }
 
@@ -218,9 +216,9 @@ export class TimeZone {
    * then; with at most one transition within a day, the candidates are the offsets a day before and a day after.
    */
   private resolveLocalOffset(localMs: number): number {
-    const before = this.offsetMsAt(localMs - MS_PER_DAY);
+    const before = this.offsetMsAt(localMs - DAY_MS);
     if (this.offsetMsAt(localMs - before) === before) return before; // Unique, or the first of a repeated time.
-    const after = this.offsetMsAt(localMs + MS_PER_DAY);
+    const after = this.offsetMsAt(localMs + DAY_MS);
     if (this.offsetMsAt(localMs - after) === after) return after;
     return before; // In a gap: read with the old offset, which lands after the jump by the gap's length.
   }
@@ -228,10 +226,10 @@ export class TimeZone {
   /** Makes [dayFrom, dayTo) the local day containing utcMs; the key string is built only when asked for. */
   private enterDay(utcMs: number): void {
     if (utcMs >= this.dayFrom && utcMs < this.dayTo) return;
-    const midnight = Math.floor((utcMs + this.offsetMsAt(utcMs)) / MS_PER_DAY) * MS_PER_DAY;
+    const midnight = Math.floor((utcMs + this.offsetMsAt(utcMs)) / DAY_MS) * DAY_MS;
     this.dayMidnightLocal = midnight;
     this.dayFrom = this.localToUtc(midnight);
-    this.dayTo = this.localToUtc(midnight + MS_PER_DAY);
+    this.dayTo = this.localToUtc(midnight + DAY_MS);
     this.dayKeyText = '';
   }
 }
@@ -242,7 +240,7 @@ function sameOrNaN(a: number, b: number): number {
 
 /** "YYYY-MM-DD" of a wall-clock time read as if UTC. */
 function formatLocalDate(localMs: number): string {
-  const packed = civilFromDays(Math.floor(localMs / MS_PER_DAY));
+  const packed = civilFromDays(Math.floor(localMs / DAY_MS));
   const year = Math.floor(packed / 10000);
   const month = Math.floor(packed / 100) % 100;
   return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(packed % 100)}`;
@@ -250,7 +248,7 @@ function formatLocalDate(localMs: number): string {
 
 /** "+05:30" / "-04:00"; seconds of historical local mean time are dropped. */
 function formatOffset(offsetMs: number): string {
-  const minutes = Math.trunc(Math.abs(offsetMs) / MS_PER_MINUTE);
+  const minutes = Math.trunc(Math.abs(offsetMs) / MINUTE_MS);
   return `${offsetMs < 0 ? '-' : '+'}${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
 }
 

@@ -68,6 +68,15 @@ export interface Stats {
   readonly unpricedModels: Readonly<Record<string, number>>;
 }
 
+/** A line the input skipped, as an example for the input report: where it is, why, and its start. */
+export interface Rejection {
+  readonly where: string;
+  readonly reason: string;
+  readonly detail: string;
+  /** The first 120 characters of the line, control characters left for the renderer to escape. */
+  readonly excerpt: string;
+}
+
 /** What became of the input's lines (docs/definitions.md, "Bad input"): records + duplicates + noise + Σ skipped = lines. */
 export interface LineCounts {
   readonly files: number;

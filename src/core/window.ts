@@ -54,12 +54,12 @@ export function nowEdge(nowMs: number): Edge {
 }
 
 /** The edge a calendar span starts at: a call exactly on it is inside. */
-export function startEdge(ms: number, name: string): Edge {
+function startEdge(ms: number, name: string): Edge {
   return { ms, included: true, name };
 }
 
 /** Whether a call at `ms` is after the `from` edge. */
-export function isAfterStart(edge: Edge, ms: number): boolean {
+function isAfterStart(edge: Edge, ms: number): boolean {
   return edge.included ? ms >= edge.ms : ms > edge.ms;
 }
 

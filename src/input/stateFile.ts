@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { readStateDocument, type ReadState, type StateSection, STATE_VERSION } from '../core/foldState.js';
+import { type ReadState, type StateSection, STATE_VERSION } from '../core/foldState.js';
 import type { PriceBook } from '../core/pricing.js';
 import { describeFsError, InputError, UsageError } from '../errors.js';
 import { decodeChunks, readFileChunks } from './decode.js';
+import { readStateDocument } from './stateDocument.js';
 import { filesUnder } from './sources.js';
 import type { Tally } from './tally.js';
 
@@ -88,14 +89,14 @@ export async function readStates(
       seen.set(digest, file);
     }
     const skipped = Object.values(state.input.skipped).reduce((sum, count) => sum + count, 0);
-    if (strict && skipped > 0) throw new InputError(`${file}: ${skipped} lines of the logs it was folded from were skipped (--strict)`);
+    if (strict && skipped > 0) throw new InputError(`${file}: ${skipped} lines of the logs it was folded from were skipped, which --strict refuses: fold the logs again without them, or leave out --strict`);
     tally.addCounts(state.input);
     merge(state, file);
   }
 }
 
 /** A state file's sections the report needs, and the digest of its content. */
-export async function readStateFile(
+async function readStateFile(
   file: string,
   pricing: PriceBook,
   sections: readonly StateSection[],
@@ -112,7 +113,9 @@ export async function readStateFile(
   try {
     return { state: readStateDocument(json, file, pricing, new Set(sections)), digest };
   } catch (error) {
-    throw new InputError((error as Error).message);
+    const { message } = error as Error;
+    // A message that says what to do already (upgrade, fold with the same --prices) is left as it is.
+    throw new InputError(message.includes(': fold') || message.includes(': upgrade') ? message : `${message}: the file is damaged or not a state; fold its logs again`);
   }
 }
 

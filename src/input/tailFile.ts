@@ -14,6 +14,12 @@ const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
 const NEWLINE = Buffer.from('\n');
 
+/**
+ * Request ids a followed input remembers per generation (two are kept), so memory stays bounded however long it
+ * runs: duplicates arrive within seconds, not millions of calls apart.
+ */
+export const FOLLOW_DEDUPE_GENERATION_IDS = 1_000_000;
+
 export interface TailOptions {
   /** Where to start: 0, or the file's size when the command started (a smaller file is read from its start). */
   readonly from: number;

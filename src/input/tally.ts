@@ -2,17 +2,9 @@
  * What became of every line: a record, a duplicate, expected noise, or a reject with a reason (docs/definitions.md, "Bad input").
  * records + duplicates + noise + Σ skipped = lines, always.
  */
-import type { LineCounts } from '../core/types.js';
+import type { LineCounts, Rejection } from '../core/types.js';
 
-export interface Rejection {
-  readonly where: string;
-  readonly reason: string;
-  readonly detail: string;
-  /** The first 120 characters of the line, control characters left for the renderer to escape. */
-  readonly excerpt: string;
-}
-
-export const EXAMPLES_PER_REASON = 5;
+const EXAMPLES_PER_REASON = 5;
 
 /** A tally of one part of the input (a parse task) as plain data. */
 export interface TallyPart {

@@ -44,3 +44,14 @@ export function nodeIo(): CliIo {
     },
   };
 }
+
+/** Resolves at the first SIGINT or SIGTERM; stops listening once `abort` fires (the run ended otherwise). */
+export function untilStopped(io: CliIo, abort: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const unsubscribe = io.onStopSignal?.(() => {
+      unsubscribe?.();
+      resolve();
+    });
+    abort.addEventListener('abort', () => unsubscribe?.(), { once: true });
+  });
+}

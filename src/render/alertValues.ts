@@ -35,7 +35,7 @@ export function formatScope(scope: Readonly<Record<string, string>>): string {
 }
 
 /** "user alice 60%, model claude-sonnet-4-5 100%", then the lowest rate-limit headers for 429s. */
-export function formatDrivers(evaluation: Evaluation): string {
+function formatDrivers(evaluation: Evaluation): string {
   const parts = evaluation.drivers.map((driver) => `${driver.dimension} ${escapeForTerminal(driver.value)} ${Math.round(driver.share * 100)}%`);
   const lowest = evaluation.lowestRemaining;
   if (lowest !== undefined) {

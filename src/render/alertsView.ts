@@ -3,8 +3,7 @@ import type { AlertsReport } from '../core/alerts/alertsReport.js';
 import { ALL } from '../core/alerts/alertParts.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import type { TimeZone } from '../core/timezone.js';
-import { limitNote } from './summaryView.js';
-import { tableLines } from './table.js';
+import { limitNote, tableLines } from './table.js';
 import { escapeForTerminal } from './escape.js';
 import { formatDetail, formatRuleValue, formatScope, formatState, formatThreshold } from './alertValues.js';
 import { formatLocalTime } from './localTime.js';
@@ -76,7 +75,7 @@ function rowOf(evaluation: Evaluation, style: Style): string[] {
 }
 
 /** "claude-mon alerts · 2026-11-26 10:00:00 UTC · CRITICAL: 1 critical, 1 warning firing" */
-export function alertsHeadline(report: AlertsReport, tz: TimeZone): string {
+function alertsHeadline(report: AlertsReport, tz: TimeZone): string {
   const { firing, critical } = report;
   const counts = firing === 0 ? 'nothing firing' : `${critical} critical, ${firing - critical} warning firing`;
   return `claude-mon alerts · ${formatLocalTime(report.nowMs, tz)} ${tz.name} · ${report.status.toUpperCase()}: ${counts}`;

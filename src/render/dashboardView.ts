@@ -2,6 +2,7 @@
  * `dashboard` as a compact terminal view (within 100 columns), as Markdown for chat, and as its JSON document
  * (schemas/dashboard.schema.json). Pure: report in, text out.
  */
+import { RATE_METRICS } from '../core/metrics.js';
 import { type Dashboard, MIN_CALLS_TO_JUDGE, type RateSet, type UserUsage } from '../core/reports/dashboardReport.js';
 import { formatIsoUtc, formatWindow } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
@@ -154,8 +155,11 @@ function costLines(d: Dashboard): string[] {
   return lines;
 }
 
+/** How the rates line names the registry's RATE_METRICS. */
+const RATE_LABELS: Readonly<Record<string, string>> = { errorRate: 'errors', cacheHitRate: 'cache hit', maxTokensRate: 'max_tokens' };
+
 function rateLine(rates: RateSet): string {
-  return `errors ${formatPercent(rates.errorRate)} · cache hit ${formatPercent(rates.cacheHitRate)} · max_tokens ${formatPercent(rates.maxTokensRate)}`;
+  return RATE_METRICS.map((metric) => `${RATE_LABELS[metric.id] ?? metric.header} ${formatPercent(rates[metric.id as keyof RateSet])}`).join(' · ');
 }
 
 function slowHeadline(slow: Dashboard['slowestFeature']): string {

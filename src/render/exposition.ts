@@ -47,7 +47,7 @@ function labelText(labels: Labels): string {
 }
 
 /** Label values: backslash, double quote and line feed escaped (both formats). */
-export function escapeLabelValue(value: string): string {
+function escapeLabelValue(value: string): string {
   return value.replace(/[\\"\n]/g, (character) => (character === '\n' ? '\\n' : `\\${character}`));
 }
 

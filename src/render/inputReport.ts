@@ -1,6 +1,5 @@
 /** stderr lines about the input: skipped lines by reason, duplicates, unreadable and truncated sources. */
-import type { LineCounts } from '../core/types.js';
-import type { Rejection } from '../input/tally.js';
+import type { LineCounts, Rejection } from '../core/types.js';
 import { escapeForTerminal } from './escape.js';
 import { formatCount } from './numbers.js';
 

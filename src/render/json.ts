@@ -24,7 +24,7 @@ export function renderSummaryJson(report: SummaryReport): Generator<string> {
 }
 
 /** A group's Stats as the registry names them (every metric, then the counts by value); the rest stays out. */
-export function statsJson(stats: Stats): Record<string, unknown> {
+function statsJson(stats: Stats): Record<string, unknown> {
   const json: Record<string, unknown> = {};
   for (const metric of METRIC_REGISTRY) {
     let at = json;

@@ -15,7 +15,7 @@
  * YAML is written by hand: every string is a JSON string, which YAML reads as the same double-quoted scalar.
  */
 import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings } from '../core/alerts/alertConfig.js';
-import { METRICS } from '../core/metricNames.js';
+import { FAMILY_NAMES } from '../core/metricNames.js';
 import { formatWindow } from '../core/timeRange.js';
 
 export interface RulesOptions {
@@ -87,35 +87,35 @@ function ruleFor(name: RuleName, settings: RuleSettings, scope: Scope): Rule {
   };
   const join = scope.kind === 'all' ? '' : ' on (feature)';
   const window = formatWindow(settings.windowMs);
-  const calls = sum(`increase(${METRICS.calls}_total${selector()}[${window}])`);
+  const calls = sum(`increase(${FAMILY_NAMES.calls}_total${selector()}[${window}])`);
   const where = scope.kind === 'all' ? 'all calls' : '{{ $labels.feature }}';
   let expr: string;
   let summary: string;
   switch (name) {
     case 'error_rate': {
-      const failed = sum(`increase(${METRICS.calls}_total${selector(['status_class!="ok"'])}[${window}])`);
+      const failed = sum(`increase(${FAMILY_NAMES.calls}_total${selector(['status_class!="ok"'])}[${window}])`);
       expr = `(${failed} / ${calls}) > ${settings.threshold} and${join} (${calls} >= ${settings.minCalls} or ${failed} >= ${settings.minErrors})`;
       summary = `Error rate of ${where} is {{ $value | humanizePercentage }} over ${window} (threshold ${percent(settings.threshold)})`;
       break;
     }
     case 'rate_limited':
-      expr = `${sum(`increase(${METRICS.rateLimited}_total${selector()}[${window}])`)} > ${settings.threshold}`;
+      expr = `${sum(`increase(${FAMILY_NAMES.rateLimited}_total${selector()}[${window}])`)} > ${settings.threshold}`;
       summary = `{{ $value | humanize }} rate-limited calls (429) of ${where} over ${window} (threshold ${settings.threshold})`;
       break;
     case 'p95_latency': {
-      const buckets = sum(`rate(${METRICS.latency}_bucket${selector()}[${window}])`, ['le']);
-      const count = sum(`increase(${METRICS.latency}_count${selector()}[${window}])`);
+      const buckets = sum(`rate(${FAMILY_NAMES.latency}_bucket${selector()}[${window}])`, ['le']);
+      const count = sum(`increase(${FAMILY_NAMES.latency}_count${selector()}[${window}])`);
       expr = `histogram_quantile(0.95, ${buckets}) > ${settings.threshold / 1000} and${join} ${count} >= ${settings.minCalls}`;
       summary = `p95 latency of ${where} is {{ $value | humanizeDuration }} over ${window} (threshold ${settings.threshold / 1000}s)`;
       break;
     }
     default: {
       const days = settings.baselineDays;
-      const today = sum(`increase(${METRICS.cost}_total${selector()}[1d])`);
-      const before = sum(`increase(${METRICS.cost}_total${selector()}[${days}d] offset 1d)`);
+      const today = sum(`increase(${FAMILY_NAMES.cost}_total${selector()}[1d])`);
+      const before = sum(`increase(${FAMILY_NAMES.cost}_total${selector()}[${days}d] offset 1d)`);
       // Days with calls among the baselineDays before (a feature deployed yesterday has one): the mean is over them,
       // and fewer than minBaselineDays is too little history to judge, as in `alerts`.
-      const callsOn = (back: number): string => sum(`increase(${METRICS.calls}_total${selector()}[1d] offset ${back}d)`);
+      const callsOn = (back: number): string => sum(`increase(${FAMILY_NAMES.calls}_total${selector()}[1d] offset ${back}d)`);
       const terms = Array.from({ length: days }, (_, k) => `((${callsOn(k + 1)} > bool 0) or${join} (${today} * 0))`);
       const withCalls = `(${terms.join(' + ')})`;
       expr = `${today} > ${settings.threshold} * ${before} / ${withCalls} and${join} ${withCalls} >= ${settings.minBaselineDays}`;

@@ -6,8 +6,8 @@ import type { Stats } from '../core/types.js';
 import { escapeForTerminal } from './escape.js';
 import { metricCell } from './metricCells.js';
 import type { Style } from './style.js';
-import { groupLabels, limitNote, summaryHeadline, summaryNotes, TOTAL_LABEL } from './summaryView.js';
-import { tableLines } from './table.js';
+import { groupLabels, summaryHeadline, summaryNotes, TOTAL_LABEL } from './summaryView.js';
+import { limitNote, tableLines } from './table.js';
 import { fitWidth } from './width.js';
 
 export interface TableContext {

@@ -33,9 +33,4 @@ export function summaryNotes(report: SummaryReport): string[] {
   return notes;
 }
 
-/** The line under a table cut at --limit: how many rows are left out, and how to see them. */
-export function limitNote(leftOut: number, what: string, everyOne = '--format csv'): string {
-  return `${formatCount(leftOut)} more ${what} not shown: --limit 0 shows them all, ${everyOne} lists every one`;
-}
-
 export { MISSING };

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
 import { displayWidth } from './width.js';
+import { formatCount } from './numbers.js';
 
 export type Align = 'left' | 'right';
 
@@ -69,4 +70,9 @@ export function* tableLines(rows: () => Iterable<readonly string[]>, aligns: rea
 /** A small table as one string (the dashboard's panels). */
 export function renderTable(rows: readonly (readonly string[])[], aligns: readonly Align[]): string {
   return [...tableLines(() => rows, aligns)].join('\n');
+}
+
+/** The line under a table cut at --limit: how many rows are left out, and how to see them. */
+export function limitNote(leftOut: number, what: string, everyOne = '--format csv'): string {
+  return `${formatCount(leftOut)} more ${what} not shown: --limit 0 shows them all, ${everyOne} lists every one`;
 }

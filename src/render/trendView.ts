@@ -8,8 +8,7 @@ import type { Trend, TrendFlag, TrendSeries } from '../core/reports/trendReport.
 import type { LineCounts } from '../core/types.js';
 import { type Metric, TREND_METRICS } from '../core/metrics.js';
 import { formatValue } from './metricCells.js';
-import { limitNote } from './summaryView.js';
-import { tableLines } from './table.js';
+import { limitNote, tableLines } from './table.js';
 import { fitWidth } from './width.js';
 import { csvCell, escapeForTerminal } from './escape.js';
 import { inputJson, SCHEMA_VERSION } from './json.js';

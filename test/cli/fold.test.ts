@@ -298,7 +298,7 @@ describe('claude-mon fold and .cmstate inputs', () => {
     writeFileSync(mixed, `${lines[0]}\n{"timestamp": "2026-11-22T10:00:00Z", "feature": "chat", "latency_ms": -5}\n`);
     const strict = await runCli(['summary', '--strict', await fold(mixed)]);
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toMatch(/mixed.cmstate: 1 lines of the logs it was folded from were skipped \(--strict\)/);
+    expect(strict.stderr).toMatch(/mixed.cmstate: 1 lines of the logs it was folded from were skipped, which --strict refuses: fold the logs again/);
     const alerts = await runCli(['alerts', state]);
     expect(alerts.code).toBe(3);
     expect(alerts.stderr).toMatch(/is a folded state \(claude-mon fold\), which `summary`, `trend` and `dashboard` read: give alerts the logs/);

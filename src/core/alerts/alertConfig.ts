@@ -8,6 +8,7 @@
  * Every key is checked: a misspelt one is an error naming it, never silently ignored.
  */
 import { UsageError } from '../../errors.js';
+import { MINUTE_MS } from '../durations.js';
 import { parseDuration } from '../timeRange.js';
 import { TimeZone } from '../timezone.js';
 
@@ -40,13 +41,12 @@ export interface AlertConfig {
   readonly rules: Readonly<Record<RuleName, RuleConfig>>;
 }
 
-const MINUTE = 60_000;
 const NEVER = Number.POSITIVE_INFINITY;
 
 export const DEFAULT_RULES: Readonly<Record<RuleName, RuleSettings>> = {
-  error_rate: { enabled: true, severity: 'critical', threshold: 0.05, windowMs: 10 * MINUTE, minCalls: 20, minErrors: 3, baselineDays: 0, minBaselineDays: 0 },
-  rate_limited: { enabled: true, severity: 'warning', threshold: 0, windowMs: 5 * MINUTE, minCalls: 0, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0 },
-  p95_latency: { enabled: true, severity: 'critical', threshold: 15_000, windowMs: 10 * MINUTE, minCalls: 20, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0 },
+  error_rate: { enabled: true, severity: 'critical', threshold: 0.05, windowMs: 10 * MINUTE_MS, minCalls: 20, minErrors: 3, baselineDays: 0, minBaselineDays: 0 },
+  rate_limited: { enabled: true, severity: 'warning', threshold: 0, windowMs: 5 * MINUTE_MS, minCalls: 0, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0 },
+  p95_latency: { enabled: true, severity: 'critical', threshold: 15_000, windowMs: 10 * MINUTE_MS, minCalls: 20, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0 },
   daily_cost: { enabled: true, severity: 'warning', threshold: 1.5, windowMs: 0, minCalls: 0, minErrors: NEVER, baselineDays: 7, minBaselineDays: 5 },
 };
 

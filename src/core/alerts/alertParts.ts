@@ -5,6 +5,7 @@
  * day), and today's token sums by driver. The one source of `alerts`, `alerts --follow` (whose now moves) and
  * `alerts --backtest` (whose spans cover a whole historical range).
  */
+import { MINUTE_MS } from '../durations.js';
 import type { Bucketing } from '../engine/bucketing.js';
 import type { Engine, SpanRule } from '../engine/engine.js';
 import { RecentCalls } from '../engine/recentCalls.js';
@@ -42,8 +43,6 @@ export interface ScopeUsage {
   readonly unpricedCalls: number;
 }
 
-/** The recent calls cover at least a minute: the calls of now's minute up to now (see `soFar`). */
-export const MINUTE_MS = 60_000;
 
 function usageOf(calls: number, tokens: ModelTokens): ScopeUsage {
   const { costUsd, unpricedCalls } = tokens.cost();

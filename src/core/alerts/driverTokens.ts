@@ -7,7 +7,7 @@
  */
 import { type GroupDimension, groupKeyOf } from '../grouping.js';
 import { ModelTokens, type ModelTokensEntry } from '../modelTokens.js';
-import { finiteOrNull, type StateReader } from '../engine/plainData.js';
+import { finiteOrNull, type StateReader } from '../engine/stateReader.js';
 import { MutableCallRecord } from '../packedRecord.js';
 import type { PriceBook } from '../pricing.js';
 import { Span } from '../engine/span.js';

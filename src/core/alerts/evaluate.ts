@@ -8,6 +8,7 @@ import { StatsAccumulator } from '../stats.js';
 import { formatWindow } from '../timeRange.js';
 import type { CallRecord } from '../types.js';
 import { projectDay } from '../projection.js';
+import { compareStrings } from '../order.js';
 import { type PriceBook, roundUsd } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import { costBySameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
@@ -83,7 +84,7 @@ const MAX_DRIVERS = 3;
  * The evaluations of every rule and scope, in rule order then scope order, each made when the iteration reaches
  * it: `alerts --by user` has a scope per user, and four evaluations each must not all exist at once. Iterable any
  * number of times (the status, then the output); the windows' records are split by scope once. It reads the
- * timeline: add nothing to it while the list is in use.
+ * alert parts of the engine: add no call to the engine while the list is in use.
  */
 export interface EvaluationList extends Iterable<Evaluation> {
   readonly size: number;
@@ -95,15 +96,15 @@ export function evaluateRules(...args: Parameters<typeof evaluationList>): Evalu
 }
 
 export function evaluationList(
-  timeline: AlertParts,
+  parts: AlertParts,
   config: AlertConfig,
   nowMs: number,
   tz: TimeZone,
   pricing: PriceBook,
   options: EvaluateOptions = {},
 ): EvaluationList {
-  const scopes = timeline.scopes();
-  const windows = new WindowFolds(timeline, nowMs, options.windowFromMs);
+  const scopes = parts.scopes();
+  const windows = new WindowFolds(parts, nowMs, options.windowFromMs);
   const enabled = (rule: RuleName, scope: Readonly<Record<string, string>>): RuleSettings | null => {
     const settings = settingsFor(config.rules[rule], scope['feature']);
     return settings.enabled ? settings : null;
@@ -119,8 +120,8 @@ export function evaluationList(
           if (settings === null) continue;
           const context: RuleContext = { rule, scopeKey, scope, settings, nowMs };
           yield rule === 'daily_cost'
-            ? evaluateDailyCost(context, timeline, tz, options.windowFromMs ?? Number.NEGATIVE_INFINITY)
-            : evaluateWindowRule(context, windows, pricing, timeline.breakdown);
+            ? evaluateDailyCost(context, parts, tz, options.windowFromMs ?? Number.NEGATIVE_INFINITY)
+            : evaluateWindowRule(context, windows, pricing, parts.breakdown);
         }
       }
     },
@@ -145,7 +146,7 @@ class WindowFolds {
   private readonly folds = new Map<number, { window: TimeWindow; byScope: Map<string, CallRecord[]> }>();
 
   constructor(
-    private readonly timeline: AlertParts,
+    private readonly parts: AlertParts,
     private readonly nowMs: number,
     private readonly overrideFromMs: number | undefined,
   ) {}
@@ -155,9 +156,9 @@ class WindowFolds {
     if (fold === undefined) {
       const window = lastDuration(this.nowMs, this.overrideFromMs === undefined ? windowMs : this.nowMs - this.overrideFromMs, '--since');
       const byScope = new Map<string, CallRecord[]>([[ALL, []]]);
-      for (const record of this.timeline.callsIn(window)) {
+      for (const record of this.parts.callsIn(window)) {
         (byScope.get(ALL) as CallRecord[]).push(record);
-        const key = this.timeline.scopeKeyOf(record);
+        const key = this.parts.scopeKeyOf(record);
         if (key === ALL) continue;
         let list = byScope.get(key);
         if (list === undefined) byScope.set(key, (list = []));
@@ -240,10 +241,10 @@ function evaluateWindowRule(
 }
 
 /** Today so far vs the mean of the previous days up to the same time of day (src/core/sameTimeOfDay.ts), in --tz. */
-function evaluateDailyCost(context: RuleContext, timeline: AlertParts, tz: TimeZone, readFromMs: number): Evaluation {
+function evaluateDailyCost(context: RuleContext, parts: AlertParts, tz: TimeZone, readFromMs: number): Evaluation {
   const { settings, nowMs, scopeKey } = context;
   const todayStart = tz.startOfDay(nowMs);
-  const today = timeline.soFar(scopeKey, todayStart, nowMs);
+  const today = parts.soFar(scopeKey, todayStart, nowMs);
   let baselineDays = 0;
   let sameTimeSum = 0;
   let fullDaySum = 0;
@@ -251,10 +252,10 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertParts, tz: TimeZ
     const sameTime = sameTimeDaysBack(nowMs, back, tz);
     const dayStart = sameTime.dayStartMs;
     const day = calendarSpan(dayStart, tz.addDays(dayStart, 1));
-    if (dayStart < readFromMs || !timeline.hasCallsIn(scopeKey, day)) continue; // not read whole, or no calls
+    if (dayStart < readFromMs || !parts.hasCallsIn(scopeKey, day)) continue; // not read whole, or no calls
     baselineDays++;
-    sameTimeSum += costBySameTime(sameTime, (window) => timeline.wholeMinutes(scopeKey, window).costUsd);
-    fullDaySum += timeline.wholeMinutes(scopeKey, day).costUsd;
+    sameTimeSum += costBySameTime(sameTime, (window) => parts.wholeMinutes(scopeKey, window).costUsd);
+    fullDaySum += parts.wholeMinutes(scopeKey, day).costUsd;
   }
   const baselineMeanUsd = baselineDays === 0 ? null : roundUsd(sameTimeSum / baselineDays);
   const fullDayMean = baselineDays === 0 ? null : fullDaySum / baselineDays;
@@ -293,10 +294,10 @@ function evaluateDailyCost(context: RuleContext, timeline: AlertParts, tz: TimeZ
   let drivers: Driver[] = [];
   if (firing) {
     const costBy = new Map<DriverDimension, Map<string, number>>();
-    for (const [dimension, byValue] of timeline.todayBy(scopeKey)) {
+    for (const [dimension, byValue] of parts.todayBy(scopeKey)) {
       costBy.set(dimension, new Map([...byValue].map(([value, tokens]) => [value, tokens.cost().costUsd])));
     }
-    drivers = topDrivers(costBy, scopeKey === ALL ? [] : timeline.breakdown, costBy);
+    drivers = topDrivers(costBy, scopeKey === ALL ? [] : parts.breakdown, costBy);
   }
   return { ...base, state: firing ? 'firing' : 'ok', value: todayUsd, drivers, reason: null };
 }
@@ -330,7 +331,7 @@ function topDrivers(
     // Rounded amounts, added up in a fixed order: the shares print the same however the amounts were split.
     const ranked = [...amounts]
       .map(([value, amount]): [string, number] => [value, Number.isInteger(amount) ? amount : roundUsd(amount)])
-      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
     const total = ranked.reduce((sum, [, amount]) => sum + amount, 0);
     if (!(total > 0)) continue;
     for (const [value, amount] of ranked.slice(0, MAX_DRIVERS)) drivers.push({ dimension, value, amount, share: amount / total });

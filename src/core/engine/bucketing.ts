@@ -6,6 +6,7 @@
  *
  * A bucket is a number: its start in epoch ms, plus ½ for the edge bucket (starts are whole milliseconds).
  */
+import { MINUTE_MS, HOUR_MS } from '../durations.js';
 import type { TimeZone } from '../timezone.js';
 
 export type Bucketing =
@@ -18,12 +19,10 @@ export type Bucketing =
    */
   | { readonly unit: 'starts'; readonly starts: readonly number[] };
 
-export const HOUR_MS = 3_600_000;
-export const MINUTE_MS = 60_000;
 const EDGE = 0.5;
 
 /** The one bucket of an `all` ledger. */
-export const ALL_BUCKET = 0;
+const ALL_BUCKET = 0;
 
 export function bucketOf(bucketing: Bucketing, ms: number): number {
   switch (bucketing.unit) {

@@ -2,8 +2,9 @@
  * The one engine every command folds calls into. A command declares the parts it reads — ledgers (measures per
  * time bucket × group key), token ledgers (calls and token sums only), and short windows of the calls themselves —
  * each with the span of time it covers relative to now; the engine hands every call to each part, and moves the
- * spans when now moves. Reports are then read from the parts, so a figure two commands share (today's cost, the
- * last 10 minutes' errors) is the same accumulator read over the same window.
+ * spans when now moves. Reports are then read from the parts, each over a window defined once (core/window.ts),
+ * so a figure two commands share (today's cost, the last 10 minutes' errors) is the same sum of the same calls,
+ * with costs priced from token sums wherever they are kept.
  *
  * Now is fixed (`--now TIME`, the wall clock), or moves with the newest call read so far (`--now latest` read in
  * one pass: a "moving now"). With a moving now, what falls out of a span as now moves on is let go; since now only moves
@@ -13,7 +14,7 @@
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
 import { ALL_TIME, type Edge, lastDuration, sinceStart, type TimeWindow, upTo } from '../window.js';
-import { finiteOrNull, StateReader } from './plainData.js';
+import { finiteOrNull, StateReader } from './stateReader.js';
 import type { Span } from './span.js';
 
 /**
@@ -50,9 +51,8 @@ export interface Part {
   restore?(state: unknown, reader: StateReader): void;
 }
 
-/** The engine as plain JSON data: its now, its newest call, and each part's state in the order they were made. */
+/** The engine as plain JSON data: its newest call (a moving now starts there), and each part's state in the order they were made. */
 export interface EngineState {
-  readonly nowMs: number | null;
   readonly newestMs: number | null;
   readonly parts: readonly unknown[];
 }
@@ -158,7 +158,7 @@ export class Engine {
       if (part.toState === undefined) throw new Error(`part ${i} cannot be written out`);
       return part.toState();
     });
-    return { nowMs: finiteOrNull(this.current), newestMs: finiteOrNull(this.newest), parts };
+    return { newestMs: finiteOrNull(this.newest), parts };
   }
 
   /**

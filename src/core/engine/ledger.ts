@@ -11,7 +11,7 @@ import { placeOf } from '../window.js';
 import { type Bucketing, boundaryName, bucketOf, bucketStart } from './bucketing.js';
 import { CutError } from './cutError.js';
 import type { Measure } from './measure.js';
-import type { StateReader } from './plainData.js';
+import type { StateReader } from './stateReader.js';
 import { Span } from './span.js';
 
 export interface LedgerSpec<M> {
@@ -80,10 +80,6 @@ export class Ledger<M extends Measure<M>> {
     mine.merge(measure);
   }
 
-  merge(other: Ledger<M>): void {
-    for (const { bucket, key, measure } of other.cells()) this.addCell(bucket, key, measure);
-  }
-
   /**
    * A cell folded elsewhere (a `.cmstate` group), taken whole: it must lie wholly inside or outside the window and
    * in one bucket (and one day or hour of a key), else a CutError names `what` and the edge between its calls.
@@ -141,11 +137,6 @@ export class Ledger<M extends Measure<M>> {
   /** The cells of one bucket, by key. */
   bucket(bucket: number): ReadonlyMap<string, M> {
     return this.buckets.get(bucket) ?? EMPTY;
-  }
-
-  /** The buckets with cells, in the order they were made. */
-  bucketIds(): IterableIterator<number> {
-    return this.buckets.keys();
   }
 
   /** A key's values by dimension, in the ledger's order. */

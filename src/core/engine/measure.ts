@@ -3,7 +3,7 @@
  * so a cell folded elsewhere (a `.cmstate` group, which cannot be split) can be placed against a window exactly.
  */
 import type { CallRecord } from '../types.js';
-import type { StateReader } from './plainData.js';
+import type { StateReader } from './stateReader.js';
 
 export interface Measure<M> {
   readonly calls: number;

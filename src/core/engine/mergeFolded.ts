@@ -5,7 +5,8 @@
  * UTC hours when local days or hours are read, users' days in another zone than --tz.
  */
 import { UsageError } from '../../errors.js';
-import { HOUR_MS, type ReadState, SECTION_DIMENSIONS, type StateSection } from '../foldState.js';
+import { HOUR_MS } from '../durations.js';
+import { type ReadState, SECTION_DIMENSIONS, type StateSection } from '../foldState.js';
 import type { GroupDimension } from '../grouping.js';
 import { Latencies } from '../latencies.js';
 import type { StatsAccumulator } from '../stats.js';
@@ -90,7 +91,7 @@ export function mergeFolded(state: ReadState, file: string, tz: TimeZone, target
     }
   } catch (error) {
     if (!(error instanceof CutError)) throw error;
-    throw new UsageError(`${file}: ${error.what} has calls on both sides of ${error.edge.name} (${iso(error.edge.ms)}), and a state keeps them together: ${adviceFor(error.edge, targets.wholeHours)}, or give the logs`);
+    throw new UsageError(`${file}: ${error.message}, and a state keeps them together: ${adviceFor(error.edge, targets.wholeHours)}, or give the logs`);
   }
 }
 

@@ -9,7 +9,7 @@
 import { MutableCallRecord, PACKED_NUMBERS, packedTime, packNumbers, unpackNumbers } from '../packedRecord.js';
 import type { CallRecord } from '../types.js';
 import type { TimeWindow } from '../window.js';
-import type { StateReader } from './plainData.js';
+import type { StateReader } from './stateReader.js';
 import { Span } from './span.js';
 
 /** Strings per record. */

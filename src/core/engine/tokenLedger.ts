@@ -9,6 +9,7 @@
  * stopped when nothing before it changed since: an alert backtest steps through a day, `--follow` re-reads a week
  * of minutes every interval while only the newest change.
  */
+import { DAY_MS, HOUR_MS } from '../durations.js';
 import { type GroupDimension, groupKeyOf, groupValuesOfKey, keyOfValues } from '../grouping.js';
 import { ModelTable } from '../modelTable.js';
 import { ModelTokens, type ModelTokensEntry } from '../modelTokens.js';
@@ -19,7 +20,7 @@ import { isBeforeEnd, placeOf, type TimeWindow } from '../window.js';
 import { type Bucketing, bucketOf, bucketStart } from './bucketing.js';
 import { CutError } from './cutError.js';
 import type { FoldedValues } from './ledger.js';
-import type { StateReader } from './plainData.js';
+import type { StateReader } from './stateReader.js';
 import { Span } from './span.js';
 
 export interface TokenLedgerSpec {
@@ -55,7 +56,7 @@ interface Cursor {
  * A cell folded elsewhere (a `.cmstate` day of a user) spans at most a day from its first call; a row starts at
  * its first call's bucket, so one that starts this much before a window cannot reach into it.
  */
-const MAX_FOLDED_SPAN_MS = 86_400_000 + 3_600_000;
+const MAX_FOLDED_SPAN_MS = DAY_MS + HOUR_MS;
 /** Reads kept per key and start (a backtest asks for a day's start to its same minute, and to its end, in turns). */
 const CURSORS_PER_START = 4;
 

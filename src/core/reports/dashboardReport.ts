@@ -4,9 +4,10 @@
  * today's error, cache hit and max_tokens rates against the previous 7 days.
  */
 import { isRateLimited } from '../callOutcome.js';
+import { MINUTE_MS, HOUR_MS, DAY_MS } from '../durations.js';
 import type { Engine } from '../engine/engine.js';
 import type { CallCount } from '../engine/measure.js';
-import { COUNT_MEASURE, LATENCIES_MEASURE, statsMeasure } from '../engine/measures.js';
+import { COUNT_MEASURE, LATENCIES_MEASURE, statsMeasure } from '../engine/measureKinds.js';
 import { Ledger } from '../engine/ledger.js';
 import { RecentCalls } from '../engine/recentCalls.js';
 import { TokenLedger } from '../engine/tokenLedger.js';
@@ -21,14 +22,11 @@ import type { Stats } from '../types.js';
 import { costBySameTime, type SameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
 import type { TimeWindow } from '../window.js';
 
-export const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
 /** Fewer calls than this in the slow window: the feature's p95 is shown but not ranked as the slowest. */
 export const MIN_CALLS_TO_JUDGE = 20;
 const TOP_USERS = 10;
 /** The days the 7-day rates pool, before today. */
-export const BASELINE_DAYS = 7;
+const BASELINE_DAYS = 7;
 
 /** The parts of the engine the dashboard reads. */
 export interface DashboardParts {
@@ -70,6 +68,7 @@ export interface UserUsage {
   readonly unpricedCalls: number;
 }
 
+/** The calls, and each of the registry's RATE_METRICS by its id. */
 export interface RateSet {
   readonly calls: number;
   readonly errorRate: number | null;
@@ -233,8 +232,7 @@ function topUsers(users: TokenLedger): UserUsage[] {
 }
 
 function rateSet(stats: Stats): RateSet {
-  const [errorRate, cacheHitRate, maxTokensRate] = RATE_METRICS.map((metric) => metric.value(stats)) as [number | null, number | null, number | null];
-  return { calls: stats.calls, errorRate, cacheHitRate, maxTokensRate };
+  return { calls: stats.calls, ...Object.fromEntries(RATE_METRICS.map((metric) => [metric.id, metric.value(stats)])) } as RateSet;
 }
 
 function ranked(counts: ReadonlyMap<string, number>): [string, number][] {

@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine/engine.js';
 import { Ledger } from '../engine/ledger.js';
-import { statsMeasure } from '../engine/measures.js';
+import { statsMeasure } from '../engine/measureKinds.js';
 import { TREND_METRICS } from '../metrics.js';
 import type { GroupDimension } from '../grouping.js';
 import { compareStrings } from '../order.js';
@@ -14,9 +14,9 @@ import { StatsAccumulator } from '../stats.js';
 import type { TimeZone } from '../timezone.js';
 
 /** Cost per call up by more than this over the period is flagged. */
-export const COST_PER_CALL_RISE = 0.25;
+const COST_PER_CALL_RISE = 0.25;
 /** Cache hit rate at or below this share of where it started is flagged. */
-export const CACHE_HIT_FALL = 0.5;
+const CACHE_HIT_FALL = 0.5;
 /** Days compared at each end of the period, at most (pooled, so one odd day does not raise a flag). */
 const ENDS_DAYS = 3;
 

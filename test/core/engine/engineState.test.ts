@@ -1,15 +1,16 @@
 /**
  * The engine's state is plain data: written out after some of the calls, read back by an engine made the same way,
  * and given the rest, it answers as one engine given every call — for every command's parts, at a fixed now and
- * with a moving now (what a checkpointed cron run does).
+ * with a moving now (what a run that checkpoints its state and reads on from it needs).
  */
 import { describe, expect, it } from 'vitest';
 import { AlertParts } from '../../../src/core/alerts/alertParts.js';
+import { alertSpans } from '../../../src/core/alerts/alertSpans.js';
 import { DEFAULT_CONFIG } from '../../../src/core/alerts/alertConfig.js';
 import { evaluateRules } from '../../../src/core/alerts/evaluate.js';
 import { Engine, type NowMode } from '../../../src/core/engine/engine.js';
 import { Ledger } from '../../../src/core/engine/ledger.js';
-import { statsMeasure } from '../../../src/core/engine/measures.js';
+import { statsMeasure } from '../../../src/core/engine/measureKinds.js';
 import { makeFoldLedgers } from '../../../src/core/foldState.js';
 import { PriceBook } from '../../../src/core/pricing.js';
 import { dashboardOf, dashboardParts } from '../../../src/core/reports/dashboardReport.js';
@@ -18,7 +19,6 @@ import { trendLedgers, trendOf } from '../../../src/core/reports/trendReport.js'
 import { TimeZone } from '../../../src/core/timezone.js';
 import type { CallRecord } from '../../../src/core/types.js';
 import { ALL_TIME } from '../../../src/core/window.js';
-import { alertSpans } from '../../../src/commands/alerts.js';
 import { renderStateFile } from '../../../src/render/stateFile.js';
 import { random } from '../../helpers.js';
 import { call } from '../records.js';
@@ -121,7 +121,7 @@ describe('the engine written out and read back', () => {
   it('refuses a state of another shape, naming where it is wrong', () => {
     const engine = new Engine({ kind: 'moving' }, END);
     commands['summary']?.(engine, new TimeZone('UTC'));
-    expect(() => engine.restore({ nowMs: null, newestMs: null, parts: [] }, 'a.checkpoint')).toThrow('a.checkpoint: 0 parts, where 1 are read');
-    expect(() => engine.restore({ nowMs: null, newestMs: null, parts: [{ cells: [[0, 'chat', { calls: -1 }]] }] }, 'a.checkpoint')).toThrow(/a\.checkpoint\.parts\[0\]\.cells\[0\]/);
+    expect(() => engine.restore({ newestMs: null, parts: [] }, 'a.checkpoint')).toThrow('a.checkpoint: 0 parts, where 1 are read');
+    expect(() => engine.restore({ newestMs: null, parts: [{ cells: [[0, 'chat', { calls: -1 }]] }] }, 'a.checkpoint')).toThrow(/a\.checkpoint\.parts\[0\]\.cells\[0\]/);
   });
 });

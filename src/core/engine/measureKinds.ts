@@ -1,6 +1,6 @@
 /** The measures of the engine's ledgers: how a ledger makes one, and reads one back from its plain-data state. */
 import { CallCount } from './measure.js';
-import type { StateReader } from './plainData.js';
+import type { StateReader } from './stateReader.js';
 import { Latencies } from '../latencies.js';
 import type { PriceBook } from '../pricing.js';
 import { type AccumulatorState, StatsAccumulator } from '../stats.js';
