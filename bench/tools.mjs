@@ -44,7 +44,6 @@ export function claudeMonCommand(args, baseline) {
   const bin = baseline ? path.join(baseline, 'bin', 'claude-mon.js') : CLAUDE_MON;
   return {
     name: `claude-mon ${args.join(' ')}`,
-    baseline,
     command: (input) => ({ command: process.execPath, args: [bin, ...args, '--json', '-q', input.file], node: true, okCodes: [0, 1, 2] }),
     parse: (stdout) => JSON.parse(stdout),
   };

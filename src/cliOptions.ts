@@ -5,8 +5,6 @@
  */
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-
-export { Command, CommanderError };
 import {
   type AlertsFormat,
   type AlertsOptions,
@@ -23,6 +21,8 @@ import type { ContextFlags } from './context/runContext.js';
 import { parseGroupBy } from './core/grouping.js';
 import { parseDuration } from './core/timeRange.js';
 import { UsageError } from './errors.js';
+
+export { Command, CommanderError };
 
 /** Commander's parsed flags of one command. */
 export type Flags = Record<string, unknown>;

@@ -15,15 +15,16 @@ import type { LineCounts } from '../core/types.js';
  * wrong and where.
  */
 export function readStateDocument(json: unknown, source: string, pricing: PriceBook, sections: ReadonlySet<StateSection>): ReadState {
+  // What is wrong, and what to do: a state is only ever written by fold, so a bad one is damaged or not a state.
   const fail = (what: string): never => {
-    throw new Error(`${source}: ${what}`);
+    throw new Error(`${source}: ${what}: the file is damaged or not a state; fold its logs again`);
   };
   const document = (typeof json === 'object' && json !== null && !Array.isArray(json) ? json : fail('not a claude-mon state')) as Partial<StateDocument>;
   if (document.format !== STATE_FORMAT) fail(`not a claude-mon state (no "format": "${STATE_FORMAT}")`);
   const version = document.version;
   if (!Number.isSafeInteger(version) || (version as number) < 1) fail('no valid "version"');
   if ((version as number) > STATE_VERSION) {
-    fail(`state format version ${version} was written by a newer claude-mon (${document.createdBy ?? 'unknown'}); this one reads version ${STATE_VERSION}: upgrade claude-mon`);
+    throw new Error(`${source}: state format version ${version} was written by a newer claude-mon (${document.createdBy ?? 'unknown'}); this one reads version ${STATE_VERSION}: upgrade claude-mon`);
   }
   if (typeof document.timezone !== 'string') fail('no "timezone"');
   if (!Array.isArray(document.hours) || !Array.isArray(document.users)) fail('"hours" and "users" must be lists');

@@ -113,9 +113,7 @@ async function readStateFile(
   try {
     return { state: readStateDocument(json, file, pricing, new Set(sections)), digest };
   } catch (error) {
-    const { message } = error as Error;
-    // A message that says what to do already (upgrade, fold with the same --prices) is left as it is.
-    throw new InputError(message.includes(': fold') || message.includes(': upgrade') ? message : `${message}: the file is damaged or not a state; fold its logs again`);
+    throw new InputError((error as Error).message);
   }
 }
 

@@ -104,8 +104,7 @@ export class DriverTokens {
       const at = reader.at(`sums[${i}]`);
       const [scope, dimension, value, models] = at.list(entry, 'a sum');
       if (!DRIVER_DIMENSIONS.includes(dimension as DriverDimension)) at.fail('an unknown dimension');
-      let byDimension = this.byScope.get(at.string(scope, 'scope'));
-      if (byDimension === undefined) this.byScope.set(scope as string, (byDimension = new Map(DRIVER_DIMENSIONS.map((name) => [name, new Map()]))));
+      const byDimension = this.sumsOf(at.string(scope, 'scope'));
       const tokens = ModelTokens.fromState(models, this.pricing, (what) => at.fail(what), (n, name) => at.count(n, name), (n, name) => at.number(n, name));
       tokensOf(byDimension.get(dimension as DriverDimension) as Map<string, ModelTokens>, at.string(value, 'value'), this.pricing).merge(tokens);
     });
@@ -154,11 +153,17 @@ export class DriverTokens {
   }
 
   private addCall(scope: string, record: CallRecord): void {
-    let byDimension = this.byScope.get(scope);
-    if (byDimension === undefined) this.byScope.set(scope, (byDimension = new Map(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map()]))));
+    const byDimension = this.sumsOf(scope);
     tokensOf(byDimension.get('feature') as Map<string, ModelTokens>, record.feature, this.pricing).add(record);
     tokensOf(byDimension.get('user') as Map<string, ModelTokens>, record.userId, this.pricing).add(record);
     tokensOf(byDimension.get('model') as Map<string, ModelTokens>, record.model, this.pricing).add(record);
+  }
+
+  /** A scope's token sums by dimension and value, made on first use. */
+  private sumsOf(scope: string): Map<DriverDimension, Map<string, ModelTokens>> {
+    let byDimension = this.byScope.get(scope);
+    if (byDimension === undefined) this.byScope.set(scope, (byDimension = new Map(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map()]))));
+    return byDimension;
   }
 
   /** Grows the columns by half again (a day's calls fill them up to its size, no more), up to the capacity. */

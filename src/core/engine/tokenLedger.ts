@@ -87,12 +87,6 @@ export class TokenLedger {
   private readonly cursors = new Map<string, Cursor[]>();
   /** The earliest bucket a change touched since the last read: reads that went past it start again. */
   private changedFrom = Number.POSITIVE_INFINITY;
-  /** The row `add` found last, for `lastKey` in `lastBucket` (null: none; pruning forgets it). */
-  private lastKey: string | null = null;
-  private lastBucket = Number.NaN;
-  private lastRow = -1;
-  private lastTotalBucket = Number.NaN;
-  private lastTotalRow = -1;
   /** How far before its bucket's start a cell's calls may begin: 0 until a cell folded elsewhere (a day) came. */
   private reachBackMs = 0;
 
@@ -104,24 +98,11 @@ export class TokenLedger {
     const time = record.timestampMs;
     if (!this.span.takes(time)) return;
     const bucket = bucketOf(this.spec.bucketing, time);
-    const key = groupKeyOf(this.spec.dims, record, this.spec.tz);
-    // Calls come in runs of one key and bucket (the minutes of a scope): the last row found is tried first.
-    let row = this.lastRow;
-    if (key !== this.lastKey || bucket !== this.lastBucket) {
-      row = this.rowOf(key, bucket);
-      this.lastKey = key;
-      this.lastBucket = bucket;
-      this.lastRow = row;
-    }
+    const row = this.rowOf(groupKeyOf(this.spec.dims, record, this.spec.tz), bucket);
     this.note(row, 1, time, time);
     this.table.add(row, record);
     if (this.spec.total === true) {
-      let total = this.lastTotalRow;
-      if (bucket !== this.lastTotalBucket) {
-        total = this.rowOf(TOTAL_KEY, bucket);
-        this.lastTotalBucket = bucket;
-        this.lastTotalRow = total;
-      }
+      const total = this.rowOf(TOTAL_KEY, bucket);
       this.note(total, 1, time, time);
       this.table.add(total, record);
     }
@@ -251,10 +232,7 @@ export class TokenLedger {
         this.newestRow.set(key, kept[kept.length - 1] as number);
       }
     }
-    if (!pruned) return;
-    this.cursors.clear();
-    this.lastKey = null;
-    this.lastTotalBucket = Number.NaN;
+    if (pruned) this.cursors.clear();
   }
 
   /** One key's cells in `window`, read on from the last read of that key from the same start when it still holds. */
