@@ -4,7 +4,7 @@
  * calls and its 5 sums side by side. Memory follows the (row, model) pairs used, not rows × models (model names are
  * free text: a log can hold hundreds). A row is priced by adding it to a ModelTokens (`addRowTo`).
  */
-import { addTokensAt, FIELDS_PER_VARIANT, type ModelTokens, variantOf } from './modelTokens.js';
+import { FIELDS_PER_VARIANT, type ModelTokens, variantOf } from './modelTokens.js';
 import type { PriceBook } from './pricing.js';
 import type { CallRecord } from './types.js';
 
@@ -55,6 +55,11 @@ export class ModelTable {
 
   constructor(private readonly pricing: PriceBook) {}
 
+  /** Every model a row has had, in the order first seen. */
+  get models(): readonly string[] {
+    return this.names;
+  }
+
   add(row: number, record: CallRecord): void {
     let model = this.lastIndex;
     if (record.model !== this.lastModel || model < 0) {
@@ -70,8 +75,13 @@ export class ModelTable {
       this.widen();
       values = (this.chunks[entry >>> CHUNK_BITS] as Chunk).values;
     }
+    // Written out, not by addTokensAt: code that sees both plain arrays (ModelTokens') and typed arrays is slow.
     values[at] = (values[at] as number) + 1;
-    addTokensAt(values, at + 1, record);
+    values[at + 1] = (values[at + 1] as number) + record.inputTokens;
+    values[at + 2] = (values[at + 2] as number) + record.outputTokens;
+    values[at + 3] = (values[at + 3] as number) + record.cacheReadTokens;
+    values[at + 4] = (values[at + 4] as number) + (record.cacheWriteTokens - record.cacheWrite1hTokens);
+    values[at + 5] = (values[at + 5] as number) + record.cacheWrite1hTokens;
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * A call record's numbers packed in a Float64Array (NaN for null), one fixed layout: how parse threads hand blocks
- * of records over (src/input/recordBlock.ts) and how alerts keep their recent records (alerts/recentRecords.ts)
+ * of records over (src/input/recordBlock.ts) and how the engine keeps recent calls (core/engine/recentCalls.ts)
  * without an object per record. The strings travel beside them, each user in its own way.
  */
 import type { CallRecord } from './types.js';
@@ -75,11 +75,6 @@ export function unpackNumbers(numbers: Float64Array, at: number, record: Mutable
   record.ratelimitTokensRemaining = orNull(numbers[at + RL_TOKENS] as number);
   record.ratelimitInputTokensRemaining = orNull(numbers[at + RL_INPUT] as number);
   record.ratelimitOutputTokensRemaining = orNull(numbers[at + RL_OUTPUT] as number);
-}
-
-/** The timestamp of the record packed at `numbers[at …]`. */
-export function packedTime(numbers: Float64Array, at: number): number {
-  return numbers[at + TIME] as number;
 }
 
 function orNull(value: number): number | null {

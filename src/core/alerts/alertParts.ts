@@ -9,7 +9,7 @@ import { MINUTE_MS } from '../durations.js';
 import type { Bucketing } from '../engine/bucketing.js';
 import type { Engine, SpanRule } from '../engine/engine.js';
 import { RecentCalls } from '../engine/recentCalls.js';
-import { TOTAL_KEY, TokenLedger } from '../engine/tokenLedger.js';
+import { TokenLedger } from '../engine/tokenLedger.js';
 import { type GroupDimension, groupKeyOf } from '../grouping.js';
 import { compareStrings } from '../order.js';
 import type { PriceBook } from '../pricing.js';
@@ -21,8 +21,8 @@ import { DriverTokens, type TokensBy } from './driverTokens.js';
 
 export { DRIVER_DIMENSIONS, type DriverDimension } from './driverTokens.js';
 
-/** The whole input's scope: the total of the minutes' ledger. */
-export const ALL = TOTAL_KEY;
+/** The whole input's scope: every scope's cells together (no scope's key is empty: every label has a default). */
+export const ALL = '';
 
 /**
  * The spans of the parts — the recent calls, the baseline days, today's drivers — and how the baseline days are
@@ -49,9 +49,14 @@ function usageOf(calls: number, tokens: ModelTokens): ScopeUsage {
   return { calls, costUsd, unpricedCalls };
 }
 
+/** The minutes' key of a scope: none for the whole input (every key's cells). */
+function keyOf(scope: string): string | undefined {
+  return scope === ALL ? undefined : scope;
+}
+
 export class AlertParts {
   private readonly recent: RecentCalls;
-  /** By scope, and for the whole input under ALL (a scope per user would make its sums a walk over every user's cells). */
+  /** By scope; the whole input is the sum of the scopes. */
   private readonly minutes: TokenLedger;
   private readonly drivers: DriverTokens;
 
@@ -64,7 +69,7 @@ export class AlertParts {
     spans: AlertSpans,
   ) {
     this.recent = engine.part(new RecentCalls(), spans.recent);
-    this.minutes = engine.part(new TokenLedger({ bucketing: spans.minutes, dims: breakdown, tz, pricing, total: true }), spans.days);
+    this.minutes = engine.part(new TokenLedger({ bucketing: spans.minutes, dims: breakdown, tz, pricing }), spans.days);
     this.drivers = engine.part(new DriverTokens(breakdown, tz, pricing), spans.today);
   }
 
@@ -75,7 +80,7 @@ export class AlertParts {
 
   /** Every scope with calls in the baseline days: the whole input first, then by their values in order. */
   scopes(): [key: string, values: Readonly<Record<string, string>>][] {
-    const scopes = [...this.minutes.keys()].filter((key) => key !== ALL).map((key): [string, Record<string, string>] => {
+    const scopes = [...this.minutes.keys()].map((key): [string, Record<string, string>] => {
       const values = this.minutes.valuesOf(key);
       return [key, Object.fromEntries(this.breakdown.map((dimension, i) => [dimension, values[i] as string]))];
     });
@@ -96,7 +101,7 @@ export class AlertParts {
 
   /** A scope's calls and cost over a window of whole minutes (a day, the part of a day before a minute). */
   wholeMinutes(scope: string, window: TimeWindow): ScopeUsage {
-    const { calls, tokens } = this.minutes.sum(window, scope);
+    const { calls, tokens } = this.minutes.sum(window, keyOf(scope));
     return usageOf(calls, tokens);
   }
 
@@ -107,7 +112,7 @@ export class AlertParts {
    */
   soFar(scope: string, startMs: number, nowMs: number): ScopeUsage {
     const split = Math.max(startMs, Math.floor(nowMs / MINUTE_MS) * MINUTE_MS);
-    const { calls, tokens } = this.minutes.sum(calendarSpan(startMs, split), scope);
+    const { calls, tokens } = this.minutes.sum(calendarSpan(startMs, split), keyOf(scope));
     let more = 0;
     for (const record of this.recent.callsIn(sinceStart(split, nowMs))) {
       if (scope !== ALL && this.scopeKeyOf(record) !== scope) continue;
@@ -119,7 +124,9 @@ export class AlertParts {
 
   /** Whether the scope has a call in `window`. */
   hasCallsIn(scope: string, window: TimeWindow): boolean {
-    return this.minutes.hasCallsIn(scope, window);
+    if (scope !== ALL) return this.minutes.hasCallsIn(scope, window);
+    for (const key of this.minutes.keys()) if (this.minutes.hasCallsIn(key, window)) return true;
+    return false;
   }
 
   /** Today's token sums of the scope by feature, user and model. */
@@ -129,6 +136,6 @@ export class AlertParts {
 
   /** Calls per model without a price over the baseline days. */
   unpricedModels(): Record<string, number> {
-    return this.minutes.sum(null, ALL).tokens.cost().unpricedModels;
+    return this.minutes.unpricedModels();
   }
 }

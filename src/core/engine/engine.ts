@@ -37,10 +37,10 @@ export type SpanRule =
   | { readonly kind: 'last'; readonly ms: number; readonly name?: string };
 
 /**
- * What the engine needs of a part: its span, a call, and to let go of what its span no longer covers. A `last`
- * span's start moves on nearly every call of a moving now, but its part is pruned only each time now has moved
- * on by a sixteenth of the span (and at `finish`): between prunes it may still hold calls just before its span,
- * so a part on a `last` span is read over its span's window, or after `finish`.
+ * What the engine needs of a part: its span, a call, and to let go of what its span no longer covers. As now
+ * moves, a `last` span's start moves (and its part is pruned) only each time now has moved on by a sixteenth of
+ * the span, and at `finish`: between, it may still take and hold calls just before its span, so a part on a
+ * `last` span is read over its span's window, or after `finish`.
  */
 export interface Part {
   readonly span: Span;
@@ -60,14 +60,14 @@ export interface EngineState {
 interface Entry {
   readonly part: Part;
   readonly rule: SpanRule;
-  /** When the span must move next: for `days`, the start of tomorrow at the last move; for `last`, its next prune. */
+  /** When the span must move next: for `days`, the start of tomorrow at the last move; for `last`, a sixteenth of it on. */
   nextMoveMs: number;
 }
 
 export class Engine {
   private readonly entries: Entry[] = [];
   private readonly parts: Part[] = [];
-  /** The earliest `nextMoveMs` of the entries: a moving now passes it on few calls but for `last` spans. */
+  /** The earliest `nextMoveMs` of the entries: a moving now passes it on few of its calls. */
   private nextMoveMs = Number.NEGATIVE_INFINITY;
   private newest = Number.NEGATIVE_INFINITY;
   private current: number;
@@ -186,21 +186,18 @@ export class Engine {
     let next = Number.POSITIVE_INFINITY;
     for (const entry of this.entries) {
       const { rule, part } = entry;
-      if (rule.kind === 'last') {
-        part.span.moveFrom(nowMs - rule.ms, false, rule.name ?? START_NAME);
-        if (nowMs >= entry.nextMoveMs) {
-          part.prune();
+      if (rule.kind !== 'last' && rule.kind !== 'days') continue;
+      if (nowMs >= entry.nextMoveMs) {
+        if (rule.kind === 'last') {
+          part.span.moveFrom(nowMs - rule.ms, false, rule.name ?? START_NAME);
           entry.nextMoveMs = nowMs + rule.ms / PRUNES_PER_SPAN;
-        }
-        next = nowMs; // the start moves again at the next call
-      } else if (rule.kind === 'days') {
-        if (nowMs >= entry.nextMoveMs) {
+        } else {
           place(entry, nowMs);
           part.span.to = OPEN_END; // nothing is after the newest call
-          part.prune();
         }
-        next = Math.min(next, entry.nextMoveMs);
+        part.prune();
       }
+      next = Math.min(next, entry.nextMoveMs);
     }
     this.nextMoveMs = next;
   }

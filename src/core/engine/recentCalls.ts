@@ -2,36 +2,87 @@
  * The calls of a short window, (now − 10m, now], in time order: what the alert rules and the dashboard's slow
  * window read call by call (a rule's drivers and slow calls need each call, not a sum). Every in-order
  * record is recent when it arrives, so they are kept in columns (a Float64Array for the numbers, an array for the
- * strings), not as an object per record: appending copies 18 values and allocates nothing, dropping the oldest
+ * strings), not as an object per record: appending copies a few values and allocates nothing, dropping the oldest
  * moves a start index, and objects are made only for the records a query returns. A record that arrives out of
- * order is inserted at its place (logs are nearly in order: it moves a few records, not all).
+ * order is inserted at its place (logs are nearly in order: it moves a few records, not all). What is kept of each
+ * call is set by its columns: every field, or only what a reader needs (the slow window's time, feature and
+ * latency: a fifth of the copying).
  */
-import { MutableCallRecord, PACKED_NUMBERS, packedTime, packNumbers, unpackNumbers } from '../packedRecord.js';
+import { MutableCallRecord, PACKED_NUMBERS, packNumbers, unpackNumbers } from '../packedRecord.js';
 import type { CallRecord } from '../types.js';
 import type { TimeWindow } from '../window.js';
 import type { StateReader } from './stateReader.js';
 import { Span } from './span.js';
 
-/** Strings per record. */
-const USER = 0;
-const FEATURE = 1;
-const MODEL = 2;
-const STOP = 3;
-const ERROR = 4;
-const STRINGS = 5;
-const NUMBERS = PACKED_NUMBERS;
+/** What is kept of each call: its numbers (the first is its time) and strings, and how a record is made back. */
+export interface CallColumns {
+  readonly numbers: number;
+  /** Per string, whether it may be null. */
+  readonly nullable: readonly boolean[];
+  pack(record: CallRecord, numbers: Float64Array, n: number, strings: (string | null)[], s: number): void;
+  unpack(numbers: Float64Array, n: number, strings: readonly (string | null)[], s: number, record: MutableCallRecord): void;
+}
+
+/** Every field of the call (what the alert rules read). */
+export const WHOLE_CALLS: CallColumns = {
+  numbers: PACKED_NUMBERS,
+  nullable: [false, false, false, true, true],
+  pack(record, numbers, n, strings, s) {
+    packNumbers(record, numbers, n);
+    strings[s] = record.userId;
+    strings[s + 1] = record.feature;
+    strings[s + 2] = record.model;
+    strings[s + 3] = record.stopReason;
+    strings[s + 4] = record.error;
+  },
+  unpack(numbers, n, strings, s, record) {
+    unpackNumbers(numbers, n, record);
+    record.userId = strings[s] as string;
+    record.feature = strings[s + 1] as string;
+    record.model = strings[s + 2] as string;
+    record.stopReason = strings[s + 3] ?? null;
+    record.error = strings[s + 4] ?? null;
+  },
+};
+
+/** The call's time, feature and latency (a slow window's latencies by feature): a record made back has nothing else. */
+export const LATENCY_CALLS: CallColumns = {
+  numbers: 2,
+  nullable: [false],
+  pack(record, numbers, n, strings, s) {
+    numbers[n] = record.timestampMs;
+    numbers[n + 1] = record.latencyMs;
+    strings[s] = record.feature;
+  },
+  unpack(numbers, n, strings, s, record) {
+    record.timestampMs = numbers[n] as number;
+    record.latencyMs = numbers[n + 1] as number;
+    record.feature = strings[s] as string;
+  },
+};
 
 export class RecentCalls {
   /** The calls it takes; the engine moves it with now. */
   readonly span = new Span();
-  private numbers = new Float64Array(1024 * NUMBERS);
-  private strings: (string | null)[] = new Array<string | null>(1024 * STRINGS).fill(null);
+  /** Numbers and strings per call. */
+  private readonly width: number;
+  private readonly count: number;
+  private numbers: Float64Array;
+  private strings: (string | null)[];
   /** Live records are [start, end). */
   private start = 0;
   private end = 0;
 
   /** `keeps`: only these calls are kept (the dashboard's 429s). */
-  constructor(private readonly keeps?: (record: CallRecord) => boolean) {}
+  constructor(
+    private readonly keeps?: (record: CallRecord) => boolean,
+    private readonly columns: CallColumns = WHOLE_CALLS,
+  ) {
+    this.width = columns.numbers;
+    this.count = columns.nullable.length;
+    this.numbers = new Float64Array(1024 * this.width);
+    this.strings = new Array<string | null>(1024 * this.count).fill(null);
+  }
 
   /** Keeps the call when the window takes it. */
   add(record: CallRecord): void {
@@ -40,32 +91,21 @@ export class RecentCalls {
 
   /** Its calls as plain JSON data: their numbers (null for none) and strings, a call after another. */
   toState(): { numbers: (number | null)[]; strings: (string | null)[] } {
-    const numbers = [...this.numbers.subarray(this.start * NUMBERS, this.end * NUMBERS)].map((value) => (Number.isNaN(value) ? null : value));
-    return { numbers, strings: this.strings.slice(this.start * STRINGS, this.end * STRINGS) };
+    const numbers = [...this.numbers.subarray(this.start * this.width, this.end * this.width)].map((value) => (Number.isNaN(value) ? null : value));
+    return { numbers, strings: this.strings.slice(this.start * this.count, this.end * this.count) };
   }
 
   restore(state: unknown, reader: StateReader): void {
+    const { width, count, columns } = this;
     const fields = reader.object(state, 'recent calls');
     const numbers = reader.list(fields['numbers'], 'numbers');
     const strings = reader.list(fields['strings'], 'strings');
-    if (numbers.length % NUMBERS !== 0 || strings.length !== (numbers.length / NUMBERS) * STRINGS) reader.fail('numbers and strings of a different number of calls');
+    if (numbers.length % width !== 0 || strings.length !== (numbers.length / width) * count) reader.fail('numbers and strings of a different number of calls');
+    const packed = new Float64Array(numbers.map((value, i) => (value === null ? NaN : reader.number(value, `numbers[${i}]`))));
+    const texts = strings.map((value, i) => (value === null && columns.nullable[i % count] === true ? null : reader.string(value, `strings[${i}]`)));
     const record = new MutableCallRecord();
-    const packed = new Float64Array(NUMBERS);
-    for (let call = 0; call < numbers.length / NUMBERS; call++) {
-      for (let i = 0; i < NUMBERS; i++) {
-        const value = numbers[call * NUMBERS + i];
-        packed[i] = value === null ? NaN : reader.number(value, `numbers[${call * NUMBERS + i}]`);
-      }
-      unpackNumbers(packed, 0, record);
-      const text = (i: number, optional: boolean): string | null => {
-        const value = strings[call * STRINGS + i];
-        return value === null && optional ? null : reader.string(value, `strings[${call * STRINGS + i}]`);
-      };
-      record.userId = text(USER, false) as string;
-      record.feature = text(FEATURE, false) as string;
-      record.model = text(MODEL, false) as string;
-      record.stopReason = text(STOP, true);
-      record.error = text(ERROR, true);
+    for (let call = 0; call < numbers.length / width; call++) {
+      columns.unpack(packed, call * width, texts, call * count, record);
       this.push(record);
     }
   }
@@ -86,39 +126,26 @@ export class RecentCalls {
 
   /** Keeps a copy of the record's values: the readers reuse the record object for the next line. */
   push(record: CallRecord): void {
-    if (this.end * NUMBERS === this.numbers.length) this.makeRoom();
+    const { width, count } = this;
+    if (this.end * width === this.numbers.length) this.makeRoom();
     const time = record.timestampMs;
     let at = this.end;
     if (at > this.start && time < this.timeAt(at - 1)) {
       at = this.firstAfter(time); // after the records of the same time: ties keep their order of arrival
-      this.numbers.copyWithin((at + 1) * NUMBERS, at * NUMBERS, this.end * NUMBERS);
-      this.strings.copyWithin((at + 1) * STRINGS, at * STRINGS, this.end * STRINGS);
+      this.numbers.copyWithin((at + 1) * width, at * width, this.end * width);
+      this.strings.copyWithin((at + 1) * count, at * count, this.end * count);
     }
-    packNumbers(record, this.numbers, at * NUMBERS);
-    const s = at * STRINGS;
-    const strings = this.strings;
-    strings[s + USER] = record.userId;
-    strings[s + FEATURE] = record.feature;
-    strings[s + MODEL] = record.model;
-    strings[s + STOP] = record.stopReason;
-    strings[s + ERROR] = record.error;
+    this.columns.pack(record, this.numbers, at * width, this.strings, at * count);
     this.end++;
   }
 
   private timeAt(index: number): number {
-    return packedTime(this.numbers, index * NUMBERS);
+    return this.numbers[index * this.width] as number;
   }
 
   private recordAt(index: number): CallRecord {
     const record = new MutableCallRecord();
-    unpackNumbers(this.numbers, index * NUMBERS, record);
-    const s = index * STRINGS;
-    const strings = this.strings;
-    record.userId = strings[s + USER] as string;
-    record.feature = strings[s + FEATURE] as string;
-    record.model = strings[s + MODEL] as string;
-    record.stopReason = strings[s + STOP] ?? null;
-    record.error = strings[s + ERROR] ?? null;
+    this.columns.unpack(this.numbers, index * this.width, this.strings, index * this.count, record);
     return record;
   }
 
@@ -128,18 +155,19 @@ export class RecentCalls {
    * overwritten: at most the arrays' length of them is kept.
    */
   private makeRoom(): void {
+    const { width, count } = this;
     const live = this.end - this.start;
-    const capacity = this.numbers.length / NUMBERS;
+    const capacity = this.numbers.length / width;
     if (live * 8 <= capacity) {
-      this.numbers.copyWithin(0, this.start * NUMBERS, this.end * NUMBERS);
-      this.strings.copyWithin(0, this.start * STRINGS, this.end * STRINGS);
+      this.numbers.copyWithin(0, this.start * width, this.end * width);
+      this.strings.copyWithin(0, this.start * count, this.end * count);
     } else {
-      const numbers = new Float64Array(capacity * 2 * NUMBERS);
-      numbers.set(this.numbers.subarray(this.start * NUMBERS, this.end * NUMBERS));
-      const strings = this.strings.slice(this.start * STRINGS, this.end * STRINGS);
-      strings.length = capacity * 2 * STRINGS;
+      const numbers = new Float64Array(capacity * 2 * width);
+      numbers.set(this.numbers.subarray(this.start * width, this.end * width));
+      const strings = this.strings.slice(this.start * count, this.end * count);
+      strings.length = capacity * 2 * count;
       this.numbers = numbers;
-      this.strings = strings.fill(null, live * STRINGS);
+      this.strings = strings.fill(null, live * count);
     }
     this.start = 0;
     this.end = live;

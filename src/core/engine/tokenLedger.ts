@@ -28,12 +28,7 @@ export interface TokenLedgerSpec {
   readonly dims: readonly GroupDimension[];
   readonly tz: TimeZone;
   readonly pricing: PriceBook;
-  /** Every call also counted under TOTAL_KEY (the alerts' whole input beside its scopes). */
-  readonly total?: boolean;
 }
-
-/** The key of the total's cells (no group key is empty: every label has a default, and keys of several are prefixed). */
-export const TOTAL_KEY = '';
 
 /** Calls and token sums of some cells. */
 export interface Usage {
@@ -101,11 +96,6 @@ export class TokenLedger {
     const row = this.rowOf(groupKeyOf(this.spec.dims, record, this.spec.tz), bucket);
     this.note(row, 1, time, time);
     this.table.add(row, record);
-    if (this.spec.total === true) {
-      const total = this.rowOf(TOTAL_KEY, bucket);
-      this.note(total, 1, time, time);
-      this.table.add(total, record);
-    }
     if (bucket < this.changedFrom) this.changedFrom = bucket;
   }
 
@@ -126,17 +116,27 @@ export class TokenLedger {
   }
 
   /**
-   * The calls and token sums of the cells in `window` (every cell: null), of `key` only when given. A folded cell
-   * the window cuts is a CutError named by `what`.
+   * The calls and token sums of the cells in `window` (every cell: null), of `key` only when given. A window's
+   * sums are read key by key, each on from that key's last read. A folded cell the window cuts is a CutError
+   * named by `what`.
    */
   sum(window: TimeWindow | null, key?: string, what?: (key: string) => string): Usage {
-    if (key !== undefined && window !== null) return this.sumOfKey(window, key, what);
+    if (window !== null) {
+      if (key !== undefined) return this.sumOfKey(window, key, what);
+      const tokens = new ModelTokens(this.spec.pricing);
+      let calls = 0;
+      for (const each of this.byKey.keys()) {
+        const usage = this.sumOfKey(window, each, what);
+        calls += usage.calls;
+        tokens.merge(usage.tokens);
+      }
+      return { calls, tokens };
+    }
     const tokens = new ModelTokens(this.spec.pricing);
     let calls = 0;
     for (const [rowsKey, rows] of this.byKey) {
       if (key !== undefined && rowsKey !== key) continue;
       for (const row of rows) {
-        if (window !== null && !this.inside(row, rowsKey, window, what)) continue;
         calls += this.values[row * WIDTH + CALLS] as number;
         this.table.addRowTo(tokens, row);
       }
@@ -156,6 +156,12 @@ export class TokenLedger {
       }
       if (calls > 0) yield [key, { calls, tokens }];
     }
+  }
+
+  /** Calls per model without a price, of every cell (none are read when every model seen has a price). */
+  unpricedModels(): Record<string, number> {
+    if (this.table.models.every((model) => this.spec.pricing.resolve(model) !== null)) return {};
+    return this.sum(null).tokens.cost().unpricedModels;
   }
 
   /** The keys with cells, in the order first seen. */
@@ -245,10 +251,15 @@ export class TokenLedger {
     let cursor: Cursor | undefined;
     for (const candidate of list) {
       const notPast = candidate.endMs < window.to.ms || (candidate.endMs === window.to.ms && (!candidate.endIncluded || window.to.included));
-      if (notPast && (cursor === undefined || candidate.endMs > cursor.endMs)) cursor = candidate;
+      if (notPast && (cursor === undefined || candidate.endMs > cursor.endMs || (candidate.endMs === cursor.endMs && candidate.endIncluded))) cursor = candidate;
     }
-    if (cursor === undefined) {
-      cursor = { at: this.firstRowFrom(rows, window.from.ms - this.reachBackMs), endMs: window.from.ms, endIncluded: false, calls: 0, tokens: new ModelTokens(this.spec.pricing) };
+    if (cursor === undefined || cursor.endMs !== window.to.ms || cursor.endIncluded !== window.to.included) {
+      // A new read goes on from a copy: the read it starts from may be asked for again (a day up to its same time
+      // of day, for the whole input and then for each scope, after the whole day was read).
+      cursor =
+        cursor === undefined
+          ? { at: this.firstRowFrom(rows, window.from.ms - this.reachBackMs), endMs: window.from.ms, endIncluded: false, calls: 0, tokens: new ModelTokens(this.spec.pricing) }
+          : { ...cursor, tokens: copyOf(cursor.tokens, this.spec.pricing) };
       if (list.length >= CURSORS_PER_START) list.shift();
       list.push(cursor);
       this.cursors.set(name, list);

@@ -9,7 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import type { CallCount } from '../engine/measure.js';
 import { COUNT_MEASURE, LATENCIES_MEASURE, statsMeasure } from '../engine/measureKinds.js';
 import { Ledger } from '../engine/ledger.js';
-import { RecentCalls } from '../engine/recentCalls.js';
+import { LATENCY_CALLS, RecentCalls } from '../engine/recentCalls.js';
 import { TokenLedger } from '../engine/tokenLedger.js';
 import { Latencies } from '../latencies.js';
 import { RATE_METRICS } from '../metrics.js';
@@ -53,7 +53,7 @@ export function dashboardParts(engine: Engine, slowWindowMs: number, tz: TimeZon
     days: engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: [], tz, ...statsMeasure(pricing) }), days(BASELINE_DAYS + 1)),
     minutes: engine.part(new TokenLedger({ bucketing: { unit: 'minute' }, dims: [], tz, pricing }), days(2)),
     users: engine.part(new TokenLedger({ bucketing: { unit: 'day', tz }, dims: ['user'], tz, pricing }), days(1)),
-    slowCalls: engine.part(new RecentCalls(), slow),
+    slowCalls: engine.part(new RecentCalls(undefined, LATENCY_CALLS), slow),
     slowFolded: engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['feature'], tz, ...LATENCIES_MEASURE }), slow, false),
     limitCalls: engine.part(new RecentCalls(isRateLimited), day),
     limitsFolded: engine.part(new Ledger({ bucketing: { unit: 'hour' }, dims: ['feature', 'user'], tz, ...COUNT_MEASURE }), day, false),

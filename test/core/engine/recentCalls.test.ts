@@ -1,6 +1,7 @@
 /** RecentCalls keeps records in columns: what goes in must come out, in time order, whatever the arrival order. */
 import { describe, expect, it } from 'vitest';
-import { RecentCalls } from '../../../src/core/engine/recentCalls.js';
+import { type CallColumns, LATENCY_CALLS, RecentCalls, WHOLE_CALLS } from '../../../src/core/engine/recentCalls.js';
+import { StateReader } from '../../../src/core/engine/stateReader.js';
 import type { CallRecord } from '../../../src/core/types.js';
 import type { TimeWindow } from '../../../src/core/window.js';
 import { random } from '../../helpers.js';
@@ -12,10 +13,16 @@ const between = (from: number, to: number): TimeWindow => ({
   to: { ms: to, included: true, name: 'to' },
 });
 
-describe('RecentCalls', () => {
-  it('returns every field as pushed, nulls included, for the window asked, oldest first and stable on ties', () => {
+/** What each set of columns gives back of a call. */
+const COLUMN_SETS: [name: string, columns: CallColumns, keptOf: (record: CallRecord) => Partial<CallRecord>][] = [
+  ['every field', WHOLE_CALLS, (record) => record],
+  ['time, feature and latency', LATENCY_CALLS, ({ timestampMs, feature, latencyMs }) => ({ timestampMs, feature, latencyMs })],
+];
+
+describe.each(COLUMN_SETS)('RecentCalls keeping %s', (_name, columns, keptOf) => {
+  it('returns what it keeps as pushed, nulls included, for the window asked, oldest first and stable on ties, and as restored from its state', () => {
     const next = random(7);
-    const recent = new RecentCalls();
+    const recent = new RecentCalls(undefined, columns);
     const kept: CallRecord[] = [];
     let dropped = -Infinity;
     for (let i = 0; i < 6000; i++) {
@@ -59,12 +66,16 @@ describe('RecentCalls', () => {
         .filter(({ record }) => record.timestampMs > Math.max(from, dropped) && record.timestampMs <= to)
         .sort((a, b) => a.record.timestampMs - b.record.timestampMs || a.order - b.order)
         .map(({ record }) => record);
+    const restored = new RecentCalls(undefined, columns);
+    restored.restore(JSON.parse(JSON.stringify(recent.toState())), new StateReader('a test state'));
+    const keptIn = (calls: readonly CallRecord[]): Partial<CallRecord>[] => calls.map((record) => keptOf(record));
     for (const [from, to] of [
       [-Infinity, Infinity],
       [1_500_000, 1_550_000],
       [dropped, dropped + 30_000],
     ] as const) {
-      expect(recent.callsIn(between(from, to))).toEqual(expected(from, to));
+      expect(keptIn(recent.callsIn(between(from, to)))).toEqual(keptIn(expected(from, to)));
+      expect(keptIn(restored.callsIn(between(from, to)))).toEqual(keptIn(expected(from, to)));
     }
     expect(recent.callsIn(between(-Infinity, Infinity)).length).toBeGreaterThan(400);
   });
