@@ -22,10 +22,28 @@ export type TokensBy = ReadonlyMap<DriverDimension, ReadonlyMap<string, ModelTok
 
 /** Calls noted before they are added up, at most: 53 bytes each, so ~14 MB (a day of most apps is never added up). */
 const DEFAULT_CAPACITY = 1 << 18;
-/** The columns start this long and grow as calls come. */
-const FIRST_CAPACITY = 1 << 12;
+/**
+ * The columns are chunks of this many calls, made as calls come and kept for the next day: grown by copying, the
+ * columns cost more than the calls written into them, and a chunk's strings stay a small array.
+ */
+const CHUNK_BITS = 11;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+/** Strings per call: scope, feature, user, model. */
+const STRINGS = 4;
 /** Token counts per call: input, output, cache read, cache write, of them 1 h. */
 const NUMBERS = 5;
+
+/** The columns of CHUNK_MASK + 1 calls: their strings, token counts, and whether each was a batch call. */
+interface Chunk {
+  readonly strings: string[];
+  readonly numbers: Uint32Array;
+  readonly batch: Uint8Array;
+}
+
+function newChunk(): Chunk {
+  const calls = CHUNK_MASK + 1;
+  return { strings: new Array<string>(calls * STRINGS).fill(''), numbers: new Uint32Array(calls * NUMBERS), batch: new Uint8Array(calls) };
+}
 /** Counts noted in 32 bits; a call with a larger one is added up at once. */
 const MAX_NOTED = 2 ** 32 - 1;
 
@@ -35,14 +53,8 @@ export class DriverTokens {
   private readonly byScope = new Map<string, Map<DriverDimension, Map<string, ModelTokens>>>();
   /** The start of the span its calls were taken in: a later one (a new day) lets them go. */
   private spanStart = Number.NaN;
-  /** Per call noted: its scope, feature, user and model (grown with the numbers, never pushed to). */
-  private scopes = new Array<string>(FIRST_CAPACITY).fill('');
-  private features = new Array<string>(FIRST_CAPACITY).fill('');
-  private users = new Array<string>(FIRST_CAPACITY).fill('');
-  private models = new Array<string>(FIRST_CAPACITY).fill('');
-  /** Per call: its token counts, and whether it was a batch call. */
-  private numbers = new Uint32Array(FIRST_CAPACITY * NUMBERS);
-  private batch = new Uint8Array(FIRST_CAPACITY);
+  /** The calls noted, not yet added up. */
+  private readonly chunks: Chunk[] = [];
   private pending = 0;
   private readonly replay = new MutableCallRecord();
 
@@ -63,19 +75,22 @@ export class DriverTokens {
       return;
     }
     const at = this.pending;
-    if (at === this.batch.length) this.grow();
-    this.scopes[at] = groupKeyOf(this.breakdown, record, this.tz);
-    this.features[at] = record.feature;
-    this.users[at] = record.userId;
-    this.models[at] = record.model;
-    const n = at * NUMBERS;
-    const numbers = this.numbers;
+    const { chunks } = this;
+    if (at >>> CHUNK_BITS === chunks.length) chunks.push(newChunk());
+    const { strings, numbers, batch } = chunks[at >>> CHUNK_BITS] as Chunk;
+    const i = at & CHUNK_MASK;
+    const s = i * STRINGS;
+    strings[s] = groupKeyOf(this.breakdown, record, this.tz);
+    strings[s + 1] = record.feature;
+    strings[s + 2] = record.userId;
+    strings[s + 3] = record.model;
+    const n = i * NUMBERS;
     numbers[n] = record.inputTokens;
     numbers[n + 1] = record.outputTokens;
     numbers[n + 2] = record.cacheReadTokens;
     numbers[n + 3] = record.cacheWriteTokens;
     numbers[n + 4] = record.cacheWrite1hTokens;
-    this.batch[at] = record.batch ? 1 : 0;
+    batch[i] = record.batch ? 1 : 0;
     this.pending = at + 1;
     if (this.pending === this.capacity) this.addPending();
   }
@@ -136,18 +151,21 @@ export class DriverTokens {
 
   private addPending(): void {
     const record = this.replay;
-    for (let i = 0; i < this.pending; i++) {
+    for (let at = 0; at < this.pending; at++) {
+      const { strings, numbers, batch } = this.chunks[at >>> CHUNK_BITS] as Chunk;
+      const i = at & CHUNK_MASK;
+      const s = i * STRINGS;
       const n = i * NUMBERS;
-      record.feature = this.features[i] as string;
-      record.userId = this.users[i] as string;
-      record.model = this.models[i] as string;
-      record.inputTokens = this.numbers[n] as number;
-      record.outputTokens = this.numbers[n + 1] as number;
-      record.cacheReadTokens = this.numbers[n + 2] as number;
-      record.cacheWriteTokens = this.numbers[n + 3] as number;
-      record.cacheWrite1hTokens = this.numbers[n + 4] as number;
-      record.batch = this.batch[i] === 1;
-      this.addCall(this.scopes[i] as string, record);
+      record.feature = strings[s + 1] as string;
+      record.userId = strings[s + 2] as string;
+      record.model = strings[s + 3] as string;
+      record.inputTokens = numbers[n] as number;
+      record.outputTokens = numbers[n + 1] as number;
+      record.cacheReadTokens = numbers[n + 2] as number;
+      record.cacheWriteTokens = numbers[n + 3] as number;
+      record.cacheWrite1hTokens = numbers[n + 4] as number;
+      record.batch = batch[i] === 1;
+      this.addCall(strings[s] as string, record);
     }
     this.pending = 0;
   }
@@ -164,26 +182,6 @@ export class DriverTokens {
     let byDimension = this.byScope.get(scope);
     if (byDimension === undefined) this.byScope.set(scope, (byDimension = new Map(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map()]))));
     return byDimension;
-  }
-
-  /** Grows the columns by half again (a day's calls fill them up to its size, no more), up to the capacity. */
-  private grow(): void {
-    const length = Math.min(this.capacity, Math.ceil(1.5 * this.batch.length));
-    const numbers = new Uint32Array(length * NUMBERS);
-    numbers.set(this.numbers);
-    this.numbers = numbers;
-    const batch = new Uint8Array(length);
-    batch.set(this.batch);
-    this.batch = batch;
-    const grown = (column: string[]): string[] => {
-      const copy = new Array<string>(length).fill('');
-      for (let i = 0; i < column.length; i++) copy[i] = column[i] as string;
-      return copy;
-    };
-    this.scopes = grown(this.scopes);
-    this.features = grown(this.features);
-    this.users = grown(this.users);
-    this.models = grown(this.models);
   }
 }
 

@@ -24,6 +24,7 @@ const EDGE = 0.5;
 /** The one bucket of an `all` ledger. */
 const ALL_BUCKET = 0;
 
+/** Kept small, so that it is inlined where it is called for every call (a bucket returned by a call is a new heap number). */
 export function bucketOf(bucketing: Bucketing, ms: number): number {
   switch (bucketing.unit) {
     case 'all':
@@ -38,16 +39,53 @@ export function bucketOf(bucketing: Bucketing, ms: number): number {
       const start = bucketing.tz.startOfDay(ms);
       return bucketing.edges === true && ms === start ? start + EDGE : start;
     }
+    case 'starts':
+      return startAtOrBefore(bucketing.starts, ms);
+  }
+}
+
+/** The last of `starts` at or before `ms` (the first when none is). */
+function startAtOrBefore(starts: readonly number[], ms: number): number {
+  return starts[indexOfStart(starts, ms)] ?? ALL_BUCKET;
+}
+
+function indexOfStart(starts: readonly number[], ms: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if ((starts[middle] as number) <= ms) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** An interval no time is in: an edge bucket's interior. */
+export const NO_TIMES = { from: Number.NaN, to: Number.NaN } as const;
+
+/**
+ * The times strictly between the edges of the bucket that holds `ms`: every call between them is in the bucket a
+ * call there is in (`ms` itself may be in an edge bucket of its own). A ledger keeps the last one, to find the
+ * bucket of the next call without a call.
+ */
+export function bucketInterior(bucketing: Bucketing, ms: number): { readonly from: number; readonly to: number } {
+  switch (bucketing.unit) {
+    case 'all':
+      return { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
+    case 'minute':
+    case 'hour': {
+      const size = bucketing.unit === 'hour' ? HOUR_MS : MINUTE_MS;
+      const start = Math.floor(ms / size) * size;
+      return { from: start, to: start + size };
+    }
+    case 'day': {
+      const start = bucketing.tz.startOfDay(ms);
+      return { from: start, to: bucketing.tz.addDays(start, 1) };
+    }
     case 'starts': {
       const { starts } = bucketing;
-      let low = 0;
-      let high = starts.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >>> 1;
-        if ((starts[middle] as number) <= ms) low = middle;
-        else high = middle - 1;
-      }
-      return starts[low] ?? ALL_BUCKET;
+      const i = indexOfStart(starts, ms);
+      return { from: i === 0 ? Number.NEGATIVE_INFINITY : (starts[i] as number), to: starts[i + 1] ?? Number.POSITIVE_INFINITY };
     }
   }
 }

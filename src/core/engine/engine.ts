@@ -108,7 +108,11 @@ export class Engine {
     const time = record.timestampMs;
     if (time > this.newest) {
       this.newest = time;
-      if (this.moving) this.moveTo(time);
+      if (this.moving) {
+        // Not a call on every record: a number passed to a call not inlined is a new heap number.
+        this.current = time;
+        if (time >= this.nextMoveMs) this.moveTo(time);
+      }
     }
     const parts = this.parts;
     for (let i = 0; i < parts.length; i++) (parts[i] as Part).add(record);

@@ -8,7 +8,7 @@ import { type GroupDimension, groupKeyOf, groupValuesOfKey, keyOfValues } from '
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
 import { placeOf } from '../window.js';
-import { type Bucketing, boundaryName, bucketOf, bucketStart } from './bucketing.js';
+import { type Bucketing, boundaryName, bucketInterior, bucketOf, bucketStart, isEdgeBucket, NO_TIMES } from './bucketing.js';
 import { CutError } from './cutError.js';
 import type { Measure } from './measure.js';
 import type { StateReader } from './stateReader.js';
@@ -41,8 +41,14 @@ export class Ledger<M extends Measure<M>> {
   /** The calls it takes; the engine moves it with now. */
   readonly span = new Span();
   private readonly buckets = new Map<number, Map<string, M>>();
+  /**
+   * The bucket of the last call, its cells, and the times strictly inside it: the bucket of every call between
+   * them, found without a call (a number passed to a call that is not inlined is a new heap number).
+   */
   private lastBucket = Number.NaN;
   private lastCells: Map<string, M> = new Map();
+  private lastFrom = Number.NaN;
+  private lastTo = Number.NaN;
 
   constructor(readonly spec: LedgerSpec<M>) {}
 
@@ -56,8 +62,8 @@ export class Ledger<M extends Measure<M>> {
     if (!this.span.takes(time)) return true;
     const { keeps } = this.spec;
     if (keeps !== undefined && !keeps(record)) return true;
-    const bucket = bucketOf(this.spec.bucketing, time);
-    const cells = bucket === this.lastBucket ? this.lastCells : this.cellsOf(bucket);
+    if (!(time > this.lastFrom && time < this.lastTo)) this.enterBucket(time);
+    const cells = this.lastCells;
     const key = groupKeyOf(this.spec.dims, record, this.spec.tz);
     let measure = cells.get(key);
     if (measure === undefined) {
@@ -110,7 +116,7 @@ export class Ledger<M extends Measure<M>> {
       for (const [key, measure] of cells) if (placeOf(window, measure.firstCallMs, measure.lastCallMs) === 'outside') cells.delete(key);
       if (cells.size === 0) {
         this.buckets.delete(bucket);
-        if (bucket === this.lastBucket) this.lastBucket = Number.NaN;
+        if (bucket === this.lastBucket) this.lastBucket = this.lastFrom = this.lastTo = Number.NaN;
       }
     }
   }
@@ -156,14 +162,21 @@ export class Ledger<M extends Measure<M>> {
     return total;
   }
 
+  private enterBucket(time: number): void {
+    const bucket = bucketOf(this.spec.bucketing, time);
+    const { from, to } = isEdgeBucket(bucket) ? NO_TIMES : bucketInterior(this.spec.bucketing, time);
+    this.lastBucket = bucket;
+    this.lastCells = this.cellsOf(bucket);
+    this.lastFrom = from;
+    this.lastTo = to;
+  }
+
   private cellsOf(bucket: number): Map<string, M> {
     let cells = this.buckets.get(bucket);
     if (cells === undefined) {
       cells = new Map();
       this.buckets.set(bucket, cells);
     }
-    this.lastBucket = bucket;
-    this.lastCells = cells;
     return cells;
   }
 }

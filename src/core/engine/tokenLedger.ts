@@ -17,7 +17,7 @@ import type { PriceBook } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
 import { isBeforeEnd, placeOf, type TimeWindow } from '../window.js';
-import { type Bucketing, bucketOf, bucketStart } from './bucketing.js';
+import { type Bucketing, bucketInterior, bucketOf, bucketStart, isEdgeBucket, NO_TIMES } from './bucketing.js';
 import { CutError } from './cutError.js';
 import type { FoldedValues } from './ledger.js';
 import type { StateReader } from './stateReader.js';
@@ -84,6 +84,10 @@ export class TokenLedger {
   private changedFrom = Number.POSITIVE_INFINITY;
   /** How far before its bucket's start a cell's calls may begin: 0 until a cell folded elsewhere (a day) came. */
   private reachBackMs = 0;
+  /** The bucket of the last call, and the times strictly inside it: the bucket of every call between them. */
+  private bucket = Number.NaN;
+  private bucketFrom = Number.NaN;
+  private bucketTo = Number.NaN;
 
   constructor(readonly spec: TokenLedgerSpec) {
     this.table = new ModelTable(spec.pricing);
@@ -92,9 +96,18 @@ export class TokenLedger {
   add(record: CallRecord): void {
     const time = record.timestampMs;
     if (!this.span.takes(time)) return;
-    const bucket = bucketOf(this.spec.bucketing, time);
-    const row = this.rowOf(groupKeyOf(this.spec.dims, record, this.spec.tz), bucket);
-    this.note(row, 1, time, time);
+    // The time's bucket and the key's row, found without a call nearly always (a number passed to a call that is
+    // not inlined is a new heap number, three a call here): the bucket of the last call's, the key's newest row.
+    if (!(time > this.bucketFrom && time < this.bucketTo)) this.enterBucket(time);
+    const bucket = this.bucket;
+    const key = groupKeyOf(this.spec.dims, record, this.spec.tz);
+    const newest = this.newestRow.get(key);
+    const row = newest !== undefined && this.bucketOfRow[newest] === bucket ? newest : this.rowOf(key, bucket);
+    const values = this.values;
+    const at = row * WIDTH;
+    values[at + CALLS] = (values[at + CALLS] as number) + 1;
+    if (time < (values[at + FIRST] as number)) values[at + FIRST] = time;
+    if (time > (values[at + LAST] as number)) values[at + LAST] = time;
     this.table.add(row, record);
     if (bucket < this.changedFrom) this.changedFrom = bucket;
   }
@@ -324,6 +337,13 @@ export class TokenLedger {
     values[at + CALLS] = (values[at + CALLS] as number) + calls;
     if (firstMs < (values[at + FIRST] as number)) values[at + FIRST] = firstMs;
     if (lastMs > (values[at + LAST] as number)) values[at + LAST] = lastMs;
+  }
+
+  private enterBucket(time: number): void {
+    this.bucket = bucketOf(this.spec.bucketing, time);
+    const { from, to } = isEdgeBucket(this.bucket) ? NO_TIMES : bucketInterior(this.spec.bucketing, time);
+    this.bucketFrom = from;
+    this.bucketTo = to;
   }
 
   /** The row of `key` in `bucket`: its newest row, nearly always, or one made in bucket order. */
