@@ -1,15 +1,21 @@
 /**
  * Token sums by model for many numbered rows (the minutes of two days, the users of a day) without an object per
  * row: each row is a short list of entries, one per model and variant it has seen, in typed arrays — an entry's
- * calls and its 5 sums side by side. Memory follows the (row, model) pairs used, not rows × models (model names are
- * free text: a log can hold hundreds). A row is priced by adding it to a ModelTokens (`addRowTo`).
+ * kind, link, calls and 5 sums side by side, so a call's walk down its row reads one cache line an entry (a user's
+ * row in a table of thousands is rarely in the cache). Memory follows the (row, model) pairs used, not rows ×
+ * models (model names are free text: a log can hold hundreds). A row is priced by adding it to a ModelTokens
+ * (`addRowTo`).
  */
 import { FIELDS_PER_VARIANT, type ModelTokens, variantOf } from './modelTokens.js';
 import type { PriceBook } from './pricing.js';
 import type { CallRecord } from './types.js';
 
-/** An entry: its calls and the 5 sums of its variant. */
-const ENTRY_WIDTH = 1 + FIELDS_PER_VARIANT;
+/** An entry: model × VARIANTS + variant, the next entry of its row plus one (0: the last), its calls, and the 5 sums of its variant. */
+const KIND = 0;
+const NEXT = 1;
+const CALLS = 2;
+const SUMS = 3;
+const ENTRY_WIDTH = SUMS + FIELDS_PER_VARIANT;
 const CHUNK_BITS = 16;
 const CHUNK_ENTRIES = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_ENTRIES - 1;
@@ -17,19 +23,11 @@ const CHUNK_MASK = CHUNK_ENTRIES - 1;
 /** The largest count or sum kept in 32 bits: a table holding a larger one is widened to 64-bit floats, once. */
 const MAX_NARROW = 2 ** 32 - 1;
 
-/**
- * Per entry: model × 4 + variant, the next entry of its row (−1: the last), and its calls and sums — in 32-bit
- * integers while every one fits (a minute's or a user's token sums nearly always do: half the memory).
- */
-interface Chunk {
-  kinds: Int32Array;
-  next: Int32Array;
-  values: Uint32Array | Float64Array;
-}
+/** Entries in 32-bit integers while every count and sum fits (a minute's or a user's nearly always do: half the memory). */
+type Entries = Uint32Array | Float64Array;
 
-function newChunk(entries: number, wide: boolean): Chunk {
-  const values = wide ? new Float64Array(entries * ENTRY_WIDTH) : new Uint32Array(entries * ENTRY_WIDTH);
-  return { kinds: new Int32Array(entries), next: new Int32Array(entries), values };
+function newChunk(entries: number, wide: boolean): Entries {
+  return wide ? new Float64Array(entries * ENTRY_WIDTH) : new Uint32Array(entries * ENTRY_WIDTH);
 }
 /** Variants a model's sums are split into (long context × batch). */
 const VARIANTS = 4;
@@ -46,7 +44,7 @@ export class ModelTable {
    * The entries, in chunks of CHUNK_ENTRIES (the first grows to that size): a table of a week of minutes by scope
    * holds tens of MB of them, which a single array would copy whole to grow, twice the memory for a moment.
    */
-  private readonly chunks: Chunk[] = [newChunk(64, false)];
+  private readonly chunks: Entries[] = [newChunk(64, false)];
   private entries = 0;
   /** Values in 64-bit floats (some sum passed 2^32), else in 32-bit integers. */
   private wide = false;
@@ -68,12 +66,12 @@ export class ModelTable {
       this.lastIndex = model;
     }
     const entry = this.entryOf(row, model * VARIANTS + variantOf(record, this.thresholds[model] as number));
-    let { values } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
-    const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+    let values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+    const at = (entry & CHUNK_MASK) * ENTRY_WIDTH + CALLS;
     if (!this.wide && ((values[at + 1] as number) + record.inputTokens > MAX_NARROW || (values[at + 2] as number) + record.outputTokens > MAX_NARROW ||
       (values[at + 3] as number) + record.cacheReadTokens > MAX_NARROW || (values[at + 4] as number) + record.cacheWriteTokens > MAX_NARROW)) {
       this.widen();
-      values = (this.chunks[entry >>> CHUNK_BITS] as Chunk).values;
+      values = this.chunks[entry >>> CHUNK_BITS] as Entries;
     }
     // Written out, not by addTokensAt: code that sees both plain arrays (ModelTokens') and typed arrays is slow.
     values[at] = (values[at] as number) + 1;
@@ -95,12 +93,12 @@ export class ModelTable {
         const from = variant * FIELDS_PER_VARIANT;
         if (variant > 0 && sums.slice(from, from + FIELDS_PER_VARIANT).every((sum) => sum === 0)) continue;
         const entry = this.entryOf(row, model * VARIANTS + variant);
-        let { values } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
-        const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+        let values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+        const at = (entry & CHUNK_MASK) * ENTRY_WIDTH + CALLS;
         const fits = (values[at] as number) + calls <= MAX_NARROW && sums.slice(from, from + FIELDS_PER_VARIANT).every((sum, field) => (values[at + 1 + field] as number) + sum <= MAX_NARROW);
         if (!this.wide && !fits) {
           this.widen();
-          values = (this.chunks[entry >>> CHUNK_BITS] as Chunk).values;
+          values = this.chunks[entry >>> CHUNK_BITS] as Entries;
         }
         values[at] = (values[at] as number) + calls;
         calls = 0;
@@ -113,9 +111,10 @@ export class ModelTable {
   clear(row: number): void {
     if (row >= this.heads.length) return;
     for (let entry = this.heads[row] as number; entry >= 0; ) {
-      const { next } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
-      const following = next[entry & CHUNK_MASK] as number;
-      next[entry & CHUNK_MASK] = this.free;
+      const values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+      const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+      const following = (values[at + NEXT] as number) - 1;
+      values[at + NEXT] = this.free + 1;
       this.free = entry;
       entry = following;
     }
@@ -126,13 +125,12 @@ export class ModelTable {
   addRowTo(tokens: ModelTokens, row: number): void {
     if (row >= this.heads.length) return;
     for (let entry = this.heads[row] as number; entry >= 0; ) {
-      const { kinds, next, values } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
-      const index = entry & CHUNK_MASK;
-      const kind = kinds[index] as number;
+      const values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+      const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+      const kind = values[at + KIND] as number;
       const variant = kind % VARIANTS;
-      const at = index * ENTRY_WIDTH;
-      tokens.addVariant(this.names[(kind - variant) / VARIANTS] as string, variant, values[at] as number, values, at + 1);
-      entry = next[index] as number;
+      tokens.addVariant(this.names[(kind - variant) / VARIANTS] as string, variant, values[at + CALLS] as number, values, at + SUMS);
+      entry = (values[at + NEXT] as number) - 1;
     }
   }
 
@@ -141,9 +139,10 @@ export class ModelTable {
     if (row >= this.heads.length) this.growRows(row + 1);
     let entry = this.heads[row] as number;
     while (entry >= 0) {
-      const chunk = this.chunks[entry >>> CHUNK_BITS] as Chunk;
-      if (chunk.kinds[entry & CHUNK_MASK] === kind) return entry;
-      entry = chunk.next[entry & CHUNK_MASK] as number;
+      const values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+      const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+      if (values[at + KIND] === kind) return entry;
+      entry = (values[at + NEXT] as number) - 1;
     }
     return this.newEntry(row, kind);
   }
@@ -163,16 +162,18 @@ export class ModelTable {
   private newEntry(row: number, kind: number): number {
     let entry = this.free;
     if (entry >= 0) {
-      const { next, values } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
-      this.free = next[entry & CHUNK_MASK] as number;
-      values.fill(0, (entry & CHUNK_MASK) * ENTRY_WIDTH, ((entry & CHUNK_MASK) + 1) * ENTRY_WIDTH);
+      const values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+      const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+      this.free = (values[at + NEXT] as number) - 1;
+      values.fill(0, at, at + ENTRY_WIDTH);
     } else {
       entry = this.entries++;
       this.makeRoom(entry);
     }
-    const { kinds, next } = this.chunks[entry >>> CHUNK_BITS] as Chunk;
-    kinds[entry & CHUNK_MASK] = kind;
-    next[entry & CHUNK_MASK] = this.heads[row] as number;
+    const values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+    const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+    values[at + KIND] = kind;
+    values[at + NEXT] = (this.heads[row] as number) + 1;
     this.heads[row] = entry;
     return entry;
   }
@@ -187,12 +188,10 @@ export class ModelTable {
   private makeRoom(entry: number): void {
     const chunk = entry >>> CHUNK_BITS;
     if (chunk < this.chunks.length) {
-      const first = this.chunks[0] as Chunk;
-      if (chunk > 0 || (entry & CHUNK_MASK) < first.kinds.length) return;
-      const grown = newChunk(Math.min(CHUNK_ENTRIES, first.kinds.length * 2), this.wide);
-      grown.kinds.set(first.kinds);
-      grown.next.set(first.next);
-      grown.values.set(first.values);
+      const first = this.chunks[0] as Entries;
+      if (chunk > 0 || (entry & CHUNK_MASK) * ENTRY_WIDTH < first.length) return;
+      const grown = newChunk(Math.min(CHUNK_ENTRIES, (first.length / ENTRY_WIDTH) * 2), this.wide);
+      grown.set(first);
       this.chunks[0] = grown;
       return;
     }
@@ -202,6 +201,6 @@ export class ModelTable {
   /** Moves every value to 64-bit floats: a sum is about to pass 2^32. */
   private widen(): void {
     this.wide = true;
-    for (const chunk of this.chunks) chunk.values = Float64Array.from(chunk.values);
+    this.chunks.forEach((chunk, i) => (this.chunks[i] = Float64Array.from(chunk)));
   }
 }
