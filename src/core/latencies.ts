@@ -25,7 +25,7 @@ export class Latencies implements Measure<Latencies> {
     return this.distribution.size;
   }
 
-  add(record: CallRecord): void {
+  add(record: Pick<CallRecord, 'latencyMs' | 'timestampMs'>): void {
     this.note(record.latencyMs, record.timestampMs);
   }
 

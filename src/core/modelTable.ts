@@ -53,7 +53,7 @@ export class ModelTable {
 
   constructor(private readonly pricing: PriceBook) {}
 
-  /** Every model a row has had, in the order first seen. */
+  /** Every model the table has seen (rows cleared since included), in the order first seen. */
   get models(): readonly string[] {
     return this.names;
   }
@@ -68,8 +68,10 @@ export class ModelTable {
     const entry = this.entryOf(row, model * VARIANTS + variantOf(record, this.thresholds[model] as number));
     let values = this.chunks[entry >>> CHUNK_BITS] as Entries;
     const at = (entry & CHUNK_MASK) * ENTRY_WIDTH + CALLS;
+    const cacheWrite5m = record.cacheWriteTokens - record.cacheWrite1hTokens;
     if (!this.wide && ((values[at + 1] as number) + record.inputTokens > MAX_NARROW || (values[at + 2] as number) + record.outputTokens > MAX_NARROW ||
-      (values[at + 3] as number) + record.cacheReadTokens > MAX_NARROW || (values[at + 4] as number) + record.cacheWriteTokens > MAX_NARROW)) {
+      (values[at + 3] as number) + record.cacheReadTokens > MAX_NARROW || (values[at + 4] as number) + cacheWrite5m > MAX_NARROW ||
+      (values[at + 5] as number) + record.cacheWrite1hTokens > MAX_NARROW)) {
       this.widen();
       values = this.chunks[entry >>> CHUNK_BITS] as Entries;
     }
@@ -78,7 +80,7 @@ export class ModelTable {
     values[at + 1] = (values[at + 1] as number) + record.inputTokens;
     values[at + 2] = (values[at + 2] as number) + record.outputTokens;
     values[at + 3] = (values[at + 3] as number) + record.cacheReadTokens;
-    values[at + 4] = (values[at + 4] as number) + (record.cacheWriteTokens - record.cacheWrite1hTokens);
+    values[at + 4] = (values[at + 4] as number) + cacheWrite5m;
     values[at + 5] = (values[at + 5] as number) + record.cacheWrite1hTokens;
   }
 

@@ -197,7 +197,7 @@ export function variantOf(record: CallRecord, longContextThreshold: number): num
 }
 
 /** Adds a call's tokens to the 5 sums of its variant, from `at`: input, output, cache read, cache write 5 m, 1 h. */
-export function addTokensAt(sums: number[] | Float64Array | Uint32Array, at: number, record: CallRecord): void {
+function addTokensAt(sums: number[], at: number, record: CallRecord): void {
   sums[at] = (sums[at] as number) + record.inputTokens;
   sums[at + 1] = (sums[at + 1] as number) + record.outputTokens;
   sums[at + 2] = (sums[at + 2] as number) + record.cacheReadTokens;

@@ -8,7 +8,7 @@
 import { MINUTE_MS } from '../durations.js';
 import type { Bucketing } from '../engine/bucketing.js';
 import type { Engine, SpanRule } from '../engine/engine.js';
-import { RecentCalls } from '../engine/recentCalls.js';
+import { RecentCalls, WHOLE_CALLS } from '../engine/recentCalls.js';
 import { TokenLedger } from '../engine/tokenLedger.js';
 import { type GroupDimension, groupKeyOf } from '../grouping.js';
 import { compareStrings } from '../order.js';
@@ -43,19 +43,18 @@ export interface ScopeUsage {
   readonly unpricedCalls: number;
 }
 
-
 function usageOf(calls: number, tokens: ModelTokens): ScopeUsage {
   const { costUsd, unpricedCalls } = tokens.cost();
   return { calls, costUsd, unpricedCalls };
 }
 
 /** The minutes' key of a scope: none for the whole input (every key's cells). */
-function keyOf(scope: string): string | undefined {
+function ledgerKeyOf(scope: string): string | undefined {
   return scope === ALL ? undefined : scope;
 }
 
 export class AlertParts {
-  private readonly recent: RecentCalls;
+  private readonly recent: RecentCalls<CallRecord>;
   /** By scope; the whole input is the sum of the scopes. */
   private readonly minutes: TokenLedger;
   private readonly drivers: DriverTokens;
@@ -68,7 +67,7 @@ export class AlertParts {
     pricing: PriceBook,
     spans: AlertSpans,
   ) {
-    this.recent = engine.part(new RecentCalls(), spans.recent);
+    this.recent = engine.part(new RecentCalls(WHOLE_CALLS), spans.recent);
     this.minutes = engine.part(new TokenLedger({ bucketing: spans.minutes, dims: breakdown, tz, pricing }), spans.days);
     this.drivers = engine.part(new DriverTokens(breakdown, tz, pricing), spans.today);
   }
@@ -101,7 +100,7 @@ export class AlertParts {
 
   /** A scope's calls and cost over a window of whole minutes (a day, the part of a day before a minute). */
   wholeMinutes(scope: string, window: TimeWindow): ScopeUsage {
-    const { calls, tokens } = this.minutes.sum(window, keyOf(scope));
+    const { calls, tokens } = this.minutes.sum(window, ledgerKeyOf(scope));
     return usageOf(calls, tokens);
   }
 
@@ -112,7 +111,7 @@ export class AlertParts {
    */
   soFar(scope: string, startMs: number, nowMs: number): ScopeUsage {
     const split = Math.max(startMs, Math.floor(nowMs / MINUTE_MS) * MINUTE_MS);
-    const { calls, tokens } = this.minutes.sum(calendarSpan(startMs, split), keyOf(scope));
+    const { calls, tokens } = this.minutes.sum(calendarSpan(startMs, split), ledgerKeyOf(scope));
     let more = 0;
     for (const record of this.recent.callsIn(sinceStart(split, nowMs))) {
       if (scope !== ALL && this.scopeKeyOf(record) !== scope) continue;
@@ -124,9 +123,7 @@ export class AlertParts {
 
   /** Whether the scope has a call in `window`. */
   hasCallsIn(scope: string, window: TimeWindow): boolean {
-    if (scope !== ALL) return this.minutes.hasCallsIn(scope, window);
-    for (const key of this.minutes.keys()) if (this.minutes.hasCallsIn(key, window)) return true;
-    return false;
+    return this.minutes.hasCallsIn(ledgerKeyOf(scope), window);
   }
 
   /** Today's token sums of the scope by feature, user and model. */

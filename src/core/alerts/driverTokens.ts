@@ -33,6 +33,9 @@ const STRINGS = 4;
 /** Token counts per call: input, output, cache read, cache write, of them 1 h. */
 const NUMBERS = 5;
 
+/** Counts noted in 32 bits; a call with a larger one is added up at once. */
+const MAX_NOTED = 2 ** 32 - 1;
+
 /** The columns of CHUNK_MASK + 1 calls: their strings, token counts, and whether each was a batch call. */
 interface Chunk {
   readonly strings: string[];
@@ -44,8 +47,6 @@ function newChunk(): Chunk {
   const calls = CHUNK_MASK + 1;
   return { strings: new Array<string>(calls * STRINGS).fill(''), numbers: new Uint32Array(calls * NUMBERS), batch: new Uint8Array(calls) };
 }
-/** Counts noted in 32 bits; a call with a larger one is added up at once. */
-const MAX_NOTED = 2 ** 32 - 1;
 
 export class DriverTokens {
   /** The calls it takes (today); the engine moves it with now. */

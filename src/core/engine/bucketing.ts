@@ -1,6 +1,6 @@
 /**
- * How a ledger cuts time into buckets: not at all (one bucket), by calendar day in a time zone, by UTC hour, or by
- * UTC minute. With `edges`, the calls exactly at a bucket's start are a bucket of their own (a `.cmstate` keeps
+ * How a ledger cuts time into buckets: not at all (one bucket), by calendar day in a time zone, by UTC hour, by
+ * UTC minute, or at given instants. With `edges`, the calls exactly at a bucket's start are a bucket of their own (a `.cmstate` keeps
  * them apart, so that a window ending on a whole hour, (now − 1 h, now], never cuts a bucket whatever the
  * resolution of the logs' timestamps).
  *
@@ -61,11 +61,11 @@ function indexOfStart(starts: readonly number[], ms: number): number {
 }
 
 /** An interval no time is in: an edge bucket's interior. */
-export const NO_TIMES = { from: Number.NaN, to: Number.NaN } as const;
+const NO_TIMES = { from: Number.NaN, to: Number.NaN } as const;
 
 /**
- * The times strictly between the edges of the bucket that holds `ms`: every call between them is in the bucket a
- * call there is in (`ms` itself may be in an edge bucket of its own). A ledger keeps the last one, to find the
+ * The times strictly between the edges of the bucket that holds `ms` (none when `ms` is in an edge bucket of its
+ * own): every call between them is in the bucket a call at `ms` is in. A ledger keeps the last one, to find the
  * bucket of the next call without a call.
  */
 export function bucketInterior(bucketing: Bucketing, ms: number): { readonly from: number; readonly to: number } {
@@ -76,11 +76,11 @@ export function bucketInterior(bucketing: Bucketing, ms: number): { readonly fro
     case 'hour': {
       const size = bucketing.unit === 'hour' ? HOUR_MS : MINUTE_MS;
       const start = Math.floor(ms / size) * size;
-      return { from: start, to: start + size };
+      return bucketing.edges === true && ms === start ? NO_TIMES : { from: start, to: start + size };
     }
     case 'day': {
       const start = bucketing.tz.startOfDay(ms);
-      return { from: start, to: bucketing.tz.addDays(start, 1) };
+      return bucketing.edges === true && ms === start ? NO_TIMES : { from: start, to: bucketing.tz.addDays(start, 1) };
     }
     case 'starts': {
       const { starts } = bucketing;

@@ -91,6 +91,7 @@ export class Engine {
    * `takesCalls` false: a part that only takes cells folded elsewhere (a `.cmstate`'s), whose span still moves.
    */
   part<P extends Part>(part: P, rule: SpanRule, takesCalls = true): P {
+    if (Number.isFinite(this.newest)) throw new Error('a part is made after the first call');
     const entry: Entry = { part, rule, nextMoveMs: Number.NEGATIVE_INFINITY };
     this.entries.push(entry);
     if (takesCalls) this.parts.push(part);
@@ -111,7 +112,7 @@ export class Engine {
       if (this.moving) {
         // Not a call on every record: a number passed to a call not inlined is a new heap number.
         this.current = time;
-        if (time >= this.nextMoveMs) this.moveTo(time);
+        if (time >= this.nextMoveMs) this.moveSpans(time);
       }
     }
     const parts = this.parts;
@@ -186,7 +187,11 @@ export class Engine {
 
   private moveTo(nowMs: number): void {
     this.current = nowMs;
-    if (nowMs < this.nextMoveMs) return;
+    if (nowMs >= this.nextMoveMs) this.moveSpans(nowMs);
+  }
+
+  /** The spans whose time to move has come, moved to `nowMs`. */
+  private moveSpans(nowMs: number): void {
     let next = Number.POSITIVE_INFINITY;
     for (const entry of this.entries) {
       const { rule, part } = entry;

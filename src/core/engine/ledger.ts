@@ -8,7 +8,7 @@ import { type GroupDimension, groupKeyOf, groupValuesOfKey, keyOfValues } from '
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
 import { placeOf } from '../window.js';
-import { type Bucketing, boundaryName, bucketInterior, bucketOf, bucketStart, isEdgeBucket, NO_TIMES } from './bucketing.js';
+import { type Bucketing, boundaryName, bucketInterior, bucketOf, bucketStart } from './bucketing.js';
 import { CutError } from './cutError.js';
 import type { Measure } from './measure.js';
 import type { StateReader } from './stateReader.js';
@@ -42,10 +42,9 @@ export class Ledger<M extends Measure<M>> {
   readonly span = new Span();
   private readonly buckets = new Map<number, Map<string, M>>();
   /**
-   * The bucket of the last call, its cells, and the times strictly inside it: the bucket of every call between
+   * The cells of the last call's bucket, and the times strictly inside it: the bucket of every call between
    * them, found without a call (a number passed to a call that is not inlined is a new heap number).
    */
-  private lastBucket = Number.NaN;
   private lastCells: Map<string, M> = new Map();
   private lastFrom = Number.NaN;
   private lastTo = Number.NaN;
@@ -116,7 +115,7 @@ export class Ledger<M extends Measure<M>> {
       for (const [key, measure] of cells) if (placeOf(window, measure.firstCallMs, measure.lastCallMs) === 'outside') cells.delete(key);
       if (cells.size === 0) {
         this.buckets.delete(bucket);
-        if (bucket === this.lastBucket) this.lastBucket = this.lastFrom = this.lastTo = Number.NaN;
+        if (cells === this.lastCells) this.lastFrom = this.lastTo = Number.NaN;
       }
     }
   }
@@ -163,12 +162,8 @@ export class Ledger<M extends Measure<M>> {
   }
 
   private enterBucket(time: number): void {
-    const bucket = bucketOf(this.spec.bucketing, time);
-    const { from, to } = isEdgeBucket(bucket) ? NO_TIMES : bucketInterior(this.spec.bucketing, time);
-    this.lastBucket = bucket;
-    this.lastCells = this.cellsOf(bucket);
-    this.lastFrom = from;
-    this.lastTo = to;
+    this.lastCells = this.cellsOf(bucketOf(this.spec.bucketing, time));
+    ({ from: this.lastFrom, to: this.lastTo } = bucketInterior(this.spec.bucketing, time));
   }
 
   private cellsOf(bucket: number): Map<string, M> {

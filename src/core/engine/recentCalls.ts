@@ -14,18 +14,18 @@ import type { TimeWindow } from '../window.js';
 import type { StateReader } from './stateReader.js';
 import { Span } from './span.js';
 
-/** What is kept of each call: its numbers (the first is its time) and strings, and how a record is made back. */
-export interface CallColumns {
-  readonly numbers: number;
+/** What is kept of each call: its numbers (the first is its time) and strings, and what a read gives back of it. */
+export interface CallColumns<R> {
+  readonly numbersPerCall: number;
   /** Per string, whether it may be null. */
   readonly nullable: readonly boolean[];
   pack(record: CallRecord, numbers: Float64Array, n: number, strings: (string | null)[], s: number): void;
-  unpack(numbers: Float64Array, n: number, strings: readonly (string | null)[], s: number, record: MutableCallRecord): void;
+  unpack(numbers: Float64Array, n: number, strings: readonly (string | null)[], s: number): R;
 }
 
 /** Every field of the call (what the alert rules read). */
-export const WHOLE_CALLS: CallColumns = {
-  numbers: PACKED_NUMBERS,
+export const WHOLE_CALLS: CallColumns<CallRecord> = {
+  numbersPerCall: PACKED_NUMBERS,
   nullable: [false, false, false, true, true],
   pack(record, numbers, n, strings, s) {
     packNumbers(record, numbers, n);
@@ -35,38 +35,39 @@ export const WHOLE_CALLS: CallColumns = {
     strings[s + 3] = record.stopReason;
     strings[s + 4] = record.error;
   },
-  unpack(numbers, n, strings, s, record) {
+  unpack(numbers, n, strings, s) {
+    const record = new MutableCallRecord();
     unpackNumbers(numbers, n, record);
     record.userId = strings[s] as string;
     record.feature = strings[s + 1] as string;
     record.model = strings[s + 2] as string;
     record.stopReason = strings[s + 3] ?? null;
     record.error = strings[s + 4] ?? null;
+    return record;
   },
 };
 
-/** The call's time, feature and latency (a slow window's latencies by feature): a record made back has nothing else. */
-export const LATENCY_CALLS: CallColumns = {
-  numbers: 2,
+/** A call's time, feature and latency: what a slow window's latencies by feature need. */
+export type LatencyCall = Pick<CallRecord, 'timestampMs' | 'feature' | 'latencyMs'>;
+
+export const LATENCY_CALLS: CallColumns<LatencyCall> = {
+  numbersPerCall: 2,
   nullable: [false],
   pack(record, numbers, n, strings, s) {
     numbers[n] = record.timestampMs;
     numbers[n + 1] = record.latencyMs;
     strings[s] = record.feature;
   },
-  unpack(numbers, n, strings, s, record) {
-    record.timestampMs = numbers[n] as number;
-    record.latencyMs = numbers[n + 1] as number;
-    record.feature = strings[s] as string;
+  unpack(numbers, n, strings, s) {
+    return { timestampMs: numbers[n] as number, latencyMs: numbers[n + 1] as number, feature: strings[s] as string };
   },
 };
 
-export class RecentCalls {
+export class RecentCalls<R> {
   /** The calls it takes; the engine moves it with now. */
   readonly span = new Span();
-  /** Numbers and strings per call. */
-  private readonly width: number;
-  private readonly count: number;
+  private readonly numbersPerCall: number;
+  private readonly stringsPerCall: number;
   private numbers: Float64Array;
   private strings: (string | null)[];
   /** Live records are [start, end). */
@@ -75,13 +76,13 @@ export class RecentCalls {
 
   /** `keeps`: only these calls are kept (the dashboard's 429s). */
   constructor(
+    private readonly columns: CallColumns<R>,
     private readonly keeps?: (record: CallRecord) => boolean,
-    private readonly columns: CallColumns = WHOLE_CALLS,
   ) {
-    this.width = columns.numbers;
-    this.count = columns.nullable.length;
-    this.numbers = new Float64Array(1024 * this.width);
-    this.strings = new Array<string | null>(1024 * this.count).fill(null);
+    this.numbersPerCall = this.columns.numbersPerCall;
+    this.stringsPerCall = this.columns.nullable.length;
+    this.numbers = new Float64Array(1024 * this.numbersPerCall);
+    this.strings = new Array<string | null>(1024 * this.stringsPerCall).fill(null);
   }
 
   /** Keeps the call when the window takes it. */
@@ -91,22 +92,23 @@ export class RecentCalls {
 
   /** Its calls as plain JSON data: their numbers (null for none) and strings, a call after another. */
   toState(): { numbers: (number | null)[]; strings: (string | null)[] } {
-    const numbers = [...this.numbers.subarray(this.start * this.width, this.end * this.width)].map((value) => (Number.isNaN(value) ? null : value));
-    return { numbers, strings: this.strings.slice(this.start * this.count, this.end * this.count) };
+    const { numbersPerCall: width, stringsPerCall: count } = this;
+    const numbers = [...this.numbers.subarray(this.start * width, this.end * width)].map((value) => (Number.isNaN(value) ? null : value));
+    return { numbers, strings: this.strings.slice(this.start * count, this.end * count) };
   }
 
   restore(state: unknown, reader: StateReader): void {
-    const { width, count, columns } = this;
+    const { numbersPerCall: width, stringsPerCall: count, columns } = this;
     const fields = reader.object(state, 'recent calls');
     const numbers = reader.list(fields['numbers'], 'numbers');
     const strings = reader.list(fields['strings'], 'strings');
     if (numbers.length % width !== 0 || strings.length !== (numbers.length / width) * count) reader.fail('numbers and strings of a different number of calls');
     const packed = new Float64Array(numbers.map((value, i) => (value === null ? NaN : reader.number(value, `numbers[${i}]`))));
     const texts = strings.map((value, i) => (value === null && columns.nullable[i % count] === true ? null : reader.string(value, `strings[${i}]`)));
-    const record = new MutableCallRecord();
     for (let call = 0; call < numbers.length / width; call++) {
-      columns.unpack(packed, call * width, texts, call * count, record);
-      this.push(record);
+      const at = this.slotFor(packed[call * width] as number);
+      this.numbers.set(packed.subarray(call * width, (call + 1) * width), at * width);
+      for (let i = 0; i < count; i++) this.strings[at * count + i] = texts[call * count + i] as string | null;
     }
   }
 
@@ -118,35 +120,35 @@ export class RecentCalls {
   }
 
   /** The calls in `window`, oldest first. */
-  callsIn(window: TimeWindow): readonly CallRecord[] {
+  callsIn(window: TimeWindow): readonly R[] {
     const first = window.from.included ? this.firstAtOrAfter(window.from.ms) : this.firstAfter(window.from.ms);
     const last = window.to.included ? this.firstAfter(window.to.ms) : this.firstAtOrAfter(window.to.ms);
-    return Array.from({ length: Math.max(0, last - first) }, (_, k) => this.recordAt(first + k));
+    const { numbersPerCall: width, stringsPerCall: count } = this;
+    return Array.from({ length: Math.max(0, last - first) }, (_, k) => this.columns.unpack(this.numbers, (first + k) * width, this.strings, (first + k) * count));
   }
 
   /** Keeps a copy of the record's values: the readers reuse the record object for the next line. */
   push(record: CallRecord): void {
-    const { width, count } = this;
+    const at = this.slotFor(record.timestampMs);
+    this.columns.pack(record, this.numbers, at * this.numbersPerCall, this.strings, at * this.stringsPerCall);
+  }
+
+  /** The index of a new call at `time`, made free: after the calls up to that time (ties keep their order of arrival). */
+  private slotFor(time: number): number {
+    const { numbersPerCall: width, stringsPerCall: count } = this;
     if (this.end * width === this.numbers.length) this.makeRoom();
-    const time = record.timestampMs;
     let at = this.end;
     if (at > this.start && time < this.timeAt(at - 1)) {
-      at = this.firstAfter(time); // after the records of the same time: ties keep their order of arrival
+      at = this.firstAfter(time);
       this.numbers.copyWithin((at + 1) * width, at * width, this.end * width);
       this.strings.copyWithin((at + 1) * count, at * count, this.end * count);
     }
-    this.columns.pack(record, this.numbers, at * width, this.strings, at * count);
     this.end++;
+    return at;
   }
 
   private timeAt(index: number): number {
-    return this.numbers[index * this.width] as number;
-  }
-
-  private recordAt(index: number): CallRecord {
-    const record = new MutableCallRecord();
-    this.columns.unpack(this.numbers, index * this.width, this.strings, index * this.count, record);
-    return record;
+    return this.numbers[index * this.numbersPerCall] as number;
   }
 
   /**
@@ -155,7 +157,7 @@ export class RecentCalls {
    * overwritten: at most the arrays' length of them is kept.
    */
   private makeRoom(): void {
-    const { width, count } = this;
+    const { numbersPerCall: width, stringsPerCall: count } = this;
     const live = this.end - this.start;
     const capacity = this.numbers.length / width;
     if (live * 8 <= capacity) {

@@ -1,7 +1,7 @@
 /**
  * The calls a part of the engine takes: a window whose edges the engine moves with now (a `--now latest` read
- * moves them with the newest record, so the start of a window moves on nearly every call). Kept as plain numbers
- * for the check made on every call; the window object is made when asked for.
+ * moves them with the newest record: the start of the last hour moves each time now has moved on by a sixteenth
+ * of it). Kept as plain numbers for the check made on every call; the window object is made when asked for.
  */
 import type { Edge, TimeWindow } from '../window.js';
 
@@ -43,7 +43,7 @@ export class Span {
     return this.fromMs;
   }
 
-  /** Moves the start without making an object (called on nearly every call of a `--now latest` read). */
+  /** Moves the start without making an object (called many times in a `--now latest` read). */
   moveFrom(ms: number, included: boolean, name: string): void {
     this.fromMs = ms;
     this.fromIncluded = included;

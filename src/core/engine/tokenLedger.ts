@@ -4,10 +4,8 @@
  * cell — with its calls and the times of its first and last call beside it; a key's rows are kept in time order.
  *
  * Its cells are read over windows (the minutes of yesterday before this time of day), each taken when all its calls
- * are inside and left when none are: a cell folded elsewhere that a window cuts is a CutError, never split. A key's
- * cells are kept in time order, and a read of a key from a start goes on from where the last read from that start
- * stopped when nothing before it changed since: an alert backtest steps through a day, `--follow` re-reads a week
- * of minutes every interval while only the newest change.
+ * are inside and left when none are: a cell folded elsewhere that a window cuts is a CutError, never split. A read
+ * of a key goes on from an earlier read of it from the same start when it can (keyReads.ts).
  */
 import { DAY_MS, HOUR_MS } from '../durations.js';
 import { type GroupDimension, groupKeyOf, groupValuesOfKey, keyOfValues } from '../grouping.js';
@@ -17,8 +15,9 @@ import type { PriceBook } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
 import { isBeforeEnd, placeOf, type TimeWindow } from '../window.js';
-import { type Bucketing, bucketInterior, bucketOf, bucketStart, isEdgeBucket, NO_TIMES } from './bucketing.js';
+import { type Bucketing, bucketInterior, bucketOf, bucketStart } from './bucketing.js';
 import { CutError } from './cutError.js';
+import { copyOf, type KeyRead, KeyReads } from './keyReads.js';
 import type { FoldedValues } from './ledger.js';
 import type { StateReader } from './stateReader.js';
 import { Span } from './span.js';
@@ -36,25 +35,11 @@ export interface Usage {
   readonly tokens: ModelTokens;
 }
 
-/** Where a read of one key from one start stopped. */
-interface Cursor {
-  /** The next of the key's rows to look at. */
-  at: number;
-  /** The end of the window the rows before `at` were read up to. */
-  endMs: number;
-  endIncluded: boolean;
-  calls: number;
-  readonly tokens: ModelTokens;
-}
-
 /**
  * A cell folded elsewhere (a `.cmstate` day of a user) spans at most a day from its first call; a row starts at
  * its first call's bucket, so one that starts this much before a window cannot reach into it.
  */
 const MAX_FOLDED_SPAN_MS = DAY_MS + HOUR_MS;
-/** Reads kept per key and start (a backtest asks for a day's start to its same minute, and to its end, in turns). */
-const CURSORS_PER_START = 4;
-
 const CALLS = 0;
 const FIRST = 1;
 const LAST = 2;
@@ -79,9 +64,7 @@ export class TokenLedger {
   private rowCount = 0;
   /** Rows let go by prune, to reuse. */
   private readonly freeRows: number[] = [];
-  private readonly cursors = new Map<string, Cursor[]>();
-  /** The earliest bucket a change touched since the last read: reads that went past it start again. */
-  private changedFrom = Number.POSITIVE_INFINITY;
+  private readonly reads: KeyReads;
   /** How far before its bucket's start a cell's calls may begin: 0 until a cell folded elsewhere (a day) came. */
   private reachBackMs = 0;
   /** The bucket of the last call, and the times strictly inside it: the bucket of every call between them. */
@@ -91,6 +74,7 @@ export class TokenLedger {
 
   constructor(readonly spec: TokenLedgerSpec) {
     this.table = new ModelTable(spec.pricing);
+    this.reads = new KeyReads(spec.pricing);
   }
 
   add(record: CallRecord): void {
@@ -109,7 +93,7 @@ export class TokenLedger {
     if (time < (values[at + FIRST] as number)) values[at + FIRST] = time;
     if (time > (values[at + LAST] as number)) values[at + LAST] = time;
     this.table.add(row, record);
-    if (bucket < this.changedFrom) this.changedFrom = bucket;
+    this.reads.changed(bucket);
   }
 
   /**
@@ -124,57 +108,41 @@ export class TokenLedger {
     const row = this.rowOf(keyOfValues(this.spec.dims, values, firstMs, this.spec.tz), bucket);
     this.note(row, calls, firstMs, lastMs);
     this.table.addTokens(row, tokens);
-    if (bucket < this.changedFrom) this.changedFrom = bucket;
+    this.reads.changed(bucket);
     this.reachBackMs = MAX_FOLDED_SPAN_MS;
   }
 
   /**
-   * The calls and token sums of the cells in `window` (every cell: null), of `key` only when given. A window's
-   * sums are read key by key, each on from that key's last read. A folded cell the window cuts is a CutError
-   * named by `what`.
+   * The calls and token sums of the cells in `window`, of `key` (every key's when not given). A folded cell the
+   * window cuts is a CutError named by `what`.
    */
-  sum(window: TimeWindow | null, key?: string, what?: (key: string) => string): Usage {
-    if (window !== null) {
-      if (key !== undefined) return this.sumOfKey(window, key, what);
-      const tokens = new ModelTokens(this.spec.pricing);
-      let calls = 0;
-      for (const each of this.byKey.keys()) {
-        const usage = this.sumOfKey(window, each, what);
-        calls += usage.calls;
-        tokens.merge(usage.tokens);
-      }
-      return { calls, tokens };
+  sum(window: TimeWindow, key?: string, what?: (key: string) => string): Usage {
+    if (key !== undefined) {
+      const { calls, tokens } = this.readKey(window, key, what);
+      return { calls, tokens: copyOf(tokens, this.spec.pricing) };
     }
     const tokens = new ModelTokens(this.spec.pricing);
     let calls = 0;
-    for (const [rowsKey, rows] of this.byKey) {
-      if (key !== undefined && rowsKey !== key) continue;
-      for (const row of rows) {
-        calls += this.values[row * WIDTH + CALLS] as number;
-        this.table.addRowTo(tokens, row);
-      }
+    for (const each of this.byKey.keys()) {
+      if (!this.hasCallsIn(each, window)) continue;
+      const read = this.readKey(window, each, what);
+      calls += read.calls;
+      tokens.merge(read.tokens);
     }
     return { calls, tokens };
   }
 
-  /** The calls and token sums of the cells in `window` (every cell: null), by key, one key at a time. */
-  *byKeyIn(window: TimeWindow | null, what?: (key: string) => string): Generator<[key: string, usage: Usage]> {
-    for (const [key, rows] of this.byKey) {
-      const tokens = new ModelTokens(this.spec.pricing);
-      let calls = 0;
-      for (const row of rows) {
-        if (window !== null && !this.inside(row, key, window, what)) continue;
-        calls += this.values[row * WIDTH + CALLS] as number;
-        this.table.addRowTo(tokens, row);
-      }
-      if (calls > 0) yield [key, { calls, tokens }];
-    }
+  /** Every key's calls and token sums, one key at a time. */
+  *usageByKey(): Generator<[key: string, usage: Usage]> {
+    for (const [key, rows] of this.byKey) yield [key, this.usageOf(rows)];
   }
 
   /** Calls per model without a price, of every cell (none are read when every model seen has a price). */
   unpricedModels(): Record<string, number> {
     if (this.table.models.every((model) => this.spec.pricing.resolve(model) !== null)) return {};
-    return this.sum(null).tokens.cost().unpricedModels;
+    const tokens = new ModelTokens(this.spec.pricing);
+    for (const rows of this.byKey.values()) tokens.merge(this.usageOf(rows).tokens);
+    return tokens.cost().unpricedModels;
   }
 
   /** The keys with cells, in the order first seen. */
@@ -182,8 +150,12 @@ export class TokenLedger {
     return this.byKey.keys();
   }
 
-  /** Whether `key` has a cell with a call in `window`. */
-  hasCallsIn(key: string, window: TimeWindow): boolean {
+  /** Whether `key` (any key, when not given) has a cell with a call in `window`. */
+  hasCallsIn(key: string | undefined, window: TimeWindow): boolean {
+    if (key === undefined) {
+      for (const each of this.byKey.keys()) if (this.hasCallsIn(each, window)) return true;
+      return false;
+    }
     const rows = this.byKey.get(key) ?? [];
     for (let at = this.firstRowFrom(rows, window.from.ms - this.reachBackMs); at < rows.length; at++) {
       const row = rows[at] as number;
@@ -226,7 +198,7 @@ export class TokenLedger {
         this.table.addTokens(row, tokens);
       });
     });
-    this.changedFrom = Number.NEGATIVE_INFINITY;
+    this.reads.clear();
   }
 
   /** Lets go of the cells whose calls all fell before the window. */
@@ -251,54 +223,35 @@ export class TokenLedger {
         this.newestRow.set(key, kept[kept.length - 1] as number);
       }
     }
-    if (pruned) this.cursors.clear();
+    if (pruned) this.reads.clear();
   }
 
-  /** One key's cells in `window`, read on from the last read of that key from the same start when it still holds. */
-  private sumOfKey(window: TimeWindow, key: string, what?: (key: string) => string): Usage {
-    this.dropStaleCursors();
+  /** One key's cells in `window`: a read kept, moved on to the window's end. */
+  private readKey(window: TimeWindow, key: string, what?: (key: string) => string): KeyRead {
     const rows = this.byKey.get(key) ?? [];
-    const name = `${key}\u0000${window.from.ms}\u0000${window.from.included}`;
-    const list = this.cursors.get(name) ?? [];
-    // The read that went furthest without passing the window's end.
-    let cursor: Cursor | undefined;
-    for (const candidate of list) {
-      const notPast = candidate.endMs < window.to.ms || (candidate.endMs === window.to.ms && (!candidate.endIncluded || window.to.included));
-      if (notPast && (cursor === undefined || candidate.endMs > cursor.endMs || (candidate.endMs === cursor.endMs && candidate.endIncluded))) cursor = candidate;
-    }
-    if (cursor === undefined || cursor.endMs !== window.to.ms || cursor.endIncluded !== window.to.included) {
-      // A new read goes on from a copy: the read it starts from may be asked for again (a day up to its same time
-      // of day, for the whole input and then for each scope, after the whole day was read).
-      cursor =
-        cursor === undefined
-          ? { at: this.firstRowFrom(rows, window.from.ms - this.reachBackMs), endMs: window.from.ms, endIncluded: false, calls: 0, tokens: new ModelTokens(this.spec.pricing) }
-          : { ...cursor, tokens: copyOf(cursor.tokens, this.spec.pricing) };
-      if (list.length >= CURSORS_PER_START) list.shift();
-      list.push(cursor);
-      this.cursors.set(name, list);
-    }
-    for (; cursor.at < rows.length; cursor.at++) {
-      const row = rows[cursor.at] as number;
+    const read = this.reads.readOf(key, window, () => this.firstRowFrom(rows, window.from.ms - this.reachBackMs));
+    for (; read.at < rows.length; read.at++) {
+      const row = rows[read.at] as number;
       // Rows are in the order of their first calls: one starting after the end waits for a later window.
       if (!isBeforeEnd(window.to, this.first(row))) break;
       if (!this.inside(row, key, window, what)) continue; // wholly before the start
-      cursor.calls += this.values[row * WIDTH + CALLS] as number;
-      this.table.addRowTo(cursor.tokens, row);
+      read.calls += this.values[row * WIDTH + CALLS] as number;
+      this.table.addRowTo(read.tokens, row);
     }
-    cursor.endMs = window.to.ms;
-    cursor.endIncluded = window.to.included;
-    return { calls: cursor.calls, tokens: copyOf(cursor.tokens, this.spec.pricing) };
+    read.endMs = window.to.ms;
+    read.endIncluded = window.to.included;
+    return read;
   }
 
-  /** Reads that took a cell changed since, or went past where a new cell came in, start again. */
-  private dropStaleCursors(): void {
-    if (this.changedFrom === Number.POSITIVE_INFINITY) return;
-    for (const [name, list] of this.cursors) {
-      const kept = list.filter((cursor) => cursor.endMs <= this.changedFrom && !(cursor.endMs === this.changedFrom && cursor.endIncluded));
-      if (kept.length === 0) this.cursors.delete(name);
-      else this.cursors.set(name, kept);
+  /** The calls and token sums of some rows. */
+  private usageOf(rows: readonly number[]): Usage {
+    const tokens = new ModelTokens(this.spec.pricing);
+    let calls = 0;
+    for (const row of rows) {
+      calls += this.values[row * WIDTH + CALLS] as number;
+      this.table.addRowTo(tokens, row);
     }
-    this.changedFrom = Number.POSITIVE_INFINITY;
+    return { calls, tokens };
   }
 
   private inside(row: number, key: string, window: TimeWindow, what?: (key: string) => string): boolean {
@@ -341,9 +294,7 @@ export class TokenLedger {
 
   private enterBucket(time: number): void {
     this.bucket = bucketOf(this.spec.bucketing, time);
-    const { from, to } = isEdgeBucket(this.bucket) ? NO_TIMES : bucketInterior(this.spec.bucketing, time);
-    this.bucketFrom = from;
-    this.bucketTo = to;
+    ({ from: this.bucketFrom, to: this.bucketTo } = bucketInterior(this.spec.bucketing, time));
   }
 
   /** The row of `key` in `bucket`: its newest row, nearly always, or one made in bucket order. */
@@ -387,10 +338,4 @@ export class TokenLedger {
     this.bucketOfRow[row] = bucket;
     return row;
   }
-}
-
-function copyOf(tokens: ModelTokens, pricing: PriceBook): ModelTokens {
-  const copy = new ModelTokens(pricing);
-  copy.merge(tokens);
-  return copy;
 }

@@ -9,7 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import type { CallCount } from '../engine/measure.js';
 import { COUNT_MEASURE, LATENCIES_MEASURE, statsMeasure } from '../engine/measureKinds.js';
 import { Ledger } from '../engine/ledger.js';
-import { LATENCY_CALLS, RecentCalls } from '../engine/recentCalls.js';
+import { LATENCY_CALLS, type LatencyCall, RecentCalls, WHOLE_CALLS } from '../engine/recentCalls.js';
 import { TokenLedger } from '../engine/tokenLedger.js';
 import { Latencies } from '../latencies.js';
 import { RATE_METRICS } from '../metrics.js';
@@ -18,7 +18,7 @@ import { type PriceBook, roundUsd } from '../pricing.js';
 import { projectDay } from '../projection.js';
 import { StatsAccumulator } from '../stats.js';
 import type { TimeZone } from '../timezone.js';
-import type { Stats } from '../types.js';
+import type { CallRecord, Stats } from '../types.js';
 import { costBySameTime, type SameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
 import type { TimeWindow } from '../window.js';
 
@@ -37,10 +37,10 @@ export interface DashboardParts {
   /** Today, a cell per user. */
   readonly users: TokenLedger;
   /** The latencies of the slow window by feature: of its calls, and of the folded cells inside it. */
-  readonly slowCalls: RecentCalls;
+  readonly slowCalls: RecentCalls<LatencyCall>;
   readonly slowFolded: Ledger<Latencies>;
   /** The 429s of the last 24 hours, and the folded ones by hour, feature and user. */
-  readonly limitCalls: RecentCalls;
+  readonly limitCalls: RecentCalls<CallRecord>;
   readonly limitsFolded: Ledger<CallCount>;
 }
 
@@ -53,9 +53,9 @@ export function dashboardParts(engine: Engine, slowWindowMs: number, tz: TimeZon
     days: engine.part(new Ledger({ bucketing: { unit: 'day', tz }, dims: [], tz, ...statsMeasure(pricing) }), days(BASELINE_DAYS + 1)),
     minutes: engine.part(new TokenLedger({ bucketing: { unit: 'minute' }, dims: [], tz, pricing }), days(2)),
     users: engine.part(new TokenLedger({ bucketing: { unit: 'day', tz }, dims: ['user'], tz, pricing }), days(1)),
-    slowCalls: engine.part(new RecentCalls(undefined, LATENCY_CALLS), slow),
+    slowCalls: engine.part(new RecentCalls(LATENCY_CALLS), slow),
     slowFolded: engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['feature'], tz, ...LATENCIES_MEASURE }), slow, false),
-    limitCalls: engine.part(new RecentCalls(isRateLimited), day),
+    limitCalls: engine.part(new RecentCalls(WHOLE_CALLS, isRateLimited), day),
     limitsFolded: engine.part(new Ledger({ bucketing: { unit: 'hour' }, dims: ['feature', 'user'], tz, ...COUNT_MEASURE }), day, false),
   };
 }
@@ -223,7 +223,7 @@ function rateLimits(parts: DashboardParts, nowMs: number, tz: TimeZone): Dashboa
 /** Today's users: calls, tokens (input + output + cache reads + cache writes) and cost, priced from token sums. */
 function topUsers(users: TokenLedger): UserUsage[] {
   const list: UserUsage[] = [];
-  for (const [user, { calls, tokens }] of users.byKeyIn(null)) {
+  for (const [user, { calls, tokens }] of users.usageByKey()) {
     const { input, output, cacheRead, cacheWrite } = tokens.totals();
     const { costUsd, unpricedCalls } = tokens.cost();
     list.push({ user, tokens: input + output + cacheRead + cacheWrite, costUsd: roundUsd(costUsd), calls, unpricedCalls });

@@ -30,11 +30,17 @@ describe.each(BUCKETINGS)('bucketInterior, %s', (_name, bucketing) => {
     for (const ms of times) {
       const bucket = bucketOf(bucketing, ms);
       const { from, to } = bucketInterior(bucketing, ms);
+      if (isEdgeBucket(bucket)) {
+        // A call exactly at a bucket's start, in a bucket of its own: no time is inside.
+        expect(from < ms + 1 && ms - 1 < to).toBe(false);
+        continue;
+      }
       expect(from <= ms && ms <= to).toBe(true);
-      // Unless the time is in an edge bucket of its own, every time strictly inside is in its bucket.
-      if (!isEdgeBucket(bucket)) for (const inside of [from + 0.001, to - 0.001, (from + to) / 2].filter(Number.isFinite)) expect(bucketOf(bucketing, inside)).toBe(bucket);
-      // The end is where the next bucket starts.
+      // Every time strictly inside is in its bucket.
+      for (const inside of [from + 0.001, to - 0.001, (from + to) / 2].filter(Number.isFinite)) expect(bucketOf(bucketing, inside)).toBe(bucket);
+      // The interior ends where the bucket does: just outside is another bucket.
       if (Number.isFinite(to)) expect(bucketOf(bucketing, to)).not.toBe(bucketOf(bucketing, to - 0.001));
+      if (Number.isFinite(from)) expect(bucketOf(bucketing, from - 0.001)).not.toBe(bucket);
     }
   });
 });

@@ -1,6 +1,6 @@
 /** RecentCalls keeps records in columns: what goes in must come out, in time order, whatever the arrival order. */
 import { describe, expect, it } from 'vitest';
-import { type CallColumns, LATENCY_CALLS, RecentCalls, WHOLE_CALLS } from '../../../src/core/engine/recentCalls.js';
+import { type CallColumns, LATENCY_CALLS, type LatencyCall, RecentCalls, WHOLE_CALLS } from '../../../src/core/engine/recentCalls.js';
 import { StateReader } from '../../../src/core/engine/stateReader.js';
 import type { CallRecord } from '../../../src/core/types.js';
 import type { TimeWindow } from '../../../src/core/window.js';
@@ -14,7 +14,7 @@ const between = (from: number, to: number): TimeWindow => ({
 });
 
 /** What each set of columns gives back of a call. */
-const COLUMN_SETS: [name: string, columns: CallColumns, keptOf: (record: CallRecord) => Partial<CallRecord>][] = [
+const COLUMN_SETS: [name: string, columns: CallColumns<LatencyCall>, keptOf: (record: LatencyCall) => unknown][] = [
   ['every field', WHOLE_CALLS, (record) => record],
   ['time, feature and latency', LATENCY_CALLS, ({ timestampMs, feature, latencyMs }) => ({ timestampMs, feature, latencyMs })],
 ];
@@ -22,7 +22,7 @@ const COLUMN_SETS: [name: string, columns: CallColumns, keptOf: (record: CallRec
 describe.each(COLUMN_SETS)('RecentCalls keeping %s', (_name, columns, keptOf) => {
   it('returns what it keeps as pushed, nulls included, for the window asked, oldest first and stable on ties, and as restored from its state', () => {
     const next = random(7);
-    const recent = new RecentCalls(undefined, columns);
+    const recent = new RecentCalls(columns);
     const kept: CallRecord[] = [];
     let dropped = -Infinity;
     for (let i = 0; i < 6000; i++) {
@@ -66,9 +66,9 @@ describe.each(COLUMN_SETS)('RecentCalls keeping %s', (_name, columns, keptOf) =>
         .filter(({ record }) => record.timestampMs > Math.max(from, dropped) && record.timestampMs <= to)
         .sort((a, b) => a.record.timestampMs - b.record.timestampMs || a.order - b.order)
         .map(({ record }) => record);
-    const restored = new RecentCalls(undefined, columns);
+    const restored = new RecentCalls(columns);
     restored.restore(JSON.parse(JSON.stringify(recent.toState())), new StateReader('a test state'));
-    const keptIn = (calls: readonly CallRecord[]): Partial<CallRecord>[] => calls.map((record) => keptOf(record));
+    const keptIn = (calls: readonly LatencyCall[]): unknown[] => calls.map((record) => keptOf(record));
     for (const [from, to] of [
       [-Infinity, Infinity],
       [1_500_000, 1_550_000],
