@@ -56,9 +56,10 @@ function dimensionValue(dimension: GroupDimension, record: CallRecord, tz: TimeZ
  */
 export function groupKeyOf(dimensions: readonly GroupDimension[], record: CallRecord, tz: TimeZone): string {
   if (dimensions.length === 1) return dimensionValue(dimensions[0] as GroupDimension, record, tz);
+  // An indexed loop: called for every call, where an iterator would be an object each time.
   let key = '';
-  for (const dimension of dimensions) {
-    const value = dimensionValue(dimension, record, tz);
+  for (let i = 0; i < dimensions.length; i++) {
+    const value = dimensionValue(dimensions[i] as GroupDimension, record, tz);
     key += `${value.length}:${value}`;
   }
   return key;

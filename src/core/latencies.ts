@@ -62,7 +62,7 @@ export class Latencies implements Measure<Latencies> {
   }
 
   private note(latencyMs: number, timeMs: number): void {
-    this.distribution.record(latencyMs);
+    this.distribution.recordMicros(Math.round(latencyMs * 1000));
     if (latencyMs > this.maxMs) this.maxMs = latencyMs;
     if (timeMs < this.firstCallMs) this.firstCallMs = timeMs;
     if (timeMs > this.lastCallMs) this.lastCallMs = timeMs;

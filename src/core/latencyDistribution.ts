@@ -54,8 +54,11 @@ export class LatencyDistribution {
     return this.count;
   }
 
-  record(latencyMs: number): void {
-    const micros = Math.round(latencyMs * 1000);
+  /**
+   * A latency in whole microseconds (as recorded): callers round once, and a whole number passed to a call stays
+   * a small integer, where milliseconds with a fraction would be a new heap number on every call.
+   */
+  recordMicros(micros: number): void {
     if (this.small === null) {
       (this.counts as HdrCounts).record(micros);
       this.histogram = null;
@@ -70,7 +73,7 @@ export class LatencyDistribution {
   merge(other: LatencyDistribution): void {
     if (other.count === 0) return;
     if (other.small !== null) {
-      for (let i = 0; i < other.count; i++) this.record((other.small[i] as number) / 1000);
+      for (let i = 0; i < other.count; i++) this.recordMicros(other.small[i] as number);
       return;
     }
     this.toCounts().add(other.counts as HdrCounts);
@@ -102,7 +105,7 @@ export class LatencyDistribution {
         throw new Error(`${where}: latency values must be whole microseconds`);
       }
       if (state.values.length > SMALL_LIMIT) throw new Error(`${where}: more than ${SMALL_LIMIT} exact latency values`);
-      for (const micros of state.values) distribution.record(micros / 1000);
+      for (const micros of state.values) distribution.recordMicros(micros);
       return distribution;
     }
     let decoded;

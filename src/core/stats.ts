@@ -98,8 +98,9 @@ export class StatsAccumulator {
     this.models.add(record);
 
     const latency = record.latencyMs;
-    this.latencies.record(latency);
-    this.latencySum += Math.round(latency * 1000);
+    const micros = Math.round(latency * 1000);
+    this.latencies.recordMicros(micros);
+    this.latencySum += micros;
     if (latency > this.latencyMaxMs) this.latencyMaxMs = latency;
     const time = record.timestampMs;
     if (time < this.firstMs) this.firstMs = time;

@@ -32,9 +32,7 @@ const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Fills `out` from `raw`; returns null when valid, else the reject reason. */
 export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: ScratchRecord): string | null {
-  const timestampMs = readTimestamp(raw, localToUtc);
-  if (!(timestampMs >= EARLIEST_MS && timestampMs <= LATEST_MS)) return INVALID[F.timestamp] as string;
-  out.timestampMs = timestampMs;
+  if (!readTimestampInto(raw, localToUtc, out)) return INVALID[F.timestamp] as string;
 
   const latency = raw.nums[F.latency_ms] as number;
   // Latencies are kept as integer µs: beyond 2^53 µs (285 years) a number is a corrupt field, not a latency.
@@ -89,13 +87,21 @@ export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: Scra
   return null;
 }
 
-function readTimestamp(raw: RawFields, localToUtc: LocalToUtc): number {
+/**
+ * Sets `out.timestampMs`; false when the line has no timestamp in years 0001–9999. It writes the time rather than
+ * return it: a number with a fraction returned by a call is a new heap number, once a line.
+ */
+function readTimestampInto(raw: RawFields, localToUtc: LocalToUtc, out: ScratchRecord): boolean {
   const kind = raw.kinds[F.timestamp];
-  if (kind === KIND_NUMBER) return epochToMs(raw.nums[F.timestamp] as number);
-  if (kind !== KIND_STRING) return NaN;
-  if (raw.timestampKind === TS_UTC) return raw.timestamp.ms;
-  if (raw.timestampKind === TS_LOCAL) return localToUtc(raw.timestamp.ms);
-  return NaN;
+  let ms: number;
+  if (kind === KIND_NUMBER) ms = epochToMs(raw.nums[F.timestamp] as number);
+  else if (kind !== KIND_STRING) return false;
+  else if (raw.timestampKind === TS_UTC) ms = raw.timestamp.ms;
+  else if (raw.timestampKind === TS_LOCAL) ms = localToUtc(raw.timestamp.ms);
+  else return false;
+  if (!(ms >= EARLIEST_MS && ms <= LATEST_MS)) return false;
+  out.timestampMs = ms;
+  return true;
 }
 
 /** The canonical key when it holds a value, else its alias. */

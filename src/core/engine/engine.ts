@@ -70,7 +70,8 @@ export class Engine {
   /** The earliest `nextMoveMs` of the entries: a moving now passes it on few of its calls. */
   private nextMoveMs = Number.NEGATIVE_INFINITY;
   private newest = Number.NEGATIVE_INFINITY;
-  private current: number;
+  /** Initialized as a number, never undefined: a field that held undefined boxes every number stored in it. */
+  private current = Number.NEGATIVE_INFINITY;
   /** Now follows the newest call. */
   private readonly moving: boolean;
   /** Spans stay open at the end: now moves on (with the calls, or with the clock). */
