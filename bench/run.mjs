@@ -170,13 +170,17 @@ for (const input of inputs) {
   const statsOf = (command) => summarise(runs.get(command).filter((run) => !run.error), LINES, sizeOf(compact));
   const stats = commands.map((command) => ({ command, name: command.name, stats: statsOf(command) }));
   const base = stats[0].stats.wallMs;
-  const baselineColumns = BASELINE ? ['baseline wall s', 'baseline peak RSS MiB', '÷ baseline wall'] : [];
+  const baselineColumns = BASELINE ? ['baseline wall s', 'baseline peak RSS MiB', '÷ baseline wall', '÷ baseline, paired', 'rounds slower'] : [];
   const baselineCells = (command, s) => {
     if (!BASELINE) return [];
     const baseline = baselines.get(command);
-    if (!baseline) return ['', '', ''];
+    if (!baseline) return ['', '', '', '', ''];
     const b = statsOf(baseline);
-    return [seconds(b.wallMs), mib(b.maxRssKiB), `${(s.wallMs / b.wallMs).toFixed(2)}×`];
+    // Each round ran the two back to back: the ratio within a round cancels most of the machine's slow spells.
+    const pairs = runs.get(command).map((run, i) => [run, runs.get(baseline)[i]]).filter(([run, other]) => !run.error && other && !other.error);
+    const ratios = pairs.map(([run, other]) => run.wallMs / other.wallMs).sort((x, y) => x - y);
+    const paired = ratios.length === 0 ? NaN : ratios[Math.floor((ratios.length - 1) / 2)];
+    return [seconds(b.wallMs), mib(b.maxRssKiB), `${(s.wallMs / b.wallMs).toFixed(2)}×`, `${paired.toFixed(2)}×`, `${ratios.filter((ratio) => ratio > 1).length} of ${ratios.length}`];
   };
   console.log(`## claude-mon's commands on the compact file, ${count} (median of ${ROUNDS})\n`);
   if (BASELINE) console.log(`baseline: ${BASELINE} (${baselineRevision(BASELINE)}), run alternately in the same rounds\n`);
