@@ -38,19 +38,26 @@ export class FileShrank extends Error {
 
 /** The bytes [start, end) of a file a parse task shares (opened by the planner, closed by it). */
 export async function* readRangeOfDescriptor(fd: number, start: number, end: number): AsyncGenerator<Buffer> {
-  const file = {
-    read: (buffer: Buffer, offset: number, length: number, position: number | null) =>
-      new Promise<{ bytesRead: number }>((resolve, reject) =>
-        read(fd, buffer, offset, length, position, (error, bytesRead) => (error === null ? resolve({ bytesRead }) : reject(error))),
-      ),
-    close: async () => {},
+  // Closed by the planner, which must not close it under a read in flight: hence a close that waits for it.
+  yield* readChunks({ ...descriptorReader(fd), close: async () => {} }, start, end);
+}
+
+/** The bytes of a descriptor this reader does not own (stdin redirected from a file), from where it stands. */
+export function readDescriptorChunks(fd: number): AsyncGenerator<Buffer> {
+  return readChunks(descriptorReader(fd), 0, Infinity);
+}
+
+function descriptorReader(fd: number): Readable {
+  return {
+    read: (buffer, offset, length, position) =>
+      new Promise((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error === null ? resolve({ bytesRead }) : reject(error)))),
   };
-  yield* readChunks(file, start, end);
 }
 
 interface Readable {
   read(buffer: Buffer, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
-  close(): Promise<void>;
+  /** Absent for a descriptor this reader does not own: then a read still in flight at the end is left to finish. */
+  close?(): Promise<void>;
 }
 
 async function* readChunks(file: Readable, start: number, end: number): AsyncGenerator<Buffer> {
@@ -64,6 +71,7 @@ async function* readChunks(file: Readable, start: number, end: number): AsyncGen
   };
   let turn = 0;
   let pending = readInto(buffers[0] as Buffer);
+  pending.catch(() => undefined); // a read that fails while the caller works on a piece is thrown when it asks for the next
   try {
     for (;;) {
       const { bytesRead } = await pending;
@@ -72,11 +80,15 @@ async function* readChunks(file: Readable, start: number, end: number): AsyncGen
       const current = buffers[turn] as Buffer;
       turn ^= 1;
       pending = readInto(buffers[turn] as Buffer);
+      pending.catch(() => undefined);
       yield current.subarray(0, bytesRead);
     }
   } finally {
-    await pending.catch(() => undefined); // never close the file under a read in flight
-    await file.close();
+    const settled = pending.catch(() => undefined);
+    if (file.close !== undefined) {
+      await settled; // never close the file under a read in flight
+      await file.close();
+    }
   }
 }
 

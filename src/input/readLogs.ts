@@ -2,14 +2,13 @@
  * The input half every command shares: arguments → sources → one pass through the classifier into a sink.
  * Also the `--now latest` pre-pass, which needs the input twice (stdin is spooled to a temporary file for it).
  */
-import { createWriteStream, promises as fs, rmSync } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { TimeZone } from '../core/timezone.js';
 import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import type { CliIo } from '../io/cliIo.js';
+import { type CliIo, stdinIsTerminal } from '../io/cliIo.js';
 import { cleanUpOnInterrupt } from '../io/interrupt.js';
 import { Progress } from '../io/progress.js';
 import { readFileChunks } from './decode.js';
@@ -19,6 +18,7 @@ import { ingestInParallel } from './parallelIngest.js';
 import { type ParseTask, type Plan, planTasks } from './parallelPlan.js';
 import { RequestIdSet } from './requestIdSet.js';
 import { estimateLines, expandSources, type Source, STDIN } from './sources.js';
+import { readStdinChunks } from './stdinChunks.js';
 import { Tally } from './tally.js';
 import { refuseStates } from './stateFile.js';
 
@@ -49,7 +49,7 @@ export const NO_INPUTS: Inputs = { sources: [], unreadable: [], cleanup: async (
 
 /** Positional arguments → sources; no arguments means stdin, unless stdin is a terminal (then: how to use). */
 export async function openInputs(args: readonly string[], io: CliIo, command: string): Promise<Inputs> {
-  if (args.length === 0 && io.stdin.isTTY === true) {
+  if (args.length === 0 && stdinIsTerminal(io)) {
     throw new UsageError(
       `no input: give log files or directories, or pipe logs in, e.g.\n  claude-mon ${command} logs/\n  kubectl logs deploy/api | claude-mon ${command}`,
     );
@@ -67,7 +67,7 @@ export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, 
   const plan = await parallelPlan(inputs, options, io.env);
   const showProgress = io.stderr.isTTY === true && options.quiet !== true && options.openFile === undefined;
   if (!showProgress) {
-    await (plan === null ? readInOnePass(inputs, io.stdin, options, sink, tally) : readInParallel(inputs, plan, options, sink, tally));
+    await (plan === null ? readInOnePass(inputs, stdinChunks(io, options), options, sink, tally) : readInParallel(inputs, plan, options, sink, tally));
     return tally;
   }
   const sizes = inputs.sources.map((source) => source.sizeBytes);
@@ -84,12 +84,17 @@ export async function readLogs(inputs: Inputs, io: CliIo, options: ReadOptions, 
       await readInParallel(inputs, plan, options, counting, tally, (task) => progress.addBytes(sizeOf(task)));
     } else {
       const counted: ReadOptions = { ...options, openFile: (file) => countBytes(readFileChunks(file), progress) };
-      await readInOnePass(inputs, countBytes(io.stdin, progress), counted, counting, tally);
+      await readInOnePass(inputs, countBytes(stdinChunks(io, options), progress), counted, counting, tally);
     }
     return tally;
   } finally {
     progress.end();
   }
+}
+
+/** stdin into reused buffers, except when followed (`openFile` given): there the commands let go of the stream. */
+function stdinChunks(io: CliIo, options: Pick<ReadOptions, 'openFile'>): AsyncIterable<Buffer> {
+  return readStdinChunks(options.openFile === undefined ? io.stdinFd : undefined, () => io.stdin);
 }
 
 async function* countBytes(chunks: AsyncIterable<Buffer>, progress: Progress): AsyncGenerator<Buffer> {
@@ -187,7 +192,12 @@ export async function spoolStdin(inputs: Inputs, io: CliIo): Promise<Inputs> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'claude-mon-'));
   const forget = cleanUpOnInterrupt(() => rmSync(directory, { recursive: true, force: true }));
   const file = path.join(directory, 'stdin');
-  await pipeline(io.stdin, createWriteStream(file));
+  const spool = await fs.open(file, 'w');
+  try {
+    for await (const chunk of stdinChunks(io, {})) await spool.write(chunk); // written before its buffer is read into again
+  } finally {
+    await spool.close();
+  }
   return {
     sources: inputs.sources.map((source) => (source === STDIN ? { name: 'stdin', path: file, sizeBytes: null } : source)),
     unreadable: inputs.unreadable,

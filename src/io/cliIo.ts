@@ -1,10 +1,13 @@
 /** The process as the CLI sees it; tests pass their own streams, environment and clock. */
 import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 import { runInterruptCleanups } from './interrupt.js';
 import { ignoreErrorEvents } from './output.js';
 
 export interface CliIo {
   readonly stdin: Readable & { readonly isTTY?: boolean };
+  /** stdin's file descriptor, read directly when present (the process's own); tests run in-process read `stdin`. */
+  readonly stdinFd?: number;
   readonly stdout: Writable & { readonly isTTY?: boolean; readonly columns?: number };
   readonly stderr: Writable & { readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -33,7 +36,11 @@ export function nodeIo(): CliIo {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
-    stdin: process.stdin,
+    // Made only when asked for: the stream makes a pipe's descriptor non-blocking, and stdinFd is read directly.
+    get stdin() {
+      return process.stdin;
+    },
+    stdinFd: 0,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
@@ -43,6 +50,11 @@ export function nodeIo(): CliIo {
       return () => void stopHandlers.delete(handler);
     },
   };
+}
+
+/** Whether stdin is a terminal, asked without making the stdin stream. */
+export function stdinIsTerminal(io: CliIo): boolean {
+  return io.stdinFd === undefined ? io.stdin.isTTY === true : isatty(io.stdinFd);
 }
 
 /** Resolves at the first SIGINT or SIGTERM; stops listening once `abort` fires (the run ended otherwise). */

@@ -1,7 +1,8 @@
 /** A few tests spawn the built binary (bin/claude-mon.js → dist/), for what only a real process shows. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { childEnv, fixture, ROOT, temporaryDirectory } from '../helpers.js';
 
@@ -17,6 +18,26 @@ describe('the installed binary', () => {
     const run = shell(`cat '${fixture('envelopes/cri.log')}' | node '${BIN}' summary --json`);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).total.calls).toBe(3);
+  });
+
+  it('reads stdin as a pipe, a socket or a redirected file, plain or gzip, as it reads the file named', () => {
+    // Over 1 MiB, so that stdin's reused buffer is filled many times, and lines cross its edges.
+    const directory = temporaryDirectory();
+    const file = path.join(directory, 'calls.jsonl');
+    const lines = Array.from({ length: 30_000 }, (_, i) =>
+      JSON.stringify({ timestamp: 1795687200 + i, request_id: `r-${i % 29_000}`, feature: `f${i % 7}`, model: 'claude-haiku-4-5', latency_ms: i % 977, input_tokens: i }),
+    );
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    writeFileSync(`${file}.gz`, gzipSync(readFileSync(file)));
+    const run = (args: readonly string[], input?: Buffer): string => execFileSync('node', [BIN, 'summary', '--json', ...args], { encoding: 'utf8', stdio: 'pipe', ...(input ? { input } : {}) });
+    const named = run(['--by', 'feature', file]);
+    expect(JSON.parse(named).total.calls).toBe(29_000);
+    for (const script of [`cat '${file}' |`, `cat '${file}.gz' |`, `<'${file}'`, `<'${file}.gz'`]) {
+      expect(shell(`${script} node '${BIN}' summary --json --by feature`).stdout, script).toBe(named);
+    }
+    expect(run(['--by', 'feature'], readFileSync(file)), 'a socket (a parent\'s spawn)').toBe(named);
+    // --now latest reads stdin twice: from a copy of it
+    expect(shell(`cat '${file}' | node '${BIN}' summary --json --now latest --since 1h`).stdout).toBe(run(['--now', 'latest', '--since', '1h', file]));
   });
 
   it('reads a gzip file and a directory', () => {
