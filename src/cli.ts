@@ -5,15 +5,6 @@
  * (src/exitCodes.ts). Writing into a closed pipe ends quietly with 0.
  */
 import type { AlertsFormat, OutputFormat } from './commandOptions.js';
-import { runAlerts } from './commands/alerts.js';
-import { runAlertsBacktest } from './commands/alertsBacktest.js';
-import { runAlertsFollow } from './commands/alertsFollow.js';
-import { runDashboard } from './commands/dashboard.js';
-import { runFold } from './commands/fold.js';
-import { runRules } from './commands/rules.js';
-import { runServe } from './commands/serve.js';
-import { runSummary } from './commands/summary.js';
-import { runTrend } from './commands/trend.js';
 import {
   addCommonOptions,
   addReadingOptions,
@@ -65,6 +56,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       exitCode = await run(familyOf(command), inputs, flags, io, body);
     };
 
+  // Each command's module is imported when the command runs, so that a run loads only its own (a cron job or a
+  // Nagios check pays for start-up every time: importing all nine took 20 ms more).
   addCommonOptions(program.command('summary').description('per-group metrics (default: per feature) for every record in range, with a total row'), {
     formats: ['table', 'json', 'csv', 'markdown'],
     states: true,
@@ -72,7 +65,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   })
     .option('--until <time>', 'records before TIME: a duration back from --now or an ISO date/time')
     .option('--date <day>', 'one calendar day in --tz: today, yesterday or YYYY-MM-DD')
-    .action(on('summary', (context, inputs, flags) => runSummary(context, summaryOptions(inputs, flags))));
+    .action(on('summary', async (context, inputs, flags) => (await import('./commands/summary.js')).runSummary(context, summaryOptions(inputs, flags))));
 
   addCommonOptions(program.command('dashboard').description('the month-one answers at --now: cost today vs yesterday, slowest feature, 429s, top users'), {
     formats: ['table', 'json', 'markdown'],
@@ -81,7 +74,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     states: true,
   })
     .option('--slow-window <duration>', 'the window of the slowest-feature panel', '1h')
-    .action(on('dashboard', (context, inputs, flags) => runDashboard(context, dashboardOptions(inputs, flags))));
+    .action(on('dashboard', async (context, inputs, flags) => (await import('./commands/dashboard.js')).runDashboard(context, dashboardOptions(inputs, flags))));
 
   addCommonOptions(program.command('trend').description('per day and feature over the last --days: calls, cost, cost per call, p95, error and cache hit rates'), {
     formats: ['table', 'json', 'csv'],
@@ -90,7 +83,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     limit: 'groups',
   })
     .option('--days <n>', 'how many days, today included', positiveInteger, 14)
-    .action(on('trend', (context, inputs, flags) => runTrend(context, trendOptions(inputs, flags))));
+    .action(on('trend', async (context, inputs, flags) => (await import('./commands/trend.js')).runTrend(context, trendOptions(inputs, flags))));
 
   addCommonOptions(program.command('alerts').description('evaluate the alert rules at --now; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios/Icinga)'), {
     formats: ['table', 'json', 'nagios'],
@@ -107,8 +100,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .action(
       on('alerts', async (context, inputs, flags) => {
         const options = alertsOptions(inputs, flags);
-        if (options.follow) return { exitCode: await runAlertsFollow(context, options) };
-        return options.backtest === undefined ? runAlerts(context, options) : runAlertsBacktest(context, options);
+        if (options.follow) return { exitCode: await (await import('./commands/alertsFollow.js')).runAlertsFollow(context, options) };
+        if (options.backtest !== undefined) return (await import('./commands/alertsBacktest.js')).runAlertsBacktest(context, options);
+        return (await import('./commands/alerts.js')).runAlerts(context, options);
       }),
     );
 
@@ -121,7 +115,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)')
       .option('--now <time>', 'fold the calls up to and including this ISO time only (the state as of then, for reports at --now on it)'),
     'write the state to FILE (atomically; name it *.cmstate) instead of stdout',
-  ).action(on('fold', (context, inputs, flags) => runFold(context, foldOptions(inputs, flags, `claude-mon ${VERSION}`))));
+  ).action(on('fold', async (context, inputs, flags) => (await import('./commands/fold.js')).runFold(context, foldOptions(inputs, flags, `claude-mon ${VERSION}`))));
 
   program
     .command('serve')
@@ -136,7 +130,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--no-dedupe', 'keep records whose request_id was already seen (in the same input)')
     .option('--max-line-bytes <n>', 'skip lines longer than N bytes', positiveInteger, 1 << 20)
     .option('-q, --quiet', 'no messages on stderr but errors')
-    .action(on('serve', async (context, inputs, flags) => ({ exitCode: await runServe(context, serveOptions(inputs, flags)) })));
+    .action(on('serve', async (context, inputs, flags) => ({ exitCode: await (await import('./commands/serve.js')).runServe(context, serveOptions(inputs, flags)) })));
 
   program
     .command('rules')
@@ -146,7 +140,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--for <duration>', 'how long a condition must hold before the alert fires (Prometheus `for`; 0s: at once, like `alerts`)', '1m')
     .option('-o, --output <file>', 'write the rules to FILE (atomically) instead of stdout')
     .action(async (flags: Flags) => {
-      exitCode = await run('report', [], flags, io, async (context) => ({ output: runRules(context, rulesOptions(flags, VERSION)), failed: false }));
+      exitCode = await run('report', [], flags, io, async (context) => ({ output: (await import('./commands/rules.js')).runRules(context, rulesOptions(flags, VERSION)), failed: false }));
     });
 
   try {
