@@ -16,7 +16,7 @@ import { type Source, STDIN } from '../input/sources.js';
 import { refuseStates } from '../input/stateFile.js';
 import { Tally } from '../input/tally.js';
 import { FOLLOW_DEDUPE_GENERATION_IDS, tailFile } from '../input/tailFile.js';
-import { type CliIo, stdinIsTerminal, untilStopped } from '../io/cliIo.js';
+import { type CliIo, untilStopped } from '../io/cliIo.js';
 import { startMetricsServer } from '../io/metricsServer.js';
 import { renderExposition } from '../render/exposition.js';
 
@@ -92,7 +92,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
  * following rotated copies, so it is refused.
  */
 async function followedSources(args: readonly string[], io: CliIo, fromStart: boolean): Promise<{ source: Source; from: number }[]> {
-  if (args.length === 0 && stdinIsTerminal(io)) {
+  if (args.length === 0 && io.stdin.isTTY === true) {
     throw new UsageError('no input: give the log files to follow, or pipe logs in, e.g.\n  claude-mon serve --listen 127.0.0.1:9464 /var/log/app/calls.jsonl\n  kubectl logs -f deploy/api | claude-mon serve --listen 127.0.0.1:9464');
   }
   if (args.length === 0) return [{ source: STDIN, from: 0 }];

@@ -38,7 +38,7 @@ export class FileShrank extends Error {
 
 /** The bytes [start, end) of a file a parse task shares (opened by the planner, closed by it). */
 export async function* readRangeOfDescriptor(fd: number, start: number, end: number): AsyncGenerator<Buffer> {
-  // Closed by the planner, which must not close it under a read in flight: hence a close that waits for it.
+  // Closed by the planner, which must not close it under a read in flight: given a close, readChunks waits for the read.
   yield* readChunks({ ...descriptorReader(fd), close: async () => {} }, start, end);
 }
 
@@ -84,9 +84,8 @@ async function* readChunks(file: Readable, start: number, end: number): AsyncGen
       yield current.subarray(0, bytesRead);
     }
   } finally {
-    const settled = pending.catch(() => undefined);
     if (file.close !== undefined) {
-      await settled; // never close the file under a read in flight
+      await pending.catch(() => undefined); // never close the file under a read in flight
       await file.close();
     }
   }

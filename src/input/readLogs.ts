@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { TimeZone } from '../core/timezone.js';
 import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import { type CliIo, stdinIsTerminal } from '../io/cliIo.js';
+import type { CliIo } from '../io/cliIo.js';
 import { cleanUpOnInterrupt } from '../io/interrupt.js';
 import { Progress } from '../io/progress.js';
 import { readFileChunks } from './decode.js';
@@ -49,7 +49,7 @@ export const NO_INPUTS: Inputs = { sources: [], unreadable: [], cleanup: async (
 
 /** Positional arguments → sources; no arguments means stdin, unless stdin is a terminal (then: how to use). */
 export async function openInputs(args: readonly string[], io: CliIo, command: string): Promise<Inputs> {
-  if (args.length === 0 && stdinIsTerminal(io)) {
+  if (args.length === 0 && io.stdin.isTTY === true) {
     throw new UsageError(
       `no input: give log files or directories, or pipe logs in, e.g.\n  claude-mon ${command} logs/\n  kubectl logs deploy/api | claude-mon ${command}`,
     );
@@ -194,7 +194,7 @@ export async function spoolStdin(inputs: Inputs, io: CliIo): Promise<Inputs> {
   const file = path.join(directory, 'stdin');
   const spool = await fs.open(file, 'w');
   try {
-    for await (const chunk of stdinChunks(io, {})) await spool.write(chunk); // written before its buffer is read into again
+    for await (const chunk of stdinChunks(io, {})) await spool.writeFile(chunk); // all of it, before its buffer is read into again
   } finally {
     await spool.close();
   }

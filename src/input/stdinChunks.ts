@@ -2,9 +2,9 @@
  * stdin's bytes into reused buffers, as a file's are read. Through process.stdin each 64 KiB read is a new buffer
  * that only a garbage collection frees: ten million lines piped in held 50–80 MB more at the peak on Node 24.
  * - a pipe or a socket (`kubectl logs | claude-mon`, a parent's spawn): a socket of our own on the descriptor,
- *   reading into one buffer (process.stdin, which a module import may have made, is left paused and never read);
+ *   reading into one buffer (process.stdin, which chalk's import of node:process makes, stays paused, never read);
  * - a file (`< app.log`): read from where it stands;
- * - anything else (a terminal), and no descriptor (tests run in-process): the stream.
+ * - anything else (a terminal, a socket net.Socket cannot open), and no descriptor (tests run in-process): the stream.
  */
 import { fstatSync } from 'node:fs';
 import { type OnReadOpts, Socket, type SocketConstructorOpts } from 'node:net';
@@ -16,60 +16,75 @@ export function readStdinChunks(fd: number | undefined, stream: () => AsyncItera
   if (fd === undefined) return stream();
   const kind = fstatSync(fd);
   if (kind.isFile()) return readDescriptorChunks(fd);
-  if (kind.isFIFO() || kind.isSocket()) return readSocketChunks(fd);
+  if (kind.isFIFO() || kind.isSocket()) {
+    const socket = socketOn(fd);
+    if (socket !== null) return readSocketChunks(socket);
+  }
   return stream();
 }
 
-/** Each piece is valid until the next is asked for: the socket reads no further until then. */
-async function* readSocketChunks(fd: number): AsyncGenerator<Buffer> {
-  let piece: Buffer | null = null;
-  let ended = false;
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  // `onread` in the constructor: documented for new net.Socket() since Node 15, missing from @types/node 20's type.
-  const socket = new Socket({
+/** A socket reading `fd` into one buffer, a piece at a time; null for a descriptor it cannot open (a datagram socket). */
+function socketOn(fd: number): SocketWithBuffer | null {
+  const read: SocketWithBuffer['read'] = { piece: null, ended: false, failure: null };
+  const options = {
     fd,
     readable: true,
     writable: false,
+    // In the constructor's options since Node 12.10 (documented there later), not in @types/node 20's type.
     onread: {
       buffer: Buffer.allocUnsafeSlow(BUFFER_BYTES),
       callback: (bytes: number, buffer: Uint8Array): boolean => {
-        piece = Buffer.from(buffer.buffer, buffer.byteOffset, bytes);
-        wake?.();
+        read.piece = Buffer.from(buffer.buffer, buffer.byteOffset, bytes);
+        read.wake?.();
         return false; // stop reading until this piece is taken
       },
     },
-  } as SocketConstructorOpts & { onread: OnReadOpts });
+  } satisfies SocketConstructorOpts & { onread: OnReadOpts };
+  let socket: Socket;
+  try {
+    socket = new Socket(options);
+  } catch {
+    return null;
+  }
   socket.on('end', () => {
-    ended = true;
-    wake?.();
+    read.ended = true;
+    read.wake?.();
   });
   socket.on('error', (error) => {
-    failure = error;
-    wake?.();
+    read.failure = error;
+    read.wake?.();
   });
+  return { socket, read };
+}
+
+interface SocketWithBuffer {
+  readonly socket: Socket;
+  /** The piece read and not yet taken, the end or a failure, and who waits for them. */
+  readonly read: { piece: Buffer | null; ended: boolean; failure: Error | null; wake?: () => void };
+}
+
+/** Each piece is valid until the next is asked for: the socket reads no further until then. */
+async function* readSocketChunks({ socket, read }: SocketWithBuffer): AsyncGenerator<Buffer> {
   try {
     for (;;) {
-      if (piece === null && !ended && failure === null) {
+      if (read.piece === null && !read.ended && read.failure === null) {
         await new Promise<void>((resolve) => {
-          wake = resolve;
+          read.wake = resolve;
           socket.resume();
         });
-        wake = null;
+        delete read.wake;
       }
-      if (piece !== null) {
-        const taken: Buffer = piece;
-        piece = null;
+      if (read.piece !== null) {
+        const taken: Buffer = read.piece;
+        read.piece = null;
         yield taken;
-      } else if (failure !== null) {
-        throw failure;
+      } else if (read.failure !== null) {
+        throw read.failure;
       } else {
         return;
       }
     }
   } finally {
-    // Paused and let go of, not destroyed: destroying would close descriptor 0, which a file opened later could get.
-    socket.pause();
-    socket.unref();
+    socket.destroy(); // libuv never closes descriptors 0–2: stdin stays open
   }
 }

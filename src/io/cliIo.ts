@@ -1,6 +1,5 @@
 /** The process as the CLI sees it; tests pass their own streams, environment and clock. */
 import type { Readable, Writable } from 'node:stream';
-import { isatty } from 'node:tty';
 import { runInterruptCleanups } from './interrupt.js';
 import { ignoreErrorEvents } from './output.js';
 
@@ -36,10 +35,7 @@ export function nodeIo(): CliIo {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
-    // Made only when asked for: the stream makes a pipe's descriptor non-blocking, and stdinFd is read directly.
-    get stdin() {
-      return process.stdin;
-    },
+    stdin: process.stdin,
     stdinFd: 0,
     stdout: process.stdout,
     stderr: process.stderr,
@@ -50,11 +46,6 @@ export function nodeIo(): CliIo {
       return () => void stopHandlers.delete(handler);
     },
   };
-}
-
-/** Whether stdin is a terminal, asked without making the stdin stream. */
-export function stdinIsTerminal(io: CliIo): boolean {
-  return io.stdinFd === undefined ? io.stdin.isTTY === true : isatty(io.stdinFd);
 }
 
 /** Resolves at the first SIGINT or SIGTERM; stops listening once `abort` fires (the run ended otherwise). */
