@@ -12,15 +12,16 @@ import { readDescriptorChunks } from './decode.js';
 
 const BUFFER_BYTES = 1 << 20;
 
-export function readStdinChunks(fd: number | undefined, stream: () => AsyncIterable<Buffer>): AsyncIterable<Buffer> {
-  if (fd === undefined) return stream();
-  const kind = fstatSync(fd);
-  if (kind.isFile()) return readDescriptorChunks(fd);
-  if (kind.isFIFO() || kind.isSocket()) {
-    const socket = socketOn(fd);
-    if (socket !== null) return readSocketChunks(socket);
+/** Nothing is read, or opened, until the first piece is asked for: a run given files leaves stdin to others. */
+export async function* readStdinChunks(fd: number | undefined, stream: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  if (fd === undefined) {
+    yield* stream();
+    return;
   }
-  return stream();
+  const kind = fstatSync(fd);
+  const socket = kind.isFIFO() || kind.isSocket() ? socketOn(fd) : null;
+  if (kind.isFile()) yield* readDescriptorChunks(fd);
+  else yield* socket === null ? stream() : readSocketChunks(socket);
 }
 
 /** A socket reading `fd` into one buffer, a piece at a time; null for a descriptor it cannot open (a datagram socket). */

@@ -43,6 +43,11 @@ describe('the installed binary', () => {
     for (const script of [`cat '${file}' |`, `<'${file}'`]) expect(shell(`${script} node '${BIN}' summary --json --now latest --since 1h`).stdout, script).toBe(latest);
   });
 
+  it('leaves stdin unread when given files', () => {
+    const run = shell(`printf 'for the next reader\\n' | { node '${BIN}' summary --json '${fixture('envelopes/bare.jsonl')}' >/dev/null; cat; }`);
+    expect(run.stdout).toBe('for the next reader\n');
+  });
+
   it('reads a gzip file and a directory', () => {
     const gz = JSON.parse(execFileSync('node', [BIN, 'summary', '--json', fixture('envelopes/rotated-two-members.jsonl.gz')], { encoding: 'utf8' }));
     expect(gz.total.calls).toBe(3);
