@@ -38,8 +38,7 @@ export class FileShrank extends Error {
 
 /** The bytes [start, end) of a file a parse task shares (opened by the planner, closed by it). */
 export async function* readRangeOfDescriptor(fd: number, start: number, end: number): AsyncGenerator<Buffer> {
-  // Closed by the planner, which must not close it under a read in flight: given a close, readChunks waits for the read.
-  yield* readChunks({ ...descriptorReader(fd), close: async () => {} }, start, end);
+  yield* readChunks(descriptorReader(fd), start, end);
 }
 
 /** The bytes of a descriptor this reader does not own (stdin redirected from a file), from where it stands. */
@@ -47,17 +46,18 @@ export function readDescriptorChunks(fd: number): AsyncGenerator<Buffer> {
   return readChunks(descriptorReader(fd), 0, Infinity);
 }
 
+/** A descriptor closed by its owner (the planner, the process): closing waits only for the read in flight. */
 function descriptorReader(fd: number): Readable {
   return {
     read: (buffer, offset, length, position) =>
       new Promise((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error === null ? resolve({ bytesRead }) : reject(error)))),
+    close: async () => {},
   };
 }
 
 interface Readable {
   read(buffer: Buffer, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
-  /** Absent for a descriptor this reader does not own: then a read still in flight at the end is left to finish. */
-  close?(): Promise<void>;
+  close(): Promise<void>;
 }
 
 async function* readChunks(file: Readable, start: number, end: number): AsyncGenerator<Buffer> {
@@ -84,10 +84,8 @@ async function* readChunks(file: Readable, start: number, end: number): AsyncGen
       yield current.subarray(0, bytesRead);
     }
   } finally {
-    if (file.close !== undefined) {
-      await pending.catch(() => undefined); // never close the file under a read in flight
-      await file.close();
-    }
+    await pending.catch(() => undefined); // never close the file under a read in flight
+    await file.close();
   }
 }
 

@@ -7,6 +7,7 @@
  * A bucket is a number: its start in epoch ms, plus ½ for the edge bucket (starts are whole milliseconds).
  */
 import { MINUTE_MS, HOUR_MS } from '../durations.js';
+import { lowerBound } from '../lowerBound.js';
 import type { TimeZone } from '../timezone.js';
 
 export type Bucketing =
@@ -24,7 +25,6 @@ const EDGE = 0.5;
 /** The one bucket of an `all` ledger. */
 const ALL_BUCKET = 0;
 
-/** Kept small, so that it is inlined where it is called for every call (a bucket returned by a call is a new heap number). */
 export function bucketOf(bucketing: Bucketing, ms: number): number {
   switch (bucketing.unit) {
     case 'all':
@@ -40,24 +40,14 @@ export function bucketOf(bucketing: Bucketing, ms: number): number {
       return bucketing.edges === true && ms === start ? start + EDGE : start;
     }
     case 'starts':
-      return startAtOrBefore(bucketing.starts, ms);
+      return bucketing.starts[indexOfStart(bucketing.starts, ms)] ?? ALL_BUCKET;
   }
 }
 
-/** The last of `starts` at or before `ms` (the first when none is). */
-function startAtOrBefore(starts: readonly number[], ms: number): number {
-  return starts[indexOfStart(starts, ms)] ?? ALL_BUCKET;
-}
-
+/** The index of the last of `starts` at or before `ms` (the first when none is). */
 function indexOfStart(starts: readonly number[], ms: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >>> 1;
-    if ((starts[middle] as number) <= ms) low = middle;
-    else high = middle - 1;
-  }
-  return low;
+  const at = lowerBound(starts, ms);
+  return starts[at] === ms ? at : Math.max(0, at - 1);
 }
 
 /** An interval no time is in: an edge bucket's interior. */

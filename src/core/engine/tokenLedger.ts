@@ -114,18 +114,18 @@ export class TokenLedger {
 
   /**
    * The calls and token sums of the cells in `window`, of `key` (every key's when not given). A folded cell the
-   * window cuts is a CutError named by `what`.
+   * window cuts is a CutError.
    */
-  sum(window: TimeWindow, key?: string, what?: (key: string) => string): Usage {
+  sum(window: TimeWindow, key?: string): Usage {
     if (key !== undefined) {
-      const { calls, tokens } = this.readKey(window, key, what);
+      const { calls, tokens } = this.readKey(window, key);
       return { calls, tokens: copyOf(tokens, this.spec.pricing) };
     }
     const tokens = new ModelTokens(this.spec.pricing);
     let calls = 0;
     for (const each of this.byKey.keys()) {
       if (!this.hasCallsIn(each, window)) continue;
-      const read = this.readKey(window, each, what);
+      const read = this.readKey(window, each);
       calls += read.calls;
       tokens.merge(read.tokens);
     }
@@ -227,14 +227,14 @@ export class TokenLedger {
   }
 
   /** One key's cells in `window`: a read kept, moved on to the window's end. */
-  private readKey(window: TimeWindow, key: string, what?: (key: string) => string): KeyRead {
+  private readKey(window: TimeWindow, key: string): KeyRead {
     const rows = this.byKey.get(key) ?? [];
     const read = this.reads.readOf(key, window, () => this.firstRowFrom(rows, window.from.ms - this.reachBackMs));
     for (; read.at < rows.length; read.at++) {
       const row = rows[read.at] as number;
       // Rows are in the order of their first calls: one starting after the end waits for a later window.
       if (!isBeforeEnd(window.to, this.first(row))) break;
-      if (!this.inside(row, key, window, what)) continue; // wholly before the start
+      if (!this.inside(row, key, window)) continue; // wholly before the start
       read.calls += this.values[row * WIDTH + CALLS] as number;
       this.table.addRowTo(read.tokens, row);
     }
@@ -254,11 +254,11 @@ export class TokenLedger {
     return { calls, tokens };
   }
 
-  private inside(row: number, key: string, window: TimeWindow, what?: (key: string) => string): boolean {
+  private inside(row: number, key: string, window: TimeWindow): boolean {
     const place = placeOf(window, this.first(row), this.last(row));
     if (place === 'outside') return false;
     if (place === 'inside') return true;
-    throw new CutError(what?.(key) ?? `the calls of ${key}`, place);
+    throw new CutError(`the calls of ${key}`, place);
   }
 
   /**
@@ -297,10 +297,8 @@ export class TokenLedger {
     ({ from: this.bucketFrom, to: this.bucketTo } = bucketInterior(this.spec.bucketing, time));
   }
 
-  /** The row of `key` in `bucket`: its newest row, nearly always, or one made in bucket order. */
+  /** The row of `key` in `bucket`, made in bucket order when there is none (`add` tries the key's newest row first). */
   private rowOf(key: string, bucket: number): number {
-    const newest = this.newestRow.get(key);
-    if (newest !== undefined && this.bucketOfRow[newest] === bucket) return newest;
     const rows = this.byKey.get(key);
     if (rows === undefined) {
       // A literal of one: an empty array grown by push reserves 17 slots, ~130 bytes a key of a day's users.
