@@ -33,12 +33,15 @@ import { renderNagiosError } from './render/alertsView.js';
 import { renderErrorJson } from './render/json.js';
 import type { StreamedText } from './render/streamedText.js';
 import { loadDisplayWidths } from './render/width.js';
+import { VERSION } from './version.js';
 import type { AlertStatus } from './core/alerts/alertStatus.js';
 
-const VERSION = '0.1.0';
 
 /** What a command hands back: its result, and how it ended (a report: failed or not; alerts: its status). */
-type Ran = { readonly output: StreamedText; readonly failed: boolean } | { readonly output: StreamedText; readonly status: AlertStatus } | { readonly exitCode: number };
+type Ran =
+  | { readonly output: StreamedText; readonly failed: boolean; readonly end?: (written: boolean) => Promise<void> }
+  | { readonly output: StreamedText; readonly status: AlertStatus; readonly end?: (written: boolean) => Promise<void> }
+  | { readonly exitCode: number };
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = exitCodeOf('report', 'ok');
@@ -182,6 +185,11 @@ async function run(
   }
   if ('exitCode' in ran) return ran.exitCode;
   const written = await deliver(ran.output, flags['output'] as string | undefined, diagnostics, io);
+  try {
+    await ran.end?.(written === 'written');
+  } catch (error) {
+    return reportFailure(error, family, 'table', diagnostics, io); // the result is out: only the message is left to give
+  }
   if (written === 'failed') return exitCodeOf(family, 'failed');
   if (written === 'closed') return exitCodeOf(family, 'ok'); // the reader went away (| head): not an error
   return 'status' in ran ? exitCodeOfStatus(ran.status) : exitCodeOf(family, ran.failed ? 'failed' : 'ok');

@@ -53,6 +53,7 @@ export function addCommonOptions(command: Command, flags: CommonFlags): Command 
   command.addOption(formatOption(flags.formats, 'output format', 'table')).option('--json', 'same as --format json');
   if (flags.limit !== undefined) command.option('--limit <n>', `a table shows at most N ${flags.limit}; 0: all (CSV and JSON list every one)`, nonNegativeInteger, DEFAULT_LIMIT);
   command.option('--color', 'colour even when the output is not a terminal').option('--no-color', 'no colour (also: NO_COLOR=1)');
+  command.option('--checkpoint <file>', 'keep the state in FILE between runs: each run reads only what was appended or rotated in since the last (for cron)');
   return addReadingOptions(command, 'write the result to FILE (atomically) instead of stdout');
 }
 
@@ -88,6 +89,7 @@ export function contextFlags(flags: Flags): ContextFlags {
     now: text(flags, 'now'),
     color: flags['color'] as boolean | undefined,
     outputFile: text(flags, 'output'),
+    checkpointFile: text(flags, 'checkpoint'),
     reading: {
       dedupe: flags['dedupe'] !== false,
       strict: flags['strict'] === true,

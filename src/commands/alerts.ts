@@ -17,17 +17,21 @@ import { type Inputs, openInputs, readLogs } from '../input/readLogs.js';
 import { renderAlertsJson } from '../render/alertsJson.js';
 import { renderAlertsNagios, renderAlertsTable } from '../render/alertsView.js';
 import type { StreamedText } from '../render/streamedText.js';
+import { readWithCheckpoint } from './checkpointRead.js';
 import { checkInput } from './inputChecks.js';
 import { newestFirst, nowModeOf, readOptionsOf } from './readReport.js';
 
 export interface AlertsResult {
   readonly output: StreamedText;
   readonly status: AlertStatus;
+  /** After the output: what the run keeps for the next (--checkpoint). */
+  readonly end?: (written: boolean) => Promise<void>;
 }
 
 export async function runAlerts(context: RunContext, options: AlertsOptions): Promise<AlertsResult> {
   const { config, tz, pricing, clockMs, io } = context;
   if (options.since !== undefined) parseInstant(options.since, clockMs, tz, '--since'); // usage errors first
+  if (context.checkpointFile !== undefined) return alertsFromCheckpoint(context, options, context.checkpointFile);
   let inputs = await openInputs(options.inputs, io, 'alerts');
   try {
     let now: NowMode = nowModeOf(context);
@@ -44,13 +48,53 @@ export async function runAlerts(context: RunContext, options: AlertsOptions): Pr
     const parts = new AlertParts(engine, options.groupBy, tz, pricing, spans);
     const { counts, inputFailed } = await readAlertInputs(context, inputs, engine, parts);
     engine.finish();
-    const nowMs = engine.nowMs;
-    const evaluations = evaluationList(parts, config, nowMs, tz, pricing, sinceMs === undefined ? {} : { windowFromMs: sinceMs });
-    const report = alertsReport(evaluations, nowMs, tz, counts, inputFailed, staleNotes(evaluations, parts, nowMs, context.now.kind === 'latest'));
-    return { output: options.quietOk && report.status === 'ok' ? '' : renderAlerts(report, options, context), status: report.status };
+    return evaluated(context, options, engine, parts, { counts, inputFailed }, sinceMs);
   } finally {
     await inputs.cleanup();
   }
+}
+
+/**
+ * With --checkpoint: the alert parts on sliding windows (minutes, not cut at one now), restored from the last run,
+ * and only what is new read into them. A log gone with lines maybe unread makes the status UNKNOWN (not with -q).
+ */
+async function alertsFromCheckpoint(context: RunContext, options: AlertsOptions, file: string): Promise<AlertsResult> {
+  if (options.since !== undefined) {
+    throw new UsageError('--since and --checkpoint do not go together: with a checkpoint each run reads only what is new, and each rule reads its own window');
+  }
+  const { config, tz, pricing, clockMs } = context;
+  let made: { readonly engine: Engine; readonly parts: AlertParts } | undefined;
+  const request = { file, command: 'alerts', inputs: options.inputs, options: { by: options.groupBy } };
+  const read = await readWithCheckpoint(context, request, (now) => {
+    const engine = new Engine(now, clockMs);
+    made = { engine, parts: new AlertParts(engine, options.groupBy, tz, pricing, alertSpans(config, tz)) };
+    return engine;
+  });
+  try {
+    const { engine, parts } = made as unknown as { engine: Engine; parts: AlertParts };
+    for (const message of read.gone) context.diagnostics.warn(message);
+    const inputFailed = checkInput(read.tally, parts.unpricedModels(), context.reading, context.diagnostics, read.resumed) || (read.gone.length > 0 && !context.reading.quiet);
+    return { ...evaluated(context, options, engine, parts, { counts: read.tally.counts(), inputFailed }), end: read.end };
+  } catch (error) {
+    await read.end(false);
+    throw error;
+  }
+}
+
+/** The rules evaluated at the engine's now, and the report rendered (nothing with --quiet-ok when all is OK). */
+function evaluated(
+  context: RunContext,
+  options: AlertsOptions,
+  engine: Engine,
+  parts: AlertParts,
+  input: { counts: LineCounts; inputFailed: boolean },
+  sinceMs?: number,
+): AlertsResult {
+  const { config, tz, pricing } = context;
+  const nowMs = engine.nowMs;
+  const evaluations = evaluationList(parts, config, nowMs, tz, pricing, sinceMs === undefined ? {} : { windowFromMs: sinceMs });
+  const report = alertsReport(evaluations, nowMs, tz, input.counts, input.inputFailed, staleNotes(evaluations, parts, nowMs, context.now.kind === 'latest'));
+  return { output: options.quietOk && report.status === 'ok' ? '' : renderAlerts(report, options, context), status: report.status };
 }
 
 /** Reads every source into the engine; reports on the input like every command does. */

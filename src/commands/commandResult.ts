@@ -6,4 +6,6 @@ export interface CommandResult {
   readonly output: StreamedText;
   /** Something could not be read: the exit code says so, though the result was produced. */
   readonly failed: boolean;
+  /** After the output (`written`: all of it reached its reader): what the run keeps for the next (--checkpoint). */
+  readonly end?: (written: boolean) => Promise<void>;
 }

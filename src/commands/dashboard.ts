@@ -13,7 +13,7 @@ import { readReport } from './readReport.js';
 export async function runDashboard(context: RunContext, options: DashboardOptions): Promise<CommandResult> {
   const { tz, pricing } = context;
   // With --now latest, one pass: the windows follow the newest record.
-  return readReport(context, { command: 'dashboard', inputs: options.inputs, newestFirst: false }, (now) => {
+  return readReport(context, { command: 'dashboard', inputs: options.inputs, newestFirst: false, keeps: { slowWindowMs: options.slowWindowMs } }, (now) => {
     const engine = new Engine(now, context.clockMs);
     const parts = dashboardParts(engine, options.slowWindowMs, tz, pricing);
     return {

@@ -10,17 +10,22 @@ import { describeDuplicates, describeExamples, describeNothingRecognised, descri
 import { escapeForTerminal } from '../render/escape.js';
 import { formatCount } from '../render/numbers.js';
 
-/** Reports on the input; throws InputError when nothing was recognisable or --strict forbids what was found. */
+/**
+ * Reports on the input; throws InputError when nothing was recognisable or --strict forbids what was found.
+ * `resumed`: the read continued a checkpoint whose earlier runs recognised records (no new lines, or only noise,
+ * is then no sign of a wrong file).
+ */
 export function checkInput(
   tally: Tally,
   unpricedModels: Readonly<Record<string, number>>,
   options: Pick<ReadingOptions, 'strict' | 'verbose'>,
   diagnostics: Diagnostics,
+  resumed = false,
 ): boolean {
   const counts = tally.counts();
   for (const message of counts.unreadable) diagnostics.error(`cannot read ${escapeForTerminal(message)}`);
   for (const message of counts.truncated) diagnostics.warn(`${escapeForTerminal(message)}: kept the records decoded before the break`);
-  if (counts.lines > 0 && counts.records + counts.duplicates === 0) {
+  if (counts.lines > 0 && counts.records + counts.duplicates === 0 && !resumed) {
     throw new InputError(describeNothingRecognised(counts, tally.firstReject, tally.firstNoise), counts);
   }
   const skipped = describeSkipped(counts, tally.firstReject);
@@ -32,7 +37,7 @@ export function checkInput(
   if (options.verbose && tally.parallel !== undefined) {
     diagnostics.warn(`read in ${formatCount(tally.parallel.tasks)} parts by ${tally.parallel.threads} threads`);
   }
-  if (counts.lines === 0 && counts.unreadable.length === 0) diagnostics.warn('no input: 0 lines read');
+  if (counts.lines === 0 && counts.unreadable.length === 0 && !resumed) diagnostics.warn('no input: 0 lines read');
 
   const unpriced = describeUnpriced(unpricedModels);
   if (unpriced !== undefined) {

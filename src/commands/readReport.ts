@@ -14,6 +14,9 @@ import type { LineCounts } from '../core/types.js';
 import { findLatestTimestamp, type Inputs, NO_INPUTS, openInputs, type ReadOptions, readLogs, spoolStdin } from '../input/readLogs.js';
 import { newestCallOfFile, readStates, splitInputs } from '../input/stateFile.js';
 import { Tally } from '../input/tally.js';
+import type { Settings } from '../checkpoint/checkpointFile.js';
+import { UsageError } from '../errors.js';
+import { type CheckpointRequest, readWithCheckpoint } from './checkpointRead.js';
 import type { StreamedText } from '../render/streamedText.js';
 import type { CommandResult } from './commandResult.js';
 import { checkInput } from './inputChecks.js';
@@ -38,11 +41,17 @@ export interface ReadPlan {
   readonly inputs: readonly string[];
   /** With --now latest, find the newest call before folding (else one pass with a moving now). */
   readonly newestFirst: boolean;
+  /** What the command's state depends on among its options (a --checkpoint made with others is not used). */
+  readonly keeps: Settings;
 }
 
 export async function readReport(context: RunContext, plan: ReadPlan, makeFold: (now: NowMode) => Fold): Promise<CommandResult> {
   const { io, pricing } = context;
   const { logArgs, stateFiles } = await splitInputs(plan.inputs);
+  if (context.checkpointFile !== undefined) {
+    if (stateFiles.length > 0) throw new UsageError(`--checkpoint reads logs: merge .cmstate states (${stateFiles[0]}) in a run without it`);
+    return readFromCheckpoint(context, { file: context.checkpointFile, command: plan.command, inputs: logArgs, options: plan.keeps }, makeFold);
+  }
   const latest = context.now.kind === 'latest';
   let statesNewest = Number.NEGATIVE_INFINITY;
   if (latest) for (const file of stateFiles) statesNewest = Math.max(statesNewest, await newestCallOfFile(file, pricing));
@@ -62,6 +71,21 @@ export async function readReport(context: RunContext, plan: ReadPlan, makeFold: 
     return { output: fold.render(tally.counts()), failed };
   } finally {
     await inputs.cleanup();
+  }
+}
+
+/** A report read with --checkpoint: only what is new, into the state the last run left. */
+async function readFromCheckpoint(context: RunContext, request: CheckpointRequest, makeFold: (now: NowMode) => Fold): Promise<CommandResult> {
+  let made: Fold | undefined;
+  const read = await readWithCheckpoint(context, request, (now) => (made = makeFold(now)).engine);
+  const fold = made as unknown as Fold;
+  try {
+    for (const message of read.gone) context.diagnostics.warn(message);
+    const failed = checkInput(read.tally, fold.unpricedModels(), context.reading, context.diagnostics, read.resumed);
+    return { output: fold.render(read.tally.counts()), failed, end: read.end };
+  } catch (error) {
+    await read.end(false);
+    throw error;
   }
 }
 

@@ -9,6 +9,7 @@ import { type AggregateSnapshot, groupsOf } from '../core/reports/groups.js';
 import type { SummaryReport } from '../core/reports/summaryReport.js';
 import { statsMeasure } from '../core/engine/measureKinds.js';
 import { rangeDependsOnNow, resolveRange } from '../core/timeRange.js';
+import { UsageError } from '../errors.js';
 import { renderSummaryCsv } from '../render/csv.js';
 import { renderSummaryJson } from '../render/json.js';
 import { renderSummaryMarkdown } from '../render/markdown.js';
@@ -20,9 +21,13 @@ import { readReport } from './readReport.js';
 export async function runSummary(context: RunContext, options: SummaryOptions): Promise<CommandResult> {
   const { tz, pricing } = context;
   resolveRange(options.range, context.clockMs, tz); // usage errors before any reading
-  const plan = { command: 'summary', inputs: options.inputs, newestFirst: rangeDependsOnNow(options.range) };
+  const relative = rangeDependsOnNow(options.range);
+  if (relative && context.checkpointFile !== undefined) {
+    throw new UsageError('--checkpoint keeps summary\'s figures from run to run, and a range relative to --now moves every run: give --since/--until as ISO times, or no range');
+  }
+  const plan = { command: 'summary', inputs: options.inputs, newestFirst: relative, keeps: { by: options.groupBy, range: options.range } };
   return readReport(context, plan, (now) => {
-    const range = resolveRange(options.range, now.kind === 'fixed' ? now.ms : context.clockMs, tz);
+    const range = resolveRange(options.range, now.kind === 'moving' ? context.clockMs : now.ms, tz);
     const engine = new Engine(now, context.clockMs);
     const ledger = new Ledger({ bucketing: { unit: 'all' }, dims: options.groupBy, tz, ...statsMeasure(pricing) });
     engine.part(ledger, { kind: 'window', window: range });

@@ -11,7 +11,7 @@ import { readReport } from './readReport.js';
 export async function runTrend(context: RunContext, options: TrendOptions): Promise<CommandResult> {
   const { tz, pricing } = context;
   // With --now latest, one pass: the period follows the newest record.
-  return readReport(context, { command: 'trend', inputs: options.inputs, newestFirst: false }, (now) => {
+  return readReport(context, { command: 'trend', inputs: options.inputs, newestFirst: false, keeps: { days: options.days, by: options.groupBy } }, (now) => {
     const engine = new Engine(now, context.clockMs);
     const { series, total } = trendLedgers(engine, options.days, options.groupBy, tz, pricing);
     return {

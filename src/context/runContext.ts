@@ -40,6 +40,8 @@ export interface RunContext {
   readonly terminal: boolean;
   /** -o FILE. */
   readonly outputFile: string | undefined;
+  /** --checkpoint FILE: the state kept between runs. */
+  readonly checkpointFile: string | undefined;
   readonly reading: ReadingOptions;
   readonly diagnostics: Diagnostics;
 }
@@ -53,6 +55,7 @@ export interface ContextFlags {
   /** --color (true), --no-color (false), or neither. */
   readonly color: boolean | undefined;
   readonly outputFile: string | undefined;
+  readonly checkpointFile: string | undefined;
   readonly reading: ReadingOptions;
 }
 
@@ -74,6 +77,7 @@ export async function makeRunContext(flags: ContextFlags, io: CliIo): Promise<Ru
     style: createStyle(colorLevel(flags.color, io.env, terminal)),
     terminal,
     outputFile: flags.outputFile,
+    checkpointFile: flags.checkpointFile,
     reading: flags.reading,
     diagnostics,
   };

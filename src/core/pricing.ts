@@ -39,6 +39,11 @@ export class PriceBook {
     this.#aliases = aliases;
   }
 
+  /** Every price and alias, as plain data (a checkpoint is not used under other prices). */
+  contents(): unknown {
+    return { asOf: this.asOf, models: [...this.#models], aliases: [...this.#aliases] };
+  }
+
   static embedded(): PriceBook {
     const { asOf, models, aliases } = EMBEDDED_PRICES;
     return new PriceBook(asOf, new Map(Object.entries(models)), new Map(Object.entries(aliases)));

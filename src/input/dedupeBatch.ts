@@ -57,7 +57,7 @@ export class DedupeBatch implements RecordOutput {
   flush(): void {
     const { count, state, ids } = this;
     for (let i = 0; i < count; i++) {
-      if (state[i] === 1 && !ids.add(this.hashA[i] as number, this.hashB[i] as number)) state[i] = 2;
+      if (state[i] === 1 && !ids.add(this.hashA[i] as number, this.hashB[i] as number, (this.records[i] as ScratchRecord).timestampMs)) state[i] = 2;
     }
     const { tally, sink, records } = this;
     for (let i = 0; i < count; i++) {

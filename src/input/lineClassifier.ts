@@ -28,6 +28,8 @@ export interface ClassifierOptions {
   readonly expectedLines?: number;
   /** For endless inputs (--follow): remember only about the last 2 × this many request ids. */
   readonly dedupeGenerationIds?: number;
+  /** The request ids seen before (a checkpoint's), which this read adds to. */
+  readonly requestIds?: IdSet;
 }
 
 const OPEN_BRACE = 0x7b;
@@ -58,7 +60,7 @@ export class LineClassifier implements EnvelopeContext {
     this.raw.hashRequestIds = options.dedupe;
     const generation = options.dedupeGenerationIds;
     const expectedIds = options.dedupe && output === undefined ? (options.expectedLines ?? 0) : 0;
-    this.requestIds = generation === undefined ? new RequestIdSet(expectedIds) : new RecentIdSet(generation);
+    this.requestIds = options.requestIds ?? (generation === undefined ? new RequestIdSet(expectedIds) : new RecentIdSet(generation));
     this.batch = output ?? (options.dedupe ? new DedupeBatch(this.requestIds, sink, tally) : undefined);
   }
 

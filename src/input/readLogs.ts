@@ -16,7 +16,7 @@ import { ingestSources } from './ingest.js';
 import { type ClassifierOptions, LineClassifier, type RecordSink } from './lineClassifier.js';
 import { ingestInParallel } from './parallelIngest.js';
 import { type ParseTask, type Plan, planTasks } from './parallelPlan.js';
-import { RequestIdSet } from './requestIdSet.js';
+import { type IdSet, RequestIdSet } from './requestIdSet.js';
 import { estimateLines, expandSources, type Source, STDIN } from './sources.js';
 import { readStdinChunks } from './stdinChunks.js';
 import { Tally } from './tally.js';
@@ -31,6 +31,8 @@ export interface ReadOptions {
   /** --follow: how files are read (growing), and a bounded memory of request ids. */
   readonly openFile?: (path: string) => AsyncIterable<Buffer>;
   readonly dedupeGenerationIds?: number;
+  /** The request ids seen before (a checkpoint's), which this read adds to. */
+  readonly requestIds?: IdSet;
   /** --quiet: no progress either. */
   readonly quiet?: boolean;
   /** --threads: parse workers for large inputs (1: everything on this thread). */
@@ -113,6 +115,7 @@ function classifierOptions(inputs: Inputs, options: ReadOptions): ClassifierOpti
     maxLineBytes: options.maxLineBytes,
     expectedLines: estimateLines(inputs.sources),
     ...(options.dedupeGenerationIds === undefined ? {} : { dedupeGenerationIds: options.dedupeGenerationIds }),
+    ...(options.requestIds === undefined ? {} : { requestIds: options.requestIds }),
   };
 }
 

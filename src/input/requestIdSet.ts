@@ -4,9 +4,9 @@
  * so 11–21 bytes per distinct id (16 when sized from the file) instead of a string per id. Two ids collide with probability ~n²/2^65
  * (about 3·10^-6 for ten million ids).
  */
-/** What the duplicate check needs: add a 64-bit id hash, false when it was already there. */
+/** What the duplicate check needs: add a 64-bit id hash (of a call at `timestampMs`), false when it was already there. */
 export interface IdSet {
-  add(a: number, b: number): boolean;
+  add(a: number, b: number, timestampMs?: number): boolean;
 }
 
 /** Linear probing stays short up to 3/4 full (2.5 probes for a new id at 1/2, 8.5 at 3/4). */

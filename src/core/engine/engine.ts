@@ -139,6 +139,16 @@ export class Engine {
     return Number.isFinite(this.current) ? this.current : this.fallbackNowMs;
   }
 
+  /**
+   * Whether every part's span moves with now (a call after now is in none of them yet, but will be), or none does
+   * (a call after now is in them or never): a run that keeps calls after its now for a later one needs to know.
+   */
+  get spansFollowNow(): boolean {
+    const following = this.entries.filter(({ rule }) => rule.kind !== 'all' && rule.kind !== 'window').length;
+    if (following !== 0 && following !== this.entries.length) throw new Error('parts whose spans follow now beside parts whose spans do not');
+    return following > 0;
+  }
+
   /** The newest call read, in a span or not (null: none). */
   get newestMs(): number | null {
     return Number.isFinite(this.newest) ? this.newest : null;

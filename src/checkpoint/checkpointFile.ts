@@ -1,0 +1,171 @@
+/**
+ * The checkpoint file: what a run leaves for the next — the engine's state, the calls after its now, the recent
+ * request ids and where each log file was left — tagged with the settings it was made under. It is written to a
+ * temporary file, synced and renamed into place (a run killed at any moment leaves the previous one whole), and a
+ * lock file beside it keeps two runs from using it at once.
+ */
+import { constants, promises as fs, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { EngineState } from '../core/engine/engine.js';
+import { StateReader } from '../core/engine/stateReader.js';
+import { describeFsError, InputError } from '../errors.js';
+import { cleanUpOnInterrupt } from '../io/interrupt.js';
+import type { FilePosition } from './filePositions.js';
+import type { RecentIdsState } from './recentRequestIds.js';
+
+const FORMAT = 'claude-mon checkpoint';
+const FORMAT_VERSION = 1;
+
+/** What decides what the state holds: a state made under other settings is not used. */
+export type Settings = Readonly<Record<string, unknown>>;
+
+export interface Checkpoint {
+  readonly settings: Settings;
+  /** The run's now, fixed or the wall clock (null: --now latest, the newest call). */
+  readonly nowMs: number | null;
+  readonly engine: EngineState;
+  /** Calls after the run's now, for a later now. */
+  readonly postponed: readonly unknown[];
+  readonly requestIds: RecentIdsState | null;
+  readonly files: readonly FilePosition[];
+  /** Some run recognised call records in the inputs (the "wrong file or format?" check is behind it). */
+  readonly sawRecords: boolean;
+}
+
+/** A checkpoint as read: usable, or set aside with the reason in words. */
+export type Loaded = { readonly kind: 'none' } | { readonly kind: 'stale'; readonly reason: string } | { readonly kind: 'usable'; readonly checkpoint: Checkpoint };
+
+export async function loadCheckpoint(file: string, settings: Settings): Promise<Loaded> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    throw new InputError(`cannot read the checkpoint ${file}: ${describeFsError(error)}`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw unusable(file, `it is not JSON (${(error as Error).message})`);
+  }
+  const reader = new StateReader(file);
+  const fields = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>) : {};
+  if (fields['format'] !== FORMAT) throw unusable(file, `it is not a claude-mon checkpoint (no "format": "${FORMAT}")`);
+  if (fields['formatVersion'] !== FORMAT_VERSION) return { kind: 'stale', reason: `it is of checkpoint format ${String(fields['formatVersion'])}, this claude-mon writes ${FORMAT_VERSION}` };
+  const saved = reader.object(fields['settings'], 'settings');
+  const changed = Object.keys({ ...saved, ...settings }).filter((key) => JSON.stringify(saved[key]) !== JSON.stringify(settings[key]));
+  if (changed.length > 0) return { kind: 'stale', reason: `it was made with another ${changed.join(', ')}` };
+  try {
+    const checkpoint: Checkpoint = {
+      settings,
+      nowMs: fields['nowMs'] === null ? null : reader.number(fields['nowMs'], 'nowMs'),
+      engine: reader.object(fields['engine'], 'engine') as unknown as EngineState,
+      postponed: reader.list(fields['postponed'], 'postponed'),
+      requestIds: fields['requestIds'] === null ? null : (reader.object(fields['requestIds'], 'requestIds') as unknown as RecentIdsState),
+      files: reader.list(fields['files'], 'files').map((entry, i) => filePosition(entry, reader.at(`files[${i}]`))),
+      sawRecords: fields['sawRecords'] === true,
+    };
+    return { kind: 'usable', checkpoint };
+  } catch (error) {
+    throw unusable(file, (error as Error).message);
+  }
+}
+
+/** A checkpoint that cannot be read back: an error that says how to start over. */
+export function unusable(file: string, why: string): InputError {
+  return new InputError(`the checkpoint ${file} cannot be used: ${why}. Remove it, and the next run reads every input again from the start`);
+}
+
+function filePosition(value: unknown, reader: StateReader): FilePosition {
+  const fields = reader.object(value, 'a file position');
+  const flag = (key: string): boolean => (typeof fields[key] === 'boolean' ? (fields[key] as boolean) : reader.fail(`${key} must be true or false`));
+  return {
+    path: reader.string(fields['path'], 'path'),
+    dev: reader.number(fields['dev'], 'dev'),
+    ino: reader.number(fields['ino'], 'ino'),
+    size: reader.count(fields['size'], 'size'),
+    mtimeMs: reader.number(fields['mtimeMs'], 'mtimeMs'),
+    gzip: flag('gzip'),
+    offset: reader.count(fields['offset'], 'offset'),
+    headBytes: reader.count(fields['headBytes'], 'headBytes'),
+    headHash: reader.string(fields['headHash'], 'headHash'),
+    tailHash: reader.string(fields['tailHash'], 'tailHash'),
+    complete: flag('complete'),
+    grew: flag('grew'),
+  };
+}
+
+/** Writes the checkpoint: a temporary file beside it, synced, renamed into place, and the directory synced. */
+export async function writeCheckpoint(file: string, checkpoint: Checkpoint, createdBy: string): Promise<void> {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const forget = cleanUpOnInterrupt(() => rmSync(temporary, { force: true }));
+  try {
+    const handle = await fs.open(temporary, 'w');
+    try {
+      await handle.writeFile(JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, createdBy, ...checkpoint }));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, file);
+    await syncDirectory(path.dirname(file));
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw new InputError(`cannot write the checkpoint ${file}: ${describeFsError(error)}`);
+  } finally {
+    forget();
+  }
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await fs.open(directory, constants.O_RDONLY).catch(() => null);
+  if (handle === null) return;
+  try {
+    await handle.sync();
+  } catch {
+    // some file systems cannot sync a directory: the rename is still atomic
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Takes FILE.lock (made exclusively, holding this process's id); a lock left by a process that no longer runs (a
+ * run killed) is taken over. Returns what releases it.
+ */
+export async function lockCheckpoint(file: string): Promise<() => Promise<void>> {
+  const lock = `${file}.lock`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await fs.open(lock, 'wx');
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      const forget = cleanUpOnInterrupt(() => rmSync(lock, { force: true }));
+      return async () => {
+        forget();
+        await fs.rm(lock, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError(`cannot lock the checkpoint ${file} (${lock}): ${describeFsError(error)}`);
+    }
+    const holder = Number.parseInt(await fs.readFile(lock, 'utf8').catch(() => ''), 10);
+    if (attempt === 0 && !isRunning(holder)) {
+      await fs.rm(lock, { force: true }); // left by a run that was killed
+      continue;
+    }
+    throw new InputError(
+      `the checkpoint ${file} is in use by another claude-mon run (process ${Number.isNaN(holder) ? '?' : holder}, ${lock}): let it finish, or remove ${lock} if no run is going`,
+    );
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
