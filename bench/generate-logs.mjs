@@ -7,11 +7,13 @@
  *   log lines (`<RFC 3339 ns>Z stdout F {...}` and `... stderr F INFO:root:{...}`), `kubectl logs --timestamps`
  *   (`<RFC 3339 ns>Z {...}` and `... INFO:root:{...}`), Python logging and bare JSON.
  * The same seed gives the same records in every style (the envelope draws use a second generator), so the files
- * differ only in their wrapping. Usage: node bench/generate-logs.mjs LINES FILE [compact|python|mixed]
+ * differ only in their wrapping. Usage: node bench/generate-logs.mjs LINES FILE [compact|python|mixed] [START SPAN_MS SEED]
+ * (START an ISO time, default 2026-11-19; SPAN_MS default 7 days; SEED a number mixed into the seed, so that the days
+ * of a rotated log differ).
  */
 import { createWriteStream } from 'node:fs';
 
-const [lines = '1000000', file = 'bench/data/logs.jsonl', style = 'compact'] = process.argv.slice(2);
+const [lines = '1000000', file = 'bench/data/logs.jsonl', style = 'compact', startAt = '2026-11-19T00:00:00Z', spanMs = String(7 * 86_400_000), seed = '0'] = process.argv.slice(2);
 const count = Number(lines);
 if (!['compact', 'python', 'mixed'].includes(style)) throw new Error(`unknown style ${style}: compact, python or mixed`);
 /** mulberry32: a small seeded generator, so every run writes the same file. */
@@ -24,13 +26,13 @@ const generator = (initial) => {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 };
-const random = generator(0x2026_1126);
+const random = generator(0x2026_1126 + Number(seed));
 const envelopeRandom = generator(0x00c0_ffee);
 const gaussian = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
 const FEATURES = ['chat', 'search', 'doc_summary', 'code_review', 'support_bot', 'translate', 'extract', 'classify'];
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5', 'claude-opus-4-5'];
-const start = Date.UTC(2026, 10, 19);
-const span = 7 * 86_400_000;
+const start = Date.parse(startAt);
+const span = Number(spanMs);
 const hex = (n) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
 
 const pythonDumps = (record) => JSON.stringify(record).replaceAll('","', '", "').replaceAll('":', '": ');

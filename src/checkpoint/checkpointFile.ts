@@ -96,9 +96,15 @@ function filePosition(value: unknown, reader: StateReader): FilePosition {
   };
 }
 
-/** Writes the checkpoint: a temporary file beside it, synced, renamed into place, and the directory synced. */
+/**
+ * Writes the checkpoint: a temporary file beside it, synced, renamed into place, and the directory synced. Called
+ * with the lock held: temporary files of other runs were left by runs killed while writing, and are removed.
+ */
 export async function writeCheckpoint(file: string, checkpoint: Checkpoint, createdBy: string): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const prefix = `.${path.basename(file)}.`;
+  const temporary = path.join(path.dirname(file), `${prefix}${process.pid}.tmp`);
+  const left = await fs.readdir(path.dirname(file)).catch(() => []);
+  for (const name of left) if (name.startsWith(prefix) && name.endsWith('.tmp')) await fs.rm(path.join(path.dirname(file), name), { force: true });
   const forget = cleanUpOnInterrupt(() => rmSync(temporary, { force: true }));
   try {
     const handle = await fs.open(temporary, 'w');
