@@ -10,6 +10,7 @@ import type { EngineState } from '../core/engine/engine.js';
 import { StateReader } from '../core/engine/stateReader.js';
 import { describeFsError, InputError } from '../errors.js';
 import { cleanUpOnInterrupt } from '../io/interrupt.js';
+import { decodeBinaryJson, encodeBinaryJson } from './binaryJson.js';
 import type { FilePosition } from './filePositions.js';
 import type { RecentIdsState } from './recentRequestIds.js';
 
@@ -36,22 +37,21 @@ export interface Checkpoint {
 export type Loaded = { readonly kind: 'none' } | { readonly kind: 'stale'; readonly reason: string } | { readonly kind: 'usable'; readonly checkpoint: Checkpoint };
 
 export async function loadCheckpoint(file: string, settings: Settings): Promise<Loaded> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await fs.readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
     throw new InputError(`cannot read the checkpoint ${file}: ${describeFsError(error)}`);
   }
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = decodeBinaryJson(FORMAT, bytes);
   } catch (error) {
-    throw unusable(file, `it is not JSON (${(error as Error).message})`);
+    throw unusable(file, `it is not a claude-mon checkpoint: ${(error as Error).message}`);
   }
   const reader = new StateReader(file);
   const fields = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>) : {};
-  if (fields['format'] !== FORMAT) throw unusable(file, `it is not a claude-mon checkpoint (no "format": "${FORMAT}")`);
   if (fields['formatVersion'] !== FORMAT_VERSION) return { kind: 'stale', reason: `it is of checkpoint format ${String(fields['formatVersion'])}, this claude-mon writes ${FORMAT_VERSION}` };
   const saved = reader.object(fields['settings'], 'settings');
   const changed = Object.keys({ ...saved, ...settings }).filter((key) => JSON.stringify(saved[key]) !== JSON.stringify(settings[key]));
@@ -109,7 +109,7 @@ export async function writeCheckpoint(file: string, checkpoint: Checkpoint, crea
   try {
     const handle = await fs.open(temporary, 'w');
     try {
-      await handle.writeFile(JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, createdBy, ...checkpoint }));
+      for (const part of encodeBinaryJson(FORMAT, { formatVersion: FORMAT_VERSION, createdBy, ...checkpoint })) await handle.writeFile(part);
       await handle.sync();
     } finally {
       await handle.close();

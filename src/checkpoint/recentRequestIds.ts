@@ -4,80 +4,77 @@
  * one run every id is checked against every other, as without a checkpoint.
  */
 import { HOUR_MS } from '../core/durations.js';
+import type { StateReader } from '../core/engine/stateReader.js';
 import { type IdSet, RequestIdSet } from '../input/requestIdSet.js';
 
 /** How far back (in the calls' own time, from the newest) the ids are kept from run to run. */
 export const RECENT_IDS_MS = HOUR_MS;
 
-/** The ids as plain data: 64-bit hashes as two int32 halves, and the time of each id's call (base64). */
+/** The ids as plain data: 64-bit hashes as two int32 halves, and the time of each id's call. */
 export interface RecentIdsState {
-  readonly a: string;
-  readonly b: string;
-  readonly ms: string;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly ms: Float64Array;
 }
 
 export class RecentRequestIds implements IdSet {
-  private readonly all: RequestIdSet;
-  private a: number[] = [];
-  private b: number[] = [];
-  private ms: number[] = [];
+  private all = new RequestIdSet();
+  private a = new Int32Array(1024);
+  private b = new Int32Array(1024);
+  private ms = new Float64Array(1024);
+  private kept = 0;
   private newestMs = Number.NEGATIVE_INFINITY;
-  /** How many kept ids make the old ones be let go (doubled from what is left each time). */
-  private sweepAt = 1 << 16;
-
-  constructor(expectedIds: number) {
-    this.all = new RequestIdSet(expectedIds);
-  }
 
   add(a: number, b: number, timestampMs = Number.NEGATIVE_INFINITY): boolean {
     if (!this.all.add(a, b)) return false;
     if (timestampMs > this.newestMs) this.newestMs = timestampMs;
-    if (timestampMs > this.newestMs - RECENT_IDS_MS) {
-      this.a.push(a);
-      this.b.push(b);
-      this.ms.push(timestampMs);
-      if (this.ms.length >= this.sweepAt) {
-        this.forgetOld(); // the newest so far moved on: let go of what it left behind
-        this.sweepAt = Math.max(1 << 16, 2 * this.ms.length);
-      }
-    }
+    if (timestampMs > this.newestMs - RECENT_IDS_MS) this.keep(a, b, timestampMs);
     return true;
   }
 
   toState(): RecentIdsState {
     this.forgetOld();
-    return {
-      a: Buffer.from(Int32Array.from(this.a).buffer).toString('base64'),
-      b: Buffer.from(Int32Array.from(this.b).buffer).toString('base64'),
-      ms: Buffer.from(Float64Array.from(this.ms).buffer).toString('base64'),
-    };
+    return { a: this.a.slice(0, this.kept), b: this.b.slice(0, this.kept), ms: this.ms.slice(0, this.kept) };
   }
 
-  /** Adds the ids of a state (`where` names it in errors). */
-  restore(state: RecentIdsState, fail: (message: string) => never): void {
-    const a = new Int32Array(bytesOf(state.a, 4, fail));
-    const b = new Int32Array(bytesOf(state.b, 4, fail));
-    const ms = new Float64Array(bytesOf(state.ms, 8, fail));
-    if (a.length !== b.length || a.length !== ms.length) fail('request ids: the lists differ in length');
+  /** Adds the ids of a state, before any other. */
+  restore(state: unknown, reader: StateReader): void {
+    const fields = reader.object(state, 'request ids');
+    const a = reader.column(fields['a'], Int32Array, 'a');
+    const b = reader.column(fields['b'], Int32Array, 'b', a.length);
+    const ms = reader.finiteColumn(fields['ms'], 'ms', a.length);
+    this.all = new RequestIdSet(a.length);
     for (let i = 0; i < a.length; i++) this.add(a[i] as number, b[i] as number, ms[i] as number);
+  }
+
+  private keep(a: number, b: number, ms: number): void {
+    if (this.kept === this.ms.length) {
+      this.forgetOld(); // the newest so far moved on: let go of what it left behind, then make room
+      if (this.kept > this.ms.length / 2) this.grow();
+    }
+    this.a[this.kept] = a;
+    this.b[this.kept] = b;
+    this.ms[this.kept++] = ms;
   }
 
   private forgetOld(): void {
     const keepFrom = this.newestMs - RECENT_IDS_MS;
     let kept = 0;
-    for (let i = 0; i < this.ms.length; i++) {
+    for (let i = 0; i < this.kept; i++) {
       if ((this.ms[i] as number) <= keepFrom) continue;
       this.a[kept] = this.a[i] as number;
       this.b[kept] = this.b[i] as number;
       this.ms[kept++] = this.ms[i] as number;
     }
-    this.a.length = this.b.length = this.ms.length = kept;
+    this.kept = kept;
   }
-}
 
-function bytesOf(text: unknown, width: number, fail: (message: string) => never): ArrayBuffer {
-  if (typeof text !== 'string') return fail('request ids: expected base64 text');
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.length % width !== 0) fail('request ids: a list is cut short');
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  private grow(): void {
+    const size = this.ms.length * 2;
+    const [a, b, ms] = [new Int32Array(size), new Int32Array(size), new Float64Array(size)];
+    a.set(this.a);
+    b.set(this.b);
+    ms.set(this.ms);
+    [this.a, this.b, this.ms] = [a, b, ms];
+  }
 }

@@ -18,7 +18,6 @@ import { formatIsoUtc } from '../core/timeRange.js';
 import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { openInputs, readLogs } from '../input/readLogs.js';
-import { estimateLines } from '../input/sources.js';
 import type { Tally } from '../input/tally.js';
 import { VERSION } from '../version.js';
 
@@ -56,12 +55,12 @@ export async function readWithCheckpoint(context: RunContext, request: Checkpoin
     const engine = makeEngine(now);
     const reader = new StateReader(file);
     const inputs = await openInputs(request.inputs, context.io, request.command);
-    const ids = context.reading.dedupe ? new RecentRequestIds(estimateLines(inputs.sources)) : undefined;
+    const ids = context.reading.dedupe ? new RecentRequestIds() : undefined; // grown as ids come: most runs read a minute, not the files
     let postponedCalls: CallRecord[] = [];
     try {
       if (saved !== null) {
         engine.restore(saved.engine, `${file}: engine`);
-        if (saved.requestIds !== null) ids?.restore(saved.requestIds, (message) => reader.fail(message));
+        if (saved.requestIds !== null) ids?.restore(saved.requestIds, reader.at('requestIds'));
         postponedCalls = saved.postponed.map((call, i) => callOfState(call, reader.at(`postponed[${i}]`)));
       }
     } catch (error) {

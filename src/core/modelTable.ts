@@ -89,24 +89,35 @@ export class ModelTable {
    * the first variant it has (a row is read back per model, so that is where they are counted).
    */
   addTokens(row: number, tokens: ModelTokens): void {
-    tokens.forEachModel((name, calls, sums) => {
-      const model = this.modelIndex(name);
-      for (let variant = 0; variant * FIELDS_PER_VARIANT < sums.length; variant++) {
-        const from = variant * FIELDS_PER_VARIANT;
-        if (variant > 0 && sums.slice(from, from + FIELDS_PER_VARIANT).every((sum) => sum === 0)) continue;
-        const entry = this.entryOf(row, model * VARIANTS + variant);
-        let values = this.chunks[entry >>> CHUNK_BITS] as Entries;
-        const at = (entry & CHUNK_MASK) * ENTRY_WIDTH + CALLS;
-        const fits = (values[at] as number) + calls <= MAX_NARROW && sums.slice(from, from + FIELDS_PER_VARIANT).every((sum, field) => (values[at + 1 + field] as number) + sum <= MAX_NARROW);
-        if (!this.wide && !fits) {
-          this.widen();
-          values = this.chunks[entry >>> CHUNK_BITS] as Entries;
-        }
-        values[at] = (values[at] as number) + calls;
-        calls = 0;
-        for (let field = 0; field < FIELDS_PER_VARIANT; field++) values[at + 1 + field] = (values[at + 1 + field] as number) + (sums[from + field] as number);
-      }
-    });
+    tokens.forEachVariant((name, variant, calls, sums, at) => this.addEntry(row, name, variant, calls, sums, at));
+  }
+
+  /** Adds to a row's entry of a model and variant: its calls, and its 5 sums from `at` of `sums`. */
+  addEntry(row: number, name: string, variant: number, calls: number, sums: ArrayLike<number>, at: number): void {
+    const entry = this.entryOf(row, this.modelIndex(name) * VARIANTS + variant);
+    let values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+    const to = (entry & CHUNK_MASK) * ENTRY_WIDTH + CALLS;
+    let fits = (values[to] as number) + calls <= MAX_NARROW;
+    for (let field = 0; field < FIELDS_PER_VARIANT; field++) fits &&= (values[to + 1 + field] as number) + (sums[at + field] as number) <= MAX_NARROW;
+    if (!this.wide && !fits) {
+      this.widen();
+      values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+    }
+    values[to] = (values[to] as number) + calls;
+    for (let field = 0; field < FIELDS_PER_VARIANT; field++) values[to + 1 + field] = (values[to + 1 + field] as number) + (sums[at + field] as number);
+  }
+
+  /** Each entry of a row: its model, variant, calls, and its 5 sums from `at` of `sums` (for a checkpoint). */
+  forEachEntry(row: number, visit: (name: string, variant: number, calls: number, sums: ArrayLike<number>, at: number) => void): void {
+    if (row >= this.heads.length) return;
+    for (let entry = this.heads[row] as number; entry >= 0; ) {
+      const values = this.chunks[entry >>> CHUNK_BITS] as Entries;
+      const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+      const kind = values[at + KIND] as number;
+      const variant = kind % VARIANTS;
+      visit(this.names[(kind - variant) / VARIANTS] as string, variant, values[at + CALLS] as number, values, at + SUMS);
+      entry = (values[at + NEXT] as number) - 1;
+    }
   }
 
   /** Empties a row for reuse. */

@@ -98,6 +98,20 @@ export class ModelTokens {
     this.models.forEach((usage, model) => visit(model, usage.calls, usage.sums));
   }
 
+  /**
+   * Each model's variants with sums: calls (a model's on its first variant; `addVariant` adds them back to the
+   * model), and the 5 sums from `at` of `sums`.
+   */
+  forEachVariant(visit: (model: string, variant: number, calls: number, sums: readonly number[], at: number) => void): void {
+    this.models.forEach((usage, model) => {
+      for (let variant = 0; variant * FIELDS_PER_VARIANT < usage.sums.length; variant++) {
+        const at = variant * FIELDS_PER_VARIANT;
+        if (variant > 0 && usage.sums.slice(at, at + FIELDS_PER_VARIANT).every((sum) => sum === 0)) continue;
+        visit(model, variant, variant === 0 ? usage.calls : 0, usage.sums, at);
+      }
+    });
+  }
+
   /** Cost from token sums, in a fixed order (models by name, then variant) so the float sum is reproducible. */
   cost(): CostOfTokens {
     let costUsd = 0;

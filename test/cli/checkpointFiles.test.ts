@@ -6,7 +6,10 @@ import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, truncat
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeBinaryJson, encodeBinaryJson } from '../../src/checkpoint/binaryJson.js';
 import { runCli, temporaryDirectory } from '../helpers.js';
+
+const FORMAT = 'claude-mon checkpoint';
 
 const NOW = '2026-11-26T12:00:00Z';
 let serial = 0;
@@ -174,9 +177,9 @@ describe('a checkpoint that cannot be used', () => {
     }
     rmSync(checkpoint);
     expect((await run()).code).toBe(0);
-    const damaged = JSON.parse(readFileSync(checkpoint, 'utf8'));
+    const damaged = decodeBinaryJson(FORMAT, readFileSync(checkpoint)) as { engine: { parts: unknown[] } };
     damaged.engine.parts[0] = { cells: 'no' };
-    writeFileSync(checkpoint, JSON.stringify(damaged));
+    writeFileSync(checkpoint, Buffer.concat(encodeBinaryJson(FORMAT, damaged)));
     const result = await run();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`the checkpoint ${checkpoint} cannot be used`);

@@ -6,7 +6,8 @@
  * hundred thousand calls a day), and with a moving now every day but the last is let go unread.
  */
 import { type GroupDimension, groupKeyOf } from '../grouping.js';
-import { ModelTokens, type ModelTokensEntry } from '../modelTokens.js';
+import { ModelTokens } from '../modelTokens.js';
+import { type TokenColumns, TokenColumnsWriter, readTokenColumns } from '../engine/tokenColumns.js';
 import { finiteOrNull, type StateReader } from '../engine/stateReader.js';
 import { MutableCallRecord } from '../packedRecord.js';
 import type { PriceBook } from '../pricing.js';
@@ -100,14 +101,24 @@ export class DriverTokens {
     this.keepToSpan();
   }
 
-  /** What it holds as plain JSON data: the start of its span, and each scope's token sums by dimension and value. */
-  toState(): { spanStart: number | null; sums: [string, string, string, ModelTokensEntry[]][] } {
+  /**
+   * What it holds as plain data: the start of its span, the owners of the sums (scope, dimension and value, three
+   * strings each) and their token sums in columns.
+   */
+  toState(): { spanStart: number | null; owners: string[]; tokens: TokenColumns } {
     this.addPending();
-    const sums: [string, string, string, ModelTokensEntry[]][] = [];
+    const owners: string[] = [];
+    const tokens = new TokenColumnsWriter();
     for (const [scope, byDimension] of this.byScope) {
-      for (const [dimension, byValue] of byDimension) for (const [value, tokens] of byValue) sums.push([scope, dimension, value, tokens.toState()]);
+      for (const [dimension, byValue] of byDimension) {
+        for (const [value, sums] of byValue) {
+          const owner = owners.length / 3;
+          owners.push(scope, dimension, value);
+          sums.forEachVariant((name, variant, calls, values, at) => tokens.add(owner, name, variant, calls, values, at));
+        }
+      }
     }
-    return { spanStart: finiteOrNull(this.spanStart), sums };
+    return { spanStart: finiteOrNull(this.spanStart), owners, tokens: tokens.columns() };
   }
 
   restore(state: unknown, reader: StateReader): void {
@@ -116,14 +127,14 @@ export class DriverTokens {
     this.keepToSpan();
     // Sums of another span (yesterday's, for a run today) are not today's.
     if (spanStart !== this.spanStart) return;
-    reader.list(fields['sums'], 'sums').forEach((entry, i) => {
-      const at = reader.at(`sums[${i}]`);
-      const [scope, dimension, value, models] = at.list(entry, 'a sum');
-      if (!DRIVER_DIMENSIONS.includes(dimension as DriverDimension)) at.fail('an unknown dimension');
-      const byDimension = this.sumsOf(at.string(scope, 'scope'));
-      const tokens = ModelTokens.fromState(models, this.pricing, (what) => at.fail(what), (n, name) => at.count(n, name), (n, name) => at.number(n, name));
-      tokensOf(byDimension.get(dimension as DriverDimension) as Map<string, ModelTokens>, at.string(value, 'value'), this.pricing).merge(tokens);
+    const names = reader.list(fields['owners'], 'owners').map((name, i) => reader.string(name, `owners[${i}]`));
+    if (names.length % 3 !== 0) reader.fail('owners must be (scope, dimension, value) triples');
+    const owners = Array.from({ length: names.length / 3 }, (_, i) => {
+      const [scope, dimension, value] = names.slice(3 * i, 3 * i + 3) as [string, string, string];
+      if (!DRIVER_DIMENSIONS.includes(dimension as DriverDimension)) reader.fail(`owners[${3 * i + 1}]: an unknown dimension`);
+      return tokensOf(this.sumsOf(scope).get(dimension as DriverDimension) as Map<string, ModelTokens>, value, this.pricing);
     });
+    readTokenColumns(fields['tokens'], reader.at('tokens'), owners.length, (owner, name, variant, calls, values, at) => (owners[owner] as ModelTokens).addVariant(name, variant, calls, values, at));
   }
 
   /** The token sums of a scope (every scope: undefined) by dimension and value. */

@@ -91,21 +91,21 @@ export class RecentCalls<R> {
   }
 
   /** Its calls as plain JSON data: their numbers (null for none) and strings, a call after another. */
-  toState(): { numbers: (number | null)[]; strings: (string | null)[] } {
+  /** The calls as plain data: their packed numbers (NaN for none) in one column, their strings in a list. */
+  toState(): { numbers: Float64Array; strings: (string | null)[] } {
     const { numbersPerCall: width, stringsPerCall: count } = this;
-    const numbers = [...this.numbers.subarray(this.start * width, this.end * width)].map((value) => (Number.isNaN(value) ? null : value));
-    return { numbers, strings: this.strings.slice(this.start * count, this.end * count) };
+    return { numbers: this.numbers.slice(this.start * width, this.end * width), strings: this.strings.slice(this.start * count, this.end * count) };
   }
 
   restore(state: unknown, reader: StateReader): void {
     const { numbersPerCall: width, stringsPerCall: count, columns } = this;
     const fields = reader.object(state, 'recent calls');
-    const numbers = reader.list(fields['numbers'], 'numbers');
+    const packed = reader.column(fields['numbers'], Float64Array, 'numbers');
     const strings = reader.list(fields['strings'], 'strings');
-    if (numbers.length % width !== 0 || strings.length !== (numbers.length / width) * count) reader.fail('numbers and strings of a different number of calls');
-    const packed = new Float64Array(numbers.map((value, i) => (value === null ? NaN : reader.number(value, `numbers[${i}]`))));
+    if (packed.length % width !== 0 || strings.length !== (packed.length / width) * count) reader.fail('numbers and strings of a different number of calls');
+    for (let i = 0; i < packed.length; i++) if (packed[i] === Number.POSITIVE_INFINITY || packed[i] === Number.NEGATIVE_INFINITY) reader.fail(`numbers[${i}] must be a number`);
     const texts = strings.map((value, i) => (value === null && columns.nullable[i % count] === true ? null : reader.string(value, `strings[${i}]`)));
-    for (let call = 0; call < numbers.length / width; call++) {
+    for (let call = 0; call < packed.length / width; call++) {
       const at = this.slotFor(packed[call * width] as number);
       this.numbers.set(packed.subarray(call * width, (call + 1) * width), at * width);
       for (let i = 0; i < count; i++) this.strings[at * count + i] = texts[call * count + i] as string | null;

@@ -35,6 +35,20 @@ export class StateReader {
     return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : this.fail(`${what} must be a whole number ≥ 0`);
   }
 
+  /** A column of numbers (a typed array of `type`), of `length` values when given. */
+  column<T extends ArrayLike<number>>(value: unknown, type: abstract new (...args: never[]) => T, what: string, length?: number): T {
+    if (!(value instanceof type)) return this.fail(`${what} must be a column of numbers (${type.name})`);
+    if (length !== undefined && value.length !== length) this.fail(`${what} holds ${value.length} values, where ${length} are read`);
+    return value;
+  }
+
+  /** A column of finite numbers. */
+  finiteColumn(value: unknown, what: string, length?: number): Float64Array {
+    const column = this.column(value, Float64Array, what, length);
+    for (let i = 0; i < column.length; i++) if (!Number.isFinite(column[i])) this.fail(`${what}[${i}] must be a number`);
+    return column;
+  }
+
   /** A time, or null for none (±Infinity, which JSON cannot hold). */
   time(value: unknown, what: string, none: number): number {
     return value === null ? none : this.number(value, what);

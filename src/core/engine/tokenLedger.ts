@@ -10,7 +10,7 @@
 import { DAY_MS, HOUR_MS } from '../durations.js';
 import { type GroupDimension, groupKeyOf, groupValuesOfKey, keyOfValues } from '../grouping.js';
 import { ModelTable } from '../modelTable.js';
-import { ModelTokens, type ModelTokensEntry } from '../modelTokens.js';
+import { ModelTokens } from '../modelTokens.js';
 import type { PriceBook } from '../pricing.js';
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
@@ -18,9 +18,21 @@ import { isBeforeEnd, placeOf, type TimeWindow } from '../window.js';
 import { type Bucketing, bucketInterior, bucketOf, bucketStart } from './bucketing.js';
 import { CutError } from './cutError.js';
 import { copyOf, type KeyRead, KeyReads } from './keyReads.js';
+import { type TokenColumns, TokenColumnsWriter, readTokenColumns } from './tokenColumns.js';
 import type { FoldedValues } from './ledger.js';
 import type { StateReader } from './stateReader.js';
 import { Span } from './span.js';
+
+/** A TokenLedger as plain data (see toState). */
+export interface TokenLedgerState {
+  readonly keys: readonly string[];
+  readonly rowKey: Uint32Array;
+  readonly bucket: Float64Array;
+  readonly calls: Float64Array;
+  readonly first: Float64Array;
+  readonly last: Float64Array;
+  readonly tokens: TokenColumns;
+}
 
 export interface TokenLedgerSpec {
   readonly bucketing: Bucketing;
@@ -54,10 +66,11 @@ export class TokenLedger {
    */
   private readonly byKey = new Map<string, number[]>();
   /**
-   * A key's newest row (the last of its rows), for the call that nearly always goes to it: one lookup, not the
-   * key's array and then its row — each a likely cache miss in a table of thousands of users.
+   * The row of a key's last call, for the next call, which nearly always goes to it (a file read in time order,
+   * older or newer than the others): one lookup, not the key's array and then its row — each a likely cache miss
+   * in a table of thousands of users.
    */
-  private readonly newestRow = new Map<string, number>();
+  private readonly lastRow = new Map<string, number>();
   /** Per row: calls, first and last call. */
   private values = new Float64Array(64 * WIDTH);
   private bucketOfRow = new Float64Array(64);
@@ -85,8 +98,8 @@ export class TokenLedger {
     if (!(time > this.bucketFrom && time < this.bucketTo)) this.enterBucket(time);
     const bucket = this.bucket;
     const key = groupKeyOf(this.spec.dims, record, this.spec.tz);
-    const newest = this.newestRow.get(key);
-    const row = newest !== undefined && this.bucketOfRow[newest] === bucket ? newest : this.rowOf(key, bucket);
+    const last = this.lastRow.get(key);
+    const row = last !== undefined && this.bucketOfRow[last] === bucket ? last : this.rowOf(key, bucket);
     const values = this.values;
     const at = row * WIDTH;
     values[at + CALLS] = (values[at + CALLS] as number) + 1;
@@ -169,35 +182,54 @@ export class TokenLedger {
     return groupValuesOfKey(this.spec.dims, key);
   }
 
-  /** Its cells as plain JSON data, by key: [bucket, calls, first call, last call, token sums by model]. */
-  toState(): { keys: [string, [number, number, number, number, ModelTokensEntry[]][]][] } {
+  /**
+   * Its cells as plain data, in columns (a week of minutes by scope is hundreds of thousands of them): the keys,
+   * and per row its key's index, bucket, calls, first and last call; the token sums by row.
+   */
+  toState(): TokenLedgerState {
+    const keys: string[] = [];
+    const columns = { rowKey: [] as number[], bucket: [] as number[], calls: [] as number[], first: [] as number[], last: [] as number[] };
+    const tokens = new TokenColumnsWriter();
+    for (const [key, rows] of this.byKey) {
+      keys.push(key);
+      for (const row of rows) {
+        const owner = columns.rowKey.length;
+        columns.rowKey.push(keys.length - 1);
+        columns.bucket.push(this.bucketOfRow[row] as number);
+        columns.calls.push(this.values[row * WIDTH + CALLS] as number);
+        columns.first.push(this.first(row));
+        columns.last.push(this.last(row));
+        this.table.forEachEntry(row, (name, variant, calls, sums, at) => tokens.add(owner, name, variant, calls, sums, at));
+      }
+    }
     return {
-      keys: [...this.byKey].map(([key, rows]) => [
-        key,
-        rows.map((row) => {
-          const tokens = new ModelTokens(this.spec.pricing);
-          this.table.addRowTo(tokens, row);
-          const at = row * WIDTH;
-          return [this.bucketOfRow[row] as number, this.values[at + CALLS] as number, this.first(row), this.last(row), tokens.toState()];
-        }),
-      ]),
+      keys,
+      rowKey: Uint32Array.from(columns.rowKey),
+      bucket: Float64Array.from(columns.bucket),
+      calls: Float64Array.from(columns.calls),
+      first: Float64Array.from(columns.first),
+      last: Float64Array.from(columns.last),
+      tokens: tokens.columns(),
     };
   }
 
   restore(state: unknown, reader: StateReader): void {
-    reader.list(reader.object(state, 'a token ledger').keys, 'keys').forEach((entry, i) => {
-      const [key, rows] = reader.list(entry, `keys[${i}]`);
-      reader.list(rows, `keys[${i}] rows`).forEach((fields, j) => {
-        const at = reader.at(`keys[${i}][${j}]`);
-        const [bucket, calls, first, last, models] = at.list(fields, 'a row');
-        const tokens = ModelTokens.fromState(models, this.spec.pricing, (what) => at.fail(what), (value, name) => at.count(value, name), (value, name) => at.number(value, name));
-        const row = this.rowOf(at.string(key, 'key'), at.number(bucket, 'bucket'));
-        const count = at.count(calls, 'calls');
-        if (tokens.calls !== count) at.fail(`the models' calls add up to ${tokens.calls}, not ${count}`);
-        this.note(row, count, at.number(first, 'first'), at.number(last, 'last'));
-        this.table.addTokens(row, tokens);
-      });
-    });
+    const fields = reader.object(state, 'a token ledger');
+    const keys = reader.list(fields['keys'], 'keys').map((key, i) => reader.string(key, `keys[${i}]`));
+    const rowKey = reader.column(fields['rowKey'], Uint32Array, 'rowKey');
+    const count = rowKey.length;
+    const [bucket, calls, first, last] = (['bucket', 'calls', 'first', 'last'] as const).map((name) => reader.finiteColumn(fields[name], name, count)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const rowOfOwner = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const key = keys[rowKey[i] as number] ?? reader.fail(`rowKey[${i}] names no key`);
+      const row = this.rowOf(key, bucket[i] as number);
+      this.note(row, reader.count(calls[i], `calls[${i}]`), first[i] as number, last[i] as number);
+      rowOfOwner[i] = row;
+    }
+    const entryCalls = readTokenColumns(fields['tokens'], reader.at('tokens'), count, (owner, name, variant, entryCalls, values, at) =>
+      this.table.addEntry(rowOfOwner[owner] as number, name, variant, entryCalls, values, at),
+    );
+    for (let i = 0; i < count; i++) if (entryCalls[i] !== calls[i]) reader.fail(`row ${i}: the models' calls add up to ${entryCalls[i]}, not ${calls[i]}`);
     this.reads.clear();
   }
 
@@ -217,10 +249,10 @@ export class TokenLedger {
       pruned = true;
       if (kept.length === 0) {
         this.byKey.delete(key);
-        this.newestRow.delete(key);
+        this.lastRow.delete(key);
       } else {
         this.byKey.set(key, kept);
-        this.newestRow.set(key, kept[kept.length - 1] as number);
+        this.lastRow.set(key, kept[kept.length - 1] as number); // its last row may be reused by another key
       }
     }
     if (pruned) this.reads.clear();
@@ -297,26 +329,34 @@ export class TokenLedger {
     ({ from: this.bucketFrom, to: this.bucketTo } = bucketInterior(this.spec.bucketing, time));
   }
 
-  /** The row of `key` in `bucket`, made in bucket order when there is none (`add` tries the key's newest row first). */
+  /** The row of `key` in `bucket`, made in bucket order when there is none (`add` tries the key's last row first). */
   private rowOf(key: string, bucket: number): number {
+    const row = this.findOrMakeRow(key, bucket);
+    this.lastRow.set(key, row);
+    return row;
+  }
+
+  private findOrMakeRow(key: string, bucket: number): number {
     const rows = this.byKey.get(key);
     if (rows === undefined) {
       // A literal of one: an empty array grown by push reserves 17 slots, ~130 bytes a key of a day's users.
       const row = this.newRow(bucket);
       this.byKey.set(key, [row]);
-      this.newestRow.set(key, row);
       return row;
     }
-    let at = rows.length;
-    while (at > 0 && (this.bucketOfRow[rows[at - 1] as number] as number) > bucket) at--;
-    if (at > 0 && this.bucketOfRow[rows[at - 1] as number] === bucket) return rows[at - 1] as number;
-    const row = this.newRow(bucket);
-    if (at === rows.length) {
-      rows.push(row);
-      this.newestRow.set(key, row);
-    } else {
-      rows.splice(at, 0, row);
+    // The first row whose bucket is not before `bucket` (binary search: an older file read after a newer one
+    // makes its rows among many).
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.bucketOfRow[rows[middle] as number] as number) < bucket) low = middle + 1;
+      else high = middle;
     }
+    if (low < rows.length && this.bucketOfRow[rows[low] as number] === bucket) return rows[low] as number;
+    const row = this.newRow(bucket);
+    if (low === rows.length) rows.push(row);
+    else rows.splice(low, 0, row);
     return row;
   }
 

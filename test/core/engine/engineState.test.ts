@@ -8,7 +8,7 @@ import { AlertParts } from '../../../src/core/alerts/alertParts.js';
 import { alertSpans } from '../../../src/core/alerts/alertSpans.js';
 import { DEFAULT_CONFIG } from '../../../src/core/alerts/alertConfig.js';
 import { evaluateRules } from '../../../src/core/alerts/evaluate.js';
-import { Engine, type NowMode } from '../../../src/core/engine/engine.js';
+import { Engine, type EngineState, type NowMode } from '../../../src/core/engine/engine.js';
 import { Ledger } from '../../../src/core/engine/ledger.js';
 import { statsMeasure } from '../../../src/core/engine/measureKinds.js';
 import { makeFoldLedgers } from '../../../src/core/foldState.js';
@@ -22,6 +22,7 @@ import { ALL_TIME } from '../../../src/core/window.js';
 import { renderStateFile } from '../../../src/render/stateFile.js';
 import { random } from '../../helpers.js';
 import { call } from '../records.js';
+import { throughFile } from './throughFile.js';
 
 const pricing = PriceBook.embedded();
 const DAY = 86_400_000;
@@ -85,7 +86,7 @@ const commands: Record<string, (engine: Engine, tz: TimeZone) => () => unknown> 
 function run(command: string, now: NowMode, tz: TimeZone, records: readonly CallRecord[], state?: unknown): { engine: Engine; report: string } {
   const engine = new Engine(now, END);
   const read = (commands[command] as (engine: Engine, tz: TimeZone) => () => unknown)(engine, tz);
-  if (state !== undefined) engine.restore(JSON.parse(JSON.stringify(state)), 'a checkpoint');
+  if (state !== undefined) engine.restore(throughFile(state as EngineState), 'a checkpoint');
   for (const record of records) engine.add(record);
   engine.finish();
   return { engine, report: JSON.stringify(read()) };

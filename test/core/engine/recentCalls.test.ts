@@ -6,6 +6,7 @@ import type { CallRecord } from '../../../src/core/types.js';
 import type { TimeWindow } from '../../../src/core/window.js';
 import { random } from '../../helpers.js';
 import { call } from '../records.js';
+import { throughFile } from './throughFile.js';
 
 /** (from, to]. */
 const between = (from: number, to: number): TimeWindow => ({
@@ -67,7 +68,7 @@ describe.each(COLUMN_SETS)('RecentCalls keeping %s', (_name, columns, keptOf) =>
         .sort((a, b) => a.record.timestampMs - b.record.timestampMs || a.order - b.order)
         .map(({ record }) => record);
     const restored = new RecentCalls(columns);
-    restored.restore(JSON.parse(JSON.stringify(recent.toState())), new StateReader('a test state'));
+    restored.restore(throughFile(recent.toState()), new StateReader('a test state'));
     const keptIn = (calls: readonly LatencyCall[]): unknown[] => calls.map((record) => keptOf(record));
     for (const [from, to] of [
       [-Infinity, Infinity],

@@ -13,6 +13,7 @@ import type { CallRecord } from '../../../src/core/types.js';
 import { calendarSpan, type TimeWindow } from '../../../src/core/window.js';
 import { random } from '../../helpers.js';
 import { call } from '../records.js';
+import { throughFile } from './throughFile.js';
 
 const pricing = PriceBook.embedded();
 const tz = new TimeZone('UTC');
@@ -104,7 +105,7 @@ describe('TokenLedger', () => {
 
     // Written out and read back, it answers the same.
     const restored = new TokenLedger({ bucketing: { unit: 'minute' }, dims: ['feature'], tz, pricing });
-    restored.restore(JSON.parse(JSON.stringify(ledger.toState())), new StateReader('a test state'));
+    restored.restore(throughFile(ledger.toState()), new StateReader('a test state'));
     for (let read = 0; read < 30; read++) {
       const window = randomWindow(next, prunedBefore);
       expect(actual(restored, window)).toEqual(expected(seen, window));
