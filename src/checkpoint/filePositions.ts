@@ -40,6 +40,8 @@ export interface FileRead {
   readonly path: string;
   /** Where the read starts (0: the whole file). */
   readonly start: number;
+  /** Nothing new to read: a complete gzip file seen before, or a plain file not written to since. */
+  readonly unchanged: boolean;
   /** The bytes to parse: from `start` on, decompressed. */
   chunks(): AsyncIterable<Buffer>;
   /** After the read: where the next run starts (null: nothing read). */
@@ -133,6 +135,7 @@ async function plainRead(path: string, look: FileLook, from: FilePosition | null
   return {
     path,
     start,
+    unchanged: end <= start,
     chunks: () => (end > start ? readFileChunks(path, start, end) : empty()),
     position: () => position,
   };
@@ -147,13 +150,14 @@ async function* empty(): AsyncGenerator<Buffer> {}
 function gzipRead(path: string, look: FileLook, from: FilePosition | null): FileRead {
   if (from !== null && from.gzip && from.complete && look.size === from.size && look.mtimeMs === from.mtimeMs) {
     const same = { ...from, path, dev: look.dev, ino: look.ino, grew: false };
-    return { path, start: from.offset, chunks: empty, position: () => same };
+    return { path, start: from.offset, unchanged: true, chunks: empty, position: () => same };
   }
   const seen = new Seen();
   let complete = false;
   let start = 0;
   const read: FileRead = {
     path,
+    unchanged: false,
     get start() {
       return start;
     },

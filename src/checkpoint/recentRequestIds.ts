@@ -44,7 +44,10 @@ export class RecentRequestIds implements IdSet {
     const b = reader.column(fields['b'], Int32Array, 'b', a.length);
     const ms = reader.finiteColumn(fields['ms'], 'ms', a.length);
     this.all = new RequestIdSet(a.length);
-    for (let i = 0; i < a.length; i++) this.add(a[i] as number, b[i] as number, ms[i] as number);
+    for (let i = 0; i < a.length; i++) this.all.add(a[i] as number, b[i] as number);
+    [this.a, this.b, this.ms, this.kept] = [Int32Array.from(a), Int32Array.from(b), Float64Array.from(ms), a.length];
+    for (let i = 0; i < ms.length; i++) this.newestMs = Math.max(this.newestMs, ms[i] as number);
+    if (this.kept === 0) [this.a, this.b, this.ms] = [new Int32Array(1024), new Int32Array(1024), new Float64Array(1024)];
   }
 
   private keep(a: number, b: number, ms: number): void {

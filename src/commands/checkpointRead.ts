@@ -19,6 +19,7 @@ import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { openInputs, readLogs } from '../input/readLogs.js';
 import type { Tally } from '../input/tally.js';
+import { formatCount } from '../render/numbers.js';
 import { VERSION } from '../version.js';
 
 export interface CheckpointRequest {
@@ -91,6 +92,7 @@ export async function readWithCheckpoint(context: RunContext, request: Checkpoin
     engine.finish();
 
     const sawRecords = (saved?.sawRecords ?? false) || tally.records + tally.duplicates > 0;
+    if (context.reading.verbose) context.diagnostics.warn(describeRead(file, saved !== null, tally.lines, plan.reads));
     const gone = plan.gone
       .filter(({ unread }) => unread)
       .map(({ position }) => `${position.path} is gone since the last run with ${file}, and was not found renamed among the inputs: lines written to it after that run were not read`);
@@ -115,6 +117,14 @@ export async function readWithCheckpoint(context: RunContext, request: Checkpoin
     await release();
     throw error;
   }
+}
+
+/** What a run read, for --verbose: "checkpoint FILE: 12 new lines read (app.log from byte 4,096); 7 files unchanged". */
+function describeRead(file: string, resumed: boolean, lines: number, reads: readonly FileRead[]): string {
+  const read = reads.filter((each) => !each.unchanged).map((each) => `${each.path} ${each.start === 0 ? 'from its start' : `from byte ${formatCount(each.start)}`}`);
+  const unchanged = reads.length - read.length;
+  const files = [read.length > 0 ? `(${read.join(', ')})` : '', unchanged > 0 ? `; ${formatCount(unchanged)} file${unchanged === 1 ? '' : 's'} unchanged` : ''].join('');
+  return `checkpoint ${file}: ${resumed ? '' : 'made; '}${formatCount(lines)} new line${lines === 1 ? '' : 's'} read ${files}`.trimEnd();
 }
 
 /** A checkpoint made at a later now than this run's holds calls this answer must not count: set aside. */

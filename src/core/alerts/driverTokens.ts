@@ -6,6 +6,7 @@
  * hundred thousand calls a day), and with a moving now every day but the last is let go unread.
  */
 import { type GroupDimension, groupKeyOf } from '../grouping.js';
+import { ModelTable } from '../modelTable.js';
 import { ModelTokens } from '../modelTokens.js';
 import { type TokenColumns, TokenColumnsWriter, readTokenColumns } from '../engine/tokenColumns.js';
 import { finiteOrNull, type StateReader } from '../engine/stateReader.js';
@@ -52,7 +53,11 @@ function newChunk(): Chunk {
 export class DriverTokens {
   /** The calls it takes (today); the engine moves it with now. */
   readonly span = new Span();
-  private readonly byScope = new Map<string, Map<DriverDimension, Map<string, ModelTokens>>>();
+  /** Each scope's rows of `table` by dimension and value. */
+  private readonly byScope = new Map<string, Map<DriverDimension, Map<string, number>>>();
+  /** The token sums by model of each (scope, dimension, value): one row each, no object per row. */
+  private table: ModelTable;
+  private rows = 0;
   /** The start of the span its calls were taken in: a later one (a new day) lets them go. */
   private spanStart = Number.NaN;
   /** The calls noted, not yet added up. */
@@ -66,7 +71,9 @@ export class DriverTokens {
     private readonly tz: TimeZone,
     private readonly pricing: PriceBook,
     private readonly capacity = DEFAULT_CAPACITY,
-  ) {}
+  ) {
+    this.table = new ModelTable(pricing);
+  }
 
   add(record: CallRecord): void {
     if (!this.span.takes(record.timestampMs)) return;
@@ -108,13 +115,13 @@ export class DriverTokens {
   toState(): { spanStart: number | null; owners: string[]; tokens: TokenColumns } {
     this.addPending();
     const owners: string[] = [];
-    const tokens = new TokenColumnsWriter();
+    const tokens = new TokenColumnsWriter(this.rows * 2);
     for (const [scope, byDimension] of this.byScope) {
       for (const [dimension, byValue] of byDimension) {
-        for (const [value, sums] of byValue) {
+        for (const [value, row] of byValue) {
           const owner = owners.length / 3;
           owners.push(scope, dimension, value);
-          sums.forEachVariant((name, variant, calls, values, at) => tokens.add(owner, name, variant, calls, values, at));
+          this.table.forEachEntry(row, (name, variant, calls, values, at) => tokens.add(owner, name, variant, calls, values, at));
         }
       }
     }
@@ -129,12 +136,13 @@ export class DriverTokens {
     if (spanStart !== this.spanStart) return;
     const names = reader.list(fields['owners'], 'owners').map((name, i) => reader.string(name, `owners[${i}]`));
     if (names.length % 3 !== 0) reader.fail('owners must be (scope, dimension, value) triples');
-    const owners = Array.from({ length: names.length / 3 }, (_, i) => {
-      const [scope, dimension, value] = names.slice(3 * i, 3 * i + 3) as [string, string, string];
-      if (!DRIVER_DIMENSIONS.includes(dimension as DriverDimension)) reader.fail(`owners[${3 * i + 1}]: an unknown dimension`);
-      return tokensOf(this.sumsOf(scope).get(dimension as DriverDimension) as Map<string, ModelTokens>, value, this.pricing);
-    });
-    readTokenColumns(fields['tokens'], reader.at('tokens'), owners.length, (owner, name, variant, calls, values, at) => (owners[owner] as ModelTokens).addVariant(name, variant, calls, values, at));
+    const rows = new Int32Array(names.length / 3);
+    for (let i = 0; i < rows.length; i++) {
+      const dimension = names[3 * i + 1] as DriverDimension;
+      if (!DRIVER_DIMENSIONS.includes(dimension)) reader.fail(`owners[${3 * i + 1}]: an unknown dimension`);
+      rows[i] = this.rowOf(this.sumsOf(names[3 * i] as string).get(dimension) as Map<string, number>, names[3 * i + 2] as string);
+    }
+    readTokenColumns(fields['tokens'], reader.at('tokens'), rows.length, (owner, name, variant, calls, values, at) => this.table.addEntry(rows[owner] as number, name, variant, calls, values, at));
   }
 
   /** The token sums of a scope (every scope: undefined) by dimension and value. */
@@ -146,7 +154,11 @@ export class DriverTokens {
       if (scope !== undefined && key !== scope) continue;
       for (const [dimension, byValue] of byDimension) {
         const into = result.get(dimension) as Map<string, ModelTokens>;
-        for (const [value, tokens] of byValue) tokensOf(into, value, this.pricing).merge(tokens);
+        for (const [value, row] of byValue) {
+          let tokens = into.get(value);
+          if (tokens === undefined) into.set(value, (tokens = new ModelTokens(this.pricing)));
+          this.table.addRowTo(tokens, row);
+        }
       }
     }
     return result;
@@ -158,6 +170,8 @@ export class DriverTokens {
     if (start === this.spanStart) return;
     this.spanStart = start;
     this.byScope.clear();
+    this.table = new ModelTable(this.pricing);
+    this.rows = 0;
     this.pending = 0;
   }
 
@@ -184,21 +198,22 @@ export class DriverTokens {
 
   private addCall(scope: string, record: CallRecord): void {
     const byDimension = this.sumsOf(scope);
-    tokensOf(byDimension.get('feature') as Map<string, ModelTokens>, record.feature, this.pricing).add(record);
-    tokensOf(byDimension.get('user') as Map<string, ModelTokens>, record.userId, this.pricing).add(record);
-    tokensOf(byDimension.get('model') as Map<string, ModelTokens>, record.model, this.pricing).add(record);
+    this.table.add(this.rowOf(byDimension.get('feature') as Map<string, number>, record.feature), record);
+    this.table.add(this.rowOf(byDimension.get('user') as Map<string, number>, record.userId), record);
+    this.table.add(this.rowOf(byDimension.get('model') as Map<string, number>, record.model), record);
   }
 
-  /** A scope's token sums by dimension and value, made on first use. */
-  private sumsOf(scope: string): Map<DriverDimension, Map<string, ModelTokens>> {
+  /** The row of a value, made on first use. */
+  private rowOf(byValue: Map<string, number>, value: string): number {
+    let row = byValue.get(value);
+    if (row === undefined) byValue.set(value, (row = this.rows++));
+    return row;
+  }
+
+  /** A scope's rows by dimension and value, made on first use. */
+  private sumsOf(scope: string): Map<DriverDimension, Map<string, number>> {
     let byDimension = this.byScope.get(scope);
     if (byDimension === undefined) this.byScope.set(scope, (byDimension = new Map(DRIVER_DIMENSIONS.map((dimension) => [dimension, new Map()]))));
     return byDimension;
   }
-}
-
-function tokensOf(byValue: Map<string, ModelTokens>, value: string, pricing: PriceBook): ModelTokens {
-  let tokens = byValue.get(value);
-  if (tokens === undefined) byValue.set(value, (tokens = new ModelTokens(pricing)));
-  return tokens;
 }

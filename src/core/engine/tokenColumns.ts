@@ -21,10 +21,20 @@ const VARIANTS = 4;
 
 export class TokenColumnsWriter {
   private readonly models = new Map<string, number>();
-  private readonly owner: number[] = [];
-  private readonly model: number[] = [];
-  private readonly variant: number[] = [];
-  private readonly values: number[] = [];
+  private owner: Uint32Array;
+  private model: Uint32Array;
+  private variant: Uint8Array;
+  private values: Float64Array;
+  private entries = 0;
+
+  /** `expected`: about how many entries will come (to size the columns once). */
+  constructor(expected = 0) {
+    const size = Math.max(1024, expected);
+    this.owner = new Uint32Array(size);
+    this.model = new Uint32Array(size);
+    this.variant = new Uint8Array(size);
+    this.values = new Float64Array(size * VALUES_PER_ENTRY);
+  }
 
   /** An entry of `owner`: calls, and the 5 sums from `at` of `sums`. */
   add(owner: number, name: string, variant: number, calls: number, sums: ArrayLike<number>, at: number): void {
@@ -33,21 +43,37 @@ export class TokenColumnsWriter {
       model = this.models.size;
       this.models.set(name, model);
     }
-    this.owner.push(owner);
-    this.model.push(model);
-    this.variant.push(variant);
-    this.values.push(calls);
-    for (let i = 0; i < SUMS; i++) this.values.push(sums[at + i] as number);
+    if (this.entries === this.owner.length) this.grow();
+    const entry = this.entries++;
+    this.owner[entry] = owner;
+    this.model[entry] = model;
+    this.variant[entry] = variant;
+    const to = entry * VALUES_PER_ENTRY;
+    this.values[to] = calls;
+    for (let i = 0; i < SUMS; i++) this.values[to + 1 + i] = sums[at + i] as number;
   }
 
   columns(): TokenColumns {
+    const entries = this.entries;
     return {
       models: [...this.models.keys()],
-      owner: Uint32Array.from(this.owner),
-      model: Uint32Array.from(this.model),
-      variant: Uint8Array.from(this.variant),
-      values: Float64Array.from(this.values),
+      owner: this.owner.subarray(0, entries),
+      model: this.model.subarray(0, entries),
+      variant: this.variant.subarray(0, entries),
+      values: this.values.subarray(0, entries * VALUES_PER_ENTRY),
     };
+  }
+
+  private grow(): void {
+    const grown = <T extends Uint32Array | Uint8Array | Float64Array>(column: T): T => {
+      const bigger = new (column.constructor as new (length: number) => T)(column.length * 2);
+      bigger.set(column);
+      return bigger;
+    };
+    this.owner = grown(this.owner);
+    this.model = grown(this.model);
+    this.variant = grown(this.variant);
+    this.values = grown(this.values);
   }
 }
 

@@ -187,30 +187,26 @@ export class TokenLedger {
    * and per row its key's index, bucket, calls, first and last call; the token sums by row.
    */
   toState(): TokenLedgerState {
+    let count = 0;
+    for (const rows of this.byKey.values()) count += rows.length;
     const keys: string[] = [];
-    const columns = { rowKey: [] as number[], bucket: [] as number[], calls: [] as number[], first: [] as number[], last: [] as number[] };
-    const tokens = new TokenColumnsWriter();
+    const state = { keys, rowKey: new Uint32Array(count), bucket: new Float64Array(count), calls: new Float64Array(count), first: new Float64Array(count), last: new Float64Array(count) };
+    const tokens = new TokenColumnsWriter(count * 2);
+    let owner = 0;
+    const addEntry = (name: string, variant: number, calls: number, sums: ArrayLike<number>, at: number): void => tokens.add(owner, name, variant, calls, sums, at);
     for (const [key, rows] of this.byKey) {
       keys.push(key);
       for (const row of rows) {
-        const owner = columns.rowKey.length;
-        columns.rowKey.push(keys.length - 1);
-        columns.bucket.push(this.bucketOfRow[row] as number);
-        columns.calls.push(this.values[row * WIDTH + CALLS] as number);
-        columns.first.push(this.first(row));
-        columns.last.push(this.last(row));
-        this.table.forEachEntry(row, (name, variant, calls, sums, at) => tokens.add(owner, name, variant, calls, sums, at));
+        state.rowKey[owner] = keys.length - 1;
+        state.bucket[owner] = this.bucketOfRow[row] as number;
+        state.calls[owner] = this.values[row * WIDTH + CALLS] as number;
+        state.first[owner] = this.first(row);
+        state.last[owner] = this.last(row);
+        this.table.forEachEntry(row, addEntry);
+        owner++;
       }
     }
-    return {
-      keys,
-      rowKey: Uint32Array.from(columns.rowKey),
-      bucket: Float64Array.from(columns.bucket),
-      calls: Float64Array.from(columns.calls),
-      first: Float64Array.from(columns.first),
-      last: Float64Array.from(columns.last),
-      tokens: tokens.columns(),
-    };
+    return { ...state, tokens: tokens.columns() };
   }
 
   restore(state: unknown, reader: StateReader): void {
