@@ -9,7 +9,8 @@
  * Environment: BENCH_ROUNDS (3), BENCH_LINES (1000000; scaling uses ÷10 and ×5), BENCH_DATA (bench/data),
  * BENCH_JQ=0 / BENCH_MLR=0 skip jq / Miller, BENCH_SCALING=0 skips the scaling table (and its 5M-line file),
  * BENCH_GNU_TIME=0 takes peak RSS from the Node tools themselves instead of /usr/bin/time, BENCH_BASELINE=DIR (a
- * built claude-mon checkout) runs its summary, alerts, dashboard and trend alongside, in the same rounds.
+ * built claude-mon checkout) runs its summary, alerts, dashboard and trend alongside, in the same rounds,
+ * BENCH_CRON=0 skips the cron case (bench/cron.mjs: 8 rotated days of BENCH_LINES each, read with --checkpoint).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { benchDependencyVersion, ensureBenchDependencies } from './install-deps.
 import { hasGnuTime, measure } from './measure.mjs';
 import { comparisonTable, markdownTable, mib, scalingTable, seconds, summarise } from './report.mjs';
 import { baselineRevision, claudeMon, claudeMonCommand, duckdb, jq, miller, scanFloor } from './tools.mjs';
+import { CRON_GOAL, cronCase } from './cron.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
@@ -190,6 +192,24 @@ for (const input of inputs) {
       `${(s.wallMs / base).toFixed(2)}×`, i >= 1 && i <= 3 ? met(s.wallMs / base <= 1.2) : '', ...baselineCells(command, s)]),
   ));
   console.log('');
+}
+
+// The cron case: 8 rotated days of 1M lines, a first --checkpoint run, one more minute, then the incremental run
+// against a full read at the same --now (bench/cron.mjs). BENCH_CRON=0 skips it (its first runs take minutes).
+if (process.env.BENCH_CRON !== '0') {
+  const rows = await cronCase({ data: DATA, rounds: ROUNDS, linesPerDay: LINES, log: (message) => process.stderr.write(`${message}\n`) });
+  console.log(`## cron: 8 days × ${count} in rotated files (app.log, app.log.1, app.log.2.gz … app.log.7.gz), then one more minute\n`);
+  console.log('Per command: a first run with `--checkpoint` (reads the 8 days, writes the state); one more minute of lines ' +
+    `appended; then the incremental run (median of ${ROUNDS}, each from the first run's state) against a full read of the same files at the same --now.\n`);
+  console.log(markdownTable(
+    ['command', 'full read s', 'first --checkpoint run s', 'incremental s', '÷ full', `goal ≤ ${CRON_GOAL * 100}%`, 'incremental peak RSS MiB', 'RSS ≤ 150 MB', 'same answer', 'state MB'],
+    rows.map((row) => [`\`${row.command}\``, seconds(row.full), seconds(row.first), seconds(row.incremental), `${((row.incremental / row.full) * 100).toFixed(1)}%`,
+      met(row.incremental / row.full <= CRON_GOAL), mib(row.rss), met(mb(row.rss) <= RSS_GOAL_BYTES / 1e6), row.same ? 'yes' : '**NO**', (row.stateBytes / 1e6).toFixed(1)]),
+  ));
+  console.log(`\nnew lines read by each incremental run: ${rows[0]?.newLines}; start-up alone (above): ${seconds(cmStart.wallMs)} s\n`);
+  if (rows.some((row) => !row.same)) failed = true;
+} else {
+  console.log('cron: skipped (BENCH_CRON=0)\n');
 }
 
 if (SCALING) {

@@ -123,8 +123,8 @@ export async function readWithCheckpoint(context: RunContext, request: Checkpoin
 function describeRead(file: string, resumed: boolean, lines: number, reads: readonly FileRead[]): string {
   const read = reads.filter((each) => !each.unchanged).map((each) => `${each.path} ${each.start === 0 ? 'from its start' : `from byte ${formatCount(each.start)}`}`);
   const unchanged = reads.length - read.length;
-  const files = [read.length > 0 ? `(${read.join(', ')})` : '', unchanged > 0 ? `; ${formatCount(unchanged)} file${unchanged === 1 ? '' : 's'} unchanged` : ''].join('');
-  return `checkpoint ${file}: ${resumed ? '' : 'made; '}${formatCount(lines)} new line${lines === 1 ? '' : 's'} read ${files}`.trimEnd();
+  const files = (read.length > 0 ? ` (${read.join(', ')})` : '') + (unchanged > 0 ? `; ${formatCount(unchanged)} file${unchanged === 1 ? '' : 's'} unchanged` : '');
+  return `checkpoint ${file}: ${resumed ? '' : 'made; '}${formatCount(lines)} new line${lines === 1 ? '' : 's'} read${files}`;
 }
 
 /** A checkpoint made at a later now than this run's holds calls this answer must not count: set aside. */
