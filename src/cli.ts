@@ -126,6 +126,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .argument('[inputs...]', 'log files to follow by name, or - for stdin; default: stdin when piped')
     .option('--listen <host:port>', 'the address to serve on (port 0: any free port, printed on stderr)', '127.0.0.1:9464')
     .option('--from-start', 'read what the files hold already (default: only lines written from now on)')
+    .option('--positions <file>', 'keep where each file was read to in FILE (saved every 2 s and at the end): a restart goes on from there, also into a file rotated meanwhile')
     .option('--max-series <n>', 'at most N series (a feature × model pair takes 33); calls past it are counted as dropped', positiveInteger, 10_000)
     .option('--tz <zone>', 'IANA time zone for timestamps without an offset (default: the config file\'s, else UTC)')
     .option('--config <file>', 'the config file: its p95 thresholds become latency bucket bounds (default: ./claude-mon.config.json when present)')

@@ -162,7 +162,13 @@ export function foldOptions(inputs: string[], flags: Flags, createdBy: string): 
 }
 
 export function serveOptions(inputs: string[], flags: Flags): ServeOptions {
-  return { inputs, listen: parseListen(text(flags, 'listen') ?? '127.0.0.1:9464'), fromStart: flags['fromStart'] === true, maxSeries: flags['maxSeries'] as number };
+  return {
+    inputs,
+    listen: parseListen(text(flags, 'listen') ?? '127.0.0.1:9464'),
+    fromStart: flags['fromStart'] === true,
+    maxSeries: flags['maxSeries'] as number,
+    positions: text(flags, 'positions'),
+  };
 }
 
 export function rulesOptions(flags: Flags, version: string): RulesOptions {

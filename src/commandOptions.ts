@@ -65,6 +65,8 @@ export interface ServeOptions {
   readonly listen: { readonly host: string; readonly port: number };
   readonly fromStart: boolean;
   readonly maxSeries: number;
+  /** --positions FILE: where each file was read to, kept across restarts. */
+  readonly positions: string | undefined;
 }
 
 export interface RulesOptions {

@@ -77,7 +77,8 @@ export function unusable(file: string, why: string): InputError {
   return new InputError(`the checkpoint ${file} cannot be used: ${why}. Remove it, and the next run reads every input again from the start`);
 }
 
-function filePosition(value: unknown, reader: StateReader): FilePosition {
+/** A saved file position, every field checked. */
+export function filePosition(value: unknown, reader: StateReader): FilePosition {
   const fields = reader.object(value, 'a file position');
   const flag = (key: string): boolean => (typeof fields[key] === 'boolean' ? (fields[key] as boolean) : reader.fail(`${key} must be true or false`));
   return {

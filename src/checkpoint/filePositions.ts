@@ -42,6 +42,8 @@ export interface FileRead {
   readonly start: number;
   /** Nothing new to read: a complete gzip file seen before, or a plain file not written to since. */
   readonly unchanged: boolean;
+  /** It goes on from a saved position (a gzip file's is confirmed as it is read). */
+  readonly continues: boolean;
   /** The bytes to parse: from `start` on, decompressed. */
   chunks(): AsyncIterable<Buffer>;
   /** After the read: where the next run starts (null: nothing read). */
@@ -136,6 +138,7 @@ async function plainRead(path: string, look: FileLook, from: FilePosition | null
     path,
     start,
     unchanged: end <= start,
+    continues: from !== null && start === from.offset,
     chunks: () => (end > start ? readFileChunks(path, start, end) : empty()),
     position: () => position,
   };
@@ -150,7 +153,7 @@ async function* empty(): AsyncGenerator<Buffer> {}
 function gzipRead(path: string, look: FileLook, from: FilePosition | null): FileRead {
   if (from !== null && from.gzip && from.complete && look.size === from.size && look.mtimeMs === from.mtimeMs) {
     const same = { ...from, path, dev: look.dev, ino: look.ino, grew: false };
-    return { path, start: from.offset, unchanged: true, chunks: empty, position: () => same };
+    return { path, start: from.offset, unchanged: true, continues: true, chunks: empty, position: () => same };
   }
   const seen = new Seen();
   let complete = false;
@@ -158,6 +161,7 @@ function gzipRead(path: string, look: FileLook, from: FilePosition | null): File
   const read: FileRead = {
     path,
     unchanged: false,
+    continues: from !== null,
     get start() {
       return start;
     },

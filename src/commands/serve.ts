@@ -19,6 +19,9 @@ import { FOLLOW_DEDUPE_GENERATION_IDS, tailFile } from '../input/tailFile.js';
 import { type CliIo, untilStopped } from '../io/cliIo.js';
 import { startMetricsServer } from '../io/metricsServer.js';
 import { renderExposition } from '../render/exposition.js';
+import { FollowMark, loadPositions, resumeFrom, savePositions } from '../checkpoint/followPositions.js';
+import type { FilePosition } from '../checkpoint/filePositions.js';
+import type { Diagnostics } from '../io/diagnostics.js';
 
 
 export async function runServe(context: RunContext, options: ServeOptions): Promise<number> {
@@ -45,11 +48,12 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   } catch (error) {
     throw new UsageError(`--listen ${options.listen.host}:${options.listen.port}: ${describeListenError(error)}`);
   }
+  const followed = await resumedSources(sources, options.positions, diagnostics);
   diagnostics.warn(`claude-mon: serving http://${server.address}/metrics (and /healthz), following ${sources.map(({ source }) => source.name).join(', ')}`);
-  const startOf = new Map(sources.map(({ source, from }) => [source.path, from]));
 
   const abort = new AbortController();
   const stopped = untilStopped(io, abort.signal);
+  const saving = options.positions === undefined ? null : keepPositions(options.positions, [...followed.values()].map(({ mark }) => mark), diagnostics);
   const readOptions = {
     dedupe: context.reading.dedupe,
     maxLineBytes: context.reading.maxLineBytes,
@@ -58,7 +62,10 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     tz,
     threads: 1,
     quiet: true,
-    openFile: (path: string) => tailFile(path, { from: startOf.get(path) ?? 0, signal: abort.signal }),
+    openFile: (path: string) => {
+      const { from, before, mark } = followed.get(path) as Followed;
+      return afterEach(before, tailFile(path, { from, signal: abort.signal, mark }));
+    },
     dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS,
   };
   // Each input its own reader: a followed file never ends, so one after another would never reach the second.
@@ -82,8 +89,59 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     await server.close();
     if (sources.some(({ source }) => source === STDIN)) io.stdin.destroy();
     await Promise.race([Promise.all(readers), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    await saving?.stop();
   }
   return 0;
+}
+
+/** A followed file: where its reading starts, what is read before it (a tail rotated away), and where it is. */
+interface Followed {
+  readonly from: number;
+  readonly before: AsyncIterable<Buffer> | null;
+  readonly mark: FollowMark;
+}
+
+/** Each followed file's start: its saved position (--positions) when one is found, else as without it. */
+async function resumedSources(sources: readonly { source: Source; from: number }[], positionsFile: string | undefined, diagnostics: Diagnostics): Promise<Map<string, Followed>> {
+  const saved = positionsFile === undefined ? [] : await loadPositions(positionsFile);
+  const followed = new Map<string, Followed>();
+  for (const { source, from } of sources) {
+    if (source.path === null) continue;
+    const resumed = await resumeFrom(source.path, saved);
+    const before = saved.find((position) => path.resolve(position.path) === path.resolve(source.path as string)) ?? null;
+    if (resumed?.lost === true) diagnostics.warn(`claude-mon: ${source.name}: the file it was read from before the restart is gone (not found rotated beside it): lines written to it after the last save were not read`);
+    followed.set(source.path, { from: resumed?.from ?? from, before: resumed?.rotatedTail ?? null, mark: new FollowMark(resumed === null ? null : before) });
+  }
+  return followed;
+}
+
+/** Saves the marks' positions every POSITIONS_EVERY_MS, and once more when stopped. */
+function keepPositions(file: string, marks: readonly FollowMark[], diagnostics: Diagnostics): { stop(): Promise<void> } {
+  let last: (FilePosition | null)[] = marks.map(() => null);
+  let saving = Promise.resolve();
+  const save = (): Promise<void> =>
+    (saving = saving.then(async () => {
+      const now = await Promise.all(marks.map((mark) => mark.position()));
+      last = now.map((position, i) => position ?? last[i] ?? null); // a mark with nothing to say keeps what it last said
+      await savePositions(file, last.filter((position) => position !== null)).catch((error: unknown) => diagnostics.error((error as Error).message));
+    }));
+  const timer = setInterval(() => void save(), POSITIONS_EVERY_MS);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await save();
+    },
+  };
+}
+
+/** How often `--positions` are saved. */
+const POSITIONS_EVERY_MS = 2000;
+
+/** The chunks of `first` (when given), then those of `then`. */
+async function* afterEach(first: AsyncIterable<Buffer> | null, then: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  if (first !== null) yield* first;
+  yield* then;
 }
 
 /**

@@ -25,13 +25,27 @@ export interface TailOptions {
   readonly from: number;
   readonly signal: AbortSignal;
   readonly pollMs?: number;
+  /** Told which file is read and how far its lines were handed on (`serve --positions`). */
+  readonly mark?: TailMark;
+}
+
+/** Where a followed file has been read to. */
+export interface TailMark {
+  /** The file now read (at the start, after a rotation or a truncation), from `offset`. */
+  reading(path: string, file: FileHandle, offset: number): void;
+  /** The lines up to `offset` (the end of a line) were handed on. */
+  handedOn(offset: number): void;
+  /** The file is about to be closed (the end, or a rotation). */
+  letGo(): Promise<void>;
 }
 
 export async function* tailFile(path: string, options: TailOptions): AsyncGenerator<Buffer> {
   const { signal } = options;
   const pollMs = options.pollMs ?? POLL_MS;
+  const { mark } = options;
   let file = await fs.open(path, 'r');
   let position = Math.min(options.from, (await file.stat()).size);
+  mark?.reading(path, file, position);
   // Started at the end of a line still being written: its rest is not a line of its own.
   let skipToNewline = position > 0 && !(await endsWithNewline(file, position));
   let lastByte = 0x0a;
@@ -54,11 +68,15 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
           if (chunk.length === 0) continue;
         }
         lastByte = chunk[chunk.length - 1] as number;
+        const newline = chunk.lastIndexOf(0x0a);
+        const handedOn = position - (chunk.length - newline - 1);
         yield chunk;
+        if (newline >= 0) mark?.handedOn(handedOn); // the reader has taken the chunk when it asks for the next
         continue;
       }
       if ((await file.stat()).size < position) {
         position = 0; // truncated in place: start again
+        mark?.reading(path, file, 0);
         skipToNewline = false;
         if (lastByte !== 0x0a) yield NEWLINE; // a line cut short ends here
         lastByte = 0x0a;
@@ -67,9 +85,11 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       // At the end: has the name moved on to another file, and has the old one stopped growing?
       const replacement = Date.now() - grewAt >= ROTATE_IDLE_MS ? await openIfReplaced(path, file) : null;
       if (replacement !== null) {
+        await mark?.letGo();
         await file.close();
         file = replacement;
         position = 0;
+        mark?.reading(path, file, 0);
         grewAt = Date.now();
         skipToNewline = false;
         if (lastByte !== 0x0a) yield NEWLINE;
@@ -83,6 +103,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       }
     }
   } finally {
+    await mark?.letGo();
     await file.close();
   }
 }

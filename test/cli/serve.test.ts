@@ -136,6 +136,34 @@ describe('claude-mon serve', () => {
     expect(await serving.stop()).toBe(0);
   }, 60_000);
 
+  it('--positions: a restart goes on where it stopped, into a file rotated while it was down, and reads nothing twice', async () => {
+    const directory = temporaryDirectory();
+    const file = path.join(directory, 'calls.jsonl');
+    const positions = path.join(directory, 'positions.json');
+    writeFileSync(file, call({ feature: 'old' }).repeat(3));
+    const count = async (serving: Awaited<ReturnType<typeof serve>>, feature: string): Promise<number> =>
+      total((await serving.scrape()).text, 'claude_mon_calls_total', [`feature="${feature}"`]);
+    const first = await serve(['--positions', positions, file]);
+    appendFileSync(file, call({ feature: 'before' }).repeat(2));
+    expect(await until(async () => (await count(first, 'before')) === 2, 10_000)).toBe(true);
+    expect(await first.stop()).toBe(0);
+    expect(JSON.parse(readFileSync(positions, 'utf8')).files[0].offset).toBe(readFileSync(file).length);
+    // While it is down: lines appended, then the file rotated and a new one begun.
+    appendFileSync(file, call({ feature: 'down' }).repeat(4));
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, call({ feature: 'after' }).repeat(5));
+    const second = await serve(['--positions', positions, file]);
+    expect(await until(async () => (await count(second, 'down')) === 4 && (await count(second, 'after')) === 5, 10_000)).toBe(true);
+    const text = (await second.scrape()).text;
+    expect(total(text, 'claude_mon_calls_total', ['feature="before"'])).toBe(0);
+    expect(total(text, 'claude_mon_calls_total', ['feature="old"'])).toBe(0);
+    expect(await second.stop()).toBe(0);
+    // Stopped and started again with nothing new: nothing is read again.
+    const third = await serve(['--positions', positions, file]);
+    await sleep(700);
+    expect(total((await third.settled()).text, 'claude_mon_calls_total')).toBe(0);
+  }, 60_000);
+
   it('reads what the file holds already with --from-start', async () => {
     const file = path.join(temporaryDirectory(), 'calls.jsonl');
     writeFileSync(file, call({ feature: 'old' }).repeat(3));
