@@ -96,6 +96,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--quiet-ok', 'print nothing when all is OK (for cron mail)')
     .option('--follow', 'keep reading stdin or a growing file; print a line on each state change (firing, resolved)')
     .option('--interval <duration>', 'with --follow: how often to re-evaluate', '10s')
+    .option('--positions <file>', 'with --follow: keep the windows, the rules firing and where the file was read to in FILE, so that a restart goes on from there')
     .option('--backtest', 'evaluate at every --step from --from to --to over old logs; print when each rule would have fired')
     .option('--from <time>', 'with --backtest: the first evaluation (a duration back from --now or an ISO time)')
     .option('--to <time>', 'with --backtest: the last evaluation (default: --now)')

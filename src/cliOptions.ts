@@ -130,6 +130,10 @@ export function alertsOptions(inputs: string[], flags: Flags): AlertsOptions {
   const follow = flags['follow'] === true;
   if (backtest && follow) throw new UsageError('--follow and --backtest cannot be combined');
   if (backtest && formatOf(flags) === 'nagios') throw new UsageError('--backtest prints a table or --json, not --format nagios');
+  if ((backtest || follow) && flags['checkpoint'] !== undefined) {
+    throw new UsageError(`--checkpoint goes with a run of alerts at one now (from cron)${follow ? ': --follow keeps its place with --positions FILE' : ', not --backtest'}`);
+  }
+  if (!follow && flags['positions'] !== undefined) throw new UsageError('--positions goes with --follow (a run from cron keeps its place with --checkpoint FILE)');
   if (follow) {
     if (flags['output'] !== undefined) throw new UsageError('--follow prints to stdout as it goes: -o FILE cannot be used with it');
     if (flags['since'] !== undefined) throw new UsageError('--follow evaluates on sliding windows: --since cannot be used with it');
@@ -151,6 +155,7 @@ export function alertsOptions(inputs: string[], flags: Flags): AlertsOptions {
     follow,
     intervalMs: parseDuration(text(flags, 'interval') ?? '10s', '--interval'),
     backtest: backtest ? { from: from as string, to: text(flags, 'to'), stepMs: parseDuration(text(flags, 'step') ?? '1m', '--step') } : undefined,
+    positions: text(flags, 'positions'),
   };
 }
 

@@ -50,6 +50,8 @@ export interface AlertsOptions {
   readonly intervalMs: number;
   /** --backtest --from --to --step. */
   readonly backtest: { readonly from: string; readonly to: string | undefined; readonly stepMs: number } | undefined;
+  /** --follow --positions FILE: the windows, the firing rules and where the file was read to, kept across restarts. */
+  readonly positions: string | undefined;
 }
 
 export interface FoldOptions {

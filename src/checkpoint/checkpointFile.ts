@@ -31,6 +31,8 @@ export interface Checkpoint {
   readonly files: readonly FilePosition[];
   /** Some run recognised call records in the inputs (the "wrong file or format?" check is behind it). */
   readonly sawRecords: boolean;
+  /** The rules firing at the end of the run, by rule and scope (`alerts --follow`: said once, not at each start). */
+  readonly firing: readonly string[];
 }
 
 /** A checkpoint as read: usable, or set aside with the reason in words. */
@@ -65,6 +67,7 @@ export async function loadCheckpoint(file: string, settings: Settings): Promise<
       requestIds: fields['requestIds'] === null ? null : (reader.object(fields['requestIds'], 'requestIds') as unknown as RecentIdsState),
       files: reader.list(fields['files'], 'files').map((entry, i) => filePosition(entry, reader.at(`files[${i}]`))),
       sawRecords: fields['sawRecords'] === true,
+      firing: reader.list(fields['firing'], 'firing').map((key, i) => reader.string(key, `firing[${i}]`)),
     };
     return { kind: 'usable', checkpoint };
   } catch (error) {

@@ -82,6 +82,12 @@ export async function resumeFrom(followed: string, saved: readonly FilePosition[
   return { from: 0, rotatedTail: found.chunks(), lost: false };
 }
 
+/** The unread tail of the file rotated away (when there is one), then the followed file's chunks. */
+export async function* rotatedTailThen(tail: AsyncIterable<Buffer> | null, followed: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  if (tail !== null) yield* tail;
+  yield* followed;
+}
+
 /** The files beside `followed` named after it (app.log.1, app.log.2.gz, app.log-20261126), newest rotation first. */
 async function rotatedSiblings(followed: string): Promise<string[]> {
   const directory = path.dirname(followed);

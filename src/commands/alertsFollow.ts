@@ -23,6 +23,8 @@ import { renderAlertsJsonLine } from '../render/alertsJson.js';
 import type { StreamedText } from '../render/streamedText.js';
 import { renderAlerts } from './alerts.js';
 import { checkInput } from './inputChecks.js';
+import { rotatedTailThen } from '../checkpoint/followPositions.js';
+import { followedPlace } from './followedPlace.js';
 import { readOptionsOf } from './readReport.js';
 
 /** How often (in calls) the clock moves the windows between evaluations: let-go calls die young. */
@@ -40,7 +42,14 @@ export async function runAlertsFollow(context: RunContext, options: AlertsOption
   const parts = new AlertParts(engine, options.groupBy, tz, pricing, alertSpans(config, tz));
   const currentNow = (): number | null => (latest ? engine.newestMs : io.now());
 
-  const firing = new Map<string, Evaluation>();
+  /** The rules firing, by rule and scope. */
+  const firing = new Set<string>();
+  const followed = inputs.sources[0]?.path ?? null;
+  if (options.positions !== undefined && followed === null) throw new UsageError('--positions keeps the place in a file: stdin cannot be read again from where a run stopped');
+  const place =
+    options.positions === undefined || followed === null
+      ? null
+      : await followedPlace(context, options.positions, { file: options.positions, command: 'alerts --follow', inputs: options.inputs, options: { by: options.groupBy } }, followed, engine, firing);
   let output: Promise<unknown> = Promise.resolve();
   const write = (text: StreamedText): void => {
     output = output.then(() => writeToStream(io.stdout, text));
@@ -52,11 +61,11 @@ export async function runAlertsFollow(context: RunContext, options: AlertsOption
     const evaluations = evaluateRules(parts, config, at, tz, pricing);
     for (const evaluation of evaluations) {
       const key = `${evaluation.rule}\u0000${evaluation.scopeKey}`;
-      const was = firing.get(key);
-      if (evaluation.state === 'firing' && was === undefined) {
-        firing.set(key, evaluation);
+      const was = firing.has(key);
+      if (evaluation.state === 'firing' && !was) {
+        firing.add(key);
         write(renderAlertEvent('firing', evaluation, at, options.format === 'json' ? 'json' : 'text'));
-      } else if (evaluation.state !== 'firing' && was !== undefined) {
+      } else if (evaluation.state !== 'firing' && was) {
         firing.delete(key);
         write(renderAlertEvent('resolved', evaluation, at, options.format === 'json' ? 'json' : 'text'));
       }
@@ -85,7 +94,9 @@ export async function runAlertsFollow(context: RunContext, options: AlertsOption
     },
   };
   const stopped = untilStopped(io, abort.signal);
-  const readOptions = { ...readOptionsOf(context), openFile: (path: string) => tailFile(path, { from: 0, signal: abort.signal }), dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS };
+  const openFile = (path: string): AsyncIterable<Buffer> =>
+    place === null ? tailFile(path, { from: 0, signal: abort.signal }) : rotatedTailThen(place.before, tailFile(path, { from: place.from, signal: abort.signal, mark: place.mark }));
+  const readOptions = { ...readOptionsOf(context), openFile, dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS };
   // The tally is ours, so that a stop by a signal still reports what was read.
   const tally = new Tally();
   const reading = readLogs(inputs, io, readOptions, sink, tally);
@@ -108,5 +119,6 @@ export async function runAlertsFollow(context: RunContext, options: AlertsOption
     write(options.format === 'json' ? renderAlertsJsonLine(report) : renderAlerts(report, options, context));
   }
   await output;
+  await place?.end();
   return report.exitCode;
 }

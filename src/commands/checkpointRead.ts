@@ -106,7 +106,7 @@ export async function readWithCheckpoint(context: RunContext, request: Checkpoin
           if (!written || tally.unreadable.length > 0) return;
           const files = plan.reads.map((read) => read.position()).filter((position) => position !== null);
           const nowMs = now.kind === 'clock' ? now.ms : null;
-          const checkpoint = { settings, nowMs, engine: engine.toState(), postponed, requestIds: ids?.toState() ?? null, files, sawRecords };
+          const checkpoint = { settings, nowMs, engine: engine.toState(), postponed, requestIds: ids?.toState() ?? null, files, sawRecords, firing: [] };
           await writeCheckpoint(file, checkpoint, `claude-mon ${VERSION}`);
         } finally {
           await release();
@@ -134,7 +134,7 @@ function checkNow(loaded: Loaded, now: NowMode): Loaded {
 }
 
 /** What decides what the state holds, besides the command's own options. */
-function settingsOf(context: RunContext, request: CheckpointRequest): Settings {
+export function settingsOf(context: RunContext, request: CheckpointRequest): Settings {
   return {
     version: VERSION,
     command: request.command,

@@ -19,7 +19,7 @@ import { FOLLOW_DEDUPE_GENERATION_IDS, tailFile } from '../input/tailFile.js';
 import { type CliIo, untilStopped } from '../io/cliIo.js';
 import { startMetricsServer } from '../io/metricsServer.js';
 import { renderExposition } from '../render/exposition.js';
-import { FollowMark, loadPositions, resumeFrom, savePositions } from '../checkpoint/followPositions.js';
+import { FollowMark, loadPositions, resumeFrom, rotatedTailThen, savePositions } from '../checkpoint/followPositions.js';
 import type { FilePosition } from '../checkpoint/filePositions.js';
 import type { Diagnostics } from '../io/diagnostics.js';
 
@@ -64,7 +64,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     quiet: true,
     openFile: (path: string) => {
       const { from, before, mark } = followed.get(path) as Followed;
-      return afterEach(before, tailFile(path, { from, signal: abort.signal, mark }));
+      return rotatedTailThen(before, tailFile(path, { from, signal: abort.signal, mark }));
     },
     dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS,
   };
@@ -138,11 +138,6 @@ function keepPositions(file: string, marks: readonly FollowMark[], diagnostics: 
 /** How often `--positions` are saved. */
 const POSITIONS_EVERY_MS = 2000;
 
-/** The chunks of `first` (when given), then those of `then`. */
-async function* afterEach(first: AsyncIterable<Buffer> | null, then: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  if (first !== null) yield* first;
-  yield* then;
-}
 
 /**
  * Files (followed by name, each once) and "-" for stdin, with where to start reading each: its size now unless

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -181,5 +181,43 @@ describe('claude-mon alerts --follow', () => {
     const earlier = median(settled.slice(0, half));
     const later = median(settled.slice(half));
     expect(later / earlier, samples.join(' ')).toBeLessThan(1.2);
+  }, 60_000);
+  it('--positions: a restart restores the windows and the rules firing, reads what was written while down once, and says when a rule resolved meanwhile', async () => {
+    const directory = temporaryDirectory();
+    const config = path.join(directory, 'claude-mon.config.json');
+    writeFileSync(config, JSON.stringify({ rules: { error_rate: { window: '1h', minCalls: 5 }, rate_limited: { enabled: false }, p95_latency: { enabled: false }, daily_cost: { enabled: false } } }));
+    const log = path.join(directory, 'calls.jsonl');
+    const positions = path.join(directory, 'follow.positions');
+    const calls = (count: number, failed: boolean): string =>
+      Array.from({ length: count }, () => `${JSON.stringify({ timestamp: new Date().toISOString(), feature: 'chat', latency_ms: 300, ...(failed ? { error: 'InternalServerError', error_status: 500 } : {}) })}\n`).join('');
+    const args = ['--interval', '200ms', '--config', config, '--json', '--positions', positions, log];
+    const events = (run: ReturnType<typeof follow>, kind: string) => run.lines.filter((line) => line.text.includes(`"event":"${kind}"`) && line.text.includes('"scope":{}'));
+    writeFileSync(log, calls(10, false) + calls(10, true));
+
+    const first = follow(args);
+    expect(await waitFor(() => events(first, 'firing').length === 1, 10_000), first.stderr()).toBe(true);
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    // Restarted with nothing new: the rule is still firing, and it is not said again.
+    const second = follow(args);
+    await sleep(1500);
+    second.child.kill('SIGTERM');
+    await second.exited;
+    expect(events(second, 'firing')).toEqual([]);
+    const state = JSON.parse(second.lines.at(-1)?.text ?? '{}');
+    expect(state.evaluations.find((e: { rule: string; scope: object; sample: { calls: number } }) => e.rule === 'error_rate' && Object.keys(e.scope).length === 0)?.sample.calls).toBe(20);
+
+    // Written while it was down, then rotated: 180 healthy calls bring the rate to 5% or below; read once.
+    appendFileSync(log, calls(100, false));
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, calls(80, false));
+    const third = follow(args);
+    expect(await waitFor(() => events(third, 'resolved').length === 1, 10_000), third.stderr()).toBe(true);
+    third.child.kill('SIGTERM');
+    await third.exited;
+    const last = JSON.parse(third.lines.at(-1)?.text ?? '{}');
+    expect(last.evaluations.find((e: { rule: string; scope: object; sample: { calls: number } }) => e.rule === 'error_rate' && Object.keys(e.scope).length === 0)?.sample.calls).toBe(200);
+    expect(events(third, 'firing')).toEqual([]);
   }, 60_000);
 });
