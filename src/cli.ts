@@ -36,7 +36,6 @@ import { loadDisplayWidths } from './render/width.js';
 import { VERSION } from './version.js';
 import type { AlertStatus } from './core/alerts/alertStatus.js';
 
-
 /** What a command hands back: its result, and how it ended (a report: failed or not; alerts: its status). */
 type Ran =
   | { readonly output: StreamedText; readonly failed: boolean; readonly end?: (written: boolean) => Promise<void> }

@@ -2,7 +2,8 @@
  * JSON with its typed arrays kept as raw bytes: a checkpoint's large tables (a week of minutes by scope) are
  * columns of numbers, which as JSON text would cost more to parse than the rest of a run. The file is a first line
  * naming the format, the length of the JSON header on the second, the header, and then each typed array's bytes
- * (8-byte aligned), referred to in the header as {"$bytes": offset, "type": "Float64Array", "length": n}.
+ * (8-byte aligned), referred to in the header as {"$bytes": offset, "type": "Float64Array", "length": n}. Numbers
+ * are in the machine's byte order: little-endian on every platform Node runs on.
  */
 
 const TYPES = { Float64Array, Uint32Array, Int32Array, Uint8Array } as const;
@@ -40,7 +41,7 @@ export function decodeBinaryJson(magic: string, file: Buffer): unknown {
   const secondLine = file.indexOf(0x0a, firstLine + 1);
   const length = Number(file.toString('latin1', firstLine + 1, secondLine));
   const start = secondLine + 1;
-  if (secondLine < 0 || !Number.isSafeInteger(length) || start + length > file.length) throw new Error('its header is cut short');
+  if (secondLine < 0 || !Number.isSafeInteger(length) || length < 0 || start + length > file.length) throw new Error('its header is cut short');
   const head = start + length + 1;
   const data = head + ((8 - (head % 8)) % 8);
   const column = (item: Record<string, unknown>): Column => {

@@ -4,12 +4,13 @@
  * temporary file, synced and renamed into place (a run killed at any moment leaves the previous one whole), and a
  * lock file beside it keeps two runs from using it at once.
  */
-import { constants, promises as fs, rmSync } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineState } from '../core/engine/engine.js';
 import { StateReader } from '../core/engine/stateReader.js';
 import { describeFsError, InputError } from '../errors.js';
 import { cleanUpOnInterrupt } from '../io/interrupt.js';
+import { replaceFile } from '../io/output.js';
 import { decodeBinaryJson, encodeBinaryJson } from './binaryJson.js';
 import type { FilePosition } from './filePositions.js';
 import type { RecentIdsState } from './recentRequestIds.js';
@@ -105,68 +106,58 @@ export function filePosition(value: unknown, reader: StateReader): FilePosition 
  * with the lock held: temporary files of other runs were left by runs killed while writing, and are removed.
  */
 export async function writeCheckpoint(file: string, checkpoint: Checkpoint, createdBy: string): Promise<void> {
+  const directory = path.dirname(file);
   const prefix = `.${path.basename(file)}.`;
-  const temporary = path.join(path.dirname(file), `${prefix}${process.pid}.tmp`);
-  const left = await fs.readdir(path.dirname(file)).catch(() => []);
-  for (const name of left) if (name.startsWith(prefix) && name.endsWith('.tmp')) await fs.rm(path.join(path.dirname(file), name), { force: true });
-  const forget = cleanUpOnInterrupt(() => rmSync(temporary, { force: true }));
-  try {
-    const handle = await fs.open(temporary, 'w');
-    try {
-      for (const part of encodeBinaryJson(FORMAT, { formatVersion: FORMAT_VERSION, createdBy, ...checkpoint })) await handle.writeFile(part);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temporary, file);
-    await syncDirectory(path.dirname(file));
-  } catch (error) {
-    await fs.rm(temporary, { force: true });
-    throw new InputError(`cannot write the checkpoint ${file}: ${describeFsError(error)}`);
-  } finally {
-    forget();
+  for (const name of await fs.readdir(directory).catch(() => [])) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) await fs.rm(path.join(directory, name), { force: true });
   }
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await fs.open(directory, constants.O_RDONLY).catch(() => null);
-  if (handle === null) return;
+  const parts = encodeBinaryJson(FORMAT, { formatVersion: FORMAT_VERSION, createdBy, ...checkpoint });
   try {
-    await handle.sync();
-  } catch {
-    // some file systems cannot sync a directory: the rename is still atomic
-  } finally {
-    await handle.close();
+    await replaceFile(file, async (handle) => {
+      for (const part of parts) await handle.writeFile(part);
+    }, true);
+  } catch (error) {
+    throw new InputError(`cannot write the checkpoint ${file}: ${describeFsError(error)}`);
   }
 }
 
 /**
- * Takes FILE.lock (made exclusively, holding this process's id); a lock left by a process that no longer runs (a
- * run killed) is taken over. Returns what releases it.
+ * Takes FILE.lock, which holds this process's id from the moment it exists (written beside it, then hard-linked
+ * into place: link fails when the lock is there). A lock whose process no longer runs (a run killed) is taken
+ * over. Two runs taking over the same dead lock at once may both go on; each still writes a whole state (the last
+ * one stays), so the checkpoint is never corrupted. Returns what releases it.
  */
 export async function lockCheckpoint(file: string): Promise<() => Promise<void>> {
   const lock = `${file}.lock`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const handle = await fs.open(lock, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      const forget = cleanUpOnInterrupt(() => rmSync(lock, { force: true }));
-      return async () => {
-        forget();
-        await fs.rm(lock, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError(`cannot lock the checkpoint ${file} (${lock}): ${describeFsError(error)}`);
+  // Named as the checkpoint's temporary files are: one left by a run killed here goes with them.
+  const mine = path.join(path.dirname(file), `.${path.basename(file)}.lock.${process.pid}.tmp`);
+  const failed = (error: unknown): InputError => new InputError(`cannot lock the checkpoint ${file} (${lock}): ${describeFsError(error)}`);
+  await fs.writeFile(mine, `${process.pid}\n`).catch((error: unknown) => {
+    throw failed(error);
+  });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.link(mine, lock);
+        const forget = cleanUpOnInterrupt(() => rmSync(lock, { force: true }));
+        return async () => {
+          forget();
+          await fs.rm(lock, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw failed(error);
+      }
+      const holder = Number.parseInt(await fs.readFile(lock, 'utf8').catch(() => ''), 10);
+      if (attempt === 0 && !isRunning(holder)) {
+        await fs.rm(lock, { force: true }); // left by a run that was killed
+        continue;
+      }
+      throw new InputError(
+        `the checkpoint ${file} is in use by another claude-mon run (process ${Number.isNaN(holder) ? '?' : holder}, ${lock}): let it finish, or remove ${lock} if no run is going`,
+      );
     }
-    const holder = Number.parseInt(await fs.readFile(lock, 'utf8').catch(() => ''), 10);
-    if (attempt === 0 && !isRunning(holder)) {
-      await fs.rm(lock, { force: true }); // left by a run that was killed
-      continue;
-    }
-    throw new InputError(
-      `the checkpoint ${file} is in use by another claude-mon run (process ${Number.isNaN(holder) ? '?' : holder}, ${lock}): let it finish, or remove ${lock} if no run is going`,
-    );
+  } finally {
+    await fs.rm(mine, { force: true });
   }
 }
 

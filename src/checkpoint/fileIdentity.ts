@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import zlib from 'node:zlib';
+import { gunzipPrefix, isGzipStart } from '../input/gunzip.js';
 
 /** The fingerprint covers up to this many first bytes, the check before an offset this many bytes before it. */
 export const IDENTITY_BYTES = 1024;
@@ -30,6 +30,7 @@ export interface FileLook {
 
 /** Null when `path` is not a regular file. */
 export async function lookAt(path: string): Promise<FileLook | null> {
+  if (!(await fs.stat(path)).isFile()) return null; // before opening: opening a FIFO waits for a writer
   const file = await fs.open(path, 'r');
   try {
     const stat = await file.stat();
@@ -37,20 +38,11 @@ export async function lookAt(path: string): Promise<FileLook | null> {
     const prefix = Buffer.alloc(Math.min(GZIP_HEAD_BYTES, stat.size));
     const { bytesRead } = await file.read(prefix, 0, prefix.length, 0);
     const first = prefix.subarray(0, bytesRead);
-    const gzip = first[0] === 0x1f && first[1] === 0x8b;
+    const gzip = isGzipStart(first);
     const head = gzip ? gunzipPrefix(first) : first;
     return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, gzip, head: head.subarray(0, IDENTITY_BYTES) };
   } finally {
     await file.close();
-  }
-}
-
-/** What decompresses from the start of a gzip stream (nothing when it is corrupt there). */
-function gunzipPrefix(prefix: Buffer): Buffer {
-  try {
-    return zlib.gunzipSync(prefix, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-  } catch {
-    return Buffer.alloc(0);
   }
 }
 

@@ -55,35 +55,55 @@ export interface ReadPlan {
   readonly reads: readonly FileRead[];
   /** Saved files no file was found to be: gone, with lines maybe not read when `unread`. */
   readonly gone: readonly { readonly position: FilePosition; readonly unread: boolean }[];
+  /** Paths that could not be looked at (gone since they were listed, unreadable), with why. */
+  readonly unreadable: readonly { readonly path: string; readonly error: unknown }[];
 }
 
-/** Plans the read of `paths` (regular files) after a run that left `saved`. */
+/**
+ * Plans the read of `paths` after a run that left `saved`. Throws CannotResume for a file that cannot be read
+ * from where a run stopped (a pipe, a device, a JSON document).
+ */
 export async function planReads(paths: readonly string[], saved: readonly FilePosition[]): Promise<ReadPlan> {
   const unclaimed = new Set(saved);
-  const looks = await Promise.all(paths.map(async (path) => ({ path, look: await lookAt(path) })));
+  const looks: { path: string; look: FileLook }[] = [];
+  const unreadable: { path: string; error: unknown }[] = [];
+  for (const path of paths) {
+    try {
+      const look = await lookAt(path); // one at a time: thousands of files must not open thousands of descriptors
+      if (look === null) throw new CannotResume(path, 'not a regular file (a pipe or a device)');
+      if (!look.gzip && isDocument(look.head)) throw new CannotResume(path, 'a JSON document (read whole, not as lines)');
+      looks.push({ path, look });
+    } catch (error) {
+      if (error instanceof CannotResume) throw error;
+      unreadable.push({ path, error });
+    }
+  }
   const reads: FileRead[] = [];
   // Files at their saved inode claim first: a rotated copy must not take the place of the file it was copied from.
   const claims = new Map<string, FilePosition | null>();
   for (const pass of [true, false]) {
     for (const { path, look } of looks) {
-      if (look === null || claims.has(path)) continue;
+      if (claims.has(path)) continue;
       const position = await claim(path, look, unclaimed, pass);
       if (position !== null || !pass) claims.set(path, position);
     }
   }
   for (const { path, look } of looks) {
-    if (look === null) throw new NotAFile(path);
     const position = claims.get(path) ?? null;
     reads.push(look.gzip ? gzipRead(path, look, position) : await plainRead(path, look, position));
   }
   const gone = [...unclaimed].map((position) => ({ position, unread: !position.complete && position.grew }));
-  return { reads, gone };
+  return { reads, gone, unreadable };
 }
 
-export class NotAFile extends Error {
-  override readonly name = 'NotAFile';
-  constructor(readonly path: string) {
-    super(`${path} is not a regular file`);
+/** A file that cannot be read again from where a run stopped. */
+export class CannotResume extends Error {
+  override readonly name = 'CannotResume';
+  constructor(
+    readonly path: string,
+    readonly what: string,
+  ) {
+    super(`${path} is ${what}`);
   }
 }
 
@@ -107,16 +127,14 @@ function tailStart(offset: number): number {
   return Math.max(0, offset - IDENTITY_BYTES);
 }
 
-/** A JSON document cannot be read from the middle: read again whole when it changed. */
+/** A JSON document (an array of calls) cannot be read on from the middle. */
 function isDocument(head: Buffer): boolean {
   return /^\s*\[/.test(head.subarray(0, 64).toString('latin1'));
 }
 
 async function plainRead(path: string, look: FileLook, from: FilePosition | null): Promise<FileRead> {
-  const document = isDocument(look.head);
-  let start = from?.offset ?? 0;
-  const end = document ? look.size : await endOfLastLine(path, start, look.size);
-  if (document && start < end) start = 0;
+  const start = from?.offset ?? 0;
+  const end = await endOfLastLine(path, start, look.size);
   const position: FilePosition | null =
     end === 0
       ? null
@@ -138,7 +156,7 @@ async function plainRead(path: string, look: FileLook, from: FilePosition | null
     path,
     start,
     unchanged: end <= start,
-    continues: from !== null && start === from.offset,
+    continues: from !== null,
     chunks: () => (end > start ? readFileChunks(path, start, end) : empty()),
     position: () => position,
   };
@@ -157,8 +175,8 @@ function gzipRead(path: string, look: FileLook, from: FilePosition | null): File
   }
   const seen = new Seen();
   let complete = false;
-  let start = 0;
-  const read: FileRead = {
+  let start = from?.offset ?? 0;
+  return {
     path,
     unchanged: false,
     continues: from !== null,
@@ -166,34 +184,35 @@ function gzipRead(path: string, look: FileLook, from: FilePosition | null): File
       return start;
     },
     async *chunks() {
-      start = from?.offset ?? 0;
       const resumed = start > 0 && (yield* resumeAfter(path, from as FilePosition, seen));
       if (!resumed) {
         start = 0;
         seen.reset();
         for await (const chunk of decodeChunks(readFileChunks(path))) yield seen.pass(chunk);
       }
-      complete = true; // not reached when the stream is cut short: its position is what decoded before the break
+      complete = true; // not reached when the stream is cut short (a file still being compressed)
     },
-    position: () =>
-      seen.bytes === 0
-        ? null
-        : {
-            path,
-            dev: look.dev,
-            ino: look.ino,
-            size: look.size,
-            mtimeMs: look.mtimeMs,
-            gzip: true,
-            offset: seen.bytes,
-            headBytes: Math.min(IDENTITY_BYTES, seen.bytes),
-            headHash: hashOf(seen.head),
-            tailHash: hashOf(seen.tail),
-            complete,
-            grew: seen.bytes > start,
-          },
+    position: () => {
+      // Read to its end, or — cut short — to the end of its last whole line, where the next run goes on.
+      const [offset, tail] = complete ? [seen.bytes, seen.tail] : [seen.lineEnd, seen.lineEndTail];
+      if (offset === 0) return null;
+      const headBytes = Math.min(IDENTITY_BYTES, offset);
+      return {
+        path,
+        dev: look.dev,
+        ino: look.ino,
+        size: look.size,
+        mtimeMs: look.mtimeMs,
+        gzip: true,
+        offset,
+        headBytes,
+        headHash: hashOf(seen.head.subarray(0, headBytes)),
+        tailHash: hashOf(tail),
+        complete,
+        grew: offset > start,
+      };
+    },
   };
-  return read;
 }
 
 /**
@@ -217,23 +236,34 @@ async function* resumeAfter(path: string, from: FilePosition, seen: Seen): Async
   return confirmed;
 }
 
-/** The bytes passed so far: how many, the first and the last IDENTITY_BYTES of them. */
+/** The bytes passed so far: how many, the first and the last IDENTITY_BYTES of them, and where the last line ended. */
 class Seen {
   bytes = 0;
-  head = Buffer.alloc(0);
-  tail = Buffer.alloc(0);
+  head: Buffer = Buffer.alloc(0);
+  tail: Buffer = Buffer.alloc(0);
+  lineEnd = 0;
+  /** The last IDENTITY_BYTES before `lineEnd`. */
+  lineEndTail: Buffer = Buffer.alloc(0);
 
   pass(chunk: Buffer): Buffer {
+    const newline = chunk.lastIndexOf(0x0a);
+    if (newline >= 0) {
+      this.lineEnd = this.bytes + newline + 1;
+      this.lineEndTail = lastBytes(this.tail, chunk.subarray(0, newline + 1));
+    }
     this.bytes += chunk.length;
     if (this.head.length < IDENTITY_BYTES) this.head = Buffer.concat([this.head, chunk.subarray(0, IDENTITY_BYTES - this.head.length)]);
-    this.tail =
-      chunk.length >= IDENTITY_BYTES ? Buffer.from(chunk.subarray(chunk.length - IDENTITY_BYTES)) : Buffer.concat([this.tail, chunk]).subarray(-IDENTITY_BYTES);
+    this.tail = lastBytes(this.tail, chunk);
     return chunk;
   }
 
   reset(): void {
-    this.bytes = 0;
-    this.head = Buffer.alloc(0);
-    this.tail = Buffer.alloc(0);
+    this.bytes = this.lineEnd = 0;
+    this.head = this.tail = this.lineEndTail = Buffer.alloc(0);
   }
+}
+
+/** The last IDENTITY_BYTES of `before` followed by `chunk` (a copy: the chunk's buffer is reused). */
+function lastBytes(before: Buffer, chunk: Buffer): Buffer {
+  return chunk.length >= IDENTITY_BYTES ? Buffer.from(chunk.subarray(chunk.length - IDENTITY_BYTES)) : Buffer.concat([before, chunk]).subarray(-IDENTITY_BYTES);
 }

@@ -5,12 +5,12 @@
  * (filePositions.ts): the file still under its name, or — rotated while the exporter was down — a sibling named
  * after it (app.log.1, app.log.1.gz, app.log-20261126), whose unread tail is read before the new file.
  */
-import { promises as fs, rmSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { StateReader } from '../core/engine/stateReader.js';
 import { describeFsError, InputError } from '../errors.js';
-import { cleanUpOnInterrupt } from '../io/interrupt.js';
+import { replaceFile } from '../io/output.js';
 import { filePosition } from './checkpointFile.js';
 import { hashOf, IDENTITY_BYTES } from './fileIdentity.js';
 import { type FilePosition, planReads } from './filePositions.js';
@@ -38,48 +38,51 @@ export async function loadPositions(file: string): Promise<FilePosition[]> {
 
 /** Written to a temporary file, synced and renamed into place: a crash leaves the last positions whole. */
 export async function savePositions(file: string, positions: readonly FilePosition[]): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const forget = cleanUpOnInterrupt(() => rmSync(temporary, { force: true }));
+  const text = `${JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, files: positions })}\n`;
   try {
-    const handle = await fs.open(temporary, 'w');
-    try {
-      await handle.writeFile(`${JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, files: positions })}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temporary, file);
+    await replaceFile(file, (handle) => handle.writeFile(text), true);
   } catch (error) {
-    await fs.rm(temporary, { force: true });
     throw new InputError(`cannot write the positions ${file}: ${describeFsError(error)}`);
-  } finally {
-    forget();
   }
 }
 
 /** Where a followed file goes on from after a restart. */
 export interface Resumed {
+  /** The position saved for it. */
+  readonly saved: FilePosition;
   /** Where to start in the file under the name. */
   readonly from: number;
-  /** Read first: the unread tail of the saved file, rotated away while the exporter was down. */
+  /** Read first: what was written after the saved position to the files it became, rotated while the follower was down. */
   readonly rotatedTail: AsyncIterable<Buffer> | null;
   /** The saved file was found nowhere: what it had after its position is lost (said on stderr). */
   readonly lost: boolean;
 }
 
-/** How `followed` goes on from `saved` (null: nothing saved for it). */
+/** How `followed` goes on from its position in `saved` (null: none is saved for it). */
 export async function resumeFrom(followed: string, saved: readonly FilePosition[]): Promise<Resumed | null> {
-  const own = saved.filter((position) => path.resolve(position.path) === path.resolve(followed));
-  if (own.length === 0) return null;
-  const here = await planReads([followed], own).catch(() => null);
+  const own = saved.find((position) => path.resolve(position.path) === path.resolve(followed));
+  if (own === undefined) return null;
+  const here = await planReads([followed], [own]).catch(() => null);
   const read = here?.reads[0];
-  if (read !== undefined && here?.gone.length === 0) return { from: read.start, rotatedTail: null, lost: false };
-  // Rotated while down: the saved file among its siblings, read from its position to its end; the new one whole.
+  if (read !== undefined && read.continues) return { saved: own, from: read.start, rotatedTail: null, lost: false };
+  // Rotated while down: the saved file among its siblings, read on from its position; then each sibling rotated
+  // after it (a second rotation) whole, oldest first; then the file under the name from its start.
   const siblings = await rotatedSiblings(followed);
-  const plan = await planReads(siblings, own).catch(() => null);
+  const plan = await planReads(siblings.map(({ path: sibling }) => sibling), [own]).catch(() => null);
   const found = plan?.reads.find((each) => each.continues);
-  if (plan === null || found === undefined) return { from: 0, rotatedTail: null, lost: true };
-  return { from: 0, rotatedTail: found.chunks(), lost: false };
+  if (found === undefined) return { saved: own, from: 0, rotatedTail: null, lost: true };
+  const written = new Map(siblings.map((sibling) => [sibling.path, sibling.mtimeMs]));
+  const foundAt = written.get(found.path) ?? Number.POSITIVE_INFINITY;
+  // Written to at the same time or later (file times are coarse: a few ms), oldest first; on a tie, the higher
+  // rotation number (app.log.2 before app.log.1).
+  const later = (plan?.reads ?? [])
+    .filter((each) => each !== found && (written.get(each.path) ?? 0) >= foundAt)
+    .sort((a, b) => (written.get(a.path) ?? 0) - (written.get(b.path) ?? 0) || b.path.localeCompare(a.path, 'en', { numeric: true }));
+  return { saved: own, from: 0, rotatedTail: inTurn([found, ...later].map((each) => each.chunks())), lost: false };
+}
+
+async function* inTurn(sources: readonly AsyncIterable<Buffer>[]): AsyncGenerator<Buffer> {
+  for (const source of sources) yield* source;
 }
 
 /** The unread tail of the file rotated away (when there is one), then the followed file's chunks. */
@@ -88,15 +91,17 @@ export async function* rotatedTailThen(tail: AsyncIterable<Buffer> | null, follo
   yield* followed;
 }
 
-/** The files beside `followed` named after it (app.log.1, app.log.2.gz, app.log-20261126), newest rotation first. */
-async function rotatedSiblings(followed: string): Promise<string[]> {
+/** The files beside `followed` named after it (app.log.1, app.log.2.gz, app.log-20261126), with when each was last written. */
+async function rotatedSiblings(followed: string): Promise<{ path: string; mtimeMs: number }[]> {
   const directory = path.dirname(followed);
   const base = path.basename(followed);
-  const names = await fs.readdir(directory).catch(() => []);
-  return names
-    .filter((name) => name !== base && name.startsWith(base) && /^[.-]/.test(name.slice(base.length)))
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
-    .map((name) => path.join(directory, name));
+  const names = (await fs.readdir(directory).catch(() => [])).filter((name) => name !== base && name.startsWith(base) && /^[.-]/.test(name.slice(base.length)));
+  const siblings: { path: string; mtimeMs: number }[] = [];
+  for (const name of names) {
+    const stat = await fs.stat(path.join(directory, name)).catch(() => null);
+    if (stat?.isFile() === true) siblings.push({ path: path.join(directory, name), mtimeMs: stat.mtimeMs });
+  }
+  return siblings;
 }
 
 /**
@@ -136,9 +141,9 @@ export class FollowMark {
     try {
       const stat = await handle.stat();
       const head = Buffer.alloc(Math.min(IDENTITY_BYTES, offset));
-      await handle.read(head, 0, head.length, 0);
       const tail = Buffer.alloc(Math.min(IDENTITY_BYTES, offset));
-      await handle.read(tail, 0, tail.length, offset - tail.length);
+      const read = [await handle.read(head, 0, head.length, 0), await handle.read(tail, 0, tail.length, offset - tail.length)];
+      if (read[0]?.bytesRead !== head.length || read[1]?.bytesRead !== tail.length) return null; // truncated meanwhile: the next save
       return {
         path: this.path,
         dev: stat.dev,

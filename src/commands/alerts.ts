@@ -63,15 +63,13 @@ async function alertsFromCheckpoint(context: RunContext, options: AlertsOptions,
     throw new UsageError('--since and --checkpoint do not go together: with a checkpoint each run reads only what is new, and each rule reads its own window');
   }
   const { config, tz, pricing, clockMs } = context;
-  let made: { readonly engine: Engine; readonly parts: AlertParts } | undefined;
   const request = { file, command: 'alerts', inputs: options.inputs, options: { by: options.groupBy } };
   const read = await readWithCheckpoint(context, request, (now) => {
     const engine = new Engine(now, clockMs);
-    made = { engine, parts: new AlertParts(engine, options.groupBy, tz, pricing, alertSpans(config, tz)) };
-    return engine;
+    return { engine, parts: new AlertParts(engine, options.groupBy, tz, pricing, alertSpans(config, tz)) };
   });
   try {
-    const { engine, parts } = made as unknown as { engine: Engine; parts: AlertParts };
+    const { engine, parts } = read.fold;
     for (const message of read.gone) context.diagnostics.warn(message);
     const inputFailed = checkInput(read.tally, parts.unpricedModels(), context.reading, context.diagnostics, read.resumed) || (read.gone.length > 0 && !context.reading.quiet);
     return { ...evaluated(context, options, engine, parts, { counts: read.tally.counts(), inputFailed }), end: read.end };

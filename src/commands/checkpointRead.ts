@@ -9,15 +9,14 @@ import path from 'node:path';
 import type { RunContext } from '../context/runContext.js';
 import { type Loaded, lockCheckpoint, loadCheckpoint, type Settings, unusable, writeCheckpoint } from '../checkpoint/checkpointFile.js';
 import { hashOf } from '../checkpoint/fileIdentity.js';
-import { type FileRead, NotAFile, planReads } from '../checkpoint/filePositions.js';
-import { callOfState, copyOfCall } from '../checkpoint/postponedCalls.js';
+import { CannotResume, type FileRead, planReads, type ReadPlan } from '../checkpoint/filePositions.js';
+import { PostponingSink } from '../checkpoint/postponedCalls.js';
 import { RecentRequestIds } from '../checkpoint/recentRequestIds.js';
 import type { Engine, NowMode } from '../core/engine/engine.js';
 import { StateReader } from '../core/engine/stateReader.js';
 import { formatIsoUtc } from '../core/timeRange.js';
-import type { CallRecord } from '../core/types.js';
-import { UsageError } from '../errors.js';
-import { openInputs, readLogs } from '../input/readLogs.js';
+import { describeFsError, UsageError } from '../errors.js';
+import { type Inputs, openInputs, readLogs } from '../input/readLogs.js';
 import type { Tally } from '../input/tally.js';
 import { formatCount } from '../render/numbers.js';
 import { VERSION } from '../version.js';
@@ -30,7 +29,9 @@ export interface CheckpointRequest {
   readonly options: Settings;
 }
 
-export interface CheckpointedRead {
+export interface CheckpointedRead<F> {
+  /** What the command made of the engine, its state restored and what is new read into it. */
+  readonly fold: F;
   readonly tally: Tally;
   /** Runs before this one recognised records (the "wrong file or format?" check is behind it). */
   readonly resumed: boolean;
@@ -40,7 +41,11 @@ export interface CheckpointedRead {
   end(written: boolean): Promise<void>;
 }
 
-export async function readWithCheckpoint(context: RunContext, request: CheckpointRequest, makeEngine: (now: NowMode) => Engine): Promise<CheckpointedRead> {
+export async function readWithCheckpoint<F extends { readonly engine: Engine }>(
+  context: RunContext,
+  request: CheckpointRequest,
+  make: (now: NowMode) => F,
+): Promise<CheckpointedRead<F>> {
   const { file } = request;
   if (request.inputs.length === 0 || request.inputs.includes('-')) {
     throw new UsageError(`--checkpoint reads log files and directories, and stdin cannot be read again from where a run stopped: give the files, e.g.\n  claude-mon ${request.command} --checkpoint ${file} /var/log/app/`);
@@ -53,16 +58,18 @@ export async function readWithCheckpoint(context: RunContext, request: Checkpoin
     if (loaded.kind === 'stale') context.diagnostics.warn(`the checkpoint ${file} is not used (${loaded.reason}): every input is read from its start, and it is written anew`);
     const saved = loaded.kind === 'usable' ? loaded.checkpoint : null;
 
-    const engine = makeEngine(now);
+    const fold = make(now);
+    const { engine } = fold;
     const reader = new StateReader(file);
     const inputs = await openInputs(request.inputs, context.io, request.command);
     const ids = context.reading.dedupe ? new RecentRequestIds() : undefined; // grown as ids come: most runs read a minute, not the files
-    let postponedCalls: CallRecord[] = [];
+    // Calls after now wait in the checkpoint for the now whose spans take them.
+    const sink = new PostponingSink(engine, now.kind === 'clock' && engine.spansFollowNow ? now.ms : Number.POSITIVE_INFINITY);
     try {
       if (saved !== null) {
         engine.restore(saved.engine, `${file}: engine`);
         if (saved.requestIds !== null) ids?.restore(saved.requestIds, reader.at('requestIds'));
-        postponedCalls = saved.postponed.map((call, i) => callOfState(call, reader.at(`postponed[${i}]`)));
+        sink.restore(saved.postponed, reader.at('postponed'));
       }
     } catch (error) {
       throw unusable(file, (error as Error).message);
@@ -71,24 +78,13 @@ export async function readWithCheckpoint(context: RunContext, request: Checkpoin
       inputs.sources.map((source) => source.path as string),
       saved?.files ?? [],
     ).catch((error: unknown) => {
-      throw error instanceof NotAFile ? new UsageError(`--checkpoint reads regular files: ${error.path} is not one (a pipe or a device cannot be read again from where a run stopped)`) : error;
+      if (!(error instanceof CannotResume)) throw error;
+      throw new UsageError(`--checkpoint reads log lines on from where a run stopped: ${error.message}; read it in a run without --checkpoint`);
     });
 
-    // Calls after now wait in the checkpoint for the now whose spans take them.
-    const postponeAfter = now.kind === 'clock' && engine.spansFollowNow ? now.ms : Number.POSITIVE_INFINITY;
-    const postponed: CallRecord[] = [];
-    const sink = {
-      add(record: CallRecord): void {
-        if (record.timestampMs > postponeAfter) {
-          postponed.push(copyOfCall(record));
-          engine.advanceTo(record.timestampMs); // read, though not in a span yet
-        } else engine.add(record);
-      },
-    };
-    for (const call of postponedCalls) sink.add(call);
     const queued = queueByPath(plan.reads);
     const readOptions = { ...context.reading, tz: context.tz, openFile: (path: string) => (queued.get(path)?.shift() as FileRead).chunks(), ...(ids === undefined ? {} : { requestIds: ids }) };
-    const tally = await readLogs(inputs, context.io, readOptions, sink);
+    const tally = await readLogs(readableInputs(inputs, plan), context.io, readOptions, sink);
     engine.finish();
 
     const sawRecords = (saved?.sawRecords ?? false) || tally.records + tally.duplicates > 0;
@@ -97,16 +93,18 @@ export async function readWithCheckpoint(context: RunContext, request: Checkpoin
       .filter(({ unread }) => unread)
       .map(({ position }) => `${position.path} is gone since the last run with ${file}, and was not found renamed among the inputs: lines written to it after that run were not read`);
     return {
+      fold,
       tally,
       resumed: saved?.sawRecords ?? false,
       gone,
       end: async (written) => {
         try {
           // After a file failed to read, the next run starts again from this run's start.
+          if (tally.unreadable.length > 0) context.diagnostics.warn(`the checkpoint ${file} is left as it was (an input could not be read): the next run reads on from where it was`);
           if (!written || tally.unreadable.length > 0) return;
           const files = plan.reads.map((read) => read.position()).filter((position) => position !== null);
           const nowMs = now.kind === 'clock' ? now.ms : null;
-          const checkpoint = { settings, nowMs, engine: engine.toState(), postponed, requestIds: ids?.toState() ?? null, files, sawRecords, firing: [] };
+          const checkpoint = { settings, nowMs, engine: engine.toState(), postponed: sink.postponed, requestIds: ids?.toState() ?? null, files, sawRecords, firing: [] };
           await writeCheckpoint(file, checkpoint, `claude-mon ${VERSION}`);
         } finally {
           await release();
@@ -117,6 +115,21 @@ export async function readWithCheckpoint(context: RunContext, request: Checkpoin
     await release();
     throw error;
   }
+}
+
+/**
+ * The inputs as planned: each read named with where it starts (a message's line numbers count from there), and
+ * the files that could not be looked at among the unreadable.
+ */
+function readableInputs(inputs: Inputs, plan: ReadPlan): Inputs {
+  const starts = new Map(plan.reads.map((read) => [read.path, read.start]));
+  const sources = inputs.sources.flatMap((source) => {
+    const start = starts.get(source.path as string);
+    if (start === undefined) return [];
+    return [start > 0 ? { ...source, name: `${source.name} (from byte ${formatCount(start)})` } : source];
+  });
+  const unreadable = plan.unreadable.map(({ path, error }) => `${path}: ${describeFsError(error)}`);
+  return { ...inputs, sources, unreadable: [...inputs.unreadable, ...unreadable] };
 }
 
 /** What a run read, for --verbose: "checkpoint FILE: 12 new lines read (app.log from byte 4,096); 7 files unchanged". */

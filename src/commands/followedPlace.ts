@@ -5,7 +5,6 @@
  * saved position (into a file rotated meanwhile, as `serve --positions` does), so the lines written while it was
  * down are read once, and a rule that stopped firing meanwhile is said to have resolved.
  */
-import path from 'node:path';
 import type { RunContext } from '../context/runContext.js';
 import { lockCheckpoint, loadCheckpoint, unusable, writeCheckpoint } from '../checkpoint/checkpointFile.js';
 import { FollowMark, resumeFrom } from '../checkpoint/followPositions.js';
@@ -44,7 +43,7 @@ export async function followedPlace(context: RunContext, file: string, request: 
     }
     const resumed = saved === null ? null : await resumeFrom(followed, saved.files);
     if (resumed?.lost === true) context.diagnostics.warn(`${followed}: the file it was read from before the restart is gone (not found rotated beside it): lines written to it after the last save were not read`);
-    const mark = new FollowMark(saved?.files.find((position) => path.resolve(position.path) === path.resolve(followed)) ?? null);
+    const mark = new FollowMark(resumed?.saved ?? null);
 
     let saving = Promise.resolve();
     const save = (): Promise<void> => {

@@ -76,9 +76,8 @@ export async function readReport(context: RunContext, plan: ReadPlan, makeFold: 
 
 /** A report read with --checkpoint: only what is new, into the state the last run left. */
 async function readFromCheckpoint(context: RunContext, request: CheckpointRequest, makeFold: (now: NowMode) => Fold): Promise<CommandResult> {
-  let made: Fold | undefined;
-  const read = await readWithCheckpoint(context, request, (now) => (made = makeFold(now)).engine);
-  const fold = made as unknown as Fold;
+  const read = await readWithCheckpoint(context, request, makeFold);
+  const { fold } = read;
   try {
     for (const message of read.gone) context.diagnostics.warn(message);
     const failed = checkInput(read.tally, fold.unpricedModels(), context.reading, context.diagnostics, read.resumed);

@@ -23,7 +23,6 @@ import { FollowMark, loadPositions, resumeFrom, rotatedTailThen, savePositions }
 import type { FilePosition } from '../checkpoint/filePositions.js';
 import type { Diagnostics } from '../io/diagnostics.js';
 
-
 export async function runServe(context: RunContext, options: ServeOptions): Promise<number> {
   const { io, config, pricing, tz, diagnostics } = context;
   const sources = await followedSources(options.inputs, io, options.fromStart);
@@ -108,9 +107,8 @@ async function resumedSources(sources: readonly { source: Source; from: number }
   for (const { source, from } of sources) {
     if (source.path === null) continue;
     const resumed = await resumeFrom(source.path, saved);
-    const before = saved.find((position) => path.resolve(position.path) === path.resolve(source.path as string)) ?? null;
     if (resumed?.lost === true) diagnostics.warn(`claude-mon: ${source.name}: the file it was read from before the restart is gone (not found rotated beside it): lines written to it after the last save were not read`);
-    followed.set(source.path, { from: resumed?.from ?? from, before: resumed?.rotatedTail ?? null, mark: new FollowMark(resumed === null ? null : before) });
+    followed.set(source.path, { from: resumed?.from ?? from, before: resumed?.rotatedTail ?? null, mark: new FollowMark(resumed?.saved ?? null) });
   }
   return followed;
 }

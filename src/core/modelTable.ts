@@ -30,7 +30,7 @@ function newChunk(entries: number, wide: boolean): Entries {
   return wide ? new Float64Array(entries * ENTRY_WIDTH) : new Uint32Array(entries * ENTRY_WIDTH);
 }
 /** Variants a model's sums are split into (long context × batch). */
-const VARIANTS = 4;
+export const VARIANTS = 4;
 
 export class ModelTable {
   private readonly index = new Map<string, number>();

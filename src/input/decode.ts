@@ -4,7 +4,7 @@
  * decoded before the break.
  */
 import { promises as fs, read } from 'node:fs';
-import { GzipBreak, gunzipMembers } from './gunzip.js';
+import { GzipBreak, gunzipMembers, isGzipStart } from './gunzip.js';
 
 export const CHUNK_BYTES = 1 << 20;
 
@@ -117,7 +117,7 @@ export async function* decodeChunks(raw: AsyncIterable<Buffer>): AsyncGenerator<
     // The gzip reader holds slices of a chunk (and zlib reads them on another thread) after its buffer is reused.
     for await (const chunk of rest) yield Buffer.from(chunk);
   })();
-  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+  if (!isGzipStart(head)) {
     try {
       yield* rest;
     } finally {

@@ -3,7 +3,21 @@
  * output of the write in which an error occurs — a bad CRC or bytes after the last member lost up to a whole
  * chunk of good records — so the gzip framing (RFC 1952) is read here and only the deflate body goes to zlib.
  */
-import { createInflateRaw, crc32, type InflateRaw } from 'node:zlib';
+import { constants, createInflateRaw, crc32, gunzipSync, type InflateRaw } from 'node:zlib';
+
+/** Whether bytes start like a gzip stream (its magic number), whatever the file is named. */
+export function isGzipStart(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** What decompresses from the first bytes of a gzip stream (nothing when it is corrupt there). */
+export function gunzipPrefix(prefix: Buffer): Buffer {
+  try {
+    return gunzipSync(prefix, { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
 
 export class GzipBreak extends Error {
   override readonly name = 'GzipBreak';

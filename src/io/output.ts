@@ -72,21 +72,44 @@ export async function writeResultFile(target: string, text: StreamedText): Promi
 
 /** A temp file beside the target, renamed over it once complete: a failure (a full disk) leaves no half report. */
 async function writeFileAtomically(target: string, text: StreamedText): Promise<void> {
+  await replaceFile(target, (file) => writePieces(file, text));
+}
+
+/**
+ * Replaces `target` with what `write` writes: into a temporary file beside it (removed on a failure or an
+ * interrupt), renamed over the target once complete — a reader sees the old file or the new one, never half of
+ * one. `durable`: the file and then its directory are synced too, so that a crash of the machine keeps it whole.
+ */
+export async function replaceFile(target: string, write: (file: fs.FileHandle) => Promise<void>, durable = false): Promise<void> {
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   const forget = cleanUpOnInterrupt(() => rmSync(temporary, { force: true }));
   try {
     const file = await fs.open(temporary, 'wx');
     try {
-      await writePieces(file, text);
+      await write(file);
+      if (durable) await file.sync();
     } finally {
       await file.close();
     }
     await fs.rename(temporary, target);
+    if (durable) await syncDirectory(path.dirname(target));
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
   } finally {
     forget();
+  }
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await fs.open(directory, 'r').catch(() => null);
+  if (handle === null) return;
+  try {
+    await handle.sync();
+  } catch {
+    // some file systems cannot sync a directory: the rename is still atomic
+  } finally {
+    await handle.close();
   }
 }
 

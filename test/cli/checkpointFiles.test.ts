@@ -2,7 +2,8 @@
  * `--checkpoint`, case by case: what each run reads after each thing that happens to a log file (counted in the
  * run's `input.lines`), what is said on stderr, and how a checkpoint that cannot be used, or is in use, is met.
  */
-import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -139,6 +140,29 @@ describe('--checkpoint reads what is new', () => {
     expect(await run()).toMatchObject({ code: 0, lines: 0, calls: 11, stderr: '' });
   });
 
+  it('a gzip file still being written: read to its last whole line, the rest when it is whole', async () => {
+    const whole = zlib.gzipSync(Buffer.from(calls(2000)));
+    writeFileSync(`${log}.1.gz`, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    writeFileSync(log, calls(1));
+    const cut = await run();
+    expect(cut.calls).toBeGreaterThan(1);
+    expect(cut.calls).toBeLessThan(2001);
+    writeFileSync(`${log}.1.gz`, whole);
+    expect(await run()).toMatchObject({ calls: 2001 });
+  });
+
+  it('an input that cannot be read: the checkpoint is left as it was, and said so', async () => {
+    writeFileSync(log, calls(2));
+    await run();
+    appendFileSync(log, calls(3));
+    symlinkSync(path.join(directory, 'nowhere'), path.join(directory, 'broken.log'));
+    const failed = await run();
+    expect(failed).toMatchObject({ code: 1, lines: 3, calls: 5 });
+    expect(failed.stderr).toContain('is left as it was');
+    rmSync(path.join(directory, 'broken.log'));
+    expect(await run()).toMatchObject({ code: 0, lines: 3, calls: 5 });
+  });
+
   it('a call delivered again in a later run is dropped', async () => {
     const first = calls(3);
     writeFileSync(log, first);
@@ -195,8 +219,18 @@ describe('a checkpoint that cannot be used', () => {
     expect(await run()).toMatchObject({ code: 0, lines: 1 });
   });
 
-  it('stdin, a .cmstate, or a range relative to now: refused with what to do', async () => {
+  it('stdin, a .cmstate, a JSON document, a pipe, or a range relative to now: refused with what to do', async () => {
+    writeFileSync(log, calls(2));
+    const state = path.join(temporaryDirectory(), 'logs.cmstate');
+    expect((await runCli(['fold', '-o', state, log])).code).toBe(0);
+    const documents = temporaryDirectory();
+    writeFileSync(path.join(documents, 'calls.json'), `[${calls(2).trim().split('\n').join(',')}]`);
+    const fifo = path.join(temporaryDirectory(), 'pipe.log');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     for (const [args, message] of [
+      [['summary', '--checkpoint', checkpoint, state], '--checkpoint reads logs: merge .cmstate states'],
+      [['summary', '--checkpoint', checkpoint, documents], 'is a JSON document'],
+      [['summary', '--checkpoint', checkpoint, fifo], 'is not a regular file'],
       [['summary', '--checkpoint', checkpoint, '-'], 'stdin cannot be read again'],
       [['summary', '--checkpoint', checkpoint, '--since', '1h', directory], 'give --since/--until as ISO times'],
       [['alerts', '--checkpoint', checkpoint, '--since', '10m', directory], '--since and --checkpoint do not go together'],

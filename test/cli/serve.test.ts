@@ -164,6 +164,27 @@ describe('claude-mon serve', () => {
     expect(total((await third.settled()).text, 'claude_mon_calls_total')).toBe(0);
   }, 60_000);
 
+  it('--positions: two rotations while it was down, every line of the files in between read once', async () => {
+    const directory = temporaryDirectory();
+    const file = path.join(directory, 'calls.jsonl');
+    const positions = path.join(directory, 'positions.json');
+    writeFileSync(file, '');
+    const first = await serve(['--positions', positions, file]);
+    appendFileSync(file, call({ feature: 'before' }).repeat(2));
+    expect(await until(async () => total((await first.scrape()).text, 'claude_mon_calls_total') === 2, 10_000)).toBe(true);
+    expect(await first.stop()).toBe(0);
+    appendFileSync(file, call({ feature: 'tail' }));
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, call({ feature: 'between' }).repeat(2));
+    renameSync(`${file}.1`, `${file}.2`);
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, call({ feature: 'after' }).repeat(3));
+    const second = await serve(['--positions', positions, file]);
+    const count = async (feature: string): Promise<number> => total((await second.scrape()).text, 'claude_mon_calls_total', [`feature="${feature}"`]);
+    expect(await until(async () => (await count('tail')) === 1 && (await count('between')) === 2 && (await count('after')) === 3, 10_000)).toBe(true);
+    expect(await count('before')).toBe(0);
+  }, 60_000);
+
   it('reads what the file holds already with --from-start', async () => {
     const file = path.join(temporaryDirectory(), 'calls.jsonl');
     writeFileSync(file, call({ feature: 'old' }).repeat(3));

@@ -90,7 +90,6 @@ export class RecentCalls<R> {
     if (this.span.takes(record.timestampMs) && (this.keeps === undefined || this.keeps(record))) this.push(record);
   }
 
-  /** Its calls as plain JSON data: their numbers (null for none) and strings, a call after another. */
   /** The calls as plain data: their packed numbers (NaN for none) in one column, their strings in a list. */
   toState(): { numbers: Float64Array; strings: (string | null)[] } {
     const { numbersPerCall: width, stringsPerCall: count } = this;

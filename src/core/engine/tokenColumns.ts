@@ -2,6 +2,8 @@
  * Token sums of many owners (the rows of a week of minutes, the users of a day) as a few columns of numbers: how a
  * checkpoint keeps its large tables, read back without an object per sum.
  */
+import { VARIANTS } from '../modelTable.js';
+import { FIELDS_PER_VARIANT } from '../modelTokens.js';
 import type { StateReader } from './stateReader.js';
 
 /** Per entry: its owner, its model (an index into `models`), its variant, and its calls and 5 sums. */
@@ -14,10 +16,8 @@ export interface TokenColumns {
   readonly values: Float64Array;
 }
 
-const SUMS = 5;
+const SUMS = FIELDS_PER_VARIANT;
 const VALUES_PER_ENTRY = 1 + SUMS;
-/** Variants of a model's sums (long context × batch). */
-const VARIANTS = 4;
 
 export class TokenColumnsWriter {
   private readonly models = new Map<string, number>();
