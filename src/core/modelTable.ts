@@ -6,7 +6,8 @@
  * models (model names are free text: a log can hold hundreds). A row is priced by adding it to a ModelTokens
  * (`addRowTo`).
  */
-import { FIELDS_PER_VARIANT, type ModelTokens, variantOf } from './modelTokens.js';
+import type { TokenColumns } from './engine/tokenColumns.js';
+import { FIELDS_PER_VARIANT, type ModelTokens, VARIANTS, variantOf } from './modelTokens.js';
 import type { PriceBook } from './pricing.js';
 import type { CallRecord } from './types.js';
 
@@ -16,6 +17,8 @@ const NEXT = 1;
 const CALLS = 2;
 const SUMS = 3;
 const ENTRY_WIDTH = SUMS + FIELDS_PER_VARIANT;
+/** An entry's values in a checkpoint's columns: calls, then the sums. */
+const VALUES_PER_ENTRY = 1 + FIELDS_PER_VARIANT;
 const CHUNK_BITS = 16;
 const CHUNK_ENTRIES = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_ENTRIES - 1;
@@ -29,8 +32,6 @@ type Entries = Uint32Array | Float64Array;
 function newChunk(entries: number, wide: boolean): Entries {
   return wide ? new Float64Array(entries * ENTRY_WIDTH) : new Uint32Array(entries * ENTRY_WIDTH);
 }
-/** Variants a model's sums are split into (long context × batch). */
-export const VARIANTS = 4;
 
 export class ModelTable {
   private readonly index = new Map<string, number>();
@@ -107,17 +108,68 @@ export class ModelTable {
     for (let field = 0; field < FIELDS_PER_VARIANT; field++) values[to + 1 + field] = (values[to + 1 + field] as number) + (sums[at + field] as number);
   }
 
-  /** Each entry of a row: its model, variant, calls, and its 5 sums from `at` of `sums` (for a checkpoint). */
-  forEachEntry(row: number, visit: (name: string, variant: number, calls: number, sums: ArrayLike<number>, at: number) => void): void {
-    if (row >= this.heads.length) return;
-    for (let entry = this.heads[row] as number; entry >= 0; ) {
-      const values = this.chunks[entry >>> CHUNK_BITS] as Entries;
-      const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
-      const kind = values[at + KIND] as number;
-      const variant = kind % VARIANTS;
-      visit(this.names[(kind - variant) / VARIANTS] as string, variant, values[at + CALLS] as number, values, at + SUMS);
-      entry = (values[at + NEXT] as number) - 1;
+  /**
+   * The entries of `rows` as columns, the owner of an entry its row's index in `rows` (a checkpoint's token sums;
+   * a week of minutes by scope holds hundreds of thousands of entries: one pass, no call per entry).
+   */
+  columnsOf(rows: ArrayLike<number>): TokenColumns {
+    const { chunks, heads } = this;
+    let count = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as number;
+      for (let entry = row < heads.length ? (heads[row] as number) : -1; entry >= 0; count++) {
+        entry = ((chunks[entry >>> CHUNK_BITS] as Entries)[(entry & CHUNK_MASK) * ENTRY_WIDTH + NEXT] as number) - 1;
+      }
     }
+    const owner = new Uint32Array(count);
+    const model = new Uint32Array(count);
+    const variant = new Uint8Array(count);
+    const values = this.wide ? new Float64Array(count * VALUES_PER_ENTRY) : new Uint32Array(count * VALUES_PER_ENTRY);
+    let to = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as number;
+      for (let entry = row < heads.length ? (heads[row] as number) : -1; entry >= 0; to++) {
+        const entries = chunks[entry >>> CHUNK_BITS] as Entries;
+        const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+        const kind = entries[at + KIND] as number;
+        owner[to] = i;
+        variant[to] = kind % VARIANTS;
+        model[to] = (kind - (kind % VARIANTS)) / VARIANTS;
+        for (let field = 0; field < VALUES_PER_ENTRY; field++) values[to * VALUES_PER_ENTRY + field] = entries[at + CALLS + field] as number;
+        entry = (entries[at + NEXT] as number) - 1;
+      }
+    }
+    return { models: [...this.names], owner, model, variant, values };
+  }
+
+  /**
+   * Takes checked columns into this table while it is empty (a checkpoint read back): entry i goes to row
+   * `rowOfOwner[owner[i]]`, in one pass.
+   */
+  adopt(columns: TokenColumns, rowOfOwner: ArrayLike<number>): void {
+    if (this.entries !== 0) throw new Error('a model table adopts entries only while empty');
+    const { owner, model, variant, values } = columns;
+    const index = columns.models.map((name) => this.modelIndex(name));
+    const count = owner.length;
+    let wide = false;
+    for (let i = 0; i < values.length; i++) if ((values[i] as number) > MAX_NARROW) wide = true;
+    this.wide = wide;
+    this.chunks.length = 0;
+    for (let start = 0; start < count || start === 0; start += CHUNK_ENTRIES) this.chunks.push(newChunk(start === 0 ? Math.max(64, Math.min(CHUNK_ENTRIES, count)) : CHUNK_ENTRIES, wide));
+    let rows = 0;
+    for (let i = 0; i < rowOfOwner.length; i++) rows = Math.max(rows, (rowOfOwner[i] as number) + 1);
+    if (rows > this.heads.length) this.growRows(rows);
+    const { chunks, heads } = this;
+    for (let entry = 0; entry < count; entry++) {
+      const row = rowOfOwner[owner[entry] as number] as number;
+      const entries = chunks[entry >>> CHUNK_BITS] as Entries;
+      const at = (entry & CHUNK_MASK) * ENTRY_WIDTH;
+      entries[at + KIND] = (index[model[entry] as number] as number) * VARIANTS + (variant[entry] as number);
+      entries[at + NEXT] = (heads[row] as number) + 1;
+      for (let field = 0; field < VALUES_PER_ENTRY; field++) entries[at + CALLS + field] = values[entry * VALUES_PER_ENTRY + field] as number;
+      heads[row] = entry;
+    }
+    this.entries = count;
   }
 
   /** Empties a row for reuse. */

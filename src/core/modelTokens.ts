@@ -20,6 +20,8 @@ interface ModelUsage {
 }
 
 export const FIELDS_PER_VARIANT = 5;
+/** Variants a model's sums are split into: long context or not × batch or not (variantOf). */
+export const VARIANTS = 4;
 
 /** One model's entry in a state: [model, calls, token sums by variant, the long-context threshold (null: none)]. */
 export type ModelTokensEntry = readonly [string, number, readonly number[], number | null];

@@ -8,7 +8,7 @@
 import { type GroupDimension, groupKeyOf } from '../grouping.js';
 import { ModelTable } from '../modelTable.js';
 import { ModelTokens } from '../modelTokens.js';
-import { type TokenColumns, TokenColumnsWriter, readTokenColumns } from '../engine/tokenColumns.js';
+import { checkTokenColumns, type TokenColumns } from '../engine/tokenColumns.js';
 import { finiteOrNull, type StateReader } from '../engine/stateReader.js';
 import { MutableCallRecord } from '../packedRecord.js';
 import type { PriceBook } from '../pricing.js';
@@ -115,17 +115,16 @@ export class DriverTokens {
   toState(): { spanStart: number | null; owners: string[]; tokens: TokenColumns } {
     this.addPending();
     const owners: string[] = [];
-    const tokens = new TokenColumnsWriter(this.rows * 2);
+    const rows: number[] = [];
     for (const [scope, byDimension] of this.byScope) {
       for (const [dimension, byValue] of byDimension) {
         for (const [value, row] of byValue) {
-          const owner = owners.length / 3;
           owners.push(scope, dimension, value);
-          this.table.forEachEntry(row, (name, variant, calls, values, at) => tokens.add(owner, name, variant, calls, values, at));
+          rows.push(row);
         }
       }
     }
-    return { spanStart: finiteOrNull(this.spanStart), owners, tokens: tokens.columns() };
+    return { spanStart: finiteOrNull(this.spanStart), owners, tokens: this.table.columnsOf(rows) };
   }
 
   restore(state: unknown, reader: StateReader): void {
@@ -142,7 +141,7 @@ export class DriverTokens {
       if (!DRIVER_DIMENSIONS.includes(dimension)) reader.fail(`owners[${3 * i + 1}]: an unknown dimension`);
       rows[i] = this.rowOf(this.sumsOf(names[3 * i] as string).get(dimension) as Map<string, number>, names[3 * i + 2] as string);
     }
-    readTokenColumns(fields['tokens'], reader.at('tokens'), rows.length, (owner, name, variant, calls, values, at) => this.table.addEntry(rows[owner] as number, name, variant, calls, values, at));
+    this.table.adopt(checkTokenColumns(fields['tokens'], reader.at('tokens'), rows.length).columns, rows);
   }
 
   /** The token sums of a scope (every scope: undefined) by dimension and value. */

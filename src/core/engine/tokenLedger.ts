@@ -18,7 +18,7 @@ import { isBeforeEnd, placeOf, type TimeWindow } from '../window.js';
 import { type Bucketing, bucketInterior, bucketOf, bucketStart } from './bucketing.js';
 import { CutError } from './cutError.js';
 import { copyOf, type KeyRead, KeyReads } from './keyReads.js';
-import { type TokenColumns, TokenColumnsWriter, readTokenColumns } from './tokenColumns.js';
+import { checkTokenColumns, type TokenColumns } from './tokenColumns.js';
 import type { FoldedValues } from './ledger.js';
 import type { StateReader } from './stateReader.js';
 import { Span } from './span.js';
@@ -191,41 +191,45 @@ export class TokenLedger {
     for (const rows of this.byKey.values()) count += rows.length;
     const keys: string[] = [];
     const state = { keys, rowKey: new Uint32Array(count), bucket: new Float64Array(count), calls: new Float64Array(count), first: new Float64Array(count), last: new Float64Array(count) };
-    const tokens = new TokenColumnsWriter(count * 2);
+    const order = new Int32Array(count);
     let owner = 0;
-    const addEntry = (name: string, variant: number, calls: number, sums: ArrayLike<number>, at: number): void => tokens.add(owner, name, variant, calls, sums, at);
     for (const [key, rows] of this.byKey) {
       keys.push(key);
       for (const row of rows) {
+        order[owner] = row;
         state.rowKey[owner] = keys.length - 1;
         state.bucket[owner] = this.bucketOfRow[row] as number;
         state.calls[owner] = this.values[row * WIDTH + CALLS] as number;
         state.first[owner] = this.first(row);
         state.last[owner] = this.last(row);
-        this.table.forEachEntry(row, addEntry);
         owner++;
       }
     }
-    return { ...state, tokens: tokens.columns() };
+    return { ...state, tokens: this.table.columnsOf(order) };
   }
 
+  /** Takes a state written by toState, into this ledger while it is empty (before any call). */
   restore(state: unknown, reader: StateReader): void {
+    if (this.rowCount !== 0) throw new Error('a token ledger is restored only while empty');
     const fields = reader.object(state, 'a token ledger');
     const keys = reader.list(fields['keys'], 'keys').map((key, i) => reader.string(key, `keys[${i}]`));
     const rowKey = reader.column(fields['rowKey'], Uint32Array, 'rowKey');
     const count = rowKey.length;
     const [bucket, calls, first, last] = (['bucket', 'calls', 'first', 'last'] as const).map((name) => reader.finiteColumn(fields[name], name, count)) as [Float64Array, Float64Array, Float64Array, Float64Array];
-    const rowOfOwner = new Int32Array(count);
+    const { columns, callsOfOwner } = checkTokenColumns(fields['tokens'], reader.at('tokens'), count);
+    // A key's rows, in the order of their buckets, as written: row i of the state is row i here.
     for (let i = 0; i < count; i++) {
       const key = keys[rowKey[i] as number] ?? reader.fail(`rowKey[${i}] names no key`);
-      const row = this.rowOf(key, bucket[i] as number);
-      this.note(row, reader.count(calls[i], `calls[${i}]`), first[i] as number, last[i] as number);
-      rowOfOwner[i] = row;
+      if (!Number.isSafeInteger(calls[i]) || (calls[i] as number) < 0 || callsOfOwner[i] !== calls[i]) reader.fail(`row ${i}: ${calls[i]} calls, where its models' add up to ${callsOfOwner[i]}`);
+      const row = this.newRow(bucket[i] as number);
+      const rows = this.byKey.get(key);
+      if (rows === undefined) this.byKey.set(key, [row]);
+      else if ((this.bucketOfRow[rows[rows.length - 1] as number] as number) < (bucket[i] as number)) rows.push(row);
+      else reader.fail(`row ${i}: the rows of ${JSON.stringify(key)} are not in the order of their buckets`);
+      this.lastRow.set(key, row);
+      this.note(row, calls[i] as number, first[i] as number, last[i] as number);
     }
-    const entryCalls = readTokenColumns(fields['tokens'], reader.at('tokens'), count, (owner, name, variant, entryCalls, values, at) =>
-      this.table.addEntry(rowOfOwner[owner] as number, name, variant, entryCalls, values, at),
-    );
-    for (let i = 0; i < count; i++) if (entryCalls[i] !== calls[i]) reader.fail(`row ${i}: the models' calls add up to ${entryCalls[i]}, not ${calls[i]}`);
+    this.table.adopt(columns, Int32Array.from({ length: count }, (_, i) => i));
     this.reads.clear();
   }
 
