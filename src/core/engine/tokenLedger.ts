@@ -66,11 +66,10 @@ export class TokenLedger {
    */
   private readonly byKey = new Map<string, number[]>();
   /**
-   * The row of a key's last call, for the next call, which nearly always goes to it (a file read in time order,
-   * older or newer than the others): one lookup, not the key's array and then its row — each a likely cache miss
-   * in a table of thousands of users.
+   * A key's newest row (the last of its rows), for the call that nearly always goes to it: one lookup, not the
+   * key's array and then its row — each a likely cache miss in a table of thousands of users.
    */
-  private readonly lastRow = new Map<string, number>();
+  private readonly newestRow = new Map<string, number>();
   /** Per row: calls, first and last call. */
   private values = new Float64Array(64 * WIDTH);
   private bucketOfRow = new Float64Array(64);
@@ -98,8 +97,8 @@ export class TokenLedger {
     if (!(time > this.bucketFrom && time < this.bucketTo)) this.enterBucket(time);
     const bucket = this.bucket;
     const key = groupKeyOf(this.spec.dims, record, this.spec.tz);
-    const last = this.lastRow.get(key);
-    const row = last !== undefined && this.bucketOfRow[last] === bucket ? last : this.rowOf(key, bucket);
+    const newest = this.newestRow.get(key);
+    const row = newest !== undefined && this.bucketOfRow[newest] === bucket ? newest : this.rowOf(key, bucket);
     const values = this.values;
     const at = row * WIDTH;
     values[at + CALLS] = (values[at + CALLS] as number) + 1;
@@ -226,7 +225,7 @@ export class TokenLedger {
       if (rows === undefined) this.byKey.set(key, [row]);
       else if ((this.bucketOfRow[rows[rows.length - 1] as number] as number) < (bucket[i] as number)) rows.push(row);
       else reader.fail(`row ${i}: the rows of ${JSON.stringify(key)} are not in the order of their buckets`);
-      this.lastRow.set(key, row);
+      this.newestRow.set(key, row);
       this.note(row, calls[i] as number, first[i] as number, last[i] as number);
     }
     this.table.adopt(columns, Int32Array.from({ length: count }, (_, i) => i));
@@ -249,10 +248,10 @@ export class TokenLedger {
       pruned = true;
       if (kept.length === 0) {
         this.byKey.delete(key);
-        this.lastRow.delete(key);
+        this.newestRow.delete(key);
       } else {
         this.byKey.set(key, kept);
-        this.lastRow.set(key, kept[kept.length - 1] as number); // its last row may be reused by another key
+        this.newestRow.set(key, kept[kept.length - 1] as number);
       }
     }
     if (pruned) this.reads.clear();
@@ -329,35 +328,45 @@ export class TokenLedger {
     ({ from: this.bucketFrom, to: this.bucketTo } = bucketInterior(this.spec.bucketing, time));
   }
 
-  /** The row of `key` in `bucket`, made in bucket order when there is none (`add` tries the key's last row first). */
+  /** The row of `key` in `bucket`, made in bucket order when there is none (`add` tries the key's newest row first). */
   private rowOf(key: string, bucket: number): number {
-    const row = this.findOrMakeRow(key, bucket);
-    this.lastRow.set(key, row);
-    return row;
-  }
-
-  private findOrMakeRow(key: string, bucket: number): number {
     const rows = this.byKey.get(key);
     if (rows === undefined) {
       // A literal of one: an empty array grown by push reserves 17 slots, ~130 bytes a key of a day's users.
       const row = this.newRow(bucket);
       this.byKey.set(key, [row]);
+      this.newestRow.set(key, row);
       return row;
     }
-    // The first row whose bucket is not before `bucket` (binary search: an older file read after a newer one
-    // makes its rows among many).
+    const at = this.placeOf(rows, bucket);
+    if (at > 0 && this.bucketOfRow[rows[at - 1] as number] === bucket) return rows[at - 1] as number;
+    const row = this.newRow(bucket);
+    if (at === rows.length) {
+      rows.push(row);
+      this.newestRow.set(key, row);
+    } else {
+      rows.splice(at, 0, row);
+    }
+    return row;
+  }
+
+  /**
+   * Where a row of `bucket` goes among a key's rows: after those whose buckets are not later. A call late by a
+   * little is a step or two back from the newest; an older file read after a newer one is found by binary search
+   * (a walk back over the newer file's rows, call after call, made such a read quadratic).
+   */
+  private placeOf(rows: readonly number[], bucket: number): number {
+    let at = rows.length;
+    for (let steps = 0; steps < 4 && at > 0 && (this.bucketOfRow[rows[at - 1] as number] as number) > bucket; steps++) at--;
+    if (at === 0 || (this.bucketOfRow[rows[at - 1] as number] as number) <= bucket) return at;
     let low = 0;
-    let high = rows.length;
+    let high = at;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((this.bucketOfRow[rows[middle] as number] as number) < bucket) low = middle + 1;
+      if ((this.bucketOfRow[rows[middle] as number] as number) <= bucket) low = middle + 1;
       else high = middle;
     }
-    if (low < rows.length && this.bucketOfRow[rows[low] as number] === bucket) return rows[low] as number;
-    const row = this.newRow(bucket);
-    if (low === rows.length) rows.push(row);
-    else rows.splice(low, 0, row);
-    return row;
+    return low;
   }
 
   private newRow(bucket: number): number {
