@@ -10,6 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { StateReader } from '../core/engine/stateReader.js';
 import { describeFsError, InputError } from '../errors.js';
+import { tailFile } from '../input/tailFile.js';
 import { replaceFile } from '../io/output.js';
 import { filePosition } from './checkpointFile.js';
 import { hashOf, IDENTITY_BYTES } from './fileIdentity.js';
@@ -46,8 +47,28 @@ export async function savePositions(file: string, positions: readonly FilePositi
   }
 }
 
+/** A followed file as a restart goes on with it: where it has been read to (to save), and its chunks from there. */
+export interface Following {
+  readonly mark: FollowMark;
+  /** The tail of the file it was, rotated away meanwhile (when it was), then the file under the name, followed. */
+  chunks(signal: AbortSignal): AsyncIterable<Buffer>;
+}
+
+/**
+ * How `followed` is read after a restart: on from its position in `saved`, through files rotated meanwhile; with
+ * none saved, from `from`. A saved file found nowhere is told to `warn`.
+ */
+export async function following(followed: string, saved: readonly FilePosition[], from: number, warn: (message: string) => void): Promise<Following> {
+  const resumed = await resumeFrom(followed, saved);
+  if (resumed?.lost === true) warn(`${followed}: the file it was read from before the restart is gone (not found rotated beside it): lines written to it after the last save were not read`);
+  const mark = new FollowMark(resumed?.saved ?? null);
+  const start = resumed?.from ?? from;
+  const tail = resumed?.rotatedTail ?? null;
+  return { mark, chunks: (signal) => inTurn([...(tail === null ? [] : [tail]), tailFile(followed, { from: start, signal, mark })]) };
+}
+
 /** Where a followed file goes on from after a restart. */
-export interface Resumed {
+interface Resumed {
   /** The position saved for it. */
   readonly saved: FilePosition;
   /** Where to start in the file under the name. */
@@ -59,7 +80,7 @@ export interface Resumed {
 }
 
 /** How `followed` goes on from its position in `saved` (null: none is saved for it). */
-export async function resumeFrom(followed: string, saved: readonly FilePosition[]): Promise<Resumed | null> {
+async function resumeFrom(followed: string, saved: readonly FilePosition[]): Promise<Resumed | null> {
   const own = saved.find((position) => path.resolve(position.path) === path.resolve(followed));
   if (own === undefined) return null;
   const here = await planReads([followed], [own]).catch(() => null);
@@ -83,12 +104,6 @@ export async function resumeFrom(followed: string, saved: readonly FilePosition[
 
 async function* inTurn(sources: readonly AsyncIterable<Buffer>[]): AsyncGenerator<Buffer> {
   for (const source of sources) yield* source;
-}
-
-/** The unread tail of the file rotated away (when there is one), then the followed file's chunks. */
-export async function* rotatedTailThen(tail: AsyncIterable<Buffer> | null, followed: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  if (tail !== null) yield* tail;
-  yield* followed;
 }
 
 /** The files beside `followed` named after it (app.log.1, app.log.2.gz, app.log-20261126), with when each was last written. */

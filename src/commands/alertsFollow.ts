@@ -23,7 +23,6 @@ import { renderAlertsJsonLine } from '../render/alertsJson.js';
 import type { StreamedText } from '../render/streamedText.js';
 import { renderAlerts } from './alerts.js';
 import { checkInput } from './inputChecks.js';
-import { rotatedTailThen } from '../checkpoint/followPositions.js';
 import { followedPlace } from './followedPlace.js';
 import { readOptionsOf } from './readReport.js';
 
@@ -95,7 +94,7 @@ export async function runAlertsFollow(context: RunContext, options: AlertsOption
   };
   const stopped = untilStopped(io, abort.signal);
   const openFile = (path: string): AsyncIterable<Buffer> =>
-    place === null ? tailFile(path, { from: 0, signal: abort.signal }) : rotatedTailThen(place.before, tailFile(path, { from: place.from, signal: abort.signal, mark: place.mark }));
+    place === null ? tailFile(path, { from: 0, signal: abort.signal }) : place.following.chunks(abort.signal);
   const readOptions = { ...readOptionsOf(context), openFile, dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS };
   // The tally is ours, so that a stop by a signal still reports what was read.
   const tally = new Tally();

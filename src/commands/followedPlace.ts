@@ -7,8 +7,9 @@
  */
 import type { RunContext } from '../context/runContext.js';
 import { lockCheckpoint, loadCheckpoint, unusable, writeCheckpoint } from '../checkpoint/checkpointFile.js';
-import { FollowMark, resumeFrom } from '../checkpoint/followPositions.js';
+import { type Following, following } from '../checkpoint/followPositions.js';
 import type { Engine } from '../core/engine/engine.js';
+import { periodically } from '../io/periodically.js';
 import { VERSION } from '../version.js';
 import { type CheckpointRequest, settingsOf } from './checkpointRead.js';
 
@@ -16,11 +17,8 @@ import { type CheckpointRequest, settingsOf } from './checkpointRead.js';
 const SAVE_EVERY_MS = 10_000;
 
 export interface FollowedPlace {
-  /** Where to start in the followed file. */
-  readonly from: number;
-  /** Read before it: the unread tail of the file it was, rotated away while the follower was down. */
-  readonly before: AsyncIterable<Buffer> | null;
-  readonly mark: FollowMark;
+  /** The followed file, from where the last run left it. */
+  readonly following: Following;
   /** Saves the place every SAVE_EVERY_MS until `end`, which saves it once more and lets go of the file. */
   end(): Promise<void>;
 }
@@ -41,34 +39,26 @@ export async function followedPlace(context: RunContext, file: string, request: 
       }
       for (const key of saved.firing) firing.add(key);
     }
-    const resumed = saved === null ? null : await resumeFrom(followed, saved.files);
-    if (resumed?.lost === true) context.diagnostics.warn(`${followed}: the file it was read from before the restart is gone (not found rotated beside it): lines written to it after the last save were not read`);
-    const mark = new FollowMark(resumed?.saved ?? null);
+    const place = await following(followed, saved?.files ?? [], 0, (message) => context.diagnostics.warn(message));
+    const { mark } = place;
 
-    let saving = Promise.resolve();
-    const save = (): Promise<void> => {
+    const saving = periodically(SAVE_EVERY_MS, () => {
       // The engine's state and the mark's position taken together, between two chunks of the file.
       const state = engine.toState();
       const keys = [...firing];
       const positioned = mark.position();
-      saving = saving.then(async () => {
+      return async () => {
         const position = await positioned;
         if (position === null) return; // the file was being let go: the next save has it
         const checkpoint = { settings, nowMs: null, engine: state, postponed: [], requestIds: null, files: [position], sawRecords: true, firing: keys };
         await writeCheckpoint(file, checkpoint, `claude-mon ${VERSION}`).catch((error: unknown) => context.diagnostics.error((error as Error).message));
-      });
-      return saving;
-    };
-    const timer = setInterval(() => void save(), SAVE_EVERY_MS);
-    timer.unref();
+      };
+    });
     return {
-      from: resumed?.from ?? 0,
-      before: resumed?.rotatedTail ?? null,
-      mark,
+      following: place,
       end: async () => {
-        clearInterval(timer);
         try {
-          await save();
+          await saving.stop();
         } finally {
           await release();
         }

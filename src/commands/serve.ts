@@ -15,13 +15,14 @@ import { readLogs } from '../input/readLogs.js';
 import { type Source, STDIN } from '../input/sources.js';
 import { refuseStates } from '../input/stateFile.js';
 import { Tally } from '../input/tally.js';
-import { FOLLOW_DEDUPE_GENERATION_IDS, tailFile } from '../input/tailFile.js';
+import { FOLLOW_DEDUPE_GENERATION_IDS } from '../input/tailFile.js';
 import { type CliIo, untilStopped } from '../io/cliIo.js';
 import { startMetricsServer } from '../io/metricsServer.js';
 import { renderExposition } from '../render/exposition.js';
-import { FollowMark, loadPositions, resumeFrom, rotatedTailThen, savePositions } from '../checkpoint/followPositions.js';
+import { type FollowMark, type Following, following, loadPositions, savePositions } from '../checkpoint/followPositions.js';
 import type { FilePosition } from '../checkpoint/filePositions.js';
 import type { Diagnostics } from '../io/diagnostics.js';
+import { periodically } from '../io/periodically.js';
 
 export async function runServe(context: RunContext, options: ServeOptions): Promise<number> {
   const { io, config, pricing, tz, diagnostics } = context;
@@ -62,8 +63,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     threads: 1,
     quiet: true,
     openFile: (path: string) => {
-      const { from, before, mark } = followed.get(path) as Followed;
-      return rotatedTailThen(before, tailFile(path, { from, signal: abort.signal, mark }));
+      return (followed.get(path) as Following).chunks(abort.signal);
     },
     dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS,
   };
@@ -93,22 +93,12 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   return 0;
 }
 
-/** A followed file: where its reading starts, what is read before it (a tail rotated away), and where it is. */
-interface Followed {
-  readonly from: number;
-  readonly before: AsyncIterable<Buffer> | null;
-  readonly mark: FollowMark;
-}
-
-/** Each followed file's start: its saved position (--positions) when one is found, else as without it. */
-async function resumedSources(sources: readonly { source: Source; from: number }[], positionsFile: string | undefined, diagnostics: Diagnostics): Promise<Map<string, Followed>> {
+/** Each followed file, from its saved position (--positions) when one is found, else as without it. */
+async function resumedSources(sources: readonly { source: Source; from: number }[], positionsFile: string | undefined, diagnostics: Diagnostics): Promise<Map<string, Following>> {
   const saved = positionsFile === undefined ? [] : await loadPositions(positionsFile);
-  const followed = new Map<string, Followed>();
+  const followed = new Map<string, Following>();
   for (const { source, from } of sources) {
-    if (source.path === null) continue;
-    const resumed = await resumeFrom(source.path, saved);
-    if (resumed?.lost === true) diagnostics.warn(`claude-mon: ${source.name}: the file it was read from before the restart is gone (not found rotated beside it): lines written to it after the last save were not read`);
-    followed.set(source.path, { from: resumed?.from ?? from, before: resumed?.rotatedTail ?? null, mark: new FollowMark(resumed?.saved ?? null) });
+    if (source.path !== null) followed.set(source.path, await following(source.path, saved, from, (message) => diagnostics.warn(`claude-mon: ${message}`)));
   }
   return followed;
 }
@@ -116,21 +106,13 @@ async function resumedSources(sources: readonly { source: Source; from: number }
 /** Saves the marks' positions every POSITIONS_EVERY_MS, and once more when stopped. */
 function keepPositions(file: string, marks: readonly FollowMark[], diagnostics: Diagnostics): { stop(): Promise<void> } {
   let last: (FilePosition | null)[] = marks.map(() => null);
-  let saving = Promise.resolve();
-  const save = (): Promise<void> =>
-    (saving = saving.then(async () => {
-      const now = await Promise.all(marks.map((mark) => mark.position()));
-      last = now.map((position, i) => position ?? last[i] ?? null); // a mark with nothing to say keeps what it last said
+  return periodically(POSITIONS_EVERY_MS, () => {
+    const positioned = Promise.all(marks.map((mark) => mark.position()));
+    return async () => {
+      last = (await positioned).map((position, i) => position ?? last[i] ?? null); // a mark with nothing to say keeps what it last said
       await savePositions(file, last.filter((position) => position !== null)).catch((error: unknown) => diagnostics.error((error as Error).message));
-    }));
-  const timer = setInterval(() => void save(), POSITIONS_EVERY_MS);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await save();
-    },
-  };
+    };
+  });
 }
 
 /** How often `--positions` are saved. */

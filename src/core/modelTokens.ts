@@ -95,14 +95,9 @@ export class ModelTokens {
     });
   }
 
-  /** Each model's calls and token sums by variant (5 a variant, see ModelUsage), in the order first seen. */
-  forEachModel(visit: (model: string, calls: number, sums: readonly number[]) => void): void {
-    this.models.forEach((usage, model) => visit(model, usage.calls, usage.sums));
-  }
-
   /**
-   * Each model's variants with sums: calls (a model's on its first variant; `addVariant` adds them back to the
-   * model), and the 5 sums from `at` of `sums`.
+   * Each model's variants with sums, in the order first seen: calls (a model's on its first variant; `addVariant`
+   * adds them back to the model), and the 5 sums from `at` of `sums`.
    */
   forEachVariant(visit: (model: string, variant: number, calls: number, sums: readonly number[], at: number) => void): void {
     this.models.forEach((usage, model) => {
