@@ -25,6 +25,10 @@ export class MutableCallRecord implements CallRecord {
   ratelimitTokensRemaining: number | null = null;
   ratelimitInputTokensRemaining: number | null = null;
   ratelimitOutputTokensRemaining: number | null = null;
+  ratelimitRequestsLimit: number | null = null;
+  ratelimitTokensLimit: number | null = null;
+  ratelimitInputTokensLimit: number | null = null;
+  ratelimitOutputTokensLimit: number | null = null;
 }
 
 const TIME = 0;
@@ -40,8 +44,12 @@ const RL_REQUESTS = 9;
 const RL_TOKENS = 10;
 const RL_INPUT = 11;
 const RL_OUTPUT = 12;
+const RL_REQUESTS_LIMIT = 13;
+const RL_TOKENS_LIMIT = 14;
+const RL_INPUT_LIMIT = 15;
+const RL_OUTPUT_LIMIT = 16;
 /** Numbers per packed record. */
-export const PACKED_NUMBERS = 13;
+export const PACKED_NUMBERS = 17;
 
 /** Writes the record's numbers at `numbers[at …]`. */
 export function packNumbers(record: CallRecord, numbers: Float64Array, at: number): void {
@@ -58,6 +66,10 @@ export function packNumbers(record: CallRecord, numbers: Float64Array, at: numbe
   numbers[at + RL_TOKENS] = record.ratelimitTokensRemaining ?? NaN;
   numbers[at + RL_INPUT] = record.ratelimitInputTokensRemaining ?? NaN;
   numbers[at + RL_OUTPUT] = record.ratelimitOutputTokensRemaining ?? NaN;
+  numbers[at + RL_REQUESTS_LIMIT] = record.ratelimitRequestsLimit ?? NaN;
+  numbers[at + RL_TOKENS_LIMIT] = record.ratelimitTokensLimit ?? NaN;
+  numbers[at + RL_INPUT_LIMIT] = record.ratelimitInputTokensLimit ?? NaN;
+  numbers[at + RL_OUTPUT_LIMIT] = record.ratelimitOutputTokensLimit ?? NaN;
 }
 
 /** Reads the numbers written at `numbers[at …]` into `record`. */
@@ -75,6 +87,10 @@ export function unpackNumbers(numbers: Float64Array, at: number, record: Mutable
   record.ratelimitTokensRemaining = orNull(numbers[at + RL_TOKENS] as number);
   record.ratelimitInputTokensRemaining = orNull(numbers[at + RL_INPUT] as number);
   record.ratelimitOutputTokensRemaining = orNull(numbers[at + RL_OUTPUT] as number);
+  record.ratelimitRequestsLimit = orNull(numbers[at + RL_REQUESTS_LIMIT] as number);
+  record.ratelimitTokensLimit = orNull(numbers[at + RL_TOKENS_LIMIT] as number);
+  record.ratelimitInputTokensLimit = orNull(numbers[at + RL_INPUT_LIMIT] as number);
+  record.ratelimitOutputTokensLimit = orNull(numbers[at + RL_OUTPUT_LIMIT] as number);
 }
 
 function orNull(value: number): number | null {

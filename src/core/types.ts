@@ -21,11 +21,16 @@ export interface CallRecord {
   readonly error: string | null;
   readonly errorStatus: number | null;
   readonly batch: boolean;
-  /** Lowest of the logged anthropic-ratelimit-*-remaining headers, by kind; null when not logged. */
+  /** The logged anthropic-ratelimit-*-remaining headers, by kind; null when not logged. */
   readonly ratelimitRequestsRemaining: number | null;
   readonly ratelimitTokensRemaining: number | null;
   readonly ratelimitInputTokensRemaining: number | null;
   readonly ratelimitOutputTokensRemaining: number | null;
+  /** The logged anthropic-ratelimit-*-limit headers, by kind; null when not logged. */
+  readonly ratelimitRequestsLimit: number | null;
+  readonly ratelimitTokensLimit: number | null;
+  readonly ratelimitInputTokensLimit: number | null;
+  readonly ratelimitOutputTokensLimit: number | null;
 }
 
 export interface LatencySnapshot {

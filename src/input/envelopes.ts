@@ -1,12 +1,13 @@
 /**
  * The general path for entries the byte scanner does not take: decoded text and parsed JSON values. Finds the
  * call record inside the envelopes of docs/definitions.md — a text prefix before the object, structured-log wrappers
- * (`message`, `msg`, `log`, `jsonPayload`, as an object or a JSON string), and Docker json-file lines whose `log`
+ * (`message`, `msg`, `log`, `jsonPayload`, structlog's `event`, loguru's `text` and `record`, as an object or a
+ * JSON string), and Docker json-file lines whose `log`
  * chunks are joined until one ends in '\n'.
  */
 import type { SourceCursor } from './cursor.js';
 import type { RawFields } from './rawFields.js';
-import { RECORD_KEY_MASK } from './rawFields.js';
+import { RECORD_KEY_MASK, WRAPPER_NAMES } from './rawFields.js';
 import { fillFromObject } from './record.js';
 import { NOISE, type Outcome, PARTIAL, RECORD, REJECT } from './outcome.js';
 
@@ -26,7 +27,6 @@ export interface EnvelopeContext {
 const MAX_DEPTH = 4;
 /** A text prefix may itself contain braces ("worker {3} {...}"): try a few before giving up. */
 const MAX_BRACE_TRIES = 4;
-const WRAPPER_KEYS = ['message', 'msg', 'log', 'jsonPayload'] as const;
 
 /**
  * JSON.parse's message without the " (line 1 column 95)" that Node 22 and later add to the position every version
@@ -76,7 +76,7 @@ export function classifyValue(value: unknown, cursor: SourceCursor, depth: numbe
   }
   // Several wrappers may be present ({"msg": "request done", "log": "{...}"}): the first that holds a record wins.
   let outcome: Outcome = NOISE;
-  for (const key of WRAPPER_KEYS) {
+  for (const key of WRAPPER_NAMES) {
     if (!Object.hasOwn(object, key)) continue;
     const inner = object[key];
     let found: Outcome = NOISE;

@@ -15,7 +15,9 @@ import {
   KIND_STRING,
   KIND_TRUE,
   type RawFields,
+  SEEN_BIT,
   slotOfKey,
+  WRAPPER_NAMES,
 } from './rawFields.js';
 import { parseIsoTimestamp, TS_INVALID } from '../core/timestamp.js';
 
@@ -132,7 +134,7 @@ const KEY_WORDS = KEY_BYTES.map((key) => {
 
 function setKind(raw: RawFields, slot: number, kind: number): void {
   raw.kinds[slot] = kind;
-  raw.seen |= 1 << slot;
+  raw.seen |= SEEN_BIT[slot] as number;
 }
 
 function skipSpace(bytes: Uint8Array, p: number, end: number): number {
@@ -204,6 +206,7 @@ const STRING_TIMESTAMP = 3;
 const STRING_DECODED = 4;
 const STRING_WRAPPER = 5;
 const STRING_MODE = FIELD_NAMES.map((name): number => {
+  if ((WRAPPER_NAMES as readonly string[]).includes(name)) return STRING_WRAPPER;
   switch (name) {
     case 'user_id':
     case 'feature':
@@ -216,13 +219,8 @@ const STRING_MODE = FIELD_NAMES.map((name): number => {
       return STRING_REQUEST_ID;
     case 'timestamp':
       return STRING_TIMESTAMP;
-    case 'message':
-    case 'msg':
-    case 'log':
-    case 'jsonPayload':
-      return STRING_WRAPPER;
     default:
-      return STRING_DECODED; // a number field holding a string: invalid, decoded for the error message
+      return STRING_DECODED; // a number field holding a string (invalid, decoded for the message), or a rate-limit header's
   }
 });
 

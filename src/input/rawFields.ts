@@ -24,15 +24,24 @@ export const FIELD_NAMES = [
   'error',
   'error_status',
   'service_tier',
-  'ratelimit_requests_remaining',
-  'ratelimit_tokens_remaining',
-  'ratelimit_input_tokens_remaining',
-  'ratelimit_output_tokens_remaining',
   // Keys of structured-log wrappers whose value may hold the record (never record fields themselves).
   'message',
   'msg',
   'log',
   'jsonPayload',
+  'event',
+  'text',
+  'record',
+  'extra',
+  // The anthropic-ratelimit-* headers, last: the slots past 31 have no bit in `seen`, and these need none.
+  'ratelimit_requests_remaining',
+  'ratelimit_tokens_remaining',
+  'ratelimit_input_tokens_remaining',
+  'ratelimit_output_tokens_remaining',
+  'ratelimit_requests_limit',
+  'ratelimit_tokens_limit',
+  'ratelimit_input_tokens_limit',
+  'ratelimit_output_tokens_limit',
 ] as const;
 
 export type FieldName = (typeof FIELD_NAMES)[number];
@@ -42,6 +51,35 @@ export const F = Object.fromEntries(FIELD_NAMES.map((name, slot) => [name, slot]
 };
 
 export const FIELD_COUNT = FIELD_NAMES.length;
+
+/**
+ * Keys that fill a slot of another name. A line that holds two names of one field keeps the value of the later
+ * one, as JSON keeps the later of a key written twice.
+ */
+export const KEY_ALIASES: readonly (readonly [alias: string, field: FieldName])[] = rateLimitAliases();
+
+/** The headers' other spellings: `rate_limit_*`, and the header names themselves (with '-' or '_'). */
+function rateLimitAliases(): [string, FieldName][] {
+  const aliases: [string, FieldName][] = [];
+  for (const limit of ['requests', 'tokens', 'input_tokens', 'output_tokens']) {
+    for (const suffix of ['remaining', 'limit']) {
+      const field = `ratelimit_${limit}_${suffix}` as FieldName;
+      aliases.push([`rate_limit_${limit}_${suffix}`, field]);
+      aliases.push([`anthropic_ratelimit_${limit}_${suffix}`, field]);
+      aliases.push([`anthropic-ratelimit-${limit.replace('_', '-')}-${suffix}`, field]);
+    }
+  }
+  return aliases;
+}
+
+/** Every key a record or wrapper is read from, with its slot. */
+export const SLOT_OF_KEY: ReadonlyMap<string, number> = new Map([
+  ...FIELD_NAMES.map((name, slot) => [name, slot] as const),
+  ...KEY_ALIASES.map(([alias, field]) => [alias, F[field]] as const),
+]);
+
+/** The bit of each slot in `seen`: the first 32 slots have one. */
+export const SEEN_BIT = Int32Array.from(FIELD_NAMES, (_, slot) => (slot < 32 ? 1 << slot : 0));
 
 /** Slots whose presence makes an object a call record (anything else is noise: health checks, other events). */
 export const RECORD_KEY_MASK = maskOf([
@@ -54,11 +92,16 @@ export const RECORD_KEY_MASK = maskOf([
   'cache_creation_input_tokens',
   'stop_reason',
 ]);
-export const WRAPPER_KEY_MASK = maskOf(['message', 'msg', 'log', 'jsonPayload']);
+/** Structured-log wrappers, in the order they are tried: the first that holds a record wins. */
+export const WRAPPER_NAMES = ['message', 'msg', 'log', 'jsonPayload', 'event', 'text', 'record', 'extra'] as const;
+export const WRAPPER_KEY_MASK = maskOf(WRAPPER_NAMES);
 
 function maskOf(names: readonly FieldName[]): number {
   let mask = 0;
-  for (const name of names) mask |= 1 << F[name];
+  for (const name of names) {
+    if (F[name] >= 32) throw new Error(`${name} has no bit in RawFields.seen`);
+    mask |= 1 << F[name];
+  }
   return mask;
 }
 
@@ -115,7 +158,7 @@ export function slotOfKey(bytes: Uint8Array, start: number, end: number): number
 
 const KEYS_BY_LENGTH: (Uint8Array[] | undefined)[] = [];
 const SLOTS_BY_LENGTH: (number[] | undefined)[] = [];
-FIELD_NAMES.forEach((name, slot) => {
+SLOT_OF_KEY.forEach((slot, name) => {
   const bytes = Buffer.from(name, 'latin1');
   (KEYS_BY_LENGTH[bytes.length] ??= []).push(bytes);
   (SLOTS_BY_LENGTH[bytes.length] ??= []).push(slot);

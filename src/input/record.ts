@@ -5,7 +5,6 @@
 import { MutableCallRecord } from '../core/packedRecord.js';
 import {
   F,
-  FIELD_COUNT,
   FIELD_NAMES,
   KIND_ABSENT,
   KIND_FALSE,
@@ -15,6 +14,8 @@ import {
   KIND_STRING,
   KIND_TRUE,
   RawFields,
+  SEEN_BIT,
+  SLOT_OF_KEY,
 } from './rawFields.js';
 import { epochToMs, parseIsoTimestamp, TS_LOCAL, TS_UTC } from '../core/timestamp.js';
 
@@ -80,10 +81,14 @@ export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: Scra
   out.error = error;
   out.errorStatus = errorStatus;
 
-  out.ratelimitRequestsRemaining = readRemaining(raw, F.ratelimit_requests_remaining);
-  out.ratelimitTokensRemaining = readRemaining(raw, F.ratelimit_tokens_remaining);
-  out.ratelimitInputTokensRemaining = readRemaining(raw, F.ratelimit_input_tokens_remaining);
-  out.ratelimitOutputTokensRemaining = readRemaining(raw, F.ratelimit_output_tokens_remaining);
+  out.ratelimitRequestsRemaining = readHeaderCount(raw, F.ratelimit_requests_remaining);
+  out.ratelimitTokensRemaining = readHeaderCount(raw, F.ratelimit_tokens_remaining);
+  out.ratelimitInputTokensRemaining = readHeaderCount(raw, F.ratelimit_input_tokens_remaining);
+  out.ratelimitOutputTokensRemaining = readHeaderCount(raw, F.ratelimit_output_tokens_remaining);
+  out.ratelimitRequestsLimit = readHeaderCount(raw, F.ratelimit_requests_limit);
+  out.ratelimitTokensLimit = readHeaderCount(raw, F.ratelimit_tokens_limit);
+  out.ratelimitInputTokensLimit = readHeaderCount(raw, F.ratelimit_input_tokens_limit);
+  out.ratelimitOutputTokensLimit = readHeaderCount(raw, F.ratelimit_output_tokens_limit);
   return null;
 }
 
@@ -175,20 +180,27 @@ function readStatus(raw: RawFields): number | null {
   return Number.isInteger(value) && value >= 100 && value <= 999 ? value : null;
 }
 
-/** Rate-limit headers are diagnostics: a malformed one is ignored, not a reason to drop the call. */
-function readRemaining(raw: RawFields, slot: number): number | null {
-  const value = raw.nums[slot] as number;
-  return raw.kinds[slot] === KIND_NUMBER && value >= 0 && Number.isFinite(value) ? value : null;
+/**
+ * A rate-limit header's value: a number, or the header's own text ("0", as `headers.get` returns it). They are
+ * diagnostics: a malformed one is ignored, not a reason to drop the call.
+ */
+function readHeaderCount(raw: RawFields, slot: number): number | null {
+  const kind = raw.kinds[slot];
+  let value = Number.NaN;
+  if (kind === KIND_NUMBER) value = raw.nums[slot] as number;
+  else if (kind === KIND_STRING && /^\s*\d+\s*$/.test(raw.strs[slot] as string)) value = Number(raw.strs[slot]);
+  return value >= 0 && Number.isSafeInteger(value) ? value : null;
 }
 
 /** General path: fill RawFields from a parsed JSON object. */
 export function fillFromObject(value: object, raw: RawFields): void {
   raw.reset();
   const object = value as Record<string, unknown>;
-  for (let slot = 0; slot < FIELD_COUNT; slot++) {
-    const name = FIELD_NAMES[slot] as string;
-    if (!Object.hasOwn(object, name)) continue;
-    raw.seen |= 1 << slot;
+  // In the object's key order, so that of two names of one field the later wins, as in the byte scanner.
+  for (const name of Object.keys(object)) {
+    const slot = SLOT_OF_KEY.get(name);
+    if (slot === undefined) continue;
+    raw.seen |= SEEN_BIT[slot] as number;
     const field = object[name];
     if (typeof field === 'number') {
       raw.kinds[slot] = KIND_NUMBER;

@@ -272,3 +272,20 @@ describe('claude-mon summary: failures and exit codes', () => {
     expect(run.stdout).toContain('--since <time>');
   });
 });
+
+describe('claude-mon summary: every envelope', () => {
+  const answerOf = async (file: string): Promise<unknown> => {
+    const run = await runCli(['summary', '--json', '-q', fixture(`envelopes/${file}`)]);
+    expect(run.code, run.stderr).toBe(0);
+    const { input: _input, ...answer } = JSON.parse(run.stdout);
+    return answer;
+  };
+
+  it('gives the same summary --json as the bare records (the input counts aside)', async () => {
+    const bare = await answerOf('bare.jsonl');
+    const others = readdirSync(fixture('envelopes')).filter((file) => file !== 'bare.jsonl');
+    expect(others).toContain('structlog.jsonl');
+    expect(others).toContain('loguru-serialize.jsonl');
+    for (const file of others) expect(await answerOf(file), file).toEqual(bare);
+  });
+});

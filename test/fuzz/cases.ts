@@ -113,7 +113,7 @@ export function payload(next: () => number, i: number): string {
 /** The payload in one of the envelopes of docs/definitions.md; some envelopes split it over several physical lines. */
 export function wrap(next: () => number, text: string): string {
   const time = '2026-11-26T10:00:00.000000001Z';
-  switch (Math.floor(next() * 7)) {
+  switch (Math.floor(next() * 9)) {
     case 0:
       return `INFO:root:${text}`;
     case 1:
@@ -128,6 +128,10 @@ export function wrap(next: () => number, text: string): string {
       return `${time} ${text}`;
     case 5:
       return `[pod/api-7d9f/api] ${text}`;
+    case 6: // structlog's JSON renderer, the record as a string in "event"
+      return JSON.stringify({ event: text, level: 'info', timestamp: time });
+    case 7: // loguru's serialize=True
+      return JSON.stringify({ text: `${time} | INFO | app:call:1 - ${text}\n`, record: { extra: {}, message: text, time: { timestamp: 1795687200 } } });
     default:
       return text;
   }

@@ -62,6 +62,8 @@ const ENVELOPES: [file: string, noiseLines: number][] = [
   ['bracket-prefix.log', 0],
   ['structured-wrappers.jsonl', 1],
   ['gcloud-document.json', 1],
+  ['structlog.jsonl', 1],
+  ['loguru-serialize.jsonl', 1],
   ['rotated-two-members.jsonl.gz', 0],
   ['gzip-without-gz-name.log', 0],
 ];
