@@ -16,7 +16,7 @@ import type { FilePosition } from './filePositions.js';
 import type { RecentIdsState } from './recentRequestIds.js';
 
 const FORMAT = 'claude-mon checkpoint';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** What decides what the state holds: a state made under other settings is not used. */
 export type Settings = Readonly<Record<string, unknown>>;

@@ -8,6 +8,7 @@ import { isTimeDimension } from '../core/grouping.js';
 import { type AggregateSnapshot, groupsOf } from '../core/reports/groups.js';
 import type { SummaryReport } from '../core/reports/summaryReport.js';
 import { statsMeasure } from '../core/engine/measureKinds.js';
+import { logsRateLimitHeaders, RATE_LIMIT_HEADERS_MEASURE, rateLimitsByModel } from '../core/rateLimitHeaders.js';
 import { rangeDependsOnNow, resolveRange } from '../core/timeRange.js';
 import { UsageError } from '../errors.js';
 import { renderSummaryCsv } from '../render/csv.js';
@@ -31,6 +32,7 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
     const engine = new Engine(now, context.clockMs);
     const ledger = new Ledger({ bucketing: { unit: 'all' }, dims: options.groupBy, tz, ...statsMeasure(pricing) });
     engine.part(ledger, { kind: 'window', window: range });
+    const headers = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['model'], tz, keeps: logsRateLimitHeaders, ...RATE_LIMIT_HEADERS_MEASURE }), { kind: 'window', window: range });
     let aggregate: AggregateSnapshot | undefined;
     const read = (): AggregateSnapshot => (aggregate ??= groupsOf(ledger));
     return {
@@ -57,6 +59,7 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
           aggregate: read(),
           input,
           pricing: { asOf: pricing.asOf, unpricedModels: total.unpricedModels },
+          rateLimits: rateLimitsByModel(headers),
         };
         return render(report, options, context);
       },

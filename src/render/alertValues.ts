@@ -1,4 +1,5 @@
 /** An evaluation's value, threshold, scope and drivers in words, shared by the table, Nagios and follow lines. */
+import { formatRemaining } from './rateLimitText.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import type { RuleName } from '../core/alerts/alertConfig.js';
 import { escapeForTerminal } from './escape.js';
@@ -37,16 +38,8 @@ export function formatScope(scope: Readonly<Record<string, string>>): string {
 /** "user alice 60%, model claude-sonnet-4-5 100%", then the lowest rate-limit headers for 429s. */
 function formatDrivers(evaluation: Evaluation): string {
   const parts = evaluation.drivers.map((driver) => `${driver.dimension} ${escapeForTerminal(driver.value)} ${Math.round(driver.share * 100)}%`);
-  const lowest = evaluation.lowestRemaining;
-  if (lowest !== undefined) {
-    const remaining = [
-      ['requests', lowest.requests],
-      ['tokens', lowest.tokens],
-      ['input tokens', lowest.inputTokens],
-      ['output tokens', lowest.outputTokens],
-    ].filter(([, value]) => value !== null);
-    if (remaining.length > 0) parts.push(`lowest remaining: ${remaining.map(([name, value]) => `${name} ${formatCount(value as number)}`).join(', ')}`);
-  }
+  const lowest = evaluation.lowestRemaining === undefined ? undefined : formatRemaining(evaluation.lowestRemaining);
+  if (lowest !== undefined) parts.push(`lowest remaining: ${lowest}`);
   return parts.join(', ');
 }
 

@@ -19,6 +19,7 @@ export function renderSummaryJson(report: SummaryReport): Generator<string> {
     total: statsJson(aggregate.total),
     input: inputJson(report.input),
     pricing: { asOf: report.pricing.asOf, unpricedModels: report.pricing.unpricedModels },
+    rateLimitHeaders: report.rateLimits,
   };
   return jsonDocument(document);
 }

@@ -5,6 +5,7 @@ import type { TimeZone } from '../core/timezone.js';
 import { describeUnpriced } from './inputReport.js';
 import { formatLocalTime } from './localTime.js';
 import { formatCount, MISSING } from './numbers.js';
+import { rateLimitLines } from './rateLimitText.js';
 
 export const TOTAL_LABEL = 'TOTAL';
 
@@ -30,6 +31,7 @@ export function summaryNotes(report: SummaryReport): string[] {
   if (report.aggregate.total.calls === 0 && report.input.records > 0) {
     notes.push(`no records in the range (${formatCount(report.input.records)} records outside it).`);
   }
+  notes.push(...rateLimitLines(report.rateLimits));
   return notes;
 }
 

@@ -3,6 +3,7 @@
  * scope: pure, from what the alert parts of the engine hold. Windows are (now − window, now] on the records' own
  * timestamps; daily_cost compares today so far with the same time of day on the previous days, in --tz.
  */
+import { type PerLimit, RateLimitHeaders } from '../rateLimitHeaders.js';
 import { isFailure, isRateLimited } from '../callOutcome.js';
 import { StatsAccumulator } from '../stats.js';
 import { formatWindow } from '../timeRange.js';
@@ -42,14 +43,6 @@ export interface Sample {
   readonly projectedUsd?: number | null;
 }
 
-/** The lowest `ratelimit_*_remaining` logged on the window's 429s: which limit ran out. */
-export interface LowestRemaining {
-  readonly requests: number | null;
-  readonly tokens: number | null;
-  readonly inputTokens: number | null;
-  readonly outputTokens: number | null;
-}
-
 export interface Evaluation {
   readonly rule: RuleName;
   readonly scope: Readonly<Record<string, string>>;
@@ -65,7 +58,8 @@ export interface Evaluation {
   readonly toMs: number;
   readonly sample: Sample;
   readonly drivers: readonly Driver[];
-  readonly lowestRemaining?: LowestRemaining;
+  /** The lowest `ratelimit_*_remaining` logged on the window's 429s: which limit ran out. */
+  readonly lowestRemaining?: PerLimit;
   /** Why a rule is not evaluated (insufficient, no_data), in words. */
   readonly reason: string | null;
 }
@@ -339,21 +333,10 @@ function topDrivers(
   return drivers;
 }
 
-function lowestRemaining(records: readonly CallRecord[]): LowestRemaining {
-  const lowest = (pick: (record: CallRecord) => number | null): number | null => {
-    let min: number | null = null;
-    for (const record of records) {
-      const value = pick(record);
-      if (value !== null && (min === null || value < min)) min = value;
-    }
-    return min;
-  };
-  return {
-    requests: lowest((r) => r.ratelimitRequestsRemaining),
-    tokens: lowest((r) => r.ratelimitTokensRemaining),
-    inputTokens: lowest((r) => r.ratelimitInputTokensRemaining),
-    outputTokens: lowest((r) => r.ratelimitOutputTokensRemaining),
-  };
+function lowestRemaining(records: readonly CallRecord[]): PerLimit {
+  const headers = new RateLimitHeaders();
+  for (const record of records) headers.add(record);
+  return headers.remaining;
 }
 
 function countWhere(records: readonly CallRecord[], predicate: (record: CallRecord) => boolean): number {

@@ -20,7 +20,8 @@ import { StatsAccumulator } from '../stats.js';
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord, Stats } from '../types.js';
 import { costBySameTime, type SameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
-import type { TimeWindow } from '../window.js';
+import { placeOf, type TimeWindow } from '../window.js';
+import { logsRateLimitHeaders, type ModelRateLimits, RATE_LIMIT_HEADERS_MEASURE, type RateLimitHeaders, rateLimitsByModel } from '../rateLimitHeaders.js';
 
 /** Fewer calls than this in the slow window: the feature's p95 is shown but not ranked as the slowest. */
 export const MIN_CALLS_TO_JUDGE = 20;
@@ -42,6 +43,8 @@ export interface DashboardParts {
   /** The 429s of the last 24 hours, and the folded ones by hour, feature and user. */
   readonly limitCalls: RecentCalls<CallRecord>;
   readonly limitsFolded: Ledger<CallCount>;
+  /** The rate-limit headers of the last 24 hours by minute and model. */
+  readonly limitHeaders: Ledger<RateLimitHeaders>;
 }
 
 /** The dashboard's parts, made in `engine`. */
@@ -57,6 +60,7 @@ export function dashboardParts(engine: Engine, slowWindowMs: number, tz: TimeZon
     slowFolded: engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['feature'], tz, ...LATENCIES_MEASURE }), slow, false),
     limitCalls: engine.part(new RecentCalls(WHOLE_CALLS, isRateLimited), day),
     limitsFolded: engine.part(new Ledger({ bucketing: { unit: 'hour' }, dims: ['feature', 'user'], tz, ...COUNT_MEASURE }), day, false),
+    limitHeaders: engine.part(new Ledger({ bucketing: { unit: 'minute' }, dims: ['model'], tz, keeps: logsRateLimitHeaders, ...RATE_LIMIT_HEADERS_MEASURE }), day),
   };
 }
 
@@ -105,6 +109,8 @@ export interface Dashboard {
     readonly byUser: readonly [string, number][];
     /** 24 hours ending at now, oldest first: the start of each hour and its 429s. */
     readonly byHour: readonly { readonly startMs: number; readonly count: number }[];
+    /** The rate-limit headers logged by any call of the 24 hours (in whole minutes), per model. */
+    readonly headers: readonly ModelRateLimits[];
   };
   readonly topUsersByTokens: readonly UserUsage[];
   readonly topUsersByCost: readonly UserUsage[];
@@ -217,6 +223,8 @@ function rateLimits(parts: DashboardParts, nowMs: number, tz: TimeZone): Dashboa
     byFeature: ranked(byFeature),
     byUser: ranked(byUser),
     byHour: byHour.map((calls, hour) => ({ startMs: hourStarts[hour] as number, count: calls })),
+    // A minute that holds the window's start counts whole: a lowest value cannot be split.
+    headers: rateLimitsByModel(parts.limitHeaders, ({ measure }) => placeOf(parts.limitHeaders.span.window, measure.firstCallMs, measure.lastCallMs) !== 'outside'),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Everything a `summary` renderer needs, as plain data. */
 import type { AggregateSnapshot } from './groups.js';
+import type { ModelRateLimits } from '../rateLimitHeaders.js';
 import type { LineCounts } from '../types.js';
 
 export interface SummaryReport {
@@ -9,4 +10,6 @@ export interface SummaryReport {
   readonly aggregate: AggregateSnapshot;
   readonly input: LineCounts;
   readonly pricing: { readonly asOf: string; readonly unpricedModels: Readonly<Record<string, number>> };
+  /** The rate-limit headers logged in the range, per model (none when no call logged one). */
+  readonly rateLimits: readonly ModelRateLimits[];
 }

@@ -1,0 +1,144 @@
+/**
+ * The anthropic-ratelimit-* headers the calls logged, per model: the lowest `-remaining` value of each limit (how
+ * close the calls came to running out) and the highest `-limit` (what they ran against). A ledger measure, so
+ * summary's range and the dashboard's 24 hours read the same cells, and a checkpoint carries them.
+ */
+import type { Cell, Ledger } from './engine/ledger.js';
+import type { Measure } from './engine/measure.js';
+import type { MeasureKind } from './engine/measureKinds.js';
+import type { StateReader } from './engine/stateReader.js';
+import { compareStrings } from './order.js';
+import type { CallRecord } from './types.js';
+
+/** The limits the headers name, in this order everywhere. */
+export const RATE_LIMITS = ['requests', 'tokens', 'inputTokens', 'outputTokens'] as const;
+export type RateLimitName = (typeof RATE_LIMITS)[number];
+
+/** A value per limit; null where no call logged one. */
+export type PerLimit = Readonly<Record<RateLimitName, number | null>>;
+
+function remainingOf(record: CallRecord, limit: number): number | null {
+  switch (limit) {
+    case 0:
+      return record.ratelimitRequestsRemaining;
+    case 1:
+      return record.ratelimitTokensRemaining;
+    case 2:
+      return record.ratelimitInputTokensRemaining;
+    default:
+      return record.ratelimitOutputTokensRemaining;
+  }
+}
+
+function limitOf(record: CallRecord, limit: number): number | null {
+  switch (limit) {
+    case 0:
+      return record.ratelimitRequestsLimit;
+    case 1:
+      return record.ratelimitTokensLimit;
+    case 2:
+      return record.ratelimitInputTokensLimit;
+    default:
+      return record.ratelimitOutputTokensLimit;
+  }
+}
+
+/** Whether the call logged any rate-limit header: only those are counted. */
+export function logsRateLimitHeaders(record: CallRecord): boolean {
+  for (let limit = 0; limit < RATE_LIMITS.length; limit++) if (remainingOf(record, limit) !== null || limitOf(record, limit) !== null) return true;
+  return false;
+}
+
+export class RateLimitHeaders implements Measure<RateLimitHeaders> {
+  calls = 0;
+  firstCallMs = Number.POSITIVE_INFINITY;
+  lastCallMs = Number.NEGATIVE_INFINITY;
+  /** Per limit: the lowest remaining logged (+Infinity: none), the highest limit (-Infinity: none). */
+  readonly lowest = new Float64Array(RATE_LIMITS.length).fill(Number.POSITIVE_INFINITY);
+  readonly highestLimit = new Float64Array(RATE_LIMITS.length).fill(Number.NEGATIVE_INFINITY);
+
+  add(record: CallRecord): void {
+    this.noteCalls(1, record.timestampMs, record.timestampMs);
+    for (let limit = 0; limit < RATE_LIMITS.length; limit++) this.note(limit, remainingOf(record, limit) ?? Number.POSITIVE_INFINITY, limitOf(record, limit) ?? Number.NEGATIVE_INFINITY);
+  }
+
+  merge(other: RateLimitHeaders): void {
+    this.noteCalls(other.calls, other.firstCallMs, other.lastCallMs);
+    for (let limit = 0; limit < RATE_LIMITS.length; limit++) this.note(limit, other.lowest[limit] as number, other.highestLimit[limit] as number);
+  }
+
+  /** The lowest remaining per limit. */
+  get remaining(): PerLimit {
+    return perLimit(this.lowest);
+  }
+
+  /** The highest limit logged per limit. */
+  get limits(): PerLimit {
+    return perLimit(this.highestLimit);
+  }
+
+  toState(): unknown {
+    return { calls: this.calls, firstMs: this.firstCallMs, lastMs: this.lastCallMs, remaining: Object.values(this.remaining), limits: Object.values(this.limits) };
+  }
+
+  static fromState(state: unknown, reader: StateReader): RateLimitHeaders {
+    const fields = reader.object(state, 'rate-limit headers');
+    const headers = new RateLimitHeaders();
+    headers.noteCalls(reader.count(fields['calls'], 'calls'), reader.number(fields['firstMs'], 'firstMs'), reader.number(fields['lastMs'], 'lastMs'));
+    const column = (name: string): number[] => {
+      const values = reader.list(fields[name], name);
+      if (values.length !== RATE_LIMITS.length) reader.fail(`${name} must hold ${RATE_LIMITS.length} values`);
+      return values.map((value, i) => (value === null ? Number.NaN : reader.count(value, `${name}[${i}]`)));
+    };
+    const remaining = column('remaining');
+    const limits = column('limits');
+    for (let limit = 0; limit < RATE_LIMITS.length; limit++) {
+      headers.note(limit, Number.isNaN(remaining[limit]) ? Number.POSITIVE_INFINITY : (remaining[limit] as number), Number.isNaN(limits[limit]) ? Number.NEGATIVE_INFINITY : (limits[limit] as number));
+    }
+    return headers;
+  }
+
+  private noteCalls(calls: number, firstMs: number, lastMs: number): void {
+    this.calls += calls;
+    if (firstMs < this.firstCallMs) this.firstCallMs = firstMs;
+    if (lastMs > this.lastCallMs) this.lastCallMs = lastMs;
+  }
+
+  private note(limit: number, remaining: number, highestLimit: number): void {
+    if (remaining < (this.lowest[limit] as number)) this.lowest[limit] = remaining;
+    if (highestLimit > (this.highestLimit[limit] as number)) this.highestLimit[limit] = highestLimit;
+  }
+}
+
+function perLimit(values: Float64Array): PerLimit {
+  const at = (limit: number): number | null => (Number.isFinite(values[limit]) ? (values[limit] as number) : null);
+  return { requests: at(0), tokens: at(1), inputTokens: at(2), outputTokens: at(3) };
+}
+
+export const RATE_LIMIT_HEADERS_MEASURE: MeasureKind<RateLimitHeaders> = {
+  newMeasure: () => new RateLimitHeaders(),
+  measureFromState: (state, reader) => RateLimitHeaders.fromState(state, reader),
+};
+
+/** What one model's calls logged. */
+export interface ModelRateLimits {
+  readonly model: string;
+  /** Calls that logged a rate-limit header. */
+  readonly calls: number;
+  readonly lowestRemaining: PerLimit;
+  readonly limits: PerLimit;
+}
+
+/** Per model, in model order: the cells of a ledger by model that `counts` takes, merged across time buckets. */
+export function rateLimitsByModel(ledger: Ledger<RateLimitHeaders>, counts: (cell: Cell<RateLimitHeaders>) => boolean = () => true): ModelRateLimits[] {
+  const byModel = new Map<string, RateLimitHeaders>();
+  for (const cell of ledger.cells()) {
+    if (!counts(cell)) continue;
+    let merged = byModel.get(cell.key);
+    if (merged === undefined) byModel.set(cell.key, (merged = new RateLimitHeaders()));
+    merged.merge(cell.measure);
+  }
+  return [...byModel]
+    .map(([key, headers]) => ({ model: ledger.valuesOf(key)[0] as string, calls: headers.calls, lowestRemaining: headers.remaining, limits: headers.limits }))
+    .sort((a, b) => compareStrings(a.model, b.model));
+}
