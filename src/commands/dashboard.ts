@@ -19,7 +19,7 @@ export async function runDashboard(context: RunContext, options: DashboardOption
     return {
       engine,
       states: {
-        sections: () => ['hours', 'users', 'rateLimited'],
+        sections: () => ['hours', 'users', 'rateLimited', 'rateLimitHeaders'],
         merge: (state, file) => {
           if (state.version < 2) {
             throw new UsageError(`${file} was folded by an older claude-mon, without the rate-limited calls the dashboard shows: fold its logs again`);
@@ -30,6 +30,7 @@ export async function runDashboard(context: RunContext, options: DashboardOption
             hours: [foldedInto(parts.days), within(() => yesterdayByNowWindows(engine.nowMs, tz), tokensInto(parts.minutes)), latenciesInto(parts.slowFolded)],
             users: [tokensInto(parts.users)],
             rateLimited: [foldedInto(parts.limitsFolded)],
+            rateLimitHeaders: [foldedInto(parts.limitHeadersFolded)],
             localTime: true,
             wholeHours: '--now on a whole hour (and a --slow-window of whole hours)',
           });

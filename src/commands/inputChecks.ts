@@ -6,7 +6,7 @@ import type { ReadingOptions } from '../context/runContext.js';
 import { InputError } from '../errors.js';
 import type { Tally } from '../input/tally.js';
 import type { Diagnostics } from '../io/diagnostics.js';
-import { describeDuplicates, describeExamples, describeNothingRecognised, describeSkipped, describeUnpriced } from '../render/inputReport.js';
+import { describeDuplicates, describeExamples, describeMissingCacheWrites, describeNothingRecognised, describeSkipped, describeUnpriced } from '../render/inputReport.js';
 import { escapeForTerminal } from '../render/escape.js';
 import { formatCount } from '../render/numbers.js';
 
@@ -26,7 +26,7 @@ export function checkInput(
   for (const message of counts.unreadable) diagnostics.error(`cannot read ${escapeForTerminal(message)}`);
   for (const message of counts.truncated) diagnostics.warn(`${escapeForTerminal(message)}: kept the records decoded before the break`);
   if (counts.lines > 0 && counts.records + counts.duplicates === 0 && !resumed) {
-    throw new InputError(describeNothingRecognised(counts, tally.firstReject, tally.firstNoise), counts);
+    throw new InputError(describeNothingRecognised(counts, tally.firstReject, tally.closestNoise, tally.pythonLogging), counts);
   }
   const skipped = describeSkipped(counts, tally.firstReject);
   if (skipped !== undefined) diagnostics.warn(skipped + (options.verbose ? ':' : ' (--verbose shows examples)'));
@@ -38,6 +38,9 @@ export function checkInput(
     diagnostics.warn(`read in ${formatCount(tally.parallel.tasks)} parts by ${tally.parallel.threads} threads`);
   }
   if (counts.lines === 0 && counts.unreadable.length === 0 && !resumed) diagnostics.warn('no input: 0 lines read');
+
+  const cacheWrites = describeMissingCacheWrites(tally.cacheLogging);
+  if (cacheWrites !== undefined) diagnostics.warn(cacheWrites);
 
   const unpriced = describeUnpriced(unpricedModels);
   if (unpriced !== undefined) {

@@ -38,11 +38,12 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
     return {
       engine,
       states: {
-        sections: (file) => [stateSectionFor(options.groupBy, file)],
+        sections: (file) => [stateSectionFor(options.groupBy, file), 'rateLimitHeaders'],
         merge: (state, file) =>
           mergeFolded(state, file, tz, {
             hours: [foldedInto(ledger)],
             ...(options.groupBy.includes('user') ? { users: [foldedInto(ledger)] } : {}),
+            rateLimitHeaders: [foldedInto(headers)],
             localTime: options.groupBy.some(isTimeDimension),
             wholeHours: 'times on a whole hour (a whole day, for users), with states folded up to them (fold --now)',
           }),
@@ -59,7 +60,7 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
           aggregate: read(),
           input,
           pricing: { asOf: pricing.asOf, unpricedModels: total.unpricedModels },
-          rateLimits: rateLimitsByModel(headers),
+          rateLimits: rateLimitsByModel([headers]),
         };
         return render(report, options, context);
       },

@@ -3,7 +3,8 @@
  * per UTC hour × feature × model and per day (in the fold's time zone) × user — everything `summary` reports of
  * those groups, exactly: token sums by model (priced when a report is made), latencies exact for small groups and
  * as an HDR histogram above, the counts by stop reason, error type and status — and beside them the rate-limited
- * calls by hour × feature × user (how many, the first and the last: the dashboard's 429 panel), few in any log.
+ * calls by hour × feature × user (how many, the first and the last: the dashboard's 429 panel), few in any log, and
+ * the rate-limit headers logged by hour × model (the lowest remaining, the highest limit).
  * States merge by adding their cells, so the summary of the states of N shards equals the summary of the shards'
  * logs read in one pass (duplicates are dropped within a shard, not across shards).
  *
@@ -19,16 +20,21 @@ import type { PriceBook } from './pricing.js';
 import type { TimeZone } from './timezone.js';
 import type { LineCounts } from './types.js';
 import { isRateLimited } from './callOutcome.js';
+import { logsRateLimitHeaders, RATE_LIMIT_HEADERS_MEASURE, type RateLimitHeaders } from './rateLimitHeaders.js';
 
 export const STATE_FORMAT = 'claude-mon-state';
-/** 2 added `rateLimited`; version 1 states are read without it (the dashboard refuses them). */
-export const STATE_VERSION = 2;
+/**
+ * 2 added `rateLimited`; version 1 states are read without it (the dashboard refuses them). 3 added
+ * `rateLimitHeaders`; older states are read without it (no call of theirs logged a header).
+ */
+export const STATE_VERSION = 3;
 
 /** The ledgers a `.cmstate` holds. */
 export interface FoldLedgers {
   readonly hours: Ledger<StatsAccumulator>;
   readonly users: Ledger<StatsAccumulator>;
   readonly rateLimited: Ledger<CallCount>;
+  readonly rateLimitHeaders: Ledger<RateLimitHeaders>;
 }
 
 export function makeFoldLedgers(tz: TimeZone, pricing: PriceBook): FoldLedgers {
@@ -36,7 +42,13 @@ export function makeFoldLedgers(tz: TimeZone, pricing: PriceBook): FoldLedgers {
     hours: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['feature', 'model'], tz, ...statsMeasure(pricing) }),
     users: new Ledger({ bucketing: { unit: 'day', tz, edges: true }, dims: ['user'], tz, ...statsMeasure(pricing) }),
     rateLimited: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['feature', 'user'], tz, ...COUNT_MEASURE, keeps: isRateLimited }),
+    rateLimitHeaders: rateLimitHeadersByHour(tz),
   };
+}
+
+/** The rate-limit headers by hour (the calls at its start apart) and model: a fold's, and the folded ones a report reads. */
+export function rateLimitHeadersByHour(tz: TimeZone): Ledger<RateLimitHeaders> {
+  return new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['model'], tz, ...RATE_LIMIT_HEADERS_MEASURE, keeps: logsRateLimitHeaders });
 }
 
 export interface HourGroup {
@@ -66,13 +78,22 @@ export interface RateLimitGroup {
   readonly count: CallCount;
 }
 
-export type StateSection = 'hours' | 'users' | 'rateLimited';
+export interface RateLimitHeadersGroup {
+  readonly hourMs: number;
+  /** The calls exactly at the hour's start, kept apart like an hour's. */
+  readonly edge: boolean;
+  readonly model: string;
+  readonly headers: RateLimitHeaders;
+}
+
+export type StateSection = 'hours' | 'users' | 'rateLimited' | 'rateLimitHeaders';
 
 /** The dimensions each section's cells are grouped by (time aside). */
 export const SECTION_DIMENSIONS: Readonly<Record<StateSection, readonly GroupDimension[]>> = {
   hours: ['feature', 'model'],
   users: ['user'],
   rateLimited: ['feature', 'user'],
+  rateLimitHeaders: ['model'],
 };
 
 /** A state file's document, as written (src/render/stateFile.ts) and read (src/input/stateDocument.ts). */
@@ -89,6 +110,8 @@ export interface StateDocument {
   readonly users: readonly { readonly day: string; readonly edge?: true; readonly user: string; readonly stats: AccumulatorState }[];
   /** Since version 2. */
   readonly rateLimited?: readonly { readonly hour: number; readonly edge?: true; readonly feature: string; readonly user: string; readonly calls: number; readonly firstMs: number; readonly lastMs: number }[];
+  /** Since version 3: beside hour, edge and model, the fields of a RateLimitHeaders' state. */
+  readonly rateLimitHeaders?: readonly { readonly hour: number; readonly edge?: true; readonly model: string }[];
 }
 
 export interface ReadState {
@@ -101,4 +124,6 @@ export interface ReadState {
   readonly users: readonly UserDayGroup[];
   /** Empty in a version 1 state. */
   readonly rateLimited: readonly RateLimitGroup[];
+  /** Empty before version 3. */
+  readonly rateLimitHeaders: readonly RateLimitHeadersGroup[];
 }

@@ -129,16 +129,19 @@ export interface ModelRateLimits {
   readonly limits: PerLimit;
 }
 
-/** Per model, in model order: the cells of a ledger by model that `counts` takes, merged across time buckets. */
-export function rateLimitsByModel(ledger: Ledger<RateLimitHeaders>, counts: (cell: Cell<RateLimitHeaders>) => boolean = () => true): ModelRateLimits[] {
+/** Per model, in model order: the cells of ledgers by model that `counts` takes, merged across time buckets. */
+export function rateLimitsByModel(ledgers: readonly Ledger<RateLimitHeaders>[], counts: (cell: Cell<RateLimitHeaders>) => boolean = () => true): ModelRateLimits[] {
   const byModel = new Map<string, RateLimitHeaders>();
-  for (const cell of ledger.cells()) {
-    if (!counts(cell)) continue;
-    let merged = byModel.get(cell.key);
-    if (merged === undefined) byModel.set(cell.key, (merged = new RateLimitHeaders()));
-    merged.merge(cell.measure);
+  for (const ledger of ledgers) {
+    for (const cell of ledger.cells()) {
+      if (!counts(cell)) continue;
+      const model = ledger.valuesOf(cell.key)[0] as string;
+      let merged = byModel.get(model);
+      if (merged === undefined) byModel.set(model, (merged = new RateLimitHeaders()));
+      merged.merge(cell.measure);
+    }
   }
   return [...byModel]
-    .map(([key, headers]) => ({ model: ledger.valuesOf(key)[0] as string, calls: headers.calls, lowestRemaining: headers.remaining, limits: headers.limits }))
+    .map(([model, headers]) => ({ model, calls: headers.calls, lowestRemaining: headers.remaining, limits: headers.limits }))
     .sort((a, b) => compareStrings(a.model, b.model));
 }

@@ -82,6 +82,25 @@ export interface Rejection {
   readonly excerpt: string;
 }
 
+/** A line that holds no call record, and the record fields found in it. */
+export interface NoiseSample {
+  readonly where: string;
+  readonly excerpt: string;
+  readonly fields: readonly string[];
+}
+
+/** Signs of a Python app's log among the noise lines: its warnings or tracebacks, and lines at level INFO. */
+export interface PythonLogging {
+  signs: number;
+  infoLines: number;
+}
+
+/** Records that logged cache reads, and records that logged a cache-write field at all (even 0). */
+export interface CacheLogging {
+  readCalls: number;
+  writeFieldCalls: number;
+}
+
 /** What became of the input's lines (docs/definitions.md, "Bad input"): records + duplicates + noise + Σ skipped = lines. */
 export interface LineCounts {
   readonly files: number;

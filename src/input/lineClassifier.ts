@@ -10,10 +10,10 @@ import { criContentStart, joinCriFragments } from './cri.js';
 import { classifyText, classifyValue, DOCKER_TOO_LONG, type EnvelopeContext } from './envelopes.js';
 import { NOISE, type Outcome, PARTIAL, RECORD, REJECT } from './outcome.js';
 import { scanFlatObject } from './flatScanner.js';
-import { F, KIND_NUMBER, KIND_STRING, RawFields, RECORD_KEY_MASK, WRAPPER_KEY_MASK } from './rawFields.js';
+import { F, KIND_ABSENT, KIND_NUMBER, KIND_STRING, RawFields, RECORD_FIELD_MASK, RECORD_KEY_MASK, recordFieldsIn, WRAPPER_KEY_MASK } from './rawFields.js';
 import { describeInvalidField, type LocalToUtc, ScratchRecord, validateRecord } from './record.js';
 import { type IdSet, RecentIdSet, RequestIdSet } from './requestIdSet.js';
-import { excerptOf, type Tally } from './tally.js';
+import { excerptOf, notePythonLogging, type Tally } from './tally.js';
 import { DedupeBatch, type RecordOutput, type RecordSink } from './dedupeBatch.js';
 
 export type { RecordSink };
@@ -77,6 +77,7 @@ export class LineClassifier implements EnvelopeContext {
   /** One physical line of a log file: bytes [start, end) without the '\n'. */
   line(bytes: Buffer, start: number, end: number, cursor: SourceCursor): void {
     cursor.position++;
+    this.raw.seen = 0; // a line of text leaves it as it is: what a noise line held is read from it
     if (end > start && bytes[end - 1] === 0x0d) end--;
     if (bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf && end - start >= 3) start += 3;
     while (start < end && bytes[start] === 0) start++; // copytruncate leaves runs of NULs
@@ -164,8 +165,15 @@ export class LineClassifier implements EnvelopeContext {
   }
 
   validate(): Outcome {
-    const reason = validateRecord(this.raw, this.options.localToUtc, this.batch?.slot ?? this.scratch);
-    if (reason === null) return RECORD;
+    const record = this.batch?.slot ?? this.scratch;
+    const reason = validateRecord(this.raw, this.options.localToUtc, record);
+    if (reason === null) {
+      const kinds = this.raw.kinds;
+      const cache = this.tally.cacheLogging;
+      if (record.cacheReadTokens > 0) cache.readCalls++;
+      if (((kinds[F.cache_creation_tokens] as number) | (kinds[F.cache_creation_input_tokens] as number) | (kinds[F.cache_creation_1h_tokens] as number)) !== KIND_ABSENT) cache.writeFieldCalls++;
+      return RECORD;
+    }
     this.reason = reason;
     return REJECT;
   }
@@ -215,10 +223,21 @@ export class LineClassifier implements EnvelopeContext {
       }
     } else if (outcome === NOISE) {
       tally.noise++;
-      tally.firstNoise ??= { where: cursor.where(), excerpt: this.excerpt() };
+      this.noteNoise(cursor);
     } else {
       this.recordReject(cursor);
     }
+  }
+
+  /** Keeps the noise line closest to a record; and, while no record was found, looks for a Python app's log. */
+  private noteNoise(cursor: SourceCursor): void {
+    const tally = this.tally;
+    const seen = this.raw.seen & RECORD_FIELD_MASK;
+    const closest = tally.closestNoise;
+    if (closest === undefined || (seen !== 0 && recordFieldsIn(seen).length > closest.fields.length)) {
+      tally.closestNoise = { where: cursor.where(), excerpt: this.excerpt(), fields: recordFieldsIn(seen) };
+    }
+    if (tally.records === 0) notePythonLogging(this.excerpt(), tally.pythonLogging);
   }
 
   private keepForDedupe(batch: RecordOutput): void {

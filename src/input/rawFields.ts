@@ -92,6 +92,16 @@ export const RECORD_KEY_MASK = maskOf([
   'cache_creation_input_tokens',
   'stop_reason',
 ]);
+/** The slots of a record's own fields (not wrappers, not rate-limit headers): what a near miss is measured by. */
+export const RECORD_FIELD_MASK = maskOf(FIELD_NAMES.slice(0, F.service_tier + 1));
+
+/** The names of the record fields in a `seen` mask, in slot order. */
+export function recordFieldsIn(seen: number): string[] {
+  const names: string[] = [];
+  for (let slot = 0; slot <= F.service_tier; slot++) if ((seen & (1 << slot)) !== 0) names.push(FIELD_NAMES[slot] as string);
+  return names;
+}
+
 /** Structured-log wrappers, in the order they are tried: the first that holds a record wins. */
 export const WRAPPER_NAMES = ['message', 'msg', 'log', 'jsonPayload', 'event', 'text', 'record', 'extra'] as const;
 export const WRAPPER_KEY_MASK = maskOf(WRAPPER_NAMES);

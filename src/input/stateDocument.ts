@@ -3,7 +3,9 @@
  * state file's JSON becomes typed data, each mistake named by where it is.
  */
 import { CallCount } from '../core/engine/measure.js';
-import { type HourGroup, type RateLimitGroup, type ReadState, STATE_FORMAT, STATE_VERSION, type StateDocument, type StateSection, type UserDayGroup } from '../core/foldState.js';
+import { StateReader } from '../core/engine/stateReader.js';
+import { RateLimitHeaders } from '../core/rateLimitHeaders.js';
+import { type HourGroup, type RateLimitGroup, type RateLimitHeadersGroup, type ReadState, STATE_FORMAT, STATE_VERSION, type StateDocument, type StateSection, type UserDayGroup } from '../core/foldState.js';
 import { HOUR_MS } from '../core/durations.js';
 import type { PriceBook } from '../core/pricing.js';
 import { type AccumulatorState, StatsAccumulator } from '../core/stats.js';
@@ -64,6 +66,24 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     count.note(calls as number, firstMs as number, lastMs as number);
     return { hourMs: hour as number, edge, feature: feature as string, user: user as string, count };
   });
+  if ((version as number) >= 3 && !Array.isArray(document.rateLimitHeaders)) fail('"rateLimitHeaders" must be a list');
+  const rateLimitHeaders = (sections.has('rateLimitHeaders') ? ((document.rateLimitHeaders ?? []) as unknown[]) : []).map((entry, i): RateLimitHeadersGroup => {
+    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`rateLimitHeaders[${i}] must be an object`)) as Partial<NonNullable<StateDocument['rateLimitHeaders']>[number]>;
+    const { hour, model } = group;
+    if (!Number.isSafeInteger(hour) || (hour as number) % HOUR_MS !== 0) fail(`rateLimitHeaders[${i}]: "hour" must be the start of an hour in ms`);
+    if (typeof model !== 'string') fail(`rateLimitHeaders[${i}]: "model" must be a string`);
+    let headers: RateLimitHeaders;
+    try {
+      headers = RateLimitHeaders.fromState(group, new StateReader(`rateLimitHeaders[${i}]`));
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+    const inHour = (ms: number): boolean => ms >= (hour as number) && ms < (hour as number) + HOUR_MS;
+    if (headers.calls < 1 || !inHour(headers.firstCallMs) || !inHour(headers.lastCallMs)) fail(`rateLimitHeaders[${i}]: "calls" must be ≥ 1, and "firstMs" and "lastMs" times in its hour, in order`);
+    const edge = edgeOf(group.edge, `rateLimitHeaders[${i}]`, fail);
+    if (edge && headers.lastCallMs !== hour) fail(`rateLimitHeaders[${i}]: an "edge" group holds calls at the hour's start only`);
+    return { hourMs: hour as number, edge, model: model as string, headers };
+  });
   let newestMs = Number.NEGATIVE_INFINITY;
   if ((version as number) >= 2) {
     const { newestMs: newest } = document;
@@ -72,7 +92,7 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
   } else {
     for (const group of [...hours, ...users]) newestMs = Math.max(newestMs, group.stats.lastCallMs);
   }
-  return { version: version as number, newestMs, timezone: document.timezone as string, input, hours, users, rateLimited };
+  return { version: version as number, newestMs, timezone: document.timezone as string, input, hours, users, rateLimited, rateLimitHeaders };
 }
 
 function edgeOf(value: unknown, where: string, fail: (what: string) => never): boolean {

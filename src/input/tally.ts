@@ -2,7 +2,7 @@
  * What became of every line: a record, a duplicate, expected noise, or a reject with a reason (docs/definitions.md, "Bad input").
  * records + duplicates + noise + Σ skipped = lines, always.
  */
-import type { LineCounts, Rejection } from '../core/types.js';
+import type { CacheLogging, LineCounts, NoiseSample, PythonLogging, Rejection } from '../core/types.js';
 
 const EXAMPLES_PER_REASON = 5;
 
@@ -16,9 +16,13 @@ export interface TallyPart {
   readonly unreadable: readonly string[];
   readonly truncated: readonly string[];
   readonly firstReject: Rejection | undefined;
-  readonly firstNoise: { readonly where: string; readonly excerpt: string } | undefined;
+  readonly closestNoise: NoiseSample | undefined;
+  readonly pythonLogging: PythonLogging;
+  readonly cacheLogging: CacheLogging;
   readonly examples: readonly (readonly [string, readonly Rejection[]])[];
 }
+
+
 const EXCERPT_CHARS = 120;
 
 export class Tally {
@@ -31,8 +35,13 @@ export class Tally {
   readonly unreadable: string[] = [];
   readonly truncated: string[] = [];
   firstReject: Rejection | undefined;
-  /** The first noise line, shown when nothing at all was a record ("wrong file or format?"). */
-  firstNoise: { where: string; excerpt: string } | undefined;
+  /**
+   * The noise line with the most record fields (the first of them; the first noise line when none has any), shown
+   * when nothing at all was a record ("wrong file or format?").
+   */
+  closestNoise: NoiseSample | undefined;
+  readonly pythonLogging: PythonLogging = { signs: 0, infoLines: 0 };
+  readonly cacheLogging: CacheLogging = { readCalls: 0, writeFieldCalls: 0 };
   readonly examples = new Map<string, Rejection[]>();
   /** How the input was read when worker threads parsed it (for --verbose). */
   parallel: { readonly tasks: number; readonly threads: number } | undefined;
@@ -54,7 +63,7 @@ export class Tally {
 
   /** The counts so far as plain data; the tally starts again from zero (for the next part of the input). */
   takePart(): TallyPart {
-    const { lines, records, duplicates, noise, firstReject, firstNoise } = this;
+    const { lines, records, duplicates, noise, firstReject, closestNoise } = this;
     const part: TallyPart = {
       lines,
       records,
@@ -64,7 +73,9 @@ export class Tally {
       unreadable: [...this.unreadable],
       truncated: [...this.truncated],
       firstReject,
-      firstNoise,
+      closestNoise,
+      pythonLogging: { ...this.pythonLogging },
+      cacheLogging: { ...this.cacheLogging },
       examples: [...this.examples].map(([reason, list]) => [reason, [...list]] as const),
     };
     this.lines = this.records = this.duplicates = this.noise = 0;
@@ -72,7 +83,9 @@ export class Tally {
     this.unreadable.length = 0;
     this.truncated.length = 0;
     this.firstReject = undefined;
-    this.firstNoise = undefined;
+    this.closestNoise = undefined;
+    this.pythonLogging.signs = this.pythonLogging.infoLines = 0;
+    this.cacheLogging.readCalls = this.cacheLogging.writeFieldCalls = 0;
     this.examples.clear();
     return part;
   }
@@ -90,7 +103,14 @@ export class Tally {
     for (const message of part.unreadable) this.unreadable.push(relocate(message));
     for (const message of part.truncated) this.truncated.push(relocate(message));
     if (part.firstReject !== undefined) this.firstReject ??= { ...part.firstReject, where: relocate(part.firstReject.where) };
-    if (part.firstNoise !== undefined) this.firstNoise ??= { ...part.firstNoise, where: relocate(part.firstNoise.where) };
+    const noise = part.closestNoise;
+    if (noise !== undefined && (this.closestNoise === undefined || noise.fields.length > this.closestNoise.fields.length)) {
+      this.closestNoise = { ...noise, where: relocate(noise.where) };
+    }
+    this.pythonLogging.signs += part.pythonLogging.signs;
+    this.pythonLogging.infoLines += part.pythonLogging.infoLines;
+    this.cacheLogging.readCalls += part.cacheLogging.readCalls;
+    this.cacheLogging.writeFieldCalls += part.cacheLogging.writeFieldCalls;
     for (const [reason, rejections] of part.examples) {
       const list = this.examples.get(reason) ?? [];
       for (const rejection of rejections) {
@@ -130,6 +150,16 @@ export class Tally {
       truncated: [...this.truncated],
     };
   }
+}
+
+/** Python logging's own level names at the start of a message (the default format), or a traceback. */
+const PYTHON_SIGN = /(?:^|[\s\]|:-])(?:WARNING|ERROR|CRITICAL|DEBUG):[\w.]*:|Traceback \(most recent call last\)/;
+const INFO_LINE = /\bINFO\b/;
+
+/** Counts a noise line's signs of a Python app's log. */
+export function notePythonLogging(text: string, python: PythonLogging): void {
+  if (PYTHON_SIGN.test(text)) python.signs++;
+  if (INFO_LINE.test(text)) python.infoLines++;
 }
 
 export function excerptOf(text: string): string {

@@ -312,15 +312,22 @@ describe('claude-mon fold and .cmstate inputs', () => {
       writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
       return file;
     };
-    const newer = await runCli(['summary', write('newer.cmstate', { ...document, version: 3, createdBy: 'claude-mon 9.0.0' })]);
+    const newer = await runCli(['summary', write('newer.cmstate', { ...document, version: 4, createdBy: 'claude-mon 9.0.0' })]);
     expect(newer.code).toBe(1);
-    expect(newer.stderr).toMatch(/newer.cmstate: state format version 3 was written by a newer claude-mon \(claude-mon 9.0.0\); this one reads version 2: upgrade claude-mon/);
+    expect(newer.stderr).toMatch(/newer.cmstate: state format version 4 was written by a newer claude-mon \(claude-mon 9.0.0\); this one reads version 3: upgrade claude-mon/);
+    // Version 2 had no rate-limit headers: read as none logged; version 3 must have the list.
+    const { rateLimitHeaders: _headers, ...version2 } = { ...document, version: 2 };
+    expect(await summaryJson([write('version2.cmstate', version2)])).toBe(await summaryJson([state]));
+    expect((await runCli(['summary', write('noheaders.cmstate', { ...version2, version: 3 })])).stderr).toMatch(/noheaders.cmstate: "rateLimitHeaders" must be a list/);
+    const badHeaders = { ...document, rateLimitHeaders: [{ hour: document.hours[0].hour, model: 'claude-sonnet-4-5', calls: 1, firstMs: document.hours[0].hour, lastMs: document.hours[0].hour, remaining: [-1, null, null, null], limits: [null, null, null, null] }] };
+    expect((await runCli(['summary', write('badheaders.cmstate', badHeaders)])).stderr).toMatch(/badheaders.cmstate: rateLimitHeaders\[0\]: remaining\[0\] must be a whole number ≥ 0: the file is damaged/);
     // Version 1 had no rate-limited calls: summary reads it, the dashboard asks for a new fold.
-    const { rateLimited: _, ...older } = { ...document, version: 1 };
+    const { rateLimited: _, rateLimitHeaders: _h, ...older } = { ...document, version: 1 };
     const version1 = write('version1.cmstate', older);
     expect(await summaryJson([version1])).toBe(await summaryJson([state]));
     expect((await runCli(['dashboard', '--now', '2026-11-23T00:00:00Z', version1])).stderr).toMatch(/version1.cmstate was folded by an older claude-mon, without the rate-limited calls the dashboard shows: fold its logs again/);
     const noLimits = await runCli(['summary', write('nolimits.cmstate', { ...older, version: 2 })]);
+    expect(noLimits.code).toBe(1);
     expect(noLimits.stderr).toMatch(/nolimits.cmstate: "rateLimited" must be a list/);
     const badLimit = structuredClone(document);
     badLimit.rateLimited[0].lastMs = badLimit.rateLimited[0].hour + 3_600_000;

@@ -21,6 +21,10 @@ export function call(fields: Partial<CallRecord>): CallRecord {
     ratelimitTokensRemaining: null,
     ratelimitInputTokensRemaining: null,
     ratelimitOutputTokensRemaining: null,
+    ratelimitRequestsLimit: null,
+    ratelimitTokensLimit: null,
+    ratelimitInputTokensLimit: null,
+    ratelimitOutputTokensLimit: null,
     ...fields,
   };
 }

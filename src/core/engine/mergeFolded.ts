@@ -9,6 +9,7 @@ import { HOUR_MS } from '../durations.js';
 import { type ReadState, SECTION_DIMENSIONS, type StateSection } from '../foldState.js';
 import type { GroupDimension } from '../grouping.js';
 import { Latencies } from '../latencies.js';
+import type { RateLimitHeaders } from '../rateLimitHeaders.js';
 import type { StatsAccumulator } from '../stats.js';
 import type { TimeZone } from '../timezone.js';
 import { type Edge, placeOf, type TimeWindow } from '../window.js';
@@ -61,6 +62,7 @@ export interface FoldedTargets {
   /** Give them only when the report reads the users section. */
   readonly users?: readonly FoldedTarget<StatsAccumulator>[];
   readonly rateLimited?: readonly FoldedTarget<CallCount>[];
+  readonly rateLimitHeaders?: readonly FoldedTarget<RateLimitHeaders>[];
   /**
    * The report reads local days or hours of --tz: the zone's hours must then be UTC hours, and the users' days
    * must be days of --tz.
@@ -88,6 +90,11 @@ export function mergeFolded(state: ReadState, file: string, tz: TimeZone, target
       if (targets.localTime) requireWholeHours(tz, group.hourMs, file);
       const what = (): string => `the rate-limited calls of the hour from ${iso(group.hourMs)} of ${JSON.stringify(group.feature)} by ${JSON.stringify(group.user)}`;
       for (const target of targets.rateLimited ?? []) target({ feature: group.feature, user: group.user }, group.count, what);
+    }
+    for (const group of state.rateLimitHeaders) {
+      if (targets.localTime) requireWholeHours(tz, group.hourMs, file);
+      const what = (): string => `the rate-limit headers of the hour from ${iso(group.hourMs)} on ${JSON.stringify(group.model)}`;
+      for (const target of targets.rateLimitHeaders ?? []) target({ model: group.model }, group.headers, what);
     }
   } catch (error) {
     if (!(error instanceof CutError)) throw error;

@@ -21,6 +21,7 @@ import type { TimeZone } from '../timezone.js';
 import type { CallRecord, Stats } from '../types.js';
 import { costBySameTime, type SameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
 import { placeOf, type TimeWindow } from '../window.js';
+import { rateLimitHeadersByHour } from '../foldState.js';
 import { logsRateLimitHeaders, type ModelRateLimits, RATE_LIMIT_HEADERS_MEASURE, type RateLimitHeaders, rateLimitsByModel } from '../rateLimitHeaders.js';
 
 /** Fewer calls than this in the slow window: the feature's p95 is shown but not ranked as the slowest. */
@@ -43,8 +44,9 @@ export interface DashboardParts {
   /** The 429s of the last 24 hours, and the folded ones by hour, feature and user. */
   readonly limitCalls: RecentCalls<CallRecord>;
   readonly limitsFolded: Ledger<CallCount>;
-  /** The rate-limit headers of the last 24 hours by minute and model. */
+  /** The rate-limit headers of the last 24 hours by minute and model, and the folded ones by hour. */
   readonly limitHeaders: Ledger<RateLimitHeaders>;
+  readonly limitHeadersFolded: Ledger<RateLimitHeaders>;
 }
 
 /** The dashboard's parts, made in `engine`. */
@@ -61,6 +63,7 @@ export function dashboardParts(engine: Engine, slowWindowMs: number, tz: TimeZon
     limitCalls: engine.part(new RecentCalls(WHOLE_CALLS, isRateLimited), day),
     limitsFolded: engine.part(new Ledger({ bucketing: { unit: 'hour' }, dims: ['feature', 'user'], tz, ...COUNT_MEASURE }), day, false),
     limitHeaders: engine.part(new Ledger({ bucketing: { unit: 'minute' }, dims: ['model'], tz, keeps: logsRateLimitHeaders, ...RATE_LIMIT_HEADERS_MEASURE }), day),
+    limitHeadersFolded: engine.part(rateLimitHeadersByHour(tz), day, false),
   };
 }
 
@@ -224,7 +227,7 @@ function rateLimits(parts: DashboardParts, nowMs: number, tz: TimeZone): Dashboa
     byUser: ranked(byUser),
     byHour: byHour.map((calls, hour) => ({ startMs: hourStarts[hour] as number, count: calls })),
     // A minute that holds the window's start counts whole: a lowest value cannot be split.
-    headers: rateLimitsByModel(parts.limitHeaders, ({ measure }) => placeOf(parts.limitHeaders.span.window, measure.firstCallMs, measure.lastCallMs) !== 'outside'),
+    headers: rateLimitsByModel([parts.limitHeaders, parts.limitHeadersFolded], ({ measure }) => placeOf(parts.limitHeaders.span.window, measure.firstCallMs, measure.lastCallMs) !== 'outside'),
   };
 }
 

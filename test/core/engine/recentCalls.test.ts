@@ -49,6 +49,10 @@ describe.each(COLUMN_SETS)('RecentCalls keeping %s', (_name, columns, keptOf) =>
         ratelimitTokensRemaining: i % 17 === 0 ? 0 : null,
         ratelimitInputTokensRemaining: null,
         ratelimitOutputTokensRemaining: i % 19 === 0 ? 5 : null,
+        ratelimitRequestsLimit: i % 13 === 0 ? 50 : null,
+        ratelimitTokensLimit: null,
+        ratelimitInputTokensLimit: i % 23 === 0 ? 30000 : null,
+        ratelimitOutputTokensLimit: null,
       });
       // As the engine does: what is before the window's start is not taken.
       if (record.timestampMs > dropped) {
