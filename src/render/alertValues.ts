@@ -24,8 +24,11 @@ export function formatThreshold(evaluation: Evaluation): string {
   const { rule, threshold, sample } = evaluation;
   if (threshold === null) return MISSING;
   const text = `> ${formatRuleValue(rule, threshold)}`;
-  if (rule !== 'daily_cost' || sample.baselineMeanUsd === undefined || sample.baselineMeanUsd === null) return text;
-  return `${text} (mean ${formatUsd(sample.baselineMeanUsd)})`;
+  if (rule !== 'daily_cost') return text;
+  const notes: string[] = [];
+  if (sample.floorUsd !== undefined) notes.push('minUsd');
+  if (sample.baselineMeanUsd !== undefined && sample.baselineMeanUsd !== null) notes.push(`mean ${formatUsd(sample.baselineMeanUsd)}`);
+  return notes.length === 0 ? text : `${text} (${notes.join(', ')})`;
 }
 
 /** "all" or "feature=chat" (escaped: scope values come from the logs). */

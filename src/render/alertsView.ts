@@ -133,14 +133,13 @@ function describeFiring(evaluation: Evaluation): string {
 }
 
 /**
- * 'label'=value[UOM];warn;crit;min; — the threshold goes in the column of the rule's severity, and only when the
- * rule was judged (an insufficient sample is not compared with it).
+ * 'label'=value[UOM];warn;crit;min; — the threshold goes in the column of the rule's severity (a rule has one), also
+ * when the sample is too small to judge: a graph of the value always has its line.
  */
 function perfdataOf(evaluation: Evaluation): string {
   if (evaluation.value === null) return '';
   const uom = evaluation.rule === 'p95_latency' ? 'ms' : '';
-  const judged = evaluation.state === 'ok' || evaluation.state === 'firing';
-  const threshold = evaluation.threshold === null || !judged ? '' : perfdataNumber(evaluation.threshold);
+  const threshold = evaluation.threshold === null ? '' : perfdataNumber(evaluation.threshold);
   const warn = evaluation.severity === 'warning' ? threshold : '';
   const crit = evaluation.severity === 'critical' ? threshold : '';
   return `'${evaluation.rule}'=${perfdataNumber(evaluation.value)}${uom};${warn};${crit};0;`;

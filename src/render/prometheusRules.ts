@@ -11,7 +11,7 @@
  * - daily_cost: cost of the last 24 hours > threshold × the daily mean over the days with calls among the
  *   baselineDays before, when there are at least minBaselineDays of them. Prometheus has no calendar day in a time
  *   zone, so this is the rolling version of `claude-mon alerts`' "today so far against the same time on the days
- *   before".
+ *   before", and over minUsd.
  * YAML is written by hand: every string is a JSON string, which YAML reads as the same double-quoted scalar.
  */
 import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings } from '../core/alerts/alertConfig.js';
@@ -119,7 +119,8 @@ function ruleFor(name: RuleName, settings: RuleSettings, scope: Scope): Rule {
       const terms = Array.from({ length: days }, (_, k) => `((${callsOn(k + 1)} > bool 0) or${join} (${today} * 0))`);
       const withCalls = `(${terms.join(' + ')})`;
       expr = `${today} > ${settings.threshold} * ${before} / ${withCalls} and${join} ${withCalls} >= ${settings.minBaselineDays}`;
-      summary = `Cost of ${where} in the last 24 h is \${{ $value | humanize }}, over ${percent(settings.threshold)} of the daily mean of the days with calls among the ${days} before`;
+      if (settings.minUsd > 0) expr += ` and${join} ${today} > ${settings.minUsd}`;
+      summary = `Cost of ${where} in the last 24 h is \${{ $value | humanize }}, over ${percent(settings.threshold)} of the daily mean of the days with calls among the ${days} before${settings.minUsd > 0 ? ` and over \$${settings.minUsd}` : ''}`;
     }
   }
   // A feature with settings of its own is named in the rule's labels too: its rule is not a copy of the general one.

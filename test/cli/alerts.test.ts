@@ -82,6 +82,19 @@ describe('claude-mon alerts on logs with known incidents', () => {
     expect(details).toContainEqual(expect.stringMatching(/^FIRING critical: error_rate feature=search 8\.2% > 5\.0% \(245 calls, 10m\) user alice 100%/));
   });
 
+  it('carries each threshold in perfdata also when the sample is too small to judge', async () => {
+    // 2 of 17 calls failed: 11.8%, under minCalls 20 and minErrors 3 (insufficient), yet its threshold is there.
+    const lines = Array.from({ length: 17 }, (_, i) =>
+      JSON.stringify({ timestamp: new Date(Date.parse(NOW) - (i + 1) * 10_000).toISOString(), feature: 'chat', model: 'claude-haiku-4-5', latency_ms: 300, ...(i < 2 ? { error: 'InternalServerError', error_status: 500 } : {}) }),
+    );
+    const file = path.join(temporaryDirectory(), 'few.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const run = await runCli(['alerts', file, '--now', NOW, '--format', 'nagios']);
+    const perfdata = run.stdout.split('\n')[0]?.split(' | ')[1]?.split(' ') ?? [];
+    expect(perfdata).toContain("'error_rate'=0.117647;;0.05;0;");
+    expect(perfdata).toContain("'p95_latency'=300ms;;15000;0;");
+  });
+
   it('prints nothing with --quiet-ok when all is OK, and everything when it is not', async () => {
     const ok = await runCli(['alerts', logFile({}), '--now', NOW, '--quiet-ok']);
     expect(ok).toMatchObject({ code: 0, stdout: '' });

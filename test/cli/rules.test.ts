@@ -151,7 +151,8 @@ describe('claude-mon rules --format prometheus', () => {
         },
       ],
     };
-    // daily_cost: 24 h against the mean of the 7 days before, evaluated hourly. spend triples on day 9; steady does not.
+    // daily_cost: 24 h against the mean of the 7 days before, evaluated hourly. spend triples on day 9; steady does not;
+    // pennies grows fivefold, but stays under the $5 floor.
     const daily = {
       rule_files: ['rules-under-test.yml'],
       evaluation_interval: '1h',
@@ -166,6 +167,9 @@ describe('claude-mon rules --format prometheus', () => {
             // A feature first seen 36 hours ago, its cost up fivefold: one day of history, under minBaselineDays 5.
             { series: 'claude_mon_cost_usd_total{feature="newbie",model="m"}', values: `_x180 ${rising(0, 1, 18)} ${rising(23, 5, 17)}` },
             calls('newbie', 'ok', `_x180 ${rising(0, 10, 35)}`),
+            // Pennies, fivefold on day 9 like spend: $1.20 in 24 h, under daily_cost's minUsd of $5.
+            { series: 'claude_mon_cost_usd_total{feature="pennies",model="m"}', values: `${rising(0, 0.01, 192)} ${rising(1.95, 0.05, 23)}` },
+            calls('pennies', 'ok', rising(0, 10, 216)),
           ],
           alert_rule_test: [
             { eval_time: '190h', alertname: 'ClaudeDailyCostHigh', exp_alerts: [] },

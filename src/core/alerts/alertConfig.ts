@@ -29,6 +29,8 @@ export interface RuleSettings {
   readonly minErrors: number;
   readonly baselineDays: number;
   readonly minBaselineDays: number;
+  /** daily_cost: today's cost so far must exceed it too (USD), so that cents against a tiny baseline never fire. */
+  readonly minUsd: number;
 }
 
 export interface RuleConfig {
@@ -42,12 +44,14 @@ export interface AlertConfig {
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
+/** daily_cost's floor: a day that has cost less than this so far is not worth an alert, whatever its baseline. */
+export const DEFAULT_MIN_DAILY_USD = 5;
 
 export const DEFAULT_RULES: Readonly<Record<RuleName, RuleSettings>> = {
-  error_rate: { enabled: true, severity: 'critical', threshold: 0.05, windowMs: 10 * MINUTE_MS, minCalls: 20, minErrors: 3, baselineDays: 0, minBaselineDays: 0 },
-  rate_limited: { enabled: true, severity: 'warning', threshold: 0, windowMs: 5 * MINUTE_MS, minCalls: 0, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0 },
-  p95_latency: { enabled: true, severity: 'critical', threshold: 15_000, windowMs: 10 * MINUTE_MS, minCalls: 20, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0 },
-  daily_cost: { enabled: true, severity: 'warning', threshold: 1.5, windowMs: 0, minCalls: 0, minErrors: NEVER, baselineDays: 7, minBaselineDays: 5 },
+  error_rate: { enabled: true, severity: 'critical', threshold: 0.05, windowMs: 10 * MINUTE_MS, minCalls: 20, minErrors: 3, baselineDays: 0, minBaselineDays: 0, minUsd: 0 },
+  rate_limited: { enabled: true, severity: 'warning', threshold: 0, windowMs: 5 * MINUTE_MS, minCalls: 0, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0, minUsd: 0 },
+  p95_latency: { enabled: true, severity: 'critical', threshold: 15_000, windowMs: 10 * MINUTE_MS, minCalls: 20, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0, minUsd: 0 },
+  daily_cost: { enabled: true, severity: 'warning', threshold: 1.5, windowMs: 0, minCalls: 0, minErrors: NEVER, baselineDays: 7, minBaselineDays: 5, minUsd: DEFAULT_MIN_DAILY_USD },
 };
 
 /** The config keys of each rule, and the setting each one sets (thresholds are named for their unit). */
@@ -59,6 +63,10 @@ const RULE_KEYS: Readonly<Record<RuleName, Readonly<Record<string, SettingReader
     thresholdPercent: (value, path, fail) => ({ threshold: positiveNumber(value, path, fail) / 100 }),
     baselineDays: count('baselineDays', 1),
     minBaselineDays: count('minBaselineDays', 1),
+    minUsd: (value, path, fail) => {
+      if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) fail(path, expected('a number of USD ≥ 0', value));
+      return { minUsd: value as number };
+    },
   },
 };
 

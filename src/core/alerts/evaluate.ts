@@ -41,6 +41,8 @@ export interface Sample {
   readonly baselineDays?: number;
   readonly baselineMeanUsd?: number | null;
   readonly projectedUsd?: number | null;
+  /** daily_cost's floor (USD), when the threshold is it rather than the baseline's ratio. */
+  readonly floorUsd?: number;
 }
 
 export interface Evaluation {
@@ -51,7 +53,10 @@ export interface Evaluation {
   readonly severity: Severity;
   /** Error rate (fraction), 429 count, p95 ms, or today's cost in USD; null without data. */
   readonly value: number | null;
-  /** In the value's unit; for daily_cost the baseline mean × the configured ratio (null without a baseline). */
+  /**
+   * In the value's unit; for daily_cost the baseline mean × the configured ratio, or minUsd when that is higher (or
+   * when there is no baseline; null when there is neither).
+   */
   readonly threshold: number | null;
   readonly window: string;
   readonly fromMs: number;
@@ -255,7 +260,7 @@ function evaluateDailyCost(context: RuleContext, parts: AlertParts, tz: TimeZone
   const fullDayMean = baselineDays === 0 ? null : fullDaySum / baselineDays;
   const todayUsd = roundUsd(today.costUsd);
   const projectedUsd = projectDay(todayUsd, baselineMeanUsd, fullDayMean, nowMs - todayStart, tz.addDays(todayStart, 1) - todayStart);
-  const sample: Sample = {
+  let sample: Sample = {
     calls: today.calls,
     costUsd: todayUsd,
     unpricedCalls: today.unpricedCalls,
@@ -263,7 +268,10 @@ function evaluateDailyCost(context: RuleContext, parts: AlertParts, tz: TimeZone
     baselineMeanUsd,
     projectedUsd: today.calls === 0 ? null : projectedUsd,
   };
-  const threshold = baselineMeanUsd === null ? null : roundUsd(baselineMeanUsd * settings.threshold);
+  // Over the baseline by the ratio, and over the floor: without a baseline, the floor is all that is known of it.
+  const overBaseline = baselineMeanUsd === null ? null : roundUsd(baselineMeanUsd * settings.threshold);
+  const threshold = overBaseline === null ? (settings.minUsd > 0 ? settings.minUsd : null) : Math.max(overBaseline, settings.minUsd);
+  if (threshold !== null && threshold !== overBaseline) sample = { ...sample, floorUsd: threshold };
   const base = {
     rule: context.rule,
     scope: context.scope,

@@ -14,6 +14,8 @@ const pricing = PriceBook.embedded();
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+/** The default rules but daily_cost's $5 floor, which the tests of its other parts would trip over (one test has it). */
+const NO_FLOOR = parseAlertConfig({ rules: { daily_cost: { minUsd: 0 } } }, 'test.json');
 
 function evaluate(
   records: readonly CallRecord[],
@@ -32,7 +34,7 @@ function evaluate(
     minutes: { unit: 'minute' },
   });
   for (const record of records) engine.add(record);
-  return evaluateRules(parts, options.config ?? DEFAULT_CONFIG, now, tz, pricing, options.since === undefined ? {} : { windowFromMs: options.since });
+  return evaluateRules(parts, options.config ?? NO_FLOOR, now, tz, pricing, options.since === undefined ? {} : { windowFromMs: options.since });
 }
 
 /** The status of the evaluations. */
@@ -145,6 +147,24 @@ describe('daily_cost', () => {
     expect(cost).toMatchObject({ state: 'firing', value: 4.8, threshold: 4.5 });
     expect(cost.sample).toMatchObject({ baselineDays: 7, baselineMeanUsd: 3, projectedUsd: 28.8 }); // 4.80 × 18 / 3
     expect(find(evaluate([...baseline, spend(0, 9, 280_000)]), 'daily_cost').state).toBe('ok'); // $4.20
+  });
+
+  it('does not fire below minUsd ($5 by default), whatever the baseline; the threshold is then the floor', () => {
+    const baseline = [1, 2, 3, 4, 5, 6, 7].map((d) => spend(d, 9, 2000)); // $0.03 by noon
+    const cents = find(evaluate([...baseline, spend(0, 9, 20_000)], { config: DEFAULT_CONFIG }), 'daily_cost'); // $0.30: 10×
+    expect(cents).toMatchObject({ state: 'ok', value: 0.3, threshold: 5 });
+    expect(cents.sample.floorUsd).toBe(5);
+    expect(find(evaluate([...baseline, spend(0, 9, 400_000)], { config: DEFAULT_CONFIG }), 'daily_cost')).toMatchObject({ state: 'firing', value: 6, threshold: 5 });
+    // Without the floor the cents fire; a floor of the config's own applies per feature too.
+    expect(find(evaluate([...baseline, spend(0, 9, 20_000)]), 'daily_cost')).toMatchObject({ state: 'firing', threshold: 0.045 });
+    const perFeature = parseAlertConfig({ rules: { daily_cost: { minUsd: 0, features: { chat: { minUsd: 1 } } } } }, 'test.json');
+    const chat = find(evaluate([...baseline, spend(0, 9, 20_000)], { config: perFeature }), 'daily_cost', 'chat');
+    expect(chat).toMatchObject({ state: 'ok', threshold: 1 });
+    // Above the floor, the baseline's ratio is the threshold, and no floor is named.
+    const big = [1, 2, 3, 4, 5, 6, 7].map((d) => spend(d, 9, 1_000_000)); // $15 by noon
+    const over = find(evaluate([...big, spend(0, 9, 1_600_000)], { config: DEFAULT_CONFIG }), 'daily_cost');
+    expect(over).toMatchObject({ state: 'firing', threshold: 22.5 });
+    expect(over.sample.floorUsd).toBeUndefined();
   });
 
   it('needs 5 of the 7 previous days with calls: 4 is insufficient', () => {
