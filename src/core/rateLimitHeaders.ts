@@ -43,10 +43,18 @@ function limitOf(record: CallRecord, limit: number): number | null {
   }
 }
 
-/** Whether the call logged any rate-limit header: only those are counted. */
+/** Whether the call logged any rate-limit header: only those are counted. Asked of every call, so written out. */
 export function logsRateLimitHeaders(record: CallRecord): boolean {
-  for (let limit = 0; limit < RATE_LIMITS.length; limit++) if (remainingOf(record, limit) !== null || limitOf(record, limit) !== null) return true;
-  return false;
+  return (
+    record.ratelimitRequestsRemaining !== null ||
+    record.ratelimitTokensRemaining !== null ||
+    record.ratelimitInputTokensRemaining !== null ||
+    record.ratelimitOutputTokensRemaining !== null ||
+    record.ratelimitRequestsLimit !== null ||
+    record.ratelimitTokensLimit !== null ||
+    record.ratelimitInputTokensLimit !== null ||
+    record.ratelimitOutputTokensLimit !== null
+  );
 }
 
 export class RateLimitHeaders implements Measure<RateLimitHeaders> {

@@ -32,8 +32,7 @@ export const FIELD_NAMES = [
   'event',
   'text',
   'record',
-  'extra',
-  // The anthropic-ratelimit-* headers, last: the slots past 31 have no bit in `seen`, and these need none.
+  // The anthropic-ratelimit-* headers.
   'ratelimit_requests_remaining',
   'ratelimit_tokens_remaining',
   'ratelimit_input_tokens_remaining',
@@ -42,6 +41,9 @@ export const FIELD_NAMES = [
   'ratelimit_tokens_limit',
   'ratelimit_input_tokens_limit',
   'ratelimit_output_tokens_limit',
+  // Past slot 31, without a bit in `seen`: a wrapper that only ever holds an object (loguru's), which the byte
+  // scanner leaves to the general path whatever the mask says.
+  'extra',
 ] as const;
 
 export type FieldName = (typeof FIELD_NAMES)[number];
@@ -104,7 +106,9 @@ export function recordFieldsIn(seen: number): string[] {
 
 /** Structured-log wrappers, in the order they are tried: the first that holds a record wins. */
 export const WRAPPER_NAMES = ['message', 'msg', 'log', 'jsonPayload', 'event', 'text', 'record', 'extra'] as const;
-export const WRAPPER_KEY_MASK = maskOf(WRAPPER_NAMES);
+export const WRAPPER_KEY_MASK = maskOf(WRAPPER_NAMES.filter((name) => F[name] < 32));
+/** The rate-limit headers: a line without one skips their reading. */
+export const RATE_LIMIT_KEY_MASK = maskOf(FIELD_NAMES.filter((name) => name.startsWith('ratelimit_')));
 
 function maskOf(names: readonly FieldName[]): number {
   let mask = 0;

@@ -13,6 +13,7 @@ import {
   KIND_OTHER,
   KIND_STRING,
   KIND_TRUE,
+  RATE_LIMIT_KEY_MASK,
   RawFields,
   SEEN_BIT,
   SLOT_OF_KEY,
@@ -81,14 +82,15 @@ export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: Scra
   out.error = error;
   out.errorStatus = errorStatus;
 
-  out.ratelimitRequestsRemaining = readHeaderCount(raw, F.ratelimit_requests_remaining);
-  out.ratelimitTokensRemaining = readHeaderCount(raw, F.ratelimit_tokens_remaining);
-  out.ratelimitInputTokensRemaining = readHeaderCount(raw, F.ratelimit_input_tokens_remaining);
-  out.ratelimitOutputTokensRemaining = readHeaderCount(raw, F.ratelimit_output_tokens_remaining);
-  out.ratelimitRequestsLimit = readHeaderCount(raw, F.ratelimit_requests_limit);
-  out.ratelimitTokensLimit = readHeaderCount(raw, F.ratelimit_tokens_limit);
-  out.ratelimitInputTokensLimit = readHeaderCount(raw, F.ratelimit_input_tokens_limit);
-  out.ratelimitOutputTokensLimit = readHeaderCount(raw, F.ratelimit_output_tokens_limit);
+  const headers = (raw.seen & RATE_LIMIT_KEY_MASK) !== 0;
+  out.ratelimitRequestsRemaining = headers ? readHeaderCount(raw, F.ratelimit_requests_remaining) : null;
+  out.ratelimitTokensRemaining = headers ? readHeaderCount(raw, F.ratelimit_tokens_remaining) : null;
+  out.ratelimitInputTokensRemaining = headers ? readHeaderCount(raw, F.ratelimit_input_tokens_remaining) : null;
+  out.ratelimitOutputTokensRemaining = headers ? readHeaderCount(raw, F.ratelimit_output_tokens_remaining) : null;
+  out.ratelimitRequestsLimit = headers ? readHeaderCount(raw, F.ratelimit_requests_limit) : null;
+  out.ratelimitTokensLimit = headers ? readHeaderCount(raw, F.ratelimit_tokens_limit) : null;
+  out.ratelimitInputTokensLimit = headers ? readHeaderCount(raw, F.ratelimit_input_tokens_limit) : null;
+  out.ratelimitOutputTokensLimit = headers ? readHeaderCount(raw, F.ratelimit_output_tokens_limit) : null;
   return null;
 }
 
