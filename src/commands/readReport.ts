@@ -106,5 +106,5 @@ export async function newestFirst(context: RunContext, inputs: Inputs, statesNew
 
 /** How logs are read, from the context. */
 export function readOptionsOf(context: RunContext): ReadOptions {
-  return { ...context.reading, tz: context.tz };
+  return { ...context.reading, tz: context.tz, otel: context.config.otel };
 }

@@ -82,6 +82,12 @@ export interface Rejection {
   readonly excerpt: string;
 }
 
+/** The config's `otel`: span (or resource) attributes that name a call's feature and user. */
+export interface OtelAttributeNames {
+  readonly feature?: string;
+  readonly user?: string;
+}
+
 /** A line that holds no call record, and the record fields found in it. */
 export interface NoiseSample {
   readonly where: string;

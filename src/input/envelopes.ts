@@ -9,18 +9,22 @@ import type { SourceCursor } from './cursor.js';
 import type { RawFields } from './rawFields.js';
 import { RECORD_KEY_MASK, WRAPPER_NAMES } from './rawFields.js';
 import { fillFromObject } from './record.js';
+import { isOtlpBatch, otlpEntries } from './otlp.js';
+import type { OtelAttributeNames } from '../core/types.js';
 import { NOISE, type Outcome, PARTIAL, RECORD, REJECT } from './outcome.js';
 
 /** The classifier state the general path reads and writes (implemented by LineClassifier). */
 export interface EnvelopeContext {
   readonly raw: RawFields;
-  readonly options: { readonly maxLineBytes: number };
+  readonly options: { readonly maxLineBytes: number; readonly otel: OtelAttributeNames };
   reason: string;
   jsonError: string;
   /** Validates `raw` into the scratch record: RECORD or REJECT. */
   validate(): Outcome;
   /** Counts held fragments that will never be completed as an entry of their own (null: past the line limit). */
   abandonFragment(text: string | null, cursor: SourceCursor): void;
+  /** Counts an entry of the line before the line's last (an OTLP batch holds many), as soon as it is classified. */
+  entryOfLine(outcome: Outcome, cursor: SourceCursor): void;
 }
 
 /** Wrappers nest (a GCP entry around a Docker line around a Python log line), but not without end. */
@@ -70,6 +74,7 @@ export function classifyValue(value: unknown, cursor: SourceCursor, depth: numbe
   if ((context.raw.seen & RECORD_KEY_MASK) !== 0) return context.validate();
   if (depth >= MAX_DEPTH) return NOISE;
   const object = value as Record<string, unknown>;
+  if (depth === 0 && isOtlpBatch(object)) return classifyOtlp(object, cursor, context);
   const log = Object.hasOwn(object, 'log') ? object['log'] : undefined;
   if (typeof log === 'string' && (Object.hasOwn(object, 'stream') || Object.hasOwn(object, 'time'))) {
     return classifyDockerChunk(log, String(object['stream'] ?? ''), cursor, depth, context);
@@ -85,6 +90,19 @@ export function classifyValue(value: unknown, cursor: SourceCursor, depth: numbe
     if (found === RECORD) return RECORD;
     if (outcome === NOISE) outcome = found;
   }
+  return outcome;
+}
+
+/** Each span and log record of an OTLP batch is an entry: all but the last are counted here, the last by the caller. */
+function classifyOtlp(batch: Record<string, unknown>, cursor: SourceCursor, context: EnvelopeContext): Outcome {
+  const entries = [...otlpEntries(batch, context.options.otel)];
+  let outcome: Outcome = NOISE;
+  entries.forEach((entry, i) => {
+    if (i > 0) context.entryOfLine(outcome, cursor);
+    if (entry.kind === 'call') outcome = classifyValue(entry.record, cursor, MAX_DEPTH, context); // a flat record: no wrappers
+    else if (entry.kind === 'other') outcome = NOISE;
+    else outcome = typeof entry.content === 'string' ? classifyText(entry.content, cursor, 1, context) : classifyValue(entry.content, cursor, 1, context);
+  });
   return outcome;
 }
 

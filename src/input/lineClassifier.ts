@@ -3,6 +3,7 @@
  * docs/definitions.md ("Envelopes"), and hands records to the sink. Bytes first (the fast path for bare and prefixed JSON lines),
  * then, only when the scanner gives up, decoded text through JSON.parse (envelopes.ts).
  */
+import type { OtelAttributeNames } from '../core/types.js';
 import { InputError } from '../errors.js';
 import { ByteInterner, hashBytesA, hashBytesB } from './byteHash.js';
 import type { SourceCursor } from './cursor.js';
@@ -24,6 +25,8 @@ export interface ClassifierOptions {
   readonly strict: boolean;
   readonly verbose: boolean;
   readonly maxLineBytes: number;
+  /** The config's names of the OpenTelemetry attributes of feature and user. */
+  readonly otel: OtelAttributeNames;
   /** A guess at the input's size in lines (0: unknown), to size the request-id table ahead. */
   readonly expectedLines?: number;
   /** For endless inputs (--follow): remember only about the last 2 × this many request ids. */
@@ -162,6 +165,10 @@ export class LineClassifier implements EnvelopeContext {
     this.entryStart = entryStart;
     this.entryEnd = entryEnd;
     this.entryText = entryText;
+  }
+
+  entryOfLine(outcome: Outcome, cursor: SourceCursor): void {
+    this.account(outcome, cursor);
   }
 
   validate(): Outcome {

@@ -3,6 +3,7 @@
  * interned strings and compiled paths carry over from task to task): either packed into RecordBlocks, as a parse
  * worker (or the main thread working ahead) does, or straight into the sink through the duplicate check.
  */
+import type { OtelAttributeNames } from '../core/types.js';
 import { TimeZone } from '../core/timezone.js';
 import type { CallRecord } from '../core/types.js';
 import { readFileChunks, readRangeOfDescriptor } from './decode.js';
@@ -19,6 +20,7 @@ export interface ParseSettings {
   readonly dedupe: boolean;
   readonly verbose: boolean;
   readonly maxLineBytes: number;
+  readonly otel: OtelAttributeNames;
 }
 
 export interface TaskOutcome {
@@ -58,6 +60,7 @@ export class TaskParser {
       strict: false,
       verbose: settings.verbose,
       maxLineBytes: settings.maxLineBytes,
+      otel: settings.otel,
     };
     if ('encoder' in target) {
       this.classifier = new LineClassifier(options, NO_SINK, this.tally, target.encoder);

@@ -2,6 +2,7 @@
  * The input half every command shares: arguments → sources → one pass through the classifier into a sink.
  * Also the `--now latest` pre-pass, which needs the input twice (stdin is spooled to a temporary file for it).
  */
+import type { OtelAttributeNames } from '../core/types.js';
 import { promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,8 @@ export interface ReadOptions {
   readonly quiet?: boolean;
   /** --threads: parse workers for large inputs (1: everything on this thread). */
   readonly threads?: number;
+  /** The config's names of the OpenTelemetry attributes of feature and user. */
+  readonly otel?: OtelAttributeNames;
 }
 
 export interface Inputs {
@@ -113,6 +116,7 @@ function classifierOptions(inputs: Inputs, options: ReadOptions): ClassifierOpti
     strict: options.strict,
     verbose: options.verbose,
     maxLineBytes: options.maxLineBytes,
+    otel: options.otel ?? {},
     expectedLines: estimateLines(inputs.sources),
     ...(options.dedupeGenerationIds === undefined ? {} : { dedupeGenerationIds: options.dedupeGenerationIds }),
     ...(options.requestIds === undefined ? {} : { requestIds: options.requestIds }),
@@ -164,7 +168,7 @@ async function readInParallel(
       {
         tasks,
         threads,
-        settings: { tz: tz.name, dedupe, verbose, maxLineBytes },
+        settings: { tz: tz.name, dedupe, verbose, maxLineBytes, otel: options.otel ?? {} },
         ids: dedupe ? new RequestIdSet(estimateLines(inputs.sources)) : null,
         ...(onTaskDone === undefined ? {} : { onTaskDone }),
       },

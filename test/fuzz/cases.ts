@@ -69,7 +69,7 @@ export function validRecord(next: () => number, i: number): Record<string, unkno
 export function payload(next: () => number, i: number): string {
   const record = validRecord(next, i);
   const json = JSON.stringify(record);
-  switch (Math.floor(next() * 9)) {
+  switch (Math.floor(next() * 10)) {
     case 0: // random bytes (no newline), as latin1 text
       return Array.from({ length: Math.floor(next() * 200) }, () => String.fromCharCode(Math.floor(next() * 256))).join('').replaceAll('\n', ' ');
     case 1: {
@@ -113,7 +113,7 @@ export function payload(next: () => number, i: number): string {
 /** The payload in one of the envelopes of docs/definitions.md; some envelopes split it over several physical lines. */
 export function wrap(next: () => number, text: string): string {
   const time = '2026-11-26T10:00:00.000000001Z';
-  switch (Math.floor(next() * 9)) {
+  switch (Math.floor(next() * 10)) {
     case 0:
       return `INFO:root:${text}`;
     case 1:
@@ -132,6 +132,8 @@ export function wrap(next: () => number, text: string): string {
       return JSON.stringify({ event: text, level: 'info', timestamp: time });
     case 7: // loguru's serialize=True
       return JSON.stringify({ text: `${time} | INFO | app:call:1 - ${text}\n`, record: { extra: {}, message: text, time: { timestamp: 1795687200 } } });
+    case 8: // an OTLP/JSON LogsData batch (the Collector's file exporter), the line as a log record's body beside another
+      return JSON.stringify({ resourceLogs: [{ resource: {}, scopeLogs: [{ scope: {}, logRecords: [{ timeUnixNano: '1795687200000000000', body: { stringValue: 'starting' } }, { body: { stringValue: text } }] }] }] });
     default:
       return text;
   }

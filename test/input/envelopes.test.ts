@@ -64,6 +64,8 @@ const ENVELOPES: [file: string, noiseLines: number][] = [
   ['gcloud-document.json', 1],
   ['structlog.jsonl', 1],
   ['loguru-serialize.jsonl', 1],
+  ['otel-traces.jsonl', 1],
+  ['otel-logs.jsonl', 1],
   ['rotated-two-members.jsonl.gz', 0],
   ['gzip-without-gz-name.log', 0],
 ];

@@ -11,6 +11,7 @@ import { UsageError } from '../../errors.js';
 import { MINUTE_MS } from '../durations.js';
 import { parseDuration } from '../timeRange.js';
 import { TimeZone } from '../timezone.js';
+import type { OtelAttributeNames } from '../types.js';
 
 export const RULE_NAMES = ['error_rate', 'rate_limited', 'p95_latency', 'daily_cost'] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
@@ -41,6 +42,8 @@ export interface RuleConfig {
 export interface AlertConfig {
   readonly timezone: string | undefined;
   readonly rules: Readonly<Record<RuleName, RuleConfig>>;
+  /** Which OpenTelemetry attributes name a span's feature and user. */
+  readonly otel: OtelAttributeNames;
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
@@ -83,7 +86,7 @@ export function parseAlertConfig(json: unknown, source: string): AlertConfig {
     throw new UsageError(`${source}: ${path}: ${problem}`);
   };
   const root = objectAt(json, 'the top level', fail);
-  rejectUnknown(root, ['timezone', 'rules', '$schema'], '', fail);
+  rejectUnknown(root, ['timezone', 'rules', 'otel', '$schema'], '', fail);
   const timezone = root['timezone'];
   if (timezone !== undefined && (typeof timezone !== 'string' || timezone === '')) fail('timezone', expected('an IANA time zone name', timezone));
   if (typeof timezone === 'string') {
@@ -100,7 +103,22 @@ export function parseAlertConfig(json: unknown, source: string): AlertConfig {
     const entry = rulesJson[name];
     rules[name] = entry === undefined ? { base: DEFAULT_RULES[name], features: new Map() } : parseRule(name, entry, fail);
   }
-  return { timezone: timezone as string | undefined, rules };
+  return { timezone: timezone as string | undefined, rules, otel: parseOtel(root['otel'], fail) };
+}
+
+/** `"otel": {"feature": "app.feature", "user": "enduser.id"}`: attribute names, each optional. */
+function parseOtel(json: unknown, fail: Fail): OtelAttributeNames {
+  if (json === undefined) return {};
+  const object = objectAt(json, 'otel', fail);
+  rejectUnknown(object, ['feature', 'user'], 'otel.', fail);
+  const names: { feature?: string; user?: string } = {};
+  for (const key of ['feature', 'user'] as const) {
+    const value = object[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value === '') fail(`otel.${key}`, expected('an attribute name such as "app.feature"', value));
+    names[key] = value as string;
+  }
+  return names;
 }
 
 type Fail = (path: string, problem: string) => never;
