@@ -8,6 +8,7 @@ import { isTimeDimension } from '../core/grouping.js';
 import { type AggregateSnapshot, groupsOf } from '../core/reports/groups.js';
 import type { SummaryReport } from '../core/reports/summaryReport.js';
 import { statsMeasure } from '../core/engine/measureKinds.js';
+import { reportedCostMeasure, reportsCost, summaryOfReported } from '../core/reportedCost.js';
 import { logsRateLimitHeaders, RATE_LIMIT_HEADERS_MEASURE, rateLimitsByModel } from '../core/rateLimitHeaders.js';
 import { rangeDependsOnNow, resolveRange } from '../core/timeRange.js';
 import { UsageError } from '../errors.js';
@@ -32,6 +33,7 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
     const engine = new Engine(now, context.clockMs);
     const ledger = new Ledger({ bucketing: { unit: 'all' }, dims: options.groupBy, tz, ...statsMeasure(pricing) });
     engine.part(ledger, { kind: 'window', window: range });
+    const reported = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: [], tz, keeps: reportsCost, ...reportedCostMeasure(pricing) }), { kind: 'window', window: range });
     const headers = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['model'], tz, keeps: logsRateLimitHeaders, ...RATE_LIMIT_HEADERS_MEASURE }), { kind: 'window', window: range });
     let aggregate: AggregateSnapshot | undefined;
     const read = (): AggregateSnapshot => (aggregate ??= groupsOf(ledger));
@@ -59,7 +61,7 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
           timezone: tz.name,
           aggregate: read(),
           input,
-          pricing: { asOf: pricing.asOf, unpricedModels: total.unpricedModels },
+          pricing: { asOf: pricing.asOf, unpricedModels: total.unpricedModels, reportedCost: summaryOfReported(reported.total()) },
           rateLimits: rateLimitsByModel([headers]),
         };
         return render(report, options, context);

@@ -29,6 +29,7 @@ export class MutableCallRecord implements CallRecord {
   ratelimitTokensLimit: number | null = null;
   ratelimitInputTokensLimit: number | null = null;
   ratelimitOutputTokensLimit: number | null = null;
+  reportedCostUsd: number | null = null;
 }
 
 const TIME = 0;
@@ -48,8 +49,9 @@ const RL_REQUESTS_LIMIT = 13;
 const RL_TOKENS_LIMIT = 14;
 const RL_INPUT_LIMIT = 15;
 const RL_OUTPUT_LIMIT = 16;
+const REPORTED_COST = 17;
 /** Numbers per packed record. */
-export const PACKED_NUMBERS = 17;
+export const PACKED_NUMBERS = 18;
 
 /** Writes the record's numbers at `numbers[at …]`. */
 export function packNumbers(record: CallRecord, numbers: Float64Array, at: number): void {
@@ -70,6 +72,7 @@ export function packNumbers(record: CallRecord, numbers: Float64Array, at: numbe
   numbers[at + RL_TOKENS_LIMIT] = record.ratelimitTokensLimit ?? NaN;
   numbers[at + RL_INPUT_LIMIT] = record.ratelimitInputTokensLimit ?? NaN;
   numbers[at + RL_OUTPUT_LIMIT] = record.ratelimitOutputTokensLimit ?? NaN;
+  numbers[at + REPORTED_COST] = record.reportedCostUsd ?? NaN;
 }
 
 /** Reads the numbers written at `numbers[at …]` into `record`. */
@@ -91,6 +94,7 @@ export function unpackNumbers(numbers: Float64Array, at: number, record: Mutable
   record.ratelimitTokensLimit = orNull(numbers[at + RL_TOKENS_LIMIT] as number);
   record.ratelimitInputTokensLimit = orNull(numbers[at + RL_INPUT_LIMIT] as number);
   record.ratelimitOutputTokensLimit = orNull(numbers[at + RL_OUTPUT_LIMIT] as number);
+  record.reportedCostUsd = orNull(numbers[at + REPORTED_COST] as number);
 }
 
 function orNull(value: number): number | null {

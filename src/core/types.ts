@@ -31,6 +31,8 @@ export interface CallRecord {
   readonly ratelimitTokensLimit: number | null;
   readonly ratelimitInputTokensLimit: number | null;
   readonly ratelimitOutputTokensLimit: number | null;
+  /** The cost a proxy logged for the call (LiteLLM's `response_cost`), beside the one priced here; null when none. */
+  readonly reportedCostUsd: number | null;
 }
 
 export interface LatencySnapshot {

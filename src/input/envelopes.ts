@@ -10,6 +10,7 @@ import type { RawFields } from './rawFields.js';
 import { RECORD_KEY_MASK, WRAPPER_NAMES } from './rawFields.js';
 import { fillFromObject } from './record.js';
 import { isOtlpBatch, otlpEntries } from './otlp.js';
+import { isLiteLlmPayload, liteLlmRecord } from './litellm.js';
 import type { OtelAttributeNames } from '../core/types.js';
 import { NOISE, type Outcome, PARTIAL, RECORD, REJECT } from './outcome.js';
 
@@ -75,6 +76,7 @@ export function classifyValue(value: unknown, cursor: SourceCursor, depth: numbe
   if (depth >= MAX_DEPTH) return NOISE;
   const object = value as Record<string, unknown>;
   if (depth === 0 && isOtlpBatch(object)) return classifyOtlp(object, cursor, context);
+  if (isLiteLlmPayload(object)) return classifyValue(liteLlmRecord(object), cursor, MAX_DEPTH, context); // a flat record
   const log = Object.hasOwn(object, 'log') ? object['log'] : undefined;
   if (typeof log === 'string' && (Object.hasOwn(object, 'stream') || Object.hasOwn(object, 'time'))) {
     return classifyDockerChunk(log, String(object['stream'] ?? ''), cursor, depth, context);

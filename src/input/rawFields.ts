@@ -42,8 +42,9 @@ export const FIELD_NAMES = [
   'ratelimit_input_tokens_limit',
   'ratelimit_output_tokens_limit',
   // Past slot 31, without a bit in `seen`: a wrapper that only ever holds an object (loguru's), which the byte
-  // scanner leaves to the general path whatever the mask says.
+  // scanner leaves to the general path whatever the mask says; and the cost a proxy reported (LiteLLM's).
   'extra',
+  'reported_cost_usd',
 ] as const;
 
 export type FieldName = (typeof FIELD_NAMES)[number];

@@ -82,6 +82,8 @@ export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: Scra
   out.error = error;
   out.errorStatus = errorStatus;
 
+  const reported = raw.nums[F.reported_cost_usd] as number;
+  out.reportedCostUsd = raw.kinds[F.reported_cost_usd] === KIND_NUMBER && reported >= 0 && Number.isFinite(reported) ? reported : null;
   const headers = (raw.seen & RATE_LIMIT_KEY_MASK) !== 0;
   out.ratelimitRequestsRemaining = headers ? readHeaderCount(raw, F.ratelimit_requests_remaining) : null;
   out.ratelimitTokensRemaining = headers ? readHeaderCount(raw, F.ratelimit_tokens_remaining) : null;

@@ -18,7 +18,11 @@ export function renderSummaryJson(report: SummaryReport): Generator<string> {
     groups: new JsonItems(mapItems(aggregate.groups, (group) => ({ key: group.key, ...statsJson(group.stats) }))),
     total: statsJson(aggregate.total),
     input: inputJson(report.input),
-    pricing: { asOf: report.pricing.asOf, unpricedModels: report.pricing.unpricedModels },
+    pricing: {
+      asOf: report.pricing.asOf,
+      unpricedModels: report.pricing.unpricedModels,
+      ...(report.pricing.reportedCost === null ? {} : { reportedCost: report.pricing.reportedCost }),
+    },
     rateLimitHeaders: report.rateLimits,
   };
   return jsonDocument(document);

@@ -4,7 +4,8 @@ import type { SummaryReport } from '../core/reports/summaryReport.js';
 import type { TimeZone } from '../core/timezone.js';
 import { describeUnpriced } from './inputReport.js';
 import { formatLocalTime } from './localTime.js';
-import { formatCount, MISSING } from './numbers.js';
+import type { ReportedCostSummary } from '../core/reportedCost.js';
+import { formatCount, formatUsd, MISSING } from './numbers.js';
 import { rateLimitLines } from './rateLimitText.js';
 
 export const TOTAL_LABEL = 'TOTAL';
@@ -32,7 +33,19 @@ export function summaryNotes(report: SummaryReport): string[] {
     notes.push(`no records in the range (${formatCount(report.input.records)} records outside it).`);
   }
   notes.push(...rateLimitLines(report.rateLimits));
+  const reported = report.pricing.reportedCost;
+  if (reported !== null) notes.push(describeReportedCost(reported));
   return notes;
+}
+
+/** "the proxy's response_cost for 3 calls: $0.0193; priced here: $0.0193", and how far apart when they differ. */
+function describeReportedCost(reported: ReportedCostSummary): string {
+  const calls = `${formatCount(reported.calls)} ${reported.calls === 1 ? 'call' : 'calls'}`;
+  const text = `the proxy's response_cost for ${calls}: ${formatUsd(reported.reportedUsd)}; priced here: ${formatUsd(reported.pricedUsd)}`;
+  const apart = Math.abs(reported.reportedUsd - reported.pricedUsd);
+  // Apart by a cent or 1%: prices of another date, or rounding.
+  if (apart <= Math.max(0.01, 0.01 * Math.max(reported.reportedUsd, reported.pricedUsd))) return text;
+  return `${text} (${formatUsd(apart)} apart: check the prices, --prices FILE, or the proxy's model map)`;
 }
 
 export { MISSING };

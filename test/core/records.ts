@@ -25,6 +25,7 @@ export function call(fields: Partial<CallRecord>): CallRecord {
     ratelimitTokensLimit: null,
     ratelimitInputTokensLimit: null,
     ratelimitOutputTokensLimit: null,
+    reportedCostUsd: null,
     ...fields,
   };
 }

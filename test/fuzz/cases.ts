@@ -69,7 +69,8 @@ export function validRecord(next: () => number, i: number): Record<string, unkno
 export function payload(next: () => number, i: number): string {
   const record = validRecord(next, i);
   const json = JSON.stringify(record);
-  switch (Math.floor(next() * 10)) {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  switch (Math.floor(next() * 12)) {
     case 0: // random bytes (no newline), as latin1 text
       return Array.from({ length: Math.floor(next() * 200) }, () => String.fromCharCode(Math.floor(next() * 256))).join('').replaceAll('\n', ' ');
     case 1: {
@@ -105,6 +106,25 @@ export function payload(next: () => number, i: number): string {
       });
     case 7: // duplicate keys and unknown keys
       return `${json.slice(0, -1)},"feature":"second","unknown":{"x":[1,2,3]},"latency_ms":-1}`;
+    case 8: {
+      // a LiteLLM spend log of the record, a field of it odd
+      const odd = ODD_VALUES[Math.floor(next() * ODD_VALUES.length)];
+      const spend = { id: record.request_id, call_type: 'acompletion', status: pick(['success', 'failure', odd]), startTime: 1795687200 + i, endTime: 1795687201 + i, model: record.model, prompt_tokens: record.input_tokens, completion_tokens: record.output_tokens, response_cost: 0.01, metadata: { usage_object: { cache_read_input_tokens: record.cached_tokens } } };
+      const key = pick(Object.keys(spend)) as keyof typeof spend;
+      return JSON.stringify({ ...spend, [key]: odd });
+    }
+    case 9: {
+      // an OTLP/JSON span of the record, an attribute odd
+      const odd = ODD_VALUES[Math.floor(next() * ODD_VALUES.length)];
+      const attributes = [
+        { key: 'gen_ai.request.model', value: { stringValue: record.model } },
+        { key: 'gen_ai.usage.input_tokens', value: { intValue: String(record.input_tokens) } },
+        { key: 'gen_ai.usage.cache_read.input_tokens', value: next() < 0.5 ? { intValue: String(record.cached_tokens) } : { intValue: odd } },
+        { key: 'error.type', value: { stringValue: odd } },
+      ];
+      const span = { traceId: 'ab', spanId: String(i), startTimeUnixNano: pick(['1795687200000000000', odd, 1795687200000]), endTimeUnixNano: '1795687201000000000', attributes, status: { code: pick([0, 2, odd]) } };
+      return JSON.stringify({ resourceSpans: [{ resource: { attributes: pick([[], odd]) }, scopeSpans: [{ spans: [span, odd] }] }] });
+    }
     default:
       return json;
   }

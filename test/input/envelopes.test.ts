@@ -66,6 +66,7 @@ const ENVELOPES: [file: string, noiseLines: number][] = [
   ['loguru-serialize.jsonl', 1],
   ['otel-traces.jsonl', 1],
   ['otel-logs.jsonl', 1],
+  ['litellm-spend-logs.jsonl', 1],
   ['rotated-two-members.jsonl.gz', 0],
   ['gzip-without-gz-name.log', 0],
 ];

@@ -53,6 +53,7 @@ describe.each(COLUMN_SETS)('RecentCalls keeping %s', (_name, columns, keptOf) =>
         ratelimitTokensLimit: null,
         ratelimitInputTokensLimit: i % 23 === 0 ? 30000 : null,
         ratelimitOutputTokensLimit: null,
+        reportedCostUsd: i % 29 === 0 ? 0.0125 : null,
       });
       // As the engine does: what is before the window's start is not taken.
       if (record.timestampMs > dropped) {
