@@ -29,6 +29,10 @@ export class MutableCallRecord implements CallRecord {
   ratelimitTokensLimit: number | null = null;
   ratelimitInputTokensLimit: number | null = null;
   ratelimitOutputTokensLimit: number | null = null;
+  ratelimitRequestsReset: number | null = null;
+  ratelimitTokensReset: number | null = null;
+  ratelimitInputTokensReset: number | null = null;
+  ratelimitOutputTokensReset: number | null = null;
   reportedCostUsd: number | null = null;
 }
 
@@ -50,8 +54,12 @@ const RL_TOKENS_LIMIT = 14;
 const RL_INPUT_LIMIT = 15;
 const RL_OUTPUT_LIMIT = 16;
 const REPORTED_COST = 17;
+const RL_REQUESTS_RESET = 18;
+const RL_TOKENS_RESET = 19;
+const RL_INPUT_RESET = 20;
+const RL_OUTPUT_RESET = 21;
 /** Numbers per packed record. */
-export const PACKED_NUMBERS = 18;
+export const PACKED_NUMBERS = 22;
 
 /** Writes the record's numbers at `numbers[at …]`. */
 export function packNumbers(record: CallRecord, numbers: Float64Array, at: number): void {
@@ -73,6 +81,10 @@ export function packNumbers(record: CallRecord, numbers: Float64Array, at: numbe
   numbers[at + RL_INPUT_LIMIT] = record.ratelimitInputTokensLimit ?? NaN;
   numbers[at + RL_OUTPUT_LIMIT] = record.ratelimitOutputTokensLimit ?? NaN;
   numbers[at + REPORTED_COST] = record.reportedCostUsd ?? NaN;
+  numbers[at + RL_REQUESTS_RESET] = record.ratelimitRequestsReset ?? NaN;
+  numbers[at + RL_TOKENS_RESET] = record.ratelimitTokensReset ?? NaN;
+  numbers[at + RL_INPUT_RESET] = record.ratelimitInputTokensReset ?? NaN;
+  numbers[at + RL_OUTPUT_RESET] = record.ratelimitOutputTokensReset ?? NaN;
 }
 
 /** Reads the numbers written at `numbers[at …]` into `record`. */
@@ -95,6 +107,10 @@ export function unpackNumbers(numbers: Float64Array, at: number, record: Mutable
   record.ratelimitInputTokensLimit = orNull(numbers[at + RL_INPUT_LIMIT] as number);
   record.ratelimitOutputTokensLimit = orNull(numbers[at + RL_OUTPUT_LIMIT] as number);
   record.reportedCostUsd = orNull(numbers[at + REPORTED_COST] as number);
+  record.ratelimitRequestsReset = orNull(numbers[at + RL_REQUESTS_RESET] as number);
+  record.ratelimitTokensReset = orNull(numbers[at + RL_TOKENS_RESET] as number);
+  record.ratelimitInputTokensReset = orNull(numbers[at + RL_INPUT_RESET] as number);
+  record.ratelimitOutputTokensReset = orNull(numbers[at + RL_OUTPUT_RESET] as number);
 }
 
 function orNull(value: number): number | null {

@@ -1,6 +1,7 @@
 /**
  * The anthropic-ratelimit-* headers the calls logged, per model: the lowest `-remaining` value of each limit (how
- * close the calls came to running out) and the highest `-limit` (what they ran against). A ledger measure, so
+ * close the calls came to running out), the `-reset` logged with it (when it was full again; of equal lowest values,
+ * the latest), and the highest `-limit` (what they ran against). A ledger measure, so
  * summary's range and the dashboard's 24 hours read the same cells, and a checkpoint carries them.
  */
 import type { Cell, Ledger } from './engine/ledger.js';
@@ -27,6 +28,19 @@ function remainingOf(record: CallRecord, limit: number): number | null {
       return record.ratelimitInputTokensRemaining;
     default:
       return record.ratelimitOutputTokensRemaining;
+  }
+}
+
+function resetOf(record: CallRecord, limit: number): number | null {
+  switch (limit) {
+    case 0:
+      return record.ratelimitRequestsReset;
+    case 1:
+      return record.ratelimitTokensReset;
+    case 2:
+      return record.ratelimitInputTokensReset;
+    default:
+      return record.ratelimitOutputTokensReset;
   }
 }
 
@@ -64,15 +78,19 @@ export class RateLimitHeaders implements Measure<RateLimitHeaders> {
   /** Per limit: the lowest remaining logged (+Infinity: none), the highest limit (-Infinity: none). */
   readonly lowest = new Float64Array(RATE_LIMITS.length).fill(Number.POSITIVE_INFINITY);
   readonly highestLimit = new Float64Array(RATE_LIMITS.length).fill(Number.NEGATIVE_INFINITY);
+  /** The reset logged with the lowest remaining (NaN: none). */
+  readonly lowestResetMs = new Float64Array(RATE_LIMITS.length).fill(Number.NaN);
 
   add(record: CallRecord): void {
     this.noteCalls(1, record.timestampMs, record.timestampMs);
-    for (let limit = 0; limit < RATE_LIMITS.length; limit++) this.note(limit, remainingOf(record, limit) ?? Number.POSITIVE_INFINITY, limitOf(record, limit) ?? Number.NEGATIVE_INFINITY);
+    for (let limit = 0; limit < RATE_LIMITS.length; limit++) {
+      this.note(limit, remainingOf(record, limit) ?? Number.POSITIVE_INFINITY, limitOf(record, limit) ?? Number.NEGATIVE_INFINITY, resetOf(record, limit) ?? Number.NaN);
+    }
   }
 
   merge(other: RateLimitHeaders): void {
     this.noteCalls(other.calls, other.firstCallMs, other.lastCallMs);
-    for (let limit = 0; limit < RATE_LIMITS.length; limit++) this.note(limit, other.lowest[limit] as number, other.highestLimit[limit] as number);
+    for (let limit = 0; limit < RATE_LIMITS.length; limit++) this.note(limit, other.lowest[limit] as number, other.highestLimit[limit] as number, other.lowestResetMs[limit] as number);
   }
 
   /** The lowest remaining per limit. */
@@ -85,23 +103,30 @@ export class RateLimitHeaders implements Measure<RateLimitHeaders> {
     return perLimit(this.highestLimit);
   }
 
+  /** The reset logged with the lowest remaining, per limit (epoch ms). */
+  get resets(): PerLimit {
+    return perLimit(this.lowestResetMs);
+  }
+
   toState(): unknown {
-    return { calls: this.calls, firstMs: this.firstCallMs, lastMs: this.lastCallMs, remaining: Object.values(this.remaining), limits: Object.values(this.limits) };
+    return { calls: this.calls, firstMs: this.firstCallMs, lastMs: this.lastCallMs, remaining: Object.values(this.remaining), limits: Object.values(this.limits), resets: Object.values(this.resets) };
   }
 
   static fromState(state: unknown, reader: StateReader): RateLimitHeaders {
     const fields = reader.object(state, 'rate-limit headers');
     const headers = new RateLimitHeaders();
     headers.noteCalls(reader.count(fields['calls'], 'calls'), reader.number(fields['firstMs'], 'firstMs'), reader.number(fields['lastMs'], 'lastMs'));
-    const column = (name: string): number[] => {
+    const column = (name: string, read: (value: unknown, what: string) => number): number[] => {
       const values = reader.list(fields[name], name);
       if (values.length !== RATE_LIMITS.length) reader.fail(`${name} must hold ${RATE_LIMITS.length} values`);
-      return values.map((value, i) => (value === null ? Number.NaN : reader.count(value, `${name}[${i}]`)));
+      return values.map((value, i) => (value === null ? Number.NaN : read(value, `${name}[${i}]`)));
     };
-    const remaining = column('remaining');
-    const limits = column('limits');
+    const remaining = column('remaining', (value, what) => reader.count(value, what));
+    const limits = column('limits', (value, what) => reader.count(value, what));
+    const resets = column('resets', (value, what) => reader.number(value, what));
     for (let limit = 0; limit < RATE_LIMITS.length; limit++) {
-      headers.note(limit, Number.isNaN(remaining[limit]) ? Number.POSITIVE_INFINITY : (remaining[limit] as number), Number.isNaN(limits[limit]) ? Number.NEGATIVE_INFINITY : (limits[limit] as number));
+      const lowest = Number.isNaN(remaining[limit]) ? Number.POSITIVE_INFINITY : (remaining[limit] as number);
+      headers.note(limit, lowest, Number.isNaN(limits[limit]) ? Number.NEGATIVE_INFINITY : (limits[limit] as number), resets[limit] as number);
     }
     return headers;
   }
@@ -112,8 +137,15 @@ export class RateLimitHeaders implements Measure<RateLimitHeaders> {
     if (lastMs > this.lastCallMs) this.lastCallMs = lastMs;
   }
 
-  private note(limit: number, remaining: number, highestLimit: number): void {
-    if (remaining < (this.lowest[limit] as number)) this.lowest[limit] = remaining;
+  private note(limit: number, remaining: number, highestLimit: number, resetMs: number): void {
+    const lowest = this.lowest[limit] as number;
+    if (remaining < lowest) {
+      this.lowest[limit] = remaining;
+      this.lowestResetMs[limit] = resetMs;
+    } else if (remaining === lowest && remaining !== Number.POSITIVE_INFINITY && !(resetMs <= (this.lowestResetMs[limit] as number))) {
+      // The same lowest again: the later reset (a NaN one never wins, and never stays against a number).
+      if (!Number.isNaN(resetMs)) this.lowestResetMs[limit] = resetMs;
+    }
     if (highestLimit > (this.highestLimit[limit] as number)) this.highestLimit[limit] = highestLimit;
   }
 }
@@ -135,6 +167,8 @@ export interface ModelRateLimits {
   readonly calls: number;
   readonly lowestRemaining: PerLimit;
   readonly limits: PerLimit;
+  /** When each lowest remaining was to be full again (epoch ms). */
+  readonly resets: PerLimit;
 }
 
 /** Per model, in model order: the cells of ledgers by model that `counts` takes, merged across time buckets. */
@@ -150,6 +184,6 @@ export function rateLimitsByModel(ledgers: readonly Ledger<RateLimitHeaders>[], 
     }
   }
   return [...byModel]
-    .map(([model, headers]) => ({ model, calls: headers.calls, lowestRemaining: headers.remaining, limits: headers.limits }))
+    .map(([model, headers]) => ({ model, calls: headers.calls, lowestRemaining: headers.remaining, limits: headers.limits, resets: headers.resets }))
     .sort((a, b) => compareStrings(a.model, b.model));
 }

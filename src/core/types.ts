@@ -31,6 +31,11 @@ export interface CallRecord {
   readonly ratelimitTokensLimit: number | null;
   readonly ratelimitInputTokensLimit: number | null;
   readonly ratelimitOutputTokensLimit: number | null;
+  /** The logged anthropic-ratelimit-*-reset headers, by kind, in epoch ms; null when not logged. */
+  readonly ratelimitRequestsReset: number | null;
+  readonly ratelimitTokensReset: number | null;
+  readonly ratelimitInputTokensReset: number | null;
+  readonly ratelimitOutputTokensReset: number | null;
   /** The cost a proxy logged for the call (LiteLLM's `response_cost`), beside the one priced here; null when none. */
   readonly reportedCostUsd: number | null;
 }

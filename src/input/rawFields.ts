@@ -45,6 +45,11 @@ export const FIELD_NAMES = [
   // scanner leaves to the general path whatever the mask says; and the cost a proxy reported (LiteLLM's).
   'extra',
   'reported_cost_usd',
+  // When each limit is full again (RFC 3339): read only beside a remaining or limit value.
+  'ratelimit_requests_reset',
+  'ratelimit_tokens_reset',
+  'ratelimit_input_tokens_reset',
+  'ratelimit_output_tokens_reset',
 ] as const;
 
 export type FieldName = (typeof FIELD_NAMES)[number];
@@ -65,7 +70,7 @@ export const KEY_ALIASES: readonly (readonly [alias: string, field: FieldName])[
 function rateLimitAliases(): [string, FieldName][] {
   const aliases: [string, FieldName][] = [];
   for (const limit of ['requests', 'tokens', 'input_tokens', 'output_tokens']) {
-    for (const suffix of ['remaining', 'limit']) {
+    for (const suffix of ['remaining', 'limit', 'reset']) {
       const field = `ratelimit_${limit}_${suffix}` as FieldName;
       aliases.push([`rate_limit_${limit}_${suffix}`, field]);
       aliases.push([`anthropic_ratelimit_${limit}_${suffix}`, field]);
@@ -108,8 +113,8 @@ export function recordFieldsIn(seen: number): string[] {
 /** Structured-log wrappers, in the order they are tried: the first that holds a record wins. */
 export const WRAPPER_NAMES = ['message', 'msg', 'log', 'jsonPayload', 'event', 'text', 'record', 'extra'] as const;
 export const WRAPPER_KEY_MASK = maskOf(WRAPPER_NAMES.filter((name) => F[name] < 32));
-/** The rate-limit headers: a line without one skips their reading. */
-export const RATE_LIMIT_KEY_MASK = maskOf(FIELD_NAMES.filter((name) => name.startsWith('ratelimit_')));
+/** The rate-limit headers' remaining and limit values: a line without one skips reading them all. */
+export const RATE_LIMIT_KEY_MASK = maskOf(FIELD_NAMES.filter((name) => name.startsWith('ratelimit_') && !name.endsWith('_reset')));
 
 function maskOf(names: readonly FieldName[]): number {
   let mask = 0;

@@ -93,6 +93,10 @@ export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: Scra
   out.ratelimitTokensLimit = headers ? readHeaderCount(raw, F.ratelimit_tokens_limit) : null;
   out.ratelimitInputTokensLimit = headers ? readHeaderCount(raw, F.ratelimit_input_tokens_limit) : null;
   out.ratelimitOutputTokensLimit = headers ? readHeaderCount(raw, F.ratelimit_output_tokens_limit) : null;
+  out.ratelimitRequestsReset = headers ? readHeaderTime(raw, F.ratelimit_requests_reset) : null;
+  out.ratelimitTokensReset = headers ? readHeaderTime(raw, F.ratelimit_tokens_reset) : null;
+  out.ratelimitInputTokensReset = headers ? readHeaderTime(raw, F.ratelimit_input_tokens_reset) : null;
+  out.ratelimitOutputTokensReset = headers ? readHeaderTime(raw, F.ratelimit_output_tokens_reset) : null;
   return null;
 }
 
@@ -194,6 +198,16 @@ function readHeaderCount(raw: RawFields, slot: number): number | null {
   if (kind === KIND_NUMBER) value = raw.nums[slot] as number;
   else if (kind === KIND_STRING && /^\s*\d+\s*$/.test(raw.strs[slot] as string)) value = Number(raw.strs[slot]);
   return value >= 0 && Number.isSafeInteger(value) ? value : null;
+}
+
+/** A rate-limit header's reset time: RFC 3339 text with its offset, or an epoch number; anything else → null. */
+function readHeaderTime(raw: RawFields, slot: number): number | null {
+  const kind = raw.kinds[slot];
+  if (kind === KIND_NUMBER) return epochToMs(raw.nums[slot] as number);
+  if (kind !== KIND_STRING) return null;
+  const bytes = Buffer.from(raw.strs[slot] as string);
+  const time = { ms: 0 };
+  return parseIsoTimestamp(bytes, 0, bytes.length, time) === TS_UTC ? time.ms : null;
 }
 
 /** General path: fill RawFields from a parsed JSON object. */

@@ -2,7 +2,7 @@
  * `dashboard` as a compact terminal view (within 100 columns), as Markdown for chat, and as its JSON document
  * (schemas/dashboard.schema.json). Pure: report in, text out.
  */
-import { rateLimitLines } from './rateLimitText.js';
+import { rateLimitLines, rateLimitsJson } from './rateLimitText.js';
 import { RATE_METRICS } from '../core/metrics.js';
 import { type Dashboard, MIN_CALLS_TO_JUDGE, type RateSet, type UserUsage } from '../core/reports/dashboardReport.js';
 import { formatIsoUtc, formatWindow } from '../core/timeRange.js';
@@ -61,7 +61,7 @@ export function renderDashboardView(report: DashboardReport, style: Style, tz: T
         : fitList('  per hour:   ', limits.byHour.filter((hour) => hour.count > 0).map((hour) => `${hourLabel(hour.startMs, tz)} ${hour.count}`)),
     );
   }
-  for (const line of rateLimitLines(limits.headers)) lines.push(fit(`  ${line}`));
+  for (const line of rateLimitLines(limits.headers, tz)) lines.push(fit(`  ${line}`));
 
   lines.push('', style.bold('Top users today, by tokens'), ...userTable(d.topUsersByTokens, style));
   lines.push('', style.bold('Top users today, by cost'), ...userTable(d.topUsersByCost, style));
@@ -91,7 +91,7 @@ export function renderDashboardMarkdown(report: DashboardReport, tz: TimeZone): 
     out.push(`- by feature: ${list(limits.byFeature)}`, `- by user: ${list(limits.byUser)}`);
     out.push(`- per hour: ${limits.byHour.filter((hour) => hour.count > 0).map((hour) => `${hourLabel(hour.startMs, tz)} ${hour.count}`).join(', ')}`);
   }
-  out.push(...rateLimitLines(limits.headers).map((line) => `- ${markdownCell(line)}`));
+  out.push(...rateLimitLines(limits.headers, tz).map((line) => `- ${markdownCell(line)}`));
   if (limits.count > 0 || limits.headers.length > 0) out.push('');
   for (const [title, users] of [
     ['Top users today, by tokens', d.topUsersByTokens],
@@ -138,7 +138,7 @@ export function renderDashboardJson(report: DashboardReport): string {
       byFeature: record(d.rateLimits.byFeature),
       byUser: record(d.rateLimits.byUser),
       byHour: d.rateLimits.byHour.map((hour) => ({ start: formatIsoUtc(hour.startMs), count: hour.count })),
-      headers: d.rateLimits.headers,
+      headers: rateLimitsJson(d.rateLimits.headers),
     },
     topUsers: users(d.topUsersByTokens),
     topUsersByCost: users(d.topUsersByCost),

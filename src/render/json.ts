@@ -4,6 +4,7 @@ import { COUNTS_REGISTRY, METRIC_REGISTRY } from '../core/metrics.js';
 import { formatIsoUtc } from '../core/timeRange.js';
 import type { LineCounts, Stats } from '../core/types.js';
 import { JsonItems, jsonDocument, mapItems } from './jsonStream.js';
+import { rateLimitsJson } from './rateLimitText.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -23,7 +24,7 @@ export function renderSummaryJson(report: SummaryReport): Generator<string> {
       unpricedModels: report.pricing.unpricedModels,
       ...(report.pricing.reportedCost === null ? {} : { reportedCost: report.pricing.reportedCost }),
     },
-    rateLimitHeaders: report.rateLimits,
+    rateLimitHeaders: rateLimitsJson(report.rateLimits),
   };
   return jsonDocument(document);
 }

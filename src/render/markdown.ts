@@ -18,7 +18,7 @@ export function* renderSummaryMarkdown(report: SummaryReport, tz: TimeZone): Gen
   }
   const totalLabels = dimensions.map((_, i) => (i === 0 ? `**${TOTAL_LABEL}**` : ''));
   yield `${tableRow([...totalLabels, ...TABLE_METRICS.map((metric) => `**${markdownCell(metricCell(metric, report.aggregate.total))}**`)])}\n`;
-  const notes = summaryNotes(report).map(markdownCell);
+  const notes = summaryNotes(report, tz).map(markdownCell);
   if (notes.length > 0) yield `\n${notes.join('\n')}\n`;
 }
 

@@ -43,7 +43,7 @@ export function* renderSummaryTable(report: SummaryReport, context: TableContext
 
   yield `${style.bold(summaryHeadline(report, context.tz))}\n\n`;
   for (const line of tableLines(rows, aligns)) yield `${line}\n`;
-  const notes = summaryNotes(report);
+  const notes = summaryNotes(report, context.tz);
   if (shown < report.aggregate.groups.size) notes.unshift(limitNote(report.aggregate.groups.size - shown, 'groups'));
   if (notes.length > 0) yield `\n${notes.map((note) => style.dim(escapeForTerminal(note))).join('\n')}\n`;
 }

@@ -25,14 +25,14 @@ export function groupLabels(report: SummaryReport, key: Readonly<Partial<Record<
 }
 
 /** Lines under the table: what the numbers leave out. */
-export function summaryNotes(report: SummaryReport): string[] {
+export function summaryNotes(report: SummaryReport, tz: TimeZone): string[] {
   const notes: string[] = [];
   const unpriced = describeUnpriced(report.pricing.unpricedModels);
   if (unpriced !== undefined) notes.push(`* cost excludes ${unpriced}. Add them with --prices FILE.`);
   if (report.aggregate.total.calls === 0 && report.input.records > 0) {
     notes.push(`no records in the range (${formatCount(report.input.records)} records outside it).`);
   }
-  notes.push(...rateLimitLines(report.rateLimits));
+  notes.push(...rateLimitLines(report.rateLimits, tz));
   const reported = report.pricing.reportedCost;
   if (reported !== null) notes.push(describeReportedCost(reported));
   return notes;

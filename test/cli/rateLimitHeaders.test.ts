@@ -18,14 +18,15 @@ function logOf(lines: readonly string[]): string {
 }
 
 const SONNET = 'claude-sonnet-4-5';
+const NO_RESETS = { requests: null, tokens: null, inputTokens: null, outputTokens: null };
 const HAIKU = 'claude-haiku-4-5';
 const LINES = [
   // Numbers, under the canonical names.
-  call(1, SONNET, { ratelimit_requests_remaining: 40, ratelimit_requests_limit: 50, ratelimit_input_tokens_remaining: 25000 }),
+  call(1, SONNET, { ratelimit_requests_remaining: 40, ratelimit_requests_limit: 50, ratelimit_input_tokens_remaining: 25000, ratelimit_requests_reset: '2026-11-26T11:01:30Z' }),
   // The header's own text, as `headers.get(...)` returns it, under the header's name.
-  call(2, SONNET, { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-input-tokens-remaining': ' 1200 ' }, { error: 'RateLimitError', error_status: 429 }),
+  call(2, SONNET, { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-input-tokens-remaining': ' 1200 ', 'anthropic-ratelimit-requests-reset': '2026-11-26T11:02:45Z' }, { error: 'RateLimitError', error_status: 429 }),
   // rate_limit_* and anthropic_ratelimit_* spellings; a malformed value is ignored, the call kept.
-  call(3, HAIKU, { rate_limit_output_tokens_remaining: '800', anthropic_ratelimit_output_tokens_limit: 8000, rate_limit_tokens_remaining: 'lots' }),
+  call(3, HAIKU, { rate_limit_output_tokens_remaining: '800', anthropic_ratelimit_output_tokens_limit: 8000, rate_limit_tokens_remaining: 'lots', rate_limit_output_tokens_reset: 'soon' }),
   // No header at all.
   call(4, HAIKU, {}),
 ];
@@ -34,11 +35,11 @@ describe('rate-limit headers', () => {
   it('are read as numbers or numeric text under every documented name; a malformed one is read as absent', async () => {
     const { records, tally } = await readRecords([logOf(LINES)]);
     expect(tally.records).toBe(4);
-    expect(records.map((r) => [r.ratelimitRequestsRemaining, r.ratelimitRequestsLimit, r.ratelimitInputTokensRemaining, r.ratelimitOutputTokensRemaining, r.ratelimitOutputTokensLimit, r.ratelimitTokensRemaining])).toEqual([
-      [40, 50, 25000, null, null, null],
-      [0, 50, 1200, null, null, null],
-      [null, null, null, 800, 8000, null],
-      [null, null, null, null, null, null],
+    expect(records.map((r) => [r.ratelimitRequestsRemaining, r.ratelimitRequestsLimit, r.ratelimitInputTokensRemaining, r.ratelimitOutputTokensRemaining, r.ratelimitOutputTokensLimit, r.ratelimitTokensRemaining, r.ratelimitRequestsReset, r.ratelimitOutputTokensReset])).toEqual([
+      [40, 50, 25000, null, null, null, Date.UTC(2026, 10, 26, 11, 1, 30), null],
+      [0, 50, 1200, null, null, null, Date.UTC(2026, 10, 26, 11, 2, 45), null],
+      [null, null, null, 800, 8000, null, null, null],
+      [null, null, null, null, null, null, null, null],
     ]);
   });
 
@@ -47,11 +48,12 @@ describe('rate-limit headers', () => {
     const json = await runCli(['summary', '--json', file]);
     expect(schemaErrors('summary', json.stdout)).toEqual([]);
     expect(JSON.parse(json.stdout).rateLimitHeaders).toEqual([
-      { model: HAIKU, calls: 1, lowestRemaining: { requests: null, tokens: null, inputTokens: null, outputTokens: 800 }, limits: { requests: null, tokens: null, inputTokens: null, outputTokens: 8000 } },
-      { model: SONNET, calls: 2, lowestRemaining: { requests: 0, tokens: null, inputTokens: 1200, outputTokens: null }, limits: { requests: 50, tokens: null, inputTokens: null, outputTokens: null } },
+      { model: HAIKU, calls: 1, lowestRemaining: { requests: null, tokens: null, inputTokens: null, outputTokens: 800 }, limits: { requests: null, tokens: null, inputTokens: null, outputTokens: 8000 }, resets: NO_RESETS },
+      // The reset logged with the lowest remaining (0 at 11:02), not the other call's.
+      { model: SONNET, calls: 2, lowestRemaining: { requests: 0, tokens: null, inputTokens: 1200, outputTokens: null }, limits: { requests: 50, tokens: null, inputTokens: null, outputTokens: null }, resets: { ...NO_RESETS, requests: '2026-11-26T11:02:45.000Z' } },
     ]);
     const table = await runCli(['summary', file]);
-    expect(table.stdout).toContain(`lowest rate-limit remaining, ${SONNET}: requests 0 of 50, input tokens 1,200`);
+    expect(table.stdout).toContain(`lowest rate-limit remaining, ${SONNET}: requests 0 of 50 (reset 2026-11-26 11:02:45), input tokens 1,200`);
     expect(table.stdout).toContain(`lowest rate-limit remaining, ${HAIKU}: output tokens 800 of 8,000`);
     // A range without the 429's minute: its values are not the lowest of the range.
     const later = await runCli(['summary', '--json', '--since', '2026-11-26T11:02:30Z', file]);

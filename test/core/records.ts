@@ -25,6 +25,10 @@ export function call(fields: Partial<CallRecord>): CallRecord {
     ratelimitTokensLimit: null,
     ratelimitInputTokensLimit: null,
     ratelimitOutputTokensLimit: null,
+    ratelimitRequestsReset: null,
+    ratelimitTokensReset: null,
+    ratelimitInputTokensReset: null,
+    ratelimitOutputTokensReset: null,
     reportedCostUsd: null,
     ...fields,
   };

@@ -53,6 +53,10 @@ describe.each(COLUMN_SETS)('RecentCalls keeping %s', (_name, columns, keptOf) =>
         ratelimitTokensLimit: null,
         ratelimitInputTokensLimit: i % 23 === 0 ? 30000 : null,
         ratelimitOutputTokensLimit: null,
+        ratelimitRequestsReset: i % 13 === 0 ? 1795687230000 : null,
+        ratelimitTokensReset: null,
+        ratelimitInputTokensReset: null,
+        ratelimitOutputTokensReset: i % 19 === 0 ? 1795687260000 : null,
         reportedCostUsd: i % 29 === 0 ? 0.0125 : null,
       });
       // As the engine does: what is before the window's start is not taken.
