@@ -40,12 +40,13 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
     return {
       engine,
       states: {
-        sections: (file) => [stateSectionFor(options.groupBy, file), 'rateLimitHeaders'],
+        sections: (file) => [stateSectionFor(options.groupBy, file), 'rateLimitHeaders', 'reportedCost'],
         merge: (state, file) =>
           mergeFolded(state, file, tz, {
             hours: [foldedInto(ledger)],
             ...(options.groupBy.includes('user') ? { users: [foldedInto(ledger)] } : {}),
             rateLimitHeaders: [foldedInto(headers)],
+            reportedCost: [foldedInto(reported)],
             localTime: options.groupBy.some(isTimeDimension),
             wholeHours: 'times on a whole hour (a whole day, for users), with states folded up to them (fold --now)',
           }),

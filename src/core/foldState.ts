@@ -4,7 +4,8 @@
  * those groups, exactly: token sums by model (priced when a report is made), latencies exact for small groups and
  * as an HDR histogram above, the counts by stop reason, error type and status — and beside them the rate-limited
  * calls by hour × feature × user (how many, the first and the last: the dashboard's 429 panel), few in any log, and
- * the rate-limit headers logged by hour × model (the lowest remaining, the highest limit).
+ * the rate-limit headers logged by hour × model (the lowest remaining, the highest limit), and by hour the cost a
+ * proxy reported for its calls beside their cost priced here.
  * States merge by adding their cells, so the summary of the states of N shards equals the summary of the shards'
  * logs read in one pass (duplicates are dropped within a shard, not across shards).
  *
@@ -21,11 +22,13 @@ import type { TimeZone } from './timezone.js';
 import type { LineCounts } from './types.js';
 import { isRateLimited } from './callOutcome.js';
 import { logsRateLimitHeaders, RATE_LIMIT_HEADERS_MEASURE, type RateLimitHeaders } from './rateLimitHeaders.js';
+import { type ReportedCost, reportedCostMeasure, reportsCost } from './reportedCost.js';
 
 export const STATE_FORMAT = 'claude-mon-state';
 /**
  * 2 added `rateLimited`; version 1 states are read without it (the dashboard refuses them). 3 added
- * `rateLimitHeaders`; older states are read without it (no call of theirs logged a header).
+ * `rateLimitHeaders` and `reportedCost`; older states are read without them, as if no call had logged a header or
+ * a reported cost (they did not keep them).
  */
 export const STATE_VERSION = 3;
 
@@ -35,6 +38,7 @@ export interface FoldLedgers {
   readonly users: Ledger<StatsAccumulator>;
   readonly rateLimited: Ledger<CallCount>;
   readonly rateLimitHeaders: Ledger<RateLimitHeaders>;
+  readonly reportedCost: Ledger<ReportedCost>;
 }
 
 export function makeFoldLedgers(tz: TimeZone, pricing: PriceBook): FoldLedgers {
@@ -43,6 +47,7 @@ export function makeFoldLedgers(tz: TimeZone, pricing: PriceBook): FoldLedgers {
     users: new Ledger({ bucketing: { unit: 'day', tz, edges: true }, dims: ['user'], tz, ...statsMeasure(pricing) }),
     rateLimited: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: ['feature', 'user'], tz, ...COUNT_MEASURE, keeps: isRateLimited }),
     rateLimitHeaders: rateLimitHeadersByHour(tz),
+    reportedCost: new Ledger({ bucketing: { unit: 'hour', edges: true }, dims: [], tz, ...reportedCostMeasure(pricing), keeps: reportsCost }),
   };
 }
 
@@ -86,7 +91,14 @@ export interface RateLimitHeadersGroup {
   readonly headers: RateLimitHeaders;
 }
 
-export type StateSection = 'hours' | 'users' | 'rateLimited' | 'rateLimitHeaders';
+export interface ReportedCostGroup {
+  readonly hourMs: number;
+  /** The calls exactly at the hour's start, kept apart like an hour's. */
+  readonly edge: boolean;
+  readonly cost: ReportedCost;
+}
+
+export type StateSection = 'hours' | 'users' | 'rateLimited' | 'rateLimitHeaders' | 'reportedCost';
 
 /** The dimensions each section's cells are grouped by (time aside). */
 export const SECTION_DIMENSIONS: Readonly<Record<StateSection, readonly GroupDimension[]>> = {
@@ -94,6 +106,7 @@ export const SECTION_DIMENSIONS: Readonly<Record<StateSection, readonly GroupDim
   users: ['user'],
   rateLimited: ['feature', 'user'],
   rateLimitHeaders: ['model'],
+  reportedCost: [],
 };
 
 /** A state file's document, as written (src/render/stateFile.ts) and read (src/input/stateDocument.ts). */
@@ -112,6 +125,8 @@ export interface StateDocument {
   readonly rateLimited?: readonly { readonly hour: number; readonly edge?: true; readonly feature: string; readonly user: string; readonly calls: number; readonly firstMs: number; readonly lastMs: number }[];
   /** Since version 3: beside hour, edge and model, the fields of a RateLimitHeaders' state. */
   readonly rateLimitHeaders?: readonly { readonly hour: number; readonly edge?: true; readonly model: string }[];
+  /** Since version 3: beside hour and edge, the fields of a ReportedCost's state. */
+  readonly reportedCost?: readonly { readonly hour: number; readonly edge?: true }[];
 }
 
 export interface ReadState {
@@ -126,4 +141,5 @@ export interface ReadState {
   readonly rateLimited: readonly RateLimitGroup[];
   /** Empty before version 3. */
   readonly rateLimitHeaders: readonly RateLimitHeadersGroup[];
+  readonly reportedCost: readonly ReportedCostGroup[];
 }

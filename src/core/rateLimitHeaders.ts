@@ -18,44 +18,11 @@ export type RateLimitName = (typeof RATE_LIMITS)[number];
 /** A value per limit; null where no call logged one. */
 export type PerLimit = Readonly<Record<RateLimitName, number | null>>;
 
-function remainingOf(record: CallRecord, limit: number): number | null {
-  switch (limit) {
-    case 0:
-      return record.ratelimitRequestsRemaining;
-    case 1:
-      return record.ratelimitTokensRemaining;
-    case 2:
-      return record.ratelimitInputTokensRemaining;
-    default:
-      return record.ratelimitOutputTokensRemaining;
-  }
-}
-
-function resetOf(record: CallRecord, limit: number): number | null {
-  switch (limit) {
-    case 0:
-      return record.ratelimitRequestsReset;
-    case 1:
-      return record.ratelimitTokensReset;
-    case 2:
-      return record.ratelimitInputTokensReset;
-    default:
-      return record.ratelimitOutputTokensReset;
-  }
-}
-
-function limitOf(record: CallRecord, limit: number): number | null {
-  switch (limit) {
-    case 0:
-      return record.ratelimitRequestsLimit;
-    case 1:
-      return record.ratelimitTokensLimit;
-    case 2:
-      return record.ratelimitInputTokensLimit;
-    default:
-      return record.ratelimitOutputTokensLimit;
-  }
-}
+/** Each limit's header of a record, in RATE_LIMITS order. */
+type HeaderOf = (record: CallRecord) => number | null;
+const REMAINING: readonly HeaderOf[] = [(r) => r.ratelimitRequestsRemaining, (r) => r.ratelimitTokensRemaining, (r) => r.ratelimitInputTokensRemaining, (r) => r.ratelimitOutputTokensRemaining];
+const LIMIT: readonly HeaderOf[] = [(r) => r.ratelimitRequestsLimit, (r) => r.ratelimitTokensLimit, (r) => r.ratelimitInputTokensLimit, (r) => r.ratelimitOutputTokensLimit];
+const RESET: readonly HeaderOf[] = [(r) => r.ratelimitRequestsReset, (r) => r.ratelimitTokensReset, (r) => r.ratelimitInputTokensReset, (r) => r.ratelimitOutputTokensReset];
 
 /** Whether the call logged any rate-limit header: only those are counted. Asked of every call, so written out. */
 export function logsRateLimitHeaders(record: CallRecord): boolean {
@@ -84,7 +51,7 @@ export class RateLimitHeaders implements Measure<RateLimitHeaders> {
   add(record: CallRecord): void {
     this.noteCalls(1, record.timestampMs, record.timestampMs);
     for (let limit = 0; limit < RATE_LIMITS.length; limit++) {
-      this.note(limit, remainingOf(record, limit) ?? Number.POSITIVE_INFINITY, limitOf(record, limit) ?? Number.NEGATIVE_INFINITY, resetOf(record, limit) ?? Number.NaN);
+      this.note(limit, (REMAINING[limit] as HeaderOf)(record) ?? Number.POSITIVE_INFINITY, (LIMIT[limit] as HeaderOf)(record) ?? Number.NEGATIVE_INFINITY, (RESET[limit] as HeaderOf)(record) ?? Number.NaN);
     }
   }
 

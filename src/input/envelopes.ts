@@ -101,6 +101,7 @@ function classifyOtlp(batch: Record<string, unknown>, cursor: SourceCursor, cont
   let outcome: Outcome = NOISE;
   entries.forEach((entry, i) => {
     if (i > 0) context.entryOfLine(outcome, cursor);
+    context.raw.seen = 0; // what a noise entry held is its own, not the entry's before
     if (entry.kind === 'call') outcome = classifyValue(entry.record, cursor, MAX_DEPTH, context); // a flat record: no wrappers
     else if (entry.kind === 'other') outcome = NOISE;
     else outcome = typeof entry.content === 'string' ? classifyText(entry.content, cursor, 1, context) : classifyValue(entry.content, cursor, 1, context);

@@ -252,7 +252,10 @@ function storeString(
       }
       return true;
     case STRING_WRAPPER:
-      return false; // a wrapper key holding a string: the general path unwraps it
+      // A wrapper holding a string with an object in it: the general path unwraps it. Without a brace the string is
+      // text (structlog's `"event": "llm_call"` beside the record's fields), and the line stays on this path.
+      for (let p = start; p < end; p++) if (bytes[p] === 0x7b) return false;
+      return true;
     default:
       raw.strs[slot] = bytes.toString('utf8', start, end);
       return true;

@@ -80,7 +80,8 @@ export class LineClassifier implements EnvelopeContext {
   /** One physical line of a log file: bytes [start, end) without the '\n'. */
   line(bytes: Buffer, start: number, end: number, cursor: SourceCursor): void {
     cursor.position++;
-    this.raw.seen = 0; // a line of text leaves it as it is: what a noise line held is read from it
+    // A line of text is classified without filling the fields: noise is judged by what it held, not the line before.
+    this.raw.seen = 0;
     if (end > start && bytes[end - 1] === 0x0d) end--;
     if (bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf && end - start >= 3) start += 3;
     while (start < end && bytes[start] === 0) start++; // copytruncate leaves runs of NULs
@@ -117,6 +118,7 @@ export class LineClassifier implements EnvelopeContext {
   /** One element of a JSON document (a top-level array). */
   item(value: unknown, cursor: SourceCursor): void {
     cursor.position++;
+    this.raw.seen = 0;
     this.entryBytes = undefined;
     this.entryText = undefined;
     this.account(classifyValue(value, cursor, 0, this), cursor);
@@ -241,10 +243,10 @@ export class LineClassifier implements EnvelopeContext {
     const tally = this.tally;
     const seen = this.raw.seen & RECORD_FIELD_MASK;
     const closest = tally.closestNoise;
-    if (closest === undefined || (seen !== 0 && recordFieldsIn(seen).length > closest.fields.length)) {
-      tally.closestNoise = { where: cursor.where(), excerpt: this.excerpt(), fields: recordFieldsIn(seen) };
-    }
-    if (tally.records === 0) notePythonLogging(this.excerpt(), tally.pythonLogging);
+    const fields = closest === undefined || seen !== 0 ? recordFieldsIn(seen) : [];
+    const excerpt = closest === undefined || fields.length > closest.fields.length || tally.records === 0 ? this.excerpt() : '';
+    if (closest === undefined || fields.length > closest.fields.length) tally.closestNoise = { where: cursor.where(), excerpt, fields };
+    if (tally.records === 0) notePythonLogging(excerpt, tally.pythonLogging);
   }
 
   private keepForDedupe(batch: RecordOutput): void {

@@ -7,6 +7,7 @@
  * zero, only the reads are taken off). The usage is read from `metadata.usage_object`, else `response.usage`, else
  * `hidden_params.usage_object`. LiteLLM's own `response_cost` rides along as `reported_cost_usd`.
  */
+import { anthropicStopReason, definedFields, errorFields, inputWithoutCache, objectOf } from './foreignRecords.js';
 
 /** Whether a parsed line is a StandardLoggingPayload. */
 export function isLiteLlmPayload(object: Record<string, unknown>): boolean {
@@ -31,7 +32,7 @@ export function liteLlmRecord(payload: Record<string, unknown>): Record<string, 
     latency_ms: start === undefined || end === undefined || end < start ? undefined : Math.round((end - start) * 1e6) / 1e3,
     request_id: payload['id'],
     model: typeof payload['model'] === 'string' ? payload['model'].replace(/^[a-z_]+\//, '') : payload['model'],
-    input_tokens: count(details['text_tokens']) ?? uncached(prompt, cacheRead, cacheWrite),
+    input_tokens: count(details['text_tokens']) ?? inputWithoutCache(prompt, cacheRead, cacheWrite),
     output_tokens: payload['completion_tokens'] ?? usage['completion_tokens'],
     cache_read_input_tokens: cacheRead,
     cache_creation_input_tokens: cacheWrite,
@@ -41,14 +42,7 @@ export function liteLlmRecord(payload: Record<string, unknown>): Record<string, 
     reported_cost_usd: payload['response_cost'],
     ...(failed ? errorOf(payload) : {}),
   };
-  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
-  return record;
-}
-
-function uncached(prompt: number | undefined, cacheRead: number, cacheWrite: number): number | undefined {
-  if (prompt === undefined) return undefined;
-  if (prompt >= cacheRead + cacheWrite) return prompt - cacheRead - cacheWrite;
-  return prompt >= cacheRead ? prompt - cacheRead : prompt;
+  return definedFields(record);
 }
 
 /** A tag of the request (LiteLLM's tag-based spend tracking) other than its User-Agent, else the team's or key's alias. */
@@ -60,21 +54,15 @@ function featureOf(payload: Record<string, unknown>, metadata: Record<string, un
 
 /** The first choice's finish reason, in Anthropic's words. */
 function stopReason(response: unknown): unknown {
-  const choice = objectOf(Array.isArray(objectOf(response)['choices']) ? (objectOf(response)['choices'] as unknown[])[0] : undefined);
-  const reason = choice['finish_reason'];
-  if (typeof reason !== 'string') return undefined;
-  return ({ stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', function_call: 'tool_use' } as Record<string, string>)[reason] ?? reason;
+  const choices = objectOf(response)['choices'];
+  return anthropicStopReason(objectOf(Array.isArray(choices) ? choices[0] : undefined)['finish_reason']);
 }
 
 /** `error_information.error_class` (or the class named in `error_str`, "litellm.RateLimitError: …"), and its code. */
 function errorOf(payload: Record<string, unknown>): Record<string, unknown> {
   const information = objectOf(payload['error_information']);
   const named = /(?:^|\.)(\w+Error)\b/.exec(typeof payload['error_str'] === 'string' ? payload['error_str'] : '')?.[1];
-  const code = information['error_code'];
-  return {
-    error: nonEmpty(information['error_class']) ?? named ?? 'error',
-    ...(typeof code === 'string' && /^\d{3}$/.test(code) ? { error_status: code } : typeof code === 'number' ? { error_status: code } : {}),
-  };
+  return errorFields(nonEmpty(information['error_class']) ?? named, information['error_code']);
 }
 
 /** Epoch seconds: a number, or a time as text (`json.dumps(default=str)` of a datetime). */
@@ -93,8 +81,4 @@ function count(value: unknown): number | undefined {
 
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function objectOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

@@ -12,6 +12,7 @@
  * OpenLIT marks its spans (`telemetry.sdk.name: openlit`); for every other writer the cache tokens are taken off.
  */
 import type { OtelAttributeNames } from '../core/types.js';
+import { anthropicStopReason, definedFields, errorFields, inputWithoutCache, objectOf, objectsIn } from './foreignRecords.js';
 
 /** Stand-ins for the entries of a batch: a call record as a flat object, or a log record's content to read as a line. */
 export type OtlpEntry = { readonly kind: 'call'; readonly record: Record<string, unknown> } | { readonly kind: 'log'; readonly content: unknown } | { readonly kind: 'other' };
@@ -25,17 +26,17 @@ export function isOtlpBatch(object: Record<string, unknown>): boolean {
 
 /** Each span and log record of the batch, in order. */
 export function* otlpEntries(batch: Record<string, unknown>, names: OtelAttributeNames): Generator<OtlpEntry> {
-  for (const resourceSpans of listOf(batch['resourceSpans'])) {
+  for (const resourceSpans of objectsIn(batch['resourceSpans'])) {
     const resource = attributesOf(objectOf(resourceSpans['resource'])['attributes']);
     // `instrumentationLibrarySpans`: the name before OTLP 0.15 (2022).
-    for (const scope of [...listOf(resourceSpans['scopeSpans']), ...listOf(resourceSpans['instrumentationLibrarySpans'])]) {
-      for (const span of listOf(scope['spans'])) yield spanEntry(span, resource, names);
+    for (const scope of [...objectsIn(resourceSpans['scopeSpans']), ...objectsIn(resourceSpans['instrumentationLibrarySpans'])]) {
+      for (const span of objectsIn(scope['spans'])) yield spanEntry(span, resource, names);
     }
   }
-  for (const resourceLogs of listOf(batch['resourceLogs'])) {
+  for (const resourceLogs of objectsIn(batch['resourceLogs'])) {
     const resource = attributesOf(objectOf(resourceLogs['resource'])['attributes']);
-    for (const scope of [...listOf(resourceLogs['scopeLogs']), ...listOf(resourceLogs['instrumentationLibraryLogs'])]) {
-      for (const log of listOf(scope['logRecords'])) yield logEntry(log, resource);
+    for (const scope of [...objectsIn(resourceLogs['scopeLogs']), ...objectsIn(resourceLogs['instrumentationLibraryLogs'])]) {
+      for (const log of objectsIn(scope['logRecords'])) yield logEntry(log, resource);
     }
   }
 }
@@ -59,17 +60,16 @@ function spanEntry(span: Record<string, unknown>, resource: Attributes, names: O
     latency_ms: startNs === undefined || endNs === undefined || endNs < startNs ? undefined : Number(endNs - startNs) / 1e6,
     request_id: first('gen_ai.response.id') ?? spanId(span),
     model,
-    input_tokens: uncachedInput(input, cacheRead, cacheWrite, isOpenLit(attributes, resource)),
+    input_tokens: isOpenLit(attributes, resource) ? input : inputWithoutCache(input, count(cacheRead), count(cacheWrite)),
     output_tokens: output,
     cache_read_input_tokens: cacheRead,
     cache_creation_input_tokens: cacheWrite,
-    stop_reason: stopReason(first('gen_ai.response.finish_reasons')),
+    stop_reason: firstReason(first('gen_ai.response.finish_reasons')),
     feature: named(names.feature, attributes, resource) ?? first('gen_ai.agent.name', 'traceloop.workflow.name') ?? resource.get('service.name'),
     user_id: named(names.user, attributes, resource) ?? first('user.id', 'enduser.id', 'traceloop.association.properties.user_id'),
     ...errorOf(objectOf(span['status']), first('error.type'), first('http.response.status_code')),
   };
-  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
-  return { kind: 'call', record };
+  return { kind: 'call', record: definedFields(record) };
 }
 
 /** A log record's body (a string to read as a line, or a map); without one, its attributes as an object. */
@@ -85,12 +85,8 @@ function logEntry(log: Record<string, unknown>, resource: Attributes): OtlpEntry
   return { kind: 'log', content: fields };
 }
 
-/** Anthropic's own input_tokens (without cache reads and writes), from the count the span gives. */
-function uncachedInput(input: unknown, cacheRead: unknown, cacheWrite: unknown, raw: boolean): unknown {
-  if (raw || typeof input !== 'number') return input;
-  const cached = (typeof cacheRead === 'number' ? cacheRead : 0) + (typeof cacheWrite === 'number' ? cacheWrite : 0);
-  // A writer that left them out after all: taking them off would go below zero.
-  return input >= cached ? input - cached : input;
+function count(value: unknown): number {
+  return typeof value === 'number' && value >= 0 ? value : 0;
 }
 
 function isOpenLit(attributes: Attributes, resource: Attributes): boolean {
@@ -98,23 +94,16 @@ function isOpenLit(attributes: Attributes, resource: Attributes): boolean {
 }
 
 /** The first finish reason, in Anthropic's words (OpenLLMetry maps them to OpenAI's). */
-function stopReason(reasons: unknown): unknown {
-  const reason = Array.isArray(reasons) ? reasons[0] : reasons;
-  if (typeof reason !== 'string') return undefined;
-  return OPENAI_REASONS[reason] ?? reason;
+function firstReason(reasons: unknown): unknown {
+  return anthropicStopReason(Array.isArray(reasons) ? reasons[0] : reasons);
 }
 
-const OPENAI_REASONS: Readonly<Record<string, string>> = { stop: 'end_turn', length: 'max_tokens', tool_call: 'tool_use', tool_calls: 'tool_use' };
-
-/** A failed span: its `error.type` (the exception's class without its module), and an HTTP status when it has one. */
+/** A failed span (status ERROR, or an `error.type`): the type, else the status message, and an HTTP status ≥ 400. */
 function errorOf(status: Record<string, unknown>, errorType: unknown, httpStatus: unknown): Record<string, unknown> {
   const failed = status['code'] === 2 || status['code'] === 'STATUS_CODE_ERROR' || errorType !== undefined;
   if (!failed) return {};
-  const type = typeof errorType === 'string' && errorType !== '' ? errorType : typeof status['message'] === 'string' && status['message'] !== '' ? status['message'] : 'error';
-  const fields: Record<string, unknown> = { error: /^\d{3}$/.test(type) ? 'error' : type.slice(type.lastIndexOf('.') + 1), stop_reason: 'error' };
-  if (/^\d{3}$/.test(type)) fields['error_status'] = type;
-  if (typeof httpStatus === 'number' && httpStatus >= 400) fields['error_status'] = httpStatus;
-  return fields;
+  const type = typeof errorType === 'string' && errorType !== '' ? errorType : status['message'];
+  return { ...errorFields(type, typeof httpStatus === 'number' && httpStatus >= 400 ? httpStatus : undefined), stop_reason: 'error' };
 }
 
 /** The attribute named in the config, on the span or else on its resource. */
@@ -139,7 +128,7 @@ function nanoseconds(value: unknown): bigint | undefined {
 /** `[{key, value: AnyValue}]` as a map of plain values. */
 function attributesOf(list: unknown): Attributes {
   const attributes = new Map<string, unknown>();
-  for (const entry of listOf(list)) if (typeof entry['key'] === 'string') attributes.set(entry['key'], valueOf(entry['value']));
+  for (const entry of objectsIn(list)) if (typeof entry['key'] === 'string') attributes.set(entry['key'], valueOf(entry['value']));
   return attributes;
 }
 
@@ -153,15 +142,7 @@ function valueOf(value: unknown): unknown {
   }
   if ('doubleValue' in any) return any['doubleValue'];
   if ('boolValue' in any) return any['boolValue'];
-  if ('arrayValue' in any) return listOf(objectOf(any['arrayValue'])['values']).map(valueOf);
+  if ('arrayValue' in any) return objectsIn(objectOf(any['arrayValue'])['values']).map(valueOf);
   if ('kvlistValue' in any) return Object.fromEntries(attributesOf(objectOf(any['kvlistValue'])['values']));
   return undefined;
-}
-
-function objectOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function listOf(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.map(objectOf) : [];
 }

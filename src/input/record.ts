@@ -13,12 +13,12 @@ import {
   KIND_OTHER,
   KIND_STRING,
   KIND_TRUE,
-  RATE_LIMIT_KEY_MASK,
   RawFields,
   SEEN_BIT,
   SLOT_OF_KEY,
 } from './rawFields.js';
 import { epochToMs, parseIsoTimestamp, TS_LOCAL, TS_UTC } from '../core/timestamp.js';
+import { readRateLimitHeaders } from './rateLimitFields.js';
 
 /** Converts a wall-clock time read as if UTC (a timestamp without offset) to an instant, in --tz. */
 export type LocalToUtc = (localMs: number) => number;
@@ -84,19 +84,7 @@ export function validateRecord(raw: RawFields, localToUtc: LocalToUtc, out: Scra
 
   const reported = raw.nums[F.reported_cost_usd] as number;
   out.reportedCostUsd = raw.kinds[F.reported_cost_usd] === KIND_NUMBER && reported >= 0 && Number.isFinite(reported) ? reported : null;
-  const headers = (raw.seen & RATE_LIMIT_KEY_MASK) !== 0;
-  out.ratelimitRequestsRemaining = headers ? readHeaderCount(raw, F.ratelimit_requests_remaining) : null;
-  out.ratelimitTokensRemaining = headers ? readHeaderCount(raw, F.ratelimit_tokens_remaining) : null;
-  out.ratelimitInputTokensRemaining = headers ? readHeaderCount(raw, F.ratelimit_input_tokens_remaining) : null;
-  out.ratelimitOutputTokensRemaining = headers ? readHeaderCount(raw, F.ratelimit_output_tokens_remaining) : null;
-  out.ratelimitRequestsLimit = headers ? readHeaderCount(raw, F.ratelimit_requests_limit) : null;
-  out.ratelimitTokensLimit = headers ? readHeaderCount(raw, F.ratelimit_tokens_limit) : null;
-  out.ratelimitInputTokensLimit = headers ? readHeaderCount(raw, F.ratelimit_input_tokens_limit) : null;
-  out.ratelimitOutputTokensLimit = headers ? readHeaderCount(raw, F.ratelimit_output_tokens_limit) : null;
-  out.ratelimitRequestsReset = headers ? readHeaderTime(raw, F.ratelimit_requests_reset) : null;
-  out.ratelimitTokensReset = headers ? readHeaderTime(raw, F.ratelimit_tokens_reset) : null;
-  out.ratelimitInputTokensReset = headers ? readHeaderTime(raw, F.ratelimit_input_tokens_reset) : null;
-  out.ratelimitOutputTokensReset = headers ? readHeaderTime(raw, F.ratelimit_output_tokens_reset) : null;
+  readRateLimitHeaders(raw, out);
   return null;
 }
 
@@ -186,28 +174,6 @@ function readStatus(raw: RawFields): number | null {
   if (kind === KIND_NUMBER) value = raw.nums[F.error_status] as number;
   else if (kind === KIND_STRING && /^\d{3}$/.test(raw.strs[F.error_status] as string)) value = Number(raw.strs[F.error_status]);
   return Number.isInteger(value) && value >= 100 && value <= 999 ? value : null;
-}
-
-/**
- * A rate-limit header's value: a number, or the header's own text ("0", as `headers.get` returns it). They are
- * diagnostics: a malformed one is ignored, not a reason to drop the call.
- */
-function readHeaderCount(raw: RawFields, slot: number): number | null {
-  const kind = raw.kinds[slot];
-  let value = Number.NaN;
-  if (kind === KIND_NUMBER) value = raw.nums[slot] as number;
-  else if (kind === KIND_STRING && /^\s*\d+\s*$/.test(raw.strs[slot] as string)) value = Number(raw.strs[slot]);
-  return value >= 0 && Number.isSafeInteger(value) ? value : null;
-}
-
-/** A rate-limit header's reset time: RFC 3339 text with its offset, or an epoch number; anything else → null. */
-function readHeaderTime(raw: RawFields, slot: number): number | null {
-  const kind = raw.kinds[slot];
-  if (kind === KIND_NUMBER) return epochToMs(raw.nums[slot] as number);
-  if (kind !== KIND_STRING) return null;
-  const bytes = Buffer.from(raw.strs[slot] as string);
-  const time = { ms: 0 };
-  return parseIsoTimestamp(bytes, 0, bytes.length, time) === TS_UTC ? time.ms : null;
 }
 
 /** General path: fill RawFields from a parsed JSON object. */

@@ -5,7 +5,8 @@
 import { CallCount } from '../core/engine/measure.js';
 import { StateReader } from '../core/engine/stateReader.js';
 import { RateLimitHeaders } from '../core/rateLimitHeaders.js';
-import { type HourGroup, type RateLimitGroup, type RateLimitHeadersGroup, type ReadState, STATE_FORMAT, STATE_VERSION, type StateDocument, type StateSection, type UserDayGroup } from '../core/foldState.js';
+import { type ReportedCost, reportedCostMeasure } from '../core/reportedCost.js';
+import { type HourGroup, type RateLimitGroup, type RateLimitHeadersGroup, type ReadState, type ReportedCostGroup, STATE_FORMAT, STATE_VERSION, type StateDocument, type StateSection, type UserDayGroup } from '../core/foldState.js';
 import { HOUR_MS } from '../core/durations.js';
 import type { PriceBook } from '../core/pricing.js';
 import { type AccumulatorState, StatsAccumulator } from '../core/stats.js';
@@ -84,6 +85,24 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     if (edge && headers.lastCallMs !== hour) fail(`rateLimitHeaders[${i}]: an "edge" group holds calls at the hour's start only`);
     return { hourMs: hour as number, edge, model: model as string, headers };
   });
+  if ((version as number) >= 3 && !Array.isArray(document.reportedCost)) fail('"reportedCost" must be a list');
+  const costMeasure = reportedCostMeasure(pricing);
+  const reportedCost = (sections.has('reportedCost') ? ((document.reportedCost ?? []) as unknown[]) : []).map((entry, i): ReportedCostGroup => {
+    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`reportedCost[${i}] must be an object`)) as Partial<NonNullable<StateDocument['reportedCost']>[number]>;
+    const { hour } = group;
+    if (!Number.isSafeInteger(hour) || (hour as number) % HOUR_MS !== 0) fail(`reportedCost[${i}]: "hour" must be the start of an hour in ms`);
+    let cost: ReportedCost;
+    try {
+      cost = costMeasure.measureFromState(group, new StateReader(`reportedCost[${i}]`));
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+    const inHour = (ms: number): boolean => ms >= (hour as number) && ms < (hour as number) + HOUR_MS;
+    if (cost.calls < 1 || !inHour(cost.firstCallMs) || !inHour(cost.lastCallMs)) fail(`reportedCost[${i}]: its calls must be ≥ 1 and in its hour`);
+    const edge = edgeOf(group.edge, `reportedCost[${i}]`, fail);
+    if (edge && cost.lastCallMs !== hour) fail(`reportedCost[${i}]: an "edge" group holds calls at the hour's start only`);
+    return { hourMs: hour as number, edge, cost };
+  });
   let newestMs = Number.NEGATIVE_INFINITY;
   if ((version as number) >= 2) {
     const { newestMs: newest } = document;
@@ -92,7 +111,7 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
   } else {
     for (const group of [...hours, ...users]) newestMs = Math.max(newestMs, group.stats.lastCallMs);
   }
-  return { version: version as number, newestMs, timezone: document.timezone as string, input, hours, users, rateLimited, rateLimitHeaders };
+  return { version: version as number, newestMs, timezone: document.timezone as string, input, hours, users, rateLimited, rateLimitHeaders, reportedCost };
 }
 
 function edgeOf(value: unknown, where: string, fail: (what: string) => never): boolean {

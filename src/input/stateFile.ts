@@ -186,7 +186,7 @@ function parseStateText(text: string, wanted: ReadonlySet<StateSection>, usersPr
   const groups = new Map<string, unknown[]>();
   let at = 1;
   for (;;) {
-    const name = /^"(hours|users|rateLimited|rateLimitHeaders)":\[$/.exec(lines[at++] ?? '')?.[1] as StateSection | undefined;
+    const name = /^"(hours|users|rateLimited|rateLimitHeaders|reportedCost)":\[$/.exec(lines[at++] ?? '')?.[1] as StateSection | undefined;
     if (name === undefined || groups.has(name) || name in document) return JSON.parse(text);
     const list: unknown[] = [];
     groups.set(name, list);

@@ -82,6 +82,6 @@ export function describeMissingCacheWrites(cache: CacheLogging): string | undefi
   return (
     `note: ${formatCount(cache.readCalls)} ${cache.readCalls === 1 ? 'call' : 'calls'} logged cache reads, and no call logged cache writes: ` +
     'cost leaves out cache writes (1.25× the input price, 2× for the 1-hour cache). ' +
-    "Log the SDK's usage.cache_creation_input_tokens as cache_creation_tokens."
+    "Log the SDK's usage.cache_creation_input_tokens as cache_creation_tokens (on an OpenTelemetry span: gen_ai.usage.cache_creation.input_tokens)."
   );
 }

@@ -1,8 +1,7 @@
 /**
  * The ledgers of a fold as a `.cmstate` file: one JSON document, written a cell per line (a state of a million
  * users is never one string). Cells in a fixed order (hour, feature, model; day, user; hour, feature, user; hour,
- * model), so
- * the same logs give the same file.
+ * model; hour), so the same logs give the same file.
  */
 import { bucketStart, isEdgeBucket } from '../core/engine/bucketing.js';
 import type { Cell, Ledger } from '../core/engine/ledger.js';
@@ -30,6 +29,8 @@ export function* renderStateFile(ledgers: FoldLedgers, newestMs: number | null, 
   }));
   yield '\n],\n"rateLimitHeaders":[';
   yield* jsonLines(ledgers.rateLimitHeaders, ([model], cell) => ({ hour: bucketStart(cell.bucket), ...edge(cell), model, ...(cell.measure.toState() as object) }));
+  yield '\n],\n"reportedCost":[';
+  yield* jsonLines(ledgers.reportedCost, (_, cell) => ({ hour: bucketStart(cell.bucket), ...edge(cell), ...(cell.measure.toState() as object) }));
   yield '\n]}\n';
 }
 

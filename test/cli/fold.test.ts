@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { random, runCli, temporaryDirectory } from '../helpers.js';
+import { fixture, random, runCli, temporaryDirectory } from '../helpers.js';
 
 const DAY = 86_400_000;
 
@@ -304,6 +304,24 @@ describe('claude-mon fold and .cmstate inputs', () => {
     expect(alerts.stderr).toMatch(/is a folded state \(claude-mon fold\), which `summary`, `trend` and `dashboard` read: give alerts the logs/);
   }, 30_000);
 
+  it('carries the rate-limit headers and a proxy\'s reported cost: a report of the states is the report of the logs', async () => {
+    const logs = [fixture('envelopes/litellm-spend-logs.jsonl'), path.join(directory, 'headers.jsonl')];
+    writeFileSync(logs[1] as string, `${JSON.stringify({ timestamp: '2026-11-26T11:30:00Z', model: 'claude-haiku-4-5', latency_ms: 9, 'anthropic-ratelimit-tokens-remaining': '120', ratelimit_tokens_reset: '2026-11-26T11:30:05Z' })}\n`);
+    const states = [];
+    for (const [i, log] of logs.entries()) {
+      const state = path.join(directory, `proxy-${i}.cmstate`);
+      expect((await runCli(['fold', '-q', '-o', state, log])).code).toBe(0);
+      states.push(state);
+    }
+    const fromStates = JSON.parse((await runCli(['summary', '--json', '-q', ...states])).stdout);
+    const fromLogs = JSON.parse((await runCli(['summary', '--json', '-q', ...logs])).stdout);
+    expect(fromStates.pricing.reportedCost).toEqual({ calls: 3, reportedUsd: 0.0193, pricedUsd: 0.0193, unpricedCalls: 0 });
+    expect(fromStates.rateLimitHeaders).toHaveLength(1);
+    expect({ ...fromStates, input: null }).toEqual({ ...fromLogs, input: null });
+    const dashboard = (files: readonly string[]) => runCli(['dashboard', '--json', '-q', '--now', '2026-11-26T12:00:00Z', ...files]).then((run) => JSON.parse(run.stdout).rateLimits.headers);
+    expect(await dashboard(states)).toEqual(await dashboard(logs));
+  });
+
   it('says which file is broken and how, and asks for an upgrade for a newer format', async () => {
     const [state] = (await statesOf()) as [string];
     const document = JSON.parse(readFileSync(state, 'utf8'));
@@ -316,13 +334,13 @@ describe('claude-mon fold and .cmstate inputs', () => {
     expect(newer.code).toBe(1);
     expect(newer.stderr).toMatch(/newer.cmstate: state format version 4 was written by a newer claude-mon \(claude-mon 9.0.0\); this one reads version 3: upgrade claude-mon/);
     // Version 2 had no rate-limit headers: read as none logged; version 3 must have the list.
-    const { rateLimitHeaders: _headers, ...version2 } = { ...document, version: 2 };
+    const { rateLimitHeaders: _headers, reportedCost: _cost, ...version2 } = { ...document, version: 2 };
     expect(await summaryJson([write('version2.cmstate', version2)])).toBe(await summaryJson([state]));
     expect((await runCli(['summary', write('noheaders.cmstate', { ...version2, version: 3 })])).stderr).toMatch(/noheaders.cmstate: "rateLimitHeaders" must be a list/);
     const badHeaders = { ...document, rateLimitHeaders: [{ hour: document.hours[0].hour, model: 'claude-sonnet-4-5', calls: 1, firstMs: document.hours[0].hour, lastMs: document.hours[0].hour, remaining: [-1, null, null, null], limits: [null, null, null, null] }] };
     expect((await runCli(['summary', write('badheaders.cmstate', badHeaders)])).stderr).toMatch(/badheaders.cmstate: rateLimitHeaders\[0\]: remaining\[0\] must be a whole number ≥ 0: the file is damaged/);
     // Version 1 had no rate-limited calls: summary reads it, the dashboard asks for a new fold.
-    const { rateLimited: _, rateLimitHeaders: _h, ...older } = { ...document, version: 1 };
+    const { rateLimited: _, rateLimitHeaders: _h, reportedCost: _c, ...older } = { ...document, version: 1 };
     const version1 = write('version1.cmstate', older);
     expect(await summaryJson([version1])).toBe(await summaryJson([state]));
     expect((await runCli(['dashboard', '--now', '2026-11-23T00:00:00Z', version1])).stderr).toMatch(/version1.cmstate was folded by an older claude-mon, without the rate-limited calls the dashboard shows: fold its logs again/);

@@ -43,6 +43,11 @@ describe('rate-limit headers', () => {
     ]);
   });
 
+  it('reads a reset only as an RFC 3339 time: a number could be seconds until it as well as a time', async () => {
+    const { records } = await readRecords([logOf([call(1, SONNET, { ratelimit_requests_remaining: 3, ratelimit_requests_reset: 30, ratelimit_tokens_reset: '2026-11-26T11:01:30+01:00' })])]);
+    expect([records[0]?.ratelimitRequestsReset, records[0]?.ratelimitTokensReset]).toEqual([null, Date.UTC(2026, 10, 26, 10, 1, 30)]);
+  });
+
   it('summary --json gives the lowest remaining and the limit per model; the table says it under the rows', async () => {
     const file = logOf(LINES);
     const json = await runCli(['summary', '--json', file]);

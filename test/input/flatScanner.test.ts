@@ -131,3 +131,13 @@ function safeGunzip(bytes: Buffer): Buffer {
     return Buffer.alloc(0);
   }
 }
+
+describe('wrapper keys', () => {
+  it('keep a record on the fast path when they hold text (structlog\'s event), and leave it when they hold an object', () => {
+    const keyword = '{"event":"llm_call","level":"info","timestamp":"2026-11-26T10:00:00Z","latency_ms":5,"input_tokens":3}';
+    expect(fastVerdict(keyword)).toMatchObject({ candidate: true, reason: null });
+    expect(expectSameVerdict(keyword)).toBe(true);
+    expect(fastVerdict('{"event":"{\\"latency_ms\\":5}","level":"info"}')).toBeUndefined();
+    expect(fastVerdict('{"msg":"worker {3} done","latency_ms":5}')).toBeUndefined(); // a brace: the general path decides
+  });
+});

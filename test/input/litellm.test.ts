@@ -63,10 +63,12 @@ describe('LiteLLM spend logs', () => {
   it('reads a failed call: the error class, its status, and a stop_reason of error', async () => {
     const failed = payload({ status: 'failure', prompt_tokens: 0, completion_tokens: 0, error_str: 'litellm.APIConnectionError: boom', error_information: { error_code: '', error_class: '' } }, {});
     const limited = payload({ status: 'failure', id: 'x', error_information: { error_code: '429', error_class: 'RateLimitError' } }, {});
-    const { records } = await readRecords([logOf([failed, limited])]);
+    const overloaded = payload({ status: 'failure', id: 'y', error_information: { error_code: 529, error_class: 'litellm.InternalServerError' } }, {});
+    const { records } = await readRecords([logOf([failed, limited, overloaded])]);
     expect(records.map((r) => [r.error, r.errorStatus, r.stopReason])).toEqual([
       ['APIConnectionError', null, 'error'],
       ['RateLimitError', 429, 'error'],
+      ['InternalServerError', 529, 'error'],
     ]);
   });
 });

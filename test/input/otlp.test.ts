@@ -81,6 +81,15 @@ describe('OTLP/JSON', () => {
     expect(bad.stderr).toContain('otel.feature: expected an attribute name such as "app.feature", got 3');
   });
 
+  it("judges each entry's noise by its own fields, not the span's before it", async () => {
+    const rejected = [str('gen_ai.request.model', 'claude-haiku-4-5'), int('gen_ai.usage.input_tokens', -5)];
+    const run = await runCli(['summary', logOf([traces([rejected, [str('http.request.method', 'GET')], [str('http.request.method', 'GET')]])])]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('0 of 3 lines are Claude call records');
+    expect(run.stderr).toMatch(/e\.g\. .*otel\.jsonl:1:/);
+    expect(run.stderr).not.toContain('it has');
+  });
+
   it('the traces fixture: an OpenLLMetry span beside an HTTP span, an OpenLIT span, a failed span', () => {
     // Guards the fixture itself: written by fixtures/make-otel-fixtures.mjs, it must stay what it says.
     const lines = readFileSync(fixture('envelopes/otel-traces.jsonl'), 'utf8').trim().split('\n');

@@ -66,10 +66,7 @@ const RULE_KEYS: Readonly<Record<RuleName, Readonly<Record<string, SettingReader
     thresholdPercent: (value, path, fail) => ({ threshold: positiveNumber(value, path, fail) / 100 }),
     baselineDays: count('baselineDays', 1),
     minBaselineDays: count('minBaselineDays', 1),
-    minUsd: (value, path, fail) => {
-      if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) fail(path, expected('a number of USD ≥ 0', value));
-      return { minUsd: value as number };
-    },
+    minUsd: (value, path, fail) => ({ minUsd: nonNegativeNumber(value, path, fail) }),
   },
 };
 
@@ -196,6 +193,11 @@ function positive(key: 'threshold'): SettingReader {
 
 function positiveNumber(value: unknown, path: string, fail: Fail): number {
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) fail(path, expected('a number above 0', value));
+  return value as number;
+}
+
+function nonNegativeNumber(value: unknown, path: string, fail: Fail): number {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) fail(path, expected('a number ≥ 0', value));
   return value as number;
 }
 

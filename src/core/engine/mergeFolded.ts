@@ -10,6 +10,7 @@ import { type ReadState, SECTION_DIMENSIONS, type StateSection } from '../foldSt
 import type { GroupDimension } from '../grouping.js';
 import { Latencies } from '../latencies.js';
 import type { RateLimitHeaders } from '../rateLimitHeaders.js';
+import type { ReportedCost } from '../reportedCost.js';
 import type { StatsAccumulator } from '../stats.js';
 import type { TimeZone } from '../timezone.js';
 import { type Edge, placeOf, type TimeWindow } from '../window.js';
@@ -63,6 +64,7 @@ export interface FoldedTargets {
   readonly users?: readonly FoldedTarget<StatsAccumulator>[];
   readonly rateLimited?: readonly FoldedTarget<CallCount>[];
   readonly rateLimitHeaders?: readonly FoldedTarget<RateLimitHeaders>[];
+  readonly reportedCost?: readonly FoldedTarget<ReportedCost>[];
   /**
    * The report reads local days or hours of --tz: the zone's hours must then be UTC hours, and the users' days
    * must be days of --tz.
@@ -95,6 +97,10 @@ export function mergeFolded(state: ReadState, file: string, tz: TimeZone, target
       if (targets.localTime) requireWholeHours(tz, group.hourMs, file);
       const what = (): string => `the rate-limit headers of the hour from ${iso(group.hourMs)} on ${JSON.stringify(group.model)}`;
       for (const target of targets.rateLimitHeaders ?? []) target({ model: group.model }, group.headers, what);
+    }
+    for (const group of state.reportedCost) {
+      const what = (): string => `the reported cost of the hour from ${iso(group.hourMs)}`;
+      for (const target of targets.reportedCost ?? []) target({}, group.cost, what);
     }
   } catch (error) {
     if (!(error instanceof CutError)) throw error;
