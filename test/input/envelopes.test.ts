@@ -64,6 +64,7 @@ const ENVELOPES: [file: string, noiseLines: number][] = [
   ['gcloud-document.json', 1],
   ['structlog.jsonl', 1],
   ['loguru-serialize.jsonl', 1],
+  ['python-json-logger.jsonl', 1],
   ['otel-traces.jsonl', 1],
   ['otel-logs.jsonl', 1],
   ['litellm-spend-logs.jsonl', 1],
