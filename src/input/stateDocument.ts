@@ -5,7 +5,8 @@
 import { CallCount } from '../core/engine/measure.js';
 import { StateReader } from '../core/engine/stateReader.js';
 import { RateLimitHeaders } from '../core/rateLimitHeaders.js';
-import { type ReportedCost, reportedCostMeasure } from '../core/reportedCost.js';
+import { reportedCostMeasure } from '../core/reportedCost.js';
+import type { Measure } from '../core/engine/measure.js';
 import { type HourGroup, type RateLimitGroup, type RateLimitHeadersGroup, type ReadState, type ReportedCostGroup, STATE_FORMAT, STATE_VERSION, type StateDocument, type StateSection, type UserDayGroup } from '../core/foldState.js';
 import { HOUR_MS } from '../core/durations.js';
 import type { PriceBook } from '../core/pricing.js';
@@ -67,41 +68,19 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     count.note(calls as number, firstMs as number, lastMs as number);
     return { hourMs: hour as number, edge, feature: feature as string, user: user as string, count };
   });
-  if ((version as number) >= 3 && !Array.isArray(document.rateLimitHeaders)) fail('"rateLimitHeaders" must be a list');
-  const rateLimitHeaders = (sections.has('rateLimitHeaders') ? ((document.rateLimitHeaders ?? []) as unknown[]) : []).map((entry, i): RateLimitHeadersGroup => {
-    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`rateLimitHeaders[${i}] must be an object`)) as Partial<NonNullable<StateDocument['rateLimitHeaders']>[number]>;
-    const { hour, model } = group;
-    if (!Number.isSafeInteger(hour) || (hour as number) % HOUR_MS !== 0) fail(`rateLimitHeaders[${i}]: "hour" must be the start of an hour in ms`);
-    if (typeof model !== 'string') fail(`rateLimitHeaders[${i}]: "model" must be a string`);
-    let headers: RateLimitHeaders;
-    try {
-      headers = RateLimitHeaders.fromState(group, new StateReader(`rateLimitHeaders[${i}]`));
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-    const inHour = (ms: number): boolean => ms >= (hour as number) && ms < (hour as number) + HOUR_MS;
-    if (headers.calls < 1 || !inHour(headers.firstCallMs) || !inHour(headers.lastCallMs)) fail(`rateLimitHeaders[${i}]: "calls" must be ≥ 1, and "firstMs" and "lastMs" times in its hour, in order`);
-    const edge = edgeOf(group.edge, `rateLimitHeaders[${i}]`, fail);
-    if (edge && headers.lastCallMs !== hour) fail(`rateLimitHeaders[${i}]: an "edge" group holds calls at the hour's start only`);
-    return { hourMs: hour as number, edge, model: model as string, headers };
+  const sinceVersion3 = (name: 'rateLimitHeaders' | 'reportedCost'): unknown[] => {
+    if ((version as number) >= 3 && !Array.isArray(document[name])) fail(`"${name}" must be a list`);
+    return sections.has(name) ? ((document[name] ?? []) as unknown[]) : [];
+  };
+  const rateLimitHeaders = sinceVersion3('rateLimitHeaders').map((entry, i): RateLimitHeadersGroup => {
+    const { hourMs, edge, group, measure } = measureOfHour(entry, `rateLimitHeaders[${i}]`, fail, (state, reader) => RateLimitHeaders.fromState(state, reader));
+    if (typeof group['model'] !== 'string') fail(`rateLimitHeaders[${i}]: "model" must be a string`);
+    return { hourMs, edge, model: group['model'] as string, headers: measure };
   });
-  if ((version as number) >= 3 && !Array.isArray(document.reportedCost)) fail('"reportedCost" must be a list');
   const costMeasure = reportedCostMeasure(pricing);
-  const reportedCost = (sections.has('reportedCost') ? ((document.reportedCost ?? []) as unknown[]) : []).map((entry, i): ReportedCostGroup => {
-    const group = (typeof entry === 'object' && entry !== null ? entry : fail(`reportedCost[${i}] must be an object`)) as Partial<NonNullable<StateDocument['reportedCost']>[number]>;
-    const { hour } = group;
-    if (!Number.isSafeInteger(hour) || (hour as number) % HOUR_MS !== 0) fail(`reportedCost[${i}]: "hour" must be the start of an hour in ms`);
-    let cost: ReportedCost;
-    try {
-      cost = costMeasure.measureFromState(group, new StateReader(`reportedCost[${i}]`));
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-    const inHour = (ms: number): boolean => ms >= (hour as number) && ms < (hour as number) + HOUR_MS;
-    if (cost.calls < 1 || !inHour(cost.firstCallMs) || !inHour(cost.lastCallMs)) fail(`reportedCost[${i}]: its calls must be ≥ 1 and in its hour`);
-    const edge = edgeOf(group.edge, `reportedCost[${i}]`, fail);
-    if (edge && cost.lastCallMs !== hour) fail(`reportedCost[${i}]: an "edge" group holds calls at the hour's start only`);
-    return { hourMs: hour as number, edge, cost };
+  const reportedCost = sinceVersion3('reportedCost').map((entry, i): ReportedCostGroup => {
+    const { hourMs, edge, measure } = measureOfHour(entry, `reportedCost[${i}]`, fail, costMeasure.measureFromState);
+    return { hourMs, edge, cost: measure };
   });
   let newestMs = Number.NEGATIVE_INFINITY;
   if ((version as number) >= 2) {
@@ -112,6 +91,32 @@ export function readStateDocument(json: unknown, source: string, pricing: PriceB
     for (const group of [...hours, ...users]) newestMs = Math.max(newestMs, group.stats.lastCallMs);
   }
   return { version: version as number, newestMs, timezone: document.timezone as string, input, hours, users, rateLimited, rateLimitHeaders, reportedCost };
+}
+
+/**
+ * A group of one hour whose other fields are a measure's state (version 3's sections): its hour, edge and measure
+ * checked, the measure's calls inside the hour.
+ */
+function measureOfHour<M extends Measure<M>>(
+  entry: unknown,
+  where: string,
+  fail: (what: string) => never,
+  fromState: (state: unknown, reader: StateReader) => M,
+): { hourMs: number; edge: boolean; group: Record<string, unknown>; measure: M } {
+  const group = (typeof entry === 'object' && entry !== null ? entry : fail(`${where} must be an object`)) as Record<string, unknown>;
+  const hour = group['hour'];
+  if (!Number.isSafeInteger(hour) || (hour as number) % HOUR_MS !== 0) fail(`${where}: "hour" must be the start of an hour in ms`);
+  let measure: M;
+  try {
+    measure = fromState(group, new StateReader(where));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const inHour = (ms: number): boolean => ms >= (hour as number) && ms < (hour as number) + HOUR_MS;
+  if (measure.calls < 1 || !inHour(measure.firstCallMs) || !inHour(measure.lastCallMs)) fail(`${where}: its calls must be ≥ 1 and in its hour`);
+  const edge = edgeOf(group['edge'], where, fail);
+  if (edge && measure.lastCallMs !== hour) fail(`${where}: an "edge" group holds calls at the hour's start only`);
+  return { hourMs: hour as number, edge, group, measure };
 }
 
 function edgeOf(value: unknown, where: string, fail: (what: string) => never): boolean {
