@@ -49,17 +49,20 @@ const RL_REQUESTS = 9;
 const RL_TOKENS = 10;
 const RL_INPUT = 11;
 const RL_OUTPUT = 12;
-const RL_REQUESTS_LIMIT = 13;
-const RL_TOKENS_LIMIT = 14;
-const RL_INPUT_LIMIT = 15;
-const RL_OUTPUT_LIMIT = 16;
-const REPORTED_COST = 17;
-const RL_REQUESTS_RESET = 18;
-const RL_TOKENS_RESET = 19;
-const RL_INPUT_RESET = 20;
-const RL_OUTPUT_RESET = 21;
-/** Numbers per packed record. */
-export const PACKED_NUMBERS = 22;
+/** Numbers per packed record: what a call's figures and the alert rules read (what a window of recent calls keeps). */
+export const PACKED_NUMBERS = 13;
+
+/** The rest, which a parse thread hands over too: the rate-limit limits and resets, and a reported cost. */
+const RL_REQUESTS_LIMIT = 0;
+const RL_TOKENS_LIMIT = 1;
+const RL_INPUT_LIMIT = 2;
+const RL_OUTPUT_LIMIT = 3;
+const RL_REQUESTS_RESET = 4;
+const RL_TOKENS_RESET = 5;
+const RL_INPUT_RESET = 6;
+const RL_OUTPUT_RESET = 7;
+const REPORTED_COST = 8;
+export const PACKED_EXTRA_NUMBERS = 9;
 
 /** Writes the record's numbers at `numbers[at …]`. */
 export function packNumbers(record: CallRecord, numbers: Float64Array, at: number): void {
@@ -76,6 +79,10 @@ export function packNumbers(record: CallRecord, numbers: Float64Array, at: numbe
   numbers[at + RL_TOKENS] = record.ratelimitTokensRemaining ?? NaN;
   numbers[at + RL_INPUT] = record.ratelimitInputTokensRemaining ?? NaN;
   numbers[at + RL_OUTPUT] = record.ratelimitOutputTokensRemaining ?? NaN;
+}
+
+/** Writes the numbers the packed record leaves out at `numbers[at …]` (PACKED_EXTRA_NUMBERS of them). */
+export function packExtraNumbers(record: CallRecord, numbers: Float64Array, at: number): void {
   numbers[at + RL_REQUESTS_LIMIT] = record.ratelimitRequestsLimit ?? NaN;
   numbers[at + RL_TOKENS_LIMIT] = record.ratelimitTokensLimit ?? NaN;
   numbers[at + RL_INPUT_LIMIT] = record.ratelimitInputTokensLimit ?? NaN;
@@ -102,6 +109,10 @@ export function unpackNumbers(numbers: Float64Array, at: number, record: Mutable
   record.ratelimitTokensRemaining = orNull(numbers[at + RL_TOKENS] as number);
   record.ratelimitInputTokensRemaining = orNull(numbers[at + RL_INPUT] as number);
   record.ratelimitOutputTokensRemaining = orNull(numbers[at + RL_OUTPUT] as number);
+}
+
+/** Reads the numbers packExtraNumbers wrote at `numbers[at …]` into `record`. */
+export function unpackExtraNumbers(numbers: Float64Array, at: number, record: MutableCallRecord): void {
   record.ratelimitRequestsLimit = orNull(numbers[at + RL_REQUESTS_LIMIT] as number);
   record.ratelimitTokensLimit = orNull(numbers[at + RL_TOKENS_LIMIT] as number);
   record.ratelimitInputTokensLimit = orNull(numbers[at + RL_INPUT_LIMIT] as number);

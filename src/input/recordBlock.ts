@@ -3,12 +3,13 @@
  * copying (the arrays' buffers are transferred) and without one object per record. Strings (user, feature, model,
  * stop reason, error) travel as indexes into a per-worker table that only grows by what each block adds.
  */
-import { MutableCallRecord, PACKED_NUMBERS, packNumbers, unpackNumbers } from '../core/packedRecord.js';
+import { MutableCallRecord, PACKED_EXTRA_NUMBERS, PACKED_NUMBERS, packExtraNumbers, packNumbers, unpackExtraNumbers, unpackNumbers } from '../core/packedRecord.js';
 import type { CallRecord } from '../core/types.js';
 import type { RecordOutput } from './dedupeBatch.js';
 import { ScratchRecord } from './record.js';
 
-const NUMBERS = PACKED_NUMBERS;
+/** Numbers per record: all of them (a window of recent calls keeps fewer). */
+const NUMBERS = PACKED_NUMBERS + PACKED_EXTRA_NUMBERS;
 
 /** Integers per record: string indexes (-1 for null), flags, the request id's 64-bit hash. */
 const I_USER = 0;
@@ -60,6 +61,7 @@ export class BlockEncoder implements RecordOutput {
     if (this.count * NUMBERS === this.numbers.length) this.grow();
     const r = this.slot;
     packNumbers(r, this.numbers, this.count * NUMBERS);
+    packExtraNumbers(r, this.numbers, this.count * NUMBERS + PACKED_NUMBERS);
     const i = this.count * INTS;
     const ints = this.ints;
     ints[i + I_USER] = this.idOf(r.userId, I_USER);
@@ -160,6 +162,7 @@ export class BlockDecoder {
     const { strings, record } = this;
     const i = index * INTS;
     unpackNumbers(block.numbers, index * NUMBERS, record);
+    unpackExtraNumbers(block.numbers, index * NUMBERS + PACKED_NUMBERS, record);
     record.userId = strings[ints[i + I_USER] as number] as string;
     record.feature = strings[ints[i + I_FEATURE] as number] as string;
     record.model = strings[ints[i + I_MODEL] as number] as string;

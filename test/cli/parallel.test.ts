@@ -51,6 +51,9 @@ function hostileLog(seed: number, count: number): string {
       stop_reason: pick(['end_turn', 'max_tokens', 'tool_use']),
       error,
       error_status: error === 'RateLimitError' ? 429 : error === null ? null : 529,
+      // The numbers a parse thread hands over beside a call's figures: rate-limit headers, a proxy's reported cost.
+      ...(next() < 0.3 ? { 'anthropic-ratelimit-requests-remaining': String(Math.floor(next() * 50)), ratelimit_requests_limit: 50, ratelimit_requests_reset: `2026-11-26T10:00:${String(Math.floor(next() * 60)).padStart(2, '0')}Z` } : {}),
+      ...(next() < 0.2 ? { reported_cost_usd: Math.round(next() * 1000) / 1e4 } : {}),
     });
     const time = '2026-11-26T10:00:00.000000001Z';
     const shape = next();

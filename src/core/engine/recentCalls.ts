@@ -23,7 +23,10 @@ export interface CallColumns<R> {
   unpack(numbers: Float64Array, n: number, strings: readonly (string | null)[], s: number): R;
 }
 
-/** Every field of the call (what the alert rules read). */
+/**
+ * The fields of the call the alert rules and the 429 panel read: all but the rate-limit limits and resets and a
+ * reported cost, which only ledgers keep (a call kept whole is a dozen more numbers, on every call of a window).
+ */
 export const WHOLE_CALLS: CallColumns<CallRecord> = {
   numbersPerCall: PACKED_NUMBERS,
   nullable: [false, false, false, true, true],

@@ -49,15 +49,16 @@ describe.each(COLUMN_SETS)('RecentCalls keeping %s', (_name, columns, keptOf) =>
         ratelimitTokensRemaining: i % 17 === 0 ? 0 : null,
         ratelimitInputTokensRemaining: null,
         ratelimitOutputTokensRemaining: i % 19 === 0 ? 5 : null,
-        ratelimitRequestsLimit: i % 13 === 0 ? 50 : null,
+        // Limits, resets and a reported cost are not kept (ledgers keep them): null in, null out.
+        ratelimitRequestsLimit: null,
         ratelimitTokensLimit: null,
-        ratelimitInputTokensLimit: i % 23 === 0 ? 30000 : null,
+        ratelimitInputTokensLimit: null,
         ratelimitOutputTokensLimit: null,
-        ratelimitRequestsReset: i % 13 === 0 ? 1795687230000 : null,
+        ratelimitRequestsReset: null,
         ratelimitTokensReset: null,
         ratelimitInputTokensReset: null,
-        ratelimitOutputTokensReset: i % 19 === 0 ? 1795687260000 : null,
-        reportedCostUsd: i % 29 === 0 ? 0.0125 : null,
+        ratelimitOutputTokensReset: null,
+        reportedCostUsd: null,
       });
       // As the engine does: what is before the window's start is not taken.
       if (record.timestampMs > dropped) {
