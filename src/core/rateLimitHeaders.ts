@@ -109,9 +109,10 @@ export class RateLimitHeaders implements Measure<RateLimitHeaders> {
     if (remaining < lowest) {
       this.lowest[limit] = remaining;
       this.lowestResetMs[limit] = resetMs;
-    } else if (remaining === lowest && remaining !== Number.POSITIVE_INFINITY && !(resetMs <= (this.lowestResetMs[limit] as number))) {
-      // The same lowest again: the later reset (a NaN one never wins, and never stays against a number).
-      if (!Number.isNaN(resetMs)) this.lowestResetMs[limit] = resetMs;
+    } else if (remaining === lowest && remaining !== Number.POSITIVE_INFINITY) {
+      // The same lowest again: the later reset, whatever the order the calls came in (NaN: none logged).
+      const reset = this.lowestResetMs[limit] as number;
+      if (Number.isNaN(reset) || resetMs > reset) this.lowestResetMs[limit] = resetMs;
     }
     if (highestLimit > (this.highestLimit[limit] as number)) this.highestLimit[limit] = highestLimit;
   }

@@ -5,7 +5,7 @@
 import type { Measure } from './engine/measure.js';
 import type { MeasureKind } from './engine/measureKinds.js';
 import type { StateReader } from './engine/stateReader.js';
-import type { PriceBook } from './pricing.js';
+import { type PriceBook, roundUsd } from './pricing.js';
 import { type AccumulatorState, StatsAccumulator } from './stats.js';
 import type { CallRecord } from './types.js';
 
@@ -70,5 +70,5 @@ export interface ReportedCostSummary {
 export function summaryOfReported(measure: ReportedCost): ReportedCostSummary | null {
   if (measure.calls === 0) return null;
   const priced = measure.priced.snapshot();
-  return { calls: measure.calls, reportedUsd: Math.round(measure.reportedUsd * 1e6) / 1e6, pricedUsd: priced.costUsd, unpricedCalls: priced.unpricedCalls };
+  return { calls: measure.calls, reportedUsd: roundUsd(measure.reportedUsd), pricedUsd: priced.costUsd, unpricedCalls: priced.unpricedCalls };
 }

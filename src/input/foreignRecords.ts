@@ -12,6 +12,11 @@ export function objectsIn(value: unknown): Record<string, unknown>[] {
   return Array.isArray(value) ? value.map(objectOf) : [];
 }
 
+/** A token count: a whole number ≥ 0 below 2^53; anything else → undefined (the validator judges what is logged). */
+export function tokenCount(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
 /** The record without the fields that were not found (the validator then judges what is missing). */
 export function definedFields(record: Record<string, unknown>): Record<string, unknown> {
   for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];

@@ -11,7 +11,7 @@ import { criContentStart, joinCriFragments } from './cri.js';
 import { classifyText, classifyValue, DOCKER_TOO_LONG, type EnvelopeContext } from './envelopes.js';
 import { NOISE, type Outcome, PARTIAL, RECORD, REJECT } from './outcome.js';
 import { scanFlatObject } from './flatScanner.js';
-import { F, KIND_ABSENT, KIND_NUMBER, KIND_STRING, RawFields, RECORD_FIELD_MASK, RECORD_KEY_MASK, recordFieldsIn, WRAPPER_KEY_MASK } from './rawFields.js';
+import { F, fieldCount, KIND_ABSENT, KIND_NUMBER, KIND_STRING, RawFields, RECORD_FIELD_MASK, RECORD_KEY_MASK, recordFieldsIn, WRAPPER_KEY_MASK } from './rawFields.js';
 import { describeInvalidField, type LocalToUtc, ScratchRecord, validateRecord } from './record.js';
 import { type IdSet, RecentIdSet, RequestIdSet } from './requestIdSet.js';
 import { excerptOf, notePythonLogging, type Tally } from './tally.js';
@@ -80,8 +80,6 @@ export class LineClassifier implements EnvelopeContext {
   /** One physical line of a log file: bytes [start, end) without the '\n'. */
   line(bytes: Buffer, start: number, end: number, cursor: SourceCursor): void {
     cursor.position++;
-    // A line of text is classified without filling the fields: noise is judged by what it held, not the line before.
-    this.raw.seen = 0;
     if (end > start && bytes[end - 1] === 0x0d) end--;
     if (bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf && end - start >= 3) start += 3;
     while (start < end && bytes[start] === 0) start++; // copytruncate leaves runs of NULs
@@ -91,7 +89,7 @@ export class LineClassifier implements EnvelopeContext {
     this.entryText = undefined;
     let outcome: Outcome;
     if (start === end) {
-      outcome = NOISE;
+      outcome = this.textOnly();
     } else if (bytes[start] === OPEN_BRACE) {
       outcome = this.classifyObjectBytes(bytes, start, end, start, cursor);
     } else {
@@ -206,8 +204,14 @@ export class LineClassifier implements EnvelopeContext {
     // A bounded loop, not bytes.indexOf: indexOf would search past `end` into the rest of the chunk.
     let brace = start;
     while (brace < end && bytes[brace] !== OPEN_BRACE) brace++;
-    if (brace === end) return NOISE;
+    if (brace === end) return this.textOnly();
     return this.classifyObjectBytes(bytes, brace, end, start, cursor);
+  }
+
+  /** Noise without an object in it: no fields (the noise sample must not take the line before's). */
+  private textOnly(): Outcome {
+    this.raw.seen = 0;
+    return NOISE;
   }
 
   private classifyObjectBytes(bytes: Buffer, brace: number, end: number, lineStart: number, cursor: SourceCursor): Outcome {
@@ -243,9 +247,10 @@ export class LineClassifier implements EnvelopeContext {
     const tally = this.tally;
     const seen = this.raw.seen & RECORD_FIELD_MASK;
     const closest = tally.closestNoise;
-    const fields = closest === undefined || seen !== 0 ? recordFieldsIn(seen) : [];
-    const excerpt = closest === undefined || fields.length > closest.fields.length || tally.records === 0 ? this.excerpt() : '';
-    if (closest === undefined || fields.length > closest.fields.length) tally.closestNoise = { where: cursor.where(), excerpt, fields };
+    const closer = closest === undefined || fieldCount(seen) > closest.fields.length;
+    if (!closer && tally.records !== 0) return; // the common case: nothing decoded, nothing made
+    const excerpt = this.excerpt();
+    if (closer) tally.closestNoise = { where: cursor.where(), excerpt, fields: recordFieldsIn(seen) };
     if (tally.records === 0) notePythonLogging(excerpt, tally.pythonLogging);
   }
 

@@ -7,7 +7,7 @@
  * zero, only the reads are taken off). The usage is read from `metadata.usage_object`, else `response.usage`, else
  * `hidden_params.usage_object`. LiteLLM's own `response_cost` rides along as `reported_cost_usd`.
  */
-import { anthropicStopReason, definedFields, errorFields, inputWithoutCache, objectOf } from './foreignRecords.js';
+import { anthropicStopReason, definedFields, errorFields, inputWithoutCache, objectOf, tokenCount } from './foreignRecords.js';
 
 /** Whether a parsed line is a StandardLoggingPayload. */
 export function isLiteLlmPayload(object: Record<string, unknown>): boolean {
@@ -19,9 +19,9 @@ export function liteLlmRecord(payload: Record<string, unknown>): Record<string, 
   const metadata = objectOf(payload['metadata']);
   const usage = [metadata['usage_object'], objectOf(payload['response'])['usage'], objectOf(payload['hidden_params'])['usage_object']].map(objectOf).find((u) => Object.keys(u).length > 0) ?? {};
   const details = objectOf(usage['prompt_tokens_details']);
-  const cacheRead = count(usage['cache_read_input_tokens']) ?? count(details['cached_tokens']) ?? 0;
-  const cacheWrite = count(usage['cache_creation_input_tokens']) ?? count(details['cache_creation_tokens']) ?? 0;
-  const prompt = count(payload['prompt_tokens']) ?? count(usage['prompt_tokens']);
+  const cacheRead = tokenCount(usage['cache_read_input_tokens']) ?? tokenCount(details['cached_tokens']) ?? 0;
+  const cacheWrite = tokenCount(usage['cache_creation_input_tokens']) ?? tokenCount(details['cache_creation_tokens']) ?? 0;
+  const prompt = tokenCount(payload['prompt_tokens']) ?? tokenCount(usage['prompt_tokens']);
   const start = seconds(payload['startTime']);
   const end = seconds(payload['endTime']);
   const failed = payload['status'] === 'failure';
@@ -32,7 +32,7 @@ export function liteLlmRecord(payload: Record<string, unknown>): Record<string, 
     latency_ms: start === undefined || end === undefined || end < start ? undefined : Math.round((end - start) * 1e6) / 1e3,
     request_id: payload['id'],
     model: typeof payload['model'] === 'string' ? payload['model'].replace(/^[a-z_]+\//, '') : payload['model'],
-    input_tokens: count(details['text_tokens']) ?? inputWithoutCache(prompt, cacheRead, cacheWrite),
+    input_tokens: tokenCount(details['text_tokens']) ?? inputWithoutCache(prompt, cacheRead, cacheWrite),
     output_tokens: payload['completion_tokens'] ?? usage['completion_tokens'],
     cache_read_input_tokens: cacheRead,
     cache_creation_input_tokens: cacheWrite,
@@ -73,10 +73,6 @@ function seconds(value: unknown): number | undefined {
     return Number.isFinite(ms) ? ms / 1000 : undefined;
   }
   return undefined;
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 function nonEmpty(value: unknown): string | undefined {

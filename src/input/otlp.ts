@@ -12,7 +12,7 @@
  * OpenLIT marks its spans (`telemetry.sdk.name: openlit`); for every other writer the cache tokens are taken off.
  */
 import type { OtelAttributeNames } from '../core/types.js';
-import { anthropicStopReason, definedFields, errorFields, inputWithoutCache, objectOf, objectsIn } from './foreignRecords.js';
+import { anthropicStopReason, definedFields, errorFields, inputWithoutCache, objectOf, objectsIn, tokenCount } from './foreignRecords.js';
 
 /** Stand-ins for the entries of a batch: a call record as a flat object, or a log record's content to read as a line. */
 export type OtlpEntry = { readonly kind: 'call'; readonly record: Record<string, unknown> } | { readonly kind: 'log'; readonly content: unknown } | { readonly kind: 'other' };
@@ -60,7 +60,7 @@ function spanEntry(span: Record<string, unknown>, resource: Attributes, names: O
     latency_ms: startNs === undefined || endNs === undefined || endNs < startNs ? undefined : Number(endNs - startNs) / 1e6,
     request_id: first('gen_ai.response.id') ?? spanId(span),
     model,
-    input_tokens: isOpenLit(attributes, resource) ? input : inputWithoutCache(input, count(cacheRead), count(cacheWrite)),
+    input_tokens: isOpenLit(attributes, resource) ? input : inputWithoutCache(input, tokenCount(cacheRead) ?? 0, tokenCount(cacheWrite) ?? 0),
     output_tokens: output,
     cache_read_input_tokens: cacheRead,
     cache_creation_input_tokens: cacheWrite,
@@ -83,10 +83,6 @@ function logEntry(log: Record<string, unknown>, resource: Attributes): OtlpEntry
   if (!Object.hasOwn(fields, 'timestamp') && time !== undefined) fields['timestamp'] = Number(time / 1000n) / 1000;
   if (!Object.hasOwn(fields, 'feature') && resource.has('service.name')) fields['feature'] = resource.get('service.name');
   return { kind: 'log', content: fields };
-}
-
-function count(value: unknown): number {
-  return typeof value === 'number' && value >= 0 ? value : 0;
 }
 
 function isOpenLit(attributes: Attributes, resource: Attributes): boolean {

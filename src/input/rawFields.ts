@@ -103,6 +103,13 @@ export const RECORD_KEY_MASK = maskOf([
 /** The slots of a record's own fields (not wrappers, not rate-limit headers): what a near miss is measured by. */
 export const RECORD_FIELD_MASK = maskOf(FIELD_NAMES.slice(0, F.service_tier + 1));
 
+/** How many fields a `seen` mask holds. */
+export function fieldCount(seen: number): number {
+  let count = 0;
+  for (let bits = seen; bits !== 0; bits &= bits - 1) count++;
+  return count;
+}
+
 /** The names of the record fields in a `seen` mask, in slot order. */
 export function recordFieldsIn(seen: number): string[] {
   const names: string[] = [];

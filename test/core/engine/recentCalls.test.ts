@@ -49,16 +49,7 @@ describe.each(COLUMN_SETS)('RecentCalls keeping %s', (_name, columns, keptOf) =>
         ratelimitTokensRemaining: i % 17 === 0 ? 0 : null,
         ratelimitInputTokensRemaining: null,
         ratelimitOutputTokensRemaining: i % 19 === 0 ? 5 : null,
-        // Limits, resets and a reported cost are not kept (ledgers keep them): null in, null out.
-        ratelimitRequestsLimit: null,
-        ratelimitTokensLimit: null,
-        ratelimitInputTokensLimit: null,
-        ratelimitOutputTokensLimit: null,
-        ratelimitRequestsReset: null,
-        ratelimitTokensReset: null,
-        ratelimitInputTokensReset: null,
-        ratelimitOutputTokensReset: null,
-        reportedCostUsd: null,
+        // Limits, resets and a reported cost are not kept (ledgers keep them): call() leaves them null.
       });
       // As the engine does: what is before the window's start is not taken.
       if (record.timestampMs > dropped) {
