@@ -17,7 +17,7 @@ import { ensureGzip } from './data-files.mjs';
 import { measure } from './measure.mjs';
 
 const GENERATOR = fileURLToPath(new URL('./generate-logs.mjs', import.meta.url));
-const CLAUDE_MON = fileURLToPath(new URL('../bin/claude-mon.js', import.meta.url));
+const CLAUDE_MON = fileURLToPath(new URL('../bin/claude-mon.cjs', import.meta.url));
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 /** Today: the day the newest file covers (its last minute is the one appended). */

@@ -17,15 +17,15 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'claude-mon-bench-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 /**
- * @param {{ command: string, args: string[], node?: boolean }} run `node: true` when command is `node` running a
- *   script, so its RSS can be self-reported without GNU time.
+ * @param {{ command: string, args: string[], node?: boolean, okCodes?: number[], env?: object }} run `node: true` when
+ *   command is `node` running a script, so its RSS can be self-reported without GNU time; `env`: variables added.
  * @returns {Promise<{ wallMs: number, maxRssKiB: number | null, stdout: string }>}
  */
-export function measure({ command, args, node = false, okCodes = [0] }) {
+export function measure({ command, args, node = false, okCodes = [0], env: extraEnv = {} }) {
   const rssFile = path.join(scratch, 'rss');
   rmSync(rssFile, { force: true });
   let argv = [command, ...args];
-  const env = { ...process.env };
+  const env = { ...process.env, ...extraEnv };
   if (hasGnuTime) argv = [GNU_TIME, '-f', '%M', '-o', rssFile, ...argv];
   else if (node) {
     argv = [command, '--import', REPORT_RSS, ...args];

@@ -2,7 +2,7 @@
  * The tools the bench compares, each as: how to run it on an input (a child-process command) and how to read its
  * output into one shape, { groups: { [feature]: stats }, total: stats } with stats = { calls, errors, p50, p95 }
  * (p50/p95 in ms, or null when the tool does not compute them), so the bench can check that they agree.
- * - claude-mon: `bin/claude-mon.js summary --json -q` (HDR-histogram percentiles, within 0.1% of nearest-rank);
+ * - claude-mon: `bin/claude-mon.cjs summary --json -q` (HDR-histogram percentiles, within 0.1% of nearest-rank);
  * - DuckDB: bench/duckdb-child.mjs, @duckdb/node-api with threads=2 (quantile_disc: exact nearest-rank);
  * - jq and Miller, when installed: bare JSON lines only (they read neither prefixed lines nor gzip by themselves).
  *   jq sorts for the exact nearest-rank. Miller's non-interpolated percentile p is the value at 0-based index
@@ -10,11 +10,12 @@
  *   and p94.9999999 gives exactly the nearest-rank p50 and p95 for any n below 5·10^7.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-const CLAUDE_MON = here('../bin/claude-mon.js');
+const CLAUDE_MON = here('../bin/claude-mon.cjs');
 const DUCKDB_CHILD = here('./duckdb-child.mjs');
 
 /** The version line a command prints, or null when it is not installed. */
@@ -36,12 +37,32 @@ export const claudeMon = {
   },
 };
 
+/** claude-mon with V8's code cache turned off (NODE_DISABLE_COMPILE_CACHE=1): start-up on a first run. */
+export const claudeMonUncached = {
+  ...claudeMon,
+  name: 'claude-mon, no code cache',
+  command: (input) => ({ ...claudeMon.command(input), env: { NODE_DISABLE_COMPILE_CACHE: '1' } }),
+};
+
+/** Node itself, doing nothing (`node -e 0`): the floor of any Node tool's start-up. */
+export const bareNode = {
+  name: 'node -e 0',
+  command: () => ({ command: process.execPath, args: ['-e', '0'], node: true }),
+  parse: () => null,
+};
+
 /**
  * claude-mon's other commands on the same input, for their cost against `summary` (alerts exits 1 or 2 when rules
  * fire). BASELINE, the root of another built claude-mon checkout, runs that build's binary instead.
  */
+/** A baseline's executable: bin/claude-mon.cjs, or bin/claude-mon.js in builds from before the bundle. */
+function baselineBin(baseline) {
+  const bundled = path.join(baseline, 'bin', 'claude-mon.cjs');
+  return existsSync(bundled) ? bundled : path.join(baseline, 'bin', 'claude-mon.js');
+}
+
 export function claudeMonCommand(args, baseline) {
-  const bin = baseline ? path.join(baseline, 'bin', 'claude-mon.js') : CLAUDE_MON;
+  const bin = baseline ? baselineBin(baseline) : CLAUDE_MON;
   return {
     name: `claude-mon ${args.join(' ')}`,
     command: (input) => ({ command: process.execPath, args: [bin, ...args, '--json', '-q', input.file], node: true, okCodes: [0, 1, 2] }),

@@ -29,7 +29,7 @@ function examplesOf(block: string): Example[] {
 }
 
 function run(command: string): string {
-  const local = command.replaceAll(/(npx )?claude-mon /g, `node ${path.join(ROOT, 'bin', 'claude-mon.js')} `);
+  const local = command.replaceAll(/(npx )?claude-mon /g, `node ${path.join(ROOT, 'bin', 'claude-mon.cjs')} `);
   const output = execFileSync('bash', ['-c', `set -o pipefail; ${local}`], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -4,9 +4,9 @@
  * file), and a hash of the bytes just before where the last run stopped (a file truncated and written again, or a
  * reused inode, fails it).
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { gunzipPrefix, isGzipStart } from '../input/gunzip.js';
+import { sha256Hex } from '../input/sha256.js';
 
 /** The fingerprint covers up to this many first bytes, the check before an offset this many bytes before it. */
 export const IDENTITY_BYTES = 1024;
@@ -14,7 +14,7 @@ export const IDENTITY_BYTES = 1024;
 const GZIP_HEAD_BYTES = 64 << 10;
 
 export function hashOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  return sha256Hex(bytes).slice(0, 32);
 }
 
 /** A file as it is now: where it lives, and its first bytes (decompressed when it is gzip). */

@@ -3,12 +3,12 @@
  * gzipped or not, through the same decoder as logs — checked, and handed over one at a time. Only the sections a
  * report needs are parsed; the header alone answers `--now latest`.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { type ReadState, type StateSection, STATE_VERSION } from '../core/foldState.js';
 import type { PriceBook } from '../core/pricing.js';
 import { describeFsError, InputError, UsageError } from '../errors.js';
 import { decodeChunks, readFileChunks } from './decode.js';
+import { sha256Hex } from './sha256.js';
 import { readStateDocument } from './stateDocument.js';
 import { filesUnder } from './sources.js';
 import type { Tally } from './tally.js';
@@ -103,7 +103,7 @@ async function readStateFile(
   usersOfDay?: string,
 ): Promise<{ state: ReadState; digest: string }> {
   const bytes = await readWhole(file);
-  const digest = createHash('sha256').update(bytes).digest('hex');
+  const digest = sha256Hex(bytes);
   let json: unknown;
   try {
     json = parseStateText(bytes.toString('utf8'), new Set(sections), usersOfDay === undefined ? '' : `{"day":${JSON.stringify(usersOfDay)},`);

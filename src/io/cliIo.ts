@@ -15,6 +15,14 @@ export interface CliIo {
   readonly onStopSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }
 
+/** Whether process.stdin was made: it is made on first use (a few milliseconds of start-up most runs do not need). */
+let stdinMade = false;
+
+/** Lets go of stdin, if it was made, so that an unread pipe does not hold the process. */
+export function releaseStdin(): void {
+  if (stdinMade) process.stdin.destroy();
+}
+
 export function nodeIo(): CliIo {
   ignoreErrorEvents(process.stdout);
   ignoreErrorEvents(process.stderr);
@@ -35,7 +43,10 @@ export function nodeIo(): CliIo {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
-    stdin: process.stdin,
+    get stdin() {
+      stdinMade = true;
+      return process.stdin;
+    },
     stdinFd: 0,
     stdout: process.stdout,
     stderr: process.stderr,

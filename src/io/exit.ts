@@ -7,10 +7,12 @@
  * such a job. So: the exit code is set, stdin (which a command may have left unread) is let go, and only if some
  * handle still holds the loop a second later does process.exit() end it.
  */
+import { releaseStdin } from './cliIo.js';
+
 const LINGER_MS = 1000;
 
 export function exitWhenDone(code: number): void {
   process.exitCode = code;
-  process.stdin.destroy();
+  releaseStdin();
   setTimeout(() => process.exit(code), LINGER_MS).unref();
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, ROOT, runCli, temporaryDirectory } from '../helpers.js';
 import { schemaErrors } from './schema.js';
 
-const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+const BIN = path.join(ROOT, 'bin', 'claude-mon.cjs');
 
 /** A running `claude-mon alerts --follow`, fed through a real pipe; stdout lines with the time they arrived. */
 function follow(args: string[], nodeFlags: string[] = []) {

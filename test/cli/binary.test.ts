@@ -1,4 +1,4 @@
-/** A few tests spawn the built binary (bin/claude-mon.js → dist/), for what only a real process shows. */
+/** A few tests spawn the built binary (bin/claude-mon.cjs → dist/), for what only a real process shows. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { childEnv, fixture, ROOT, temporaryDirectory } from '../helpers.js';
 
-const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+const BIN = path.join(ROOT, 'bin', 'claude-mon.cjs');
 
 function shell(script: string): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: childEnv({ NO_COLOR: '1' }), timeout: 120_000 });

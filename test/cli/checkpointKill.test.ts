@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childEnv, random, ROOT, runCli, temporaryDirectory } from '../helpers.js';
 
-const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+const BIN = path.join(ROOT, 'bin', 'claude-mon.cjs');
 const START = Date.UTC(2026, 10, 24);
 
 function lines(next: () => number, from: number, count: number): string {

@@ -41,7 +41,7 @@ describe('filesystem faults', () => {
     const fifo = path.join(directory, 'pipe.log');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const writer = spawn('sh', ['-c', `printf '%s' '${RECORD.repeat(4).trimEnd()}' > '${fifo}'`]);
-    const run = spawnSync('node', [path.join(ROOT, 'bin', 'claude-mon.js'), 'summary', '--json', fifo], { encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync('node', [path.join(ROOT, 'bin', 'claude-mon.cjs'), 'summary', '--json', fifo], { encoding: 'utf8', timeout: 20_000 });
     await new Promise((resolve) => writer.on('close', resolve));
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).total.calls).toBe(4);
@@ -149,7 +149,7 @@ describe('filesystem faults', () => {
   });
 });
 
-const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+const BIN = path.join(ROOT, 'bin', 'claude-mon.cjs');
 
 /** ~60 MB of records: long enough to be caught mid-read. */
 function bigLog(): { file: string; text: string } {

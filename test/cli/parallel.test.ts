@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, fixture, random, ROOT, temporaryDirectory } from '../helpers.js';
 
-const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+const BIN = path.join(ROOT, 'bin', 'claude-mon.cjs');
 const TASK_BYTES = '4096';
 
 function run(args: readonly string[], threads: number): { status: number | null; stdout: string; stderr: string } {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from '../helpers.js';
 
-export const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+export const BIN = path.join(ROOT, 'bin', 'claude-mon.cjs');
 export const HAS_PROMTOOL = spawnSync('promtool', ['--version'], { timeout: 10_000 }).status === 0;
 export const NO_PROMTOOL = 'promtool is not installed (Debian package prometheus; .ci/run installs it)';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, temporaryDirectory } from '../helpers.js';
 
-const BIN = path.join(ROOT, 'bin', 'claude-mon.js');
+const BIN = path.join(ROOT, 'bin', 'claude-mon.cjs');
 const LINE = `${JSON.stringify({ timestamp: '2026-11-26T10:00:00Z', feature: 'chat', model: 'claude-haiku-4-5', latency_ms: 5 })}\n`;
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -22,7 +22,9 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 describe('signals', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('%s while stdin is spooled: ended by the signal, stdout empty, the spool removed', async (signal) => {
     const tmp = temporaryDirectory();
-    const child = spawn('node', [BIN, 'summary', '--json', '--now', 'latest', '--since', '1d'], { env: { ...process.env, TMPDIR: tmp }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Without the code cache, which would keep its own directory in TMPDIR (test/cli/launch.test.ts covers it).
+    const env = { ...process.env, TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' };
+    const child = spawn('node', [BIN, 'summary', '--json', '--now', 'latest', '--since', '1d'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stdin.write(LINE.repeat(1000)); // and the pipe stays open: the spool is waiting for more

@@ -44,7 +44,7 @@ describe(`fuzzing: ${SEEDS.length * PER_SEED} hostile entries through every enve
     for (const seed of [1, 2]) {
       const file = path.join(directory, `hostile-${seed}.log`);
       writeFileSync(file, hostileLog(seed, 5000));
-      const run = spawnSync('node', [path.join(ROOT, 'bin', 'claude-mon.js'), 'summary', '--json', '--by', 'feature,user,status', file], { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 });
+      const run = spawnSync('node', [path.join(ROOT, 'bin', 'claude-mon.cjs'), 'summary', '--json', '--by', 'feature,user,status', file], { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 });
       expect([0, 1]).toContain(run.status);
       expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
       const report = JSON.parse(run.stdout);
