@@ -198,14 +198,14 @@ function endOfIdString(bytes: Uint8Array, p: number, end: number): number {
   return -1;
 }
 
-/** What the scanner does with a string value, by slot. */
-const STRING_SKIPPED = 0;
-const STRING_INTERNED = 1;
-const STRING_REQUEST_ID = 2;
-const STRING_TIMESTAMP = 3;
-const STRING_DECODED = 4;
-const STRING_WRAPPER = 5;
-const STRING_MODE = FIELD_NAMES.map((name): number => {
+/** What the scanner does with a string value, by slot (the WebAssembly scanner reads the same table). */
+export const STRING_SKIPPED = 0;
+export const STRING_INTERNED = 1;
+export const STRING_REQUEST_ID = 2;
+export const STRING_TIMESTAMP = 3;
+export const STRING_DECODED = 4;
+export const STRING_WRAPPER = 5;
+export const STRING_MODE = FIELD_NAMES.map((name): number => {
   if ((WRAPPER_NAMES as readonly string[]).includes(name)) return STRING_WRAPPER;
   switch (name) {
     case 'user_id':

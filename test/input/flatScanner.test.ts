@@ -2,14 +2,13 @@
  * Differential test: wherever the byte scanner (fast path) accepts a line, the JSON.parse path must produce the
  * identical record or the identical reject reason — on every fixture line and on 100k fuzzed lines.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ByteInterner } from '../../src/input/byteHash.js';
 import { scanFlatObject } from '../../src/input/flatScanner.js';
 import { RawFields, RECORD_KEY_MASK } from '../../src/input/rawFields.js';
 import { fillFromObject, ScratchRecord, validateRecord } from '../../src/input/record.js';
-import { fixture, random } from '../helpers.js';
+import { random } from '../helpers.js';
+import { fixtureObjects, fuzzLine } from './scannerLines.js';
 
 const localToUtc = (ms: number): number => ms - 3_600_000;
 
@@ -56,52 +55,9 @@ function expectSameVerdict(line: string): boolean {
   return true;
 }
 
-const VALUES = [
-  '0', '-0', '1', '12', '1200.5', '0.1', '1e3', '1E-2', '-5', '9007199254740993', '1e400', '0.30000000000000004',
-  '123456789012345678', '3.14159265358979323846', '007', '1.', '.5', '+1', '-', '1e', 'null', 'true', 'false',
-  '"chat"', '""', '"a\\"b"', '"\\u00e9t\\u00e9"', '"tab\\there"', '"é"', '"2026-11-26T10:00:00Z"',
-  '"2026-11-26T10:00:00.123456+05:30"', '"2026-11-26 10:00:00"', '"2026-02-30T00:00:00Z"', '"1795687200"',
-  '1795687200', '1795687200123', '{}', '[]', '{"type":"RateLimitError"}', '[1,2]', 'nul', 'tru', '"unterminated',
-];
-const KEYS = [
-  'timestamp', 'request_id', 'user_id', 'feature', 'model', 'input_tokens', 'output_tokens', 'cached_tokens',
-  'cache_read_input_tokens', 'cache_creation_tokens', 'cache_creation_input_tokens', 'cache_creation_1h_tokens',
-  'latency_ms', 'stop_reason', 'error', 'error_status', 'service_tier', 'ratelimit_requests_remaining', 'message',
-  'log', 'other', 'feat\\u0075re', 'latency_ms ',
-];
-const SPACES = ['', ' ', '  ', '\t', '\r'];
-
-function fuzzLine(next: () => number): string {
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
-  const fields: string[] = [];
-  const count = 1 + Math.floor(next() * 8);
-  for (let i = 0; i < count; i++) fields.push(`${pick(SPACES)}"${pick(KEYS)}"${pick(SPACES)}:${pick(SPACES)}${pick(VALUES)}`);
-  if (next() < 0.5) fields.push('"timestamp": "2026-11-26T10:00:00Z"');
-  if (next() < 0.5) fields.push(`"latency_ms": ${pick(['5', '5.25', '0', '-1'])}`);
-  let line = `{${fields.join(',')}${pick(SPACES)}}${pick(SPACES)}`;
-  const mutation = next();
-  if (mutation < 0.05) line = line.slice(0, Math.floor(next() * line.length));
-  else if (mutation < 0.1) line = `${line},`;
-  else if (mutation < 0.15) {
-    const at = Math.floor(next() * line.length);
-    line = line.slice(0, at) + String.fromCharCode(Math.floor(next() * 128)) + line.slice(at + 1);
-  }
-  return line;
-}
-
 describe('byte scanner ≡ JSON.parse path', () => {
   it('agrees on every fixture line it accepts', () => {
-    let accepted = 0;
-    for (const directory of ['envelopes', 'defects']) {
-      for (const name of readdirSync(fixture(directory))) {
-        const bytes = readFileSync(fixture(`${directory}/${name}`));
-        const text = (name.endsWith('.gz') || bytes[0] === 0x1f ? safeGunzip(bytes) : bytes).toString('utf8');
-        for (const line of text.split('\n')) {
-          const brace = line.indexOf('{');
-          if (brace >= 0 && expectSameVerdict(line.slice(brace).replace(/\r$/, ''))) accepted++;
-        }
-      }
-    }
+    const accepted = fixtureObjects(['envelopes', 'defects']).filter((line) => expectSameVerdict(line)).length;
     expect(accepted).toBeGreaterThan(30);
   });
 
@@ -123,14 +79,6 @@ describe('byte scanner ≡ JSON.parse path', () => {
     }
   });
 });
-
-function safeGunzip(bytes: Buffer): Buffer {
-  try {
-    return gunzipSync(bytes);
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
 
 describe('wrapper keys', () => {
   it('keep a record on the fast path when they hold text (structlog\'s event), and leave it when they hold an object', () => {

@@ -1,0 +1,327 @@
+// The byte scanner of src/input/flatScanner.ts in WebAssembly (AssemblyScript): reads a flat JSON object
+// (`{"key": scalar, ...}`) from linear memory and writes what it found as entries, one per known key, for
+// src/input/wasmScanner.ts to put into a RawFields. It gives up (returns 0) exactly where the JavaScript scanner
+// does — escapes, nested values, odd numbers, trailing text — and test/input/wasmScanner.test.ts holds the two to
+// the same answers on every fixture and on fuzzed lines. Memory is laid out by the caller: the key table, the
+// entries and the bytes scanned all live where it says.
+
+// Entry layout (ENTRY_BYTES each, from the entries' base): slot u8, kind u8, flags u8, _; hashA i32;
+// then a number's f64 value, or a string's start u32 and end u32; hashB i32 (strings) or the number's start u32;
+// the number's end u32.
+const ENTRY_BYTES: u32 = 24;
+
+const KIND_NULL: u8 = 1;
+const KIND_NUMBER: u8 = 2;
+const KIND_STRING: u8 = 3;
+const KIND_TRUE: u8 = 4;
+const KIND_FALSE: u8 = 5;
+
+/** Entry flags: a string of ASCII bytes only; a number computed exactly here (else JavaScript reads its text). */
+const FLAG_ASCII: u8 = 1;
+const FLAG_EXACT: u8 = 2;
+/** A wrapper string holding a '{' (the general path unwraps it). */
+const FLAG_BRACE: u8 = 4;
+
+/** How a string value is read, by slot (as STRING_MODE in the JavaScript scanner). */
+const STRING_SKIPPED: u8 = 0;
+const STRING_INTERNED: u8 = 1;
+const STRING_REQUEST_ID: u8 = 2;
+const STRING_WRAPPER: u8 = 5;
+
+const FNV_OFFSET: u32 = 0x811c9dc5;
+const FNV_PRIME: u32 = 0x01000193;
+const SECOND_SEED: u32 = 0x9747b28c;
+const SECOND_PRIME: u32 = 0x5bd1e995;
+
+// The key table: TABLE_SIZE slots of (hash i32, offset u32, length u32, slot i32), keys' bytes after it.
+const TABLE_SIZE: u32 = 256;
+const TABLE_ENTRY: u32 = 16;
+let table: u32 = 0;
+let keyBytes: u32 = 0;
+let keyBytesUsed: u32 = 0;
+let modes: u32 = 0;
+// Logs write their keys in the same order on every line: after each key (a table entry, or START or UNKNOWN),
+// the entry of the key that followed it last time, tried first.
+let nextKey: u32 = 0;
+const START: u32 = TABLE_SIZE;
+const UNKNOWN: u32 = TABLE_SIZE + 1;
+
+/** Where the key table, the modes and the predictions go (KEY_AREA_BYTES from `base`), set once before addKey. */
+export const KEY_AREA_BYTES: u32 = TABLE_SIZE * TABLE_ENTRY + 4096 + 256 + (TABLE_SIZE + 2) * 4;
+
+export function initKeys(base: u32): void {
+  table = base;
+  keyBytes = base + TABLE_SIZE * TABLE_ENTRY;
+  modes = keyBytes + 4096;
+  nextKey = modes + 256;
+  keyBytesUsed = 0;
+  memory.fill(base, 0, KEY_AREA_BYTES);
+  for (let i: u32 = 0; i < TABLE_SIZE; i++) store<i32>(table + i * TABLE_ENTRY + 12, -1);
+  for (let i: u32 = 0; i < TABLE_SIZE + 2; i++) store<i32>(nextKey + i * 4, -1);
+}
+
+/** Adds the key whose bytes are at [at, at + length) (already copied there by the caller) as `slot`. */
+export function addKey(at: u32, length: u32, slot: i32): void {
+  const offset = keyBytes + keyBytesUsed;
+  memory.copy(offset, at, length);
+  keyBytesUsed += length;
+  let hash = FNV_OFFSET;
+  for (let i: u32 = 0; i < length; i++) hash = (hash ^ load<u8>(offset + i)) * FNV_PRIME;
+  let i = hash & (TABLE_SIZE - 1);
+  while (load<i32>(table + i * TABLE_ENTRY + 12) >= 0) i = (i + 1) & (TABLE_SIZE - 1);
+  const entry = table + i * TABLE_ENTRY;
+  store<u32>(entry, hash);
+  store<u32>(entry + 4, offset);
+  store<u32>(entry + 8, length);
+  store<i32>(entry + 12, slot);
+}
+
+export function setMode(slot: i32, mode: u8): void {
+  store<u8>(modes + <u32>slot, mode);
+}
+
+/** The table entry of the key at [start, end) with FNV hash `hash`, or -1 for a key not known. */
+function entryOf(start: u32, end: u32, hash: u32): i32 {
+  const length = end - start;
+  let i = hash & (TABLE_SIZE - 1);
+  for (;;) {
+    const entry = table + i * TABLE_ENTRY;
+    if (load<i32>(entry + 12) < 0) return -1;
+    if (load<u32>(entry) == hash && load<u32>(entry + 8) == length && memory.compare(load<u32>(entry + 4), start, length) == 0) return <i32>i;
+    i = (i + 1) & (TABLE_SIZE - 1);
+  }
+  return -1; // not reached: the table always has empty slots
+}
+
+/** The index of the closing quote when the key at p is exactly the key of table entry `index`, else 0. */
+function keyEndIfMatches(p: u32, end: u32, index: u32): u32 {
+  const entry = table + index * TABLE_ENTRY;
+  const length = load<u32>(entry + 8);
+  if (p + length >= end || load<u8>(p + length) != 0x22) return 0;
+  const key = load<u32>(entry + 4);
+  let i: u32 = 0;
+  for (; i + 8 <= length; i += 8) if (load<u64>(key + i) != load<u64>(p + i)) return 0;
+  for (; i < length; i++) if (load<u8>(key + i) != load<u8>(p + i)) return 0;
+  return p + length;
+}
+
+// State of the last string scanned (globals: no allocation per call).
+let hashA: u32 = 0;
+let hashB: u32 = 0;
+let highBits: u32 = 0;
+
+@inline
+function isSpace(b: u32): bool {
+  return b == 0x20 || b == 0x09 || b == 0x0d || b == 0x0a;
+}
+
+@inline
+function skipSpace(p: u32, end: u32): u32 {
+  while (p < end && load<u8>(p) <= 0x20 && isSpace(load<u8>(p))) p++;
+  return p;
+}
+
+/** The closing quote of a string from p, hashing its bytes (both hashes when `both`), or 0 for escapes/controls. */
+function endOfString(p: u32, end: u32, hashing: bool, both: bool): u32 {
+  let a = FNV_OFFSET;
+  let b = SECOND_SEED;
+  let high: u32 = 0;
+  if (!hashing) {
+    // Sixteen bytes at a time: is there a quote, a backslash or a control character among them?
+    while (p + 16 <= end) {
+      const chunk = v128.load(p);
+      const special = v128.or(
+        v128.or(i8x16.eq(chunk, i8x16.splat(0x22)), i8x16.eq(chunk, i8x16.splat(0x5c))),
+        i8x16.lt_u(chunk, i8x16.splat(0x20)),
+      );
+      const mask = i8x16.bitmask(special);
+      if (mask != 0) {
+        p += <u32>ctz(mask);
+        break;
+      }
+      p += 16;
+    }
+  }
+  for (; p < end; p++) {
+    const byte = <u32>load<u8>(p);
+    if (byte == 0x22) {
+      hashA = a;
+      hashB = b;
+      highBits = high;
+      return p;
+    }
+    if (byte == 0x5c || byte < 0x20) return 0;
+    if (hashing) {
+      a = (a ^ byte) * FNV_PRIME;
+      if (both) {
+        b = ((b ^ byte) * SECOND_PRIME) ^ (b >>> 13);
+        high |= byte;
+      }
+    }
+  }
+  return 0;
+}
+
+/**
+ * Scans the object at [start, end) (bytes[start] is '{', the line ends at `end`), writing its known keys' entries
+ * from `entries` on. Returns the number of entries + 1, or 0 when the general path must decide.
+ */
+export function scan(start: u32, end: u32, entries: u32): i32 {
+  if (load<u8>(start) != 0x7b) return 0;
+  let count: u32 = 0;
+  let p = skipSpace(start + 1, end);
+  if (p < end && load<u8>(p) == 0x7d) return skipSpace(p + 1, end) == end ? 1 : 0;
+  let previous = START;
+  for (;;) {
+    if (p >= end || load<u8>(p) != 0x22) return 0;
+    const keyStart = p + 1;
+    let index = load<i32>(nextKey + previous * 4);
+    let keyEnd = index >= 0 ? keyEndIfMatches(keyStart, end, <u32>index) : 0;
+    if (keyEnd == 0) {
+      keyEnd = endOfString(keyStart, end, true, false);
+      if (keyEnd == 0) return 0;
+      index = entryOf(keyStart, keyEnd, hashA);
+      store<i32>(nextKey + previous * 4, index);
+    }
+    previous = index < 0 ? UNKNOWN : <u32>index;
+    const slot = index < 0 ? -1 : load<i32>(table + <u32>index * TABLE_ENTRY + 12);
+    p = skipSpace(keyEnd + 1, end);
+    if (p >= end || load<u8>(p) != 0x3a) return 0;
+    p = skipSpace(p + 1, end);
+    if (p >= end) return 0;
+    const first = <u32>load<u8>(p);
+    const entry = entries + count * ENTRY_BYTES;
+    if (first == 0x22) {
+      const mode = slot < 0 ? STRING_SKIPPED : load<u8>(modes + <u32>slot);
+      const valueEnd = endOfString(p + 1, end, mode == STRING_INTERNED || mode == STRING_REQUEST_ID, mode == STRING_REQUEST_ID);
+      if (valueEnd == 0) return 0;
+      if (slot >= 0) {
+        let flags: u8 = highBits < 0x80 ? FLAG_ASCII : 0;
+        if (mode == STRING_WRAPPER) {
+          for (let q = p + 1; q < valueEnd; q++) if (load<u8>(q) == 0x7b) { flags |= FLAG_BRACE; break; }
+        }
+        store<u8>(entry, <u8>slot);
+        store<u8>(entry + 1, KIND_STRING);
+        store<u8>(entry + 2, flags);
+        store<u32>(entry + 4, hashA);
+        store<u32>(entry + 8, p + 1);
+        store<u32>(entry + 12, valueEnd);
+        store<u32>(entry + 16, hashB);
+        count++;
+      }
+      p = valueEnd + 1;
+    } else if (first == 0x2d || (first >= 0x30 && first <= 0x39)) {
+      const numberEnd = scanNumber(p, end);
+      if (numberEnd == 0) return 0;
+      if (slot >= 0) {
+        store<u8>(entry, <u8>slot);
+        store<u8>(entry + 1, KIND_NUMBER);
+        store<u8>(entry + 2, numberExact ? FLAG_EXACT : 0);
+        store<f64>(entry + 8, numberValue);
+        store<u32>(entry + 16, p);
+        store<u32>(entry + 20, numberEnd);
+        count++;
+      }
+      p = numberEnd;
+    } else {
+      let kind: u8 = 0;
+      if (first == 0x6e && p + 4 <= end && load<u8>(p + 1) == 0x75 && load<u8>(p + 2) == 0x6c && load<u8>(p + 3) == 0x6c) {
+        kind = KIND_NULL;
+        p += 4;
+      } else if (first == 0x74 && p + 4 <= end && load<u8>(p + 1) == 0x72 && load<u8>(p + 2) == 0x75 && load<u8>(p + 3) == 0x65) {
+        kind = KIND_TRUE;
+        p += 4;
+      } else if (first == 0x66 && p + 5 <= end && load<u8>(p + 1) == 0x61 && load<u8>(p + 2) == 0x6c && load<u8>(p + 3) == 0x73 && load<u8>(p + 4) == 0x65) {
+        kind = KIND_FALSE;
+        p += 5;
+      } else {
+        return 0; // nested object or array, or not JSON
+      }
+      if (slot >= 0) {
+        store<u8>(entry, <u8>slot);
+        store<u8>(entry + 1, kind);
+        store<u8>(entry + 2, 0);
+        count++;
+      }
+    }
+    p = skipSpace(p, end);
+    if (p >= end) return 0;
+    const delimiter = load<u8>(p);
+    if (delimiter == 0x2c) {
+      p = skipSpace(p + 1, end);
+    } else if (delimiter == 0x7d) {
+      return skipSpace(p + 1, end) == end ? <i32>count + 1 : 0;
+    } else {
+      return 0;
+    }
+  }
+  return 0; // not reached
+}
+
+let numberValue: f64 = 0;
+let numberExact: bool = false;
+
+/** A JSON number (strict grammar), as the JavaScript scanner reads it. Returns the index after it, or 0. */
+function scanNumber(p: u32, end: u32): u32 {
+  let negative = false;
+  if (load<u8>(p) == 0x2d) {
+    negative = true;
+    p++;
+  }
+  let mantissa: f64 = 0;
+  let digits = 0;
+  let decimals = 0;
+  if (p >= end) return 0;
+  let b = <u32>load<u8>(p);
+  if (b < 0x30 || b > 0x39) return 0;
+  if (b == 0x30) {
+    p++;
+    if (p < end) {
+      b = load<u8>(p);
+      if (b >= 0x30 && b <= 0x39) return 0; // leading zero
+    }
+  } else {
+    while (p < end && (b = load<u8>(p)) >= 0x30 && b <= 0x39) {
+      mantissa = mantissa * 10 + <f64>(b - 0x30);
+      digits++;
+      p++;
+    }
+  }
+  if (p < end && load<u8>(p) == 0x2e) {
+    p++;
+    if (p >= end) return 0;
+    b = load<u8>(p);
+    if (b < 0x30 || b > 0x39) return 0;
+    while (p < end && (b = load<u8>(p)) >= 0x30 && b <= 0x39) {
+      mantissa = mantissa * 10 + <f64>(b - 0x30);
+      digits++;
+      decimals++;
+      p++;
+    }
+  }
+  let exact = digits <= 15 && decimals <= 22;
+  if (p < end && ((b = load<u8>(p)) == 0x65 || b == 0x45)) {
+    exact = false;
+    p++;
+    if (p < end && ((b = load<u8>(p)) == 0x2b || b == 0x2d)) p++;
+    if (p >= end) return 0;
+    b = load<u8>(p);
+    if (b < 0x30 || b > 0x39) return 0;
+    while (p < end && (b = load<u8>(p)) >= 0x30 && b <= 0x39) p++;
+  }
+  numberExact = exact;
+  if (exact) {
+    let value = decimals == 0 ? mantissa : mantissa / POW10[decimals];
+    numberValue = negative ? -value : value;
+  }
+  return p;
+}
+
+const POW10: StaticArray<f64> = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/** The end of this module's own data: memory from here on is the caller's to lay out. */
+export function dataEnd(): u32 {
+  return <u32>__heap_base;
+}

@@ -1,0 +1,141 @@
+/**
+ * The byte scanner in WebAssembly (assembly/flatScanner.ts): the same answers as scanFlatObject, from bytes that
+ * live in the module's memory. The module finds each known key's value — numbers parsed, strings bounded and
+ * hashed — and this puts them into a RawFields as scanFlatObject does. test/input/wasmScanner.test.ts holds the
+ * two to the same RawFields on every fixture and on fuzzed lines.
+ *
+ * Memory: the module's own data, then the key table, then the entries of one object, then the input area, which
+ * grows (and with it the memory) to what the caller asks for. Growing detaches the old views: `bytes` is made
+ * again after every grow, and callers take it after input(), never across one.
+ */
+import { readFileSync } from 'node:fs';
+import { type ByteInterner } from './byteHash.js';
+import { STRING_INTERNED, STRING_MODE, STRING_REQUEST_ID, STRING_TIMESTAMP, STRING_WRAPPER } from './flatScanner.js';
+import { FIELD_COUNT, KIND_NULL, KIND_NUMBER, KIND_STRING, type RawFields, SEEN_BIT, SLOT_OF_KEY } from './rawFields.js';
+import { parseIsoTimestamp, TS_INVALID } from '../core/timestamp.js';
+
+interface ScannerExports {
+  readonly memory: WebAssembly.Memory;
+  readonly KEY_AREA_BYTES: WebAssembly.Global;
+  initKeys(base: number): void;
+  addKey(at: number, length: number, slot: number): void;
+  setMode(slot: number, mode: number): void;
+  scan(start: number, end: number, entries: number): number;
+  dataEnd(): number;
+}
+
+const ENTRY_BYTES = 24;
+const FLAG_ASCII = 1;
+const FLAG_EXACT = 2;
+const FLAG_BRACE = 4;
+/** Entries of one object: one per key, and an object has at most a few dozen known keys (a key twice: twice). */
+const MAX_ENTRIES = 1024;
+const PAGE = 65_536;
+
+let compiled: WebAssembly.Module | undefined;
+
+/**
+ * npm run build writes it to dist/wasm/. The path is from the package's root, two levels up from this module
+ * wherever it runs: src/input/ (tests), dist/input/ or dist/bundle/.
+ */
+const WASM_FILE = new URL('../../dist/wasm/flatScanner.wasm', import.meta.url);
+
+function scannerModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(WASM_FILE));
+  return compiled;
+}
+
+export class WasmScanner {
+  private readonly exports: ScannerExports;
+  private readonly entries: number;
+  private readonly inputBase: number;
+  private inputCapacity = 0;
+  /** The whole memory as a Buffer; made again after each grow. */
+  bytes!: Buffer;
+  private numbers!: Float64Array;
+  private words!: Int32Array;
+
+  constructor() {
+    this.exports = new WebAssembly.Instance(scannerModule()).exports as unknown as ScannerExports;
+    const keys = align(this.exports.dataEnd(), 8);
+    this.entries = align(keys + (this.exports.KEY_AREA_BYTES.value as number), 8);
+    this.inputBase = align(this.entries + MAX_ENTRIES * ENTRY_BYTES, 16);
+    this.ensureMemory(this.inputBase + PAGE);
+    this.exports.initKeys(keys);
+    const scratch = this.inputBase;
+    for (const [name, slot] of SLOT_OF_KEY) {
+      const length = this.bytes.write(name, scratch, 'latin1');
+      this.exports.addKey(scratch, length, slot);
+    }
+    for (let slot = 0; slot < FIELD_COUNT; slot++) this.exports.setMode(slot, STRING_MODE[slot] as number);
+  }
+
+  /** The input area, at least `length` bytes: where the caller puts the bytes to scan (offsets from its start). */
+  input(length: number): Buffer {
+    if (length > this.inputCapacity) this.ensureMemory(this.inputBase + length);
+    return this.bytes.subarray(this.inputBase, this.inputBase + length);
+  }
+
+  /** scanFlatObject over input()[start, end): the object's known fields into `raw`, or false for the general path. */
+  scan(start: number, end: number, raw: RawFields, interner: ByteInterner): boolean {
+    const result = this.exports.scan(this.inputBase + start, this.inputBase + end, this.entries);
+    if (result === 0) return false;
+    const { bytes, numbers, words } = this;
+    for (let e = 0, at = this.entries; e < result - 1; e++, at += ENTRY_BYTES) {
+      const slot = bytes[at] as number;
+      const kind = bytes[at + 1] as number;
+      const flags = bytes[at + 2] as number;
+      raw.kinds[slot] = kind;
+      raw.seen |= SEEN_BIT[slot] as number;
+      if (kind === KIND_NUMBER) {
+        raw.nums[slot] =
+          (flags & FLAG_EXACT) !== 0 ? (numbers[(at + 8) >> 3] as number) : Number(bytes.toString('latin1', words[(at + 16) >> 2], words[(at + 20) >> 2]));
+      } else if (kind === KIND_STRING && !this.storeString(raw, interner, slot, flags, at)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private storeString(raw: RawFields, interner: ByteInterner, slot: number, flags: number, at: number): boolean {
+    const { bytes, words } = this;
+    const start = words[(at + 8) >> 2] as number;
+    const end = words[(at + 12) >> 2] as number;
+    switch (STRING_MODE[slot]) {
+      case STRING_INTERNED:
+        raw.strs[slot] = interner.intern(bytes, start, end, words[(at + 4) >> 2] as number);
+        return true;
+      case STRING_TIMESTAMP:
+        raw.timestampKind = parseIsoTimestamp(bytes, start, end, raw.timestamp);
+        if (raw.timestampKind === TS_INVALID) raw.strs[slot] = bytes.toString('utf8', start, end);
+        return true;
+      case STRING_REQUEST_ID:
+        if (start === end) raw.kinds[slot] = KIND_NULL; // an empty id identifies nothing
+        else if (raw.hashRequestIds) {
+          if ((flags & FLAG_ASCII) === 0) return false;
+          raw.requestIdHashA = words[(at + 4) >> 2] as number;
+          raw.requestIdHashB = words[(at + 16) >> 2] as number;
+        }
+        return true;
+      case STRING_WRAPPER:
+        return (flags & FLAG_BRACE) === 0;
+      default:
+        raw.strs[slot] = bytes.toString('utf8', start, end);
+        return true;
+    }
+  }
+
+  private ensureMemory(bytesNeeded: number): void {
+    const memory = this.exports.memory;
+    const pages = Math.ceil(bytesNeeded / PAGE);
+    if (pages > memory.buffer.byteLength / PAGE) memory.grow(pages - memory.buffer.byteLength / PAGE);
+    this.bytes = Buffer.from(memory.buffer);
+    this.numbers = new Float64Array(memory.buffer);
+    this.words = new Int32Array(memory.buffer);
+    this.inputCapacity = memory.buffer.byteLength - this.inputBase;
+  }
+}
+
+function align(offset: number, to: number): number {
+  return Math.ceil(offset / to) * to;
+}
