@@ -5,10 +5,14 @@
 // the same answers on every fixture and on fuzzed lines. Memory is laid out by the caller: the key table, the
 // entries and the bytes scanned all live where it says.
 
-// Entry layout (ENTRY_BYTES each, from the entries' base): slot u8, kind u8, flags u8, _; hashA i32;
-// then a number's f64 value, or a string's start u32 and end u32; hashB i32 (strings) or the number's start u32;
-// the number's end u32.
+// Entry layout (ENTRY_BYTES each, from the entries' base): slot u8, kind u8, flags u8, timestamp kind u8; hashA
+// i32; then a number's f64 value, or a string's start u32 and end u32; then by kind and mode: a number's start
+// u32 and end u32, a request id's hashB i32, an interned string's id u32 (NOT_INTERNED: none), a timestamp's
+// f64 instant.
+import { parseIsoTimestamp, timestampMs } from './timestamp';
+
 const ENTRY_BYTES: u32 = 24;
+const NOT_INTERNED: u32 = 0xffffffff;
 
 const KIND_NULL: u8 = 1;
 const KIND_NUMBER: u8 = 2;
@@ -26,6 +30,7 @@ const FLAG_BRACE: u8 = 4;
 const STRING_SKIPPED: u8 = 0;
 const STRING_INTERNED: u8 = 1;
 const STRING_REQUEST_ID: u8 = 2;
+const STRING_TIMESTAMP: u8 = 3;
 const STRING_WRAPPER: u8 = 5;
 
 const FNV_OFFSET: u32 = 0x811c9dc5;
@@ -121,27 +126,48 @@ function skipSpace(p: u32, end: u32): u32 {
   return p;
 }
 
+/**
+ * The closing quote of a string from p, or 0 for an escape or a control character (the general path decides).
+ * Sixteen bytes at a time: the caller leaves 16 readable bytes after `end`, and what lies past `end` is ignored.
+ */
+function endOfPlainString(p: u32, end: u32): u32 {
+  while (p < end) {
+    const chunk = v128.load(p);
+    const special = v128.or(
+      v128.or(i8x16.eq(chunk, i8x16.splat(0x22)), i8x16.eq(chunk, i8x16.splat(0x5c))),
+      i8x16.lt_u(chunk, i8x16.splat(0x20)),
+    );
+    const mask = i8x16.bitmask(special);
+    if (mask != 0) {
+      const q = p + <u32>ctz(mask);
+      return q < end && load<u8>(q) == 0x22 ? q : 0;
+    }
+    p += 16;
+  }
+  return 0;
+}
+
+/** A hash of bytes [start, end) for the interner, eight bytes at a time (its own: JavaScript never sees it). */
+function spanHash(start: u32, end: u32): u32 {
+  let h: u64 = 0x9e3779b97f4a7c15 ^ <u64>(end - start);
+  let q = start;
+  for (; q + 8 <= end; q += 8) {
+    h = (h ^ load<u64>(q)) * 0xff51afd7ed558ccd;
+    h ^= h >> 32;
+  }
+  if (q < end) {
+    h = (h ^ (load<u64>(q) & ((<u64>1 << (<u64>(end - q) << 3)) - 1))) * 0xc4ceb9fe1a85ec53;
+    h ^= h >> 29;
+  }
+  return <u32>h;
+}
+
 /** The closing quote of a string from p, hashing its bytes (both hashes when `both`), or 0 for escapes/controls. */
 function endOfString(p: u32, end: u32, hashing: bool, both: bool): u32 {
+  if (!hashing) return endOfPlainString(p, end);
   let a = FNV_OFFSET;
   let b = SECOND_SEED;
   let high: u32 = 0;
-  if (!hashing) {
-    // Sixteen bytes at a time: is there a quote, a backslash or a control character among them?
-    while (p + 16 <= end) {
-      const chunk = v128.load(p);
-      const special = v128.or(
-        v128.or(i8x16.eq(chunk, i8x16.splat(0x22)), i8x16.eq(chunk, i8x16.splat(0x5c))),
-        i8x16.lt_u(chunk, i8x16.splat(0x20)),
-      );
-      const mask = i8x16.bitmask(special);
-      if (mask != 0) {
-        p += <u32>ctz(mask);
-        break;
-      }
-      p += 16;
-    }
-  }
   for (; p < end; p++) {
     const byte = <u32>load<u8>(p);
     if (byte == 0x22) {
@@ -193,10 +219,10 @@ export function scan(start: u32, end: u32, entries: u32): i32 {
     const entry = entries + count * ENTRY_BYTES;
     if (first == 0x22) {
       const mode = slot < 0 ? STRING_SKIPPED : load<u8>(modes + <u32>slot);
-      const valueEnd = endOfString(p + 1, end, mode == STRING_INTERNED || mode == STRING_REQUEST_ID, mode == STRING_REQUEST_ID);
+      const valueEnd = mode == STRING_REQUEST_ID ? endOfString(p + 1, end, true, true) : endOfPlainString(p + 1, end);
       if (valueEnd == 0) return 0;
       if (slot >= 0) {
-        let flags: u8 = highBits < 0x80 ? FLAG_ASCII : 0;
+        let flags: u8 = mode == STRING_REQUEST_ID && highBits < 0x80 ? FLAG_ASCII : 0;
         if (mode == STRING_WRAPPER) {
           for (let q = p + 1; q < valueEnd; q++) if (load<u8>(q) == 0x7b) { flags |= FLAG_BRACE; break; }
         }
@@ -206,7 +232,14 @@ export function scan(start: u32, end: u32, entries: u32): i32 {
         store<u32>(entry + 4, hashA);
         store<u32>(entry + 8, p + 1);
         store<u32>(entry + 12, valueEnd);
-        store<u32>(entry + 16, hashB);
+        if (mode == STRING_INTERNED) {
+          store<u32>(entry + 16, intern(p + 1, valueEnd, spanHash(p + 1, valueEnd)));
+        } else if (mode == STRING_TIMESTAMP) {
+          store<u8>(entry + 3, parseIsoTimestamp(p + 1, valueEnd));
+          store<f64>(entry + 16, timestampMs);
+        } else {
+          store<u32>(entry + 16, hashB);
+        }
         count++;
       }
       p = valueEnd + 1;
@@ -268,7 +301,8 @@ function scanNumber(p: u32, end: u32): u32 {
     negative = true;
     p++;
   }
-  let mantissa: f64 = 0;
+  // Integer digits in 64 bits (exact, and cheaper than a floating-point chain); past 15 digits it is not used.
+  let mantissa: u64 = 0;
   let digits = 0;
   let decimals = 0;
   if (p >= end) return 0;
@@ -282,7 +316,7 @@ function scanNumber(p: u32, end: u32): u32 {
     }
   } else {
     while (p < end && (b = load<u8>(p)) >= 0x30 && b <= 0x39) {
-      mantissa = mantissa * 10 + <f64>(b - 0x30);
+      mantissa = mantissa * 10 + <u64>(b - 0x30);
       digits++;
       p++;
     }
@@ -293,7 +327,7 @@ function scanNumber(p: u32, end: u32): u32 {
     b = load<u8>(p);
     if (b < 0x30 || b > 0x39) return 0;
     while (p < end && (b = load<u8>(p)) >= 0x30 && b <= 0x39) {
-      mantissa = mantissa * 10 + <f64>(b - 0x30);
+      mantissa = mantissa * 10 + <u64>(b - 0x30);
       digits++;
       decimals++;
       p++;
@@ -311,7 +345,8 @@ function scanNumber(p: u32, end: u32): u32 {
   }
   numberExact = exact;
   if (exact) {
-    let value = decimals == 0 ? mantissa : mantissa / POW10[decimals];
+    const whole = <f64>mantissa;
+    const value = decimals == 0 ? whole : whole / POW10[decimals];
     numberValue = negative ? -value : value;
   }
   return p;
@@ -320,6 +355,83 @@ function scanNumber(p: u32, end: u32): u32 {
 const POW10: StaticArray<f64> = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
+
+// The interner: the values of interned slots (feature, model, user, ...) as small ids, each value's bytes kept
+// once in an arena. JavaScript decodes an id's text the first time it sees the id. Bounded, as the JavaScript
+// interner is: past INTERN_CAPACITY values, or a full arena, a new value gets no id (JavaScript decodes it).
+export const INTERN_CAPACITY: u32 = 100_000;
+/** Slots of the hash table at most; it starts small (a few values stay in the cache) and doubles at half full. */
+const INTERN_MAX_SLOTS: u32 = 1 << 18;
+const INTERN_FIRST_SLOTS: u32 = 1 << 10;
+/** Values' bytes; 8 more at the end, so that comparing eight bytes at a time never reads past the arena. */
+const INTERN_ARENA_BYTES: u32 = (4 << 20) - 8;
+/** Where the interner goes (INTERN_AREA_BYTES from `base`): slots (hash, id + 1), ids' (offset, length, hash), arena. */
+export const INTERN_AREA_BYTES: u32 = INTERN_MAX_SLOTS * 8 + INTERN_CAPACITY * 12 + INTERN_ARENA_BYTES + 8;
+let internSlots: u32 = 0;
+let internMask: u32 = 0;
+let internValues: u32 = 0;
+let internArena: u32 = 0;
+let internArenaUsed: u32 = 0;
+let internCount: u32 = 0;
+
+export function initInterner(base: u32): void {
+  internSlots = base;
+  internMask = INTERN_FIRST_SLOTS - 1;
+  internValues = base + INTERN_MAX_SLOTS * 8;
+  internArena = internValues + INTERN_CAPACITY * 12;
+  internArenaUsed = 0;
+  internCount = 0;
+  memory.fill(internSlots, 0, INTERN_FIRST_SLOTS * 8);
+}
+
+function intern(start: u32, end: u32, hash: u32): u32 {
+  const length = end - start;
+  let i = hash & internMask;
+  for (;;) {
+    const slot = internSlots + i * 8;
+    const stored = load<u32>(slot + 4);
+    if (stored == 0) break;
+    if (load<u32>(slot) == hash) {
+      const value = internValues + (stored - 1) * 12;
+      if (load<u32>(value + 4) == length && sameBytes(internArena + load<u32>(value), start, length)) return stored - 1;
+    }
+    i = (i + 1) & internMask;
+  }
+  if (internCount >= INTERN_CAPACITY || internArenaUsed + length > INTERN_ARENA_BYTES) return NOT_INTERNED;
+  const id = internCount++;
+  memory.copy(internArena + internArenaUsed, start, length);
+  const value = internValues + id * 12;
+  store<u32>(value, internArenaUsed);
+  store<u32>(value + 4, length);
+  store<u32>(value + 8, hash);
+  internArenaUsed += length;
+  store<u32>(internSlots + i * 8, hash);
+  store<u32>(internSlots + i * 8 + 4, id + 1);
+  if (internCount * 2 > internMask && internMask + 1 < INTERN_MAX_SLOTS) growInterner();
+  return id;
+}
+
+/** Whether the `length` bytes at a and b are the same, eight at a time (both have 8 readable bytes past the end). */
+@inline
+function sameBytes(a: u32, b: u32, length: u32): bool {
+  let i: u32 = 0;
+  for (; i + 8 <= length; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+  if (i == length) return true;
+  const mask = (<u64>1 << (<u64>(length - i) << 3)) - 1;
+  return ((load<u64>(a + i) ^ load<u64>(b + i)) & mask) == 0;
+}
+
+function growInterner(): void {
+  internMask = (internMask << 1) | 1;
+  memory.fill(internSlots, 0, (internMask + 1) * 8);
+  for (let id: u32 = 0; id < internCount; id++) {
+    const hash = load<u32>(internValues + id * 12 + 8);
+    let i = hash & internMask;
+    while (load<u32>(internSlots + i * 8 + 4) != 0) i = (i + 1) & internMask;
+    store<u32>(internSlots + i * 8, hash);
+    store<u32>(internSlots + i * 8 + 4, id + 1);
+  }
+}
 
 /** The end of this module's own data: memory from here on is the caller's to lay out. */
 export function dataEnd(): u32 {

@@ -43,7 +43,7 @@ if (isMainThread) {
     // Read into the module's memory: the carried part of a line moved to the front, the next chunk after it.
     forEachLine(file, from, to, (carry) => wasm.input(carry + CHUNK), (start, end) => {
       raw.reset();
-      if (wasm.scan(start, end, raw, interner)) lines++;
+      if (wasm.scan(start, end, raw)) lines++;
     });
   } else {
     const { scanFlatObject } = await import(new URL('flatScanner.js', dist));

@@ -72,10 +72,17 @@ export function claudeMonCommand(args, baseline) {
 
 /** The scanner alone on two threads (bench/scan-floor.mjs): a bound on any claude-mon built on it, not a result. */
 export const scanFloor = {
-  name: 'floor: byte scanner only, 2 threads',
+  name: 'floor: WebAssembly byte scanner only, 2 threads',
   compared: false,
-  command: (input) => ({ command: process.execPath, args: [here('./scan-floor.mjs'), input.file, '2'], node: true }),
+  command: (input) => ({ command: process.execPath, args: [here('./scan-floor.mjs'), input.file, '2', 'wasm'], node: true }),
   parse: (stdout) => JSON.parse(stdout),
+};
+
+/** claude-mon reading with the JavaScript byte scanner (CLAUDE_MON_SCANNER=js), the WebAssembly one's oracle. */
+export const claudeMonJs = {
+  ...claudeMon,
+  name: 'claude-mon, JavaScript scanner',
+  command: (input, extra) => ({ ...claudeMon.command(input, extra), env: { CLAUDE_MON_SCANNER: 'js' } }),
 };
 
 export const duckdb = {

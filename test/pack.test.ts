@@ -13,6 +13,8 @@ describe('npm pack', () => {
     expect(tarball).toBeDefined();
     const listing = execFileSync('tar', ['-tzf', path.join(packDirectory, tarball as string)], { encoding: 'utf8' });
     expect(listing).toContain('package/dist/cli.js');
+    expect(listing).toContain('package/dist/bundle/claude-mon.cjs');
+    expect(listing).toContain('package/dist/wasm/flatScanner.wasm');
     expect(listing).toContain('package/schemas/summary.schema.json');
     expect(listing).not.toContain('package/src/');
     expect(listing).not.toContain('package/test/');
@@ -28,5 +30,11 @@ describe('npm pack', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(output).total.calls).toBe(3);
+    const scannedInWasm = execFileSync(path.join(project, 'node_modules', '.bin', 'claude-mon'), ['summary', '--json', fixture('envelopes/bare.jsonl')], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, CLAUDE_MON_SCANNER: 'wasm' },
+    });
+    expect(scannedInWasm).toBe(output);
   }, 180_000);
 });

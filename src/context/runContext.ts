@@ -7,8 +7,10 @@ import type { AlertConfig } from '../core/alerts/alertConfig.js';
 import type { PriceBook } from '../core/pricing.js';
 import { type Now, parseNow } from '../core/timeRange.js';
 import { TimeZone } from '../core/timezone.js';
+import { UsageError } from '../errors.js';
 import type { CliIo } from '../io/cliIo.js';
 import { type Diagnostics, diagnosticsOn } from '../io/diagnostics.js';
+import type { ScannerKind } from '../input/wasmScanner.js';
 import { colorLevel, createStyle, type Style } from '../render/style.js';
 import { loadConfig } from './loadConfig.js';
 import { loadPricing } from './loadPricing.js';
@@ -22,6 +24,8 @@ export interface ReadingOptions {
   readonly maxLineBytes: number;
   /** Parse threads for large inputs (1: everything on the main thread). */
   readonly threads: number;
+  /** The byte scanner of the hot path: CLAUDE_MON_SCANNER=js or wasm, else 'auto' (WebAssembly where it runs). */
+  readonly scanner: ScannerKind;
 }
 
 export interface RunContext {
@@ -56,7 +60,13 @@ export interface ContextFlags {
   readonly color: boolean | undefined;
   readonly outputFile: string | undefined;
   readonly checkpointFile: string | undefined;
-  readonly reading: ReadingOptions;
+  readonly reading: Omit<ReadingOptions, 'scanner'>;
+}
+
+function scannerOf(value: string | undefined): ScannerKind {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'js' || value === 'wasm') return value;
+  throw new UsageError(`CLAUDE_MON_SCANNER=${value}: expected js, wasm or auto`);
 }
 
 export async function makeRunContext(flags: ContextFlags, io: CliIo): Promise<RunContext> {
@@ -78,7 +88,7 @@ export async function makeRunContext(flags: ContextFlags, io: CliIo): Promise<Ru
     terminal,
     outputFile: flags.outputFile,
     checkpointFile: flags.checkpointFile,
-    reading: flags.reading,
+    reading: { ...flags.reading, scanner: scannerOf(io.env['CLAUDE_MON_SCANNER']) },
     diagnostics,
   };
 }

@@ -82,7 +82,7 @@ async function readLines(chunks: AsyncIterable<Buffer>, cursor: SourceCursor, cl
   });
   try {
     for await (const chunk of chunks) {
-      splitter.push(chunk);
+      splitter.push(classifier.stage(chunk));
       classifier.endOfChunk();
     }
   } catch (error) {

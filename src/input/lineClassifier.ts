@@ -11,6 +11,7 @@ import { criContentStart, joinCriFragments } from './cri.js';
 import { classifyText, classifyValue, DOCKER_TOO_LONG, type EnvelopeContext } from './envelopes.js';
 import { NOISE, type Outcome, PARTIAL, RECORD, REJECT } from './outcome.js';
 import { scanFlatObject } from './flatScanner.js';
+import { type ScannerKind, type WasmScanner, wasmScannerFor } from './wasmScanner.js';
 import { F, fieldCount, KIND_ABSENT, KIND_NUMBER, KIND_STRING, RawFields, RECORD_FIELD_MASK, RECORD_KEY_MASK, recordFieldsIn, WRAPPER_KEY_MASK } from './rawFields.js';
 import { describeInvalidField, type LocalToUtc, ScratchRecord, validateRecord } from './record.js';
 import { type IdSet, RecentIdSet, RequestIdSet } from './requestIdSet.js';
@@ -33,6 +34,8 @@ export interface ClassifierOptions {
   readonly dedupeGenerationIds?: number;
   /** The request ids seen before (a checkpoint's), which this read adds to. */
   readonly requestIds?: IdSet;
+  /** The byte scanner ('auto' when not given: WebAssembly where it can run). */
+  readonly scanner?: ScannerKind;
 }
 
 const OPEN_BRACE = 0x7b;
@@ -43,6 +46,7 @@ export class LineClassifier implements EnvelopeContext {
   private readonly batch: RecordOutput | undefined;
   private readonly scratch = new ScratchRecord();
   readonly interner = new ByteInterner();
+  private readonly wasm: WasmScanner | undefined;
   private readonly requestIds: IdSet;
   /** The reason of the last REJECT outcome and, for invalid_json, the parser's message. */
   reason = '';
@@ -61,6 +65,7 @@ export class LineClassifier implements EnvelopeContext {
     output?: RecordOutput,
   ) {
     this.raw.hashRequestIds = options.dedupe;
+    this.wasm = wasmScannerFor(options.scanner ?? 'auto');
     const generation = options.dedupeGenerationIds;
     const expectedIds = options.dedupe && output === undefined ? (options.expectedLines ?? 0) : 0;
     this.requestIds = options.requestIds ?? (generation === undefined ? new RequestIdSet(expectedIds) : new RecentIdSet(generation));
@@ -75,6 +80,11 @@ export class LineClassifier implements EnvelopeContext {
   /** After each chunk read: a live input (--follow) must not wait for a batch to fill. */
   endOfChunk(): void {
     this.batch?.flush();
+  }
+
+  /** Where the lines of a chunk are read from: a copy in the WebAssembly scanner's memory, when it scans. */
+  stage(chunk: Buffer): Buffer {
+    return this.wasm === undefined ? chunk : this.wasm.stage(chunk);
   }
 
   /** One physical line of a log file: bytes [start, end) without the '\n'. */
@@ -217,7 +227,9 @@ export class LineClassifier implements EnvelopeContext {
   private classifyObjectBytes(bytes: Buffer, brace: number, end: number, lineStart: number, cursor: SourceCursor): Outcome {
     const raw = this.raw;
     raw.reset();
-    if (scanFlatObject(bytes, brace, end, raw, this.interner)) {
+    const wasm = this.wasm;
+    const scanned = wasm !== undefined && wasm.holds(bytes) ? wasm.scan(brace, end, raw) : scanFlatObject(bytes, brace, end, raw, this.interner);
+    if (scanned) {
       if ((raw.seen & RECORD_KEY_MASK) !== 0) return this.validate();
       if ((raw.seen & WRAPPER_KEY_MASK) === 0) return NOISE;
     }

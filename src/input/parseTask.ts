@@ -13,6 +13,7 @@ import { LineClassifier, type RecordSink } from './lineClassifier.js';
 import type { ParseTask } from './parallelPlan.js';
 import { BlockEncoder, type RecordBlock } from './recordBlock.js';
 import type { IdSet } from './requestIdSet.js';
+import type { ScannerKind } from './wasmScanner.js';
 import { Tally, type TallyPart } from './tally.js';
 
 export interface ParseSettings {
@@ -21,6 +22,7 @@ export interface ParseSettings {
   readonly verbose: boolean;
   readonly maxLineBytes: number;
   readonly otel: OtelAttributeNames;
+  readonly scanner: ScannerKind;
 }
 
 export interface TaskOutcome {
@@ -61,6 +63,7 @@ export class TaskParser {
       verbose: settings.verbose,
       maxLineBytes: settings.maxLineBytes,
       otel: settings.otel,
+      scanner: settings.scanner,
     };
     if ('encoder' in target) {
       this.classifier = new LineClassifier(options, NO_SINK, this.tally, target.encoder);

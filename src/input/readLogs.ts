@@ -15,6 +15,7 @@ import { Progress } from '../io/progress.js';
 import { readFileChunks } from './decode.js';
 import { ingestSources } from './ingest.js';
 import { type ClassifierOptions, LineClassifier, type RecordSink } from './lineClassifier.js';
+import type { ScannerKind } from './wasmScanner.js';
 import { ingestInParallel } from './parallelIngest.js';
 import { type ParseTask, type Plan, planTasks } from './parallelPlan.js';
 import { type IdSet, RequestIdSet } from './requestIdSet.js';
@@ -40,6 +41,8 @@ export interface ReadOptions {
   readonly threads?: number;
   /** The config's names of the OpenTelemetry attributes of feature and user. */
   readonly otel?: OtelAttributeNames;
+  /** The byte scanner ('auto' when not given). */
+  readonly scanner?: ScannerKind;
 }
 
 export interface Inputs {
@@ -120,6 +123,7 @@ function classifierOptions(inputs: Inputs, options: ReadOptions): ClassifierOpti
     expectedLines: estimateLines(inputs.sources),
     ...(options.dedupeGenerationIds === undefined ? {} : { dedupeGenerationIds: options.dedupeGenerationIds }),
     ...(options.requestIds === undefined ? {} : { requestIds: options.requestIds }),
+    ...(options.scanner === undefined ? {} : { scanner: options.scanner }),
   };
 }
 
@@ -168,7 +172,7 @@ async function readInParallel(
       {
         tasks,
         threads,
-        settings: { tz: tz.name, dedupe, verbose, maxLineBytes, otel: options.otel ?? {} },
+        settings: { tz: tz.name, dedupe, verbose, maxLineBytes, otel: options.otel ?? {}, scanner: options.scanner ?? 'auto' },
         ids: dedupe ? new RequestIdSet(estimateLines(inputs.sources)) : null,
         ...(onTaskDone === undefined ? {} : { onTaskDone }),
       },

@@ -9,15 +9,34 @@
  * again after every grow, and callers take it after input(), never across one.
  */
 import { readFileSync } from 'node:fs';
-import { type ByteInterner } from './byteHash.js';
+import { fileURLToPath } from 'node:url';
+import { describeFsError, UsageError } from '../errors.js';
 import { STRING_INTERNED, STRING_MODE, STRING_REQUEST_ID, STRING_TIMESTAMP, STRING_WRAPPER } from './flatScanner.js';
 import { FIELD_COUNT, KIND_NULL, KIND_NUMBER, KIND_STRING, type RawFields, SEEN_BIT, SLOT_OF_KEY } from './rawFields.js';
-import { parseIsoTimestamp, TS_INVALID } from '../core/timestamp.js';
+import { TS_INVALID } from '../core/timestamp.js';
+
+/**
+ * Which byte scanner reads the lines: this one ('wasm'), the JavaScript one (scanFlatObject, its oracle: 'js'), or
+ * this one where it can run and else JavaScript ('auto': under `node --jitless` there is no WebAssembly).
+ */
+export type ScannerKind = 'auto' | 'wasm' | 'js';
+
+/** The WebAssembly scanner for `kind`, or undefined where JavaScript scans. */
+export function wasmScannerFor(kind: ScannerKind): WasmScanner | undefined {
+  if (kind === 'js') return undefined;
+  if (typeof WebAssembly === 'undefined') {
+    if (kind === 'auto') return undefined;
+    throw new UsageError('CLAUDE_MON_SCANNER=wasm: this Node has no WebAssembly (run without --jitless, or with CLAUDE_MON_SCANNER=js)');
+  }
+  return new WasmScanner();
+}
 
 interface ScannerExports {
   readonly memory: WebAssembly.Memory;
   readonly KEY_AREA_BYTES: WebAssembly.Global;
+  readonly INTERN_AREA_BYTES: WebAssembly.Global;
   initKeys(base: number): void;
+  initInterner(base: number): void;
   addKey(at: number, length: number, slot: number): void;
   setMode(slot: number, mode: number): void;
   scan(start: number, end: number, entries: number): number;
@@ -28,9 +47,12 @@ const ENTRY_BYTES = 24;
 const FLAG_ASCII = 1;
 const FLAG_EXACT = 2;
 const FLAG_BRACE = 4;
+/** An interned string's id when the module's interner is full (as an Int32Array reads 0xffffffff). */
+const NOT_INTERNED = -1;
 /** Entries of one object: one per key, and an object has at most a few dozen known keys (a key twice: twice). */
 const MAX_ENTRIES = 1024;
 const PAGE = 65_536;
+const SLACK_BYTES = 16;
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -41,7 +63,15 @@ let compiled: WebAssembly.Module | undefined;
 const WASM_FILE = new URL('../../dist/wasm/flatScanner.wasm', import.meta.url);
 
 function scannerModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(WASM_FILE));
+  if (compiled === undefined) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(WASM_FILE);
+    } catch (error) {
+      throw new UsageError(`the WebAssembly scanner ${fileURLToPath(WASM_FILE)}: ${describeFsError(error)}: npm run build makes it (CLAUDE_MON_SCANNER=js reads without it)`);
+    }
+    compiled = new WebAssembly.Module(bytes);
+  }
   return compiled;
 }
 
@@ -50,6 +80,9 @@ export class WasmScanner {
   private readonly entries: number;
   private readonly inputBase: number;
   private inputCapacity = 0;
+  private staged: Buffer | undefined;
+  /** The text of each id the module's interner gave out, decoded the first time it comes. */
+  private readonly texts: string[] = [];
   /** The whole memory as a Buffer; made again after each grow. */
   bytes!: Buffer;
   private numbers!: Float64Array;
@@ -58,10 +91,12 @@ export class WasmScanner {
   constructor() {
     this.exports = new WebAssembly.Instance(scannerModule()).exports as unknown as ScannerExports;
     const keys = align(this.exports.dataEnd(), 8);
-    this.entries = align(keys + (this.exports.KEY_AREA_BYTES.value as number), 8);
+    const interner = align(keys + (this.exports.KEY_AREA_BYTES.value as number), 8);
+    this.entries = align(interner + (this.exports.INTERN_AREA_BYTES.value as number), 8);
     this.inputBase = align(this.entries + MAX_ENTRIES * ENTRY_BYTES, 16);
     this.ensureMemory(this.inputBase + PAGE);
     this.exports.initKeys(keys);
+    this.exports.initInterner(interner);
     const scratch = this.inputBase;
     for (const [name, slot] of SLOT_OF_KEY) {
       const length = this.bytes.write(name, scratch, 'latin1');
@@ -70,14 +105,28 @@ export class WasmScanner {
     for (let slot = 0; slot < FIELD_COUNT; slot++) this.exports.setMode(slot, STRING_MODE[slot] as number);
   }
 
+  /** A copy of `chunk` in the input area, for scan(): lines are found in it as in the chunk. */
+  stage(chunk: Buffer): Buffer {
+    const area = this.input(chunk.length);
+    chunk.copy(area);
+    this.staged = area;
+    return area;
+  }
+
+  /** Whether `bytes` is the chunk last staged (offsets into it are what scan() takes). */
+  holds(bytes: Buffer): boolean {
+    return bytes === this.staged;
+  }
+
   /** The input area, at least `length` bytes: where the caller puts the bytes to scan (offsets from its start). */
   input(length: number): Buffer {
-    if (length > this.inputCapacity) this.ensureMemory(this.inputBase + length);
+    // The module reads up to 16 bytes past a string's end (and ignores them): they must be memory.
+    if (length + SLACK_BYTES > this.inputCapacity) this.ensureMemory(this.inputBase + length + SLACK_BYTES);
     return this.bytes.subarray(this.inputBase, this.inputBase + length);
   }
 
   /** scanFlatObject over input()[start, end): the object's known fields into `raw`, or false for the general path. */
-  scan(start: number, end: number, raw: RawFields, interner: ByteInterner): boolean {
+  scan(start: number, end: number, raw: RawFields): boolean {
     const result = this.exports.scan(this.inputBase + start, this.inputBase + end, this.entries);
     if (result === 0) return false;
     const { bytes, numbers, words } = this;
@@ -90,24 +139,27 @@ export class WasmScanner {
       if (kind === KIND_NUMBER) {
         raw.nums[slot] =
           (flags & FLAG_EXACT) !== 0 ? (numbers[(at + 8) >> 3] as number) : Number(bytes.toString('latin1', words[(at + 16) >> 2], words[(at + 20) >> 2]));
-      } else if (kind === KIND_STRING && !this.storeString(raw, interner, slot, flags, at)) {
+      } else if (kind === KIND_STRING && !this.storeString(raw, slot, flags, at)) {
         return false;
       }
     }
     return true;
   }
 
-  private storeString(raw: RawFields, interner: ByteInterner, slot: number, flags: number, at: number): boolean {
+  private storeString(raw: RawFields, slot: number, flags: number, at: number): boolean {
     const { bytes, words } = this;
     const start = words[(at + 8) >> 2] as number;
     const end = words[(at + 12) >> 2] as number;
     switch (STRING_MODE[slot]) {
-      case STRING_INTERNED:
-        raw.strs[slot] = interner.intern(bytes, start, end, words[(at + 4) >> 2] as number);
+      case STRING_INTERNED: {
+        const id = words[(at + 16) >> 2] as number;
+        raw.strs[slot] = id === NOT_INTERNED ? bytes.toString('utf8', start, end) : (this.texts[id] ??= bytes.toString('utf8', start, end));
         return true;
+      }
       case STRING_TIMESTAMP:
-        raw.timestampKind = parseIsoTimestamp(bytes, start, end, raw.timestamp);
+        raw.timestampKind = bytes[at + 3] as number;
         if (raw.timestampKind === TS_INVALID) raw.strs[slot] = bytes.toString('utf8', start, end);
+        else raw.timestamp.ms = this.numbers[(at + 16) >> 3] as number;
         return true;
       case STRING_REQUEST_ID:
         if (start === end) raw.kinds[slot] = KIND_NULL; // an empty id identifies nothing

@@ -33,7 +33,7 @@ describe('planTasks', () => {
     renameSync(file, `${file}.1`);
     writeFileSync(file, `${line(-1)}\n`);
     let records = 0;
-    const parser = new TaskParser({ tz: 'UTC', dedupe: true, verbose: false, maxLineBytes: 1 << 20, otel: {} }, { sink: { add: () => void records++ }, ids: null });
+    const parser = new TaskParser({ tz: 'UTC', dedupe: true, verbose: false, maxLineBytes: 1 << 20, otel: {}, scanner: 'js' }, { sink: { add: () => void records++ }, ids: null });
     for (const task of plan.tasks) await parser.parse(task);
     await plan.close();
     expect(records).toBe(count);

@@ -38,7 +38,7 @@ function expectSameScan(line: string, hashRequestIds = true): boolean {
   input[bytes.length] = 0x0a; // a byte past the end, as in a chunk of lines: never read as part of the line
   const fromWasm = new RawFields();
   fromWasm.hashRequestIds = hashRequestIds;
-  expect(found(fromWasm, wasm.scan(0, bytes.length, fromWasm, interner)), line).toEqual(jsFound);
+  expect(found(fromWasm, wasm.scan(0, bytes.length, fromWasm)), line).toEqual(jsFound);
   return jsFound !== undefined;
 }
 
@@ -63,6 +63,33 @@ describe('WebAssembly scanner ≡ JavaScript scanner', () => {
     }
   });
 
+  it('parses timestamps exactly like the JavaScript scanner, valid or not', () => {
+    const next = random(5);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+    const digits = (count: number): string => Array.from({ length: count }, () => Math.floor(next() * 10)).join('');
+    for (let i = 0; i < 20_000; i++) {
+      const date = `${pick(['2026', '2024', '1969', '0001', '9999', '0000', digits(4)])}-${pick(['01', '02', '12', '13', '00', digits(2)])}-${pick(['01', '28', '29', '30', '31', '32', digits(2)])}`;
+      const time = pick(['', `T${digits(2)}:${digits(2)}`, `T10:00:${digits(2)}`, `t23:59:59`, ` 00:00:00`, `T10:00`, 'T1:00:00', 'X10:00:00']);
+      const fraction = time.length >= 9 ? pick(['', `.${digits(1 + Math.floor(next() * 12))}`, `,${digits(3)}`, '.']) : '';
+      const offset = pick(['', 'Z', 'z', '+05:30', '-14:00', '+0530', '+05', '+5', '-24:00', '+05:60', 'ZZ', '+05:3']);
+      const timestamp = `${date}${time}${fraction}${offset}`;
+      expect(expectSameScan(`{"timestamp":"${timestamp}","latency_ms":5}`), timestamp).toBe(true);
+    }
+  });
+
+  it('interns past its table\'s first size and its capacity of 100,000 values: every value still reads back', () => {
+    // A fresh scanner: its interner starts empty.
+    const scanner = new WasmScanner();
+    for (let i = 0; i < 150_000; i++) {
+      const user = `user-${i}-${'x'.repeat(i % 40)}`;
+      const line = Buffer.from(`{"user_id":"${user}","feature":"f${i % 7}","latency_ms":1}`);
+      line.copy(scanner.input(line.length));
+      const raw = new RawFields();
+      expect(scanner.scan(0, line.length, raw)).toBe(true);
+      if (raw.strs[2] !== user || raw.strs[3] !== `f${i % 7}`) expect([raw.strs[2], raw.strs[3]]).toEqual([user, `f${i % 7}`]);
+    }
+  });
+
   it('keeps working when its memory grows under the views it made', () => {
     const line = '{"timestamp":"2026-11-26T10:00:00Z","feature":"chat","latency_ms":5.5,"request_id":"r-1"}';
     expect(expectSameScan(line)).toBe(true);
@@ -74,7 +101,7 @@ describe('WebAssembly scanner ≡ JavaScript scanner', () => {
     const padded = Buffer.from(`${' '.repeat(40 << 20)}${line}`);
     padded.copy(wasm.input(padded.length));
     const raw = new RawFields();
-    expect(wasm.scan(40 << 20, padded.length, raw, interner)).toBe(true);
+    expect(wasm.scan(40 << 20, padded.length, raw)).toBe(true);
     expect(raw.strs[3]).toBe('chat');
     expect(raw.nums[12]).toBe(5.5);
   });
