@@ -1,30 +1,32 @@
 // The byte scanner of src/input/flatScanner.ts in WebAssembly (AssemblyScript): reads a flat JSON object
 // (`{"key": scalar, ...}`) from linear memory and writes what it found as entries, one per known key, for
-// src/input/wasmScanner.ts to put into a RawFields. It gives up (returns 0) exactly where the JavaScript scanner
-// does — escapes, nested values, odd numbers, trailing text — and test/input/wasmScanner.test.ts holds the two to
-// the same answers on every fixture and on fuzzed lines. Memory is laid out by the caller: the key table, the
-// entries and the bytes scanned all live where it says.
+// src/input/wasmScanner.ts to put into a RawFields. It gives up (returns 0) where the JavaScript scanner does —
+// escapes, nested values, odd numbers, trailing text — and also past maxEntries entries; two decisions are left to
+// the JavaScript side (a wrapper holding a '{', a request id that is not ASCII). test/input/wasmScanner.test.ts
+// holds the two scanners to the same RawFields, accepted or not, on every fixture and on fuzzed lines. Memory is
+// laid out by the caller: the key table, the interner, the entries and the bytes scanned live where it says.
 
 // Entry layout (ENTRY_BYTES each, from the entries' base): slot u8, kind u8, flags u8, timestamp kind u8; hashA
 // i32; then a number's f64 value, or a string's start u32 and end u32; then by kind and mode: a number's start
 // u32 and end u32, a request id's hashB i32, an interned string's id u32 (NOT_INTERNED: none), a timestamp's
 // f64 instant.
+import { intern } from './interner';
 import { parseIsoTimestamp, timestampMs } from './timestamp';
 
-const ENTRY_BYTES: u32 = 24;
-const NOT_INTERNED: u32 = 0xffffffff;
+export { initInterner, INTERN_AREA_BYTES, NOT_INTERNED } from './interner';
 
-const KIND_NULL: u8 = 1;
-const KIND_NUMBER: u8 = 2;
-const KIND_STRING: u8 = 3;
-const KIND_TRUE: u8 = 4;
-const KIND_FALSE: u8 = 5;
-
-/** Entry flags: a string of ASCII bytes only; a number computed exactly here (else JavaScript reads its text). */
-const FLAG_ASCII: u8 = 1;
-const FLAG_EXACT: u8 = 2;
+// The layout the JavaScript side reads, exported so that it can check it is reading this build's.
+export const ENTRY_BYTES: u32 = 24;
+export const KIND_NULL: u8 = 1;
+export const KIND_NUMBER: u8 = 2;
+export const KIND_STRING: u8 = 3;
+export const KIND_TRUE: u8 = 4;
+export const KIND_FALSE: u8 = 5;
+/** Entry flags: a request id of ASCII bytes only; a number computed exactly here (else JavaScript reads its text). */
+export const FLAG_ASCII: u8 = 1;
+export const FLAG_EXACT: u8 = 2;
 /** A wrapper string holding a '{' (the general path unwraps it). */
-const FLAG_BRACE: u8 = 4;
+export const FLAG_BRACE: u8 = 4;
 
 /** How a string value is read, by slot (as STRING_MODE in the JavaScript scanner). */
 const STRING_SKIPPED: u8 = 0;
@@ -52,21 +54,29 @@ const START: u32 = TABLE_SIZE;
 const UNKNOWN: u32 = TABLE_SIZE + 1;
 
 /** Where the key table, the modes and the predictions go (KEY_AREA_BYTES from `base`), set once before addKey. */
-export const KEY_AREA_BYTES: u32 = TABLE_SIZE * TABLE_ENTRY + 4096 + 256 + (TABLE_SIZE + 2) * 4;
+const KEY_BYTES: u32 = 4096;
+export const KEY_AREA_BYTES: u32 = TABLE_SIZE * TABLE_ENTRY + KEY_BYTES + 256 + (TABLE_SIZE + 2) * 4;
+let keyCount: u32 = 0;
 
 export function initKeys(base: u32): void {
   table = base;
   keyBytes = base + TABLE_SIZE * TABLE_ENTRY;
-  modes = keyBytes + 4096;
+  modes = keyBytes + KEY_BYTES;
   nextKey = modes + 256;
   keyBytesUsed = 0;
+  keyCount = 0;
   memory.fill(base, 0, KEY_AREA_BYTES);
   for (let i: u32 = 0; i < TABLE_SIZE; i++) store<i32>(table + i * TABLE_ENTRY + 12, -1);
   for (let i: u32 = 0; i < TABLE_SIZE + 2; i++) store<i32>(nextKey + i * 4, -1);
 }
 
-/** Adds the key whose bytes are at [at, at + length) (already copied there by the caller) as `slot`. */
-export function addKey(at: u32, length: u32, slot: i32): void {
+/**
+ * Adds the key whose bytes are at [at, at + length) (already copied there by the caller) as `slot`; false when it
+ * does not fit (KEY_BYTES of keys' bytes, and TABLE_SIZE / 2 keys).
+ */
+export function addKey(at: u32, length: u32, slot: i32): bool {
+  if (keyBytesUsed + length > KEY_BYTES || keyCount * 2 >= TABLE_SIZE) return false;
+  keyCount++;
   const offset = keyBytes + keyBytesUsed;
   memory.copy(offset, at, length);
   keyBytesUsed += length;
@@ -79,6 +89,7 @@ export function addKey(at: u32, length: u32, slot: i32): void {
   store<u32>(entry + 4, offset);
   store<u32>(entry + 8, length);
   store<i32>(entry + 12, slot);
+  return true;
 }
 
 export function setMode(slot: i32, mode: u8): void {
@@ -162,9 +173,11 @@ function spanHash(start: u32, end: u32): u32 {
   return <u32>h;
 }
 
-/** The closing quote of a string from p, hashing its bytes (both hashes when `both`), or 0 for escapes/controls. */
-function endOfString(p: u32, end: u32, hashing: bool, both: bool): u32 {
-  if (!hashing) return endOfPlainString(p, end);
+/**
+ * The closing quote of a string from p, or 0 for escapes/controls, with the FNV hash of its bytes (a key's, as the
+ * key table's) and with `both`, the second hash and whether it is ASCII (a request id's, as JavaScript's).
+ */
+function endOfHashedString(p: u32, end: u32, both: bool): u32 {
   let a = FNV_OFFSET;
   let b = SECOND_SEED;
   let high: u32 = 0;
@@ -177,24 +190,30 @@ function endOfString(p: u32, end: u32, hashing: bool, both: bool): u32 {
       return p;
     }
     if (byte == 0x5c || byte < 0x20) return 0;
-    if (hashing) {
-      a = (a ^ byte) * FNV_PRIME;
-      if (both) {
-        b = ((b ^ byte) * SECOND_PRIME) ^ (b >>> 13);
-        high |= byte;
-      }
+    a = (a ^ byte) * FNV_PRIME;
+    if (both) {
+      b = ((b ^ byte) * SECOND_PRIME) ^ (b >>> 13);
+      high |= byte;
     }
   }
   return 0;
 }
 
+/** Entries written by the last scan, also when it gave up: the JavaScript scanner keeps what it read before. */
+let count: u32 = 0;
+
+export function entriesWritten(): u32 {
+  return count;
+}
+
 /**
  * Scans the object at [start, end) (bytes[start] is '{', the line ends at `end`), writing its known keys' entries
- * from `entries` on. Returns the number of entries + 1, or 0 when the general path must decide.
+ * from `entries` on, at most `maxEntries` (an object with more known keys, each written many times, is left to the
+ * general path). Returns the number of entries + 1, or 0 when the general path must decide.
  */
-export function scan(start: u32, end: u32, entries: u32): i32 {
+export function scan(start: u32, end: u32, entries: u32, maxEntries: u32): i32 {
+  count = 0;
   if (load<u8>(start) != 0x7b) return 0;
-  let count: u32 = 0;
   let p = skipSpace(start + 1, end);
   if (p < end && load<u8>(p) == 0x7d) return skipSpace(p + 1, end) == end ? 1 : 0;
   let previous = START;
@@ -204,13 +223,14 @@ export function scan(start: u32, end: u32, entries: u32): i32 {
     let index = load<i32>(nextKey + previous * 4);
     let keyEnd = index >= 0 ? keyEndIfMatches(keyStart, end, <u32>index) : 0;
     if (keyEnd == 0) {
-      keyEnd = endOfString(keyStart, end, true, false);
+      keyEnd = endOfHashedString(keyStart, end, false);
       if (keyEnd == 0) return 0;
       index = entryOf(keyStart, keyEnd, hashA);
       store<i32>(nextKey + previous * 4, index);
     }
     previous = index < 0 ? UNKNOWN : <u32>index;
     const slot = index < 0 ? -1 : load<i32>(table + <u32>index * TABLE_ENTRY + 12);
+    if (slot >= 0 && count == maxEntries) return 0;
     p = skipSpace(keyEnd + 1, end);
     if (p >= end || load<u8>(p) != 0x3a) return 0;
     p = skipSpace(p + 1, end);
@@ -219,7 +239,7 @@ export function scan(start: u32, end: u32, entries: u32): i32 {
     const entry = entries + count * ENTRY_BYTES;
     if (first == 0x22) {
       const mode = slot < 0 ? STRING_SKIPPED : load<u8>(modes + <u32>slot);
-      const valueEnd = mode == STRING_REQUEST_ID ? endOfString(p + 1, end, true, true) : endOfPlainString(p + 1, end);
+      const valueEnd = mode == STRING_REQUEST_ID ? endOfHashedString(p + 1, end, true) : endOfPlainString(p + 1, end);
       if (valueEnd == 0) return 0;
       if (slot >= 0) {
         let flags: u8 = mode == STRING_REQUEST_ID && highBits < 0x80 ? FLAG_ASCII : 0;
@@ -355,83 +375,6 @@ function scanNumber(p: u32, end: u32): u32 {
 const POW10: StaticArray<f64> = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
-
-// The interner: the values of interned slots (feature, model, user, ...) as small ids, each value's bytes kept
-// once in an arena. JavaScript decodes an id's text the first time it sees the id. Bounded, as the JavaScript
-// interner is: past INTERN_CAPACITY values, or a full arena, a new value gets no id (JavaScript decodes it).
-export const INTERN_CAPACITY: u32 = 100_000;
-/** Slots of the hash table at most; it starts small (a few values stay in the cache) and doubles at half full. */
-const INTERN_MAX_SLOTS: u32 = 1 << 18;
-const INTERN_FIRST_SLOTS: u32 = 1 << 10;
-/** Values' bytes; 8 more at the end, so that comparing eight bytes at a time never reads past the arena. */
-const INTERN_ARENA_BYTES: u32 = (4 << 20) - 8;
-/** Where the interner goes (INTERN_AREA_BYTES from `base`): slots (hash, id + 1), ids' (offset, length, hash), arena. */
-export const INTERN_AREA_BYTES: u32 = INTERN_MAX_SLOTS * 8 + INTERN_CAPACITY * 12 + INTERN_ARENA_BYTES + 8;
-let internSlots: u32 = 0;
-let internMask: u32 = 0;
-let internValues: u32 = 0;
-let internArena: u32 = 0;
-let internArenaUsed: u32 = 0;
-let internCount: u32 = 0;
-
-export function initInterner(base: u32): void {
-  internSlots = base;
-  internMask = INTERN_FIRST_SLOTS - 1;
-  internValues = base + INTERN_MAX_SLOTS * 8;
-  internArena = internValues + INTERN_CAPACITY * 12;
-  internArenaUsed = 0;
-  internCount = 0;
-  memory.fill(internSlots, 0, INTERN_FIRST_SLOTS * 8);
-}
-
-function intern(start: u32, end: u32, hash: u32): u32 {
-  const length = end - start;
-  let i = hash & internMask;
-  for (;;) {
-    const slot = internSlots + i * 8;
-    const stored = load<u32>(slot + 4);
-    if (stored == 0) break;
-    if (load<u32>(slot) == hash) {
-      const value = internValues + (stored - 1) * 12;
-      if (load<u32>(value + 4) == length && sameBytes(internArena + load<u32>(value), start, length)) return stored - 1;
-    }
-    i = (i + 1) & internMask;
-  }
-  if (internCount >= INTERN_CAPACITY || internArenaUsed + length > INTERN_ARENA_BYTES) return NOT_INTERNED;
-  const id = internCount++;
-  memory.copy(internArena + internArenaUsed, start, length);
-  const value = internValues + id * 12;
-  store<u32>(value, internArenaUsed);
-  store<u32>(value + 4, length);
-  store<u32>(value + 8, hash);
-  internArenaUsed += length;
-  store<u32>(internSlots + i * 8, hash);
-  store<u32>(internSlots + i * 8 + 4, id + 1);
-  if (internCount * 2 > internMask && internMask + 1 < INTERN_MAX_SLOTS) growInterner();
-  return id;
-}
-
-/** Whether the `length` bytes at a and b are the same, eight at a time (both have 8 readable bytes past the end). */
-@inline
-function sameBytes(a: u32, b: u32, length: u32): bool {
-  let i: u32 = 0;
-  for (; i + 8 <= length; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
-  if (i == length) return true;
-  const mask = (<u64>1 << (<u64>(length - i) << 3)) - 1;
-  return ((load<u64>(a + i) ^ load<u64>(b + i)) & mask) == 0;
-}
-
-function growInterner(): void {
-  internMask = (internMask << 1) | 1;
-  memory.fill(internSlots, 0, (internMask + 1) * 8);
-  for (let id: u32 = 0; id < internCount; id++) {
-    const hash = load<u32>(internValues + id * 12 + 8);
-    let i = hash & internMask;
-    while (load<u32>(internSlots + i * 8 + 4) != 0) i = (i + 1) & internMask;
-    store<u32>(internSlots + i * 8, hash);
-    store<u32>(internSlots + i * 8 + 4, id + 1);
-  }
-}
 
 /** The end of this module's own data: memory from here on is the caller's to lay out. */
 export function dataEnd(): u32 {

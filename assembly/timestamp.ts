@@ -1,6 +1,6 @@
 // ISO 8601 timestamps, as src/core/timestamp.ts parses them (parseIsoTimestamp), with the same results to the
-// bit: the same bytes read (also those the JavaScript reads past `end` within the line's memory), the same
-// checks, and the same floating-point operations in the same order.
+// bit: the same bytes read (none past `end`), the same checks, and the same floating-point operations in the same
+// order.
 
 export const TS_INVALID: u8 = 0;
 export const TS_UTC: u8 = 1;

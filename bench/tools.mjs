@@ -51,16 +51,16 @@ export const bareNode = {
   parse: () => null,
 };
 
-/**
- * claude-mon's other commands on the same input, for their cost against `summary` (alerts exits 1 or 2 when rules
- * fire). BASELINE, the root of another built claude-mon checkout, runs that build's binary instead.
- */
 /** A baseline's executable: bin/claude-mon.cjs, or bin/claude-mon.js in builds from before the bundle. */
 function baselineBin(baseline) {
   const bundled = path.join(baseline, 'bin', 'claude-mon.cjs');
   return existsSync(bundled) ? bundled : path.join(baseline, 'bin', 'claude-mon.js');
 }
 
+/**
+ * claude-mon's other commands on the same input, for their cost against `summary` (alerts exits 1 or 2 when rules
+ * fire). BASELINE, the root of another built claude-mon checkout, runs that build's binary instead.
+ */
 export function claudeMonCommand(args, baseline) {
   const bin = baseline ? baselineBin(baseline) : CLAUDE_MON;
   return {

@@ -21,6 +21,9 @@ const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'wa
 const commonJs = {
   ...common,
   format: 'cjs',
+  // import() (stream-chain's, of node:string_decoder) as require(): src/launch.ts compiles the bundle through
+  // vm.Script on Node 20, where import() needs a loader flag that prints an ExperimentalWarning.
+  supported: { 'dynamic-import': false },
   // A CommonJS file has no import.meta: its URL is made from __filename.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -28,7 +31,9 @@ const commonJs = {
 
 await build({ ...commonJs, entryPoints: ['dist/bin.js'], outfile: 'dist/bundle/claude-mon.cjs' });
 await build({ ...common, format: 'esm', entryPoints: ['dist/input/parseWorker.js'], outfile: 'dist/bundle/parseWorker.js' });
-const digest = createHash('sha256').update(readFileSync('dist/bundle/claude-mon.cjs')).digest('hex');
+const commandLine = readFileSync('dist/bundle/claude-mon.cjs');
+if (commandLine.includes('import(')) throw new Error('dist/bundle/claude-mon.cjs calls import(), which src/launch.ts cannot run on Node 20');
+const digest = createHash('sha256').update(commandLine).digest('hex');
 await build({
   ...commonJs,
   entryPoints: ['dist/launch.js'],

@@ -1,13 +1,14 @@
 /**
  * Starts the bundled command line (dist/bundle/claude-mon.cjs) with V8's code cache, so that a run does not
- * compile the same 360 KB of JavaScript again. Start-up is most of a cron job's or a Nagios check's time.
+ * compile the same 800 KB of JavaScript again. Start-up is most of a cron job's or a Nagios check's time.
  *
- * - Node ≥ 22.1 has a compile cache of its own (module.enableCompileCache, in NODE_COMPILE_CACHE or
- *   <tmpdir>/node-compile-cache): it is turned on.
+ * The cache lives in <tmpdir>/claude-mon-code-cache-<uid>/, a directory only this user can write to (V8 trusts
+ * what it loads from its cache), or in NODE_COMPILE_CACHE when that is set.
+ * - Node ≥ 22.1 has a compile cache of its own (module.enableCompileCache): it is turned on, in that directory.
  * - Node 20 has none, so the bundle is compiled here through vm.Script, with the code V8 cached after the first
- *   run kept in <tmpdir>/claude-mon-code-cache-<uid>/. The cache is keyed by the bundle's digest (V8 itself checks
- *   only the source's length), the Node version and the CPU. It is written once, at the exit of a run that had
- *   none, so it holds the functions that run compiled; a file V8 rejects is written again.
+ *   run kept in that directory. A file is keyed by the bundle's digest, size and time (V8 itself checks only the
+ *   source's length), the Node version and the CPU. It is written at the exit of a run that had none, so it holds
+ *   the functions that run compiled; a file V8 rejects is written again, and files unused for 30 days go.
  * - NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns both off.
  *
  * The cache is only ever a speed-up: a directory that cannot be made private, or a file that cannot be read or
@@ -23,31 +24,35 @@ import vm from 'node:vm';
 /** The sha-256 of dist/bundle/claude-mon.cjs, put here by scripts/bundle.mjs. */
 declare const BUNDLE_DIGEST: string;
 /** Node ≥ 22.1's compile cache; @types/node 20 does not know it. */
-const enableCompileCache = (Module as { enableCompileCache?: () => unknown }).enableCompileCache;
-/** Lets code compiled by vm.Script use import() as the main context does (Node ≥ 20.12). */
-const mainContextLoader = (vm.constants as Partial<typeof vm.constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+const enableCompileCache = (Module as { enableCompileCache?: (directory: string) => unknown }).enableCompileCache;
+const UNUSED_MS = 30 * 86_400_000;
 
 const bundle = fileURLToPath(new URL('./claude-mon.cjs', import.meta.url));
 const require = createRequire(bundle);
+const disabled = (process.env['NODE_DISABLE_COMPILE_CACHE'] ?? '') !== '' && process.env['NODE_DISABLE_COMPILE_CACHE'] !== '0';
+const directory = disabled ? undefined : (process.env['NODE_COMPILE_CACHE'] ?? privateDirectory());
 
-if (process.env['NODE_DISABLE_COMPILE_CACHE']) {
+if (directory === undefined) {
   require(bundle);
 } else if (enableCompileCache !== undefined) {
-  enableCompileCache();
+  enableCompileCache(directory);
   require(bundle);
-} else if (mainContextLoader !== undefined) {
-  runWithCodeCache(bundle, codeCacheFile(), mainContextLoader);
 } else {
-  require(bundle); // Node 20 before 20.12: vm cannot hand import() to the main loader, which the bundle uses
+  runWithCodeCache(bundle, directory);
 }
 
-function runWithCodeCache(file: string, cacheFile: string | undefined, importModuleDynamically: typeof vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER): void {
-  const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
-  // The bundle is ASCII (esbuild escapes everything else), and latin1 is the cheapest decoding of it.
-  const source = Module.wrap(fs.readFileSync(file, 'latin1'));
-  const script = new vm.Script(source, { filename: file, importModuleDynamically, ...(cachedData && { cachedData }) });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    process.once('exit', () => writeQuietly(cacheFile, script.createCachedData()));
+/** Compiles and runs the bundle as require() would, with V8's cached data. The bundle has no import() to serve. */
+function runWithCodeCache(file: string, directory: string): void {
+  const { size, mtimeMs } = fs.statSync(file);
+  const cacheFile = path.join(directory, `${BUNDLE_DIGEST.slice(0, 16)}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.bin`);
+  const cachedData = readIfPresent(cacheFile);
+  const source = Module.wrap(fs.readFileSync(file, 'utf8'));
+  const script = new vm.Script(source, { filename: file, ...(cachedData && { cachedData }) });
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    process.once('exit', () => {
+      writeQuietly(cacheFile, script.createCachedData());
+      removeUnused(directory);
+    });
   }
   const module = { exports: {} };
   (script.runInThisContext() as CommonJsWrapper)(module.exports, require, module, file, path.dirname(file));
@@ -55,22 +60,24 @@ function runWithCodeCache(file: string, cacheFile: string | undefined, importMod
 
 type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
 
-/** The cache file in a directory only this user can write to, or undefined when there is no such directory. */
-function codeCacheFile(): string | undefined {
+/** <tmpdir>/claude-mon-code-cache-<uid>, made if missing; undefined when others could write to it. */
+function privateDirectory(): string | undefined {
   const uid = process.getuid?.();
-  const directory = path.join(os.tmpdir(), `claude-mon-code-cache-${uid ?? 'user'}`);
+  const made = path.join(os.tmpdir(), `claude-mon-code-cache-${uid ?? 'user'}`);
   try {
-    fs.mkdirSync(directory, { mode: 0o700 });
+    fs.mkdirSync(made, { mode: 0o700 });
   } catch {
     // It exists already (checked below), or cannot be made: then there is no cache.
   }
   try {
-    const stat = fs.lstatSync(directory);
-    if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o077) !== 0) return undefined;
+    const stat = fs.lstatSync(made);
+    if (!stat.isDirectory()) return undefined;
+    // Owner and mode where they mean something (not on Windows, which has no uid).
+    if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0)) return undefined;
   } catch {
     return undefined;
   }
-  return path.join(directory, `${BUNDLE_DIGEST.slice(0, 16)}-${process.version}-${process.arch}.bin`);
+  return made;
 }
 
 function readIfPresent(file: string): Buffer | undefined {
@@ -89,5 +96,17 @@ function writeQuietly(file: string, bytes: Buffer): void {
     fs.renameSync(temporary, file);
   } catch {
     fs.rmSync(temporary, { force: true });
+  }
+}
+
+/** Cache files of other builds or Nodes, untouched for 30 days, go: the directory does not grow for ever. */
+function removeUnused(directory: string): void {
+  try {
+    for (const name of fs.readdirSync(directory)) {
+      const file = path.join(directory, name);
+      if (name.endsWith('.bin') && Date.now() - fs.statSync(file).atimeMs > UNUSED_MS) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // Only housekeeping: the next writer tries again.
   }
 }

@@ -57,6 +57,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   const readOptions = {
     dedupe: context.reading.dedupe,
     maxLineBytes: context.reading.maxLineBytes,
+    scanner: context.reading.scanner,
     otel: context.config.otel,
     strict: false,
     verbose: false,

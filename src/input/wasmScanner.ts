@@ -1,23 +1,24 @@
 /**
  * The byte scanner in WebAssembly (assembly/flatScanner.ts): the same answers as scanFlatObject, from bytes that
- * live in the module's memory. The module finds each known key's value — numbers parsed, strings bounded and
- * hashed — and this puts them into a RawFields as scanFlatObject does. test/input/wasmScanner.test.ts holds the
- * two to the same RawFields on every fixture and on fuzzed lines.
+ * live in the module's memory. The module finds each known key's value — numbers and ISO timestamps parsed,
+ * labels interned to ids, request ids hashed — and this puts them into a RawFields as scanFlatObject does, also
+ * those read before it gave up on a line. test/input/wasmScanner.test.ts holds the two to the same RawFields on
+ * every fixture and on fuzzed lines.
  *
- * Memory: the module's own data, then the key table, then the entries of one object, then the input area, which
- * grows (and with it the memory) to what the caller asks for. Growing detaches the old views: `bytes` is made
- * again after every grow, and callers take it after input(), never across one.
+ * Memory: the module's own data, then the key table, the interner, the entries of one object, and the input area,
+ * which grows (and with it the memory) to what the caller asks for. Growing detaches the old views: `bytes` is
+ * made again after every grow, and callers take it after input(), never across one.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeFsError, UsageError } from '../errors.js';
 import { STRING_INTERNED, STRING_MODE, STRING_REQUEST_ID, STRING_TIMESTAMP, STRING_WRAPPER } from './flatScanner.js';
-import { FIELD_COUNT, KIND_NULL, KIND_NUMBER, KIND_STRING, type RawFields, SEEN_BIT, SLOT_OF_KEY } from './rawFields.js';
+import { FIELD_COUNT, KIND_FALSE, KIND_NULL, KIND_NUMBER, KIND_STRING, KIND_TRUE, type RawFields, SEEN_BIT, SLOT_OF_KEY } from './rawFields.js';
 import { TS_INVALID } from '../core/timestamp.js';
 
 /**
  * Which byte scanner reads the lines: this one ('wasm'), the JavaScript one (scanFlatObject, its oracle: 'js'), or
- * this one where it can run and else JavaScript ('auto': under `node --jitless` there is no WebAssembly).
+ * this one where Node has WebAssembly and else JavaScript ('auto': `node --jitless` has none).
  */
 export type ScannerKind = 'auto' | 'wasm' | 'js';
 
@@ -35,21 +36,25 @@ interface ScannerExports {
   readonly memory: WebAssembly.Memory;
   readonly KEY_AREA_BYTES: WebAssembly.Global;
   readonly INTERN_AREA_BYTES: WebAssembly.Global;
+  entriesWritten(): number;
   initKeys(base: number): void;
   initInterner(base: number): void;
-  addKey(at: number, length: number, slot: number): void;
+  addKey(at: number, length: number, slot: number): number;
   setMode(slot: number, mode: number): void;
-  scan(start: number, end: number, entries: number): number;
+  scan(start: number, end: number, entries: number, maxEntries: number): number;
   dataEnd(): number;
 }
 
+// The entries' layout (assembly/flatScanner.ts): slot, kind, flags, timestamp kind (bytes 0–3); FNV hash (4);
+// a number's value or a string's start and end (8); a request id's second hash, an interned id, a timestamp's
+// instant, or a number's start and end (16).
 const ENTRY_BYTES = 24;
 const FLAG_ASCII = 1;
 const FLAG_EXACT = 2;
 const FLAG_BRACE = 4;
 /** An interned string's id when the module's interner is full (as an Int32Array reads 0xffffffff). */
 const NOT_INTERNED = -1;
-/** Entries of one object: one per key, and an object has at most a few dozen known keys (a key twice: twice). */
+/** Entries of one object: one per known key (a key written twice, twice); past this the general path reads it. */
 const MAX_ENTRIES = 1024;
 const PAGE = 65_536;
 const SLACK_BYTES = 16;
@@ -70,9 +75,24 @@ function scannerModule(): WebAssembly.Module {
     } catch (error) {
       throw new UsageError(`the WebAssembly scanner ${fileURLToPath(WASM_FILE)}: ${describeFsError(error)}: npm run build makes it (CLAUDE_MON_SCANNER=js reads without it)`);
     }
-    compiled = new WebAssembly.Module(bytes);
+    try {
+      compiled = new WebAssembly.Module(bytes);
+    } catch (error) {
+      throw new UsageError(`the WebAssembly scanner ${fileURLToPath(WASM_FILE)} is damaged (${(error as Error).message}): npm run build makes it again`);
+    }
   }
   return compiled;
+}
+
+/** The layout of the module's entries, as this side reads it: checked against the module's own exports. */
+const LAYOUT = { ENTRY_BYTES, FLAG_ASCII, FLAG_EXACT, FLAG_BRACE, NOT_INTERNED, KIND_NULL, KIND_NUMBER, KIND_STRING, KIND_TRUE, KIND_FALSE };
+
+function checkLayout(exports: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(LAYOUT)) {
+    if ((exports[name] as WebAssembly.Global | undefined)?.value !== value) {
+      throw new UsageError(`the WebAssembly scanner ${fileURLToPath(WASM_FILE)} is from another build (${name}): npm run build makes it again`);
+    }
+  }
 }
 
 export class WasmScanner {
@@ -89,7 +109,9 @@ export class WasmScanner {
   private words!: Int32Array;
 
   constructor() {
-    this.exports = new WebAssembly.Instance(scannerModule()).exports as unknown as ScannerExports;
+    const exports = new WebAssembly.Instance(scannerModule()).exports;
+    checkLayout(exports);
+    this.exports = exports as unknown as ScannerExports;
     const keys = align(this.exports.dataEnd(), 8);
     const interner = align(keys + (this.exports.KEY_AREA_BYTES.value as number), 8);
     this.entries = align(interner + (this.exports.INTERN_AREA_BYTES.value as number), 8);
@@ -100,7 +122,7 @@ export class WasmScanner {
     const scratch = this.inputBase;
     for (const [name, slot] of SLOT_OF_KEY) {
       const length = this.bytes.write(name, scratch, 'latin1');
-      this.exports.addKey(scratch, length, slot);
+      if (this.exports.addKey(scratch, length, slot) === 0) throw new Error(`the WebAssembly scanner's key table is full at ${name}: raise KEY_BYTES or TABLE_SIZE in assembly/flatScanner.ts`);
     }
     for (let slot = 0; slot < FIELD_COUNT; slot++) this.exports.setMode(slot, STRING_MODE[slot] as number);
   }
@@ -127,10 +149,11 @@ export class WasmScanner {
 
   /** scanFlatObject over input()[start, end): the object's known fields into `raw`, or false for the general path. */
   scan(start: number, end: number, raw: RawFields): boolean {
-    const result = this.exports.scan(this.inputBase + start, this.inputBase + end, this.entries);
-    if (result === 0) return false;
+    const result = this.exports.scan(this.inputBase + start, this.inputBase + end, this.entries, MAX_ENTRIES);
+    // Given up: what was read before still goes into `raw`, as scanFlatObject leaves it (the noise hints read it).
+    const count = result === 0 ? this.exports.entriesWritten() : result - 1;
     const { bytes, numbers, words } = this;
-    for (let e = 0, at = this.entries; e < result - 1; e++, at += ENTRY_BYTES) {
+    for (let e = 0, at = this.entries; e < count; e++, at += ENTRY_BYTES) {
       const slot = bytes[at] as number;
       const kind = bytes[at + 1] as number;
       const flags = bytes[at + 2] as number;
@@ -143,7 +166,7 @@ export class WasmScanner {
         return false;
       }
     }
-    return true;
+    return result !== 0;
   }
 
   private storeString(raw: RawFields, slot: number, flags: number, at: number): boolean {

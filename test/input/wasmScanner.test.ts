@@ -14,9 +14,8 @@ import { fixtureObjects, fuzzLine } from './scannerLines.js';
 const wasm = new WasmScanner();
 const interner = new ByteInterner();
 
-/** What a scan found, comparably: undefined when the scanner hands the line to the general path. */
-function found(raw: RawFields, accepted: boolean): object | undefined {
-  if (!accepted) return undefined;
+/** What a scan left in `raw`, comparably, and whether it took the line (scanFlatObject keeps what it read before giving up). */
+function found(raw: RawFields, accepted: boolean): object {
   const fields: Record<number, unknown> = {};
   for (let slot = 0; slot < FIELD_COUNT; slot++) {
     const kind = raw.kinds[slot] as number;
@@ -24,22 +23,22 @@ function found(raw: RawFields, accepted: boolean): object | undefined {
     fields[slot] = kind === KIND_NUMBER ? [kind, raw.nums[slot]] : kind === KIND_STRING && slot !== 1 ? [kind, raw.strs[slot]] : [kind];
   }
   const timestamp = raw.kinds[0] === KIND_STRING ? [raw.timestampKind, raw.timestamp.ms] : null;
-  const requestId = raw.kinds[1] === KIND_STRING ? [raw.requestIdHashA, raw.requestIdHashB] : null;
-  return { seen: raw.seen, fields, timestamp, requestId };
+  const requestId = accepted && raw.kinds[1] === KIND_STRING ? [raw.requestIdHashA, raw.requestIdHashB] : null;
+  return { accepted, seen: raw.seen, fields, timestamp, requestId };
 }
 
 function expectSameScan(line: string, hashRequestIds = true): boolean {
   const bytes = Buffer.from(line);
   const js = new RawFields();
   js.hashRequestIds = hashRequestIds;
-  const jsFound = found(js, scanFlatObject(bytes, 0, bytes.length, js, interner));
+  const accepted = scanFlatObject(bytes, 0, bytes.length, js, interner);
   const input = wasm.input(bytes.length + 1);
   bytes.copy(input);
   input[bytes.length] = 0x0a; // a byte past the end, as in a chunk of lines: never read as part of the line
   const fromWasm = new RawFields();
   fromWasm.hashRequestIds = hashRequestIds;
-  expect(found(fromWasm, wasm.scan(0, bytes.length, fromWasm)), line).toEqual(jsFound);
-  return jsFound !== undefined;
+  expect(found(fromWasm, wasm.scan(0, bytes.length, fromWasm)), line).toEqual(found(js, accepted));
+  return accepted;
 }
 
 describe('WebAssembly scanner ≡ JavaScript scanner', () => {
@@ -88,6 +87,15 @@ describe('WebAssembly scanner ≡ JavaScript scanner', () => {
       expect(scanner.scan(0, line.length, raw)).toBe(true);
       if (raw.strs[2] !== user || raw.strs[3] !== `f${i % 7}`) expect([raw.strs[2], raw.strs[3]]).toEqual([user, `f${i % 7}`]);
     }
+  });
+
+  it('leaves an object with more known keys than it has entries for to the general path, as it must not overrun them', () => {
+    const repeated = Array.from({ length: 1500 }, (_, i) => `"feature":"f${i}"`).join(',');
+    const line = Buffer.from(`{${repeated},"latency_ms":1}`);
+    expect(scanFlatObject(line, 0, line.length, new RawFields(), interner)).toBe(true);
+    line.copy(wasm.input(line.length));
+    expect(wasm.scan(0, line.length, new RawFields())).toBe(false);
+    expect(expectSameScan('{"feature":"f","latency_ms":1}')).toBe(true); // and the next line is read as usual
   });
 
   it('keeps working when its memory grows under the views it made', () => {
