@@ -174,7 +174,9 @@ export class FollowMark {
         grew: true,
       };
     } catch {
-      return null; // closed under us (the file was let go): the next save has the new one
+      // Closed under us: let go meanwhile (letGo keeps the position first, as when a run stops), or by a rotation,
+      // where the next save has the new file.
+      return this.handle === null ? this.before : null;
     }
   }
 }
