@@ -47,8 +47,7 @@ if (isMainThread) {
     });
   } else {
     const { scanFlatObject } = await import(new URL('flatScanner.js', dist));
-    const buffer = Buffer.allocUnsafe(64 * CHUNK);
-    let bytes = buffer;
+    const bytes = Buffer.allocUnsafe(64 * CHUNK);
     forEachLine(file, from, to, () => bytes, (start, end) => {
       raw.reset();
       if (scanFlatObject(bytes, start, end, raw, interner)) lines++;

@@ -123,7 +123,7 @@ function classifierOptions(inputs: Inputs, options: ReadOptions): ClassifierOpti
     expectedLines: estimateLines(inputs.sources),
     ...(options.dedupeGenerationIds === undefined ? {} : { dedupeGenerationIds: options.dedupeGenerationIds }),
     ...(options.requestIds === undefined ? {} : { requestIds: options.requestIds }),
-    ...(options.scanner === undefined ? {} : { scanner: options.scanner }),
+    scanner: options.scanner ?? 'auto',
   };
 }
 
