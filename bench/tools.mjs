@@ -74,7 +74,29 @@ export function claudeMonCommand(args, baseline) {
 export const scanFloor = {
   name: 'floor: WebAssembly byte scanner only, 2 threads',
   compared: false,
+  describe: 'the WebAssembly byte scanner alone on 2 threads (nothing validated, checked, folded or printed)',
   command: (input) => ({ command: process.execPath, args: [here('./scan-floor.mjs'), input.file, '2', 'wasm'], node: true }),
+  parse: (stdout) => JSON.parse(stdout),
+};
+
+/**
+ * Two claude-mon processes on the two halves of the file at once (bench/split-floor.mjs): what perfect parse threads
+ * would bring at the present per-line cost, nothing shared or merged. A bound, not a result.
+ */
+export const splitFloor = {
+  name: 'floor: claude-mon on each half of the file at once, 2 processes',
+  compared: false,
+  describe: 'claude-mon on each half of the file at once, in 2 processes (a perfect split, nothing shared or merged)',
+  command: (input) => ({ command: process.execPath, args: [here('./split-floor.mjs'), input.file], node: true }),
+  parse: (stdout) => JSON.parse(stdout),
+};
+
+/** Node's zlib inflating the file, nothing else (bench/inflate-floor.mjs): a bound on gzip input, not a result. */
+export const inflateFloor = {
+  name: "floor: Node's zlib inflating only",
+  compared: false,
+  describe: "Node's zlib inflating the file and counting its lines, nothing else",
+  command: (input) => ({ command: process.execPath, args: [here('./inflate-floor.mjs'), input.file], node: true }),
   parse: (stdout) => JSON.parse(stdout),
 };
 

@@ -9,6 +9,7 @@
  *   given claude-mon.cjs's digest, the key of that cache.
  * - parseWorker.js: the parse thread (an ES module), which parallelIngest starts from `./parseWorker.js` next to
  *   its own code.
+ * - gunzipWorker.js: the gzip thread (an ES module), which gunzipThread starts from dist/bundle/ wherever it runs.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const commonJs = {
 
 await build({ ...commonJs, entryPoints: ['dist/bin.js'], outfile: 'dist/bundle/claude-mon.cjs' });
 await build({ ...common, format: 'esm', entryPoints: ['dist/input/parseWorker.js'], outfile: 'dist/bundle/parseWorker.js' });
+await build({ ...common, format: 'esm', entryPoints: ['dist/input/gunzipWorker.js'], outfile: 'dist/bundle/gunzipWorker.js' });
 const commandLine = readFileSync('dist/bundle/claude-mon.cjs');
 if (commandLine.includes('import(')) throw new Error('dist/bundle/claude-mon.cjs calls import(), which src/launch.ts cannot run on Node 20');
 const digest = createHash('sha256').update(commandLine).digest('hex');

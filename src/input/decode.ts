@@ -5,6 +5,7 @@
  */
 import { promises as fs, read } from 'node:fs';
 import { GzipBreak, gunzipMembers, isGzipStart } from './gunzip.js';
+import { gunzipOnThread } from './gunzipThread.js';
 
 export const CHUNK_BYTES = 1 << 20;
 
@@ -94,8 +95,14 @@ export function isSourceBreak(error: unknown): error is GzipBreak | FileShrank {
   return error instanceof GzipBreak || error instanceof FileShrank;
 }
 
+/**
+ * Where gzip is inflated: on a thread of its own (gunzipThread.ts) when the compressed input is more than one
+ * chunk, here when less (starting a thread costs more than it saves); `thread` and `here` force one, for tests.
+ */
+export type GunzipPlace = 'auto' | 'thread' | 'here';
+
 /** Yields decoded chunks; throws GzipBreak after the last good chunk when the gzip stream is cut or corrupt. */
-export async function* decodeChunks(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+export async function* decodeChunks(raw: AsyncIterable<Buffer>, gunzip: GunzipPlace = 'auto'): AsyncGenerator<Buffer> {
   const iterator = raw[Symbol.asyncIterator]();
   let head: Buffer = Buffer.alloc(0);
   // A pipe may deliver a single byte first: gather enough to see the magic number.
@@ -105,27 +112,36 @@ export async function* decodeChunks(raw: AsyncIterable<Buffer>): AsyncGenerator<
     head = Buffer.concat([head, next.value]); // a copy: the source may reuse its buffer
   }
   if (head.length === 0) return;
-  const rest = (async function* () {
-    yield head;
+  const rest = async function* (first: readonly Buffer[]): AsyncGenerator<Buffer> {
+    yield* first;
     for (;;) {
       const next = await iterator.next();
       if (next.done === true) return;
       yield next.value;
     }
-  })();
-  const copies = (async function* () {
-    // The gzip reader holds slices of a chunk (and zlib reads them on another thread) after its buffer is reused.
-    for await (const chunk of rest) yield Buffer.from(chunk);
-  })();
-  if (!isGzipStart(head)) {
-    try {
-      yield* rest;
-    } finally {
-      await iterator.return?.();
-    }
-    return;
-  }
+  };
   try {
+    if (!isGzipStart(head)) {
+      yield* rest([head]);
+      return;
+    }
+    let first = [head];
+    let onThread = gunzip === 'thread';
+    if (gunzip === 'auto') {
+      const next = await iterator.next();
+      if (next.done !== true) {
+        first = [head, Buffer.from(next.value)];
+        onThread = true;
+      }
+    }
+    if (onThread) {
+      yield* gunzipOnThread(rest(first));
+      return;
+    }
+    const copies = (async function* () {
+      // The gzip reader holds slices of a chunk (and zlib reads them on another thread) after its buffer is reused.
+      for await (const chunk of rest(first)) yield Buffer.from(chunk);
+    })();
     yield* gunzipMembers(copies, CHUNK_BYTES);
   } finally {
     await iterator.return?.();
