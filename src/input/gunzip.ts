@@ -23,7 +23,7 @@ export class GzipBreak extends Error {
   override readonly name = 'GzipBreak';
 }
 
-/** Compressed bytes per write: bounds what one write expands to (deflate's limit is ~1032:1) to ~34 MB. */
+/** Compressed bytes taken at a time (whatever they expand to goes through the one output buffer). */
 const SLICE_BYTES = 32 * 1024;
 const FLAG_HCRC = 2;
 const FLAG_EXTRA = 4;
@@ -70,107 +70,88 @@ async function readHeader(input: ByteQueue, member: number): Promise<void> {
 }
 
 /**
- * Inflates one member's deflate body, one slice written ahead of the output being consumed so that zlib (on the
- * thread pool) and the parser overlap. Leaves the input positioned just after the body.
+ * Inflates one member's deflate body, a slice of compressed bytes at a time, into one reused output buffer (each
+ * chunk yielded is valid until the next is asked for). Leaves the input positioned just after the body.
  */
 async function* inflateBody(
   input: ByteQueue,
   member: number,
   outputChunkBytes: number,
 ): AsyncGenerator<Buffer, { size: number; crc: number }> {
-  const inflater = new SliceInflater(outputChunkBytes);
+  const inflater = new RawInflater(outputChunkBytes, member);
   let size = 0;
   let crc = 0;
   try {
-    let pending: Promise<Buffer[]> | undefined = inflater.write(await input.take(SLICE_BYTES));
-    while (pending !== undefined) {
-      let outputs: Buffer[];
-      try {
-        outputs = await pending;
-      } catch (error) {
-        throw new GzipBreak(`corrupt gzip (${(error as Error).message} in member ${member})`);
+    for (;;) {
+      const slice = await input.take(SLICE_BYTES);
+      if (slice.length === 0) throw new GzipBreak('truncated gzip (unexpected end of file)');
+      for (let at = 0; ; ) {
+        const step = inflater.inflate(slice, at);
+        at += step.consumed;
+        if (step.output.length > 0) {
+          size += step.output.length;
+          crc = crc32(step.output, crc);
+          yield step.output;
+        }
+        if (step.ended) {
+          input.unread(slice.subarray(at));
+          return { size, crc };
+        }
+        if (at === slice.length && !step.full) break; // the slice is used up: the next one
       }
-      pending = undefined;
-      let truncated = false;
-      if (inflater.ended) {
-        input.unread(inflater.unconsumed());
-      } else {
-        const slice = await input.take(SLICE_BYTES);
-        if (slice.length === 0) truncated = true;
-        else pending = inflater.write(slice);
-      }
-      for (const output of outputs) {
-        size += output.length;
-        crc = crc32(output, crc);
-        yield output;
-      }
-      if (truncated) throw new GzipBreak('truncated gzip (unexpected end of file)');
     }
-    return { size, crc };
   } finally {
     inflater.close();
   }
 }
 
-/** A raw inflater fed one slice at a time; knows when the deflate stream has ended and what it left unread. */
-class SliceInflater {
-  private readonly inflate: InflateRaw;
-  private outputs: Buffer[] = [];
-  private failure: Error | undefined;
-  private written = 0;
-  /** The last two slices written: unconsumed bytes after the end of the stream lie within them. */
-  private recent: Buffer[] = [];
-  private settlePending: () => void = () => undefined;
+/** The part of a zlib stream this reader drives: its native handle, written synchronously. */
+interface ZlibHandle {
+  writeSync(flush: number, input: Buffer, inputOffset: number, inputLength: number, output: Buffer, outputOffset: number, outputLength: number): void;
+  onerror: (message: string, errno: number, code: string) => void;
+}
 
-  constructor(outputChunkBytes: number) {
-    this.inflate = createInflateRaw({ chunkSize: outputChunkBytes });
-    this.inflate.on('data', (chunk: Buffer) => this.outputs.push(chunk));
-    this.inflate.on('error', (error) => {
-      this.failure ??= error;
-      this.settlePending();
-    });
-    // A write after the end of the deflate stream may never be called back once the stream has closed: settle it.
-    this.inflate.on('close', () => this.settlePending());
+/**
+ * A raw inflater that writes into one output buffer of its own, through the zlib stream's native handle (the
+ * synchronous write Node's own zlib*Sync functions use; the same on Node 20, 22 and 24). The stream's async writes
+ * give every output a new buffer: garbage that V8 let reach some 60 MB before collecting it, which was most of
+ * the reader's memory on a large .gz.
+ */
+class RawInflater {
+  private readonly stream: InflateRaw = createInflateRaw();
+  private readonly handle: ZlibHandle;
+  /** After each write: [output bytes left, input bytes left]. */
+  private readonly state: Uint32Array;
+  private readonly output: Buffer;
+  private failure: string | undefined;
+
+  constructor(
+    outputBytes: number,
+    private readonly member: number,
+  ) {
+    const internals = this.stream as unknown as { _handle: ZlibHandle; _writeState: Uint32Array };
+    this.handle = internals._handle;
+    this.state = internals._writeState;
+    this.handle.onerror = (message) => (this.failure = message);
+    this.output = Buffer.allocUnsafe(outputBytes);
   }
 
-  write(slice: Buffer): Promise<Buffer[]> {
-    this.written += slice.length;
-    this.recent = [this.recent[this.recent.length - 1] ?? Buffer.alloc(0), slice];
-    if (this.inflate.closed || this.inflate.destroyed) {
-      // Closed after the end of the deflate stream: nothing more will be read (the slice counts as unconsumed).
-      const outputs = this.outputs;
-      this.outputs = [];
-      return this.failure === undefined ? Promise.resolve(outputs) : Promise.reject(this.failure);
-    }
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (): void => {
-        if (settled) return;
-        settled = true;
-        const outputs = this.outputs;
-        this.outputs = [];
-        if (this.failure !== undefined) reject(this.failure);
-        else resolve(outputs);
-      };
-      this.settlePending = settle;
-      // zlib ignores input after the end of the deflate stream and calls back at once.
-      this.inflate.write(slice, settle);
-    });
-  }
-
-  /** True once zlib has stopped taking input: the deflate stream ended. */
-  get ended(): boolean {
-    return this.inflate.bytesWritten < this.written;
-  }
-
-  unconsumed(): Buffer {
-    const left = this.written - this.inflate.bytesWritten;
-    const tail = Buffer.concat(this.recent);
-    return tail.subarray(tail.length - left);
+  /**
+   * Inflates `input` from `at`: the bytes consumed, the output (a view of the reused buffer), whether the output
+   * buffer filled (call again) and whether the deflate stream ended (the rest of the input is not its).
+   */
+  inflate(input: Buffer, at: number): { consumed: number; output: Buffer; full: boolean; ended: boolean } {
+    const length = input.length - at;
+    this.handle.writeSync(constants.Z_NO_FLUSH, input, at, length, this.output, 0, this.output.length);
+    if (this.failure !== undefined) throw new GzipBreak(`corrupt gzip (${this.failure} in member ${this.member})`);
+    const outputLeft = this.state[0] as number;
+    const inputLeft = this.state[1] as number;
+    // Input left over while output room remains: zlib took no more, the deflate stream has ended.
+    return { consumed: length - inputLeft, output: this.output.subarray(0, this.output.length - outputLeft), full: outputLeft === 0, ended: inputLeft > 0 && outputLeft > 0 };
   }
 
   close(): void {
-    this.inflate.destroy();
+    this.stream.close();
   }
 }
 
