@@ -147,6 +147,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       exitCode = await run('report', [], flags, io, async (context) => ({ output: (await import('./commands/rules.js')).runRules(context, rulesOptions(flags, VERSION)), failed: false }));
     });
 
+  program
+    .command('grafana')
+    .description("a Grafana dashboard (JSON) over `serve`'s metrics, with the alerts of `rules` as annotations")
+    .option('-o, --output <file>', 'write the dashboard to FILE (atomically) instead of stdout')
+    .action(async (flags: Flags) => {
+      exitCode = await run('report', [], flags, io, async () => ({ output: (await import('./commands/grafana.js')).runGrafana(VERSION), failed: false }));
+    });
+
   try {
     if (argv.length <= 2) {
       program.outputHelp({ error: true });

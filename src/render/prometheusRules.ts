@@ -26,7 +26,8 @@ export interface RulesOptions {
   readonly forMs: number;
 }
 
-const ALERT_NAMES: Readonly<Record<RuleName, string>> = {
+/** The Prometheus alert of each rule (also the Grafana dashboard's annotations). */
+export const ALERT_NAMES: Readonly<Record<RuleName, string>> = {
   error_rate: 'ClaudeErrorRateHigh',
   rate_limited: 'ClaudeRateLimited',
   p95_latency: 'ClaudeLatencyP95High',

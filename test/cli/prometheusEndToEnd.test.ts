@@ -38,6 +38,56 @@ interface PromAlert {
   readonly state: string;
 }
 
+/** Prometheus on a free loopback port, scraping `target` every second and evaluating DIRECTORY/rules.yml. */
+async function startPrometheus(directory: string, target: string): Promise<{ api: <T>(query: string) => Promise<T | undefined>; log: () => string }> {
+  const port = await freePort();
+  writeFileSync(
+    path.join(directory, 'prometheus.yml'),
+    JSON.stringify({
+      global: { scrape_interval: '1s', evaluation_interval: '1s' },
+      rule_files: ['rules.yml'],
+      scrape_configs: [{ job_name: 'claude-mon', static_configs: [{ targets: [target] }] }],
+    }),
+  );
+  let log = '';
+  prometheus = spawn(
+    'prometheus',
+    [`--config.file=${path.join(directory, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(directory, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  prometheus.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+  const api = async <T>(query: string): Promise<T | undefined> => {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/${query}`);
+      return ((await response.json()) as { data: T }).data;
+    } catch {
+      return undefined; // not up yet
+    }
+  };
+  return { api, log: () => log };
+}
+
+interface GrafanaDashboard {
+  readonly panels: readonly { readonly title: string; readonly targets: readonly { readonly expr: string }[] }[];
+  readonly annotations: { readonly list: readonly { readonly expr?: string }[] };
+  readonly templating: { readonly list: readonly { readonly name: string }[] };
+}
+
+/** A successful call with cache reads and a logged rate-limit header; `extra` overrides any field. */
+const richCall = (feature: string, extra: Record<string, unknown>): string =>
+  `${JSON.stringify({
+    timestamp: new Date().toISOString(),
+    feature,
+    model: 'claude-sonnet-4-5-20250929',
+    input_tokens: 100,
+    output_tokens: 20,
+    cached_tokens: 300,
+    latency_ms: 900,
+    stop_reason: 'end_turn',
+    ratelimit_requests_remaining: 40,
+    ...extra,
+  })}\n`;
+
 const call = (feature: string, failed: boolean): string =>
   `${JSON.stringify({
     timestamp: new Date().toISOString(),
@@ -57,50 +107,62 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
     expect(rules.code).toBe(0);
     const serving = await serve([]);
     serving.child.stdin.write(call('chat', false).repeat(5) + call('search', false).repeat(5));
-    const port = await freePort();
-    writeFileSync(
-      path.join(directory, 'prometheus.yml'),
-      JSON.stringify({
-        global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: ['rules.yml'],
-        scrape_configs: [{ job_name: 'claude-mon', static_configs: [{ targets: [serving.address] }] }],
-      }),
-    );
-    let log = '';
-    prometheus = spawn(
-      'prometheus',
-      [
-        `--config.file=${path.join(directory, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(directory, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-    const api = async <T>(query: string): Promise<T | undefined> => {
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/api/v1/${query}`);
-        return ((await response.json()) as { data: T }).data;
-      } catch {
-        return undefined; // not up yet
-      }
-    };
+    const { api, log } = await startPrometheus(directory, serving.address);
     // Prometheus has scraped the calls before the burst (so their counters' increase is seen).
     const scraped = await until(async () => {
       const data = await api<{ result: { value: [number, string] }[] }>('query?query=sum(claude_mon_calls_total)');
       return data?.result[0]?.value[1] === '10';
     }, 30_000);
-    expect(scraped, log).toBe(true);
+    expect(scraped, log()).toBe(true);
     const firing = async (): Promise<PromAlert[]> =>
       ((await api<{ alerts: PromAlert[] }>('alerts'))?.alerts ?? []).filter((alert) => alert.state === 'firing');
     expect(await firing()).toEqual([]);
 
     serving.child.stdin.write(call('chat', true).repeat(30));
-    expect(await until(async () => (await firing()).some((alert) => alert.labels['feature'] === 'chat'), 30_000), log).toBe(true);
+    expect(await until(async () => (await firing()).some((alert) => alert.labels['feature'] === 'chat'), 30_000), log()).toBe(true);
     const chat = (await firing()).find((alert) => alert.labels['alertname'] === 'ClaudeErrorRateHigh' && alert.labels['feature'] === 'chat');
     expect(chat?.labels).toMatchObject({ severity: 'critical', rule: 'error_rate', scope: 'feature' });
     expect(chat?.annotations['summary']).toMatch(/^Error rate of chat is [\d.]+% over 10m \(threshold 5%\)$/);
     // search had no errors: no alert names it.
     expect((await firing()).some((alert) => alert.labels['feature'] === 'search')).toBe(false);
+  }, 90_000);
+
+  it.skipIf(!HAS_PROMETHEUS)('answers every query of the Grafana dashboard with data, and its alert annotations once a rule fires', async () => {
+    const directory = temporaryDirectory();
+    expect((await runCli(['rules', '--format', 'prometheus', '--for', '0s', '-o', path.join(directory, 'rules.yml')])).code).toBe(0);
+    const written = await runCli(['grafana']);
+    expect(written.code).toBe(0);
+    const dashboard = JSON.parse(written.stdout) as GrafanaDashboard;
+    const serving = await serve([]);
+    const batch = (feature: string, count: number, extra: Record<string, unknown> = {}): string => richCall(feature, extra).repeat(count);
+    serving.child.stdin.write(batch('chat', 5) + batch('search', 5));
+    const { api, log } = await startPrometheus(directory, serving.address);
+    const total = async (): Promise<string | undefined> => (await api<{ result: { value: [number, string] }[] }>('query?query=sum(claude_mon_calls_total)'))?.result[0]?.value[1];
+    expect(await until(async () => (await total()) === '10', 30_000), log()).toBe(true);
+    // More of every kind, so that each rate and ratio has something to show: cut-off answers, a 429, a burst of
+    // failures (the error-rate alert fires for chat).
+    serving.child.stdin.write(
+      batch('chat', 5) + batch('search', 3, { stop_reason: 'max_tokens' }) + batch('search', 1, { error: 'RateLimitError', error_status: 429, stop_reason: null }) +
+        batch('chat', 30, { error: 'InternalServerError', error_status: 500, stop_reason: null }),
+    );
+    const query = async (expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> =>
+      (await api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`query?query=${encodeURIComponent(expr)}`))?.result ?? [];
+    const annotation = dashboard.annotations.list[0]?.expr as string;
+    expect(await until(async () => (await query(annotation)).some((series) => series.metric['feature'] === 'chat'), 30_000), log()).toBe(true);
+
+    // Grafana's variables and interval as a user leaves them: every feature and model, a 1m interval.
+    const asGrafanaRuns = (expr: string): string => expr.replaceAll('$feature', '.*').replaceAll('$model', '.*').replaceAll('$__rate_interval', '1m');
+    const targets = dashboard.panels.flatMap((panel) => panel.targets.map((target) => ({ panel: panel.title, expr: target.expr })));
+    expect(targets.length).toBeGreaterThanOrEqual(9);
+    for (const { panel, expr } of targets) {
+      const result = await query(asGrafanaRuns(expr));
+      const values = result.map((series) => Number(series.value[1])).filter(Number.isFinite);
+      expect(values.length, `${panel}: ${expr} returned no number`).toBeGreaterThan(0);
+    }
+    // The variables' values: label_values(...) of Grafana, as Prometheus's label API answers it.
+    const labelValues = async (label: string): Promise<string[]> => (await api<string[]>(`label/${label}/values?match[]=claude_mon_calls_total`)) ?? [];
+    expect(await labelValues('feature')).toEqual(['chat', 'search']);
+    expect(await labelValues('model')).toEqual(['claude-sonnet-4-5-20250929']);
+    expect(dashboard.templating.list.map((variable) => variable.name)).toEqual(['datasource', 'feature', 'model']);
   }, 90_000);
 });
