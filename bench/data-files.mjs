@@ -5,7 +5,7 @@
  * python-1m.log, mixed-1m.log, compact-1m.jsonl.gz, and compact-100k / -5m for the scaling table.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -51,4 +51,28 @@ export const sizeOf = (file) => statSync(file).size;
 /** Reads FILE once, so that no tool pays for a cold page cache that the next one then finds warm. */
 export async function warmPageCache(file) {
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 22 })) void chunk;
+}
+
+/**
+ * FILE.half-1 and FILE.half-2 (for bench/split-floor.mjs), cut just after the newline nearest the middle; written
+ * unless they exist.
+ */
+export async function ensureHalves(source) {
+  const names = [1, 2].map((n) => `${source}.half-${n}`);
+  if (names.every((name) => existsSync(name))) return names;
+  process.stderr.write(`cutting ${source} in halves…\n`);
+  const size = statSync(source).size;
+  const fd = openSync(source, 'r');
+  const window = Buffer.alloc(1 << 16);
+  const read = readSync(fd, window, 0, window.length, Math.floor(size / 2));
+  closeSync(fd);
+  const newline = window.subarray(0, read).indexOf(0x0a);
+  if (newline < 0) throw new Error(`${source}: no line ends near the middle`);
+  const cut = Math.floor(size / 2) + newline + 1;
+  const ranges = [{ start: 0, end: cut - 1 }, { start: cut, end: size - 1 }];
+  for (const [i, name] of names.entries()) {
+    await pipeline(createReadStream(source, ranges[i]), createWriteStream(`${name}.partial`));
+    renameSync(`${name}.partial`, name);
+  }
+  return names;
 }

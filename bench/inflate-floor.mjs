@@ -1,15 +1,15 @@
 /**
- * The floor under claude-mon's speed on gzip input: the file inflated by Node's zlib (which claude-mon uses, on
- * the thread pool) and its newlines counted, nothing else. No claude-mon reading gzip through Node's zlib can be
- * faster than this on the same machine: deflate is one sequential stream, so one thread inflates it.
+ * The floor under claude-mon's speed on gzip input: the file read and inflated by claude-mon's own gzip reader
+ * (dist/input/gunzip.js, as its gzip thread runs it) and its newlines counted, nothing else. deflate is one
+ * sequential stream, inflated by one thread: no claude-mon built on this reader can read the file faster.
  *   node bench/inflate-floor.mjs FILE.gz   → {"lines": N}
  */
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { readFileChunks } from '../dist/input/decode.js';
+import { gunzipMembers } from '../dist/input/gunzip.js';
 
 const [file] = process.argv.slice(2);
 let lines = 0;
-for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 20 }))) {
+for await (const chunk of gunzipMembers(readFileChunks(file), 1 << 20)) {
   for (let at = chunk.indexOf(0x0a); at >= 0; at = chunk.indexOf(0x0a, at + 1)) lines++;
 }
 process.stdout.write(`${JSON.stringify({ lines })}\n`);

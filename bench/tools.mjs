@@ -91,11 +91,11 @@ export const splitFloor = {
   parse: (stdout) => JSON.parse(stdout),
 };
 
-/** Node's zlib inflating the file, nothing else (bench/inflate-floor.mjs): a bound on gzip input, not a result. */
+/** claude-mon's gzip reader inflating the file, nothing else (bench/inflate-floor.mjs): a bound, not a result. */
 export const inflateFloor = {
-  name: "floor: Node's zlib inflating only",
+  name: "floor: claude-mon's gzip reader only, 1 thread",
   compared: false,
-  describe: "Node's zlib inflating the file and counting its lines, nothing else",
+  describe: "claude-mon's gzip reader inflating the file on one thread and counting its lines, nothing else",
   command: (input) => ({ command: process.execPath, args: [here('./inflate-floor.mjs'), input.file], node: true }),
   parse: (stdout) => JSON.parse(stdout),
 };

@@ -5,7 +5,7 @@
  */
 import { promises as fs, read } from 'node:fs';
 import { GzipBreak, gunzipMembers, isGzipStart } from './gunzip.js';
-import { gunzipOnThread } from './gunzipThread.js';
+import { gunzipOnThread, hasGunzipThread } from './gunzipThread.js';
 
 export const CHUNK_BYTES = 1 << 20;
 
@@ -96,12 +96,17 @@ export function isSourceBreak(error: unknown): error is GzipBreak | FileShrank {
 }
 
 /**
- * Where gzip is inflated: on a thread of its own (gunzipThread.ts) when the compressed input is more than one
- * chunk, here when less (starting a thread costs more than it saves); `thread` and `here` force one, for tests.
+ * Where gzip is inflated: on a thread of its own (gunzipThread.ts) when the first piece read is a whole CHUNK_BYTES
+ * — a file of 1 MiB or more — and here otherwise: a small file, where starting a thread costs more than it saves,
+ * or a pipe, which hands over small pieces as they come (a live stream must not wait for more). `thread` and
+ * `here` force one, for tests.
  */
 export type GunzipPlace = 'auto' | 'thread' | 'here';
 
-/** Yields decoded chunks; throws GzipBreak after the last good chunk when the gzip stream is cut or corrupt. */
+/**
+ * Yields decoded chunks; throws GzipBreak after the last good chunk when the gzip stream is cut or corrupt. A chunk
+ * is valid until the next is asked for (the readers reuse their buffers).
+ */
 export async function* decodeChunks(raw: AsyncIterable<Buffer>, gunzip: GunzipPlace = 'auto'): AsyncGenerator<Buffer> {
   const iterator = raw[Symbol.asyncIterator]();
   let head: Buffer = Buffer.alloc(0);
@@ -112,35 +117,26 @@ export async function* decodeChunks(raw: AsyncIterable<Buffer>, gunzip: GunzipPl
     head = Buffer.concat([head, next.value]); // a copy: the source may reuse its buffer
   }
   if (head.length === 0) return;
-  const rest = async function* (first: readonly Buffer[]): AsyncGenerator<Buffer> {
-    yield* first;
+  const rest = (async function* (): AsyncGenerator<Buffer> {
+    yield head;
     for (;;) {
       const next = await iterator.next();
       if (next.done === true) return;
       yield next.value;
     }
-  };
+  })();
   try {
     if (!isGzipStart(head)) {
-      yield* rest([head]);
+      yield* rest;
       return;
     }
-    let first = [head];
-    let onThread = gunzip === 'thread';
-    if (gunzip === 'auto') {
-      const next = await iterator.next();
-      if (next.done !== true) {
-        first = [head, Buffer.from(next.value)];
-        onThread = true;
-      }
-    }
-    if (onThread) {
-      yield* gunzipOnThread(rest(first));
+    if (gunzip === 'thread' || (gunzip === 'auto' && head.length >= CHUNK_BYTES && hasGunzipThread())) {
+      yield* gunzipOnThread(rest);
       return;
     }
     const copies = (async function* () {
-      // The gzip reader holds slices of a chunk (and zlib reads them on another thread) after its buffer is reused.
-      for await (const chunk of rest(first)) yield Buffer.from(chunk);
+      // The gzip reader keeps views of a chunk (its look-ahead) after the source has reused the chunk's buffer.
+      for await (const chunk of rest) yield Buffer.from(chunk);
     })();
     yield* gunzipMembers(copies, CHUNK_BYTES);
   } finally {

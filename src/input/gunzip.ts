@@ -23,6 +23,8 @@ export class GzipBreak extends Error {
   override readonly name = 'GzipBreak';
 }
 
+const TRUNCATED = 'truncated gzip (unexpected end of file)';
+
 /** Compressed bytes taken at a time (whatever they expand to goes through the one output buffer). */
 const SLICE_BYTES = 32 * 1024;
 const FLAG_HCRC = 2;
@@ -30,9 +32,14 @@ const FLAG_EXTRA = 4;
 const FLAG_NAME = 8;
 const FLAG_COMMENT = 16;
 
-/** Decoded bytes of a gzip stream whose first two bytes have been seen to be the magic number. */
+/**
+ * Decoded bytes of a gzip stream whose first two bytes have been seen to be the magic number. Each chunk is a view
+ * of one output buffer that the next fills: it is valid until the next chunk is asked for.
+ */
 export async function* gunzipMembers(compressed: AsyncIterable<Buffer>, outputChunkBytes: number): AsyncGenerator<Buffer> {
   const input = new ByteQueue(compressed[Symbol.asyncIterator]());
+  // One output buffer for all the members: a BGZF file is thousands of small ones.
+  const output = Buffer.allocUnsafe(outputChunkBytes);
   for (let member = 1; ; member++) {
     if (!(await input.fill(1))) return;
     if (input.peek(0) !== 0x1f) {
@@ -41,8 +48,8 @@ export async function* gunzipMembers(compressed: AsyncIterable<Buffer>, outputCh
       throw new GzipBreak(`ignored bytes after gzip member ${member - 1} that are not gzip`);
     }
     await readHeader(input, member);
-    const { size, crc } = yield* inflateBody(input, member, outputChunkBytes);
-    if (!(await input.fill(8))) throw new GzipBreak('truncated gzip (unexpected end of file)');
+    const { size, crc } = yield* inflateBody(input, member, output);
+    if (!(await input.fill(8))) throw new GzipBreak(TRUNCATED);
     if (input.peekUInt32(0) !== crc || input.peekUInt32(4) !== size % 2 ** 32) {
       throw new GzipBreak(`corrupt gzip (CRC or length check failed in member ${member}; its records were kept)`);
     }
@@ -51,40 +58,36 @@ export async function* gunzipMembers(compressed: AsyncIterable<Buffer>, outputCh
 }
 
 async function readHeader(input: ByteQueue, member: number): Promise<void> {
-  if (!(await input.fill(10))) throw new GzipBreak('truncated gzip (unexpected end of file)');
+  if (!(await input.fill(10))) throw new GzipBreak(TRUNCATED);
   if (input.peek(1) !== 0x8b || input.peek(2) !== 8) {
     throw new GzipBreak(member === 1 ? 'corrupt gzip (not deflate)' : `ignored bytes after gzip member ${member - 1} that are not gzip`);
   }
   const flags = input.peek(3);
   input.skip(10);
   if ((flags & FLAG_EXTRA) !== 0) {
-    if (!(await input.fill(2))) throw new GzipBreak('truncated gzip (unexpected end of file)');
+    if (!(await input.fill(2))) throw new GzipBreak(TRUNCATED);
     const length = input.peek(0) | (input.peek(1) << 8);
     input.skip(2);
-    if (!(await input.skipBytes(length))) throw new GzipBreak('truncated gzip (unexpected end of file)');
+    if (!(await input.skipBytes(length))) throw new GzipBreak(TRUNCATED);
   }
   for (const flag of [FLAG_NAME, FLAG_COMMENT]) {
-    if ((flags & flag) !== 0 && !(await input.skipPastZero())) throw new GzipBreak('truncated gzip (unexpected end of file)');
+    if ((flags & flag) !== 0 && !(await input.skipPastZero())) throw new GzipBreak(TRUNCATED);
   }
-  if ((flags & FLAG_HCRC) !== 0 && !(await input.skipBytes(2))) throw new GzipBreak('truncated gzip (unexpected end of file)');
+  if ((flags & FLAG_HCRC) !== 0 && !(await input.skipBytes(2))) throw new GzipBreak(TRUNCATED);
 }
 
 /**
- * Inflates one member's deflate body, a slice of compressed bytes at a time, into one reused output buffer (each
- * chunk yielded is valid until the next is asked for). Leaves the input positioned just after the body.
+ * Inflates one member's deflate body, a slice of compressed bytes at a time, into `output` (each chunk yielded is
+ * a view of it, valid until the next is asked for). Leaves the input positioned just after the body.
  */
-async function* inflateBody(
-  input: ByteQueue,
-  member: number,
-  outputChunkBytes: number,
-): AsyncGenerator<Buffer, { size: number; crc: number }> {
-  const inflater = new RawInflater(outputChunkBytes, member);
+async function* inflateBody(input: ByteQueue, member: number, output: Buffer): AsyncGenerator<Buffer, { size: number; crc: number }> {
+  const inflater = new RawInflater(output, member);
   let size = 0;
   let crc = 0;
   try {
     for (;;) {
       const slice = await input.take(SLICE_BYTES);
-      if (slice.length === 0) throw new GzipBreak('truncated gzip (unexpected end of file)');
+      if (slice.length === 0) throw new GzipBreak(TRUNCATED);
       for (let at = 0; ; ) {
         const step = inflater.inflate(slice, at);
         at += step.consumed;
@@ -122,18 +125,20 @@ class RawInflater {
   private readonly handle: ZlibHandle;
   /** After each write: [output bytes left, input bytes left]. */
   private readonly state: Uint32Array;
-  private readonly output: Buffer;
   private failure: string | undefined;
 
   constructor(
-    outputBytes: number,
+    private readonly output: Buffer,
     private readonly member: number,
   ) {
-    const internals = this.stream as unknown as { _handle: ZlibHandle; _writeState: Uint32Array };
+    const internals = this.stream as unknown as { _handle?: ZlibHandle; _writeState?: unknown };
+    const state = internals._writeState;
+    if (typeof internals._handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length !== 2) {
+      throw new Error(`Node ${process.version}'s zlib stream has no synchronous handle write, which claude-mon reads gzip with (Node 20, 22 and 24 have it): read the logs decompressed (zcat FILE | claude-mon …)`);
+    }
     this.handle = internals._handle;
-    this.state = internals._writeState;
+    this.state = state;
     this.handle.onerror = (message) => (this.failure = message);
-    this.output = Buffer.allocUnsafe(outputBytes);
   }
 
   /**

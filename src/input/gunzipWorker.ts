@@ -30,6 +30,7 @@ async function until(ready: () => boolean): Promise<void> {
 
 async function* compressed(): AsyncGenerator<Buffer> {
   for (;;) {
+    if (inputs.length === 0) flushOutput(); // what decoded so far goes now, not when more comes
     await until(() => inputs.length > 0);
     const next = inputs.shift() as (typeof inputs)[number];
     if (next.kind === 'end') return;
@@ -54,11 +55,11 @@ async function write(bytes: Buffer): Promise<void> {
     bytes.copy(output, filled, at, at + step);
     filled += step;
     at += step;
-    if (filled === output.length) send();
+    if (filled === output.length) flushOutput();
   }
 }
 
-function send(): void {
+function flushOutput(): void {
   if (output === null || filled === 0) return;
   const buffer = output.buffer as ArrayBuffer;
   post({ kind: 'output', buffer, length: filled }, [buffer]);
@@ -67,10 +68,10 @@ function send(): void {
 
 try {
   for await (const bytes of gunzipMembers(compressed(), OUTPUT_BYTES)) await write(bytes);
-  send();
+  flushOutput();
   post({ kind: 'done' });
 } catch (error) {
-  send(); // everything that decoded before the break, first
+  flushOutput(); // everything that decoded before the break, first
   const { name, message } = error as Error;
   post({ kind: 'error', name: error instanceof GzipBreak ? 'GzipBreak' : name, message });
 }

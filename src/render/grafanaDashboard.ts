@@ -4,9 +4,8 @@
  * annotations. Every query reads a family of FAMILY_NAMES, so a metric renamed in `serve` is renamed here; the
  * end-to-end test runs each query against a real Prometheus scraping `serve`.
  */
-import { RULE_NAMES } from '../core/alerts/alertConfig.js';
+import { ALERT_NAMES, RULE_NAMES } from '../core/alerts/alertConfig.js';
 import { FAMILY_NAMES } from '../core/metricNames.js';
-import { ALERT_NAMES } from './prometheusRules.js';
 
 export interface GrafanaOptions {
   readonly version: string;
@@ -25,6 +24,8 @@ interface PanelSpec {
   readonly queries: readonly PanelQuery[];
   /** Bars for counts per interval, lines for rates. */
   readonly style?: 'bars' | 'stacked';
+  /** The shortest interval Grafana may step by (a bar's span). */
+  readonly minInterval?: string;
 }
 
 /** The matchers of the two variables, on the series that have both labels. */
@@ -49,10 +50,12 @@ export const PANELS: readonly PanelSpec[] = [
   },
   {
     title: '429s by feature',
-    description: 'Rate-limited calls (status 429 or RateLimitError) in each interval, by feature.',
+    description: 'Rate-limited calls (status 429 or RateLimitError) in each interval of at least a minute, by feature.',
     unit: 'short',
     style: 'bars',
-    queries: [{ expr: byFeature(`increase(${FAMILY_NAMES.rateLimited}_total{${PAIR}}[$__rate_interval])`), legendFormat: '{{feature}}' }],
+    // Over $__interval, not $__rate_interval: each bar counts its own interval, the windows do not overlap.
+    minInterval: '1m',
+    queries: [{ expr: byFeature(`increase(${FAMILY_NAMES.rateLimited}_total{${PAIR}}[$__interval])`), legendFormat: '{{feature}}' }],
   },
   {
     title: 'p95 latency by feature',
@@ -173,6 +176,7 @@ function panelJson(panel: PanelSpec, index: number): object {
     title: panel.title,
     description: panel.description,
     datasource: DATASOURCE,
+    ...(panel.minInterval === undefined ? {} : { interval: panel.minInterval }),
     gridPos: { x: (index % 2) * PANEL_WIDTH, y: Math.floor(index / 2) * PANEL_HEIGHT, w: PANEL_WIDTH, h: PANEL_HEIGHT },
     fieldConfig: {
       defaults: {

@@ -14,7 +14,7 @@
  *   before", and over minUsd.
  * YAML is written by hand: every string is a JSON string, which YAML reads as the same double-quoted scalar.
  */
-import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings } from '../core/alerts/alertConfig.js';
+import { ALERT_NAMES, type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings } from '../core/alerts/alertConfig.js';
 import { FAMILY_NAMES } from '../core/metricNames.js';
 import { formatWindow } from '../core/timeRange.js';
 
@@ -25,14 +25,6 @@ export interface RulesOptions {
   /** How long a condition must hold before the alert fires (Prometheus `for`). */
   readonly forMs: number;
 }
-
-/** The Prometheus alert of each rule (also the Grafana dashboard's annotations). */
-export const ALERT_NAMES: Readonly<Record<RuleName, string>> = {
-  error_rate: 'ClaudeErrorRateHigh',
-  rate_limited: 'ClaudeRateLimited',
-  p95_latency: 'ClaudeLatencyP95High',
-  daily_cost: 'ClaudeDailyCostHigh',
-};
 
 interface Rule {
   readonly alert: string;

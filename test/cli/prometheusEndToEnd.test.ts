@@ -4,7 +4,7 @@
  * asked until its error-rate alert for that feature is firing. Both processes are stopped cleanly at the end.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -130,9 +130,9 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
   it.skipIf(!HAS_PROMETHEUS)('answers every query of the Grafana dashboard with data, and its alert annotations once a rule fires', async () => {
     const directory = temporaryDirectory();
     expect((await runCli(['rules', '--format', 'prometheus', '--for', '0s', '-o', path.join(directory, 'rules.yml')])).code).toBe(0);
-    const written = await runCli(['grafana']);
-    expect(written.code).toBe(0);
-    const dashboard = JSON.parse(written.stdout) as GrafanaDashboard;
+    const file = path.join(directory, 'claude-mon.grafana.json');
+    expect((await runCli(['grafana', '-o', file])).code).toBe(0);
+    const dashboard = JSON.parse(readFileSync(file, 'utf8')) as GrafanaDashboard;
     const serving = await serve([]);
     const batch = (feature: string, count: number, extra: Record<string, unknown> = {}): string => richCall(feature, extra).repeat(count);
     serving.child.stdin.write(batch('chat', 5) + batch('search', 5));
@@ -151,7 +151,8 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
     expect(await until(async () => (await query(annotation)).some((series) => series.metric['feature'] === 'chat'), 30_000), log()).toBe(true);
 
     // Grafana's variables and interval as a user leaves them: every feature and model, a 1m interval.
-    const asGrafanaRuns = (expr: string): string => expr.replaceAll('$feature', '.*').replaceAll('$model', '.*').replaceAll('$__rate_interval', '1m');
+    const asGrafanaRuns = (expr: string): string =>
+      expr.replaceAll('$feature', '.*').replaceAll('$model', '.*').replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '1m');
     const targets = dashboard.panels.flatMap((panel) => panel.targets.map((target) => ({ panel: panel.title, expr: target.expr })));
     expect(targets.length).toBeGreaterThanOrEqual(9);
     for (const { panel, expr } of targets) {
@@ -159,6 +160,13 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
       const values = result.map((series) => Number(series.value[1])).filter(Number.isFinite);
       expect(values.length, `${panel}: ${expr} returned no number`).toBeGreaterThan(0);
     }
+    // The error rate by feature over the whole test (a window back past the first scrape, which saw every series
+    // at zero): chat failed 30 of its 40 calls; search, the one 429 of its 9.
+    const errorRate = targets.find((target) => target.panel === 'Error rate by feature')?.expr as string;
+    const wholeTest = asGrafanaRuns(errorRate.replaceAll('$__rate_interval', '10m'));
+    const rates = Object.fromEntries((await query(wholeTest)).map((series) => [series.metric['feature'], Number(series.value[1])]));
+    expect(rates['chat']).toBeCloseTo(30 / 40, 2);
+    expect(rates['search']).toBeCloseTo(1 / 9, 2);
     // The variables' values: label_values(...) of Grafana, as Prometheus's label API answers it.
     const labelValues = async (label: string): Promise<string[]> => (await api<string[]>(`label/${label}/values?match[]=claude_mon_calls_total`)) ?? [];
     expect(await labelValues('feature')).toEqual(['chat', 'search']);

@@ -4,7 +4,7 @@
  * with a bad CRC, corrupt deflate data, bytes after the last member, zero padding — and a read that fails.
  */
 import { randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, decodeChunks, type GunzipPlace } from '../../src/input/decode.js';
 import { OUTPUT_BYTES } from '../../src/input/gunzipMessages.js';
@@ -47,6 +47,7 @@ const cases: [string, Buffer, number?][] = [
   ['bytes after the last member that are not gzip', Buffer.concat([members, Buffer.from('not gzip\n')])],
   ['zero padding after the last member', Buffer.concat([members, Buffer.alloc(100_000)])],
   ['a read that fails after two chunks', members, 2],
+  ['a read that fails after the first chunk', members, 1],
 ];
 
 function withByte(bytes: Buffer, at: number, change: (byte: number) => number): Buffer {
@@ -63,6 +64,9 @@ describe('the gzip thread', () => {
   it.each(cases)('decodes as this thread does: %s', async (_name, bytes, failAfter) => {
     const here = await decode(bytes, 'here', failAfter);
     const thread = await decode(bytes, 'thread', failAfter);
+    const auto = await decode(bytes, 'auto', failAfter);
+    expect(auto.output.equals(thread.output)).toBe(true);
+    expect(String(auto.error)).toBe(String(thread.error));
     expect(thread.output.equals(here.output)).toBe(true);
     expect(thread.output.length).toBeGreaterThan(0);
     if (here.error === null) {
@@ -74,25 +78,54 @@ describe('the gzip thread', () => {
     expect((thread.error as { code?: string }).code).toBe((here.error as { code?: string }).code);
   });
 
-  it('is the default for a gzip of more than one chunk (its output comes in whole 1 MiB buffers)', async () => {
-    const firstChunk = async (bytes: Buffer, place: GunzipPlace): Promise<number> => {
-      for await (const chunk of decodeChunks(chunksOf(bytes), place)) return chunk.length;
-      return 0;
-    };
-    expect(await firstChunk(members, 'thread')).toBe(OUTPUT_BYTES);
-    expect(await firstChunk(members, 'auto')).toBe(OUTPUT_BYTES);
-    expect(await firstChunk(members, 'here')).toBeLessThan(OUTPUT_BYTES);
-    const small = gzipSync(logText(100, 3));
-    expect(small.length).toBeLessThan(CHUNK_BYTES);
-    expect(await firstChunk(small, 'auto')).toBe(await firstChunk(small, 'here'));
+  it.each([
+    // Stored blocks of 65,531 bytes make a deflate body of exactly two 32 KiB slices: the stream ends at a slice's
+    // edge, and the next write (the trailer) consumes nothing.
+    ['a deflate body that ends at the edge of a slice', gzipSync(Buffer.alloc(65_531, 'a'), { level: 0 }), 65_536 + 18],
+    // 2 MiB of zeros fill the 1 MiB output buffer exactly twice from one slice.
+    ['output that fills the output buffer exactly', gzipSync(Buffer.alloc(2 * OUTPUT_BYTES)), undefined],
+  ] as const)('reads %s, as zlib does', async (_name, bytes, length) => {
+    if (length !== undefined) expect(bytes.length).toBe(length);
+    for (const place of ['here', 'thread'] as const) {
+      const decoded = await decode(bytes, place);
+      expect(decoded.error).toBeNull();
+      expect(decoded.output.equals(gunzipSync(bytes))).toBe(true);
+    }
   });
 
-  it('stops when the reader stops early, without hanging', async () => {
+  it('is the default for a gzip of 1 MiB or more (its chunks travel back to the thread once read)', async () => {
+    // A chunk from the gzip thread is transferred back when the next is asked for: its memory is gone here.
+    const cameFromTheThread = async (bytes: Buffer, place: GunzipPlace): Promise<boolean> => {
+      let first: Buffer | undefined;
+      for await (const chunk of decodeChunks(chunksOf(bytes), place)) {
+        if (first !== undefined) return first.buffer.byteLength === 0;
+        first = chunk;
+      }
+      return first?.buffer.byteLength === 0;
+    };
+    expect(await cameFromTheThread(members, 'thread')).toBe(true);
+    expect(await cameFromTheThread(members, 'auto')).toBe(true);
+    expect(await cameFromTheThread(members, 'here')).toBe(false);
+    const small = gzipSync(logText(2_000, 3));
+    expect(small.length).toBeLessThan(CHUNK_BYTES);
+    expect(await cameFromTheThread(small, 'auto')).toBe(false);
+  });
+
+  it('stops when the reader stops early, without hanging, and closes the source', async () => {
+    let closed = false;
+    const source = (async function* () {
+      try {
+        yield* chunksOf(members);
+      } finally {
+        closed = true;
+      }
+    })();
     let chunks = 0;
-    for await (const chunk of decodeChunks(chunksOf(members), 'thread')) {
+    for await (const chunk of decodeChunks(source, 'thread')) {
       expect(chunk.length).toBeGreaterThan(0);
       if (++chunks === 2) break;
     }
     expect(chunks).toBe(2);
+    expect(closed).toBe(true);
   });
 });

@@ -15,6 +15,15 @@ import type { OtelAttributeNames } from '../types.js';
 
 export const RULE_NAMES = ['error_rate', 'rate_limited', 'p95_latency', 'daily_cost'] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
+
+/** The alert of each rule in Prometheus (`claude-mon rules`), also shown by the Grafana dashboard (`claude-mon grafana`). */
+export const ALERT_NAMES: Readonly<Record<RuleName, string>> = {
+  error_rate: 'ClaudeErrorRateHigh',
+  rate_limited: 'ClaudeRateLimited',
+  p95_latency: 'ClaudeLatencyP95High',
+  daily_cost: 'ClaudeDailyCostHigh',
+};
+
 export const SEVERITIES = ['warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
