@@ -20,6 +20,7 @@ import {
   positiveInteger,
   rulesOptions,
   serveOptions,
+  reportOptions,
   summaryOptions,
   trendOptions,
 } from './cliOptions.js';
@@ -59,7 +60,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     };
 
   // Each command's module is imported when the command runs, so that a run loads only its own (a cron job or a
-  // Nagios check pays for start-up every time: importing all nine took 20 ms more).
+  // Nagios check pays for start-up every time: importing all nine commands of the time took 20 ms more).
   addCommonOptions(program.command('summary').description('per-group metrics (default: per feature) for every record in range, with a total row'), {
     formats: ['table', 'json', 'csv', 'markdown'],
     states: true,
@@ -146,6 +147,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .action(async (flags: Flags) => {
       exitCode = await run('report', [], flags, io, async (context) => ({ output: (await import('./commands/rules.js')).runRules(context, rulesOptions(flags, VERSION)), failed: false }));
     });
+
+  addReadingOptions(
+    program
+      .command('report')
+      .description('one self-contained HTML page (offline, no network) of the dashboard, summary and trend at --now')
+      .argument('[inputs...]', 'log files, .cmstate states, directories (read recursively) or - for stdin; default: stdin when piped')
+      .option('--now <time>', 'the reference time: an ISO time, or "latest" (the newest record, for old logs)')
+      .option('--tz <zone>', 'IANA time zone for days, hours, and timestamps without an offset (default: the config file\'s, else UTC)')
+      .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)')
+      .option('--days <n>', 'the trend\'s days, today included', positiveInteger, 14)
+      .option('--slow-window <duration>', 'the window of the slowest-feature answer', '1h'),
+    'write the page to FILE (atomically; name it *.html) instead of stdout',
+  ).action(on('report', async (context, inputs, flags) => (await import('./commands/report.js')).runReport(context, reportOptions(inputs, flags))));
 
   program
     .command('grafana')

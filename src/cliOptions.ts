@@ -12,6 +12,7 @@ import {
   DEFAULT_LIMIT,
   type FoldOptions,
   type OutputFormat,
+  type ReportOptions,
   type RulesOptions,
   type ServeOptions,
   type SummaryOptions,
@@ -120,6 +121,10 @@ export function trendOptions(inputs: string[], flags: Flags): TrendOptions {
 
 export function dashboardOptions(inputs: string[], flags: Flags): DashboardOptions {
   return { inputs, format: formatOf(flags) as DashboardOptions['format'], slowWindowMs: parseDuration(text(flags, 'slowWindow') ?? '1h', '--slow-window') };
+}
+
+export function reportOptions(inputs: string[], flags: Flags): ReportOptions {
+  return { inputs, days: flags['days'] as number, slowWindowMs: parseDuration(text(flags, 'slowWindow') ?? '1h', '--slow-window') };
 }
 
 export function alertsOptions(inputs: string[], flags: Flags): AlertsOptions {

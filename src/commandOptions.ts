@@ -35,6 +35,14 @@ export interface DashboardOptions {
   readonly slowWindowMs: number;
 }
 
+export interface ReportOptions {
+  readonly inputs: readonly string[];
+  /** The trend's days, today included. */
+  readonly days: number;
+  /** The window of the dashboard's slowest-feature answer. */
+  readonly slowWindowMs: number;
+}
+
 export interface AlertsOptions {
   readonly inputs: readonly string[];
   /** --since: what is read, and the window of the rate and latency rules. */

@@ -1,0 +1,200 @@
+/**
+ * `claude-mon report`: the page's data island is exactly what dashboard, summary and trend print with --json at the
+ * same --now; opened from file:// in a real headless Chromium, it loads nothing, logs no error, draws every chart,
+ * shows the island's numbers, sorts its table, and keeps hostile names as text. Screenshots of both themes are kept
+ * in test-artifacts/.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, HAS_CHROMIUM, launchChromium, NO_CHROMIUM, type Page } from '../browser/chromium.js';
+import { fixture, ROOT, runCli, temporaryDirectory } from '../helpers.js';
+
+const SAMPLE = fixture('sample');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+/** Code run in the page, as text (this project's TypeScript has no DOM library). */
+const IN_PAGE = {
+  /** Per chart canvas, how many of its pixels are in a colour of the data (the palette), not axes or grid. */
+  paintedPixelsPerCanvas: `[...document.querySelectorAll('figure canvas')].map((canvas) => {
+    const palette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442'].map((hex) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)));
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      if (pixels[i + 3] < 200) continue;
+      if (palette.some(([r, g, b]) => Math.abs(pixels[i] - r) + Math.abs(pixels[i + 1] - g) + Math.abs(pixels[i + 2] - b) < 40)) painted++;
+    }
+    return painted;
+  })`,
+  /** How many colours a PNG holds, sampling every 7th pixel. */
+  coloursOfPng: (base64: string): string => `(async () => {
+    const image = new Image();
+    image.src = 'data:image/png;base64,${base64}';
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, image.width, image.height).data;
+    const seen = new Set();
+    for (let i = 0; i < pixels.length; i += 4 * 7) seen.add(pixels[i] + ',' + pixels[i + 1] + ',' + pixels[i + 2]);
+    return seen.size;
+  })()`,
+};
+
+async function report(args: readonly string[]): Promise<{ file: string; html: string; island: Record<string, unknown> }> {
+  const file = path.join(temporaryDirectory(), 'report.html');
+  const run = await runCli(['report', '-q', '-o', file, ...args]);
+  expect(run.code, run.stderr).toBe(0);
+  const html = readFileSync(file, 'utf8');
+  const island = /<script type="application\/json" id="claude-mon-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  return { file, html, island: JSON.parse(island as string) as Record<string, unknown> };
+}
+
+describe('claude-mon report', () => {
+  it('embeds exactly what dashboard, summary and trend print with --json at the same --now', async () => {
+    const { island } = await report(['--now', 'latest', SAMPLE]);
+    for (const command of ['dashboard', 'summary', 'trend']) {
+      const run = await runCli([command, '--json', '--now', 'latest', SAMPLE]);
+      expect(island[command], command).toEqual(JSON.parse(run.stdout));
+    }
+    expect(Object.keys(island)).toEqual(['dashboard', 'summary', 'trend']);
+  });
+
+  it('reads piped logs once for all three (stdin spooled), with the same data as the file', async () => {
+    const logs = readFileSync(path.join(SAMPLE, 'app.log'));
+    const file = path.join(temporaryDirectory(), 'piped.html');
+    const piped = await runCli(['report', '-q', '--now', '2026-11-26T00:00:00Z', '-o', file], { stdin: logs });
+    expect(piped.code, piped.stderr).toBe(0);
+    const fromFile = await report(['--now', '2026-11-26T00:00:00Z', path.join(SAMPLE, 'app.log')]);
+    const island = (html: string): unknown => JSON.parse(/id="claude-mon-data">([\s\S]*?)<\/script>/.exec(html)?.[1] as string);
+    type Island = { summary: { groups: unknown; total: unknown }; dashboard: { costToday: unknown; topUsersByCost: unknown }; trend: { series: unknown } };
+    const [a, b] = [island(readFileSync(file, 'utf8')) as Island, fromFile.island as unknown as Island];
+    expect(a.summary.total).toEqual(b.summary.total);
+    expect(a.summary.groups).toEqual(b.summary.groups);
+    expect(a.dashboard.costToday).toEqual(b.dashboard.costToday);
+    expect(a.dashboard.topUsersByCost).toEqual(b.dashboard.topUsersByCost);
+    expect(a.trend.series).toEqual(b.trend.series);
+    expect((a.summary.total as { calls: number }).calls).toBeGreaterThan(0);
+  });
+
+  describe.skipIf(!HAS_CHROMIUM)(`in a real headless Chromium (skipped when ${NO_CHROMIUM})`, () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    /** The page from file://, with every console error, page error and request that is not the file itself. */
+    async function open(file: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, colorScheme });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(String(error)));
+      page.on('dialog', (dialog) => {
+        errors.push(`a dialog opened: ${dialog.message()}`);
+        void dialog.dismiss();
+      });
+      const url = pathToFileURL(file).href;
+      page.on('request', (request) => {
+        if (request.url() !== url) requests.push(request.url());
+      });
+      await page.goto(url);
+      return { page, errors, requests };
+    }
+
+    it('opens offline with no error, draws every chart, and shows the island\'s answers', async () => {
+      const { file, island } = await report(['--now', 'latest', SAMPLE]);
+      const { page, errors, requests } = await open(file);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      // Every chart is a canvas with something drawn on it.
+      const drawn = (await page.evaluate(IN_PAGE.paintedPixelsPerCanvas)) as number[];
+      expect(drawn).toHaveLength(7);
+      for (const painted of drawn) expect(painted).toBeGreaterThan(200);
+      // Each chart fits in its box (one measured before the others were laid out once spilt over its neighbour).
+      const overflowing = await page.evaluate(`[...document.querySelectorAll('figure')].filter((figure) =>
+        figure.querySelector('.uplot').getBoundingClientRect().right > figure.getBoundingClientRect().right + 1).map((figure) => figure.id)`);
+      expect(overflowing).toEqual([]);
+      const dashboard = island['dashboard'] as {
+        costToday: { todayUsd: number };
+        slowestFeature: { p95Ms: number | null };
+        rateLimits: { count: number };
+        topUsersByCost: { user: string; costUsd: number }[];
+      };
+      const shown = async (id: string): Promise<string | null> => page.getAttribute(`#${id} .value`, 'data-value');
+      expect(Number(await shown('answer-cost'))).toBe(dashboard.costToday.todayUsd);
+      expect(await shown('answer-slowest')).toBe(dashboard.slowestFeature.p95Ms === null ? '' : String(dashboard.slowestFeature.p95Ms));
+      expect(Number(await shown('answer-429s'))).toBe(dashboard.rateLimits.count);
+      expect(Number(await shown('answer-users'))).toBe(dashboard.topUsersByCost[0]?.costUsd);
+      expect(await page.textContent('#answer-users .value')).toBe(dashboard.topUsersByCost[0]?.user);
+      expect(await page.textContent('#answer-cost .value')).toBe(`$${dashboard.costToday.todayUsd.toFixed(2)}`);
+      await page.close();
+    }, 60_000);
+
+    it('lists the summary\'s groups and sorts them by a column when its header is clicked', async () => {
+      const { file, island } = await report(['--now', 'latest', SAMPLE]);
+      const groups = (island['summary'] as { groups: { key: { feature: string }; costUsd: number; calls: number }[] }).groups;
+      const { page, errors } = await open(file);
+      const features = (): Promise<string[]> => page.$$eval('#summary-table tbody tr td:first-child', (cells) => cells.map((cell) => cell.textContent ?? ''));
+      expect(await features()).toEqual(groups.map((group) => group.key.feature));
+      await page.click('#summary-table th:nth-child(9) button'); // cost
+      const byCost = [...groups].sort((a, b) => b.costUsd - a.costUsd).map((group) => group.key.feature);
+      expect(await features()).toEqual(byCost);
+      expect(await page.getAttribute('#summary-table th:nth-child(9)', 'aria-sort')).toBe('descending');
+      await page.click('#summary-table th:nth-child(9) button');
+      expect(await features()).toEqual([...byCost].reverse());
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it('shows hostile feature and user names as text: no script runs, nothing is fetched', async () => {
+      const hostile = ['</script><script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">'];
+      const lines = hostile.map((feature, i) =>
+        JSON.stringify({ timestamp: `2026-11-26T10:0${i}:00Z`, feature, user_id: `<b onmouseover=alert(1)>${i}</b>`, model: 'claude-haiku-4-5', input_tokens: 10, output_tokens: 5, latency_ms: 900, error: 'RateLimitError', error_status: 429 }),
+      );
+      const log = path.join(temporaryDirectory(), 'hostile.jsonl');
+      writeFileSync(log, `${lines.join('\n')}\n`);
+      const { file } = await report(['--now', '2026-11-26T11:00:00Z', log]);
+      const { page, errors, requests } = await open(file);
+      expect(await page.evaluate('window.pwned')).toBeUndefined();
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      const cells = await page.$$eval('#summary-table tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
+      expect(cells.sort()).toEqual([...hostile].sort());
+      expect(await page.evaluate("document.querySelectorAll('img, b').length")).toBe(0);
+      expect(await page.evaluate('document.scripts.length')).toBe(3); // the island, uPlot and the page's own
+      await page.close();
+    }, 60_000);
+
+    it('has light and dark themes; a screenshot of each is not blank (kept in test-artifacts/)', async () => {
+      const { file } = await report(['--now', 'latest', SAMPLE]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const backgrounds: string[] = [];
+      const shots: Buffer[] = [];
+      for (const scheme of ['light', 'dark'] as const) {
+        const { page, errors } = await open(file, scheme);
+        backgrounds.push((await page.evaluate('getComputedStyle(document.body).backgroundColor')) as string);
+        const shot = await page.screenshot({ fullPage: true, path: path.join(ARTIFACTS, `report-${scheme}.png`) });
+        shots.push(shot);
+        // Not blank: the page holds many colours (charts, text), not a few.
+        // Decoded in a blank page: the report's own policy loads no image, data: URLs included.
+        const blank = await browser.newPage();
+        const colours = (await blank.evaluate(IN_PAGE.coloursOfPng(shot.toString('base64')))) as number;
+        await blank.close();
+        expect(colours, scheme).toBeGreaterThan(100);
+        expect(errors).toEqual([]);
+        await page.close();
+      }
+      expect(backgrounds[0]).not.toBe(backgrounds[1]);
+      expect(shots[0]?.equals(shots[1] as Buffer)).toBe(false);
+    }, 60_000);
+  });
+});
