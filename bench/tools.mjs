@@ -70,35 +70,42 @@ export function claudeMonCommand(args, baseline) {
   };
 }
 
-/** The scanner alone on two threads (bench/scan-floor.mjs): a bound on any claude-mon built on it, not a result. */
-export const scanFloor = {
-  name: 'floor: WebAssembly byte scanner only, 2 threads',
-  compared: false,
-  describe: 'the WebAssembly byte scanner alone on 2 threads (nothing validated, checked, folded or printed)',
-  command: (input) => ({ command: process.execPath, args: [here('./scan-floor.mjs'), input.file, '2', 'wasm'], node: true }),
-  parse: (stdout) => JSON.parse(stdout),
-};
-
 /**
- * Two claude-mon processes on the two halves of the file at once (bench/split-floor.mjs): what perfect parse threads
- * would bring at the present per-line cost, nothing shared or merged. A bound, not a result.
+ * A floor: a bench script that does part of claude-mon's work on the input and prints {"lines": N} — a bound on
+ * any claude-mon built that way, not a result (not compared with DuckDB's figures, only its line count checked).
  */
-export const splitFloor = {
-  name: 'floor: claude-mon on each half of the file at once, 2 processes',
-  compared: false,
-  describe: 'claude-mon on each half of the file at once, in 2 processes (a perfect split, nothing shared or merged)',
-  command: (input) => ({ command: process.execPath, args: [here('./split-floor.mjs'), input.file], node: true }),
-  parse: (stdout) => JSON.parse(stdout),
-};
+function floor(name, describe, script, ...args) {
+  return {
+    name: `floor: ${name}`,
+    compared: false,
+    describe,
+    command: (input) => ({ command: process.execPath, args: [here(script), input.file, ...args], node: true }),
+    parse: (stdout) => JSON.parse(stdout),
+  };
+}
 
-/** claude-mon's gzip reader inflating the file, nothing else (bench/inflate-floor.mjs): a bound, not a result. */
-export const inflateFloor = {
-  name: "floor: claude-mon's gzip reader only, 1 thread",
-  compared: false,
-  describe: "claude-mon's gzip reader inflating the file on one thread and counting its lines, nothing else",
-  command: (input) => ({ command: process.execPath, args: [here('./inflate-floor.mjs'), input.file], node: true }),
-  parse: (stdout) => JSON.parse(stdout),
-};
+/** The scanner alone on two threads (bench/scan-floor.mjs). */
+export const scanFloor = floor(
+  'WebAssembly byte scanner only, 2 threads',
+  'the WebAssembly byte scanner alone on 2 threads (nothing validated, checked, folded or printed)',
+  './scan-floor.mjs',
+  '2',
+  'wasm',
+);
+
+/** Two claude-mon processes on the two halves of the file at once (bench/split-floor.mjs): perfect parse threads at the present per-line cost. */
+export const splitFloor = floor(
+  'claude-mon on each half of the file at once, 2 processes',
+  'claude-mon on each half of the file at once, in 2 processes (a perfect split, nothing shared or merged)',
+  './split-floor.mjs',
+);
+
+/** claude-mon's gzip reader inflating the file, nothing else (bench/inflate-floor.mjs). */
+export const inflateFloor = floor(
+  "claude-mon's gzip reader only, 1 thread",
+  "claude-mon's gzip reader inflating the file on one thread and counting its lines, nothing else",
+  './inflate-floor.mjs',
+);
 
 /** claude-mon reading with the JavaScript byte scanner (CLAUDE_MON_SCANNER=js), the WebAssembly one's oracle. */
 export const claudeMonJs = {

@@ -10,6 +10,7 @@
 import type { RunContext } from '../context/runContext.js';
 import type { Engine, NowMode } from '../core/engine/engine.js';
 import type { ReadState, StateSection } from '../core/foldState.js';
+import type { PriceBook } from '../core/pricing.js';
 import type { LineCounts } from '../core/types.js';
 import { findLatestTimestamp, type Inputs, NO_INPUTS, openInputs, type ReadOptions, readLogs, spoolStdin } from '../input/readLogs.js';
 import { newestCallOfFile, readStates, splitInputs } from '../input/stateFile.js';
@@ -53,8 +54,7 @@ export async function readReport(context: RunContext, plan: ReadPlan, makeFold: 
     return readFromCheckpoint(context, { file: context.checkpointFile, command: plan.command, inputs: logArgs, options: plan.keeps }, makeFold);
   }
   const latest = context.now.kind === 'latest';
-  let statesNewest = Number.NEGATIVE_INFINITY;
-  if (latest) for (const file of stateFiles) statesNewest = Math.max(statesNewest, await newestCallOfFile(file, pricing));
+  const statesNewest = latest ? await newestCallOfStates(stateFiles, pricing) : Number.NEGATIVE_INFINITY;
   // Only states: stdin is not read.
   let inputs = stateFiles.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, plan.command);
   try {
@@ -102,6 +102,13 @@ export async function newestFirst(context: RunContext, inputs: Inputs, statesNew
   const spooled = await spoolStdin(inputs, context.io);
   const newest = Math.max((spooled === NO_INPUTS ? null : await findLatestTimestamp(spooled, context.io, readOptionsOf(context))) ?? Number.NEGATIVE_INFINITY, statesNewestMs);
   return { inputs: spooled, now: { kind: 'fixed', ms: Number.isFinite(newest) ? newest : context.clockMs } };
+}
+
+/** The newest call of the states, from their headers (-Infinity when there is none). */
+export async function newestCallOfStates(stateFiles: readonly string[], pricing: PriceBook): Promise<number> {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const file of stateFiles) newest = Math.max(newest, await newestCallOfFile(file, pricing));
+  return newest;
 }
 
 /** How logs are read, from the context. */

@@ -7,12 +7,12 @@ import type { ReportOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import type { Now } from '../core/timeRange.js';
 import { NO_INPUTS, openInputs, spoolStdin } from '../input/readLogs.js';
-import { newestCallOfFile, splitInputs } from '../input/stateFile.js';
+import { splitInputs } from '../input/stateFile.js';
 import { renderReportPage } from '../render/reportPage.js';
 import type { StreamedText } from '../render/streamedText.js';
 import type { CommandResult } from './commandResult.js';
 import { runDashboard } from './dashboard.js';
-import { newestFirst } from './readReport.js';
+import { newestCallOfStates, newestFirst } from './readReport.js';
 import { runSummary } from './summary.js';
 import { runTrend } from './trend.js';
 
@@ -41,8 +41,7 @@ export async function runReport(context: RunContext, options: ReportOptions): Pr
 /** The now of all three: --now, or with --now latest the newest call of the logs and states, found first. */
 async function nowOf(context: RunContext, inputs: readonly string[], stateFiles: readonly string[]): Promise<Now> {
   if (context.now.kind !== 'latest') return context.now;
-  let statesNewest = Number.NEGATIVE_INFINITY;
-  for (const file of stateFiles) statesNewest = Math.max(statesNewest, await newestCallOfFile(file, context.pricing));
+  const statesNewest = await newestCallOfStates(stateFiles, context.pricing);
   const logFiles = inputs.filter((input) => !stateFiles.includes(input));
   const found = await newestFirst(context, logFiles.length === 0 ? NO_INPUTS : await openInputs(logFiles, context.io, 'report'), statesNewest);
   await found.inputs.cleanup();

@@ -1,4 +1,4 @@
-/** What the main thread and the gzip thread (gunzipWorker.ts) say to each other. */
+/** What the main thread and the gzip thread (gunzipWorker.ts) say to each other, and how each waits for it. */
 
 /** Output buffers in all: the gzip thread waits when every one is on the main thread, unread. */
 export const OUTPUT_BUFFERS = 4;
@@ -13,6 +13,20 @@ export type ToGunzipThread =
   | { readonly kind: 'end' }
   | { readonly kind: 'failed' }
   | { readonly kind: 'recycle'; readonly buffer: ArrayBuffer };
+
+/** A wait for a condition that message handlers make true: `until` sleeps until it holds, woken by `wake`. */
+export class Wakeup {
+  private sleeper: (() => void) | undefined;
+
+  wake(): void {
+    this.sleeper?.();
+  }
+
+  async until(ready: () => boolean): Promise<void> {
+    while (!ready()) await new Promise<void>((resolve) => (this.sleeper = resolve));
+    this.sleeper = undefined;
+  }
+}
 
 export type FromGunzipThread =
   | { readonly kind: 'need' }

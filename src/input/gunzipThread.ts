@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GzipBreak } from './gunzip.js';
-import { type FromGunzipThread, INPUT_AHEAD, INPUT_FAILED, type ToGunzipThread } from './gunzipMessages.js';
+import { type FromGunzipThread, INPUT_AHEAD, INPUT_FAILED, type ToGunzipThread, Wakeup } from './gunzipMessages.js';
 
 /** Built by `npm run build` (scripts/bundle.mjs); the same path from src/, dist/ and dist/bundle/. */
 const WORKER_FILE = new URL('../../dist/bundle/gunzipWorker.js', import.meta.url);
@@ -28,7 +28,7 @@ export async function* gunzipOnThread(compressed: AsyncIterator<Buffer>): AsyncG
   const send = (message: ToGunzipThread, transfer: ArrayBuffer[] = []): void => worker.postMessage(message, transfer);
   const answers: FromGunzipThread[] = [];
   let crash: Error | undefined;
-  let wake: (() => void) | undefined;
+  const messages = new Wakeup();
   // The compressed bytes, read one chunk at a time as the gzip thread asks for them.
   let reading = Promise.resolve();
   let readError: unknown;
@@ -55,21 +55,20 @@ export async function* gunzipOnThread(compressed: AsyncIterator<Buffer>): AsyncG
   worker.on('message', (answer: FromGunzipThread) => {
     if (answer.kind === 'need') sendNextInput();
     else answers.push(answer);
-    wake?.();
+    messages.wake();
   });
   worker.on('error', (error) => {
     crash ??= error;
-    wake?.();
+    messages.wake();
   });
   worker.on('exit', (code) => {
     crash ??= new Error(`it stopped with exit code ${code}`);
-    wake?.();
+    messages.wake();
   });
   for (let i = 0; i < INPUT_AHEAD; i++) sendNextInput();
   try {
     for (;;) {
-      while (answers.length === 0 && crash === undefined) await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
+      await messages.until(() => answers.length > 0 || crash !== undefined);
       const answer = answers.shift();
       if (answer === undefined || answer.kind === 'need') throw new Error(`the gzip thread failed: ${crash?.message}`);
       if (answer.kind === 'done') return;

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { GzipBreak, gunzipMembers } from './gunzip.js';
-import { type FromGunzipThread, INPUT_FAILED, OUTPUT_BUFFERS, OUTPUT_BYTES, type ToGunzipThread } from './gunzipMessages.js';
+import { type FromGunzipThread, INPUT_FAILED, OUTPUT_BUFFERS, OUTPUT_BYTES, type ToGunzipThread, Wakeup } from './gunzipMessages.js';
 
 const port = parentPort;
 if (port === null) throw new Error('gunzipWorker.js runs as a worker thread');
@@ -13,25 +13,20 @@ if (port === null) throw new Error('gunzipWorker.js runs as a worker thread');
 /** What the main thread sent and this thread has not taken yet, and who waits for it. */
 const inputs: Exclude<ToGunzipThread, { kind: 'recycle' }>[] = [];
 const freeOutputs: ArrayBuffer[] = Array.from({ length: OUTPUT_BUFFERS }, () => new ArrayBuffer(OUTPUT_BYTES));
-let wake: (() => void) | undefined;
+const messages = new Wakeup();
 
 port.on('message', (message: ToGunzipThread) => {
   if (message.kind === 'recycle') freeOutputs.push(message.buffer);
   else inputs.push(message);
-  wake?.();
+  messages.wake();
 });
 
 const post = (message: FromGunzipThread, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
-async function until(ready: () => boolean): Promise<void> {
-  while (!ready()) await new Promise<void>((resolve) => (wake = resolve));
-  wake = undefined;
-}
-
 async function* compressed(): AsyncGenerator<Buffer> {
   for (;;) {
     if (inputs.length === 0) flushOutput(); // what decoded so far goes now, not when more comes
-    await until(() => inputs.length > 0);
+    await messages.until(() => inputs.length > 0);
     const next = inputs.shift() as (typeof inputs)[number];
     if (next.kind === 'end') return;
     if (next.kind === 'failed') throw new Error(INPUT_FAILED);
@@ -47,7 +42,7 @@ let filled = 0;
 async function write(bytes: Buffer): Promise<void> {
   for (let at = 0; at < bytes.length; ) {
     if (output === null) {
-      await until(() => freeOutputs.length > 0);
+      await messages.until(() => freeOutputs.length > 0);
       output = Buffer.from(freeOutputs.pop() as ArrayBuffer);
       filled = 0;
     }

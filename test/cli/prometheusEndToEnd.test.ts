@@ -74,7 +74,7 @@ interface GrafanaDashboard {
 }
 
 /** A successful call with cache reads and a logged rate-limit header; `extra` overrides any field. */
-const richCall = (feature: string, extra: Record<string, unknown>): string =>
+const call = (feature: string, extra: Record<string, unknown> = {}): string =>
   `${JSON.stringify({
     timestamp: new Date().toISOString(),
     feature,
@@ -88,17 +88,8 @@ const richCall = (feature: string, extra: Record<string, unknown>): string =>
     ...extra,
   })}\n`;
 
-const call = (feature: string, failed: boolean): string =>
-  `${JSON.stringify({
-    timestamp: new Date().toISOString(),
-    feature,
-    model: 'claude-sonnet-4-5-20250929',
-    input_tokens: 100,
-    output_tokens: 20,
-    latency_ms: 900,
-    stop_reason: failed ? null : 'end_turn',
-    ...(failed ? { error: 'InternalServerError', error_status: 500 } : {}),
-  })}\n`;
+/** What turns a call into a failed one, with an HTTP status. */
+const FAILED = { error: 'InternalServerError', error_status: 500, stop_reason: null };
 
 describe('claude-mon serve scraped by a real Prometheus', () => {
   it.skipIf(!HAS_PROMETHEUS)('fires the error-rate alert for the feature with a burst of errors (needs Debian\'s prometheus, which .ci/run installs)', async () => {
@@ -106,7 +97,7 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
     const rules = await runCli(['rules', '--format', 'prometheus', '--for', '0s', '-o', path.join(directory, 'rules.yml')]);
     expect(rules.code).toBe(0);
     const serving = await serve([]);
-    serving.child.stdin.write(call('chat', false).repeat(5) + call('search', false).repeat(5));
+    serving.child.stdin.write(call('chat').repeat(5) + call('search').repeat(5));
     const { api, log } = await startPrometheus(directory, serving.address);
     // Prometheus has scraped the calls before the burst (so their counters' increase is seen).
     const scraped = await until(async () => {
@@ -118,7 +109,7 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
       ((await api<{ alerts: PromAlert[] }>('alerts'))?.alerts ?? []).filter((alert) => alert.state === 'firing');
     expect(await firing()).toEqual([]);
 
-    serving.child.stdin.write(call('chat', true).repeat(30));
+    serving.child.stdin.write(call('chat', FAILED).repeat(30));
     expect(await until(async () => (await firing()).some((alert) => alert.labels['feature'] === 'chat'), 30_000), log()).toBe(true);
     const chat = (await firing()).find((alert) => alert.labels['alertname'] === 'ClaudeErrorRateHigh' && alert.labels['feature'] === 'chat');
     expect(chat?.labels).toMatchObject({ severity: 'critical', rule: 'error_rate', scope: 'feature' });
@@ -134,7 +125,7 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
     expect((await runCli(['grafana', '-o', file])).code).toBe(0);
     const dashboard = JSON.parse(readFileSync(file, 'utf8')) as GrafanaDashboard;
     const serving = await serve([]);
-    const batch = (feature: string, count: number, extra: Record<string, unknown> = {}): string => richCall(feature, extra).repeat(count);
+    const batch = (feature: string, count: number, extra: Record<string, unknown> = {}): string => call(feature, extra).repeat(count);
     serving.child.stdin.write(batch('chat', 5) + batch('search', 5));
     const { api, log } = await startPrometheus(directory, serving.address);
     const total = async (): Promise<string | undefined> => (await api<{ result: { value: [number, string] }[] }>('query?query=sum(claude_mon_calls_total)'))?.result[0]?.value[1];
@@ -143,7 +134,7 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
     // failures (the error-rate alert fires for chat).
     serving.child.stdin.write(
       batch('chat', 5) + batch('search', 3, { stop_reason: 'max_tokens' }) + batch('search', 1, { error: 'RateLimitError', error_status: 429, stop_reason: null }) +
-        batch('chat', 30, { error: 'InternalServerError', error_status: 500, stop_reason: null }),
+        batch('chat', 30, FAILED),
     );
     const query = async (expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> =>
       (await api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`query?query=${encodeURIComponent(expr)}`))?.result ?? [];
