@@ -10,6 +10,8 @@
  * - parseWorker.js: the parse thread (an ES module), which parallelIngest starts from `./parseWorker.js` next to
  *   its own code.
  * - gunzipWorker.js: the gzip thread (an ES module), which gunzipThread starts from dist/bundle/ wherever it runs.
+ * - reportPage.js and reportPage.css: the script (with uPlot) and the style of `claude-mon report`'s page (page/),
+ *   for a browser, minified: each page carries them inline.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -33,6 +35,16 @@ const commonJs = {
 await build({ ...commonJs, entryPoints: ['dist/bin.js'], outfile: 'dist/bundle/claude-mon.cjs' });
 await build({ ...common, format: 'esm', entryPoints: ['dist/input/parseWorker.js'], outfile: 'dist/bundle/parseWorker.js' });
 await build({ ...common, format: 'esm', entryPoints: ['dist/input/gunzipWorker.js'], outfile: 'dist/bundle/gunzipWorker.js' });
+await build({
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2020',
+  minify: true,
+  logLevel: 'warning',
+  entryPoints: ['page/reportPage.ts', 'page/reportPage.css'],
+  outdir: 'dist/bundle',
+});
 const commandLine = readFileSync('dist/bundle/claude-mon.cjs');
 if (commandLine.includes('import(')) throw new Error('dist/bundle/claude-mon.cjs calls import(), which src/launch.ts cannot run on Node 20');
 const digest = createHash('sha256').update(commandLine).digest('hex');

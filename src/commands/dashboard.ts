@@ -8,47 +8,51 @@ import { unpricedModelsOf } from '../core/stats.js';
 import { UsageError } from '../errors.js';
 import { renderDashboardJson, renderDashboardMarkdown, renderDashboardView } from '../render/dashboardView.js';
 import type { CommandResult } from './commandResult.js';
-import { readReport } from './readReport.js';
+import { type FoldOn, readReport } from './readReport.js';
 
 export async function runDashboard(context: RunContext, options: DashboardOptions): Promise<CommandResult> {
-  const { tz, pricing } = context;
   // With --now latest, one pass: the windows follow the newest record.
   return readReport(context, { command: 'dashboard', inputs: options.inputs, newestFirst: false, keeps: { slowWindowMs: options.slowWindowMs } }, (now) => {
     const engine = new Engine(now, context.clockMs);
-    const parts = dashboardParts(engine, options.slowWindowMs, tz, pricing);
-    return {
-      engine,
-      states: {
-        sections: () => ['hours', 'users', 'rateLimited', 'rateLimitHeaders'],
-        merge: (state, file) => {
-          if (state.version < 2) {
-            throw new UsageError(`${file} was folded by an older claude-mon, without the rate-limited calls the dashboard shows: fold its logs again`);
-          }
-          // The panels' clock hours are UTC hours too (not so at --now in, say, Australia/Lord_Howe after its April change).
-          requireWholeHours(tz, engine.nowMs, file);
-          mergeFolded(state, file, tz, {
-            hours: [foldedInto(parts.days), within(() => yesterdayByNowWindows(engine.nowMs, tz), tokensInto(parts.minutes)), latenciesInto(parts.slowFolded)],
-            users: [tokensInto(parts.users)],
-            rateLimited: [foldedInto(parts.limitsFolded)],
-            rateLimitHeaders: [foldedInto(parts.limitHeadersFolded)],
-            localTime: true,
-            wholeHours: '--now on a whole hour (and a --slow-window of whole hours)',
-          });
-        },
-        usersOfDay: () => tz.dayKey(engine.nowMs), // today's users only
-      },
-      unpricedModels: () => unpricedModelsOf(parts.days.measures()),
-      render: (input) => {
-        const report = { dashboard: dashboardOf(parts, engine.nowMs, options.slowWindowMs, tz, pricing), timezone: tz.name, input };
-        switch (options.format) {
-          case 'json':
-            return renderDashboardJson(report);
-          case 'markdown':
-            return renderDashboardMarkdown(report, tz);
-          case 'table':
-            return renderDashboardView(report, context.style, tz, context.terminal);
-        }
-      },
-    };
+    return { engine, ...dashboardFold(context, options, engine) };
   });
+}
+
+/** The dashboard's parts on `engine` (which may hold other commands' parts: `report`). */
+export function dashboardFold(context: RunContext, options: Pick<DashboardOptions, 'format' | 'slowWindowMs'>, engine: Engine): FoldOn {
+  const { tz, pricing } = context;
+  const parts = dashboardParts(engine, options.slowWindowMs, tz, pricing);
+  return {
+    states: {
+      sections: () => ['hours', 'users', 'rateLimited', 'rateLimitHeaders'],
+      merge: (state, file) => {
+        if (state.version < 2) {
+          throw new UsageError(`${file} was folded by an older claude-mon, without the rate-limited calls the dashboard shows: fold its logs again`);
+        }
+        // The panels' clock hours are UTC hours too (not so at --now in, say, Australia/Lord_Howe after its April change).
+        requireWholeHours(tz, engine.nowMs, file);
+        mergeFolded(state, file, tz, {
+          hours: [foldedInto(parts.days), within(() => yesterdayByNowWindows(engine.nowMs, tz), tokensInto(parts.minutes)), latenciesInto(parts.slowFolded)],
+          users: [tokensInto(parts.users)],
+          rateLimited: [foldedInto(parts.limitsFolded)],
+          rateLimitHeaders: [foldedInto(parts.limitHeadersFolded)],
+          localTime: true,
+          wholeHours: '--now on a whole hour (and a --slow-window of whole hours)',
+        });
+      },
+      usersOfDay: () => tz.dayKey(engine.nowMs), // today's users only
+    },
+    unpricedModels: () => unpricedModelsOf(parts.days.measures()),
+    render: (input) => {
+      const report = { dashboard: dashboardOf(parts, engine.nowMs, options.slowWindowMs, tz, pricing), timezone: tz.name, input };
+      switch (options.format) {
+        case 'json':
+          return renderDashboardJson(report);
+        case 'markdown':
+          return renderDashboardMarkdown(report, tz);
+        case 'table':
+          return renderDashboardView(report, context.style, tz, context.terminal);
+      }
+    },
+  };
 }

@@ -37,6 +37,9 @@ export interface Fold {
   render(counts: LineCounts): StreamedText;
 }
 
+/** A command's fold on an engine made by its caller, which may hold other commands' parts (`report` reads once for three). */
+export type FoldOn = Omit<Fold, 'engine'>;
+
 export interface ReadPlan {
   readonly command: string;
   readonly inputs: readonly string[];

@@ -122,10 +122,6 @@ export function costOfTokens(price: ModelPrice, sums: TokenSums, longContext: bo
   return batch ? usd * BATCH_MULTIPLIER : usd;
 }
 
-/** USD rounded to 10⁻¹⁰: sums print as 0.0193, not 0.019299999999999998, and any order of the input gives the same. */
-export function roundUsd(usd: number): number {
-  return Math.round(usd * 1e10) / 1e10;
-}
 
 /** The prompt size that decides the long-context tier: input, cache reads and cache writes. */
 export function promptTokensOf(record: CallRecord): number {

@@ -1,5 +1,5 @@
 /** The projection of a day's cost from its first hours, shared by `dashboard` and the daily_cost alert. */
-import { roundUsd } from './pricing.js';
+import { roundUsd } from './figures.js';
 
 /**
  * Today's cost projected to the whole day: scaled by how the reference (yesterday, or the baseline days' mean)

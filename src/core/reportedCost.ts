@@ -5,7 +5,8 @@
 import type { Measure } from './engine/measure.js';
 import type { MeasureKind } from './engine/measureKinds.js';
 import type { StateReader } from './engine/stateReader.js';
-import { type PriceBook, roundUsd } from './pricing.js';
+import type { PriceBook } from './pricing.js';
+import { roundUsd } from './figures.js';
 import { type AccumulatorState, StatsAccumulator } from './stats.js';
 import type { CallRecord } from './types.js';
 

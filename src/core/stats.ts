@@ -8,7 +8,8 @@ import { LatencyDistribution, type LatencyState } from './latencyDistribution.js
 import { ModelTokens, type ModelTokensEntry } from './modelTokens.js';
 import { isFailure, isMaxTokensStop, isOverloaded, isRateLimited } from './callOutcome.js';
 import { compareStrings } from './order.js';
-import { type PriceBook, promptTokensOf, roundUsd } from './pricing.js';
+import { ratesOf } from './figures.js';
+import { type PriceBook, promptTokensOf } from './pricing.js';
 import { SmallMap } from './smallMap.js';
 import type { CallRecord, Stats } from './types.js';
 
@@ -244,15 +245,23 @@ export class StatsAccumulator {
    */
   snapshot(percentiles = true): Stats {
     const calls = this.callCount;
-    const successes = calls - this.errors;
     const { costUsd, unpricedCalls, unpricedModels } = this.models.cost();
     const pricedCalls = calls - unpricedCalls;
     const max = calls === 0 ? null : this.latencyMaxMs;
     const percentile = (p: number): number | null => (percentiles ? percentileWithin(this.latencies, p, this.latencyMaxMs) : null);
+    const rates = ratesOf({
+      calls,
+      errors: this.errors,
+      maxTokensStops: this.maxTokensStops,
+      okPromptTokens: this.okPromptTokens,
+      okCacheReadTokens: this.okCacheReadTokens,
+      pricedCalls,
+      costUsd,
+    });
     return {
       calls,
       errors: this.errors,
-      errorRate: ratio(this.errors, calls),
+      errorRate: rates.errorRate,
       rateLimited: this.rateLimited,
       overloaded: this.overloaded,
       latencyMs: {
@@ -263,12 +272,12 @@ export class StatsAccumulator {
         mean: calls === 0 ? null : roundTo(this.latencySum / calls / 1000, 1e3), // µs, as recorded
       },
       tokens: this.models.totals(),
-      costUsd: roundUsd(costUsd),
-      costPerCallUsd: pricedCalls === 0 ? null : roundUsd(costUsd / pricedCalls),
+      costUsd: rates.costUsd,
+      costPerCallUsd: rates.costPerCallUsd,
       unpricedCalls,
-      cacheHitRate: ratio(this.okCacheReadTokens, this.okPromptTokens),
+      cacheHitRate: rates.cacheHitRate,
       maxTokensStops: this.maxTokensStops,
-      maxTokensRate: ratio(this.maxTokensStops, successes),
+      maxTokensRate: rates.maxTokensRate,
       stopReasons: sortedRecord(this.stopReasons),
       errorTypes: sortedRecord(this.errorTypes ?? []),
       errorStatuses: sortedRecord(this.errorStatuses ?? []),
@@ -282,10 +291,6 @@ export class StatsAccumulator {
 /** Rounds to 1/scale: money to 10⁻¹⁰ USD, so sums print as 0.0193, not 0.019299999999999998. */
 function roundTo(value: number, scale: number): number {
   return Math.round(value * scale) / scale;
-}
-
-function ratio(numerator: number, denominator: number): number | null {
-  return denominator === 0 ? null : numerator / denominator;
 }
 
 /** A plain object with sorted keys; `__proto__` and friends become ordinary own keys. */

@@ -135,6 +135,18 @@ export function formatIsoUtc(ms: number): string {
   return new Date(Math.floor(ms)).toISOString();
 }
 
+/**
+ * "2026-11-26T10:00:00.123456Z": to the microsecond (a record's own instant, with `--now latest`), rounded up, so
+ * that `--now` given this text is never before the instant and still takes the call at it.
+ */
+export function formatIsoMicros(ms: number): string {
+  const whole = Math.floor(ms);
+  const micros = Math.ceil(Math.round((ms - whole) * 1e6) / 1e3);
+  if (micros === 0) return formatIsoUtc(whole);
+  if (micros === 1000) return formatIsoUtc(whole + 1);
+  return `${formatIsoUtc(whole).slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
+}
+
 function isRelativeToNow(text: string): boolean {
   const value = text.trim();
   const word = value.toLowerCase();

@@ -1,56 +1,73 @@
 /**
- * The page of `claude-mon report`: one HTML file that works from file:// with nothing fetched. The chart library
- * (uPlot: 51 kB, canvas, no dependencies, fast on thousands of points) and its style are inlined; the data is
- * embedded once, as the JSON island `claude-mon-data`, and drawn by the page's script. Text from the logs only ever
- * reaches the page through textContent, and the island escapes `<`, so a feature named `</script>` stays text.
+ * The page of `claude-mon report`: one HTML file that works from file:// with nothing fetched. Its script and
+ * style (page/, with uPlot inside: 50 kB, canvas, no dependencies, fast on thousands of points) are built by
+ * `npm run build` into dist/bundle/ and inlined; the data is embedded once, as the JSON island `claude-mon-data`.
+ * Text from the logs only ever reaches the page through text nodes, and the island escapes `<`, so a feature named
+ * `</script>` stays text. The Content-Security-Policy runs only the page's own script, by its hash.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { REPORT_SCRIPT, REPORT_STYLE } from './reportPageAssets.js';
+import type { ReportAggregates } from '../core/reports/reportRange.js';
 
 export interface ReportData {
   readonly dashboard: unknown;
   readonly summary: unknown;
   readonly trend: unknown;
+  /** What the page's filters recompute from. */
+  readonly aggregates: ReportAggregates;
 }
+
+/** The page's script and style, inlined into each page. */
+export interface PageAssets {
+  readonly script: string;
+  readonly style: string;
+}
+
+/** Built by `npm run build` (scripts/bundle.mjs); the same path from src/, dist/ and dist/bundle/. */
+const ASSETS = { script: new URL('../../dist/bundle/reportPage.js', import.meta.url), style: new URL('../../dist/bundle/reportPage.css', import.meta.url) };
 
 /** The island's JSON: `<` escaped as \u003c (valid JSON), so no `</script>` in the logs can end the element. */
 export function dataIsland(data: ReportData): string {
   return JSON.stringify(data).replaceAll('<', '\\u003c');
 }
 
-export async function renderReportPage(data: ReportData): Promise<string> {
-  const chart = await readChartLibrary();
+export function renderReportPage(data: ReportData, assets: PageAssets): string {
+  const scriptHash = createHash('sha256').update(assets.script).digest('base64');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${scriptHash}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <title>claude-mon report</title>
-<style>${chart.style}</style>
-<style>${REPORT_STYLE}</style>
+<style>${assets.style}</style>
 </head>
 <body>
 <header><h1>claude-mon report</h1><p id="subtitle"></p></header>
 <main>
-<section id="answers" aria-label="The month-one answers"></section>
+<section id="answers" aria-label="The month-one answers, at now"></section>
+<form id="filters" aria-label="Days and features shown"></form>
+<p id="range">The charts and the table below: <code id="range-command"></code><span id="range-note"></span></p>
 <section id="charts" aria-label="Charts"></section>
-<section id="summary" aria-label="Summary by feature"><h2>Summary by feature</h2><table id="summary-table"></table></section>
+<section id="summary" aria-label="Summary by feature"><h2>Summary by feature</h2><table id="summary-table"><caption id="summary-caption"></caption></table></section>
 </main>
 <script type="application/json" id="claude-mon-data">${dataIsland(data)}</script>
-<script>${chart.script}</script>
-<script>${REPORT_SCRIPT}</script>
+<script>${assets.script}</script>
 </body>
 </html>
 `;
 }
 
-/** uPlot's files, inlined into each page (the page fetches nothing). */
-async function readChartLibrary(): Promise<{ script: string; style: string }> {
-  const require = createRequire(import.meta.url);
-  const [script, style] = await Promise.all(['uPlot.iife.min.js', 'uPlot.min.css'].map((file) => readFile(require.resolve(`uplot/dist/${file}`), 'utf8')));
+/** The page's script and style, as built. */
+export async function readPageAssets(): Promise<PageAssets> {
+  const [script, style] = await Promise.all([ASSETS.script, ASSETS.style].map(async (file) => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      throw new Error(`${file.pathname}: the report page's ${file.pathname.endsWith('.js') ? 'script' : 'style'} is missing (${(error as Error).message}): run npm run build`);
+    }
+  }));
   // Inlined into <script> and <style>: nothing in them may close those elements early.
-  if (/<\/(script|style)|<!--/i.test(`${script}${style}`)) throw new Error('uPlot\'s files hold </script>, </style> or <!--: they cannot be inlined as they are');
+  if (/<\/(script|style)|<!--/i.test(`${script}${style}`)) throw new Error('the report page\'s script or style holds </script>, </style> or <!--: it cannot be inlined');
   return { script: script as string, style: style as string };
 }

@@ -54,16 +54,18 @@ async function report(args: readonly string[]): Promise<{ file: string; html: st
 }
 
 describe('claude-mon report', () => {
-  it('embeds exactly what dashboard, summary and trend print with --json at the same --now', async () => {
+  it('embeds exactly what dashboard, summary (over the trend\'s days) and trend print with --json at the same --now', async () => {
     const { island } = await report(['--now', 'latest', SAMPLE]);
-    for (const command of ['dashboard', 'summary', 'trend']) {
-      const run = await runCli([command, '--json', '--now', 'latest', SAMPLE]);
-      expect(island[command], command).toEqual(JSON.parse(run.stdout));
+    const firstDay = (island['aggregates'] as { days: string[] }).days[0] as string;
+    const commands = { dashboard: ['dashboard'], summary: ['summary', '--since', firstDay, '--until', 'now'], trend: ['trend'] };
+    for (const [name, args] of Object.entries(commands)) {
+      const run = await runCli([...args, '--json', '--now', 'latest', SAMPLE]);
+      expect(island[name], name).toEqual(JSON.parse(run.stdout));
     }
-    expect(Object.keys(island)).toEqual(['dashboard', 'summary', 'trend']);
+    expect(Object.keys(island)).toEqual(['dashboard', 'summary', 'trend', 'aggregates']);
   });
 
-  it('reads piped logs once for all three (stdin spooled), with the same data as the file', async () => {
+  it('reads piped logs, once, with the same data as the file', async () => {
     const logs = readFileSync(path.join(SAMPLE, 'app.log'));
     const file = path.join(temporaryDirectory(), 'piped.html');
     const piped = await runCli(['report', '-q', '--now', '2026-11-26T00:00:00Z', '-o', file], { stdin: logs });
@@ -155,6 +157,84 @@ describe('claude-mon report', () => {
       await page.close();
     }, 60_000);
 
+    it('recomputes the charts and the table for the days and features chosen: the figures of the command it shows', async () => {
+      const { file, island } = await report(['--now', 'latest', SAMPLE]);
+      const { days } = island['aggregates'] as { days: string[] };
+      const trend = island['trend'] as { series: { key: { feature: string }; days: Record<string, number | null>[] }[] };
+      const last = days.length - 1;
+      const [from, to] = [last - 5, last - 2];
+      const left = trend.series[1]?.key.feature as string;
+      const { page, errors } = await open(file);
+      const before = await page.getAttribute('#chart-cost', 'data-values');
+      await page.selectOption('#filter-from', String(from));
+      await page.selectOption('#filter-to', String(to));
+      await page.uncheck(`#filters input[value="${left}"]`);
+      expect(await page.getAttribute('#chart-cost', 'data-values')).not.toBe(before);
+
+      // The table: the rows of the command the page shows, but the feature left out; its latencies need the calls.
+      const command = ((await page.textContent('#range-command')) as string).split(' ');
+      expect(command.slice(0, 2)).toEqual(['claude-mon', 'summary']);
+      const ranged = await runCli([...command.slice(1), '--json', SAMPLE]);
+      expect(ranged.code, ranged.stderr).toBe(0);
+      const cli = JSON.parse(ranged.stdout) as { groups: (Record<string, number | null> & { key: { feature: string } })[] };
+      const kept = cli.groups.filter((group) => group.key.feature !== left);
+      const text = (value: unknown): string => (value == null ? '' : String(value));
+      const expected = kept.map((group) => [group.key.feature, ...['calls', 'errors', 'errorRate', 'rateLimited'].map((name) => text(group[name])), '', '', '', ...['costUsd', 'costPerCallUsd', 'cacheHitRate', 'maxTokensRate'].map((name) => text(group[name]))]);
+      const rows = await page.evaluate(`[...document.querySelectorAll('#summary-table tbody tr')].map((tr) => [...tr.children].map((td) => td.getAttribute('data-value')))`);
+      expect(rows).toEqual(expected);
+      const total = await page.$$eval('#summary-table tfoot td', (tds) => tds.map((td) => td.getAttribute('data-value')));
+      expect(Number(total[1])).toBe(kept.reduce((sum, group) => sum + (group['calls'] as number), 0));
+
+      // The charts: what each line shows, per day from trend (the same now), per hour from summary --by hour,feature.
+      const values = async (id: string): Promise<{ times: number[]; lines: { label: string; values: (number | null)[] }[] }> => JSON.parse((await page.getAttribute(`#${id}`, 'data-values')) as string);
+      const byDay = (metric: string) => Object.fromEntries(trend.series.filter((series) => series.key.feature !== left).map((series) => [series.key.feature, series.days.slice(from, to + 1).map((day) => day[metric] ?? null)]));
+      const lines = (chart: Awaited<ReturnType<typeof values>>) => Object.fromEntries(chart.lines.map((line) => [line.label.split(' ⚑')[0], line.values]));
+      expect(lines(await values('chart-cost'))).toEqual(byDay('costUsd'));
+      expect(lines(await values('chart-cache'))).toEqual(byDay('cacheHitRate'));
+      expect(lines(await values('chart-cost-per-call'))).toEqual(byDay('costPerCallUsd'));
+      const hourly = JSON.parse((await runCli([...command.slice(1), '--by', 'hour,feature', '--json', SAMPLE])).stdout) as { groups: { key: { hour: string; feature: string }; calls: number; rateLimited: number }[] };
+      const perHour = (chart: Awaited<ReturnType<typeof values>>, label: string, metric: 'calls' | 'rateLimited', feature?: string): void => {
+        const want = new Map<number, number>();
+        for (const group of hourly.groups) {
+          if (group.key.feature === left || (feature !== undefined && group.key.feature !== feature)) continue;
+          const at = Date.parse(group.key.hour) / 1000;
+          want.set(at, (want.get(at) ?? 0) + group[metric]);
+        }
+        const line = chart.lines.find((candidate) => candidate.label === label)?.values ?? [];
+        expect(chart.times.map((time) => want.get(time) ?? 0), label).toEqual(line);
+        expect(Math.max(...line.map(Number)), label).toBe(Math.max(0, ...want.values()));
+      };
+      const calls = await values('chart-calls');
+      perHour(calls, 'calls', 'calls');
+      expect(calls.times[0]).toBe(Date.parse(days[from] as string) / 1000);
+      const limited = await values('chart-429s');
+      for (const line of limited.lines) perHour(limited, line.label, 'rateLimited', line.label);
+      expect(errors).toEqual([]);
+
+      // Back to the whole report: summary's own rows, latencies included.
+      await page.click('#filter-reset');
+      const summaryRows = (island['summary'] as { groups: { key: { feature: string } }[] }).groups.map((group) => group.key.feature);
+      expect(await page.$$eval('#summary-table tbody tr td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual(summaryRows);
+      expect(await page.$$eval('#summary-table tbody tr td:nth-child(7)', (tds) => tds.every((td) => (td as { getAttribute(name: string): string | null }).getAttribute('data-value') !== ''))).toBe(true);
+      await page.close();
+    }, 60_000);
+
+    it('prints: no controls, every chart within the page, on paper (a PDF)', async () => {
+      const { file } = await report(['--now', 'latest', SAMPLE]);
+      const { page, errors } = await open(file);
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.evaluate("getComputedStyle(document.getElementById('filters')).display")).toBe('none');
+      await page.setViewportSize({ width: 700, height: 900 }); // about an A4 page's width at 96 dpi
+      const overflowing = await page.evaluate(`[...document.querySelectorAll('figure')].filter((figure) =>
+        figure.querySelector('.uplot').getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((figure) => figure.id)`);
+      expect(overflowing).toEqual([]);
+      const pdf = await page.pdf({ format: 'A4', printBackground: true });
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(pdf.length).toBeGreaterThan(50_000);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
     it('shows hostile feature and user names as text: no script runs, nothing is fetched', async () => {
       const hostile = ['</script><script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">'];
       const lines = hostile.map((feature, i) =>
@@ -170,7 +250,7 @@ describe('claude-mon report', () => {
       const cells = await page.$$eval('#summary-table tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
       expect(cells.sort()).toEqual([...hostile].sort());
       expect(await page.evaluate("document.querySelectorAll('img, b').length")).toBe(0);
-      expect(await page.evaluate('document.scripts.length')).toBe(3); // the island, uPlot and the page's own
+      expect(await page.evaluate('document.scripts.length')).toBe(2); // the island and the page's own (uPlot inside)
       await page.close();
     }, 60_000);
 

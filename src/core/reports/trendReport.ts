@@ -76,9 +76,7 @@ export function trendLedgers(engine: Engine, days: number, groupBy: readonly Gro
 
 /** The trend of the `dayCount` days up to `nowMs`. */
 export function trendOf(ledgers: TrendLedgers, nowMs: number, dayCount: number, tz: TimeZone, pricing: PriceBook): Trend {
-  const today = tz.startOfDay(nowMs);
-  const dayStarts: number[] = [];
-  for (let back = dayCount - 1; back >= 0; back--) dayStarts.push(tz.addDays(today, -back));
+  const dayStarts = trendDayStarts(nowMs, dayCount, tz);
   const groups = new Map<string, { key: Record<string, string>; days: Map<number, StatsAccumulator>; calls: number }>();
   const { series: ledger } = ledgers;
   for (const { bucket, key, measure } of ledger.cells()) {
@@ -103,6 +101,14 @@ export function trendOf(ledgers: TrendLedgers, nowMs: number, dayCount: number, 
   const totalDays = new Map<number, StatsAccumulator>();
   for (const { bucket, measure } of ledgers.total.cells()) totalDays.set(bucket, measure);
   return { fromMs: dayStarts[0] as number, toMs: nowMs, days: dayCount, groupBy: ledger.dims, series, total: seriesOf({}, totalDays, dayStarts, tz, pricing) };
+}
+
+/** The starts of today and the `dayCount − 1` days before it in `tz`, oldest first. */
+export function trendDayStarts(nowMs: number, dayCount: number, tz: TimeZone): number[] {
+  const today = tz.startOfDay(nowMs);
+  const dayStarts: number[] = [];
+  for (let back = dayCount - 1; back >= 0; back--) dayStarts.push(tz.addDays(today, -back));
+  return dayStarts;
 }
 
 function seriesOf(

@@ -1,0 +1,87 @@
+/**
+ * The report page's filters: the summary columns of a range of whole days and a set of features, recomputed from
+ * the report's aggregates (reportAggregates.ts) by the formulas StatsAccumulator divides with (figures.ts). Bundled
+ * into the page (page/reportPage.ts) and run by the tests beside `summary --since DAY --until DAY`: pure, and it
+ * imports nothing but the formulas and the string order.
+ */
+import { type OutcomeSums, type Rates, ratesOf, roundUsd } from '../figures.js';
+import { compareStrings } from '../order.js';
+
+/** The columns of a `byDay` row, in order. */
+export const DAY_COLUMNS = ['day', 'feature', 'calls', 'errors', 'rateLimited', 'maxTokensStops', 'okPromptTokens', 'okCacheReadTokens', 'pricedCalls', 'costUsd'] as const;
+/** The columns of a `byHour` row, in order. */
+export const HOUR_COLUMNS = ['hour', 'feature', 'calls', 'errors', 'rateLimited'] as const;
+/** The columns of a `latencyByDay` row, in order (milliseconds). */
+export const LATENCY_COLUMNS = ['day', 'feature', 'p50Ms', 'p95Ms'] as const;
+/** The columns of a `rateLimitedByUser` row, in order; user −1 is every user not in `users`. */
+export const RATE_LIMITED_COLUMNS = ['hour', 'feature', 'user', 'count'] as const;
+
+/** Sums, never calls: what the page's filters recompute from (the `aggregates` of the page's data). */
+export interface ReportAggregates {
+  /** Now, to the microsecond: what `--now` takes to give the same figures (printed times stop at milliseconds). */
+  readonly now: string;
+  /** The days' starts (UTC ms), as the trend's days, and their dates (YYYY-MM-DD in the report's zone). */
+  readonly dayStartsMs: readonly number[];
+  readonly days: readonly string[];
+  /** The first hour's start (UTC ms); hour i starts i hours later. */
+  readonly firstHourMs: number;
+  readonly hourCount: number;
+  readonly features: readonly string[];
+  /** The users whose 429s are kept apart, most 429s first. */
+  readonly users: readonly string[];
+  /** Rows of DAY_COLUMNS, HOUR_COLUMNS, RATE_LIMITED_COLUMNS and LATENCY_COLUMNS; day, hour, feature and user are indexes. */
+  readonly byDay: readonly (readonly number[])[];
+  readonly byHour: readonly (readonly number[])[];
+  readonly rateLimitedByUser: readonly (readonly number[])[];
+  readonly latencyByDay: readonly (readonly (number | null)[])[];
+}
+
+/** A feature's (or the features') figures over the range: what `summary --json` gives, latency aside. */
+export interface RangeGroup extends Rates {
+  readonly feature: string;
+  readonly calls: number;
+  readonly errors: number;
+  readonly rateLimited: number;
+  readonly maxTokensStops: number;
+}
+
+export interface RangeSummary {
+  /** Most calls first, then by name (summary's order). */
+  readonly groups: readonly RangeGroup[];
+  readonly total: RangeGroup;
+}
+
+type Sums = { -readonly [K in keyof OutcomeSums | 'rateLimited']: number };
+
+/** Days `fromDay` to `toDay` (indexes of dayStartsMs, both included), of `features` (null: all). */
+export function rangeSummary(aggregates: ReportAggregates, fromDay: number, toDay: number, features: ReadonlySet<string> | null): RangeSummary {
+  const byFeature = new Map<string, Sums>();
+  const total = emptySums();
+  for (const row of aggregates.byDay) {
+    const [day = -1, feature = -1, calls = 0, errors = 0, rateLimited = 0, maxTokensStops = 0, okPromptTokens = 0, okCacheReadTokens = 0, pricedCalls = 0, costUsd = 0] = row;
+    const name = aggregates.features[feature] ?? '';
+    if (day < fromDay || day > toDay || (features !== null && !features.has(name))) continue;
+    const sums = byFeature.get(name) ?? (byFeature.set(name, emptySums()).get(name) as Sums);
+    for (const into of [sums, total]) {
+      into.calls += calls;
+      into.errors += errors;
+      into.rateLimited += rateLimited;
+      into.maxTokensStops += maxTokensStops;
+      into.okPromptTokens += okPromptTokens;
+      into.okCacheReadTokens += okCacheReadTokens;
+      into.pricedCalls += pricedCalls;
+      // Each day's cost is rounded to 10⁻¹⁰ USD; so is their sum, as summary rounds the range's.
+      into.costUsd = roundUsd(into.costUsd + costUsd);
+    }
+  }
+  const groups = [...byFeature].map(([feature, sums]) => groupOf(feature, sums)).sort((a, b) => b.calls - a.calls || compareStrings(a.feature, b.feature));
+  return { groups, total: groupOf('TOTAL', total) };
+}
+
+function emptySums(): Sums {
+  return { calls: 0, errors: 0, rateLimited: 0, maxTokensStops: 0, okPromptTokens: 0, okCacheReadTokens: 0, pricedCalls: 0, costUsd: 0 };
+}
+
+function groupOf(feature: string, sums: Sums): RangeGroup {
+  return { feature, calls: sums.calls, errors: sums.errors, rateLimited: sums.rateLimited, maxTokensStops: sums.maxTokensStops, ...ratesOf(sums) };
+}
