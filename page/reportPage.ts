@@ -12,18 +12,34 @@ import type { Island, SummaryGroup } from './island.js';
 
 const HOUR_S = 3600;
 
-const data = JSON.parse(byId('claude-mon-data').textContent ?? 'null') as Island;
-const { dashboard, summary, trend, aggregates } = data;
-const dayCount = aggregates.dayStartsMs.length;
+// The data drawn: the island's, then (on `serve`'s live page) each answer of its endpoint in turn.
+let dashboard: Island['dashboard'];
+let summary: Island['summary'];
+let trend: Island['trend'];
+let aggregates: Island['aggregates'];
+let dayCount: number;
 /** Features in the trend's order (most calls first), each with its colour on every chart. */
-const features = [...new Set([...trend.series.map((series) => series.key.feature), ...aggregates.features])];
+let features: string[];
+
+function load(island: Island): void {
+  ({ dashboard, summary, trend, aggregates } = island);
+  dayCount = aggregates.dayStartsMs.length;
+  features = [...new Set([...trend.series.map((series) => series.key.feature), ...aggregates.features])];
+}
 
 interface Filter {
   readonly fromDay: number;
   readonly toDay: number;
   readonly features: ReadonlySet<string>;
 }
-const WHOLE: Filter = { fromDay: 0, toDay: dayCount - 1, features: new Set(features) };
+
+/** A filter by names (days and features left out), which new data keeps: on a live page the days move on. */
+interface Choice {
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly left: ReadonlySet<string>;
+}
+
 function isWhole(filter: Filter): boolean {
   return filter.fromDay === 0 && filter.toDay === dayCount - 1 && filter.features.size === features.length;
 }
@@ -42,6 +58,7 @@ function redraw(next: Filter): void {
 /** The month-one answers, at now: not filtered. */
 function drawAnswers(): void {
   const answers = byId('answers');
+  answers.replaceChildren();
   const answer = (id: string, title: string, value: string, raw: number | null, detail: Node): HTMLElement =>
     el('article', { class: 'answer', id }, el('h2', {}, title), el('p', { class: 'value', 'data-value': raw == null ? '' : String(raw) }, value), detail);
   const detail = (text: string): HTMLElement => el('p', { class: 'detail' }, text);
@@ -72,14 +89,19 @@ function top(byKey: Readonly<Record<string, number>>): string {
   return Object.keys(byKey).sort((a, b) => (byKey[b] as number) - (byKey[a] as number) || (a < b ? -1 : 1))[0] ?? '';
 }
 
-/** The date-range and feature controls; `changed` is called with the filter each time one changes. */
-function filterControls(initial: Filter, changed: (filter: Filter) => void): Filter {
+/**
+ * The date-range and feature controls, as `choice` had them (the whole report when it names nothing); `changed`
+ * hears the filter, and the choice, each time one changes.
+ */
+function filterControls(choice: Choice, changed: (filter: Filter, choice: Choice) => void): Filter {
   const form = byId('filters');
+  form.replaceChildren();
+  const dayAt = (day: string | null, otherwise: number): number => (day === null || !aggregates.days.includes(day) ? otherwise : aggregates.days.indexOf(day));
   const dayOptions = (selected: number): HTMLElement[] => aggregates.days.map((day, i) => el('option', { value: String(i), ...(i === selected ? { selected: '' } : {}) }, day));
-  const from = el('select', { id: 'filter-from' }, ...dayOptions(initial.fromDay)) as HTMLSelectElement;
-  const to = el('select', { id: 'filter-to' }, ...dayOptions(initial.toDay)) as HTMLSelectElement;
+  const from = el('select', { id: 'filter-from' }, ...dayOptions(dayAt(choice.from, 0))) as HTMLSelectElement;
+  const to = el('select', { id: 'filter-to' }, ...dayOptions(dayAt(choice.to, dayCount - 1))) as HTMLSelectElement;
   const boxes = features.map((feature) => {
-    const box = el('input', { type: 'checkbox', value: feature, checked: '' }) as HTMLInputElement;
+    const box = el('input', { type: 'checkbox', value: feature, ...(choice.left.has(feature) ? {} : { checked: '' }) }) as HTMLInputElement;
     return { feature, box, label: el('label', { class: 'feature' }, box, el('span', { class: 'swatch', style: `background:${colourOf(feature).css}` }), feature) };
   });
   const reset = el('button', { type: 'button', id: 'filter-reset' }, 'All days and features');
@@ -93,12 +115,18 @@ function filterControls(initial: Filter, changed: (filter: Filter) => void): Fil
     const [a, b] = [Number(from.value), Number(to.value)];
     return { fromDay: Math.min(a, b), toDay: Math.max(a, b), features: new Set(boxes.filter(({ box }) => box.checked).map(({ feature }) => feature)) };
   };
-  for (const control of [from, to, ...boxes.map(({ box }) => box)]) control.addEventListener('change', () => changed(read()));
+  const chosen = (): Choice => {
+    const filter = read();
+    const last = filter.toDay === dayCount - 1;
+    // The last day is "today" however the days move on; a whole range stays whole.
+    return { from: filter.fromDay === 0 && last ? null : (aggregates.days[filter.fromDay] ?? null), to: last ? null : (aggregates.days[filter.toDay] ?? null), left: new Set(features.filter((feature) => !filter.features.has(feature))) };
+  };
+  for (const control of [from, to, ...boxes.map(({ box }) => box)]) control.addEventListener('change', () => changed(read(), chosen()));
   reset.addEventListener('click', () => {
     from.value = '0';
     to.value = String(dayCount - 1);
     for (const { box } of boxes) box.checked = true;
-    changed(read());
+    changed(read(), chosen());
   });
   return read();
 }
@@ -367,12 +395,47 @@ function summaryTable(): { fill(rows: readonly Row[], total: Row): void } {
   };
 }
 
-byId('subtitle').textContent = `at ${dashboard.now} · ${dashboard.timezone} · ${
-  summary.total.calls === 0 ? 'no calls' : `${calls(summary.total.calls)} from ${summary.range.from} to ${summary.range.to}`
-}`;
-drawAnswers();
-const charts = new Charts(byId('charts'), dashboard.timezone);
+/** Everything drawn again from the data loaded, with the filter as `choice` names it. */
+function drawAll(choice: Choice): void {
+  byId('subtitle').textContent = `at ${dashboard.now} · ${dashboard.timezone} · ${
+    summary.total.calls === 0 ? 'no calls' : `${calls(summary.total.calls)} from ${summary.range.from} to ${summary.range.to}`
+  }`;
+  drawAnswers();
+  redraw(filterControls(choice, (filter, next) => {
+    current = next;
+    redraw(filter);
+  }));
+}
+
+/** `serve`'s live page: the island names the endpoint that answers the same data, asked again every few seconds. */
+function keepLive(island: HTMLElement): void {
+  const url = island.dataset['live'];
+  if (url === undefined) return;
+  const status = byId('live');
+  const every = Number(island.dataset['everyMs'] ?? 5000);
+  const ask = async (): Promise<void> => {
+    try {
+      const answer = await fetch(url, { cache: 'no-store' });
+      if (!answer.ok) throw new Error(`${answer.status} ${answer.statusText}`);
+      load((await answer.json()) as Island);
+      drawAll(current);
+      status.textContent = `live: updated at ${new Date().toLocaleTimeString()}`;
+    } catch (error) {
+      status.textContent = `live: serve did not answer (${(error as Error).message}); asking again`;
+    }
+    setTimeout(() => void ask(), every);
+  };
+  status.textContent = 'live';
+  setTimeout(() => void ask(), every);
+}
+
+const island = byId('claude-mon-data');
+const embedded = JSON.parse(island.textContent ?? 'null') as Island;
+load(embedded);
+const charts = new Charts(byId('charts'), embedded.dashboard.timezone);
 const table = summaryTable();
-redraw(filterControls(WHOLE, redraw));
+let current: Choice = { from: null, to: null, left: new Set() };
+drawAll(current);
+keepLive(island);
 addEventListener('resize', () => charts.fit());
 matchMedia('print').addEventListener('change', () => charts.fit());

@@ -4,7 +4,7 @@
  * own options; the command returns its result; this writes it and turns the outcome into an exit code
  * (src/exitCodes.ts). Writing into a closed pipe ends quietly with 0.
  */
-import type { AlertsFormat, OutputFormat } from './commandOptions.js';
+import { type AlertsFormat, type OutputFormat, REPORT_DAYS } from './commandOptions.js';
 import {
   addCommonOptions,
   addReadingOptions,
@@ -156,7 +156,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .option('--now <time>', 'the reference time: an ISO time, or "latest" (the newest record, for old logs)')
       .option('--tz <zone>', 'IANA time zone for days, hours, and timestamps without an offset (default: the config file\'s, else UTC)')
       .option('--config <file>', 'the config file (default: ./claude-mon.config.json when present)')
-      .option('--days <n>', 'the trend\'s days, today included', positiveInteger, 14)
+      .option('--days <n>', 'the trend\'s days, today included', positiveInteger, REPORT_DAYS)
       .option('--slow-window <duration>', 'the window of the slowest-feature answer', '1h'),
     'write the page to FILE (atomically; name it *.html) instead of stdout',
   ).action(on('report', async (context, inputs, flags) => (await import('./commands/report.js')).runReport(context, reportOptions(inputs, flags))));

@@ -35,6 +35,9 @@ export interface DashboardOptions {
   readonly slowWindowMs: number;
 }
 
+/** The trend's days of a report made without --days (and of serve's page). */
+export const REPORT_DAYS = 14;
+
 export interface ReportOptions {
   readonly inputs: readonly string[];
   /** The trend's days, today included. */

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ServeOptions } from '../commandOptions.js';
+import { REPORT_DAYS, type ServeOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { Engine } from '../core/engine/engine.js';
 import { FAMILY_NAMES } from '../core/metricNames.js';
@@ -17,8 +17,11 @@ import { refuseStates } from '../input/stateFile.js';
 import { Tally } from '../input/tally.js';
 import { FOLLOW_DEDUPE_GENERATION_IDS } from '../input/tailFile.js';
 import { type CliIo, untilStopped } from '../io/cliIo.js';
-import { startMetricsServer } from '../io/metricsServer.js';
+import { type Page, startMetricsServer } from '../io/metricsServer.js';
 import { renderExposition } from '../render/exposition.js';
+import { readPageAssets, type ReportData, renderReportPage } from '../render/reportPage.js';
+import { reportFold } from './report.js';
+import { HOUR_MS } from '../core/durations.js';
 import { type FollowMark, type Following, following, loadPositions, savePositions } from '../checkpoint/followPositions.js';
 import type { FilePosition } from '../checkpoint/filePositions.js';
 import type { Diagnostics } from '../io/diagnostics.js';
@@ -32,10 +35,12 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   // And a bound above the highest threshold: a quantile past the last finite bound is reported as that bound, so a
   // threshold equal to it could never be exceeded.
   const tallies = sources.map(() => new Tally());
-  const engine = new Engine({ kind: 'fixed', ms: context.clockMs }, context.clockMs);
+  // Now is the wall clock, moved on when the page is asked for and every minute (so the page's windows let go).
+  const engine = new Engine({ kind: 'clock', ms: context.clockMs }, context.clockMs);
   // The input's line counts always show their records, duplicates and noise: three series of the cap.
   const budget = Math.max(0, options.maxSeries - INPUT_OUTCOMES.length);
   const metrics = engine.part(new ServeSeries(pricing, tz, budget, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds, 2 * Math.max(...thresholds)]), { kind: 'all' });
+  const page = await livePage(context, engine, tallies);
 
   let server;
   try {
@@ -43,13 +48,14 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
       options.listen.host,
       options.listen.port,
       (format) => renderExposition([...metrics.families(), inputLinesFamily(tallies)], format),
-      (error) => diagnostics.error(`a scrape failed: ${(error as Error).message}`),
+      (error) => diagnostics.error(`a request failed: ${(error as Error).message}`),
+      page.routes,
     );
   } catch (error) {
     throw new UsageError(`--listen ${options.listen.host}:${options.listen.port}: ${describeListenError(error)}`);
   }
   const followed = await resumedSources(sources, options.positions, diagnostics);
-  diagnostics.warn(`claude-mon: serving http://${server.address}/metrics (and /healthz), following ${sources.map(({ source }) => source.name).join(', ')}`);
+  diagnostics.warn(`claude-mon: serving http://${server.address}/metrics (and /healthz; the report page, live, on /), following ${sources.map(({ source }) => source.name).join(', ')}`);
 
   const abort = new AbortController();
   const stopped = untilStopped(io, abort.signal);
@@ -87,12 +93,39 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     await stopped;
   } finally {
     abort.abort();
+    page.stop();
     await server.close();
     if (sources.some(({ source }) => source === STDIN)) io.stdin.destroy();
     await Promise.race([Promise.all(readers), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     await saving?.stop();
   }
   return 0;
+}
+
+/** How often the live page asks for new data, and how often now moves on without it. */
+const PAGE_EVERY_MS = 5000;
+const TICK_EVERY_MS = 60_000;
+
+/**
+ * `report`'s page, live: its parts on serve's engine, the page on / and its data (report's data island) on
+ * /api/report, both at the wall clock's now.
+ */
+async function livePage(context: RunContext, engine: Engine, tallies: readonly Tally[]): Promise<{ routes: ReadonlyMap<string, Page>; stop(): void }> {
+  const report = reportFold(context, { days: REPORT_DAYS, slowWindowMs: HOUR_MS }, engine);
+  const assets = await readPageAssets();
+  const data = (): ReportData => {
+    engine.tick(context.io.now());
+    const lines = new Tally();
+    for (const tally of tallies) lines.addCounts(tally.counts());
+    return report.data(lines.counts());
+  };
+  const ticking = setInterval(() => engine.tick(context.io.now()), TICK_EVERY_MS);
+  ticking.unref();
+  const routes = new Map<string, Page>([
+    ['/', () => ({ contentType: 'text/html; charset=utf-8', body: renderReportPage(data(), assets, { url: '/api/report', everyMs: PAGE_EVERY_MS }) })],
+    ['/api/report', () => ({ contentType: 'application/json', body: JSON.stringify(data()) })],
+  ]);
+  return { routes, stop: () => clearInterval(ticking) };
 }
 
 /** Each followed file, from its saved position (--positions) when one is found, else as without it. */

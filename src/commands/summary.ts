@@ -1,17 +1,17 @@
 /** `claude-mon summary`: the calls of the range → a ledger of one cell per group → the groups and their total. */
 import type { SummaryOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
-import { Engine } from '../core/engine/engine.js';
+import { Engine, type SpanRule } from '../core/engine/engine.js';
 import { Ledger } from '../core/engine/ledger.js';
 import { foldedInto, mergeFolded, stateSectionFor } from '../core/engine/mergeFolded.js';
 import { isTimeDimension } from '../core/grouping.js';
-import { type AggregateSnapshot, groupsOf } from '../core/reports/groups.js';
+import { groupsOf } from '../core/reports/groups.js';
+import { unpricedModelsOf } from '../core/stats.js';
 import type { SummaryReport } from '../core/reports/summaryReport.js';
 import { statsMeasure } from '../core/engine/measureKinds.js';
 import { reportedCostMeasure, reportsCost, summaryOfReported } from '../core/reportedCost.js';
 import { logsRateLimitHeaders, RATE_LIMIT_HEADERS_MEASURE, rateLimitsByModel } from '../core/rateLimitHeaders.js';
 import { rangeDependsOnNow, resolveRange } from '../core/timeRange.js';
-import type { TimeWindow } from '../core/window.js';
 import { UsageError } from '../errors.js';
 import { renderSummaryCsv } from '../render/csv.js';
 import { renderSummaryJson } from '../render/json.js';
@@ -31,19 +31,21 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
   const plan = { command: 'summary', inputs: options.inputs, newestFirst: relative, keeps: { by: options.groupBy, range: options.range } };
   return readReport(context, plan, (now) => {
     const engine = new Engine(now, context.clockMs);
-    return { engine, ...summaryFold(context, options, engine, resolveRange(options.range, now.kind === 'moving' ? context.clockMs : now.ms, tz)) };
+    const window = resolveRange(options.range, now.kind === 'moving' ? context.clockMs : now.ms, tz);
+    return { engine, ...summaryFold(context, options, engine, { kind: 'window', window }) };
   });
 }
 
-/** Summary's parts on `engine` (which may hold other commands' parts: `report`), over `range`. */
-export function summaryFold(context: RunContext, options: Pick<SummaryOptions, 'groupBy' | 'format' | 'limit'>, engine: Engine, range: TimeWindow): FoldOn {
+/**
+ * Summary's parts on `engine` (which may hold other commands' parts: `report`, `serve`'s page), over the calls
+ * `span` takes: the range (summary), or the trend's days up to a now that moves (the page).
+ */
+export function summaryFold(context: RunContext, options: Pick<SummaryOptions, 'groupBy' | 'format' | 'limit'>, engine: Engine, span: SpanRule): FoldOn {
   const { tz, pricing } = context;
-  const ledger = new Ledger({ bucketing: { unit: 'all' }, dims: options.groupBy, tz, ...statsMeasure(pricing) });
-  engine.part(ledger, { kind: 'window', window: range });
-  const reported = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: [], tz, keeps: reportsCost, ...reportedCostMeasure(pricing) }), { kind: 'window', window: range });
-  const headers = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['model'], tz, keeps: logsRateLimitHeaders, ...RATE_LIMIT_HEADERS_MEASURE }), { kind: 'window', window: range });
-  let aggregate: AggregateSnapshot | undefined;
-  const read = (): AggregateSnapshot => (aggregate ??= groupsOf(ledger));
+  const ledger = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: options.groupBy, tz, ...statsMeasure(pricing) }), span);
+  const reported = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: [], tz, keeps: reportsCost, ...reportedCostMeasure(pricing) }), span);
+  const headers = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['model'], tz, keeps: logsRateLimitHeaders, ...RATE_LIMIT_HEADERS_MEASURE }), span);
+  const followsNow = span.kind !== 'all' && span.kind !== 'window';
   return {
     states: {
       sections: (file) => [stateSectionFor(options.groupBy, file), 'rateLimitHeaders', 'reportedCost'],
@@ -57,16 +59,20 @@ export function summaryFold(context: RunContext, options: Pick<SummaryOptions, '
           wholeHours: 'times on a whole hour (a whole day, for users), with states folded up to them (fold --now)',
         }),
     },
-    unpricedModels: () => read().total.unpricedModels,
+    unpricedModels: () => unpricedModelsOf(ledger.measures()),
+    // Read afresh at each render: `serve`'s page renders again as calls come.
     render: (input) => {
-      const { total } = read();
+      const aggregate = groupsOf(ledger);
+      const { total } = aggregate;
+      const range = ledger.span.window;
       const report: SummaryReport = {
         range: {
           fromMs: Number.isFinite(range.from.ms) ? range.from.ms : total.firstMs,
-          toMs: Number.isFinite(range.to.ms) ? range.to.ms : total.lastMs,
+          // A span that follows now ends there (left open while now moves: `serve`).
+          toMs: followsNow ? engine.nowMs : Number.isFinite(range.to.ms) ? range.to.ms : total.lastMs,
         },
         timezone: tz.name,
-        aggregate: read(),
+        aggregate,
         input,
         pricing: { asOf: pricing.asOf, unpricedModels: total.unpricedModels, reportedCost: summaryOfReported(reported.total()) },
         rateLimits: rateLimitsByModel([headers]),

@@ -31,19 +31,27 @@ export function dataIsland(data: ReportData): string {
   return JSON.stringify(data).replaceAll('<', '\\u003c');
 }
 
-export function renderReportPage(data: ReportData, assets: PageAssets): string {
+/** `serve`'s page: it asks `url` (same origin) for new data every `everyMs`. */
+export interface LivePage {
+  readonly url: string;
+  readonly everyMs: number;
+}
+
+export function renderReportPage(data: ReportData, assets: PageAssets, live?: LivePage): string {
   const scriptHash = createHash('sha256').update(assets.script).digest('base64');
+  const connect = live === undefined ? '' : " connect-src 'self';";
+  const liveAttributes = live === undefined ? '' : ` data-live="${escapeAttribute(live.url)}" data-every-ms="${live.everyMs}"`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${scriptHash}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${scriptHash}';${connect} style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <title>claude-mon report</title>
 <style>${assets.style}</style>
 </head>
 <body>
-<header><h1>claude-mon report</h1><p id="subtitle"></p></header>
+<header><h1>claude-mon report</h1><p id="subtitle"></p><p id="live" role="status"></p></header>
 <main>
 <section id="answers" aria-label="The month-one answers, at now"></section>
 <form id="filters" aria-label="Days and features shown"></form>
@@ -51,11 +59,15 @@ export function renderReportPage(data: ReportData, assets: PageAssets): string {
 <section id="charts" aria-label="Charts"></section>
 <section id="summary" aria-label="Summary by feature"><h2>Summary by feature</h2><table id="summary-table"><caption id="summary-caption"></caption></table></section>
 </main>
-<script type="application/json" id="claude-mon-data">${dataIsland(data)}</script>
+<script type="application/json" id="claude-mon-data"${liveAttributes}>${dataIsland(data)}</script>
 <script>${assets.script}</script>
 </body>
 </html>
 `;
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/[&"<>]/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 /** The page's script and style, as built. */

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, HAS_CHROMIUM, launchChromium, NO_CHROMIUM, type Page } from '../browser/chromium.js';
 import { fixture, ROOT, runCli, temporaryDirectory } from '../helpers.js';
+import { writeReport } from './reportFile.js';
 
 const SAMPLE = fixture('sample');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -44,14 +45,7 @@ const IN_PAGE = {
   })()`,
 };
 
-async function report(args: readonly string[]): Promise<{ file: string; html: string; island: Record<string, unknown> }> {
-  const file = path.join(temporaryDirectory(), 'report.html');
-  const run = await runCli(['report', '-q', '-o', file, ...args]);
-  expect(run.code, run.stderr).toBe(0);
-  const html = readFileSync(file, 'utf8');
-  const island = /<script type="application\/json" id="claude-mon-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
-  return { file, html, island: JSON.parse(island as string) as Record<string, unknown> };
-}
+const report = writeReport;
 
 describe('claude-mon report', () => {
   it('embeds exactly what dashboard, summary (over the trend\'s days) and trend print with --json at the same --now', async () => {

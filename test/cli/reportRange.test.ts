@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rangeSummary, type RangeGroup, type ReportAggregates } from '../../src/core/reports/reportRange.js';
 import { fixture, runCli, temporaryDirectory } from '../helpers.js';
+import { writeReport } from './reportFile.js';
 
 const SAMPLE = fixture('sample');
 const FIGURES = ['calls', 'errors', 'errorRate', 'rateLimited', 'maxTokensStops', 'costUsd', 'costPerCallUsd', 'cacheHitRate', 'maxTokensRate'] as const;
@@ -19,11 +20,8 @@ interface Island {
   aggregates: ReportAggregates;
 }
 
-export async function reportIsland(args: readonly string[]): Promise<Island> {
-  const file = path.join(temporaryDirectory(), 'report.html');
-  const run = await runCli(['report', '-q', '-o', file, ...args]);
-  expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(/id="claude-mon-data">([\s\S]*?)<\/script>/.exec(readFileSync(file, 'utf8'))?.[1] as string) as Island;
+async function reportIsland(args: readonly string[]): Promise<Island> {
+  return (await writeReport(args)).island as unknown as Island;
 }
 
 /** The figures of a summary group or a page's range group, by feature. */
