@@ -4,6 +4,7 @@
  * shown in the report's time zone, not the viewer's.
  */
 import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
 import { count, el, type Format, themeColour } from './dom.js';
 
 /** Okabe–Ito (told apart with the common colour-blindnesses) and a grey. */

@@ -42,7 +42,7 @@ await build({
   target: 'es2020',
   minify: true,
   logLevel: 'warning',
-  entryPoints: ['page/reportPage.ts', 'page/reportPage.css'],
+  entryPoints: ['page/reportPage.ts'],
   outdir: 'dist/bundle',
 });
 const commandLine = readFileSync('dist/bundle/claude-mon.cjs');

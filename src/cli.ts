@@ -129,6 +129,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--from-start', 'read what the files hold already (default: only lines written from now on)')
     .option('--positions <file>', 'keep where each file was read to in FILE (saved every 2 s and at the end): a restart goes on from there, also into a file rotated meanwhile')
     .option('--max-series <n>', 'at most N series (a feature × model pair takes 33); calls past it are counted as dropped', positiveInteger, 10_000)
+    .option('--page', 'also serve the report page, live, on / (its data on /api/report): it names users and keeps 14 days by feature and user, beyond --max-series')
     .option('--tz <zone>', 'IANA time zone for timestamps without an offset (default: the config file\'s, else UTC)')
     .option('--config <file>', 'the config file: its p95 thresholds become latency bucket bounds (default: ./claude-mon.config.json when present)')
     .option('--prices <file>', 'a JSON price file that overrides or adds models')

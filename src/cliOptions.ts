@@ -178,6 +178,7 @@ export function serveOptions(inputs: string[], flags: Flags): ServeOptions {
     fromStart: flags['fromStart'] === true,
     maxSeries: flags['maxSeries'] as number,
     positions: text(flags, 'positions'),
+    page: flags['page'] === true,
   };
 }
 

@@ -80,6 +80,8 @@ export interface ServeOptions {
   readonly maxSeries: number;
   /** --positions FILE: where each file was read to, kept across restarts. */
   readonly positions: string | undefined;
+  /** --page: the report page, live, on / (and its data on /api/report). */
+  readonly page: boolean;
 }
 
 export interface RulesOptions {

@@ -8,7 +8,7 @@ import { unpricedModelsOf } from '../core/stats.js';
 import { UsageError } from '../errors.js';
 import { renderDashboardJson, renderDashboardMarkdown, renderDashboardView } from '../render/dashboardView.js';
 import type { CommandResult } from './commandResult.js';
-import { type FoldOn, readReport } from './readReport.js';
+import { type EngineFold, readReport } from './readReport.js';
 
 export async function runDashboard(context: RunContext, options: DashboardOptions): Promise<CommandResult> {
   // With --now latest, one pass: the windows follow the newest record.
@@ -19,7 +19,7 @@ export async function runDashboard(context: RunContext, options: DashboardOption
 }
 
 /** The dashboard's parts on `engine` (which may hold other commands' parts: `report`). */
-export function dashboardFold(context: RunContext, options: Pick<DashboardOptions, 'format' | 'slowWindowMs'>, engine: Engine): FoldOn {
+export function dashboardFold(context: RunContext, options: Pick<DashboardOptions, 'format' | 'slowWindowMs'>, engine: Engine): EngineFold {
   const { tz, pricing } = context;
   const parts = dashboardParts(engine, options.slowWindowMs, tz, pricing);
   return {

@@ -38,7 +38,7 @@ export interface Fold {
 }
 
 /** A command's fold on an engine made by its caller, which may hold other commands' parts (`report` reads once for three). */
-export type FoldOn = Omit<Fold, 'engine'>;
+export type EngineFold = Omit<Fold, 'engine'>;
 
 export interface ReadPlan {
   readonly command: string;

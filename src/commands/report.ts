@@ -7,16 +7,18 @@
 import type { ReportOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { Engine } from '../core/engine/engine.js';
-import { foldedInto, mergeFolded, outcomesInto } from '../core/engine/mergeFolded.js';
+import { foldedInto, mergeFolded } from '../core/engine/mergeFolded.js';
 import type { StateSection } from '../core/foldState.js';
-import { reportAggregateLedgers, reportAggregatesOf } from '../core/reports/reportAggregates.js';
+import { outcomesInto, reportAggregateLedgers, reportAggregatesOf } from '../core/reports/reportAggregates.js';
+import { compareStrings } from '../core/order.js';
 import { trendDayStarts } from '../core/reports/trendReport.js';
 import type { LineCounts } from '../core/types.js';
-import { readPageAssets, type ReportData, renderReportPage } from '../render/reportPage.js';
+import { readPageAssets } from '../io/pageAssets.js';
+import { type ReportData, renderReportPage } from '../render/reportPage.js';
 import type { StreamedText } from '../render/streamedText.js';
 import type { CommandResult } from './commandResult.js';
 import { dashboardFold } from './dashboard.js';
-import { type FoldOn, readReport } from './readReport.js';
+import { type EngineFold, readReport } from './readReport.js';
 import { summaryFold } from './summary.js';
 import { trendFold } from './trend.js';
 
@@ -26,15 +28,13 @@ export async function runReport(context: RunContext, options: ReportOptions): Pr
   const plan = { command: 'report', inputs: options.inputs, newestFirst: false, keeps: { days: options.days, slowWindowMs: options.slowWindowMs } };
   return readReport(context, plan, (now) => {
     const engine = new Engine(now, context.clockMs);
-    const report = reportFold(context, options, engine);
-    return { engine, ...report.fold, render: (input) => renderReportPage(report.data(input), assets) };
+    const { data, ...fold } = reportFold(context, options, engine);
+    return { engine, ...fold, render: (input) => renderReportPage(data(input), assets) };
   });
 }
 
-/** The report's parts on an engine, and its data at the engine's now. */
-export interface ReportFold {
-  /** Its render is the page's data as JSON. */
-  readonly fold: FoldOn;
+/** The report's parts on an engine: how states go into them, and the page's data at the engine's now. */
+export interface ReportFold extends Omit<EngineFold, 'render'> {
   data(input: LineCounts): ReportData;
 }
 
@@ -56,23 +56,24 @@ export function reportFold(context: RunContext, options: Omit<ReportOptions, 'in
   });
   return {
     data,
-    fold: {
-      states: {
-        sections: (file) => [...new Set<StateSection>([...folds.flatMap((fold) => fold.states.sections(file)), 'rateLimited'])],
-        merge: (state, file) => {
-          for (const fold of folds) fold.states.merge(state, file);
-          mergeFolded(state, file, tz, {
-            hours: [outcomesInto(aggregates.hours)],
-            rateLimited: [foldedInto(aggregates.rateLimited)],
-            localTime: true,
-            wholeHours: '--now on a whole hour, with states folded up to it (fold --now)',
-          });
-        },
-        ...(dashboard.states.usersOfDay === undefined ? {} : { usersOfDay: dashboard.states.usersOfDay }),
+    states: {
+      sections: (file) => [...new Set<StateSection>([...folds.flatMap((fold) => fold.states.sections(file)), 'rateLimited'])],
+      merge: (state, file) => {
+        for (const fold of folds) fold.states.merge(state, file);
+        mergeFolded(state, file, tz, {
+          hours: [outcomesInto(aggregates.hours)],
+          rateLimited: [foldedInto(aggregates.rateLimited)],
+          localTime: true,
+          wholeHours: '--now on a whole hour, with states folded up to it (fold --now)',
+        });
       },
-      // The warnings of summary, which covers every call of the page.
-      unpricedModels: () => summary.unpricedModels(),
-      render: (input) => JSON.stringify(data(input)),
+      ...(dashboard.states.usersOfDay === undefined ? {} : { usersOfDay: dashboard.states.usersOfDay }),
+    },
+    // Each model without a price once, with the most calls any of the three saw (their spans differ).
+    unpricedModels: () => {
+      const calls = new Map<string, number>();
+      for (const fold of folds) for (const [model, n] of Object.entries(fold.unpricedModels())) calls.set(model, Math.max(n, calls.get(model) ?? 0));
+      return Object.fromEntries([...calls].sort(([a], [b]) => compareStrings(a, b)));
     },
   };
 }

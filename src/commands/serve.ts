@@ -19,7 +19,8 @@ import { FOLLOW_DEDUPE_GENERATION_IDS } from '../input/tailFile.js';
 import { type CliIo, untilStopped } from '../io/cliIo.js';
 import { type Page, startMetricsServer } from '../io/metricsServer.js';
 import { renderExposition } from '../render/exposition.js';
-import { readPageAssets, type ReportData, renderReportPage } from '../render/reportPage.js';
+import { readPageAssets } from '../io/pageAssets.js';
+import { type ReportData, renderReportPage } from '../render/reportPage.js';
 import { reportFold } from './report.js';
 import { HOUR_MS } from '../core/durations.js';
 import { type FollowMark, type Following, following, loadPositions, savePositions } from '../checkpoint/followPositions.js';
@@ -40,7 +41,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   // The input's line counts always show their records, duplicates and noise: three series of the cap.
   const budget = Math.max(0, options.maxSeries - INPUT_OUTCOMES.length);
   const metrics = engine.part(new ServeSeries(pricing, tz, budget, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds, 2 * Math.max(...thresholds)]), { kind: 'all' });
-  const page = await livePage(context, engine, tallies);
+  const page = options.page ? await livePage(context, engine, tallies) : NO_PAGE;
 
   let server;
   try {
@@ -48,14 +49,14 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
       options.listen.host,
       options.listen.port,
       (format) => renderExposition([...metrics.families(), inputLinesFamily(tallies)], format),
-      (error) => diagnostics.error(`a request failed: ${(error as Error).message}`),
+      (path, error) => diagnostics.error(`GET ${path} failed: ${(error as Error).message}`),
       page.routes,
     );
   } catch (error) {
     throw new UsageError(`--listen ${options.listen.host}:${options.listen.port}: ${describeListenError(error)}`);
   }
   const followed = await resumedSources(sources, options.positions, diagnostics);
-  diagnostics.warn(`claude-mon: serving http://${server.address}/metrics (and /healthz; the report page, live, on /), following ${sources.map(({ source }) => source.name).join(', ')}`);
+  diagnostics.warn(`claude-mon: serving http://${server.address}/metrics (and /healthz${options.page ? '; the report page, live, on /' : ''}), following ${sources.map(({ source }) => source.name).join(', ')}`);
 
   const abort = new AbortController();
   const stopped = untilStopped(io, abort.signal);
@@ -102,28 +103,42 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   return 0;
 }
 
-/** How often the live page asks for new data, and how often now moves on without it. */
+/** How often the live page asks for new data; how long one answer is given to every request; how often now moves on without one. */
 const PAGE_EVERY_MS = 5000;
+const PAGE_KEPT_MS = 1000;
 const TICK_EVERY_MS = 60_000;
 
+interface LivePageRoutes {
+  readonly routes: ReadonlyMap<string, Page>;
+  stop(): void;
+}
+
+const NO_PAGE: LivePageRoutes = { routes: new Map(), stop: () => undefined };
+
 /**
- * `report`'s page, live: its parts on serve's engine, the page on / and its data (report's data island) on
- * /api/report, both at the wall clock's now.
+ * `report`'s page, live (--page): its parts on serve's engine, the page on / and its data (report's data island)
+ * on /api/report, at the wall clock's now. Made at most once a second, however many tabs ask: reading the logs
+ * keeps the event loop.
  */
-async function livePage(context: RunContext, engine: Engine, tallies: readonly Tally[]): Promise<{ routes: ReadonlyMap<string, Page>; stop(): void }> {
+async function livePage(context: RunContext, engine: Engine, tallies: readonly Tally[]): Promise<LivePageRoutes> {
   const report = reportFold(context, { days: REPORT_DAYS, slowWindowMs: HOUR_MS }, engine);
   const assets = await readPageAssets();
-  const data = (): ReportData => {
-    engine.tick(context.io.now());
+  let made: { atMs: number; data: ReportData; json: string } | null = null;
+  const latest = (): { data: ReportData; json: string } => {
+    const now = context.io.now();
+    if (made !== null && now - made.atMs < PAGE_KEPT_MS) return made;
+    engine.tick(now);
     const lines = new Tally();
     for (const tally of tallies) lines.addCounts(tally.counts());
-    return report.data(lines.counts());
+    const data = report.data(lines.counts());
+    made = { atMs: now, data, json: JSON.stringify(data) };
+    return made;
   };
   const ticking = setInterval(() => engine.tick(context.io.now()), TICK_EVERY_MS);
   ticking.unref();
   const routes = new Map<string, Page>([
-    ['/', () => ({ contentType: 'text/html; charset=utf-8', body: renderReportPage(data(), assets, { url: '/api/report', everyMs: PAGE_EVERY_MS }) })],
-    ['/api/report', () => ({ contentType: 'application/json', body: JSON.stringify(data()) })],
+    ['/', () => ({ contentType: 'text/html; charset=utf-8', body: renderReportPage(latest().data, assets, { url: '/api/report', everyMs: PAGE_EVERY_MS }) })],
+    ['/api/report', () => ({ contentType: 'application/json', body: latest().json })],
   ]);
   return { routes, stop: () => clearInterval(ticking) };
 }

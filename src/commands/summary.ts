@@ -1,7 +1,8 @@
 /** `claude-mon summary`: the calls of the range → a ledger of one cell per group → the groups and their total. */
 import type { SummaryOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
-import { Engine, type SpanRule } from '../core/engine/engine.js';
+import type { Bucketing } from '../core/engine/bucketing.js';
+import { Engine, followsNow, type SpanRule } from '../core/engine/engine.js';
 import { Ledger } from '../core/engine/ledger.js';
 import { foldedInto, mergeFolded, stateSectionFor } from '../core/engine/mergeFolded.js';
 import { isTimeDimension } from '../core/grouping.js';
@@ -19,7 +20,7 @@ import { renderSummaryMarkdown } from '../render/markdown.js';
 import type { StreamedText } from '../render/streamedText.js';
 import { renderSummaryTable } from '../render/summaryTable.js';
 import type { CommandResult } from './commandResult.js';
-import { type FoldOn, readReport } from './readReport.js';
+import { type EngineFold, readReport } from './readReport.js';
 
 export async function runSummary(context: RunContext, options: SummaryOptions): Promise<CommandResult> {
   const { tz } = context;
@@ -40,12 +41,14 @@ export async function runSummary(context: RunContext, options: SummaryOptions): 
  * Summary's parts on `engine` (which may hold other commands' parts: `report`, `serve`'s page), over the calls
  * `span` takes: the range (summary), or the trend's days up to a now that moves (the page).
  */
-export function summaryFold(context: RunContext, options: Pick<SummaryOptions, 'groupBy' | 'format' | 'limit'>, engine: Engine, span: SpanRule): FoldOn {
+export function summaryFold(context: RunContext, options: Pick<SummaryOptions, 'groupBy' | 'format' | 'limit'>, engine: Engine, span: SpanRule): EngineFold {
   const { tz, pricing } = context;
-  const ledger = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: options.groupBy, tz, ...statsMeasure(pricing) }), span);
-  const reported = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: [], tz, keeps: reportsCost, ...reportedCostMeasure(pricing) }), span);
-  const headers = engine.part(new Ledger({ bucketing: { unit: 'all' }, dims: ['model'], tz, keeps: logsRateLimitHeaders, ...RATE_LIMIT_HEADERS_MEASURE }), span);
-  const followsNow = span.kind !== 'all' && span.kind !== 'window';
+  // A span that moves with now lets go of whole days: the ledgers keep days, merged when read.
+  const moving = followsNow(span);
+  const bucketing: Bucketing = moving ? { unit: 'day', tz } : { unit: 'all' };
+  const ledger = engine.part(new Ledger({ bucketing, dims: options.groupBy, tz, ...statsMeasure(pricing) }), span);
+  const reported = engine.part(new Ledger({ bucketing, dims: [], tz, keeps: reportsCost, ...reportedCostMeasure(pricing) }), span);
+  const headers = engine.part(new Ledger({ bucketing, dims: ['model'], tz, keeps: logsRateLimitHeaders, ...RATE_LIMIT_HEADERS_MEASURE }), span);
   return {
     states: {
       sections: (file) => [stateSectionFor(options.groupBy, file), 'rateLimitHeaders', 'reportedCost'],
@@ -69,7 +72,7 @@ export function summaryFold(context: RunContext, options: Pick<SummaryOptions, '
         range: {
           fromMs: Number.isFinite(range.from.ms) ? range.from.ms : total.firstMs,
           // A span that follows now ends there (left open while now moves: `serve`).
-          toMs: followsNow ? engine.nowMs : Number.isFinite(range.to.ms) ? range.to.ms : total.lastMs,
+          toMs: moving ? engine.nowMs : Number.isFinite(range.to.ms) ? range.to.ms : total.lastMs,
         },
         timezone: tz.name,
         aggregate,

@@ -6,7 +6,7 @@ import { foldedInto, mergeFolded, stateSectionFor } from '../core/engine/mergeFo
 import { type TrendLedgers, trendLedgers, trendOf } from '../core/reports/trendReport.js';
 import { renderTrendCsv, renderTrendJson, renderTrendView } from '../render/trendView.js';
 import type { CommandResult } from './commandResult.js';
-import { type FoldOn, readReport } from './readReport.js';
+import { type EngineFold, readReport } from './readReport.js';
 
 export async function runTrend(context: RunContext, options: TrendOptions): Promise<CommandResult> {
   // With --now latest, one pass: the period follows the newest record.
@@ -17,7 +17,7 @@ export async function runTrend(context: RunContext, options: TrendOptions): Prom
 }
 
 /** The trend's parts on `engine` (which may hold other commands' parts: `report`, which reads its ledgers too). */
-export function trendFold(context: RunContext, options: Omit<TrendOptions, 'inputs'>, engine: Engine): FoldOn & { readonly ledgers: TrendLedgers } {
+export function trendFold(context: RunContext, options: Omit<TrendOptions, 'inputs'>, engine: Engine): EngineFold & { readonly ledgers: TrendLedgers } {
   const { tz, pricing } = context;
   const ledgers = trendLedgers(engine, options.days, options.groupBy, tz, pricing);
   const { series, total } = ledgers;

@@ -23,7 +23,7 @@ export async function startMetricsServer(
   host: string,
   port: number,
   scrape: (format: ExpositionFormat) => string,
-  failed: (error: unknown) => void,
+  failed: (path: string, error: unknown) => void,
   pages: ReadonlyMap<string, Page> = new Map(),
 ): Promise<MetricsServer> {
   const server = http.createServer((request, response) => {
@@ -38,7 +38,7 @@ export async function startMetricsServer(
       try {
         body = scrape(format);
       } catch (error) {
-        failed(error);
+        failed(path, error);
         response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('the metrics could not be rendered: see the exporter\'s stderr\n');
         return;
       }
@@ -51,7 +51,7 @@ export async function startMetricsServer(
       try {
         page = (pages.get(path) as Page)();
       } catch (error) {
-        failed(error);
+        failed(path, error);
         response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${path} could not be made: see the exporter's stderr\n`);
         return;
       }

@@ -5,8 +5,6 @@
  * Text from the logs only ever reaches the page through text nodes, and the island escapes `<`, so a feature named
  * `</script>` stays text. The Content-Security-Policy runs only the page's own script, by its hash.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ReportAggregates } from '../core/reports/reportRange.js';
 
 export interface ReportData {
@@ -17,14 +15,13 @@ export interface ReportData {
   readonly aggregates: ReportAggregates;
 }
 
-/** The page's script and style, inlined into each page. */
+/** The page's script and style, inlined into each page (src/io/pageAssets.ts reads them), and the script's hash. */
 export interface PageAssets {
   readonly script: string;
   readonly style: string;
+  /** SHA-256, Base64: the Content-Security-Policy runs the script by it. */
+  readonly scriptSha256: string;
 }
-
-/** Built by `npm run build` (scripts/bundle.mjs); the same path from src/, dist/ and dist/bundle/. */
-const ASSETS = { script: new URL('../../dist/bundle/reportPage.js', import.meta.url), style: new URL('../../dist/bundle/reportPage.css', import.meta.url) };
 
 /** The island's JSON: `<` escaped as \u003c (valid JSON), so no `</script>` in the logs can end the element. */
 export function dataIsland(data: ReportData): string {
@@ -38,7 +35,6 @@ export interface LivePage {
 }
 
 export function renderReportPage(data: ReportData, assets: PageAssets, live?: LivePage): string {
-  const scriptHash = createHash('sha256').update(assets.script).digest('base64');
   const connect = live === undefined ? '' : " connect-src 'self';";
   const liveAttributes = live === undefined ? '' : ` data-live="${escapeAttribute(live.url)}" data-every-ms="${live.everyMs}"`;
   return `<!doctype html>
@@ -46,7 +42,7 @@ export function renderReportPage(data: ReportData, assets: PageAssets, live?: Li
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${scriptHash}';${connect} style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${assets.scriptSha256}';${connect} style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <title>claude-mon report</title>
 <style>${assets.style}</style>
 </head>
@@ -68,18 +64,4 @@ export function renderReportPage(data: ReportData, assets: PageAssets, live?: Li
 
 function escapeAttribute(text: string): string {
   return text.replace(/[&"<>]/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
-/** The page's script and style, as built. */
-export async function readPageAssets(): Promise<PageAssets> {
-  const [script, style] = await Promise.all([ASSETS.script, ASSETS.style].map(async (file) => {
-    try {
-      return await readFile(file, 'utf8');
-    } catch (error) {
-      throw new Error(`${file.pathname}: the report page's ${file.pathname.endsWith('.js') ? 'script' : 'style'} is missing (${(error as Error).message}): run npm run build`);
-    }
-  }));
-  // Inlined into <script> and <style>: nothing in them may close those elements early.
-  if (/<\/(script|style)|<!--/i.test(`${script}${style}`)) throw new Error('the report page\'s script or style holds </script>, </style> or <!--: it cannot be inlined');
-  return { script: script as string, style: style as string };
 }

@@ -50,7 +50,7 @@ describe('serve\'s live page', () => {
   it('answers /api/report with report\'s data island for the same lines', async () => {
     const log = path.join(temporaryDirectory(), 'calls.jsonl');
     writeFileSync(log, calls(300, 1));
-    const serving = await serve(['--from-start', log]);
+    const serving = await serve(['--page', '--from-start', log]);
     expect(await until(async () => (await reportData(serving.address)).summary.total.calls === 300, 20_000)).toBe(true);
     const live = await reportData(serving.address);
     const { island } = await writeReport(['--now', live.aggregates.now, log]);
@@ -58,6 +58,10 @@ describe('serve\'s live page', () => {
     const page = await fetch(`http://${serving.address}/`);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await page.text()).toContain('data-live="/api/report"');
+    // Without --page there is none: the page names users, which the metrics never do.
+    const plain = await serve(['--from-start', log]);
+    expect((await fetch(`http://${plain.address}/`)).status).toBe(404);
+    expect((await fetch(`http://${plain.address}/api/report`)).status).toBe(404);
   }, 60_000);
 
   describe.skipIf(!HAS_CHROMIUM)(`in a real headless Chromium (skipped when ${NO_CHROMIUM})`, () => {
@@ -72,7 +76,7 @@ describe('serve\'s live page', () => {
     it('shows lines appended to the followed file within seconds, asking serve only', async () => {
       const log = path.join(temporaryDirectory(), 'calls.jsonl');
       writeFileSync(log, calls(200, 2));
-      const serving = await serve(['--from-start', log]);
+      const serving = await serve(['--page', '--from-start', log]);
       expect(await until(async () => (await reportData(serving.address)).summary.total.calls === 200, 20_000)).toBe(true);
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -87,10 +91,15 @@ describe('serve\'s live page', () => {
       await page.goto(`http://${serving.address}/`);
       const shownCalls = async (): Promise<number> => Number(await page.getAttribute('#summary-table tfoot td:nth-child(2)', 'data-value'));
       expect(await shownCalls()).toBe(200);
-      appendFileSync(log, calls(50, 3));
-      expect(await until(async () => (await shownCalls()) === 250, 30_000)).toBe(true);
+      // A feature left out stays out as new data comes.
+      await page.uncheck('#filters input[value="search"]');
+      const withoutSearch = await shownCalls();
+      expect(withoutSearch).toBeLessThan(200);
+      appendFileSync(log, calls(60, 3));
+      expect(await until(async () => (await shownCalls()) === withoutSearch + 40, 30_000)).toBe(true);
+      expect(await page.isChecked('#filters input[value="search"]')).toBe(false);
       expect(await page.textContent('#live')).toMatch(/^live: updated at/);
-      expect(await page.textContent('#subtitle')).toContain('250 calls');
+      expect(await page.textContent('#subtitle')).toContain('260 calls');
       expect(errors).toEqual([]);
       expect(elsewhere).toEqual([]);
       await page.close();

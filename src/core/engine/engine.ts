@@ -144,7 +144,7 @@ export class Engine {
    * (a call after now is in them or never): a run that keeps calls after its now for a later one needs to know.
    */
   get spansFollowNow(): boolean {
-    const following = this.entries.filter(({ rule }) => rule.kind !== 'all' && rule.kind !== 'window').length;
+    const following = this.entries.filter(({ rule }) => followsNow(rule)).length;
     if (following !== 0 && following !== this.entries.length) throw new Error('parts whose spans follow now beside parts whose spans do not');
     return following > 0;
   }
@@ -221,6 +221,11 @@ export class Engine {
     }
     this.nextMoveMs = next;
   }
+}
+
+/** Whether a span moves with now (a fixed window or every call does not). */
+export function followsNow(rule: SpanRule): boolean {
+  return rule.kind !== 'all' && rule.kind !== 'window';
 }
 
 const START_NAME = 'the start of the window';

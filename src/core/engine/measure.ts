@@ -2,7 +2,6 @@
  * What a ledger keeps per cell. Every measure knows how many calls it holds and when the first and the last were,
  * so a cell folded elsewhere (a `.cmstate` group, which cannot be split) can be placed against a window exactly.
  */
-import { isFailure, isRateLimited } from '../callOutcome.js';
 import type { CallRecord } from '../types.js';
 import type { StateReader } from './stateReader.js';
 
@@ -48,46 +47,5 @@ export class CallCount implements Measure<CallCount> {
     this.calls += calls;
     if (firstMs < this.firstCallMs) this.firstCallMs = firstMs;
     if (lastMs > this.lastCallMs) this.lastCallMs = lastMs;
-  }
-}
-
-/** How many calls, failed calls and 429s: the hours of `report`'s timelines. */
-export class OutcomeCounts implements Measure<OutcomeCounts> {
-  private readonly count = new CallCount();
-  errors = 0;
-  rateLimited = 0;
-
-  get calls(): number {
-    return this.count.calls;
-  }
-
-  get firstCallMs(): number {
-    return this.count.firstCallMs;
-  }
-
-  get lastCallMs(): number {
-    return this.count.lastCallMs;
-  }
-
-  add(record: CallRecord): void {
-    this.count.add(record);
-    if (!isFailure(record)) return;
-    this.errors++;
-    if (isRateLimited(record)) this.rateLimited++;
-  }
-
-  merge(other: OutcomeCounts): void {
-    this.note(other.count, other.errors, other.rateLimited);
-  }
-
-  /** Calls counted elsewhere (a `.cmstate` group): `count` of them, `errors` failed, `rateLimited` 429s. */
-  note(count: CallCount, errors: number, rateLimited: number): void {
-    this.count.merge(count);
-    this.errors += errors;
-    this.rateLimited += rateLimited;
-  }
-
-  toState(): { count: unknown; errors: number; rateLimited: number } {
-    return { count: this.count.toState(), errors: this.errors, rateLimited: this.rateLimited };
   }
 }

@@ -16,7 +16,7 @@ import type { TimeZone } from '../timezone.js';
 import { type Edge, placeOf, type TimeWindow } from '../window.js';
 import { CutError } from './cutError.js';
 import type { FoldedValues, Ledger } from './ledger.js';
-import { CallCount, type Measure, OutcomeCounts } from './measure.js';
+import type { CallCount, Measure } from './measure.js';
 import type { TokenLedger } from './tokenLedger.js';
 
 /** A part that takes a section's cells (a ledger's addFolded, or an adapter to one). */
@@ -55,18 +55,6 @@ export function latenciesInto(ledger: Ledger<Latencies>): FoldedTarget<StatsAccu
     const latencies = new Latencies();
     latencies.mergeDistribution(stats.latencyDistribution, stats.latencyMaxMilliseconds, stats.firstCallMs, stats.lastCallMs);
     ledger.addFolded(values, latencies, what);
-  };
-}
-
-/** A ledger of outcome counts' cells from a section of StatsAccumulators. */
-export function outcomesInto(ledger: Ledger<OutcomeCounts>): FoldedTarget<StatsAccumulator> {
-  return (values, stats, what) => {
-    const { errors, rateLimited } = stats.snapshot(false);
-    const calls = new CallCount();
-    calls.note(stats.calls, stats.firstCallMs, stats.lastCallMs);
-    const outcomes = new OutcomeCounts();
-    outcomes.note(calls, errors, rateLimited);
-    ledger.addFolded(values, outcomes, what);
   };
 }
 

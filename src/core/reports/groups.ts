@@ -34,11 +34,27 @@ interface Group {
   readonly stats: StatsAccumulator;
 }
 
-/** The groups of a ledger with one bucket (summary's): a group per key. */
+/**
+ * The groups of summary's ledger: a group per key, its cells merged when the ledger keeps days (a span that moves
+ * with now lets go of days; one bucket would keep a group's old calls as long as it has new ones).
+ */
 export function groupsOf(ledger: Ledger<StatsAccumulator>): AggregateSnapshot {
   const groupBy = ledger.dims;
+  const byKey = new Map<string, StatsAccumulator>();
+  for (const { key, measure } of ledger.cells()) {
+    const kept = byKey.get(key);
+    if (kept === undefined) {
+      byKey.set(key, measure);
+      continue;
+    }
+    // A new accumulator: the ledger's own cells are left as they are.
+    const merged = ledger.spec.newMeasure();
+    merged.merge(kept);
+    merged.merge(measure);
+    byKey.set(key, merged);
+  }
   const ordered: Group[] = [];
-  for (const { key, measure } of ledger.cells()) ordered.push({ values: ledger.valuesOf(key), stats: measure });
+  for (const [key, stats] of byKey) ordered.push({ values: ledger.valuesOf(key), stats });
   ordered.sort((a, b) => compareGroups(groupBy, a, b));
   const groups: GroupList = {
     size: ordered.length,

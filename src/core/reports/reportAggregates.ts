@@ -14,14 +14,16 @@
 import { HOUR_MS } from '../durations.js';
 import type { Engine } from '../engine/engine.js';
 import { Ledger } from '../engine/ledger.js';
-import { type CallCount, OutcomeCounts } from '../engine/measure.js';
+import { CallCount, type Measure } from '../engine/measure.js';
+import type { FoldedTarget } from '../engine/mergeFolded.js';
 import { COUNT_MEASURE } from '../engine/measureKinds.js';
-import { isRateLimited } from '../callOutcome.js';
+import { isFailure, isRateLimited } from '../callOutcome.js';
+import type { CallRecord } from '../types.js';
 import { compareStrings } from '../order.js';
 import { formatIsoMicros } from '../timeRange.js';
 import type { StatsAccumulator } from '../stats.js';
 import type { TimeZone } from '../timezone.js';
-import type { ReportAggregates } from './reportRange.js';
+import { DAY_COLUMNS, HOUR_COLUMNS, LATENCY_COLUMNS, RATE_LIMITED, RATE_LIMITED_COLUMNS, type ReportAggregates, rowOf } from './reportRange.js';
 
 /** The users whose 429s are kept apart; the others are summed as one. */
 const RATE_LIMITED_USERS = 10;
@@ -44,7 +46,10 @@ export function reportAggregateLedgers(engine: Engine, days: number, tz: TimeZon
 
 /** The aggregates at `nowMs`, from the report's ledgers and the trend's day × feature ledger. */
 export function reportAggregatesOf(ledgers: ReportAggregateLedgers, days: Ledger<StatsAccumulator>, dayStartsMs: readonly number[], nowMs: number, tz: TimeZone): ReportAggregates {
-  const features = new Index();
+  // Features numbered in name order: the same page whether the calls came from logs or from states.
+  const names = new Set<string>();
+  for (const ledger of [days, ledgers.hours, ledgers.rateLimited]) for (const { key } of ledger.cells()) names.add(ledger.valuesOf(key)[0] as string);
+  const features = new NameIndex([...names].sort(compareStrings));
   const byDay: number[][] = [];
   const latencyByDay: (number | null)[][] = [];
   for (const { bucket, key, measure } of days.cells()) {
@@ -53,14 +58,15 @@ export function reportAggregatesOf(ledgers: ReportAggregateLedgers, days: Ledger
     const stats = measure.snapshot();
     const prompt = measure.successfulPromptTokens;
     const feature = features.of(days.valuesOf(key)[0] as string);
-    byDay.push([day, feature, stats.calls, stats.errors, stats.rateLimited, stats.maxTokensStops, prompt.all, prompt.cacheRead, stats.calls - stats.unpricedCalls, stats.costUsd]);
-    latencyByDay.push([day, feature, stats.latencyMs.p50, stats.latencyMs.p95]);
+    const { calls, errors, rateLimited, maxTokensStops, costUsd } = stats;
+    byDay.push(rowOf(DAY_COLUMNS, { day, feature, calls, errors, rateLimited, maxTokensStops, okPromptTokens: prompt.all, okCacheReadTokens: prompt.cacheRead, pricedCalls: calls - stats.unpricedCalls, costUsd }));
+    latencyByDay.push(rowOf(LATENCY_COLUMNS, { day, feature, p50Ms: stats.latencyMs.p50, p95Ms: stats.latencyMs.p95 }));
   }
   const firstHourMs = Math.floor((dayStartsMs[0] ?? nowMs) / HOUR_MS) * HOUR_MS;
   const hourOf = (bucket: number): number => Math.round((bucket - firstHourMs) / HOUR_MS);
   const byHour: number[][] = [];
   for (const { bucket, key, measure } of ledgers.hours.cells()) {
-    byHour.push([hourOf(bucket), features.of(ledgers.hours.valuesOf(key)[0] as string), measure.calls, measure.errors, measure.rateLimited]);
+    byHour.push(rowOf(HOUR_COLUMNS, { hour: hourOf(bucket), feature: features.of(ledgers.hours.valuesOf(key)[0] as string), calls: measure.calls, errors: measure.errors, rateLimited: measure.rateLimited }));
   }
   const cells = [...ledgers.rateLimited.cells()].map(({ bucket, key, measure }) => {
     const [feature = '', user = ''] = ledgers.rateLimited.valuesOf(key);
@@ -71,10 +77,10 @@ export function reportAggregatesOf(ledgers: ReportAggregateLedgers, days: Ledger
   const users = [...perUser].sort(([a, x], [b, y]) => y - x || compareStrings(a, b)).slice(0, RATE_LIMITED_USERS).map(([user]) => user);
   const summed = new Map<string, number[]>();
   for (const { hour, feature, user, count } of cells) {
-    const row = [hour, feature, users.indexOf(user), 0];
-    const at = row.slice(0, 3).join(',');
+    const row = rowOf<typeof RATE_LIMITED_COLUMNS, number>(RATE_LIMITED_COLUMNS, { hour, feature, user: users.indexOf(user), count: 0 });
+    const at = `${hour},${feature},${row[RATE_LIMITED.user]}`;
     const kept = summed.get(at) ?? (summed.set(at, row), row);
-    kept[3] = (kept[3] as number) + count;
+    kept[RATE_LIMITED.count] = (kept[RATE_LIMITED.count] as number) + count;
   }
   /** By hour or day, then feature, then user: indexes all, never null. */
   const byTime = (a: readonly (number | null)[], b: readonly (number | null)[]): number => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number);
@@ -94,16 +100,68 @@ export function reportAggregatesOf(ledgers: ReportAggregateLedgers, days: Ledger
 }
 
 /** Names numbered in the order they first come. */
-class Index {
-  readonly names: string[] = [];
-  private readonly numbers = new Map<string, number>();
+/** Names and their numbers. */
+class NameIndex {
+  private readonly numbers: ReadonlyMap<string, number>;
+
+  constructor(readonly names: readonly string[]) {
+    this.numbers = new Map(names.map((name, i) => [name, i]));
+  }
 
   of(name: string): number {
-    let number = this.numbers.get(name);
-    if (number === undefined) {
-      number = this.names.push(name) - 1;
-      this.numbers.set(name, number);
-    }
-    return number;
+    return this.numbers.get(name) as number;
   }
+}
+
+/** How many calls, failed calls and 429s: the hours of `report`'s timelines. */
+class OutcomeCounts implements Measure<OutcomeCounts> {
+  private readonly count = new CallCount();
+  errors = 0;
+  rateLimited = 0;
+
+  get calls(): number {
+    return this.count.calls;
+  }
+
+  get firstCallMs(): number {
+    return this.count.firstCallMs;
+  }
+
+  get lastCallMs(): number {
+    return this.count.lastCallMs;
+  }
+
+  add(record: CallRecord): void {
+    this.count.add(record);
+    if (!isFailure(record)) return;
+    this.errors++;
+    if (isRateLimited(record)) this.rateLimited++;
+  }
+
+  merge(other: OutcomeCounts): void {
+    this.note(other.count, other.errors, other.rateLimited);
+  }
+
+  /** Calls counted elsewhere (a `.cmstate` group): `count` of them, `errors` failed, `rateLimited` 429s. */
+  note(count: CallCount, errors: number, rateLimited: number): void {
+    this.count.merge(count);
+    this.errors += errors;
+    this.rateLimited += rateLimited;
+  }
+
+  toState(): { count: unknown; errors: number; rateLimited: number } {
+    return { count: this.count.toState(), errors: this.errors, rateLimited: this.rateLimited };
+  }
+}
+
+/** A ledger of outcome counts' cells from a section of StatsAccumulators. */
+export function outcomesInto(ledger: Ledger<OutcomeCounts>): FoldedTarget<StatsAccumulator> {
+  return (values, stats, what) => {
+    const { errors, rateLimited } = stats.snapshot(false);
+    const calls = new CallCount();
+    calls.note(stats.calls, stats.firstCallMs, stats.lastCallMs);
+    const outcomes = new OutcomeCounts();
+    outcomes.note(calls, errors, rateLimited);
+    ledger.addFolded(values, outcomes, what);
+  };
 }

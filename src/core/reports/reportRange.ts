@@ -16,6 +16,21 @@ export const LATENCY_COLUMNS = ['day', 'feature', 'p50Ms', 'p95Ms'] as const;
 /** The columns of a `rateLimitedByUser` row, in order; user −1 is every user not in `users`. */
 export const RATE_LIMITED_COLUMNS = ['hour', 'feature', 'user', 'count'] as const;
 
+/** A row's column indexes by name: `row[DAY.calls]`. */
+function indexesOf<const C extends readonly string[]>(columns: C): Readonly<Record<C[number], number>> {
+  return Object.fromEntries(columns.map((column, i) => [column, i])) as Record<C[number], number>;
+}
+
+export const DAY = indexesOf(DAY_COLUMNS);
+export const HOUR = indexesOf(HOUR_COLUMNS);
+export const LATENCY = indexesOf(LATENCY_COLUMNS);
+export const RATE_LIMITED = indexesOf(RATE_LIMITED_COLUMNS);
+
+/** A row of `columns` from its values by name. */
+export function rowOf<const C extends readonly string[], V>(columns: C, values: Readonly<Record<C[number], V>>): V[] {
+  return columns.map((column: C[number]) => values[column]);
+}
+
 /** Sums, never calls: what the page's filters recompute from (the `aggregates` of the page's data). */
 export interface ReportAggregates {
   /** Now, to the microsecond: what `--now` takes to give the same figures (printed times stop at milliseconds). */
@@ -57,21 +72,16 @@ type Sums = { -readonly [K in keyof OutcomeSums | 'rateLimited']: number };
 export function rangeSummary(aggregates: ReportAggregates, fromDay: number, toDay: number, features: ReadonlySet<string> | null): RangeSummary {
   const byFeature = new Map<string, Sums>();
   const total = emptySums();
+  const summed = ['calls', 'errors', 'rateLimited', 'maxTokensStops', 'okPromptTokens', 'okCacheReadTokens', 'pricedCalls'] as const;
   for (const row of aggregates.byDay) {
-    const [day = -1, feature = -1, calls = 0, errors = 0, rateLimited = 0, maxTokensStops = 0, okPromptTokens = 0, okCacheReadTokens = 0, pricedCalls = 0, costUsd = 0] = row;
-    const name = aggregates.features[feature] ?? '';
+    const day = row[DAY.day] as number;
+    const name = aggregates.features[row[DAY.feature] as number] ?? '';
     if (day < fromDay || day > toDay || (features !== null && !features.has(name))) continue;
     const sums = byFeature.get(name) ?? (byFeature.set(name, emptySums()).get(name) as Sums);
     for (const into of [sums, total]) {
-      into.calls += calls;
-      into.errors += errors;
-      into.rateLimited += rateLimited;
-      into.maxTokensStops += maxTokensStops;
-      into.okPromptTokens += okPromptTokens;
-      into.okCacheReadTokens += okCacheReadTokens;
-      into.pricedCalls += pricedCalls;
+      for (const column of summed) into[column] += row[DAY[column]] as number;
       // Each day's cost is rounded to 10⁻¹⁰ USD; so is their sum, as summary rounds the range's.
-      into.costUsd = roundUsd(into.costUsd + costUsd);
+      into.costUsd = roundUsd(into.costUsd + (row[DAY.costUsd] as number));
     }
   }
   const groups = [...byFeature].map(([feature, sums]) => groupOf(feature, sums)).sort((a, b) => b.calls - a.calls || compareStrings(a.feature, b.feature));
