@@ -20,6 +20,7 @@ import {
   positiveInteger,
   rulesOptions,
   serveOptions,
+  limitsOptions,
   reportOptions,
   summaryOptions,
   trendOptions,
@@ -87,6 +88,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   })
     .option('--days <n>', 'how many days, today included', positiveInteger, 14)
     .action(on('trend', async (context, inputs, flags) => (await import('./commands/trend.js')).runTrend(context, trendOptions(inputs, flags))));
+
+  addCommonOptions(program.command('limits').description('how close the calls came to the rate limits: peak minute, peak 60 s, p99 minute of RPM, ITPM and OTPM per model class, and who drove them'), {
+    formats: ['table', 'json', 'csv', 'markdown'],
+    since: 'calls after TIME (default 24h): a duration back from --now or an ISO date/time',
+    by: false,
+    limit: 'groups',
+  })
+    .option('--until <time>', 'calls before TIME: a duration back from --now or an ISO date/time')
+    .option('--by <class|model>', 'one row per model class (the pool of limits its calls draw on) or per model as logged', 'class')
+    .action(on('limits', async (context, inputs, flags) => (await import('./commands/limits.js')).runLimits(context, limitsOptions(inputs, flags))));
 
   addCommonOptions(program.command('alerts').description('evaluate the alert rules at --now; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios/Icinga)'), {
     formats: ['table', 'json', 'nagios'],

@@ -11,6 +11,7 @@ import {
   type DashboardOptions,
   DEFAULT_LIMIT,
   type FoldOptions,
+  type LimitsOptions,
   type OutputFormat,
   type ReportOptions,
   type RulesOptions,
@@ -111,6 +112,13 @@ export function summaryOptions(inputs: string[], flags: Flags): SummaryOptions {
     format: formatOf(flags) as OutputFormat,
     limit: flags['limit'] as number,
   };
+}
+
+export function limitsOptions(inputs: string[], flags: Flags): LimitsOptions {
+  const [since, until] = [text(flags, 'since') ?? '24h', text(flags, 'until')];
+  const by = text(flags, 'by') ?? 'class';
+  if (by !== 'class' && by !== 'model') throw new UsageError(`--by ${by}: limits groups by class (the pools of rate limits) or model (as logged)`);
+  return { inputs, range: { since, ...(until === undefined ? {} : { until }) }, groupBy: by, format: formatOf(flags) as OutputFormat, limit: flags['limit'] as number };
 }
 
 export function trendOptions(inputs: string[], flags: Flags): TrendOptions {

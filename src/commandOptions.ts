@@ -73,6 +73,16 @@ export interface FoldOptions {
   readonly upToNow: boolean;
 }
 
+export interface LimitsOptions {
+  readonly inputs: readonly string[];
+  /** --since (default 24h) and --until. */
+  readonly range: RangeFlags;
+  /** One row per model class (the pool of limits), or per model as logged. */
+  readonly groupBy: 'class' | 'model';
+  readonly format: OutputFormat;
+  readonly limit: number;
+}
+
 export interface ServeOptions {
   readonly inputs: readonly string[];
   readonly listen: { readonly host: string; readonly port: number };

@@ -98,13 +98,19 @@ export class PriceBook {
     return this.resolve(model)?.longContext?.thresholdTokens ?? Number.POSITIVE_INFINITY;
   }
 
-  #lookUp(model: string): ModelPrice | null {
+  /** The table's id for a model string as logged (an alias resolved), or null if unknown. */
+  resolveId(model: string): string | null {
     for (const id of modelIdCandidates(model)) {
+      if (this.#models.has(id)) return id;
       const target = this.#aliases.get(id);
-      const price = this.#models.get(id) ?? (target === undefined ? undefined : this.#models.get(target));
-      if (price !== undefined) return price;
+      if (target !== undefined && this.#models.has(target)) return target;
     }
     return null;
+  }
+
+  #lookUp(model: string): ModelPrice | null {
+    const id = this.resolveId(model);
+    return id === null ? null : (this.#models.get(id) as ModelPrice);
   }
 }
 

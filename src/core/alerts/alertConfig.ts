@@ -10,6 +10,8 @@
 import { UsageError } from '../../errors.js';
 import { MINUTE_MS } from '../durations.js';
 import { parseDuration } from '../timeRange.js';
+import type { ConfiguredLimits } from '../limits/limitsReport.js';
+import { LIMIT_KINDS, type LimitKind } from '../limits/rateUsage.js';
 import { TimeZone } from '../timezone.js';
 import type { OtelAttributeNames } from '../types.js';
 
@@ -53,6 +55,8 @@ export interface AlertConfig {
   readonly rules: Readonly<Record<RuleName, RuleConfig>>;
   /** Which OpenTelemetry attributes name a span's feature and user. */
   readonly otel: OtelAttributeNames;
+  /** The rate limits per minute, by model or model class (`limits`). */
+  readonly limits: ConfiguredLimits;
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
@@ -92,7 +96,7 @@ export function parseAlertConfig(json: unknown, source: string): AlertConfig {
     throw new UsageError(`${source}: ${path}: ${problem}`);
   };
   const root = objectAt(json, 'the top level', fail);
-  rejectUnknown(root, ['timezone', 'rules', 'otel', '$schema'], '', fail);
+  rejectUnknown(root, ['timezone', 'rules', 'otel', 'limits', '$schema'], '', fail);
   const timezone = root['timezone'];
   if (timezone !== undefined && (typeof timezone !== 'string' || timezone === '')) fail('timezone', expected('an IANA time zone name', timezone));
   if (typeof timezone === 'string') {
@@ -109,7 +113,28 @@ export function parseAlertConfig(json: unknown, source: string): AlertConfig {
     const entry = rulesJson[name];
     rules[name] = entry === undefined ? { base: DEFAULT_RULES[name], features: new Map() } : parseRule(name, entry, fail);
   }
-  return { timezone: timezone as string | undefined, rules, otel: parseOtel(root['otel'], fail) };
+  return { timezone: timezone as string | undefined, rules, otel: parseOtel(root['otel'], fail), limits: parseLimits(root['limits'], fail) };
+}
+
+/** `"limits": {"claude-sonnet-4-5": {"rpm": 50, "itpm": 30000, "otpm": 8000}}`: per minute, each optional. */
+function parseLimits(json: unknown, fail: Fail): ConfiguredLimits {
+  if (json === undefined) return new Map();
+  const object = objectAt(json, 'limits', fail);
+  const limits = new Map<string, Partial<Record<LimitKind, number>>>();
+  for (const [name, entry] of Object.entries(object)) {
+    const path = `limits.${name}`;
+    const fields = objectAt(entry, path, fail);
+    rejectUnknown(fields, LIMIT_KINDS, `${path}.`, fail);
+    const kinds: Partial<Record<LimitKind, number>> = {};
+    for (const kind of LIMIT_KINDS) {
+      const value = fields[kind];
+      if (value === undefined) continue;
+      if (!Number.isSafeInteger(value) || (value as number) <= 0) fail(`${path}.${kind}`, expected('a whole number of calls or tokens per minute, above 0', value));
+      kinds[kind] = value as number;
+    }
+    limits.set(name, kinds);
+  }
+  return limits;
 }
 
 /** `"otel": {"feature": "app.feature", "user": "enduser.id"}`: attribute names, each optional. */

@@ -13,7 +13,7 @@ import type { TimeZone } from '../timezone.js';
 export type Bucketing =
   | { readonly unit: 'all' }
   | { readonly unit: 'day'; readonly tz: TimeZone; readonly edges?: boolean }
-  | { readonly unit: 'hour' | 'minute'; readonly edges?: boolean }
+  | { readonly unit: 'hour' | 'minute' | 'second'; readonly edges?: boolean }
   /**
    * Buckets that start at given instants, in order (a call before the first is in the first): the halves of the
    * days around a fixed now's time of day, when nothing finer is ever asked.
@@ -22,6 +22,9 @@ export type Bucketing =
 
 const EDGE = 0.5;
 
+/** The length of a bucket of each fixed unit, in ms. */
+const SIZES = { second: 1000, minute: MINUTE_MS, hour: HOUR_MS } as const;
+
 /** The one bucket of an `all` ledger. */
 const ALL_BUCKET = 0;
 
@@ -29,9 +32,10 @@ export function bucketOf(bucketing: Bucketing, ms: number): number {
   switch (bucketing.unit) {
     case 'all':
       return ALL_BUCKET;
+    case 'second':
     case 'minute':
     case 'hour': {
-      const size = bucketing.unit === 'hour' ? HOUR_MS : MINUTE_MS;
+      const size = SIZES[bucketing.unit];
       const start = Math.floor(ms / size) * size;
       return bucketing.edges === true && ms === start ? start + EDGE : start;
     }
@@ -62,9 +66,10 @@ export function bucketInterior(bucketing: Bucketing, ms: number): { readonly fro
   switch (bucketing.unit) {
     case 'all':
       return { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
+    case 'second':
     case 'minute':
     case 'hour': {
-      const size = bucketing.unit === 'hour' ? HOUR_MS : MINUTE_MS;
+      const size = SIZES[bucketing.unit];
       const start = Math.floor(ms / size) * size;
       return bucketing.edges === true && ms === start ? NO_TIMES : { from: start, to: start + size };
     }

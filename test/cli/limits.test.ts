@@ -1,0 +1,175 @@
+/**
+ * `claude-mon limits` against per-minute sums worked out by hand: a minute's edge, a 60 s window across two
+ * minutes, cache reads counted on Haiku 3.5 and not on Sonnet, batch calls and 429s left out, ties to the earliest
+ * minute and the first name, the configured limits by class and by model, and the same figures from split inputs.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, temporaryDirectory } from '../helpers.js';
+
+const SONNET = 'claude-sonnet-4-5-20250929';
+const HAIKU_35 = 'claude-3-5-haiku-20241022';
+
+interface Call {
+  readonly at: string;
+  readonly model?: string;
+  readonly feature?: string;
+  readonly user?: string;
+  readonly input?: number;
+  readonly output?: number;
+  readonly cacheRead?: number;
+  readonly cacheWrite?: number;
+  readonly batch?: boolean;
+  readonly limited?: boolean;
+}
+
+function line(call: Call): string {
+  return `${JSON.stringify({
+    timestamp: `2026-11-26T${call.at}Z`,
+    model: call.model ?? SONNET,
+    feature: call.feature ?? 'chat',
+    user_id: call.user ?? 'ann',
+    input_tokens: call.input ?? 0,
+    output_tokens: call.output ?? 0,
+    cache_read_input_tokens: call.cacheRead ?? 0,
+    cache_creation_input_tokens: call.cacheWrite ?? 0,
+    latency_ms: 500,
+    ...(call.batch === true ? { service_tier: 'batch' } : {}),
+    ...(call.limited === true ? { error: 'RateLimitError', error_status: 429 } : {}),
+  })}\n`;
+}
+
+function logOf(calls: readonly Call[], name = 'calls.jsonl'): string {
+  const file = path.join(temporaryDirectory(), name);
+  writeFileSync(file, calls.map(line).join(''));
+  return file;
+}
+
+interface Figures {
+  peak: number;
+  peakAt: string;
+  peakSliding: number;
+  peakSlidingAt: string;
+  p99: number;
+  topFeature: { feature: string; share: number | null } | null;
+  topUser: { user: string; share: number | null } | null;
+  limit: number | null;
+  utilization: number | null;
+  headroom: number | null;
+}
+interface Limits {
+  groups: { key: { class?: string; model?: string }; models: string[]; rpm: Figures; itpm: Figures; otpm: Figures }[];
+}
+
+async function limits(args: readonly string[]): Promise<Limits> {
+  const run = await runCli(['limits', '--json', '--now', '2026-11-26T12:00:00Z', ...args]);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Limits;
+}
+
+describe('claude-mon limits', () => {
+  it('sums each clock minute, its edge included in the next one', async () => {
+    const log = logOf([
+      { at: '10:00:59.999', input: 100, output: 10 },
+      { at: '10:01:00.000', input: 300, output: 30 },
+      { at: '10:01:59.000', input: 50, output: 5 },
+    ]);
+    const [group] = (await limits([log])).groups;
+    expect(group?.key).toEqual({ class: 'claude-sonnet-4.x' });
+    expect(group?.rpm).toMatchObject({ peak: 2, peakAt: '2026-11-26T10:01:00.000Z' });
+    expect(group?.itpm).toMatchObject({ peak: 350, peakAt: '2026-11-26T10:01:00.000Z', p99: 350 });
+    expect(group?.otpm).toMatchObject({ peak: 35, peakAt: '2026-11-26T10:01:00.000Z' });
+  });
+
+  it('finds the peak 60 s across two minutes, and ties at the earliest minute', async () => {
+    // 10:00 and 10:01 hold 5 calls each: the peak minute is 10:00; from 10:00:30, 60 s hold all 10.
+    const calls = [...Array.from({ length: 5 }, () => ({ at: '10:00:30', output: 1 })), ...Array.from({ length: 5 }, () => ({ at: '10:01:20', output: 1 }))];
+    const [group] = (await limits([logOf(calls)])).groups;
+    expect(group?.rpm).toMatchObject({ peak: 5, peakAt: '2026-11-26T10:00:00.000Z', peakSliding: 10, peakSlidingAt: '2026-11-26T10:00:30.000Z' });
+    expect(group?.otpm).toMatchObject({ peak: 5, peakSliding: 10 });
+  });
+
+  it('counts cache reads towards ITPM on Haiku 3.5 and not on Sonnet; cache writes on both', async () => {
+    const log = logOf([
+      { at: '10:00:00', model: HAIKU_35, input: 100, cacheRead: 1000, cacheWrite: 10 },
+      { at: '10:00:00', model: SONNET, input: 100, cacheRead: 1000, cacheWrite: 10 },
+    ]);
+    const groups = (await limits([log])).groups;
+    expect(groups.map((group) => [group.key.class, group.itpm.peak])).toEqual([
+      [HAIKU_35, 1110],
+      ['claude-sonnet-4.x', 110],
+    ]);
+  });
+
+  it('leaves out batch calls and 429s', async () => {
+    const log = logOf([
+      { at: '10:00:00', input: 100 },
+      { at: '10:00:10', input: 9999, batch: true },
+      { at: '10:00:20', limited: true },
+      { at: '10:05:00', input: 10, batch: true },
+    ]);
+    const [group] = (await limits([log])).groups;
+    expect(group?.rpm).toMatchObject({ peak: 1, p99: 1 });
+    expect(group?.itpm).toMatchObject({ peak: 100, peakAt: '2026-11-26T10:00:00.000Z' });
+  });
+
+  it('names the feature and the user that drove the peak minute, ties to the first name', async () => {
+    const log = logOf([
+      { at: '10:00:01', feature: 'search', user: 'zoe', output: 30 },
+      { at: '10:00:02', feature: 'chat', user: 'bob', output: 30 },
+      { at: '10:00:03', feature: 'chat', user: 'amy', output: 30 },
+      { at: '10:00:04', feature: 'search', user: 'abe', output: 10 },
+      { at: '11:00:00', feature: 'extract', user: 'cy', output: 5 },
+    ]);
+    const [group] = (await limits([log])).groups;
+    // Minute 10:00: chat 60, search 40; users amy, bob and zoe 30 each, abe 10: amy first by name.
+    expect(group?.otpm.topFeature).toEqual({ feature: 'chat', share: 0.6 });
+    expect(group?.otpm.topUser).toEqual({ user: 'amy', share: 0.3 });
+    // RPM: chat 2, search 2 calls: chat first by name; each user one call: abe.
+    expect(group?.rpm.topFeature).toEqual({ feature: 'chat', share: 0.5 });
+    expect(group?.rpm.topUser).toEqual({ user: 'abe', share: 0.25 });
+    // The 99th percentile of two minutes (4 and 1 calls) is the higher.
+    expect(group?.rpm.p99).toBe(4);
+  });
+
+  it('gives the utilization and headroom of configured limits, by class or by a model of it, and per model with --by model', async () => {
+    const log = logOf([
+      { at: '10:00:00', model: 'claude-sonnet-4-5', input: 20_000, output: 2000 },
+      { at: '10:00:30', model: 'claude-sonnet-4-20250514', input: 4000, output: 2000 },
+    ]);
+    const config = path.join(temporaryDirectory(), 'claude-mon.config.json');
+    writeFileSync(config, JSON.stringify({ limits: { 'claude-sonnet-4-5': { rpm: 50, itpm: 30_000, otpm: 8000 }, 'claude-sonnet-4-0': { itpm: 10_000 } } }));
+    const [pool] = (await limits(['--config', config, log])).groups;
+    expect(pool?.models).toEqual(['claude-sonnet-4-20250514', 'claude-sonnet-4-5']);
+    expect(pool?.itpm).toMatchObject({ peak: 24_000, limit: 30_000, utilization: 0.8, headroom: 6000 });
+    expect(pool?.rpm).toMatchObject({ peak: 2, limit: 50, utilization: 0.04, headroom: 48 });
+    const byModel = (await limits(['--config', config, '--by', 'model', log])).groups;
+    expect(byModel.map((group) => [group.key.model, group.itpm.limit, group.itpm.utilization, group.otpm.limit])).toEqual([
+      ['claude-sonnet-4-20250514', 10_000, 0.4, 8000],
+      ['claude-sonnet-4-5', 30_000, 20_000 / 30_000, 8000],
+    ]);
+  });
+
+  it('gives the same figures from the lines split over two files as from one', async () => {
+    const calls: Call[] = [];
+    for (let i = 0; i < 400; i++) {
+      const seconds = (i * 37) % 3600;
+      const at = `10:${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+      calls.push({ at, model: i % 5 === 0 ? HAIKU_35 : SONNET, feature: ['chat', 'search', 'extract'][i % 3] as string, user: `u${i % 7}`, input: 100 + i, output: i % 50, cacheRead: i % 11 });
+    }
+    const whole = await limits([logOf(calls)]);
+    const split = await limits([logOf(calls.filter((_, i) => i % 2 === 0), 'a.jsonl'), logOf(calls.filter((_, i) => i % 2 === 1), 'b.jsonl')]);
+    expect(split.groups).toEqual(whole.groups);
+    expect(whole.groups).toHaveLength(2);
+  });
+
+  it('reads piped logs as it reads the file (spooled, for its second pass)', async () => {
+    const calls: Call[] = [{ at: '10:00:00', input: 10, user: 'ann' }, { at: '10:00:10', input: 20, user: 'bob' }];
+    const file = await limits([logOf(calls)]);
+    const run = await runCli(['limits', '--json', '--now', '2026-11-26T12:00:00Z'], { stdin: calls.map(line).join('') });
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as Limits).groups).toEqual(file.groups);
+    expect(file.groups[0]?.itpm.topUser).toEqual({ user: 'bob', share: 20 / 30 });
+  });
+});
