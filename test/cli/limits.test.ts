@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, temporaryDirectory } from '../helpers.js';
+import { fixture, runCli, temporaryDirectory } from '../helpers.js';
+import { schemaErrors } from './schema.js';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
 const HAIKU_35 = 'claude-3-5-haiku-20241022';
@@ -65,6 +66,7 @@ interface Limits {
 async function limits(args: readonly string[]): Promise<Limits> {
   const run = await runCli(['limits', '--json', '--now', '2026-11-26T12:00:00Z', ...args]);
   expect(run.code, run.stderr).toBe(0);
+  expect(schemaErrors('limits', run.stdout)).toEqual([]);
   return JSON.parse(run.stdout) as Limits;
 }
 
@@ -171,5 +173,18 @@ describe('claude-mon limits', () => {
     expect(run.code, run.stderr).toBe(0);
     expect((JSON.parse(run.stdout) as Limits).groups).toEqual(file.groups);
     expect(file.groups[0]?.itpm.topUser).toEqual({ user: 'bob', share: 20 / 30 });
+  });
+
+  it('shows the burst of the bundled fixture: the batch feature and user over the configured ITPM', async () => {
+    const [group] = (await limits(['--config', fixture('limits/claude-mon.config.json'), fixture('limits/burst.jsonl')])).groups;
+    expect(group?.itpm.topFeature?.feature).toBe('nightly_digest');
+    expect(group?.itpm.topUser?.user).toBe('batch-runner');
+    expect(group?.itpm.utilization).toBeGreaterThan(1);
+    expect(group?.itpm.peakSliding).toBeGreaterThanOrEqual(group?.itpm.peak as number);
+    for (const format of ['csv', 'markdown', 'table']) {
+      const run = await runCli(['limits', '--format', format, '--now', '2026-11-26T12:00:00Z', '--config', fixture('limits/claude-mon.config.json'), fixture('limits/burst.jsonl')]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout, format).toContain('batch-runner');
+    }
   });
 });

@@ -7,7 +7,7 @@ const ajv = new Ajv({ allErrors: true, strict: true });
 const cache = new Map<string, ValidateFunction>();
 
 /** Parses `text` as exactly one JSON document and returns the schema errors (empty when valid). */
-export function schemaErrors(kind: 'summary' | 'error' | 'alerts' | 'backtest' | 'dashboard' | 'trend', text: string): string[] {
+export function schemaErrors(kind: 'summary' | 'error' | 'alerts' | 'backtest' | 'dashboard' | 'trend' | 'limits', text: string): string[] {
   let validate = cache.get(kind);
   if (validate === undefined) {
     validate = ajv.compile(JSON.parse(readFileSync(`${ROOT}/schemas/${kind}.schema.json`, 'utf8')) as object);
