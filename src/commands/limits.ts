@@ -1,12 +1,13 @@
 /**
- * `claude-mon limits`: how close the calls of --since (default 24h) came to the rate limits, per model class. Read
- * twice: once for the sums by second and by minute and feature, and again for the users of the peak minutes alone
- * (users are too many to keep by minute). Stdin is spooled to a file first, so that it can be read again.
+ * `claude-mon limits`: how close the calls of --since (default 24h) came to the rate limits, per model class, and
+ * the incidents of 429s. Read twice: once for the sums by second, the 429s and the headers logged, and again for the
+ * features and users of the few minutes that matter (users are too many to keep by minute). Stdin is spooled to a file first, so that it can be read again.
  */
 import type { LimitsOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { Engine } from '../core/engine/engine.js';
-import { LimitsReader, limitsParts, peakMinuteUsers } from '../core/limits/limitsReport.js';
+import { LimitsReader, limitsParts } from '../core/limits/limitsReport.js';
+import { WindowDrivers } from '../core/limits/windowDrivers.js';
 import { rangeDependsOnNow, resolveRange } from '../core/timeRange.js';
 import type { TimeWindow } from '../core/window.js';
 import { UsageError } from '../errors.js';
@@ -35,20 +36,20 @@ export async function runLimits(context: RunContext, options: LimitsOptions): Pr
       const window = windowAt(now.kind === 'fixed' ? now.ms : context.clockMs);
       const parts = limitsParts(engine, { kind: 'window', window }, tz);
       return readOnce(engine, () => {
-        first = { reader: new LimitsReader(parts, options.groupBy, pricing, config.limits), nowMs: engine.nowMs, window };
+        first = { reader: new LimitsReader(parts, options.groupBy, pricing, config.limits, window), nowMs: engine.nowMs, window };
       });
     });
     const { reader, nowMs, window } = first as NonNullable<typeof first>;
 
-    // Again, at the same now, quietly (the input report was given): the users of the peak minutes.
+    // Again, at the same now, quietly (the input report was given): the features and users of the peak minutes
+    // and of the minutes before the incidents.
     const again = { ...context, now: { kind: 'fixed', ms: nowMs } as const, diagnostics: { warn: () => undefined, error: () => undefined } };
-    const minutes = reader.peakMinutes();
     const report = await readReport(again, { ...plan, newestFirst: false }, (now) => {
       const engine = new Engine(now, context.clockMs);
-      const users = peakMinuteUsers(engine, { kind: 'window', window }, tz, minutes);
+      const drivers = engine.part(new WindowDrivers(reader.windows(), (model) => reader.groupOf(model), (record) => reader.usageOf(record)), { kind: 'window', window });
       return {
         ...readOnce(engine, () => undefined),
-        render: (input) => renderLimits({ groups: reader.groupsWith(users), window, nowMs, timezone: tz.name, groupBy: options.groupBy, input }, options, context),
+        render: (input) => renderLimits({ ...reader.read(drivers), window, nowMs, timezone: tz.name, groupBy: options.groupBy, input }, options, context),
       };
     });
     return { output: report.output, failed: sums.failed };

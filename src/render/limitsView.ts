@@ -2,7 +2,8 @@
  * `limits` rendered: JSON (schemas/limits.schema.json), CSV and Markdown list every group; a terminal table shows
  * --limit groups, three rows each (RPM, ITPM, OTPM), the utilization coloured from 50% (yellow) and 80% (red).
  */
-import type { LimitFigures, LimitsGroup, LimitsGrouping } from '../core/limits/limitsReport.js';
+import type { Incident, LimitFigures, LimitsGroup, LimitsGrouping } from '../core/limits/limitsReport.js';
+import type { PerLimit } from '../core/rateLimitHeaders.js';
 import { LIMIT_KINDS, type LimitKind } from '../core/limits/rateUsage.js';
 import { formatIsoUtc } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
@@ -18,6 +19,7 @@ import { limitNote, tableLines } from './table.js';
 
 export interface LimitsView {
   readonly groups: readonly LimitsGroup[];
+  readonly incidents: readonly Incident[];
   readonly window: TimeWindow;
   readonly nowMs: number;
   readonly timezone: string;
@@ -61,6 +63,18 @@ function limitsJson(view: LimitsView): Record<string, unknown> {
     timezone: view.timezone,
     groupBy: view.groupBy,
     groups: view.groups.map((group) => ({ key: group.key, models: group.models, ...Object.fromEntries(LIMIT_KINDS.map((kind) => [kind, figures(group.figures[kind])])) })),
+    incidents: view.incidents.map((incident) => ({
+      kind: incident.kind,
+      [view.groupBy]: incident.group,
+      start: formatIsoUtc(incident.startMs),
+      end: formatIsoUtc(incident.endMs),
+      count: incident.count,
+      lowestRemainingBefore: incident.lowestRemainingBefore,
+      lowestRemainingDuring: incident.lowestRemainingDuring,
+      minuteBefore: incident.before,
+      topFeature: driver('feature', incident.topFeature),
+      topUser: driver('user', incident.topUser),
+    })),
     input: inputJson(view.input),
   };
 }
@@ -133,6 +147,40 @@ function* limitsTable(view: LimitsView, context: { readonly style: Style; readon
   const aligns = ['left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'left', 'left'] as const;
   for (const line of tableLines(rows, aligns)) yield `${line}\n`;
   if (shown < view.groups.length) yield `\n${limitNote(view.groups.length - shown, 'groups')}\n`;
+  if (view.incidents.length === 0) return;
+  yield `\n${style.bold(`Incidents: 429s less than 2 minutes apart (${formatCount(view.incidents.length)})`)}\n\n`;
+  const incidentRows = function* (): Generator<string[]> {
+    yield INCIDENT_HEADER.map((text) => style.bold(text));
+    for (const incident of view.incidents) yield incidentCells(incident, tz, escapeForTerminal);
+  };
+  for (const line of tableLines(incidentRows, ['left', 'left', 'right', 'left', 'left', 'left', 'right', 'right', 'right', 'left', 'left'])) yield `${line}\n`;
+}
+
+const INCIDENT_HEADER = ['from', 'to', '429s', 'kind', 'group', 'lowest remaining (during)', 'RPM before', 'ITPM before', 'OTPM before', 'top feature', 'top user'];
+
+/** An incident as cells: the minute before it is the 60 s before its first 429; its drivers are by ITPM. */
+function incidentCells(incident: Incident, tz: TimeZone, label: (text: string) => string): string[] {
+  const driver = (value: Incident['topFeature']): string => (value === null ? '—' : `${label(value.name)}${value.share === null ? '' : ` ${formatPercent(value.share)}`}`);
+  return [
+    formatLocalTime(incident.startMs, tz),
+    formatLocalTime(incident.endMs, tz).slice(11),
+    formatCount(incident.count),
+    incident.kind === 'burst' ? 'burst' : 'spend limit',
+    label(incident.group),
+    remainingText(incident.lowestRemainingDuring),
+    formatCount(incident.before.rpm),
+    formatCount(incident.before.itpm),
+    formatCount(incident.before.otpm),
+    driver(incident.topFeature),
+    driver(incident.topUser),
+  ];
+}
+
+/** "input 0, requests 3": the limits with a header logged. */
+function remainingText(remaining: PerLimit): string {
+  const names: Record<keyof PerLimit, string> = { requests: 'requests', tokens: 'tokens', inputTokens: 'input', outputTokens: 'output' };
+  const parts = (Object.keys(names) as (keyof PerLimit)[]).filter((name) => remaining[name] !== null).map((name) => `${names[name]} ${formatCount(remaining[name] as number)}`);
+  return parts.length === 0 ? '—' : parts.join(', ');
 }
 
 function* limitsMarkdown(view: LimitsView, tz: TimeZone): Generator<string> {
@@ -141,4 +189,7 @@ function* limitsMarkdown(view: LimitsView, tz: TimeZone): Generator<string> {
   yield row([view.groupBy, ...HEADER]);
   yield row([':---', ':---', '---:', ':---', '---:', '---:', '---:', '---:', ':---', ':---']);
   for (const group of view.groups) for (const cells of rowsOf(group, tz, markdownCell, (u) => (u === null ? '—' : formatPercent(u)))) yield row(cells);
+  if (view.incidents.length === 0) return;
+  yield `\n**Incidents: 429s less than 2 minutes apart**\n\n${row(INCIDENT_HEADER)}${row(INCIDENT_HEADER.map(() => '---'))}`;
+  for (const incident of view.incidents) yield row(incidentCells(incident, tz, markdownCell));
 }

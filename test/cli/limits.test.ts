@@ -23,6 +23,9 @@ interface Call {
   readonly cacheWrite?: number;
   readonly batch?: boolean;
   readonly limited?: boolean;
+  /** The error of a 429, when not RateLimitError. */
+  readonly error?: string;
+  readonly remainingInput?: number;
 }
 
 function line(call: Call): string {
@@ -37,7 +40,8 @@ function line(call: Call): string {
     cache_creation_input_tokens: call.cacheWrite ?? 0,
     latency_ms: 500,
     ...(call.batch === true ? { service_tier: 'batch' } : {}),
-    ...(call.limited === true ? { error: 'RateLimitError', error_status: 429 } : {}),
+    ...(call.limited === true ? { error: call.error ?? 'RateLimitError', error_status: 429 } : {}),
+    ...(call.remainingInput === undefined ? {} : { ratelimit_input_tokens_remaining: call.remainingInput }),
   })}\n`;
 }
 
@@ -59,8 +63,26 @@ interface Figures {
   utilization: number | null;
   headroom: number | null;
 }
+interface Remaining {
+  requests: number | null;
+  tokens: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
 interface Limits {
   groups: { key: { class?: string; model?: string }; models: string[]; rpm: Figures; itpm: Figures; otpm: Figures }[];
+  incidents: {
+    kind: string;
+    class?: string;
+    start: string;
+    end: string;
+    count: number;
+    lowestRemainingBefore: Remaining;
+    lowestRemainingDuring: Remaining;
+    minuteBefore: { rpm: number; itpm: number; otpm: number };
+    topFeature: { feature: string; share: number | null } | null;
+    topUser: { user: string; share: number | null } | null;
+  }[];
 }
 
 async function limits(args: readonly string[]): Promise<Limits> {
@@ -186,5 +208,33 @@ describe('claude-mon limits', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout, format).toContain('batch-runner');
     }
+  });
+
+  it('makes one incident of 429s less than 2 minutes apart, with the headers before and during it and the 60 s before it', async () => {
+    const log = logOf([
+      { at: '09:50:00', input: 5, remainingInput: 10 }, // more than 5 minutes before: not "before"
+      { at: '09:57:00', input: 5, remainingInput: 1000 },
+      { at: '09:58:50', input: 100, feature: 'chat', user: 'ann' }, // more than 60 s before the first 429
+      { at: '09:59:10', input: 500, feature: 'digest', user: 'batch' },
+      { at: '09:59:30', input: 300, output: 7, feature: 'chat', user: 'ann' },
+      { at: '10:00:00', limited: true, remainingInput: 0 },
+      { at: '10:00:10', limited: true, error: 'enforced_spend_limit_reached' },
+      { at: '10:01:30', limited: true, remainingInput: 40 }, // 90 s after the last: the same incident
+      { at: '10:04:00', limited: true }, // 150 s after: a new one
+    ]);
+    const { incidents } = await limits([log]);
+    expect(incidents.map((incident) => [incident.kind, incident.start, incident.end, incident.count])).toEqual([
+      ['burst', '2026-11-26T10:00:00.000Z', '2026-11-26T10:01:30.000Z', 2],
+      ['spend_limit', '2026-11-26T10:00:10.000Z', '2026-11-26T10:00:10.000Z', 1],
+      ['burst', '2026-11-26T10:04:00.000Z', '2026-11-26T10:04:00.000Z', 1],
+    ]);
+    const [first] = incidents;
+    expect(first?.class).toBe('claude-sonnet-4.x');
+    expect(first?.lowestRemainingBefore.inputTokens).toBe(1000);
+    expect(first?.lowestRemainingDuring.inputTokens).toBe(0);
+    // The 60 s before 10:00:00: the calls of 09:59:10 and 09:59:30.
+    expect(first?.minuteBefore).toEqual({ rpm: 2, itpm: 800, otpm: 7 });
+    expect(first?.topFeature).toEqual({ feature: 'digest', share: 500 / 800 });
+    expect(first?.topUser).toEqual({ user: 'batch', share: 500 / 800 });
   });
 });

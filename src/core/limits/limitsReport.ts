@@ -4,25 +4,33 @@
  * second: the limits refill continuously, so this is closer to what the limiter saw), the 99th percentile over the
  * minutes with calls, who drove the peak minute, and, with a configured limit, the utilization and the headroom.
  * Ties go to the earliest minute, and between features or users to the first name.
+ *
+ * And the incidents: 429s less than 2 minutes apart are one, with the lowest `-remaining` headers logged before
+ * (the 5 minutes before its first 429) and during it, and the 60 s before it: its RPM, ITPM and OTPM and who drove
+ * them. 429s whose error names the spend limit (`spend_limit`, as in `enforced_spend_limit_reached`) are not a
+ * burst: they are incidents of their own kind.
  */
+import { isRateLimited } from '../callOutcome.js';
 import { MINUTE_MS } from '../durations.js';
 import type { Engine, SpanRule } from '../engine/engine.js';
 import { Ledger } from '../engine/ledger.js';
+import { RecentCalls, WHOLE_CALLS } from '../engine/recentCalls.js';
 import { compareStrings } from '../order.js';
 import type { PriceBook } from '../pricing.js';
+import { logsRateLimitHeaders, type PerLimit, RATE_LIMIT_HEADERS_MEASURE, RateLimitHeaders } from '../rateLimitHeaders.js';
+import type { TimeZone } from '../timezone.js';
+import type { CallRecord } from '../types.js';
 import { modelClassOf } from './modelClass.js';
 import { drawsOnLimits, LIMIT_KINDS, type LimitKind, RateUsage } from './rateUsage.js';
+import { type Driver, type DriverWindow, WINDOW_MS, WindowDrivers } from './windowDrivers.js';
 
-const WINDOW_MS = 60_000;
+/** 429s closer than this are one incident. */
+const INCIDENT_GAP_MS = 2 * MINUTE_MS;
+/** The remaining headers "before" an incident: those logged this long before its first 429. */
+const BEFORE_MS = 5 * MINUTE_MS;
 
 /** A configured limit per minute of each kind, by model or class name (the config's `limits`). */
 export type ConfiguredLimits = ReadonlyMap<string, Readonly<Partial<Record<LimitKind, number>>>>;
-
-export interface Driver {
-  readonly name: string;
-  /** Its part of the peak minute's figure (null when that figure is 0). */
-  readonly share: number | null;
-}
 
 export interface LimitFigures {
   readonly peak: number;
@@ -31,7 +39,6 @@ export interface LimitFigures {
   readonly peakSlidingAtMs: number;
   readonly p99: number;
   readonly topFeature: Driver | null;
-  /** Null until the calls of the peak minute are read again (a second pass: users are too many to keep by minute). */
   readonly topUser: Driver | null;
   readonly limit: number | null;
   /** Peak ÷ limit, and the limit less the peak. */
@@ -45,26 +52,37 @@ export interface LimitsGroup {
   readonly figures: Readonly<Record<LimitKind, LimitFigures>>;
 }
 
+export interface Incident {
+  /** A burst against the limits, or the spend limit. */
+  readonly kind: 'burst' | 'spend_limit';
+  readonly group: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly count: number;
+  readonly lowestRemainingBefore: PerLimit;
+  readonly lowestRemainingDuring: PerLimit;
+  /** The 60 s before its first 429: RPM, ITPM and OTPM, and who drove the ITPM. */
+  readonly before: Readonly<Record<LimitKind, number>>;
+  readonly topFeature: Driver | null;
+  readonly topUser: Driver | null;
+}
+
 export interface LimitsParts {
-  /** Second × model. */
+  /** Second × model: RPM, ITPM and OTPM. */
   readonly seconds: Ledger<RateUsage>;
-  /** Minute × model × feature. */
-  readonly features: Ledger<RateUsage>;
+  /** The 429s. */
+  readonly rateLimited: RecentCalls<CallRecord>;
+  /** Minute × model: the lowest remaining headers logged. */
+  readonly headers: Ledger<RateLimitHeaders>;
 }
 
-/** The parts, made in `engine` over `span`. */
-export function limitsParts(engine: Engine, span: SpanRule, tz: ConstructorParameters<typeof Ledger>[0]['tz']): LimitsParts {
-  const usage = { newMeasure: () => new RateUsage(), keeps: drawsOnLimits, tz };
+/** The first pass's parts, made in `engine` over `span`. */
+export function limitsParts(engine: Engine, span: SpanRule, tz: TimeZone): LimitsParts {
   return {
-    seconds: engine.part(new Ledger({ ...usage, bucketing: { unit: 'second' }, dims: ['model'] }), span),
-    features: engine.part(new Ledger({ ...usage, bucketing: { unit: 'minute' }, dims: ['model', 'feature'] }), span),
+    seconds: engine.part(new Ledger({ newMeasure: () => new RateUsage(), keeps: drawsOnLimits, tz, bucketing: { unit: 'second' }, dims: ['model'] }), span),
+    rateLimited: engine.part(new RecentCalls(WHOLE_CALLS, isRateLimited), span),
+    headers: engine.part(new Ledger({ ...RATE_LIMIT_HEADERS_MEASURE, keeps: logsRateLimitHeaders, tz, bucketing: { unit: 'minute' }, dims: ['model'] }), span),
   };
-}
-
-/** The users of some minutes (the peak minutes, read in a second pass): minute × model × user. */
-export function peakMinuteUsers(engine: Engine, span: SpanRule, tz: ConstructorParameters<typeof Ledger>[0]['tz'], minutes: ReadonlySet<number>): Ledger<RateUsage> {
-  const inMinutes = (record: Parameters<typeof drawsOnLimits>[0]): boolean => drawsOnLimits(record) && minutes.has(Math.floor(record.timestampMs / MINUTE_MS) * MINUTE_MS);
-  return engine.part(new Ledger({ newMeasure: () => new RateUsage(), keeps: inMinutes, tz, bucketing: { unit: 'minute' }, dims: ['model', 'user'] }), span);
 }
 
 type Vector = [number, number, number];
@@ -78,8 +96,10 @@ interface GroupSums {
 /** How the models' calls are grouped: by class (the price table's resolution) or by model as logged. */
 export type LimitsGrouping = 'class' | 'model';
 
+/** What the first pass found, and the windows whose drivers the second pass sums. */
 export class LimitsReader {
   private readonly groups: GroupSums[];
+  private readonly incidentsFound: Omit<Incident, 'topFeature' | 'topUser'>[];
   private readonly groupOfModel = new Map<string, string>();
 
   constructor(
@@ -87,6 +107,7 @@ export class LimitsReader {
     private readonly grouping: LimitsGrouping,
     private readonly pricing: PriceBook,
     private readonly limits: ConfiguredLimits,
+    window: Parameters<RecentCalls<CallRecord>['callsIn']>[0],
   ) {
     const byName = new Map<string, GroupSums>();
     for (const { bucket, key, measure } of parts.seconds.cells()) {
@@ -97,53 +118,112 @@ export class LimitsReader {
       addInto(group.seconds, bucket, measure.perLimit(this.cacheReadsCount(model)));
     }
     this.groups = [...byName.values()].sort((a, b) => compareStrings(a.name, b.name));
+    this.incidentsFound = this.incidentsIn(parts.rateLimited.callsIn(window), byName);
   }
 
-  /** The peak minute of each group and limit: the minutes whose users a second pass reads. */
-  peakMinutes(): Set<number> {
-    const minutes = new Set<number>();
-    for (const group of this.groups) for (const kind of LIMIT_KINDS) minutes.add(peakOf(minuteSums(group.seconds), LIMIT_KINDS.indexOf(kind)).atMs);
-    return minutes;
-  }
-
-  /** The groups, by name; `users`: the peak minutes' users, when read. */
-  groupsWith(users: Ledger<RateUsage> | null): LimitsGroup[] {
-    return this.groups.map((group) => {
-      const minutes = minuteSums(group.seconds);
-      const figures = Object.fromEntries(
-        LIMIT_KINDS.map((kind, k) => {
-          const peak = peakOf(minutes, k);
-          const sliding = slidingPeakOf(group.seconds, k);
-          const driver = (ledger: Ledger<RateUsage>): Driver | null => this.driverOf(ledger, group, peak.atMs, k, peak.value);
-          const limit = this.limitOf(group, kind);
-          return [
-            kind,
-            {
-              peak: peak.value,
-              peakAtMs: peak.atMs,
-              peakSliding: sliding.value,
-              peakSlidingAtMs: sliding.atMs,
-              p99: p99Of(minutes, k),
-              topFeature: driver(this.parts.features),
-              topUser: users === null ? null : driver(users),
-              limit,
-              utilization: limit === null || limit === 0 ? null : peak.value / limit,
-              headroom: limit === null ? null : limit - peak.value,
-            } satisfies LimitFigures,
-          ];
-        }),
-      ) as Record<LimitKind, LimitFigures>;
-      return { key: this.grouping === 'class' ? { class: group.name } : { model: group.name }, models: [...group.models].sort(compareStrings), figures };
-    });
-  }
-
-  private groupOf(model: string): string {
+  /** The group a model's calls are in. */
+  groupOf(model: string): string {
     let name = this.groupOfModel.get(model);
     if (name === undefined) {
       name = this.grouping === 'model' ? model : modelClassOf(this.pricing.resolveId(model) ?? model).name;
       this.groupOfModel.set(model, name);
     }
     return name;
+  }
+
+  /** A call's RPM, ITPM and OTPM. */
+  usageOf(record: CallRecord): Vector {
+    return [1, record.inputTokens + record.cacheWriteTokens + (this.cacheReadsCount(record.model) ? record.cacheReadTokens : 0), record.outputTokens];
+  }
+
+  /** The windows the second pass sums by feature and user: each group's peak minutes, and the minute before each incident. */
+  windows(): DriverWindow[] {
+    const windows: DriverWindow[] = [];
+    for (const group of this.groups) for (let k = 0; k < LIMIT_KINDS.length; k++) windows.push({ fromMs: peakOf(minuteSums(group.seconds), k).atMs, group: group.name });
+    for (const incident of this.incidentsFound) windows.push({ fromMs: incident.startMs - WINDOW_MS, group: incident.group });
+    return windows;
+  }
+
+  /** The groups by name, and the incidents in time order, with their drivers from the second pass. */
+  read(drivers: WindowDrivers): { groups: LimitsGroup[]; incidents: Incident[] } {
+    const groups = this.groups.map((group): LimitsGroup => {
+      const minutes = minuteSums(group.seconds);
+      const figures = Object.fromEntries(
+        LIMIT_KINDS.map((kind, k) => {
+          const peak = peakOf(minutes, k);
+          const sliding = slidingPeakOf(group.seconds, k);
+          const { feature, user } = drivers.driversOf({ fromMs: peak.atMs, group: group.name }, k, peak.value);
+          const limit = this.limitOf(group, kind);
+          const figures: LimitFigures = {
+            peak: peak.value,
+            peakAtMs: peak.atMs,
+            peakSliding: sliding.value,
+            peakSlidingAtMs: sliding.atMs,
+            p99: p99Of(minutes, k),
+            topFeature: feature,
+            topUser: user,
+            limit,
+            utilization: limit === null ? null : peak.value / limit,
+            headroom: limit === null ? null : limit - peak.value,
+          };
+          return [kind, figures];
+        }),
+      ) as Record<LimitKind, LimitFigures>;
+      return { key: this.grouping === 'class' ? { class: group.name } : { model: group.name }, models: [...group.models].sort(compareStrings), figures };
+    });
+    const ITPM = LIMIT_KINDS.indexOf('itpm');
+    const incidents = this.incidentsFound.map((incident): Incident => {
+      const { feature, user } = drivers.driversOf({ fromMs: incident.startMs - WINDOW_MS, group: incident.group }, ITPM, incident.before.itpm);
+      return { ...incident, topFeature: feature, topUser: user };
+    });
+    return { groups, incidents };
+  }
+
+  /** 429s of a group less than 2 minutes apart, one incident; spend-limit 429s apart from the others. */
+  private incidentsIn(calls: readonly CallRecord[], groups: ReadonlyMap<string, GroupSums>): Omit<Incident, 'topFeature' | 'topUser'>[] {
+    const runs = new Map<string, CallRecord[][]>();
+    for (const call of [...calls].sort((a, b) => a.timestampMs - b.timestampMs)) {
+      const kind = /spend_limit/i.test(call.error ?? '') ? 'spend_limit' : 'burst';
+      const at = `${kind}\u0000${this.groupOf(call.model)}`;
+      const list = runs.get(at) ?? (runs.set(at, []).get(at) as CallRecord[][]);
+      const last = list[list.length - 1];
+      const previous = last?.[last.length - 1];
+      if (last !== undefined && previous !== undefined && call.timestampMs - previous.timestampMs < INCIDENT_GAP_MS) last.push(call);
+      else list.push([call]);
+    }
+    const incidents: Omit<Incident, 'topFeature' | 'topUser'>[] = [];
+    for (const [at, list] of runs) {
+      const [kind, group] = at.split('\u0000') as ['burst' | 'spend_limit', string];
+      for (const run of list) {
+        const startMs = (run[0] as CallRecord).timestampMs;
+        const endMs = (run[run.length - 1] as CallRecord).timestampMs;
+        const models = new Set(run.map((call) => call.model));
+        const before = sumOver(groups.get(group)?.seconds, startMs - WINDOW_MS, startMs);
+        incidents.push({
+          kind,
+          group,
+          startMs,
+          endMs,
+          count: run.length,
+          lowestRemainingBefore: this.lowestRemaining(group, models, startMs - BEFORE_MS, startMs),
+          lowestRemainingDuring: this.lowestRemaining(group, models, startMs, endMs + 1),
+          before: { rpm: before[0], itpm: before[1], otpm: before[2] },
+        });
+      }
+    }
+    return incidents.sort((a, b) => a.startMs - b.startMs || compareStrings(a.group, b.group));
+  }
+
+  /** The lowest remaining headers of the group's calls in the minutes that overlap [fromMs, toMs). */
+  private lowestRemaining(group: string, models: ReadonlySet<string>, fromMs: number, toMs: number): PerLimit {
+    const lowest = new RateLimitHeaders();
+    const { headers } = this.parts;
+    for (const { bucket, key, measure } of headers.cells()) {
+      const model = headers.valuesOf(key)[0] as string;
+      if (bucket + MINUTE_MS <= fromMs || bucket >= toMs || (this.groupOf(model) !== group && !models.has(model))) continue;
+      lowest.merge(measure);
+    }
+    return lowest.remaining;
   }
 
   private cacheReadsCount(model: string): boolean {
@@ -172,24 +252,21 @@ export class LimitsReader {
     }
     return null;
   }
-
-  /** Who drove a group's minute: the name (feature or user) with the most of limit `k`, and its share. */
-  private driverOf(ledger: Ledger<RateUsage>, group: GroupSums, minuteMs: number, k: number, total: number): Driver | null {
-    const byName = new Map<string, number>();
-    for (const { bucket, key, measure } of ledger.cells()) {
-      if (bucket !== minuteMs) continue;
-      const [model = '', name = ''] = ledger.valuesOf(key);
-      if (!group.models.has(model)) continue;
-      byName.set(name, (byName.get(name) ?? 0) + (measure.perLimit(this.cacheReadsCount(model))[k] as number));
-    }
-    const [top] = [...byName].sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
-    return top === undefined ? null : { name: top[0], share: total === 0 ? null : top[1] / total };
-  }
 }
 
 function addInto(sums: Map<number, Vector>, at: number, values: readonly number[]): void {
   const sum = sums.get(at) ?? (sums.set(at, [0, 0, 0]).get(at) as Vector);
   for (let k = 0; k < 3; k++) sum[k] = (sum[k] as number) + (values[k] as number);
+}
+
+/** The sums of the seconds in [fromMs, toMs). */
+function sumOver(seconds: ReadonlyMap<number, Vector> | undefined, fromMs: number, toMs: number): Vector {
+  const sum: Vector = [0, 0, 0];
+  for (const [second, values] of seconds ?? []) {
+    if (second < fromMs || second >= toMs) continue;
+    for (let k = 0; k < 3; k++) sum[k] = (sum[k] as number) + (values[k] as number);
+  }
+  return sum;
 }
 
 /** Per clock minute (its start), the sums of its seconds, in time order. */
