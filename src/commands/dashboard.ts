@@ -12,7 +12,9 @@ import { type EngineFold, readReport } from './readReport.js';
 
 export async function runDashboard(context: RunContext, options: DashboardOptions): Promise<CommandResult> {
   // With --now latest, one pass: the windows follow the newest record.
-  return readReport(context, { command: 'dashboard', inputs: options.inputs, newestFirst: false, keeps: { slowWindowMs: options.slowWindowMs } }, (now) => {
+  // With rate limits configured, the dashboard keeps the calls' use of them by second: a checkpoint made without is not used.
+  const keeps = { slowWindowMs: options.slowWindowMs, ...(context.config.limits.size > 0 ? { rateLimits: true } : {}) };
+  return readReport(context, { command: 'dashboard', inputs: options.inputs, newestFirst: false, keeps }, (now) => {
     const engine = new Engine(now, context.clockMs);
     return { engine, ...dashboardFold(context, options, engine) };
   });
@@ -21,11 +23,13 @@ export async function runDashboard(context: RunContext, options: DashboardOption
 /** The dashboard's parts on `engine` (which may hold other commands' parts: `report`). */
 export function dashboardFold(context: RunContext, options: Pick<DashboardOptions, 'format' | 'slowWindowMs'>, engine: Engine): EngineFold {
   const { tz, pricing } = context;
-  const parts = dashboardParts(engine, options.slowWindowMs, tz, pricing);
+  const parts = dashboardParts(engine, options.slowWindowMs, tz, pricing, context.config.limits.size > 0);
+  let statesRead = false;
   return {
     states: {
       sections: () => ['hours', 'users', 'rateLimited', 'rateLimitHeaders'],
       merge: (state, file) => {
+        statesRead = true;
         if (state.version < 2) {
           throw new UsageError(`${file} was folded by an older claude-mon, without the rate-limited calls the dashboard shows: fold its logs again`);
         }
@@ -44,7 +48,8 @@ export function dashboardFold(context: RunContext, options: Pick<DashboardOption
     },
     unpricedModels: () => unpricedModelsOf(parts.days.measures()),
     render: (input) => {
-      const report = { dashboard: dashboardOf(parts, engine.nowMs, options.slowWindowMs, tz, pricing), timezone: tz.name, input };
+      const settings = { pricing, limits: context.config.limits, statesRead };
+      const report = { dashboard: dashboardOf(parts, engine.nowMs, options.slowWindowMs, tz, settings), timezone: tz.name, input };
       switch (options.format) {
         case 'json':
           return renderDashboardJson(report);

@@ -62,6 +62,7 @@ export function renderDashboardView(report: DashboardReport, style: Style, tz: T
     );
   }
   for (const line of rateLimitLines(limits.headers, tz)) lines.push(fit(`  ${line}`));
+  for (const [use, text] of limitUseLines(limits.utilization, tz)) lines.push(fit(`  ${use === null || use < 0.8 ? text : style.red(text)}`));
 
   lines.push('', style.bold('Top users today, by tokens'), ...userTable(d.topUsersByTokens, style));
   lines.push('', style.bold('Top users today, by cost'), ...userTable(d.topUsersByCost, style));
@@ -92,7 +93,8 @@ export function renderDashboardMarkdown(report: DashboardReport, tz: TimeZone): 
     out.push(`- per hour: ${limits.byHour.filter((hour) => hour.count > 0).map((hour) => `${hourLabel(hour.startMs, tz)} ${hour.count}`).join(', ')}`);
   }
   out.push(...rateLimitLines(limits.headers, tz).map((line) => `- ${markdownCell(line)}`));
-  if (limits.count > 0 || limits.headers.length > 0) out.push('');
+  out.push(...limitUseLines(limits.utilization, tz).map(([, line]) => `- ${markdownCell(line)}`));
+  if (limits.count > 0 || limits.headers.length > 0 || (limits.utilization ?? []).length > 0) out.push('');
   for (const [title, users] of [
     ['Top users today, by tokens', d.topUsersByTokens],
     ['Top users today, by cost', d.topUsersByCost],
@@ -139,6 +141,10 @@ export function renderDashboardJson(report: DashboardReport): string {
       byUser: record(d.rateLimits.byUser),
       byHour: d.rateLimits.byHour.map((hour) => ({ start: formatIsoUtc(hour.startMs), count: hour.count })),
       headers: rateLimitsJson(d.rateLimits.headers),
+      utilization:
+        d.rateLimits.utilization === null
+          ? null
+          : d.rateLimits.utilization.map((use) => ({ class: use.group, limit: use.kind, configured: use.limit, peak: use.peak, peakAt: formatIsoUtc(use.peakAtMs), utilization: use.utilization })),
     },
     topUsers: users(d.topUsersByTokens),
     topUsersByCost: users(d.topUsersByCost),
@@ -222,4 +228,16 @@ function record(pairs: readonly [string, number][]): Record<string, number> {
   const object = Object.create(null) as Record<string, number>;
   for (const [key, value] of pairs) object[key] = value;
   return object;
+}
+
+/**
+ * "limit claude-sonnet-4.x ITPM: peak 38,070 a minute at 09:30, 127% of 30,000", with its utilization (null: the
+ * note that states were read).
+ */
+function limitUseLines(uses: Dashboard['rateLimits']['utilization'], tz: TimeZone): [number | null, string][] {
+  if (uses === null) return [[null, 'rate limits\' use: needs the logs (states keep hours, not minutes)']];
+  return uses.map((use) => [
+    use.utilization,
+    `limit ${escapeForTerminal(use.group)} ${use.kind.toUpperCase()}: peak ${formatCount(use.peak)} a minute at ${formatLocalTime(use.peakAtMs, tz).slice(11, 16)}, ${formatPercent(use.utilization)} of ${formatCount(use.limit)}`,
+  ]);
 }

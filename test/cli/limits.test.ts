@@ -237,4 +237,24 @@ describe('claude-mon limits', () => {
     expect(first?.topFeature).toEqual({ feature: 'digest', share: 500 / 800 });
     expect(first?.topUser).toEqual({ user: 'batch', share: 500 / 800 });
   });
+
+  it('puts the same use of the configured limits in the dashboard\'s 429 panel, and none from states', async () => {
+    const config = fixture('limits/claude-mon.config.json');
+    const log = fixture('limits/burst.jsonl');
+    const [group] = (await limits(['--config', config, log])).groups;
+    const run = await runCli(['dashboard', '--json', '--now', '2026-11-26T12:00:00Z', '--config', config, log]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(schemaErrors('dashboard', run.stdout)).toEqual([]);
+    const uses = (JSON.parse(run.stdout) as { rateLimits: { utilization: { class: string; limit: 'rpm' | 'itpm' | 'otpm'; configured: number; peak: number; peakAt: string; utilization: number }[] } }).rateLimits.utilization;
+    expect(uses.map((use) => use.limit)).toEqual(['rpm', 'itpm', 'otpm']);
+    for (const use of uses) {
+      const figures = group?.[use.limit];
+      expect(use).toEqual({ class: group?.key.class, limit: use.limit, configured: figures?.limit, peak: figures?.peak, peakAt: figures?.peakAt, utilization: figures?.utilization });
+    }
+    const state = path.join(temporaryDirectory(), 'burst.cmstate');
+    expect((await runCli(['fold', '-q', '--now', '2026-11-26T12:00:00Z', '-o', state, log])).code).toBe(0);
+    const fromState = await runCli(['dashboard', '--json', '--now', '2026-11-26T12:00:00Z', '--config', config, state]);
+    expect(fromState.code, fromState.stderr).toBe(0);
+    expect((JSON.parse(fromState.stdout) as { rateLimits: { utilization: unknown } }).rateLimits.utilization).toBeNull();
+  });
 });

@@ -21,7 +21,7 @@ import { logsRateLimitHeaders, type PerLimit, RATE_LIMIT_HEADERS_MEASURE, RateLi
 import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
 import { modelClassOf } from './modelClass.js';
-import { drawsOnLimits, LIMIT_KINDS, type LimitKind, RateUsage } from './rateUsage.js';
+import { drawsOnLimits, LIMIT_KINDS, type LimitKind, RATE_USAGE_MEASURE, type RateUsage } from './rateUsage.js';
 import { type Driver, type DriverWindow, WINDOW_MS, WindowDrivers } from './windowDrivers.js';
 
 /** 429s closer than this are one incident. */
@@ -76,10 +76,15 @@ export interface LimitsParts {
   readonly headers: Ledger<RateLimitHeaders>;
 }
 
+/** The calls that draw on the limits, by second and model. */
+export function rateUsageBySecond(tz: TimeZone): Ledger<RateUsage> {
+  return new Ledger({ ...RATE_USAGE_MEASURE, keeps: drawsOnLimits, tz, bucketing: { unit: 'second' }, dims: ['model'] });
+}
+
 /** The first pass's parts, made in `engine` over `span`. */
 export function limitsParts(engine: Engine, span: SpanRule, tz: TimeZone): LimitsParts {
   return {
-    seconds: engine.part(new Ledger({ newMeasure: () => new RateUsage(), keeps: drawsOnLimits, tz, bucketing: { unit: 'second' }, dims: ['model'] }), span),
+    seconds: engine.part(rateUsageBySecond(tz), span),
     rateLimited: engine.part(new RecentCalls(WHOLE_CALLS, isRateLimited), span),
     headers: engine.part(new Ledger({ ...RATE_LIMIT_HEADERS_MEASURE, keeps: logsRateLimitHeaders, tz, bucketing: { unit: 'minute' }, dims: ['model'] }), span),
   };

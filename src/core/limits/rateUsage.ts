@@ -4,6 +4,8 @@
  */
 import { isRateLimited } from '../callOutcome.js';
 import type { Measure } from '../engine/measure.js';
+import type { MeasureKind } from '../engine/measureKinds.js';
+import type { StateReader } from '../engine/stateReader.js';
 import type { CallRecord } from '../types.js';
 
 /** The limits, in this order everywhere. */
@@ -54,4 +56,21 @@ export class RateUsage implements Measure<RateUsage> {
   toState(): unknown {
     return { calls: this.calls, firstMs: this.firstCallMs, lastMs: this.lastCallMs, input: this.inputTokens, cacheRead: this.cacheReadTokens, output: this.outputTokens };
   }
+
+  /** The usage a state was made from (a checkpoint's); `reader` names it in errors. */
+  static fromState(state: unknown, reader: StateReader): RateUsage {
+    const fields = reader.object(state, 'a rate usage');
+    const usage = new RateUsage();
+    usage.calls = reader.count(fields['calls'], 'calls');
+    usage.firstCallMs = reader.number(fields['firstMs'], 'firstMs');
+    usage.lastCallMs = reader.number(fields['lastMs'], 'lastMs');
+    usage.inputTokens = reader.count(fields['input'], 'input');
+    usage.cacheReadTokens = reader.count(fields['cacheRead'], 'cacheRead');
+    usage.outputTokens = reader.count(fields['output'], 'output');
+    if (usage.calls === 0 || usage.firstCallMs > usage.lastCallMs) reader.fail('a rate usage without calls, or its first after its last');
+    return usage;
+  }
 }
+
+/** How a ledger makes a RateUsage, and reads one back. */
+export const RATE_USAGE_MEASURE: MeasureKind<RateUsage> = { newMeasure: () => new RateUsage(), measureFromState: (state, reader) => RateUsage.fromState(state, reader) };

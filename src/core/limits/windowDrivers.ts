@@ -83,3 +83,6 @@ function topOf(sums: ReadonlyMap<string, Vector> | undefined, k: number, total: 
   }
   return best === null ? null : { name: best[0], share: total === 0 ? null : best[1] / total };
 }
+
+/** No windows: figures without drivers (the dashboard's use of the limits). */
+export const NO_DRIVERS = new WindowDrivers([], () => '', () => [0, 0, 0]);

@@ -23,6 +23,9 @@ import type { CallRecord, Stats } from '../types.js';
 import { costBySameTime, type SameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
 import { placeOf, type TimeWindow } from '../window.js';
 import { rateLimitHeadersByHour } from '../foldState.js';
+import { type ConfiguredLimits, LimitsReader, rateUsageBySecond } from '../limits/limitsReport.js';
+import { LIMIT_KINDS, type LimitKind, type RateUsage } from '../limits/rateUsage.js';
+import { NO_DRIVERS } from '../limits/windowDrivers.js';
 import { logsRateLimitHeaders, type ModelRateLimits, RATE_LIMIT_HEADERS_MEASURE, type RateLimitHeaders, rateLimitsByModel } from '../rateLimitHeaders.js';
 
 /** Fewer calls than this in the slow window: the feature's p95 is shown but not ranked as the slowest. */
@@ -48,10 +51,12 @@ export interface DashboardParts {
   /** The rate-limit headers of the last 24 hours by minute and model, and the folded ones by hour. */
   readonly limitHeaders: Ledger<RateLimitHeaders>;
   readonly limitHeadersFolded: Ledger<RateLimitHeaders>;
+  /** With rate limits configured, the calls of the last 24 hours by second and model: their use (from logs only). */
+  readonly limitUsage: Ledger<RateUsage> | null;
 }
 
 /** The dashboard's parts, made in `engine`. */
-export function dashboardParts(engine: Engine, slowWindowMs: number, tz: TimeZone, pricing: PriceBook): DashboardParts {
+export function dashboardParts(engine: Engine, slowWindowMs: number, tz: TimeZone, pricing: PriceBook, withLimits = false): DashboardParts {
   const days = (count: number) => ({ kind: 'days', days: count, tz }) as const;
   const slow = { kind: 'last', ms: slowWindowMs, name: 'the start of the slow window' } as const;
   const day = { kind: 'last', ms: DAY_MS, name: 'the start of the 24 hours of 429s' } as const;
@@ -65,6 +70,7 @@ export function dashboardParts(engine: Engine, slowWindowMs: number, tz: TimeZon
     limitsFolded: engine.part(new Ledger({ bucketing: { unit: 'hour' }, dims: ['feature', 'user'], tz, ...COUNT_MEASURE }), day, false),
     limitHeaders: engine.part(new Ledger({ bucketing: { unit: 'minute' }, dims: ['model'], tz, keeps: logsRateLimitHeaders, ...RATE_LIMIT_HEADERS_MEASURE }), day),
     limitHeadersFolded: engine.part(rateLimitHeadersByHour(tz), day, false),
+    limitUsage: withLimits ? engine.part(rateUsageBySecond(tz), day) : null,
   };
 }
 
@@ -115,6 +121,8 @@ export interface Dashboard {
     readonly byHour: readonly { readonly startMs: number; readonly count: number }[];
     /** The rate-limit headers logged by any call of the 24 hours (in whole minutes), per model. */
     readonly headers: readonly ModelRateLimits[];
+    /** The configured limits' peak minute in the 24 hours; null when there are some and states were read (they keep hours, not minutes). */
+    readonly utilization: readonly LimitUse[] | null;
   };
   readonly topUsersByTokens: readonly UserUsage[];
   readonly topUsersByCost: readonly UserUsage[];
@@ -136,7 +144,27 @@ export function yesterdayByNowWindows(nowMs: number, tz: TimeZone): readonly Tim
   return sameTime.share === 0 ? [sameTime.before] : [sameTime.before, sameTime.minute];
 }
 
-export function dashboardOf(parts: DashboardParts, nowMs: number, slowWindowMs: number, tz: TimeZone, pricing: PriceBook): Dashboard {
+/** A configured limit of a model class, and the peak minute of its use. */
+export interface LimitUse {
+  readonly group: string;
+  readonly kind: LimitKind;
+  readonly limit: number;
+  readonly peak: number;
+  readonly peakAtMs: number;
+  readonly utilization: number;
+}
+
+/** What the dashboard is read with besides its parts. */
+export interface DashboardSettings {
+  readonly pricing: PriceBook;
+  /** The config's rate limits. */
+  readonly limits: ConfiguredLimits;
+  /** Whether `.cmstate` states were read: their calls are not in the limits' use. */
+  readonly statesRead: boolean;
+}
+
+export function dashboardOf(parts: DashboardParts, nowMs: number, slowWindowMs: number, tz: TimeZone, settings: DashboardSettings): Dashboard {
+  const { pricing } = settings;
   const todayStart = tz.startOfDay(nowMs);
   const yesterdayStart = tz.addDays(todayStart, -1);
   const empty = new StatsAccumulator(pricing);
@@ -165,7 +193,7 @@ export function dashboardOf(parts: DashboardParts, nowMs: number, slowWindowMs: 
       unpricedModels: today.unpricedModels,
     },
     slowestFeature: { windowMs: slowWindowMs, feature: slowest?.feature ?? null, p95Ms: slowest?.p95Ms ?? null, calls: slowest?.calls ?? 0, ranking },
-    rateLimits: rateLimits(parts, nowMs, tz),
+    rateLimits: { ...rateLimits(parts, nowMs, tz), utilization: settings.statesRead && settings.limits.size > 0 ? null : limitUses(parts, settings) },
     topUsersByTokens: [...users].sort((a, b) => b.tokens - a.tokens || byName(a, b)).slice(0, TOP_USERS),
     topUsersByCost: [...users].sort((a, b) => b.costUsd - a.costUsd || byName(a, b)).slice(0, TOP_USERS),
     rates: { today: rateSet(today), sevenDay: rateSet(baseline.snapshot()) },
@@ -187,7 +215,22 @@ function slowRanking(parts: DashboardParts): Dashboard['slowestFeature']['rankin
     .sort((a, b) => Number(a.tooFew) - Number(b.tooFew) || (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || compareStrings(a.feature, b.feature));
 }
 
-function rateLimits(parts: DashboardParts, nowMs: number, tz: TimeZone): Dashboard['rateLimits'] {
+/** Each configured limit's peak minute in the 24 hours, by model class. */
+function limitUses(parts: DashboardParts, settings: DashboardSettings): LimitUse[] {
+  if (settings.limits.size === 0 || parts.limitUsage === null) return [];
+  const window = parts.limitUsage.span.window;
+  const reader = new LimitsReader({ seconds: parts.limitUsage, rateLimited: parts.limitCalls, headers: parts.limitHeaders }, 'class', settings.pricing, settings.limits, window);
+  const uses: LimitUse[] = [];
+  for (const group of reader.read(NO_DRIVERS).groups) {
+    for (const kind of LIMIT_KINDS) {
+      const { limit, peak, peakAtMs, utilization } = group.figures[kind];
+      if (limit !== null && utilization !== null) uses.push({ group: 'class' in group.key ? group.key.class : group.key.model, kind, limit, peak, peakAtMs, utilization });
+    }
+  }
+  return uses;
+}
+
+function rateLimits(parts: DashboardParts, nowMs: number, tz: TimeZone): Omit<Dashboard['rateLimits'], 'utilization'> {
   // 24 clock hours in --tz, the last one the hour now falls in; the first also takes the minutes of the 24 h
   // window before it.
   const offset = tz.offsetMinutesAt(nowMs) * MINUTE_MS;

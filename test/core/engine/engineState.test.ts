@@ -69,7 +69,7 @@ const commands: Record<string, (engine: Engine, tz: TimeZone) => () => unknown> 
   },
   dashboard: (engine, tz) => {
     const parts = dashboardParts(engine, 3_600_000, tz, pricing);
-    return () => dashboardOf(parts, engine.nowMs, 3_600_000, tz, pricing);
+    return () => dashboardOf(parts, engine.nowMs, 3_600_000, tz, { pricing, limits: new Map(), statesRead: false });
   },
   alerts: (engine, tz) => {
     const parts = new AlertParts(engine, ['feature'], tz, pricing, alertSpans(DEFAULT_CONFIG, tz));
