@@ -22,6 +22,7 @@ export async function runLimits(context: RunContext, options: LimitsOptions): Pr
   if (context.checkpointFile !== undefined) throw new UsageError('limits reads the calls of its peak minutes twice: --checkpoint cannot be used with it');
   refuseStates(options.inputs, 'limits');
   resolveRange(options.range, context.clockMs, tz); // usage errors before any reading
+  if (options.inputs.filter((input) => input === '-').length > 1) throw new UsageError('"-" (stdin) can be given only once');
   const readsStdin = options.inputs.length === 0 || options.inputs.includes('-');
   const spooled = readsStdin ? await spoolStdin(await openInputs([], context.io, 'limits'), context.io) : NO_INPUTS;
   try {
@@ -49,7 +50,7 @@ export async function runLimits(context: RunContext, options: LimitsOptions): Pr
       const drivers = engine.part(new WindowDrivers(reader.windows(), (model) => reader.groupOf(model), (record) => reader.usageOf(record)), { kind: 'window', window });
       return {
         ...readOnce(engine, () => undefined),
-        render: (input) => renderLimits({ ...reader.read(drivers), window, nowMs, timezone: tz.name, groupBy: options.groupBy, input }, options, context),
+        render: (input) => renderLimits({ groups: reader.groupsWith(drivers), incidents: reader.incidentsWith(drivers), window, nowMs, timezone: tz.name, groupBy: options.groupBy, input }, options, context),
       };
     });
     return { output: report.output, failed: sums.failed };

@@ -3,8 +3,10 @@
  * --limit groups, three rows each (RPM, ITPM, OTPM), the utilization coloured from 50% (yellow) and 80% (red).
  */
 import type { Incident, LimitFigures, LimitsGroup, LimitsGrouping } from '../core/limits/limitsReport.js';
-import type { PerLimit } from '../core/rateLimitHeaders.js';
 import { LIMIT_KINDS, type LimitKind } from '../core/limits/rateUsage.js';
+import type { LimitDriver } from '../core/limits/windowDrivers.js';
+import type { OutputFormat } from '../commandOptions.js';
+import { formatRemaining } from './rateLimitText.js';
 import { formatIsoUtc } from '../core/timeRange.js';
 import type { TimeZone } from '../core/timezone.js';
 import type { LineCounts } from '../core/types.js';
@@ -29,7 +31,7 @@ export interface LimitsView {
 
 const KIND_NAMES: Readonly<Record<LimitKind, string>> = { rpm: 'RPM', itpm: 'ITPM', otpm: 'OTPM' };
 
-export function renderLimits(view: LimitsView, options: { readonly format: string; readonly limit: number }, context: { readonly style: Style; readonly tz: TimeZone }): StreamedText {
+export function renderLimits(view: LimitsView, options: { readonly format: OutputFormat; readonly limit: number }, context: { readonly style: Style; readonly tz: TimeZone }): StreamedText {
   switch (options.format) {
     case 'json':
       return `${JSON.stringify(limitsJson(view), null, 2)}\n`;
@@ -37,13 +39,13 @@ export function renderLimits(view: LimitsView, options: { readonly format: strin
       return limitsCsv(view);
     case 'markdown':
       return limitsMarkdown(view, context.tz);
-    default:
+    case 'table':
       return limitsTable(view, context, options.limit);
   }
 }
 
 function limitsJson(view: LimitsView): Record<string, unknown> {
-  const driver = (name: 'feature' | 'user', value: LimitFigures['topFeature']): Record<string, unknown> | null => (value === null ? null : { [name]: value.name, share: value.share });
+  const driver = (name: 'feature' | 'user', value: LimitDriver | null): Record<string, unknown> | null => (value === null ? null : { [name]: value.name, share: value.share });
   const figures = (f: LimitFigures): Record<string, unknown> => ({
     peak: f.peak,
     peakAt: formatIsoUtc(f.peakAtMs),
@@ -102,9 +104,14 @@ function* limitsCsv(view: LimitsView): Generator<string> {
 
 const HEADER = ['limit', 'peak minute', 'at', 'peak 60 s', 'p99 minute', 'configured', 'use', 'top feature', 'top user'];
 
+/** "chat 60.0%": a driver and its share (`label` escapes the name for where it goes). */
+function driverCell(value: LimitDriver | null, label: (text: string) => string): string {
+  return value === null ? '—' : `${label(value.name)}${value.share === null ? '' : ` ${formatPercent(value.share)}`}`;
+}
+
 /** The cells of a group's rows, text as shown (`label` escapes a name for where it goes). */
 function rowsOf(group: LimitsGroup, tz: TimeZone, label: (text: string) => string, use: (utilization: number | null) => string): string[][] {
-  const driver = (value: LimitFigures['topFeature']): string => (value === null ? '—' : `${label(value.name)}${value.share === null ? '' : ` ${formatPercent(value.share)}`}`);
+  const driver = (value: LimitDriver | null): string => driverCell(value, label);
   return LIMIT_KINDS.map((kind, i) => {
     const f = group.figures[kind];
     return [
@@ -136,51 +143,45 @@ function* limitsTable(view: LimitsView, context: { readonly style: Style; readon
     return utilization >= 0.8 ? style.red(text) : utilization >= 0.5 ? style.yellow(text) : style.green(text);
   };
   yield `${style.bold(escapeForTerminal(headline(view, tz)))}\n\n`;
-  if (view.groups.length === 0) {
-    yield 'No calls in the window.\n';
-    return;
+  if (view.groups.length === 0) yield 'No calls that drew on the limits in the window.\n';
+  else {
+    const rows = function* (): Generator<string[]> {
+      yield [view.groupBy, ...HEADER].map((text) => style.bold(text));
+      for (const group of view.groups.slice(0, shown)) yield* rowsOf(group, tz, escapeForTerminal, use);
+    };
+    const aligns = ['left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'left', 'left'] as const;
+    for (const line of tableLines(rows, aligns)) yield `${line}\n`;
+    if (shown < view.groups.length) yield `\n${limitNote(view.groups.length - shown, 'groups')}\n`;
   }
-  const rows = function* (): Generator<string[]> {
-    yield [view.groupBy, ...HEADER].map((text) => style.bold(text));
-    for (const group of view.groups.slice(0, shown)) yield* rowsOf(group, tz, escapeForTerminal, use);
-  };
-  const aligns = ['left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'left', 'left'] as const;
-  for (const line of tableLines(rows, aligns)) yield `${line}\n`;
-  if (shown < view.groups.length) yield `\n${limitNote(view.groups.length - shown, 'groups')}\n`;
   if (view.incidents.length === 0) return;
   yield `\n${style.bold(`Incidents: 429s less than 2 minutes apart (${formatCount(view.incidents.length)})`)}\n\n`;
   const incidentRows = function* (): Generator<string[]> {
     yield INCIDENT_HEADER.map((text) => style.bold(text));
     for (const incident of view.incidents) yield incidentCells(incident, tz, escapeForTerminal);
   };
-  for (const line of tableLines(incidentRows, ['left', 'left', 'right', 'left', 'left', 'left', 'right', 'right', 'right', 'left', 'left'])) yield `${line}\n`;
+  for (const line of tableLines(incidentRows, ['left', 'left', 'right', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'left', 'left'])) yield `${line}\n`;
 }
 
-const INCIDENT_HEADER = ['from', 'to', '429s', 'kind', 'group', 'lowest remaining (during)', 'RPM before', 'ITPM before', 'OTPM before', 'top feature', 'top user'];
+const INCIDENT_HEADER = ['from', 'to', '429s', 'kind', 'group', 'lowest remaining before', 'during', 'RPM before', 'ITPM before', 'OTPM before', 'top feature', 'top user'];
 
-/** An incident as cells: the minute before it is the 60 s before its first 429; its drivers are by ITPM. */
+/** An incident as cells: "before" is the 60 s before its first 429 (the headers: 5 minutes); its drivers are by ITPM. */
 function incidentCells(incident: Incident, tz: TimeZone, label: (text: string) => string): string[] {
-  const driver = (value: Incident['topFeature']): string => (value === null ? '—' : `${label(value.name)}${value.share === null ? '' : ` ${formatPercent(value.share)}`}`);
+  const from = formatLocalTime(incident.startMs, tz);
+  const to = formatLocalTime(incident.endMs, tz);
   return [
-    formatLocalTime(incident.startMs, tz),
-    formatLocalTime(incident.endMs, tz).slice(11),
+    from,
+    to.slice(0, 10) === from.slice(0, 10) ? to.slice(11) : to,
     formatCount(incident.count),
     incident.kind === 'burst' ? 'burst' : 'spend limit',
     label(incident.group),
-    remainingText(incident.lowestRemainingDuring),
+    formatRemaining(incident.lowestRemainingBefore) ?? '—',
+    formatRemaining(incident.lowestRemainingDuring) ?? '—',
     formatCount(incident.before.rpm),
     formatCount(incident.before.itpm),
     formatCount(incident.before.otpm),
-    driver(incident.topFeature),
-    driver(incident.topUser),
+    driverCell(incident.topFeature, label),
+    driverCell(incident.topUser, label),
   ];
-}
-
-/** "input 0, requests 3": the limits with a header logged. */
-function remainingText(remaining: PerLimit): string {
-  const names: Record<keyof PerLimit, string> = { requests: 'requests', tokens: 'tokens', inputTokens: 'input', outputTokens: 'output' };
-  const parts = (Object.keys(names) as (keyof PerLimit)[]).filter((name) => remaining[name] !== null).map((name) => `${names[name]} ${formatCount(remaining[name] as number)}`);
-  return parts.length === 0 ? '—' : parts.join(', ');
 }
 
 function* limitsMarkdown(view: LimitsView, tz: TimeZone): Generator<string> {

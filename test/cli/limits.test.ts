@@ -257,4 +257,77 @@ describe('claude-mon limits', () => {
     expect(fromState.code, fromState.stderr).toBe(0);
     expect((JSON.parse(fromState.stdout) as { rateLimits: { utilization: unknown } }).rateLimits.utilization).toBeNull();
   });
+
+  it('takes the 99th percentile over the minutes with calls by nearest rank', async () => {
+    // Minute i of 150 holds i + 1 calls: rank ⌈0.99 × 150⌉ = 149 holds 149.
+    const calls: Call[] = [];
+    for (let minute = 0; minute < 150; minute++) {
+      const at = `${String(8 + Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+      for (let i = 0; i <= minute; i++) calls.push({ at: `${at}:${String(i % 60).padStart(2, '0')}`, output: 1 });
+    }
+    const [group] = (await limits([logOf(calls)])).groups;
+    expect(group?.rpm).toMatchObject({ peak: 150, p99: 149, peakAt: '2026-11-26T10:29:00.000Z' });
+  });
+
+  it('counts an incident\'s 60 s before in whole seconds, and the headers of its first second as during it', async () => {
+    const log = logOf([
+      { at: '09:58:59.900', input: 1000, feature: 'early' }, // before the 60 s
+      { at: '09:59:00.200', input: 7, feature: 'chat' },
+      { at: '09:59:00.700', input: 100, feature: 'digest' },
+      { at: '09:59:59.900', input: 1, remainingInput: 50 },
+      { at: '10:00:00.100', input: 1, remainingInput: 5 }, // the first 429's second: during
+      { at: '10:00:00.500', limited: true },
+      { at: '10:00:00.700', input: 2000, feature: 'late' }, // after the first 429
+      { at: '10:00:30', limited: true, batch: true }, // a batch call's 429: not the API's own limits
+    ]);
+    const { incidents } = await limits([log]);
+    expect(incidents).toHaveLength(1);
+    const [incident] = incidents;
+    expect(incident?.count).toBe(1);
+    expect(incident?.minuteBefore).toEqual({ rpm: 3, itpm: 108, otpm: 0 });
+    expect(incident?.topFeature).toEqual({ feature: 'digest', share: 100 / 108 });
+    expect(incident?.lowestRemainingBefore.inputTokens).toBe(50);
+    expect(incident?.lowestRemainingDuring.inputTokens).toBe(5);
+  });
+
+  it('shows the incidents of an input of nothing but 429s', async () => {
+    const log = logOf([{ at: '10:00:00', limited: true }, { at: '10:00:20', limited: true }]);
+    const json = await limits([log]);
+    expect(json.groups).toEqual([]);
+    expect(json.incidents.map((incident) => incident.count)).toEqual([2]);
+    const table = await runCli(['limits', '--now', '2026-11-26T12:00:00Z', log]);
+    expect(table.stdout).toContain('Incidents: 429s less than 2 minutes apart (1)');
+  });
+
+  it('pools Opus 4.x across versions, a spelling the price table does not know included, and counts Haiku 3 cache reads', async () => {
+    const log = logOf([
+      { at: '10:00:00', model: 'claude-opus-4-1-20250805', input: 10 },
+      { at: '10:00:01', model: 'anthropic/claude-opus-4-9', input: 20 },
+      { at: '10:00:02', model: 'claude-3-haiku-20240307', input: 1, cacheRead: 100 },
+    ]);
+    const groups = (await limits([log])).groups;
+    expect(groups.map((group) => [group.key.class, group.models, group.itpm.peak])).toEqual([
+      ['claude-3-haiku-20240307', ['claude-3-haiku-20240307'], 101],
+      ['claude-opus-4.x', ['anthropic/claude-opus-4-9', 'claude-opus-4-1-20250805'], 30],
+    ]);
+  });
+
+  it('takes a class\'s own key before another model\'s of the class, whatever the order of the config', async () => {
+    const log = logOf([
+      { at: '10:00:00', model: 'claude-sonnet-4-5', input: 5000 },
+      { at: '10:00:30', model: 'claude-sonnet-4-20250514', input: 1000 },
+    ]);
+    const config = path.join(temporaryDirectory(), 'claude-mon.config.json');
+    writeFileSync(config, JSON.stringify({ limits: { 'claude-sonnet-4-0': { itpm: 10_000 }, 'claude-sonnet-4.x': { itpm: 50_000 } } }));
+    expect((await limits(['--config', config, log])).groups[0]?.itpm.limit).toBe(50_000);
+    const byModel = (await limits(['--config', config, '--by', 'model', log])).groups;
+    expect(byModel.map((group) => [group.key.model, group.itpm.limit])).toEqual([
+      ['claude-sonnet-4-20250514', 10_000],
+      ['claude-sonnet-4-5', 50_000],
+    ]);
+    writeFileSync(config, JSON.stringify({ limits: { 'claude-sonnet-4-5': { rpm: 0 } } }));
+    const bad = await runCli(['limits', '--config', config, log]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('limits.claude-sonnet-4-5.rpm');
+  });
 });

@@ -10,8 +10,7 @@
 import { UsageError } from '../../errors.js';
 import { MINUTE_MS } from '../durations.js';
 import { parseDuration } from '../timeRange.js';
-import type { ConfiguredLimits } from '../limits/limitsReport.js';
-import { LIMIT_KINDS, type LimitKind } from '../limits/rateUsage.js';
+import { type ConfiguredLimits, LIMIT_KINDS, type LimitKind } from '../limits/rateUsage.js';
 import { TimeZone } from '../timezone.js';
 import type { OtelAttributeNames } from '../types.js';
 

@@ -6,7 +6,7 @@
  *
  * A bucket is a number: its start in epoch ms, plus ½ for the edge bucket (starts are whole milliseconds).
  */
-import { MINUTE_MS, HOUR_MS } from '../durations.js';
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../durations.js';
 import { lowerBound } from '../lowerBound.js';
 import type { TimeZone } from '../timezone.js';
 
@@ -23,7 +23,7 @@ export type Bucketing =
 const EDGE = 0.5;
 
 /** The length of a bucket of each fixed unit, in ms. */
-const SIZES = { second: 1000, minute: MINUTE_MS, hour: HOUR_MS } as const;
+const SIZES = { second: SECOND_MS, minute: MINUTE_MS, hour: HOUR_MS } as const;
 
 /** The one bucket of an `all` ledger. */
 const ALL_BUCKET = 0;

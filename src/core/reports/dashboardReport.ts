@@ -23,8 +23,8 @@ import type { CallRecord, Stats } from '../types.js';
 import { costBySameTime, type SameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
 import { placeOf, type TimeWindow } from '../window.js';
 import { rateLimitHeadersByHour } from '../foldState.js';
-import { type ConfiguredLimits, LimitsReader, rateUsageBySecond } from '../limits/limitsReport.js';
-import { LIMIT_KINDS, type LimitKind, type RateUsage } from '../limits/rateUsage.js';
+import { LimitsReader, rateUsageBySecond } from '../limits/limitsReport.js';
+import { type ConfiguredLimits, LIMIT_KINDS, type LimitKind, type RateUsage } from '../limits/rateUsage.js';
 import { NO_DRIVERS } from '../limits/windowDrivers.js';
 import { logsRateLimitHeaders, type ModelRateLimits, RATE_LIMIT_HEADERS_MEASURE, type RateLimitHeaders, rateLimitsByModel } from '../rateLimitHeaders.js';
 
@@ -221,7 +221,7 @@ function limitUses(parts: DashboardParts, settings: DashboardSettings): LimitUse
   const window = parts.limitUsage.span.window;
   const reader = new LimitsReader({ seconds: parts.limitUsage, rateLimited: parts.limitCalls, headers: parts.limitHeaders }, 'class', settings.pricing, settings.limits, window);
   const uses: LimitUse[] = [];
-  for (const group of reader.read(NO_DRIVERS).groups) {
+  for (const group of reader.groupsWith(NO_DRIVERS)) {
     for (const kind of LIMIT_KINDS) {
       const { limit, peak, peakAtMs, utilization } = group.figures[kind];
       if (limit !== null && utilization !== null) uses.push({ group: 'class' in group.key ? group.key.class : group.key.model, kind, limit, peak, peakAtMs, utilization });
