@@ -26,7 +26,7 @@ describe('the config file', () => {
   });
 
   it.each([
-    [{ rule: {} }, 'c.json: rule: unknown key (expected one of: timezone, rules, otel)'],
+    [{ rule: {} }, 'c.json: rule: unknown key (expected one of: timezone, rules, otel, limits)'],
     [{ rules: { error_rates: {} } }, 'c.json: rules.error_rates: unknown key (expected one of: error_rate, rate_limited, p95_latency, daily_cost)'],
     [{ rules: { error_rate: { threshold: 5 } } }, 'c.json: rules.error_rate.threshold: expected a fraction from 0 to 1 (0.05 = 5%), got 5'],
     [{ rules: { p95_latency: { threshold: 5 } } }, 'c.json: rules.p95_latency.threshold: unknown key (expected one of: enabled, severity, thresholdMs, window, minCalls, features)'],
