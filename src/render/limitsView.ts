@@ -155,11 +155,14 @@ function* limitsTable(view: LimitsView, context: { readonly style: Style; readon
   }
   if (view.incidents.length === 0) return;
   yield `\n${style.bold(`Incidents: 429s less than 2 minutes apart (${formatCount(view.incidents.length)})`)}\n\n`;
+  // The latest --limit of them.
+  const latest = limit === 0 ? view.incidents : view.incidents.slice(-limit);
   const incidentRows = function* (): Generator<string[]> {
     yield INCIDENT_HEADER.map((text) => style.bold(text));
-    for (const incident of view.incidents) yield incidentCells(incident, tz, escapeForTerminal);
+    for (const incident of latest) yield incidentCells(incident, tz, escapeForTerminal);
   };
   for (const line of tableLines(incidentRows, ['left', 'left', 'right', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'left', 'left'])) yield `${line}\n`;
+  if (latest.length < view.incidents.length) yield `\n${limitNote(view.incidents.length - latest.length, 'earlier incidents', '--format json')}\n`;
 }
 
 const INCIDENT_HEADER = ['from', 'to', '429s', 'kind', 'group', 'lowest remaining before', 'during', 'RPM before', 'ITPM before', 'OTPM before', 'top feature', 'top user'];
