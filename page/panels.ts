@@ -136,6 +136,8 @@ export function drawCharts(charts: Charts, view: View, filter: Filter): void {
     format: count,
   });
 
+  drawLimitUse(charts, view);
+
   const flagged = (feature: string, kind: string): string | null => {
     const flag = flags.get(feature)?.find((candidate) => candidate.kind === kind);
     return flag === undefined ? null : `${flag.change > 0 ? '+' : ''}${(flag.change * 100).toFixed(0)}%`;
@@ -154,6 +156,24 @@ export function drawCharts(charts: Charts, view: View, filter: Filter): void {
   };
   ratesChart({ id: 'chart-cache', title: 'Cache hit rate per day by feature (⚑ falling)', times: dayTimes, format: pct }, 'cache_hit_rate_falling', (group) => group?.cacheHitRate ?? null, pct);
   ratesChart({ id: 'chart-cost-per-call', title: 'Cost per call per day by feature (⚑ rising)', times: dayTimes, format: usd }, 'cost_per_call_rising', (group) => group?.costPerCallUsd ?? null, usd);
+}
+
+/** With rate limits in the config: each limit's use per minute of the last 24 hours, against the limit (not filtered: at now). */
+function drawLimitUse(charts: Charts, view: View): void {
+  const minutes = view.aggregates.limitMinutes;
+  const first = minutes?.series[0];
+  if (minutes == null || first === undefined) return;
+  const times = first.values.map((_, i) => minutes.firstMinuteMs / 1000 + i * 60);
+  const lines: Line[] = minutes.series.map((series, i) => ({ label: `${series.class} ${series.kind.toUpperCase()} of ${count(series.limit)}`, values: series.values.map((value) => value / series.limit), colour: i, width: 1.5 }));
+  const peaks = minutes.series.map((series) => `${series.class} ${series.kind.toUpperCase()} ${pct(Math.max(...series.values) / series.limit)}`);
+  charts.draw({
+    id: 'chart-limits',
+    title: 'Rate-limit use per minute, last 24 h (100%: the configured limit)',
+    description: `The use of each configured rate limit per minute, as a share of the limit; the highest: ${peaks.join(', ')}.`,
+    times,
+    lines: [...lines, { label: 'the limit', values: times.map(() => 1), colour: 7, width: 1, dash: [6, 4] }],
+    format: pct,
+  });
 }
 
 /** Lines stacked: each drawn up to the sum of itself and those before it, from the last (the whole sum) down. */

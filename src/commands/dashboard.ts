@@ -3,7 +3,7 @@ import type { DashboardOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { Engine } from '../core/engine/engine.js';
 import { foldedInto, latenciesInto, mergeFolded, requireWholeHours, tokensInto, within } from '../core/engine/mergeFolded.js';
-import { dashboardOf, dashboardParts, yesterdayByNowWindows } from '../core/reports/dashboardReport.js';
+import { type DashboardSettings, dashboardOf, dashboardParts, type LimitMinutes, limitMinutesOf, yesterdayByNowWindows } from '../core/reports/dashboardReport.js';
 import { unpricedModelsOf } from '../core/stats.js';
 import { UsageError } from '../errors.js';
 import { renderDashboardJson, renderDashboardMarkdown, renderDashboardView } from '../render/dashboardView.js';
@@ -21,11 +21,13 @@ export async function runDashboard(context: RunContext, options: DashboardOption
 }
 
 /** The dashboard's parts on `engine` (which may hold other commands' parts: `report`). */
-export function dashboardFold(context: RunContext, options: Pick<DashboardOptions, 'format' | 'slowWindowMs'>, engine: Engine): EngineFold {
+export function dashboardFold(context: RunContext, options: Pick<DashboardOptions, 'format' | 'slowWindowMs'>, engine: Engine): EngineFold & { readonly limitMinutes: () => LimitMinutes | null } {
   const { tz, pricing } = context;
   const parts = dashboardParts(engine, options.slowWindowMs, tz, pricing, context.config.limits.size > 0);
   let statesRead = false;
+  const settings = (): DashboardSettings => ({ pricing, limits: context.config.limits, statesRead });
   return {
+    limitMinutes: () => limitMinutesOf(parts, engine.nowMs, settings()),
     states: {
       sections: () => ['hours', 'users', 'rateLimited', 'rateLimitHeaders'],
       merge: (state, file) => {
@@ -48,8 +50,7 @@ export function dashboardFold(context: RunContext, options: Pick<DashboardOption
     },
     unpricedModels: () => unpricedModelsOf(parts.days.measures()),
     render: (input) => {
-      const settings = { pricing, limits: context.config.limits, statesRead };
-      const report = { dashboard: dashboardOf(parts, engine.nowMs, options.slowWindowMs, tz, settings), timezone: tz.name, input };
+      const report = { dashboard: dashboardOf(parts, engine.nowMs, options.slowWindowMs, tz, settings()), timezone: tz.name, input };
       switch (options.format) {
         case 'json':
           return renderDashboardJson(report);

@@ -52,7 +52,7 @@ export function reportFold(context: RunContext, options: Omit<ReportOptions, 'in
     dashboard: jsonOf(dashboard.render(input)),
     summary: jsonOf(summary.render(input)),
     trend: jsonOf(trend.render(input)),
-    aggregates: reportAggregatesOf(aggregates, trend.ledgers.series, trendDayStarts(engine.nowMs, options.days, tz), engine.nowMs, tz),
+    aggregates: { ...reportAggregatesOf(aggregates, trend.ledgers.series, trendDayStarts(engine.nowMs, options.days, tz), engine.nowMs, tz), limitMinutes: dashboard.limitMinutes() },
   });
   return {
     data,

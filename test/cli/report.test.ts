@@ -255,6 +255,25 @@ describe('claude-mon report', () => {
       }
     }, 60_000);
 
+    it('draws each configured rate limit\'s use per minute against the limit, peaking where the dashboard says', async () => {
+      const args = ['--now', '2026-11-26T12:00:00Z', '--config', fixture('limits/claude-mon.config.json'), fixture('limits/burst.jsonl')];
+      const { file, island } = await report(args);
+      const uses = (island['dashboard'] as { rateLimits: { utilization: { limit: string; utilization: number; peakAt: string }[] } }).rateLimits.utilization;
+      expect(uses).toHaveLength(3);
+      const { page, errors } = await open(file);
+      const chart = JSON.parse((await page.getAttribute('#chart-limits', 'data-values')) as string) as { times: number[]; lines: { label: string; values: number[] }[] };
+      for (const use of uses) {
+        const line = chart.lines.find((candidate) => candidate.label.includes(` ${use.limit.toUpperCase()} of `));
+        const peak = Math.max(...(line?.values ?? []));
+        expect(peak, use.limit).toBe(use.utilization);
+        expect(chart.times[(line?.values ?? []).indexOf(peak)], use.limit).toBe(Date.parse(use.peakAt) / 1000);
+      }
+      expect(chart.lines.find((line) => line.label === 'the limit')?.values.every((value) => value === 1)).toBe(true);
+      expect(await page.$$eval('figure canvas', (canvases) => canvases.length)).toBe(8);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
     it('shows hostile feature and user names as text: no script runs, nothing is fetched', async () => {
       const hostile = ['</script><script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">'];
       const lines = hostile.map((feature, i) =>

@@ -159,6 +159,16 @@ export class LimitsReader {
     });
   }
 
+  /** A group's limit `k` in each of `count` clock minutes from `fromMs` (a minute's start). */
+  minuteUsage(group: string, k: number, fromMs: number, count: number): number[] {
+    const values = new Array<number>(count).fill(0);
+    for (const [minute, usage] of minuteSums(this.byName.get(group)?.seconds ?? new Map())) {
+      const at = Math.round((minute - fromMs) / MINUTE_MS);
+      if (at >= 0 && at < count) values[at] = usage[k] as number;
+    }
+    return values;
+  }
+
   /** The incidents in time order, with who drove the ITPM of the 60 s before each. */
   incidentsWith(drivers: WindowDrivers): Incident[] {
     const ITPM = LIMIT_KINDS.indexOf('itpm');

@@ -217,9 +217,8 @@ function slowRanking(parts: DashboardParts): Dashboard['slowestFeature']['rankin
 
 /** Each configured limit's peak minute in the 24 hours, by model class. */
 function limitUses(parts: DashboardParts, settings: DashboardSettings): LimitUse[] {
-  if (settings.limits.size === 0 || parts.limitUsage === null) return [];
-  const window = parts.limitUsage.span.window;
-  const reader = new LimitsReader({ seconds: parts.limitUsage, rateLimited: parts.limitCalls, headers: parts.limitHeaders }, 'class', settings.pricing, settings.limits, window);
+  const reader = limitsReaderOf(parts, settings);
+  if (reader === null) return [];
   const uses: LimitUse[] = [];
   for (const group of reader.groupsWith(NO_DRIVERS)) {
     for (const kind of LIMIT_KINDS) {
@@ -228,6 +227,30 @@ function limitUses(parts: DashboardParts, settings: DashboardSettings): LimitUse
     }
   }
   return uses;
+}
+
+/** The 24 hours' use of the limits, by class; null without configured limits. */
+function limitsReaderOf(parts: DashboardParts, settings: DashboardSettings): LimitsReader | null {
+  if (settings.limits.size === 0 || parts.limitUsage === null) return null;
+  const { limitUsage, limitCalls, limitHeaders } = parts;
+  return new LimitsReader({ seconds: limitUsage, rateLimited: limitCalls, headers: limitHeaders }, 'class', settings.pricing, settings.limits, limitUsage.span.window);
+}
+
+/** Each configured limit's use in every minute of the 24 hours up to now's minute (report's chart of it against the limit). */
+export interface LimitMinutes {
+  /** The first minute's start; minute i starts i minutes later. */
+  readonly firstMinuteMs: number;
+  readonly series: readonly { readonly class: string; readonly kind: LimitKind; readonly limit: number; readonly values: readonly number[] }[];
+}
+
+export function limitMinutesOf(parts: DashboardParts, nowMs: number, settings: DashboardSettings): LimitMinutes | null {
+  const reader = limitsReaderOf(parts, settings);
+  if (reader === null || settings.statesRead) return null;
+  const lastMinute = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
+  const firstMinuteMs = Math.floor((nowMs - DAY_MS) / MINUTE_MS) * MINUTE_MS;
+  const count = (lastMinute - firstMinuteMs) / MINUTE_MS + 1;
+  const series = limitUses(parts, settings).map((use) => ({ class: use.group, kind: use.kind, limit: use.limit, values: reader.minuteUsage(use.group, LIMIT_KINDS.indexOf(use.kind), firstMinuteMs, count) }));
+  return { firstMinuteMs, series };
 }
 
 function rateLimits(parts: DashboardParts, nowMs: number, tz: TimeZone): Omit<Dashboard['rateLimits'], 'utilization'> {

@@ -45,7 +45,7 @@ export function reportAggregateLedgers(engine: Engine, days: number, tz: TimeZon
 }
 
 /** The aggregates at `nowMs`, from the report's ledgers and the trend's day × feature ledger. */
-export function reportAggregatesOf(ledgers: ReportAggregateLedgers, days: Ledger<StatsAccumulator>, dayStartsMs: readonly number[], nowMs: number, tz: TimeZone): ReportAggregates {
+export function reportAggregatesOf(ledgers: ReportAggregateLedgers, days: Ledger<StatsAccumulator>, dayStartsMs: readonly number[], nowMs: number, tz: TimeZone): Omit<ReportAggregates, 'limitMinutes'> {
   // Features numbered in name order: the same page whether the calls came from logs or from states.
   const names = new Set<string>();
   for (const ledger of [days, ledgers.hours, ledgers.rateLimited]) for (const { key } of ledger.cells()) names.add(ledger.valuesOf(key)[0] as string);

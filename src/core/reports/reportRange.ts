@@ -49,6 +49,14 @@ export interface ReportAggregates {
   readonly byHour: readonly (readonly number[])[];
   readonly rateLimitedByUser: readonly (readonly number[])[];
   readonly latencyByDay: readonly (readonly (number | null)[])[];
+  /**
+   * With rate limits in the config: each limit's use in every minute of the 24 hours up to now (minute i starts i
+   * minutes after the first), as `limits` counts it; null without limits, or from states.
+   */
+  readonly limitMinutes: {
+    readonly firstMinuteMs: number;
+    readonly series: readonly { readonly class: string; readonly kind: 'rpm' | 'itpm' | 'otpm'; readonly limit: number; readonly values: readonly number[] }[];
+  } | null;
 }
 
 /** A feature's (or the features') figures over the range: what `summary --json` gives, latency aside. */
