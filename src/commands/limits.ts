@@ -1,7 +1,8 @@
 /**
  * `claude-mon limits`: how close the calls of --since (default 24h) came to the rate limits, per model class, and
  * the incidents of 429s. Read twice: once for the sums by second, the 429s and the headers logged, and again for the
- * features and users of the few minutes that matter (users are too many to keep by minute). Stdin is spooled to a file first, so that it can be read again.
+ * features and users of the few minutes that matter (users are too many to keep by minute). Stdin is spooled to a
+ * file first, so that it can be read again.
  */
 import type { LimitsOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';

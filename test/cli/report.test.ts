@@ -229,11 +229,10 @@ describe('claude-mon report', () => {
       await page.emulateMedia({ media: 'print' });
       expect(await page.evaluate("getComputedStyle(document.getElementById('filters')).display")).toBe('none');
       await page.setViewportSize({ width: 700, height: 900 }); // about an A4 page's width at 96 dpi
-      // The charts are fitted again on the resize event, which the browser fires when it gets to it.
-      const overflowing = `[...document.querySelectorAll('figure')].filter((figure) =>
-        figure.querySelector('.uplot').getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((figure) => figure.id)`;
-      await page.waitForFunction(`${overflowing}.length === 0`, undefined, { timeout: 10_000 }).catch(() => undefined);
-      expect(await page.evaluate(overflowing)).toEqual([]);
+      // At once: the print style fits the charts to the paper before any redraw at its width.
+      const overflowing = await page.evaluate(`[...document.querySelectorAll('figure')].filter((figure) =>
+        figure.querySelector('.uplot').getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((figure) => figure.id)`);
+      expect(overflowing).toEqual([]);
       const pdf = await page.pdf({ format: 'A4', printBackground: true });
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
       expect(pdf.length).toBeGreaterThan(50_000);
