@@ -228,8 +228,11 @@ describe('claude-mon report', () => {
       const { page, errors } = await open(file);
       await page.emulateMedia({ media: 'print' });
       expect(await page.evaluate("getComputedStyle(document.getElementById('filters')).display")).toBe('none');
-      await page.setViewportSize({ width: 700, height: 900 }); // about an A4 page's width at 96 dpi
-      // At once: the print style fits the charts to the paper before any redraw at its width.
+      // The worst case: charts drawn for a wide print (one column of 1,400 px), then the paper at about an A4 page's
+      // width at 96 dpi, checked at once — before the page draws them again at that width, whenever it does.
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await page.reload();
+      await page.setViewportSize({ width: 700, height: 900 });
       const overflowing = await page.evaluate(`[...document.querySelectorAll('figure')].filter((figure) =>
         figure.querySelector('.uplot').getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((figure) => figure.id)`);
       expect(overflowing).toEqual([]);
