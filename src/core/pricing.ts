@@ -31,7 +31,8 @@ export class PriceBook {
   readonly #models: ReadonlyMap<string, ModelPrice>;
   /** Every alias points straight at a key of #models. */
   readonly #aliases: ReadonlyMap<string, string>;
-  readonly #resolved = new Map<string, ModelPrice | null>();
+  /** Per raw model string: its table id and price (both null: unknown). */
+  readonly #resolved = new Map<string, { readonly id: string | null; readonly price: ModelPrice | null }>();
 
   private constructor(asOf: string, models: ReadonlyMap<string, ModelPrice>, aliases: ReadonlyMap<string, string>) {
     this.asOf = asOf;
@@ -85,12 +86,7 @@ export class PriceBook {
 
   /** Price for a model string as logged, or null if unknown. Cached per raw string. */
   resolve(model: string): ModelPrice | null {
-    const cached = this.#resolved.get(model);
-    if (cached !== undefined) return cached;
-    const price = this.#lookUp(model);
-    if (this.#resolved.size >= RESOLVE_CACHE_LIMIT) this.#resolved.clear();
-    this.#resolved.set(model, price);
-    return price;
+    return this.#entryOf(model).price;
   }
 
   /** Tokens above which the long-context prices apply to the whole call; Infinity when there is no tier. */
@@ -98,19 +94,28 @@ export class PriceBook {
     return this.resolve(model)?.longContext?.thresholdTokens ?? Number.POSITIVE_INFINITY;
   }
 
-  /** The table's id for a model string as logged (an alias resolved), or null if unknown. */
+  /** The table's id for a model string as logged (an alias resolved), or null if unknown. Cached per raw string. */
   resolveId(model: string): string | null {
+    return this.#entryOf(model).id;
+  }
+
+  #entryOf(model: string): { readonly id: string | null; readonly price: ModelPrice | null } {
+    const cached = this.#resolved.get(model);
+    if (cached !== undefined) return cached;
+    const id = this.#lookUpId(model);
+    const entry = { id, price: id === null ? null : (this.#models.get(id) as ModelPrice) };
+    if (this.#resolved.size >= RESOLVE_CACHE_LIMIT) this.#resolved.clear();
+    this.#resolved.set(model, entry);
+    return entry;
+  }
+
+  #lookUpId(model: string): string | null {
     for (const id of modelIdCandidates(model)) {
       if (this.#models.has(id)) return id;
       const target = this.#aliases.get(id);
       if (target !== undefined && this.#models.has(target)) return target;
     }
     return null;
-  }
-
-  #lookUp(model: string): ModelPrice | null {
-    const id = this.resolveId(model);
-    return id === null ? null : (this.#models.get(id) as ModelPrice);
   }
 }
 

@@ -7,8 +7,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, HAS_CHROMIUM, launchChromium, NO_CHROMIUM, type Page } from '../browser/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, NO_CHROMIUM, type Page, sharedBrowser } from '../browser/chromium.js';
 import { fixture, ROOT, runCli, temporaryDirectory } from '../helpers.js';
 import { writeReport } from './reportFile.js';
 
@@ -87,17 +87,11 @@ describe('claude-mon report', () => {
   });
 
   describe.skipIf(!HAS_CHROMIUM)(`in a real headless Chromium (skipped when ${NO_CHROMIUM})`, () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await launchChromium();
-    }, 60_000);
-    afterAll(async () => {
-      await browser?.close();
-    });
+    const browser = sharedBrowser();
 
     /** The page from file://, with every console error, page error and request that is not the file itself. */
     async function open(file: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[]; requests: string[] }> {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, colorScheme });
+      const page = await browser().newPage({ viewport: { width: 1200, height: 900 }, colorScheme });
       const errors: string[] = [];
       const requests: string[] = [];
       page.on('console', (message) => {
@@ -307,7 +301,7 @@ describe('claude-mon report', () => {
         shots.push(shot);
         // Not blank: the page holds many colours (charts, text), not a few.
         // Decoded in a blank page: the report's own policy loads no image, data: URLs included.
-        const blank = await browser.newPage();
+        const blank = await browser().newPage();
         const colours = (await blank.evaluate(IN_PAGE.coloursOfPng(shot.toString('base64')))) as number;
         await blank.close();
         expect(colours, scheme).toBeGreaterThan(100);

@@ -5,8 +5,8 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, HAS_CHROMIUM, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, NO_CHROMIUM, sharedBrowser } from '../browser/chromium.js';
 import { temporaryDirectory } from '../helpers.js';
 import { serve, stopAll, until } from './prometheus.js';
 import { writeReport } from './reportFile.js';
@@ -65,20 +65,14 @@ describe('serve\'s live page', () => {
   }, 60_000);
 
   describe.skipIf(!HAS_CHROMIUM)(`in a real headless Chromium (skipped when ${NO_CHROMIUM})`, () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await launchChromium();
-    }, 60_000);
-    afterAll(async () => {
-      await browser?.close();
-    });
+    const browser = sharedBrowser();
 
     it('shows lines appended to the followed file within seconds, asking serve only', async () => {
       const log = path.join(temporaryDirectory(), 'calls.jsonl');
       writeFileSync(log, calls(200, 2));
       const serving = await serve(['--page', '--from-start', log]);
       expect(await until(async () => (await reportData(serving.address)).summary.total.calls === 200, 20_000)).toBe(true);
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       const errors: string[] = [];
       const elsewhere: string[] = [];
       page.on('pageerror', (error) => errors.push(String(error)));

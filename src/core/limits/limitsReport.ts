@@ -85,7 +85,8 @@ export type LimitsGrouping = 'class' | 'model';
 export class LimitsReader {
   private readonly groups: GroupSums[];
   private readonly byName: ReadonlyMap<string, GroupSums>;
-  private readonly groupOfModel = new Map<string, string>();
+  /** Per model as logged: its group, and whether its cache reads count (asked for every second and every call read again). */
+  private readonly models = new Map<string, { readonly group: string; readonly cacheReadsCount: boolean }>();
   private found: IncidentFound[] | undefined;
 
   constructor(
@@ -109,12 +110,7 @@ export class LimitsReader {
 
   /** The group a model's calls are in. */
   groupOf(model: string): string {
-    let name = this.groupOfModel.get(model);
-    if (name === undefined) {
-      name = this.grouping === 'model' ? model : this.classOf(model);
-      this.groupOfModel.set(model, name);
-    }
-    return name;
+    return this.modelOf(model).group;
   }
 
   /** A call's RPM, ITPM and OTPM. */
@@ -193,8 +189,17 @@ export class LimitsReader {
   }
 
   private cacheReadsCount(model: string): boolean {
-    const id = this.pricing.resolveId(model);
-    return id !== null && modelClassOf(id).cacheReadsCount;
+    return this.modelOf(model).cacheReadsCount;
+  }
+
+  private modelOf(model: string): { readonly group: string; readonly cacheReadsCount: boolean } {
+    let known = this.models.get(model);
+    if (known === undefined) {
+      const id = this.pricing.resolveId(model);
+      known = { group: this.grouping === 'model' ? model : this.classOf(model), cacheReadsCount: id !== null && modelClassOf(id).cacheReadsCount };
+      this.models.set(model, known);
+    }
+    return known;
   }
 
   /**
