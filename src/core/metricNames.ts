@@ -12,6 +12,10 @@ export const FAMILY_NAMES = {
   rateLimitRemaining: 'claude_mon_ratelimit_remaining',
   newestRecord: 'claude_mon_newest_record_timestamp_seconds',
   dropped: 'claude_mon_series_dropped',
+  /** The rate limits' use per model class: RPM's calls, ITPM's and OTPM's tokens. */
+  limitRequests: 'claude_mon_ratelimit_requests',
+  limitInputTokens: 'claude_mon_ratelimit_input_tokens',
+  limitOutputTokens: 'claude_mon_ratelimit_output_tokens',
   /** Made by `serve` from its inputs' line counts. */
   inputLines: 'claude_mon_input_lines',
 } as const;

@@ -3,8 +3,8 @@
  * (never by user: a label per user id would make a series per user), each cell the StatsAccumulator every report
  * reads — so calls, errors, 429s, tokens, cost (priced from token sums), unpriced calls and max_tokens stops are
  * summary's numbers — plus what only an exposition shows: calls by status class, failures by error type × status,
- * and a latency histogram with fixed bounds. Plain data out (`families()`); the text formats are
- * src/render/exposition.ts.
+ * and a latency histogram with fixed bounds, and the rate limits' use by model class (limits/poolCounters.ts). Plain
+ * data out (`families()`); the text formats are src/render/exposition.ts.
  *
  * Memory is bounded by label cardinality, and the cardinality by `maxSeries`: the series of a pair are made
  * together at its first call, an error type × status at its first failure, a rate-limit gauge at its first value;
@@ -25,6 +25,8 @@ import type { PriceBook } from './pricing.js';
 import { StatsAccumulator } from './stats.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord, Stats } from './types.js';
+import { PoolCounters } from './limits/poolCounters.js';
+import { labelValue, MAX_LABEL_LENGTH, type MetricFamily, type Sample } from './metricFamilies.js';
 
 /** Upper bounds (seconds) of the latency buckets: the alert rule's 15 s among them, plus the configured thresholds. */
 export const DEFAULT_LATENCY_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 120, 300] as const;
@@ -36,22 +38,6 @@ const REGISTRY_COUNTERS = METRIC_REGISTRY.filter((metric) => metric.family !== u
 const PROMPT_TOKEN_TYPES = ['cache_read', 'uncached'] as const;
 const RATE_LIMITS = ['requests', 'tokens', 'input_tokens', 'output_tokens'] as const;
 
-export type Labels = readonly (readonly [name: string, value: string])[];
-
-export interface Sample {
-  /** Appended to the family name: '' for gauges, '_total' for counters, '_bucket', '_sum', '_count' for histograms. */
-  readonly suffix: string;
-  readonly labels: Labels;
-  readonly value: number;
-}
-
-export interface MetricFamily {
-  readonly name: string;
-  readonly type: 'counter' | 'gauge' | 'histogram';
-  readonly help: string;
-  readonly samples: readonly Sample[];
-}
-
 /** HELP of the families: what the registry's metrics are, as series by feature and model. */
 const FAMILY_HELP: Readonly<Record<string, string>> = {
   [FAMILY_NAMES.rateLimited]: 'Rate-limited calls (status 429 or RateLimitError) by feature and model.',
@@ -62,9 +48,6 @@ const FAMILY_HELP: Readonly<Record<string, string>> = {
   [FAMILY_NAMES.unpriced]: 'Calls whose model has no price (not in the cost), by feature and model.',
   [FAMILY_NAMES.maxTokens]: 'Successful calls that stopped at max_tokens (truncated answers), by feature and model.',
 };
-
-/** Longer label values are not exposed (their calls count as dropped): a scrape repeats each one in ~30 series. */
-const MAX_LABEL_LENGTH = 256;
 
 /** Series left under the cap, shared by every cell. */
 interface Budget {
@@ -140,10 +123,13 @@ export class ServeSeries {
   private readonly pairs: Ledger<PairCell>;
   /** Last logged remaining value by model, then limit kind. */
   private readonly remaining = new Map<string, Map<string, number>>();
+  /** The rate limits' use by model class. */
+  private readonly pools: PoolCounters;
   private readonly budget: Budget;
   /** Calls of pairs that could not be made (the cap, or labels too long). */
   private droppedPairs = 0;
   private droppedGauges = 0;
+  private droppedPools = 0;
   private newestMs = Number.NEGATIVE_INFINITY;
   readonly bucketBounds: readonly number[];
   /** Series made per pair: 4 status classes, 4 token types, 2 successful prompt token types, rate-limited, max_tokens, cost, unpriced, histogram. */
@@ -161,6 +147,7 @@ export class ServeSeries {
     this.seriesPerPair = STATUS_CLASSES.length + REGISTRY_COUNTERS + PROMPT_TOKEN_TYPES.length + this.bucketBounds.length + 3;
     this.budget = { left: maxSeries };
     const budget = this.budget;
+    this.pools = new PoolCounters(pricing, (count) => takeSeries(budget, count));
     const bounds = this.bucketBounds;
     this.pairs = new Ledger({
       bucketing: { unit: 'all' },
@@ -176,6 +163,7 @@ export class ServeSeries {
   add(record: CallRecord): void {
     if (record.timestampMs > this.newestMs) this.newestMs = record.timestampMs;
     this.noteRemaining(record);
+    if (!this.pools.add(record)) this.droppedPools++;
     if (!this.pairs.add(record)) this.droppedPairs++;
   }
 
@@ -251,7 +239,7 @@ export class ServeSeries {
         if (value !== undefined) remaining.push({ suffix: '', labels: [['model', model], ['limit', limit]], value });
       }
     }
-    const dropped = this.droppedPairs + this.droppedGauges + pairs.reduce((sum, pair) => sum + pair.cell.droppedCalls, 0);
+    const dropped = this.droppedPairs + this.droppedGauges + this.droppedPools + pairs.reduce((sum, pair) => sum + pair.cell.droppedCalls, 0);
     return [
       {
         name: FAMILY_NAMES.calls,
@@ -278,6 +266,7 @@ export class ServeSeries {
       registryFamily(FAMILY_NAMES.maxTokens),
       { name: FAMILY_NAMES.latency, type: 'histogram', help: 'Call latency in seconds, by feature and model.', samples: latency },
       { name: FAMILY_NAMES.rateLimitRemaining, type: 'gauge', help: 'The last logged anthropic-ratelimit-*-remaining value, by model and limit.', samples: remaining },
+      ...this.pools.families(),
       {
         name: FAMILY_NAMES.newestRecord,
         type: 'gauge',
@@ -318,11 +307,6 @@ function statusClassOf(record: CallRecord): StatusClass {
 /** A bucket bound as Prometheus's clients write it: 15 → "15.0", 0.25 → "0.25" (OpenMetrics wants canonical floats). */
 function formatBound(bound: number): string {
   return Number.isInteger(bound) ? bound.toFixed(1) : String(bound);
-}
-
-/** A label value as exposed: lone surrogates (which UTF-8 cannot carry) replaced. */
-function labelValue(text: string): string {
-  return (text as string & { toWellFormed(): string }).toWellFormed();
 }
 
 function takeSeries(budget: Budget, count: number): boolean {

@@ -3,6 +3,7 @@ import { formatRemaining } from './rateLimitText.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import type { RuleName } from '../core/alerts/alertConfig.js';
 import { escapeForTerminal } from './escape.js';
+import { formatIsoUtc } from '../core/timeRange.js';
 import { formatCount, formatMs, formatPercent, formatUsd, MISSING } from './numbers.js';
 
 export function formatRuleValue(rule: RuleName, value: number | null): string {
@@ -16,6 +17,8 @@ export function formatRuleValue(rule: RuleName, value: number | null): string {
       return formatMs(value);
     case 'daily_cost':
       return formatUsd(value);
+    case 'ratelimit_headroom':
+      return formatPercent(value);
   }
 }
 
@@ -59,6 +62,12 @@ export function formatDetail(evaluation: Evaluation): string {
     const { projectedUsd, baselineDays } = evaluation.sample;
     const projection = projectedUsd === undefined || projectedUsd === null ? '' : `projected ${formatUsd(projectedUsd)} today; `;
     return `${projection}baseline ${baselineDays ?? 0} days${drivers === '' ? '' : `; ${drivers}`}`;
+  }
+  if (evaluation.rule === 'ratelimit_headroom') {
+    const { peak, limit, peakAtMs } = evaluation.sample;
+    const at = peakAtMs === undefined ? '' : ` at ${formatIsoUtc(peakAtMs).slice(11, 16)} UTC`;
+    const use = `peak ${formatCount(peak ?? 0)} of ${formatCount(limit ?? 0)} ${String(evaluation.scope['limit']).toUpperCase()}${at}`;
+    return `${use}${drivers === '' ? '' : `; ${drivers}`}`;
   }
   return drivers;
 }

@@ -1,6 +1,6 @@
 /** `alerts` as its JSON document (schemas/alerts.schema.json), and --follow's event lines. */
 import type { AlertsReport } from '../core/alerts/alertsReport.js';
-import type { Evaluation } from '../core/alerts/evaluate.js';
+import type { Evaluation, Sample } from '../core/alerts/evaluate.js';
 import { formatIsoUtc } from '../core/timeRange.js';
 import { inputJson, SCHEMA_VERSION } from './json.js';
 import { JsonItems, jsonDocument, mapItems } from './jsonStream.js';
@@ -29,6 +29,12 @@ function alertsDocument(report: AlertsReport, evaluations: unknown): Record<stri
   };
 }
 
+/** The sample, with the time of a peak minute as a time. */
+function sampleJson(sample: Sample): Record<string, unknown> {
+  const { peakAtMs, ...rest } = sample;
+  return peakAtMs === undefined ? rest : { ...rest, peakAt: formatIsoUtc(peakAtMs) };
+}
+
 export function evaluationJson(evaluation: Evaluation): Record<string, unknown> {
   return {
     rule: evaluation.rule,
@@ -40,7 +46,7 @@ export function evaluationJson(evaluation: Evaluation): Record<string, unknown> 
     window: evaluation.window,
     from: formatIsoUtc(evaluation.fromMs),
     to: formatIsoUtc(evaluation.toMs),
-    sample: evaluation.sample,
+    sample: sampleJson(evaluation.sample),
     drivers: evaluation.drivers,
     ...(evaluation.lowestRemaining === undefined ? {} : { lowestRemaining: evaluation.lowestRemaining }),
     reason: evaluation.reason,

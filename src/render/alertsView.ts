@@ -1,5 +1,6 @@
 /** `alerts` as a terminal table and as a Nagios/Icinga plugin's output. Pure: report in, text out. */
 import type { AlertsReport } from '../core/alerts/alertsReport.js';
+import { POOL_RULES } from '../core/alerts/alertConfig.js';
 import { ALL } from '../core/alerts/alertParts.js';
 import type { Evaluation } from '../core/alerts/evaluate.js';
 import type { TimeZone } from '../core/timezone.js';
@@ -83,14 +84,15 @@ function alertsHeadline(report: AlertsReport, tz: TimeZone): string {
 
 /**
  * The Monitoring Plugins format: one status line `CLAUDE-MON STATUS - text | perfdata`, then a line per rule
- * and scope that is not ok. Perfdata carries the whole input's value of each rule with its threshold.
+ * and scope that is not ok. Perfdata carries the whole input's value of each rule with its threshold, and each
+ * configured limit's use.
  */
 export function renderAlertsNagios(report: AlertsReport): string {
   const firing: Evaluation[] = [];
   const perfdata: string[] = [];
   for (const evaluation of report.evaluations) {
     if (evaluation.state === 'firing') firing.push(evaluation);
-    if (evaluation.scopeKey === ALL) perfdata.push(perfdataOf(evaluation));
+    if (evaluation.scopeKey === ALL || POOL_RULES.includes(evaluation.rule)) perfdata.push(perfdataOf(evaluation));
   }
   const unreadable = report.input.unreadable[0];
   let text: string;
@@ -139,10 +141,12 @@ function describeFiring(evaluation: Evaluation): string {
 function perfdataOf(evaluation: Evaluation): string {
   if (evaluation.value === null) return '';
   const uom = evaluation.rule === 'p95_latency' ? 'ms' : '';
+  // A rule of the pools has a value per class and limit: 'ratelimit_headroom:claude-sonnet-4.x:itpm'.
+  const label = POOL_RULES.includes(evaluation.rule) ? [evaluation.rule, ...Object.values(evaluation.scope)].join(':') : evaluation.rule;
   const threshold = evaluation.threshold === null ? '' : perfdataNumber(evaluation.threshold);
   const warn = evaluation.severity === 'warning' ? threshold : '';
   const crit = evaluation.severity === 'critical' ? threshold : '';
-  return `'${evaluation.rule}'=${perfdataNumber(evaluation.value)}${uom};${warn};${crit};0;`;
+  return `'${oneLine(label).replaceAll("'", "''").replaceAll('=', '_')}'=${perfdataNumber(evaluation.value)}${uom};${warn};${crit};0;`;
 }
 
 /** Six significant digits, always in plain decimals (perfdata has no exponents): 0.0460653, 1990.66, 0.00000025. */

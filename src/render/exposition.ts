@@ -4,7 +4,7 @@
  * `_total` (its samples keep it), and ends with `# EOF`.
  * https://prometheus.io/docs/instrumenting/exposition_formats/ · https://openmetrics.io (specification 1.0)
  */
-import type { Labels, MetricFamily } from '../core/serveSeries.js';
+import type { Labels, MetricFamily } from '../core/metricFamilies.js';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 

@@ -2,7 +2,8 @@
  * `limits` rendered: JSON (schemas/limits.schema.json), CSV and Markdown list every group; a terminal table shows
  * --limit groups, three rows each (RPM, ITPM, OTPM), the utilization coloured from 50% (yellow) and 80% (red).
  */
-import type { Incident, LimitFigures, LimitsGroup, LimitsGrouping } from '../core/limits/limitsReport.js';
+import type { LimitsGrouping } from '../core/limits/limitPools.js';
+import type { Incident, LimitFigures, LimitsGroup } from '../core/limits/limitsReport.js';
 import { LIMIT_KINDS, type LimitKind } from '../core/limits/rateUsage.js';
 import type { LimitDriver } from '../core/limits/windowDrivers.js';
 import type { OutputFormat } from '../commandOptions.js';

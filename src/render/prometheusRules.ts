@@ -1,7 +1,8 @@
 /**
- * `claude-mon rules --format prometheus`: the four alert rules of the config as Prometheus alerting rules over the
+ * `claude-mon rules --format prometheus`: the alert rules of the config as Prometheus alerting rules over the
  * metrics of `claude-mon serve` — per feature and for all calls, with a feature's overrides as rules of their own
- * (and the feature left out of the general rule). A rule turned off is left out.
+ * (and the feature left out of the general rule), and ratelimit_headroom per configured limit of a model class. A
+ * rule turned off is left out.
  *
  * How each rule reads in PromQL (W: the rule's window):
  * - error_rate: failed ÷ all calls over W > threshold, when there were ≥ minCalls calls or ≥ minErrors errors;
@@ -11,16 +12,22 @@
  * - daily_cost: cost of the last 24 hours > threshold × the daily mean over the days with calls among the
  *   baselineDays before, when there are at least minBaselineDays of them. Prometheus has no calendar day in a time
  *   zone, so this is the rolling version of `claude-mon alerts`' "today so far against the same time on the days
- *   before", and over minUsd.
+ *   before", and over minUsd;
+ * - ratelimit_headroom: the highest increase of the class's use over a minute, at each whole minute of W, ÷ the
+ *   limit > threshold (Prometheus's increase() extrapolates from its scrapes: it needs them well under a minute apart).
  * YAML is written by hand: every string is a JSON string, which YAML reads as the same double-quoted scalar.
  */
-import { ALERT_NAMES, type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings } from '../core/alerts/alertConfig.js';
+import { ALERT_NAMES, type AlertConfig, POOL_RULES, RULE_NAMES, type RuleName, type RuleSettings } from '../core/alerts/alertConfig.js';
+import type { PoolLimit } from '../core/limits/limitPools.js';
+import { LIMIT_FAMILIES } from '../core/limits/poolCounters.js';
 import { FAMILY_NAMES } from '../core/metricNames.js';
 import { formatWindow } from '../core/timeRange.js';
 
 export interface RulesOptions {
   /** The config file the rules came from, for the header ("defaults" when none). */
   readonly source: string;
+  /** The config's rate limits by model class (`LimitPools.configuredClasses`). */
+  readonly limits: readonly PoolLimit[];
   readonly version: string;
   /** How long a condition must hold before the alert fires (Prometheus `for`). */
   readonly forMs: number;
@@ -37,6 +44,10 @@ export function renderPrometheusRules(config: AlertConfig, options: RulesOptions
   const rules: Rule[] = [];
   for (const name of RULE_NAMES) {
     const rule = config.rules[name];
+    if (POOL_RULES.includes(name)) {
+      if (rule.base.enabled) for (const limit of options.limits) rules.push(headroomRule(rule.base, limit));
+      continue;
+    }
     const overridden = [...rule.features.keys()].sort();
     // For all calls, and per feature but for those with settings of their own.
     if (rule.base.enabled) {
@@ -126,6 +137,25 @@ function ruleFor(name: RuleName, settings: RuleSettings, scope: Scope): Rule {
     annotations: {
       summary,
       description: `claude-mon rule ${name}${scope.kind === 'all' ? ' on all calls' : ' for feature {{ $labels.feature }}'}; the same rule as \`claude-mon alerts\` evaluates on the logs.`,
+    },
+  };
+}
+
+/**
+ * ratelimit_headroom: the peak of the class's use of a limit per minute over W — the increase of its counter over
+ * each minute, at whole minutes — over the limit, above the threshold. Summed over every `serve` of the fleet: the
+ * limit is the organisation's.
+ */
+function headroomRule(settings: RuleSettings, { pool, kind, limit }: PoolLimit): Rule {
+  const window = formatWindow(settings.windowMs);
+  const perMinute = `sum by (class) (increase(${LIMIT_FAMILIES[kind]}_total{class=${promString(pool)}}[1m]))`;
+  return {
+    alert: ALERT_NAMES.ratelimit_headroom,
+    expr: `max_over_time((${perMinute})[${window}:1m]) / ${limit} > ${settings.threshold}`,
+    labels: { severity: settings.severity, rule: 'ratelimit_headroom', scope: 'class', class: templateLiteral(pool), limit: kind },
+    annotations: {
+      summary: `The peak minute of {{ $labels.class }} over ${window} used {{ $value | humanizePercentage }} of its ${kind.toUpperCase()} limit, ${limit} per minute (threshold ${percent(settings.threshold)})`,
+      description: 'claude-mon rule ratelimit_headroom; the same rule as `claude-mon alerts` evaluates on the logs, there on clock minutes of the calls\' own timestamps.',
     },
   };
 }

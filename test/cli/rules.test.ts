@@ -60,17 +60,24 @@ describe('claude-mon rules --format prometheus', () => {
     const checked = promtool(['check', 'rules', 'rules.yml'], defaults.directory);
     expect(checked.output).toContain('SUCCESS: 8 rules found');
     expect(checked.status).toBe(0);
+    // Without limits in the config, no headroom rule.
+    expect(defaults.text).not.toContain('ClaudeRateLimitHeadroomLow');
 
     const tuned = await writeRules({
       rules: {
         error_rate: { features: { 'batch "jobs"': { threshold: 0.5 }, quiet: { enabled: false }, 'odd {{ name }}': { threshold: 0.2 } } },
         rate_limited: { enabled: false },
         p95_latency: { thresholdMs: 20_000, window: '15m' },
+        ratelimit_headroom: { threshold: 0.9, window: '30m', severity: 'critical' },
       },
+      limits: { 'claude-sonnet-4-5': { rpm: 50, itpm: 30_000 }, 'claude-opus-4-1': { otpm: 8_000 } },
     });
     const tunedCheck = promtool(['check', 'rules', 'rules.yml'], tuned.directory);
-    // error_rate: all, features but the three, "batch \"jobs\"", "odd {{ name }}"; p95 and daily_cost: 2 each.
-    expect(tunedCheck.output).toContain('SUCCESS: 8 rules found');
+    // error_rate: all, features but the three, "batch \"jobs\"", "odd {{ name }}"; p95 and daily_cost: 2 each;
+    // ratelimit_headroom: one per configured limit of a class.
+    expect(tunedCheck.output).toContain('SUCCESS: 11 rules found');
+    expect(tuned.text).toContain('max_over_time((sum by (class) (increase(claude_mon_ratelimit_output_tokens_total{class=\\"claude-opus-4.x\\"}[1m])))[30m:1m]) / 8000 > 0.9');
+    expect(tuned.text.match(/rule: "ratelimit_headroom"/g)?.length).toBe(3);
     // A feature name with template braces is written so that Prometheus does not expand it.
     expect(tuned.text).toContain('feature: "odd {{ \\"{{\\" }} name }}"');
     expect(tuned.text).toContain('feature!=\\"batch \\\\\\"jobs\\\\\\"\\",feature!=\\"odd {{ name }}\\",feature!=\\"quiet\\"');
@@ -82,7 +89,11 @@ describe('claude-mon rules --format prometheus', () => {
   it.skipIf(!HAS_PROMTOOL)(`fires each alert on series that cross its threshold, and not on those that do not ${SKIPPED}`, async () => {
     // A feature with its own error-rate threshold (50%): 20% errors fire the general rule's features but not it.
     const { directory, text } = await writeRules(
-      { rules: { error_rate: { features: { batch: { threshold: 0.5 }, 'odd {{ name }}': { threshold: 0.2 } } } } },
+      {
+        rules: { error_rate: { features: { batch: { threshold: 0.5 }, 'odd {{ name }}': { threshold: 0.2 } } } },
+        // A limit keyed by a model is its class's; Haiku 3.5 is a class of its own.
+        limits: { 'claude-sonnet-4-5': { itpm: 30_000 }, 'claude-3-5-haiku': { rpm: 100 } },
+      },
       ['--for', '0s'],
     );
     // Annotations hold Prometheus's own rendering of values ("15.25%"); promtool compares them too, so they are
@@ -185,11 +196,35 @@ describe('claude-mon rules --format prometheus', () => {
         },
       ],
     };
+    // ratelimit_headroom, scraped every 15 s: Sonnet 4.x uses 10,000 input tokens a minute (300,000 at 30m), then
+    // 32,000 in the minute from 30m (107% of its 30,000), then 10,000 again; Haiku 3.5 makes 50 calls a minute (50%
+    // of its 100).
+    const steps = (minutes: number): number => minutes * 4;
+    const headroom = {
+      rule_files: ['rules-under-test.yml'],
+      evaluation_interval: '15s',
+      tests: [
+        {
+          interval: '15s',
+          input_series: [
+            { series: 'claude_mon_ratelimit_input_tokens_total{class="claude-sonnet-4.x"}', values: `${rising(0, 2_500, steps(30))} ${rising(308_000, 8_000, 3)} ${rising(334_500, 2_500, steps(90))}` },
+            { series: 'claude_mon_ratelimit_requests_total{class="claude-3-5-haiku-20241022"}', values: rising(0, 12.5, steps(120)) },
+          ],
+          alert_rule_test: [
+            { eval_time: '29m', alertname: 'ClaudeRateLimitHeadroomLow', exp_alerts: [] },
+            { eval_time: '40m', alertname: 'ClaudeRateLimitHeadroomLow', exp_alerts: [{ exp_labels: { severity: 'warning', rule: 'ratelimit_headroom', scope: 'class', class: 'claude-sonnet-4.x', limit: 'itpm' } }] },
+            // The peak minute has left the hour.
+            { eval_time: '95m', alertname: 'ClaudeRateLimitHeadroomLow', exp_alerts: [] },
+          ],
+        },
+      ],
+    };
     writeFileSync(path.join(directory, 'test.yml'), JSON.stringify(test, null, 2)); // JSON is YAML
     writeFileSync(path.join(directory, 'daily.yml'), JSON.stringify(daily, null, 2));
-    const result = promtool(['test', 'rules', 'test.yml', 'daily.yml'], directory);
+    writeFileSync(path.join(directory, 'headroom.yml'), JSON.stringify(headroom, null, 2));
+    const result = promtool(['test', 'rules', 'test.yml', 'daily.yml', 'headroom.yml'], directory);
     expect(result.output).not.toContain('FAILED');
-    expect(result.output.match(/SUCCESS/g)?.length).toBe(2);
+    expect(result.output.match(/SUCCESS/g)?.length).toBe(3);
     expect(result.status).toBe(0);
   }, 60_000);
 

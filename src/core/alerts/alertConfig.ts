@@ -14,7 +14,7 @@ import { type ConfiguredLimits, LIMIT_KINDS, type LimitKind } from '../limits/ra
 import { TimeZone } from '../timezone.js';
 import type { OtelAttributeNames } from '../types.js';
 
-export const RULE_NAMES = ['error_rate', 'rate_limited', 'p95_latency', 'daily_cost'] as const;
+export const RULE_NAMES = ['error_rate', 'rate_limited', 'p95_latency', 'daily_cost', 'ratelimit_headroom'] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 
 /** The alert of each rule in Prometheus (`claude-mon rules`), also shown by the Grafana dashboard (`claude-mon grafana`). */
@@ -23,7 +23,11 @@ export const ALERT_NAMES: Readonly<Record<RuleName, string>> = {
   rate_limited: 'ClaudeRateLimited',
   p95_latency: 'ClaudeLatencyP95High',
   daily_cost: 'ClaudeDailyCostHigh',
+  ratelimit_headroom: 'ClaudeRateLimitHeadroomLow',
 };
+
+/** The rules evaluated per model class and configured limit (`limits`), not per feature: a limit is the pool's. */
+export const POOL_RULES: readonly RuleName[] = ['ratelimit_headroom'];
 
 export const SEVERITIES = ['warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -32,7 +36,10 @@ export type Severity = (typeof SEVERITIES)[number];
 export interface RuleSettings {
   readonly enabled: boolean;
   readonly severity: Severity;
-  /** error_rate: a fraction (0.05); rate_limited: a count of 429s; p95_latency: ms; daily_cost: a ratio (1.5). */
+  /**
+   * error_rate: a fraction (0.05); rate_limited: a count of 429s; p95_latency: ms; daily_cost: a ratio (1.5);
+   * ratelimit_headroom: a fraction of the limit (0.8).
+   */
   readonly threshold: number;
   /** The window of the rate and latency rules; daily_cost's window is the calendar day. */
   readonly windowMs: number;
@@ -67,6 +74,7 @@ export const DEFAULT_RULES: Readonly<Record<RuleName, RuleSettings>> = {
   rate_limited: { enabled: true, severity: 'warning', threshold: 0, windowMs: 5 * MINUTE_MS, minCalls: 0, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0, minUsd: 0 },
   p95_latency: { enabled: true, severity: 'critical', threshold: 15_000, windowMs: 10 * MINUTE_MS, minCalls: 20, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0, minUsd: 0 },
   daily_cost: { enabled: true, severity: 'warning', threshold: 1.5, windowMs: 0, minCalls: 0, minErrors: NEVER, baselineDays: 7, minBaselineDays: 5, minUsd: DEFAULT_MIN_DAILY_USD },
+  ratelimit_headroom: { enabled: true, severity: 'warning', threshold: 0.8, windowMs: 60 * MINUTE_MS, minCalls: 0, minErrors: NEVER, baselineDays: 0, minBaselineDays: 0, minUsd: 0 },
 };
 
 /** The config keys of each rule, and the setting each one sets (thresholds are named for their unit). */
@@ -79,6 +87,14 @@ const RULE_KEYS: Readonly<Record<RuleName, Readonly<Record<string, SettingReader
     baselineDays: count('baselineDays', 1),
     minBaselineDays: count('minBaselineDays', 1),
     minUsd: (value, path, fail) => ({ minUsd: nonNegativeNumber(value, path, fail) }),
+  },
+  ratelimit_headroom: {
+    threshold: fraction('threshold'),
+    window: (value, path, fail) => {
+      const settings = duration(value, path, fail);
+      if ((settings.windowMs as number) < MINUTE_MS) fail(path, `window "${value as string}" is shorter than a minute: the rule reads the peak minute in it`);
+      return settings;
+    },
   },
 };
 
@@ -158,7 +174,8 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 function parseRule(name: RuleName, json: unknown, fail: Fail): RuleConfig {
   const path = `rules.${name}`;
   const object = objectAt(json, path, fail);
-  const base = applySettings(name, DEFAULT_RULES[name], object, path, ['features'], fail);
+  // A rule of the pools has no per-feature settings: every feature draws on the same limit.
+  const base = applySettings(name, DEFAULT_RULES[name], object, path, POOL_RULES.includes(name) ? [] : ['features'], fail);
   const features = new Map<string, RuleSettings>();
   if (object['features'] !== undefined) {
     const featuresJson = objectAt(object['features'], `${path}.features`, fail);

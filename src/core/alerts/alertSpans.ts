@@ -8,17 +8,19 @@ import type { Bucketing } from '../engine/bucketing.js';
 import { sameTimeDaysBack } from '../sameTimeOfDay.js';
 import type { TimeZone } from '../timezone.js';
 import { calendarSpan, type Edge, sinceStart } from '../window.js';
-import type { AlertConfig } from './alertConfig.js';
+import { type AlertConfig, POOL_RULES, type RuleName } from './alertConfig.js';
 import type { AlertSpans } from './alertParts.js';
 
 /**
- * How far back the rules look: the longest window of the rate and latency rules (at least a minute: today's cost
- * takes the calls of now's minute from them), and the baseline days.
+ * How far back the rules look: the longest window of the rate, latency and headroom rules (at least a minute: today's
+ * cost takes the calls of now's minute from them; the headroom rule's only with limits in the config, which it
+ * reads), and the baseline days.
  */
 function ruleReach(config: AlertConfig): { longestWindowMs: number; baselineDays: number } {
   let longestWindowMs = MINUTE_MS;
   let baselineDays = 0;
-  for (const rule of Object.values(config.rules)) {
+  for (const [name, rule] of Object.entries(config.rules)) {
+    if (POOL_RULES.includes(name as RuleName) && config.limits.size === 0) continue;
     for (const settings of [rule.base, ...rule.features.values()]) {
       if (!settings.enabled) continue;
       longestWindowMs = Math.max(longestWindowMs, settings.windowMs);

@@ -9,25 +9,18 @@ import { StatsAccumulator } from '../stats.js';
 import { formatWindow } from '../timeRange.js';
 import type { CallRecord } from '../types.js';
 import { projectDay } from '../projection.js';
-import { compareStrings } from '../order.js';
 import type { PriceBook } from '../pricing.js';
 import { roundUsd } from '../figures.js';
 import type { TimeZone } from '../timezone.js';
 import { costBySameTime, sameTimeDaysBack } from '../sameTimeOfDay.js';
 import { calendarSpan, lastDuration, type TimeWindow } from '../window.js';
-import { type AlertConfig, RULE_NAMES, type RuleName, type RuleSettings, type Severity, settingsFor } from './alertConfig.js';
+import { LimitPools } from '../limits/limitPools.js';
+import { type AlertConfig, POOL_RULES, RULE_NAMES, type RuleName, type RuleSettings, type Severity, settingsFor } from './alertConfig.js';
 import { ALL, type AlertParts, DRIVER_DIMENSIONS, type DriverDimension } from './alertParts.js';
+import { evaluateHeadroom, PoolWindows } from './headroomRule.js';
+import { type Driver, topDrivers } from './topDrivers.js';
 
 export type AlertState = 'ok' | 'firing' | 'no_data' | 'insufficient';
-
-export interface Driver {
-  readonly dimension: DriverDimension;
-  readonly value: string;
-  /** Errors, 429s or slow calls by this value; USD for daily_cost. */
-  readonly amount: number;
-  /** amount / the scope's total. */
-  readonly share: number;
-}
 
 export interface Sample {
   readonly calls: number;
@@ -44,6 +37,10 @@ export interface Sample {
   readonly projectedUsd?: number | null;
   /** daily_cost's floor (USD), when the threshold is it rather than the baseline's ratio. */
   readonly floorUsd?: number;
+  /** ratelimit_headroom: the limit per minute, the use of the peak minute, and when that minute started. */
+  readonly limit?: number;
+  readonly peak?: number;
+  readonly peakAtMs?: number;
 }
 
 export interface Evaluation {
@@ -52,7 +49,7 @@ export interface Evaluation {
   readonly scopeKey: string;
   readonly state: AlertState;
   readonly severity: Severity;
-  /** Error rate (fraction), 429 count, p95 ms, or today's cost in USD; null without data. */
+  /** Error rate (fraction), 429 count, p95 ms, today's cost in USD, or a limit's use (fraction); null without data. */
   readonly value: number | null;
   /**
    * In the value's unit; for daily_cost the baseline mean × the configured ratio, or minUsd when that is higher (or
@@ -77,8 +74,6 @@ export interface EvaluateOptions {
    */
   readonly windowFromMs?: number;
 }
-
-const MAX_DRIVERS = 3;
 
 /**
  * The evaluations of every rule and scope, in rule order then scope order, each made when the iteration reaches
@@ -109,12 +104,26 @@ export function evaluationList(
     const settings = settingsFor(config.rules[rule], scope['feature']);
     return settings.enabled ? settings : null;
   };
+  // The rules of the pools are evaluated per configured limit of a model class, the others per scope.
+  const pools = new LimitPools(pricing, 'class', config.limits);
+  const poolLimits = config.limits.size === 0 ? [] : pools.configuredClasses();
   let size = 0;
-  for (const rule of RULE_NAMES) for (const [, scope] of scopes) if (enabled(rule, scope) !== null) size++;
+  for (const rule of RULE_NAMES) {
+    if (POOL_RULES.includes(rule)) size += config.rules[rule].base.enabled ? poolLimits.length : 0;
+    else for (const [, scope] of scopes) if (enabled(rule, scope) !== null) size++;
+  }
   return {
     size,
     *[Symbol.iterator]() {
       for (const rule of RULE_NAMES) {
+        if (POOL_RULES.includes(rule)) {
+          const settings = config.rules[rule].base;
+          if (!settings.enabled || poolLimits.length === 0) continue;
+          const { window, byScope } = windows.get(settings.windowMs);
+          const byPool = new PoolWindows(window, byScope.get(ALL) ?? [], pools);
+          for (const limit of poolLimits) yield evaluateHeadroom(limit, settings, byPool, nowMs);
+          continue;
+        }
         for (const [scopeKey, scope] of scopes) {
           const settings = enabled(rule, scope);
           if (settings === null) continue;
@@ -315,31 +324,6 @@ function countBy(records: readonly CallRecord[]): Map<DriverDimension, Map<strin
     }
   }
   return byDimension;
-}
-
-/**
- * The top values of each dimension by share, except the dimensions the scope is already split by and those with
- * a single value in the whole scope (one model for every call says nothing about the cause).
- */
-function topDrivers(
-  byDimension: ReadonlyMap<DriverDimension, ReadonlyMap<string, number>>,
-  breakdown: readonly string[],
-  population: ReadonlyMap<DriverDimension, ReadonlyMap<string, number>>,
-): Driver[] {
-  const drivers: Driver[] = [];
-  for (const dimension of DRIVER_DIMENSIONS) {
-    if (breakdown.includes(dimension) || (population.get(dimension)?.size ?? 0) < 2) continue;
-    const amounts = byDimension.get(dimension);
-    if (amounts === undefined || amounts.size === 0) continue;
-    // Rounded amounts, added up in a fixed order: the shares print the same however the amounts were split.
-    const ranked = [...amounts]
-      .map(([value, amount]): [string, number] => [value, Number.isInteger(amount) ? amount : roundUsd(amount)])
-      .sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
-    const total = ranked.reduce((sum, [, amount]) => sum + amount, 0);
-    if (!(total > 0)) continue;
-    for (const [value, amount] of ranked.slice(0, MAX_DRIVERS)) drivers.push({ dimension, value, amount, share: amount / total });
-  }
-  return drivers;
 }
 
 function lowestRemaining(records: readonly CallRecord[]): PerLimit {

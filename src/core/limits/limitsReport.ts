@@ -10,7 +10,6 @@ import { MINUTE_MS } from '../durations.js';
 import type { Engine, SpanRule } from '../engine/engine.js';
 import { Ledger } from '../engine/ledger.js';
 import { RecentCalls, WHOLE_CALLS } from '../engine/recentCalls.js';
-import { modelIdCandidates } from '../modelIds.js';
 import { compareStrings } from '../order.js';
 import type { PriceBook } from '../pricing.js';
 import { logsRateLimitHeaders, RATE_LIMIT_HEADERS_MEASURE, type RateLimitHeaders } from '../rateLimitHeaders.js';
@@ -18,8 +17,8 @@ import type { TimeZone } from '../timezone.js';
 import type { CallRecord } from '../types.js';
 import type { TimeWindow } from '../window.js';
 import { type IncidentFound, incidentsOf } from './incidents.js';
-import { modelClassOf } from './modelClass.js';
-import { addUsage, type ConfiguredLimits, drawsOnLimits, hitLimits, LIMIT_KINDS, type LimitKind, RATE_USAGE_MEASURE, type RateUsage, type Usage, usageOf } from './rateUsage.js';
+import { type LimitsGrouping, LimitPools } from './limitPools.js';
+import { addUsage, type ConfiguredLimits, drawsOnLimits, hitLimits, LIMIT_KINDS, type LimitKind, RATE_USAGE_MEASURE, type RateUsage, type Usage } from './rateUsage.js';
 import { type DriverWindow, type LimitDriver, WindowDrivers } from './windowDrivers.js';
 
 export interface LimitFigures {
@@ -78,31 +77,28 @@ interface GroupSums {
   readonly seconds: Map<number, Usage>;
 }
 
-/** How the models' calls are grouped: by class (the price table's resolution) or by model as logged. */
-export type LimitsGrouping = 'class' | 'model';
-
 /** What the first pass found, and the windows whose drivers the second pass sums. */
 export class LimitsReader {
   private readonly groups: GroupSums[];
   private readonly byName: ReadonlyMap<string, GroupSums>;
-  /** Per model as logged: its group, and whether its cache reads count (asked for every second and every call read again). */
-  private readonly models = new Map<string, { readonly group: string; readonly cacheReadsCount: boolean }>();
+  private readonly pools: LimitPools;
   private found: IncidentFound[] | undefined;
 
   constructor(
     private readonly parts: LimitsParts,
     private readonly grouping: LimitsGrouping,
-    private readonly pricing: PriceBook,
-    private readonly limits: ConfiguredLimits,
+    pricing: PriceBook,
+    limits: ConfiguredLimits,
     private readonly window: TimeWindow,
   ) {
+    this.pools = new LimitPools(pricing, grouping, limits);
     const byName = new Map<string, GroupSums>();
     for (const { bucket, key, measure } of parts.seconds.cells()) {
       const model = parts.seconds.valuesOf(key)[0] as string;
       const name = this.groupOf(model);
       const group = byName.get(name) ?? (byName.set(name, { name, models: new Set(), seconds: new Map() }).get(name) as GroupSums);
       group.models.add(model);
-      addUsage(group.seconds, bucket, measure.usage(this.cacheReadsCount(model)));
+      addUsage(group.seconds, bucket, measure.usage(this.pools.cacheReadsCount(model)));
     }
     this.byName = byName;
     this.groups = [...byName.values()].sort((a, b) => compareStrings(a.name, b.name));
@@ -110,12 +106,12 @@ export class LimitsReader {
 
   /** The group a model's calls are in. */
   groupOf(model: string): string {
-    return this.modelOf(model).group;
+    return this.pools.groupOf(model);
   }
 
   /** A call's RPM, ITPM and OTPM. */
   usageOf(record: CallRecord): Usage {
-    return usageOf(record, this.cacheReadsCount(record.model));
+    return this.pools.usageOf(record);
   }
 
   /** The windows the second pass sums by feature and user: each group's peak minutes, and the 60 s before each incident. */
@@ -135,7 +131,7 @@ export class LimitsReader {
           const peak = peakOf(minutes, k);
           const sliding = slidingPeakOf(group.seconds, k);
           const { feature, user } = drivers.driversOf({ fromMs: peak.atMs, group: group.name }, k, peak.value);
-          const limit = this.limitOf(group.name, kind);
+          const limit = this.pools.limitOf(group.name, kind);
           const figures: LimitFigures = {
             peak: peak.value,
             peakAtMs: peak.atMs,
@@ -180,48 +176,6 @@ export class LimitsReader {
       seconds: (group) => this.byName.get(group)?.seconds,
       headers: this.parts.headers,
     }));
-  }
-
-  /** A model's class: of its price-table id, else of its most normalised spelling (a gateway's prefix gone). */
-  private classOf(model: string): string {
-    const id = this.pricing.resolveId(model) ?? modelIdCandidates(model).at(-1) ?? model;
-    return modelClassOf(id).name;
-  }
-
-  private cacheReadsCount(model: string): boolean {
-    return this.modelOf(model).cacheReadsCount;
-  }
-
-  private modelOf(model: string): { readonly group: string; readonly cacheReadsCount: boolean } {
-    let known = this.models.get(model);
-    if (known === undefined) {
-      const id = this.pricing.resolveId(model);
-      known = { group: this.grouping === 'model' ? model : this.classOf(model), cacheReadsCount: id !== null && modelClassOf(id).cacheReadsCount };
-      this.models.set(model, known);
-    }
-    return known;
-  }
-
-  /**
-   * The configured limit of a group, the first of: the key that is its own name; for a model's row, a key that is
-   * another spelling of the model; the key that is its class; a key that is another model of its class (the pool it
-   * draws on; of two, the first in the config).
-   */
-  private limitOf(name: string, kind: LimitKind): number | null {
-    const candidates = [...this.limits].filter(([, limits]) => limits[kind] !== undefined);
-    const ownId = this.grouping === 'model' ? this.pricing.resolveId(name) : null;
-    const ownClass = this.grouping === 'class' ? name : this.classOf(name);
-    const tiers: ((key: string) => boolean)[] = [
-      (key) => key === name,
-      (key) => ownId !== null && this.pricing.resolveId(key) === ownId,
-      (key) => key === ownClass,
-      (key) => this.classOf(key) === ownClass,
-    ];
-    for (const matches of tiers) {
-      const hit = candidates.find(([key]) => matches(key));
-      if (hit !== undefined) return hit[1][kind] as number;
-    }
-    return null;
   }
 }
 

@@ -27,7 +27,11 @@ describe('the config file', () => {
 
   it.each([
     [{ rule: {} }, 'c.json: rule: unknown key (expected one of: timezone, rules, otel, limits)'],
-    [{ rules: { error_rates: {} } }, 'c.json: rules.error_rates: unknown key (expected one of: error_rate, rate_limited, p95_latency, daily_cost)'],
+    [{ rules: { error_rates: {} } }, 'c.json: rules.error_rates: unknown key (expected one of: error_rate, rate_limited, p95_latency, daily_cost, ratelimit_headroom)'],
+    [{ rules: { ratelimit_headroom: { window: '30s' } } }, 'c.json: rules.ratelimit_headroom.window: window "30s" is shorter than a minute: the rule reads the peak minute in it'],
+    [{ rules: { ratelimit_headroom: { threshold: 80 } } }, 'c.json: rules.ratelimit_headroom.threshold: expected a fraction from 0 to 1 (0.05 = 5%), got 80'],
+    // A limit is the pool's, shared by every feature.
+    [{ rules: { ratelimit_headroom: { features: { chat: { threshold: 0.5 } } } } }, 'c.json: rules.ratelimit_headroom.features: unknown key (expected one of: enabled, severity, threshold, window)'],
     [{ rules: { error_rate: { threshold: 5 } } }, 'c.json: rules.error_rate.threshold: expected a fraction from 0 to 1 (0.05 = 5%), got 5'],
     [{ rules: { p95_latency: { threshold: 5 } } }, 'c.json: rules.p95_latency.threshold: unknown key (expected one of: enabled, severity, thresholdMs, window, minCalls, features)'],
     [{ rules: { p95_latency: { window: '10 minutes' } } }, 'c.json: rules.p95_latency.window: window "10 minutes": expected a duration like 90s, 10m, 24h, 7d, 2w or 1h30m'],
