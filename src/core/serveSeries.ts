@@ -52,6 +52,8 @@ const FAMILY_HELP: Readonly<Record<string, string>> = {
 /** Series left under the cap, shared by every cell. */
 interface Budget {
   left: number;
+  /** Whether a series of the call being added could not be made: the call counts as dropped, once. */
+  short: boolean;
 }
 
 /** One feature × model: summary's accumulator and what only the exposition shows. */
@@ -63,8 +65,6 @@ class PairCell implements Measure<PairCell> {
   readonly buckets: number[];
   /** Failures by error type and status, keyed JSON.stringify([type, status]). */
   readonly errors = new Map<string, number>();
-  /** A failure whose error type × status would have passed the cap: its call counts as dropped. */
-  droppedCalls = 0;
   /** False until a scrape has shown the pair (at zero: see the file's comment). */
   scraped = false;
 
@@ -101,11 +101,11 @@ class PairCell implements Measure<PairCell> {
     const count = this.errors.get(key);
     if (count !== undefined) this.errors.set(key, count + 1);
     else if (takeSeries(this.budget, 1)) this.errors.set(key, 1);
-    else this.droppedCalls++;
+    else this.budget.short = true; // its error type × status would have passed the cap
   }
 
   toState(): unknown {
-    return { stats: this.stats.toState(), classes: this.classes, buckets: this.buckets, errors: [...this.errors], droppedCalls: this.droppedCalls };
+    return { stats: this.stats.toState(), classes: this.classes, buckets: this.buckets, errors: [...this.errors] };
   }
 
   merge(other: PairCell): void {
@@ -113,7 +113,6 @@ class PairCell implements Measure<PairCell> {
     other.classes.forEach((count, i) => bump(this.classes, i, count));
     other.buckets.forEach((count, i) => bump(this.buckets, i, count));
     for (const [key, count] of other.errors) this.errors.set(key, (this.errors.get(key) ?? 0) + count);
-    this.droppedCalls += other.droppedCalls;
   }
 }
 
@@ -126,10 +125,8 @@ export class ServeSeries {
   /** The rate limits' use by model class. */
   private readonly pools: PoolCounters;
   private readonly budget: Budget;
-  /** Calls of pairs that could not be made (the cap, or labels too long). */
-  private droppedPairs = 0;
-  private droppedGauges = 0;
-  private droppedPools = 0;
+  /** Calls with a series that could not be made (the cap, or labels too long). */
+  private droppedCalls = 0;
   private newestMs = Number.NEGATIVE_INFINITY;
   readonly bucketBounds: readonly number[];
   /** Series made per pair: 4 status classes, 4 token types, 2 successful prompt token types, rate-limited, max_tokens, cost, unpriced, histogram. */
@@ -145,7 +142,7 @@ export class ServeSeries {
     // Per pair: calls by status class, the registry's counters, the successful prompt tokens by type, and the
     // latency histogram's buckets, +Inf, _sum and _count (errors and gauges take series as they come).
     this.seriesPerPair = STATUS_CLASSES.length + REGISTRY_COUNTERS + PROMPT_TOKEN_TYPES.length + this.bucketBounds.length + 3;
-    this.budget = { left: maxSeries };
+    this.budget = { left: maxSeries, short: false };
     const budget = this.budget;
     this.pools = new PoolCounters(pricing, (count) => takeSeries(budget, count));
     const bounds = this.bucketBounds;
@@ -162,9 +159,11 @@ export class ServeSeries {
 
   add(record: CallRecord): void {
     if (record.timestampMs > this.newestMs) this.newestMs = record.timestampMs;
+    this.budget.short = false;
     this.noteRemaining(record);
-    if (!this.pools.add(record)) this.droppedPools++;
-    if (!this.pairs.add(record)) this.droppedPairs++;
+    if (!this.pools.add(record)) this.budget.short = true;
+    if (!this.pairs.add(record)) this.budget.short = true;
+    if (this.budget.short) this.droppedCalls++;
   }
 
   prune(): void {}
@@ -181,7 +180,7 @@ export class ServeSeries {
       const found = byLabels.get(labels);
       if (found === undefined) byLabels.set(labels, { feature, model, cell: measure });
       else {
-        const merged = new PairCell(this.pricing, this.bucketBounds, { left: 0 });
+        const merged = new PairCell(this.pricing, this.bucketBounds, { left: 0, short: false });
         merged.merge(found.cell);
         merged.merge(measure);
         merged.scraped = found.cell.scraped && measure.scraped;
@@ -239,7 +238,6 @@ export class ServeSeries {
         if (value !== undefined) remaining.push({ suffix: '', labels: [['model', model], ['limit', limit]], value });
       }
     }
-    const dropped = this.droppedPairs + this.droppedGauges + this.droppedPools + pairs.reduce((sum, pair) => sum + pair.cell.droppedCalls, 0);
     return [
       {
         name: FAMILY_NAMES.calls,
@@ -273,14 +271,13 @@ export class ServeSeries {
         help: 'Timestamp of the newest call read (seconds since the epoch); absent before the first.',
         samples: Number.isFinite(this.newestMs) ? [{ suffix: '', labels: [], value: this.newestMs / 1000 }] : [],
       },
-      { name: FAMILY_NAMES.dropped, type: 'counter', help: 'Calls not counted, in whole or in part, because a new series would have passed --max-series.', samples: [{ suffix: '_total', labels: [], value: dropped }] },
+      { name: FAMILY_NAMES.dropped, type: 'counter', help: 'Calls not counted, in whole or in part, because a new series would have passed --max-series.', samples: [{ suffix: '_total', labels: [], value: this.droppedCalls }] },
     ];
   }
 
   /** Notes the call's logged remaining values; a gauge that would pass the cap is not made (the call counts as dropped). */
   private noteRemaining(record: CallRecord): void {
     const values = [record.ratelimitRequestsRemaining, record.ratelimitTokensRemaining, record.ratelimitInputTokensRemaining, record.ratelimitOutputTokensRemaining];
-    let kept = true;
     values.forEach((value, i) => {
       if (value === null) return;
       const model = labelValue(record.model);
@@ -290,9 +287,8 @@ export class ServeSeries {
       else if (model.length <= MAX_LABEL_LENGTH && takeSeries(this.budget, 1)) {
         if (byLimit === undefined) this.remaining.set(model, (byLimit = new Map()));
         byLimit.set(limit, value);
-      } else kept = false;
+      } else this.budget.short = true;
     });
-    if (!kept) this.droppedGauges++;
   }
 }
 

@@ -205,6 +205,54 @@ describe('claude-mon serve', () => {
     expect(total(text, 'claude_mon_series_dropped_total')).toBe(50 - counted);
   }, 30_000);
 
+  it('counts the rate limits\' use by model class as `limits` counts it, each class first shown at zero', async () => {
+    const serving = await serve([]);
+    const tokens = (input: number, output: number, cacheRead = 0, cacheWrite = 0): Record<string, number> => ({
+      input_tokens: input,
+      output_tokens: output,
+      cache_read_input_tokens: cacheRead,
+      cache_creation_input_tokens: cacheWrite,
+    });
+    serving.child.stdin.end(
+      [
+        // Sonnet 4.x, one pool across versions: ITPM is input and cache writes, not cache reads.
+        call({ feature: 'chat', ...tokens(100, 20, 1_000, 50) }),
+        call({ feature: 'search', ...tokens(100, 20, 1_000, 50) }),
+        call({ feature: 'chat', model: 'claude-sonnet-4-0', ...tokens(10, 5) }),
+        // Haiku 3.5 counts its cache reads.
+        call({ feature: 'chat', model: 'claude-3-5-haiku-20241022', ...tokens(100, 7, 300) }),
+        // A 429 and a batch call draw on none of these limits.
+        call({ feature: 'chat', error: 'RateLimitError', error_status: 429, ...tokens(999, 0) }),
+        call({ feature: 'chat', service_tier: 'batch', ...tokens(5_000, 500) }),
+      ].join(''),
+    );
+    expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
+    const first = (await serving.scrape()).text;
+    expect(first).toContain('claude_mon_ratelimit_input_tokens_total{class="claude-sonnet-4.x"} 0');
+    const { text } = await serving.scrape();
+    const perClass = (family: string, pool: string): number => total(text, family, [`class="${pool}"`]);
+    expect(perClass('claude_mon_ratelimit_requests_total', 'claude-sonnet-4.x')).toBe(3);
+    expect(perClass('claude_mon_ratelimit_input_tokens_total', 'claude-sonnet-4.x')).toBe(150 + 150 + 10);
+    expect(perClass('claude_mon_ratelimit_output_tokens_total', 'claude-sonnet-4.x')).toBe(45);
+    expect(perClass('claude_mon_ratelimit_requests_total', 'claude-3-5-haiku-20241022')).toBe(1);
+    expect(perClass('claude_mon_ratelimit_input_tokens_total', 'claude-3-5-haiku-20241022')).toBe(400);
+    expect(perClass('claude_mon_ratelimit_output_tokens_total', 'claude-3-5-haiku-20241022')).toBe(7);
+  }, 30_000);
+
+  it('counts a call dropped once however many of its series passed --max-series', async () => {
+    // 42 series, 3 of them kept for the input's line counts: the first call takes its class's 3 and its pair's 33;
+    // Haiku's class then fits (3) but its pair does not; Opus fits in neither. Two calls dropped, not three.
+    const serving = await serve(['--max-series', '42']);
+    serving.child.stdin.end(
+      call({ feature: 'chat' }) + call({ feature: 'chat', model: 'claude-3-5-haiku-20241022' }) + call({ feature: 'other', model: 'claude-opus-4-1' }),
+    );
+    expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
+    const { text } = await serving.settled();
+    expect(total(text, 'claude_mon_calls_total')).toBe(1);
+    expect(total(text, 'claude_mon_ratelimit_requests_total')).toBe(2);
+    expect(total(text, 'claude_mon_series_dropped_total')).toBe(2);
+  }, 30_000);
+
   it('does not expose label values longer than 256 characters (a scrape of megabyte names would not fit in a string)', async () => {
     const serving = await serve([]);
     const huge = 'x'.repeat(500_000); // lines under --max-line-bytes (1 MiB)
