@@ -1,7 +1,8 @@
 /**
  * End to end: a real Prometheus (Debian's package) on loopback scrapes `claude-mon serve` every second and evaluates
- * the rules `claude-mon rules` wrote; a burst of failed calls is piped into serve, and Prometheus's HTTP API is
- * asked until its error-rate alert for that feature is firing. Both processes are stopped cleanly at the end.
+ * the rules `claude-mon rules` wrote; a burst of failed calls (or of tokens near a configured rate limit) is piped
+ * into serve, and Prometheus's HTTP API is asked until the alert is firing. Both processes are stopped cleanly at
+ * the end.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -117,6 +118,35 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
     // search had no errors: no alert names it.
     expect((await firing()).some((alert) => alert.labels['feature'] === 'search')).toBe(false);
   }, 90_000);
+
+  it.skipIf(!HAS_PROMETHEUS)('fires the rate-limit headroom alert for the class whose minute came near its configured limit (needs Debian\'s prometheus)', async () => {
+    const directory = temporaryDirectory();
+    const config = path.join(directory, 'claude-mon.config.json');
+    // A limit keyed by a model is its class's. Haiku 3.5 has room to spare.
+    writeFileSync(config, JSON.stringify({ limits: { 'claude-sonnet-4-5': { itpm: 3_000 }, 'claude-3-5-haiku': { itpm: 100_000 } } }));
+    expect((await runCli(['rules', '--format', 'prometheus', '--for', '0s', '--config', config, '-o', path.join(directory, 'rules.yml')])).code).toBe(0);
+    const serving = await serve(['--config', config]);
+    const haiku = { model: 'claude-3-5-haiku-20241022' };
+    serving.child.stdin.write(call('chat') + call('chat', haiku));
+    const { api, log } = await startPrometheus(directory, serving.address);
+    const query = async (expr: string): Promise<string | undefined> =>
+      (await api<{ result: { value: [number, string] }[] }>(`query?query=${encodeURIComponent(expr)}`))?.result[0]?.value[1];
+    // Scraped at zero, then with the first calls: their increase is seen.
+    expect(await until(async () => (await query('sum(claude_mon_ratelimit_requests_total)')) === '2', 30_000), log()).toBe(true);
+    const firing = async (): Promise<PromAlert[]> =>
+      ((await api<{ alerts: PromAlert[] }>('alerts'))?.alerts ?? []).filter((alert) => alert.state === 'firing' && alert.labels['alertname'] === 'ClaudeRateLimitHeadroomLow');
+    expect(await firing()).toEqual([]);
+
+    // 40 calls of 100 input tokens within seconds (ITPM counts input, not the 300 cache reads on Sonnet): 4,000 in a
+    // minute against 3,000. Haiku's 40 × (100 + 300 cache reads) is 16% of its 100,000.
+    serving.child.stdin.write(call('import').repeat(40) + call('chat', haiku).repeat(40));
+    expect(await until(async () => (await firing()).length > 0, 90_000), log()).toBe(true);
+    const [alert, ...others] = await firing();
+    expect(others).toEqual([]);
+    expect(alert?.labels).toMatchObject({ severity: 'warning', rule: 'ratelimit_headroom', scope: 'class', class: 'claude-sonnet-4.x', limit: 'itpm' });
+    expect(alert?.annotations['summary']).toMatch(/^The peak minute of claude-sonnet-4\.x over 1h used \d+(\.\d+)?% of its ITPM limit, 3000 per minute \(threshold 80%\)$/);
+    expect(await query('sum(claude_mon_ratelimit_input_tokens_total{class="claude-3-5-haiku-20241022"})')).toBe(String(41 * 400));
+  }, 150_000);
 
   it.skipIf(!HAS_PROMETHEUS)('answers every query of the Grafana dashboard with data, and its alert annotations once a rule fires', async () => {
     const directory = temporaryDirectory();
