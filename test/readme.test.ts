@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAlertConfig } from '../src/core/alerts/alertConfig.js';
 import { childEnv, ROOT } from './helpers.js';
 
 const README = path.join(ROOT, 'README.md');
@@ -65,5 +66,11 @@ describe('README examples', () => {
 
   it.each(examples.map((example) => [example.command, example] as const))('$ %s', (_, example) => {
     expect(run(example.command)).toBe(example.shown);
+  });
+
+  it('shows config files that claude-mon accepts', () => {
+    const configs = [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1] as string).filter((json) => /"(rules|limits)"/.test(json));
+    expect(configs.length).toBeGreaterThanOrEqual(2);
+    for (const json of configs) expect(() => parseAlertConfig(JSON.parse(json), 'README.md')).not.toThrow();
   });
 });
