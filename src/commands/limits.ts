@@ -29,7 +29,8 @@ export async function runLimits(context: RunContext, options: LimitsOptions): Pr
   try {
     const stdinFile = spooled.sources[0]?.path ?? '-';
     const inputs = options.inputs.length === 0 ? [stdinFile] : options.inputs.map((input) => (input === '-' ? stdinFile : input));
-    const plan = { command: 'limits', inputs, newestFirst: rangeDependsOnNow(options.range), keeps: {} };
+    const names = new Map(spooled.sources.flatMap((source) => (source.path === null ? [] : [[source.path, source.name] as const])));
+    const plan = { command: 'limits', inputs, newestFirst: rangeDependsOnNow(options.range), keeps: {}, names };
     const windowAt = (ms: number): TimeWindow => resolveRange(options.range, ms, tz);
 
     let first: { reader: LimitsReader; nowMs: number; window: TimeWindow } | undefined;

@@ -47,6 +47,8 @@ export interface ReadPlan {
   readonly newestFirst: boolean;
   /** What the command's state depends on among its options (a --checkpoint made with others is not used). */
   readonly keeps: Settings;
+  /** Inputs shown by another name than their path: stdin spooled to a file is "stdin". */
+  readonly names?: ReadonlyMap<string, string>;
 }
 
 export async function readReport(context: RunContext, plan: ReadPlan, makeFold: (now: NowMode) => Fold): Promise<CommandResult> {
@@ -59,7 +61,7 @@ export async function readReport(context: RunContext, plan: ReadPlan, makeFold: 
   const latest = context.now.kind === 'latest';
   const statesNewest = latest ? await newestCallOfStates(stateFiles, pricing) : Number.NEGATIVE_INFINITY;
   // Only states: stdin is not read.
-  let inputs = stateFiles.length > 0 && logArgs.length === 0 ? NO_INPUTS : await openInputs(logArgs, io, plan.command);
+  let inputs = stateFiles.length > 0 && logArgs.length === 0 ? NO_INPUTS : renamed(await openInputs(logArgs, io, plan.command), plan.names);
   try {
     const reading = readOptionsOf(context);
     let now = nowModeOf(context);
@@ -75,6 +77,11 @@ export async function readReport(context: RunContext, plan: ReadPlan, makeFold: 
   } finally {
     await inputs.cleanup();
   }
+}
+
+function renamed(inputs: Inputs, names: ReadonlyMap<string, string> | undefined): Inputs {
+  if (names === undefined) return inputs;
+  return { ...inputs, sources: inputs.sources.map((source) => ({ ...source, name: names.get(source.path ?? '') ?? source.name })) };
 }
 
 /** A report read with --checkpoint: only what is new, into the state the last run left. */

@@ -195,6 +195,11 @@ describe('claude-mon limits', () => {
     expect(run.code, run.stderr).toBe(0);
     expect((JSON.parse(run.stdout) as Limits).groups).toEqual(file.groups);
     expect(file.groups[0]?.itpm.topUser).toEqual({ user: 'bob', share: 20 / 30 });
+    // What it says of the input names stdin, not the file it was spooled to.
+    for (const now of ['2026-11-26T12:00:00Z', 'latest']) {
+      const bad = await runCli(['limits', '--now', now], { stdin: `${calls.map(line).join('')}{"timestamp":"2026-11-26T10:00:20Z","input_tokens":-5}\n` });
+      expect(bad.stderr).toContain('first at stdin:3 ');
+    }
   });
 
   it('shows the burst of the bundled fixture: the batch feature and user over the configured ITPM', async () => {
