@@ -5,6 +5,8 @@
  * end-to-end test runs each query against a real Prometheus scraping `serve`.
  */
 import { ALERT_NAMES, RULE_NAMES } from '../core/alerts/alertConfig.js';
+import { LIMIT_FAMILIES } from '../core/limits/poolCounters.js';
+import { LIMIT_KINDS } from '../core/limits/rateUsage.js';
 import { FAMILY_NAMES } from '../core/metricNames.js';
 
 export interface GrafanaOptions {
@@ -99,6 +101,13 @@ export const PANELS: readonly PanelSpec[] = [
     description: 'The last logged anthropic-ratelimit-*-remaining value, by model and limit: how close the calls ran to the limits.',
     unit: 'short',
     queries: [{ expr: `min by (model, limit) (${FAMILY_NAMES.rateLimitRemaining}{model=~"$model"})`, legendFormat: '{{model}} {{limit}}' }],
+  },
+  {
+    title: 'Rate-limit use per minute by class',
+    description:
+      'Each point: the minute before it, per model class, as claude-mon limits counts it: calls that were not 429s (RPM), input tokens that count towards ITPM, output tokens (OTPM). Compare with your limits: the ratelimit_headroom rule does.',
+    unit: 'short',
+    queries: LIMIT_KINDS.map((kind) => ({ expr: `sum by (class) (increase(${LIMIT_FAMILIES[kind]}_total[1m]))`, legendFormat: `{{class}} ${kind.toUpperCase()}` })),
   },
 ];
 
