@@ -16,6 +16,7 @@ export const FAMILY_NAMES = {
   limitRequests: 'claude_mon_ratelimit_requests',
   limitInputTokens: 'claude_mon_ratelimit_input_tokens',
   limitOutputTokens: 'claude_mon_ratelimit_output_tokens',
+  limitLateCalls: 'claude_mon_ratelimit_late_calls',
   /** Made by `serve` from its inputs' line counts. */
   inputLines: 'claude_mon_input_lines',
 } as const;

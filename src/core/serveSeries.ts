@@ -8,8 +8,8 @@
  *
  * Memory is bounded by label cardinality, and the cardinality by `maxSeries`: the series of a pair are made
  * together at its first call, an error type × status at its first failure, a rate-limit gauge at its first value;
- * one that would pass the cap is not made, and `claude_mon_series_dropped_total` counts the calls that were not
- * counted for that reason.
+ * a model class's 3 at its first call; one that would pass the cap is not made, and `claude_mon_series_dropped_total`
+ * counts the calls that were not counted for that reason.
  *
  * The counters a rule divides or tests for an increase start at 0 for every pair, so that Prometheus's increase()
  * sees their first event: a series that is born at 1 shows no increase.
@@ -137,6 +137,7 @@ export class ServeSeries {
     tz: TimeZone,
     readonly maxSeries: number,
     bucketBounds: readonly number[] = DEFAULT_LATENCY_BUCKETS_SECONDS,
+    clockMs: () => number = Date.now,
   ) {
     this.bucketBounds = [...new Set(bucketBounds)].filter((bound) => bound > 0 && Number.isFinite(bound)).sort((a, b) => a - b);
     // Per pair: calls by status class, the registry's counters, the successful prompt tokens by type, and the
@@ -144,7 +145,7 @@ export class ServeSeries {
     this.seriesPerPair = STATUS_CLASSES.length + REGISTRY_COUNTERS + PROMPT_TOKEN_TYPES.length + this.bucketBounds.length + 3;
     this.budget = { left: maxSeries, short: false };
     const budget = this.budget;
-    this.pools = new PoolCounters(pricing, (count) => takeSeries(budget, count));
+    this.pools = new PoolCounters(pricing, (count) => takeSeries(budget, count), clockMs);
     const bounds = this.bucketBounds;
     this.pairs = new Ledger({
       bucketing: { unit: 'all' },

@@ -13,8 +13,8 @@
  *   baselineDays before, when there are at least minBaselineDays of them. Prometheus has no calendar day in a time
  *   zone, so this is the rolling version of `claude-mon alerts`' "today so far against the same time on the days
  *   before", and over minUsd;
- * - ratelimit_headroom: the highest increase of the class's use over a minute, at each whole minute of W, ÷ the
- *   limit > threshold (Prometheus's increase() extrapolates from its scrapes: it needs them well under a minute apart).
+ * - ratelimit_headroom: the highest use of the class in a minute of W (the counter less itself a minute before,
+ *   every 15 s) ÷ the limit > threshold.
  * YAML is written by hand: every string is a JSON string, which YAML reads as the same double-quoted scalar.
  */
 import { ALERT_NAMES, type AlertConfig, POOL_RULES, RULE_NAMES, type RuleName, type RuleSettings } from '../core/alerts/alertConfig.js';
@@ -142,16 +142,19 @@ function ruleFor(name: RuleName, settings: RuleSettings, scope: Scope): Rule {
 }
 
 /**
- * ratelimit_headroom: the peak of the class's use of a limit per minute over W — the increase of its counter over
- * each minute, at whole minutes — over the limit, above the threshold. Summed over every `serve` of the fleet: the
- * limit is the organisation's.
+ * ratelimit_headroom: the peak of the class's use of a limit in any minute of W — its counter less the counter a
+ * minute before, every 15 s (two scrapes a minute apart, whatever the scrape interval up to a minute: no
+ * extrapolation, and a minute across a whole one is seen too) — over the limit, above the threshold. Summed over
+ * every `serve` of the fleet: the limit is the organisation's. A restart's drop is no use, not a negative one.
  */
 function headroomRule(settings: RuleSettings, { pool, kind, limit }: PoolLimit): Rule {
   const window = formatWindow(settings.windowMs);
-  const perMinute = `sum by (class) (increase(${LIMIT_FAMILIES[kind]}_total{class=${promString(pool)}}[1m]))`;
+  const selector = `${LIMIT_FAMILIES[kind]}_total{class=${promString(pool)}}`;
+  // In the first minute of a series there is nothing a minute before: then all it counted is the minute's.
+  const perMinute = `clamp_min(sum by (class) (${selector}) - sum by (class) (${selector} offset 1m), 0) or sum by (class) (${selector})`;
   return {
     alert: ALERT_NAMES.ratelimit_headroom,
-    expr: `max_over_time((${perMinute})[${window}:1m]) / ${limit} > ${settings.threshold}`,
+    expr: `max_over_time((${perMinute})[${window}:15s]) / ${limit} > ${settings.threshold}`,
     labels: { severity: settings.severity, rule: 'ratelimit_headroom', scope: 'class', class: templateLiteral(pool), limit: kind },
     annotations: {
       summary: `The peak minute of {{ $labels.class }} over ${window} used {{ $value | humanizePercentage }} of its ${kind.toUpperCase()} limit, ${limit} per minute (threshold ${percent(settings.threshold)})`,

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, temporaryDirectory } from '../helpers.js';
@@ -127,14 +128,19 @@ describe('claude-mon serve scraped by a real Prometheus', () => {
     expect((await runCli(['rules', '--format', 'prometheus', '--for', '0s', '--config', config, '-o', path.join(directory, 'rules.yml')])).code).toBe(0);
     const serving = await serve(['--config', config]);
     const haiku = { model: 'claude-3-5-haiku-20241022' };
-    serving.child.stdin.write(call('chat') + call('chat', haiku));
+    // An hour of history first (as `kubectl logs -f` begins with the pod's past): 40 calls of the hour before, read at
+    // once. They are late: not a burst.
+    const history = Array.from({ length: 40 }, (_, i) => call('import', { timestamp: new Date(Date.now() - 3_600_000 + i * 60_000).toISOString() })).join('');
+    serving.child.stdin.write(history + call('chat') + call('chat', haiku));
     const { api, log } = await startPrometheus(directory, serving.address);
     const query = async (expr: string): Promise<string | undefined> =>
       (await api<{ result: { value: [number, string] }[] }>(`query?query=${encodeURIComponent(expr)}`))?.result[0]?.value[1];
     // Scraped at zero, then with the first calls: their increase is seen.
     expect(await until(async () => (await query('sum(claude_mon_ratelimit_requests_total)')) === '2', 30_000), log()).toBe(true);
+    expect(await query('claude_mon_ratelimit_late_calls_total')).toBe('40');
     const firing = async (): Promise<PromAlert[]> =>
       ((await api<{ alerts: PromAlert[] }>('alerts'))?.alerts ?? []).filter((alert) => alert.state === 'firing' && alert.labels['alertname'] === 'ClaudeRateLimitHeadroomLow');
+    await sleep(5000); // a few evaluations of the rules over what was scraped
     expect(await firing()).toEqual([]);
 
     // 40 calls of 100 input tokens within seconds (ITPM counts input, not the 300 cache reads on Sonnet): 4,000 in a

@@ -76,7 +76,9 @@ describe('claude-mon rules --format prometheus', () => {
     // error_rate: all, features but the three, "batch \"jobs\"", "odd {{ name }}"; p95 and daily_cost: 2 each;
     // ratelimit_headroom: one per configured limit of a class.
     expect(tunedCheck.output).toContain('SUCCESS: 11 rules found');
-    expect(tuned.text).toContain('max_over_time((sum by (class) (increase(claude_mon_ratelimit_output_tokens_total{class=\\"claude-opus-4.x\\"}[1m])))[30m:1m]) / 8000 > 0.9');
+    expect(tuned.text).toContain(
+      'max_over_time((clamp_min(sum by (class) (claude_mon_ratelimit_output_tokens_total{class=\\"claude-opus-4.x\\"}) - sum by (class) (claude_mon_ratelimit_output_tokens_total{class=\\"claude-opus-4.x\\"} offset 1m), 0) or sum by (class) (claude_mon_ratelimit_output_tokens_total{class=\\"claude-opus-4.x\\"}))[30m:15s]) / 8000 > 0.9',
+    );
     expect(tuned.text.match(/rule: "ratelimit_headroom"/g)?.length).toBe(3);
     // A feature name with template braces is written so that Prometheus does not expand it.
     expect(tuned.text).toContain('feature: "odd {{ \\"{{\\" }} name }}"');
@@ -198,8 +200,12 @@ describe('claude-mon rules --format prometheus', () => {
     };
     // ratelimit_headroom, scraped every 15 s: Sonnet 4.x uses 10,000 input tokens a minute (300,000 at 30m), then
     // 32,000 in the minute from 30m (107% of its 30,000), then 10,000 again; Haiku 3.5 makes 50 calls a minute (50%
-    // of its 100).
+    // of its 100), but 84 in the minute from 60m15s to 61m15s, across a whole minute (84%): that minute is seen too
     const steps = (minutes: number): number => minutes * 4;
+    // (3,000 at 60m; +21 at each of 60m30s … 61m15s; a clock minute never holds more than 75.5.)
+    const haikuCalls = `${rising(0, 12.5, steps(60))} ${rising(3_012.5, 21, 4)} ${rising(3_109, 12.5, steps(60) - 6)}`;
+    const sonnetItpm = { severity: 'warning', rule: 'ratelimit_headroom', scope: 'class', class: 'claude-sonnet-4.x', limit: 'itpm' };
+    const haikuRpm = { severity: 'warning', rule: 'ratelimit_headroom', scope: 'class', class: 'claude-3-5-haiku-20241022', limit: 'rpm' };
     const headroom = {
       rule_files: ['rules-under-test.yml'],
       evaluation_interval: '15s',
@@ -208,13 +214,14 @@ describe('claude-mon rules --format prometheus', () => {
           interval: '15s',
           input_series: [
             { series: 'claude_mon_ratelimit_input_tokens_total{class="claude-sonnet-4.x"}', values: `${rising(0, 2_500, steps(30))} ${rising(308_000, 8_000, 3)} ${rising(334_500, 2_500, steps(90))}` },
-            { series: 'claude_mon_ratelimit_requests_total{class="claude-3-5-haiku-20241022"}', values: rising(0, 12.5, steps(120)) },
+            { series: 'claude_mon_ratelimit_requests_total{class="claude-3-5-haiku-20241022"}', values: haikuCalls },
           ],
           alert_rule_test: [
             { eval_time: '29m', alertname: 'ClaudeRateLimitHeadroomLow', exp_alerts: [] },
-            { eval_time: '40m', alertname: 'ClaudeRateLimitHeadroomLow', exp_alerts: [{ exp_labels: { severity: 'warning', rule: 'ratelimit_headroom', scope: 'class', class: 'claude-sonnet-4.x', limit: 'itpm' } }] },
-            // The peak minute has left the hour.
-            { eval_time: '95m', alertname: 'ClaudeRateLimitHeadroomLow', exp_alerts: [] },
+            { eval_time: '40m', alertname: 'ClaudeRateLimitHeadroomLow', exp_alerts: [{ exp_labels: sonnetItpm }] },
+            { eval_time: '62m', alertname: 'ClaudeRateLimitHeadroomLow', exp_alerts: [{ exp_labels: sonnetItpm }, { exp_labels: haikuRpm }] },
+            // Sonnet's peak minute has left the hour; Haiku's has not.
+            { eval_time: '95m', alertname: 'ClaudeRateLimitHeadroomLow', exp_alerts: [{ exp_labels: haikuRpm }] },
           ],
         },
       ],

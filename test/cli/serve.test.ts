@@ -199,13 +199,13 @@ describe('claude-mon serve', () => {
     expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
     const text = (await serving.settled()).text;
     const series = [...samples(text).keys()].length;
-    expect(series).toBeLessThanOrEqual(100 + 2); // + the two unlabelled: newest record time, dropped
+    expect(series).toBeLessThanOrEqual(100 + 3); // + the three unlabelled: newest record time, dropped, late calls
     const counted = total(text, 'claude_mon_calls_total');
     expect(counted).toBeGreaterThan(0);
     expect(total(text, 'claude_mon_series_dropped_total')).toBe(50 - counted);
   }, 30_000);
 
-  it('counts the rate limits\' use by model class as `limits` counts it, each class first shown at zero', async () => {
+  it('counts the rate limits\' use by model class as `limits` counts it, each class first shown at zero, a backlog apart', async () => {
     const serving = await serve([]);
     const tokens = (input: number, output: number, cacheRead = 0, cacheWrite = 0): Record<string, number> => ({
       input_tokens: input,
@@ -224,6 +224,8 @@ describe('claude-mon serve', () => {
         // A 429 and a batch call draw on none of these limits.
         call({ feature: 'chat', error: 'RateLimitError', error_status: 429, ...tokens(999, 0) }),
         call({ feature: 'chat', service_tier: 'batch', ...tokens(5_000, 500) }),
+        // Read an hour after its time: late, not a use of this minute.
+        call({ feature: 'chat', timestamp: new Date(Date.now() - 3_600_000).toISOString(), ...tokens(7_000, 70) }),
       ].join(''),
     );
     expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
@@ -237,6 +239,7 @@ describe('claude-mon serve', () => {
     expect(perClass('claude_mon_ratelimit_requests_total', 'claude-3-5-haiku-20241022')).toBe(1);
     expect(perClass('claude_mon_ratelimit_input_tokens_total', 'claude-3-5-haiku-20241022')).toBe(400);
     expect(perClass('claude_mon_ratelimit_output_tokens_total', 'claude-3-5-haiku-20241022')).toBe(7);
+    expect(total(text, 'claude_mon_ratelimit_late_calls_total')).toBe(1);
   }, 30_000);
 
   it('counts a call dropped once however many of its series passed --max-series', async () => {
