@@ -65,7 +65,7 @@ export function formatDetail(evaluation: Evaluation): string {
   }
   if (evaluation.rule === 'ratelimit_headroom') {
     const { peak, limit, peakAtMs } = evaluation.sample;
-    const at = peakAtMs === undefined ? '' : ` at ${formatIsoUtc(peakAtMs).slice(11, 16)} UTC`;
+    const at = peakAtMs === undefined ? '' : ` at ${formatIsoUtc(peakAtMs).slice(0, 16).replace('T', ' ')} UTC`;
     const use = `peak ${formatCount(peak ?? 0)} of ${formatCount(limit ?? 0)} ${String(evaluation.scope['limit']).toUpperCase()}${at}`;
     return `${use}${drivers === '' ? '' : `; ${drivers}`}`;
   }

@@ -6,7 +6,7 @@
  */
 import { ALERT_NAMES, RULE_NAMES } from '../core/alerts/alertConfig.js';
 import { LIMIT_FAMILIES } from '../core/limits/poolCounters.js';
-import { LIMIT_KINDS } from '../core/limits/rateUsage.js';
+import { LIMIT_KINDS, type LimitKind } from '../core/limits/rateUsage.js';
 import { FAMILY_NAMES } from '../core/metricNames.js';
 
 export interface GrafanaOptions {
@@ -36,6 +36,13 @@ const rate = (family: string, matchers = PAIR): string => `rate(${family}{${matc
 const byFeature = (inner: string): string => `sum by (feature) (${inner})`;
 
 const calls = `${FAMILY_NAMES.calls}_total`;
+
+/** What each rate limit counts, in words. */
+const LIMIT_USE: Readonly<Record<LimitKind, string>> = {
+  rpm: 'calls that were not 429s',
+  itpm: 'uncached input and cache writes, and cache reads on Haiku 3 and 3.5',
+  otpm: 'output tokens',
+};
 
 export const PANELS: readonly PanelSpec[] = [
   {
@@ -102,13 +109,14 @@ export const PANELS: readonly PanelSpec[] = [
     unit: 'short',
     queries: [{ expr: `min by (model, limit) (${FAMILY_NAMES.rateLimitRemaining}{model=~"$model"})`, legendFormat: '{{model}} {{limit}}' }],
   },
-  {
-    title: 'Rate-limit use per minute by class',
-    description:
-      'Each point: the minute before it, per model class, as claude-mon limits counts it: calls that were not 429s (RPM), input tokens that count towards ITPM, output tokens (OTPM). Compare with your limits: the ratelimit_headroom rule does.',
-    unit: 'short',
-    queries: LIMIT_KINDS.map((kind) => ({ expr: `sum by (class) (increase(${LIMIT_FAMILIES[kind]}_total[1m]))`, legendFormat: `{{class}} ${kind.toUpperCase()}` })),
-  },
+  ...LIMIT_KINDS.map(
+    (kind): PanelSpec => ({
+      title: `${kind.toUpperCase()} use per minute by class`,
+      description: `Each point: the minute before it, per model class, as claude-mon limits counts it (${LIMIT_USE[kind]}). Compare with your ${kind.toUpperCase()} limit: the ratelimit_headroom rule does.`,
+      unit: 'short',
+      queries: [{ expr: `sum by (class) (increase(${LIMIT_FAMILIES[kind]}_total[1m]))`, legendFormat: '{{class}}' }],
+    }),
+  ),
 ];
 
 /** The firing alerts of `claude-mon rules`, as Prometheus keeps them in ALERTS. */

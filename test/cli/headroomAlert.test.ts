@@ -8,41 +8,10 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, runCli, temporaryDirectory } from '../helpers.js';
+import { type Call, HAIKU_35, line } from './rateLimitCalls.js';
 import { schemaErrors } from './schema.js';
 
 const NOW = '2026-11-26T12:00:00.000Z';
-const SONNET = 'claude-sonnet-4-5-20250929';
-const HAIKU_35 = 'claude-3-5-haiku-20241022';
-
-interface Call {
-  readonly at: string;
-  readonly model?: string;
-  readonly feature?: string;
-  readonly user?: string;
-  readonly input?: number;
-  readonly output?: number;
-  readonly cacheRead?: number;
-  readonly cacheWrite?: number;
-  readonly batch?: boolean;
-  readonly limited?: boolean;
-}
-
-function line(call: Call): string {
-  return `${JSON.stringify({
-    timestamp: `2026-11-26T${call.at}Z`,
-    model: call.model ?? SONNET,
-    feature: call.feature ?? 'chat',
-    user_id: call.user ?? 'ann',
-    input_tokens: call.input ?? 0,
-    output_tokens: call.output ?? 0,
-    cache_read_input_tokens: call.cacheRead ?? 0,
-    cache_creation_input_tokens: call.cacheWrite ?? 0,
-    latency_ms: 500,
-    ...(call.batch === true ? { service_tier: 'batch' } : {}),
-    ...(call.limited === true ? { error: 'RateLimitError', error_status: 429 } : {}),
-  })}\n`;
-}
-
 function write(directory: string, name: string, content: string): string {
   const file = path.join(directory, name);
   writeFileSync(file, content);
@@ -161,6 +130,31 @@ describe('the ratelimit_headroom alert rule', () => {
     expect((await headroom(['--now', NOW, '--config', off, log])).evaluations).toEqual([]);
   });
 
+  it('reads --since as its window, is insufficient for a class with only 429s, and backtests', async () => {
+    const directory = temporaryDirectory();
+    const config = write(directory, 'config.json', JSON.stringify(LIMITS));
+    const onlyLimited: Call[] = [{ at: '11:58:00', model: 'claude-opus-4-1', limited: true }];
+    const log = write(directory, 'app.jsonl', [...HOUR, ...onlyLimited].map(line).join(''));
+    const { evaluations } = await headroom(['--now', NOW, '--since', '20m', '--config', config, log]);
+    const sonnet = evaluations.find((evaluation) => evaluation.scope['class'] === 'claude-sonnet-4.x' && evaluation.scope['limit'] === 'itpm');
+    expect(sonnet).toMatchObject({ window: '20m', sample: { peak: 20_000, peakAt: '2026-11-26T11:50:00.000Z' } });
+    expect(evaluations.find((evaluation) => evaluation.scope['class'] === 'claude-opus-4.x')).toMatchObject({
+      state: 'insufficient',
+      value: null,
+      sample: { calls: 0, rateLimited: 1 },
+      reason: 'no call of claude-opus-4.x served in the window, 1 rate-limited: no use to measure (rate_limited judges them)',
+    });
+
+    const backtest = await runCli(['alerts', '--json', '--backtest', '--from', '2026-11-26T11:00Z', '--to', NOW, '--step', '10m', '--config', config, log]);
+    expect(schemaErrors('backtest', backtest.stdout)).toEqual([]);
+    const intervals = (JSON.parse(backtest.stdout) as { intervals: { rule: string; scope: Record<string, string> }[] }).intervals;
+    // The 90,000 tokens of 11:00:00.000 are in the hours of the steps from 11:00 to 11:50 (375%); at 12:00 they are on
+    // the window's open edge, and 11:30 (83%) keeps it firing: one interval, every step.
+    expect(intervals.filter((interval) => interval.rule === 'ratelimit_headroom' && interval.scope['class'] === 'claude-sonnet-4.x')).toEqual([
+      expect.objectContaining({ scope: { class: 'claude-sonnet-4.x', limit: 'itpm' }, start: '2026-11-26T11:00:00.000Z', end: NOW, steps: 7, peak: 90_000 / 24_000 }),
+    ]);
+  });
+
   it('carries each configured limit\'s use in Nagios perfdata, and says who drove it', async () => {
     const directory = temporaryDirectory();
     const config = write(directory, 'config.json', JSON.stringify(LIMITS));
@@ -171,7 +165,7 @@ describe('the ratelimit_headroom alert rule', () => {
     expect(status).toContain("'ratelimit_headroom:claude-sonnet-4.x:itpm'=0.833333;0.8;;0;");
     expect(status).toContain("'ratelimit_headroom:claude-sonnet-4.x:rpm'=0.06;0.8;;0;");
     expect(details).toContain(
-      'FIRING warning: ratelimit_headroom class=claude-sonnet-4.x,limit=itpm 83.3% > 80.0% (6 calls, 1h) peak 20,000 of 24,000 ITPM at 11:30 UTC; feature chat 60%, feature search 40%, user ann 60%, user bob 40%',
+      'FIRING warning: ratelimit_headroom class=claude-sonnet-4.x,limit=itpm 83.3% > 80.0% (6 calls, 1h) peak 20,000 of 24,000 ITPM at 2026-11-26 11:30 UTC; feature chat 60%, feature search 40%, user ann 60%, user bob 40%',
     );
     expect(run.code).toBe(1);
   });
@@ -202,7 +196,7 @@ describe('the ratelimit_headroom alert rule', () => {
     const run = await runCli(['alerts', '--follow', '--now', 'latest', '--interval', '1m', '--config', config], { stdin: calls.map(line).join('') });
     const events = run.stdout.split('\n').filter((text) => /Z (FIRING warning|RESOLVED) ratelimit_headroom /.test(text));
     expect(events).toEqual([
-      expect.stringMatching(/^2026-11-26T10:3[01]:\d\d\.000Z FIRING warning ratelimit_headroom class=claude-sonnet-4\.x,limit=itpm 83\.3% > 80\.0% \(\d+ calls, 1h\) peak 20,000 of 24,000 ITPM at 10:30 UTC; feature import 100%$/),
+      expect.stringMatching(/^2026-11-26T10:3[01]:\d\d\.000Z FIRING warning ratelimit_headroom class=claude-sonnet-4\.x,limit=itpm 83\.3% > 80\.0% \(\d+ calls, 1h\) peak 20,000 of 24,000 ITPM at 2026-11-26 10:30 UTC; feature import 100%$/),
       expect.stringMatching(/^2026-11-26T11:3[01]:\d\d\.000Z RESOLVED ratelimit_headroom class=claude-sonnet-4\.x,limit=itpm now ok: 4\.2%$/),
     ]);
   });

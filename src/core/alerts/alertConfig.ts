@@ -147,6 +147,7 @@ function parseLimits(json: unknown, fail: Fail): ConfiguredLimits {
       if (!Number.isSafeInteger(value) || (value as number) <= 0) fail(`${path}.${kind}`, expected('a whole number of calls or tokens per minute, above 0', value));
       kinds[kind] = value as number;
     }
+    if (Object.keys(kinds).length === 0) fail(path, `expected at least one of ${LIMIT_KINDS.join(', ')}`);
     limits.set(name, kinds);
   }
   return limits;

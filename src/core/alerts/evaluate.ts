@@ -1,6 +1,7 @@
 /**
  * The alert rules (docs/definitions.md, "Alert rules") evaluated at one instant, for the whole input and each
- * scope: pure, from what the alert parts of the engine hold. Windows are (now − window, now] on the records' own
+ * scope, and ratelimit_headroom for each configured limit of a model class: pure, from what the alert parts of the
+ * engine hold. Windows are (now − window, now] on the records' own
  * timestamps; daily_cost compares today so far with the same time of day on the previous days, in --tz.
  */
 import { type PerLimit, RateLimitHeaders } from '../rateLimitHeaders.js';

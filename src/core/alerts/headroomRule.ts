@@ -6,6 +6,7 @@
  */
 import { MINUTE_MS } from '../durations.js';
 import type { LimitPools, PoolLimit } from '../limits/limitPools.js';
+import { peakOf } from '../limits/limitsReport.js';
 import { addUsage, drawsOnLimits, hitLimits, LIMIT_KINDS, type Usage } from '../limits/rateUsage.js';
 import { formatWindow } from '../timeRange.js';
 import type { CallRecord } from '../types.js';
@@ -73,15 +74,14 @@ export function evaluateHeadroom({ pool, kind, limit }: PoolLimit, settings: Rul
     threshold: settings.threshold,
   } as const;
   if (calls.length === 0) {
-    const reason = rateLimited === 0 ? `no calls of ${pool} in the window` : `no calls of ${pool} served in the window, ${rateLimited} rate-limited (see rate_limited)`;
-    return { ...base, state: 'no_data', value: null, sample: { calls: 0, rateLimited, limit }, drivers: [], reason };
+    // Only 429s: at its limits, maybe, but with no use to measure (the rate_limited rule fires on them).
+    if (rateLimited > 0) {
+      const reason = `no call of ${pool} served in the window, ${rateLimited} rate-limited: no use to measure (rate_limited judges them)`;
+      return { ...base, state: 'insufficient', value: null, sample: { calls: 0, rateLimited, limit }, drivers: [], reason };
+    }
+    return { ...base, state: 'no_data', value: null, sample: { calls: 0, rateLimited, limit }, drivers: [], reason: `no calls of ${pool} in the window` };
   }
-  // The peak minute: the earliest of the highest.
-  let peak = -1;
-  let peakAtMs = 0;
-  for (const [at, usage] of minutes) {
-    if ((usage[k] as number) > peak) [peak, peakAtMs] = [usage[k] as number, at];
-  }
+  const { value: peak, atMs: peakAtMs } = peakOf(minutes, k);
   const value = peak / limit;
   const firing = value > settings.threshold;
   return {

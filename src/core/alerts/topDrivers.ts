@@ -9,7 +9,7 @@ import { DRIVER_DIMENSIONS, type DriverDimension } from './alertParts.js';
 export interface Driver {
   readonly dimension: DriverDimension;
   readonly value: string;
-  /** Errors, 429s or slow calls by this value; USD for daily_cost. */
+  /** Errors, 429s or slow calls by this value; USD for daily_cost; calls or tokens of the peak minute for ratelimit_headroom. */
   readonly amount: number;
   /** amount / the scope's total. */
   readonly share: number;

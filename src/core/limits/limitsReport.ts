@@ -186,8 +186,8 @@ function minuteSums(seconds: ReadonlyMap<number, Usage>): [number, Usage][] {
   return [...minutes].sort(([a], [b]) => a - b);
 }
 
-/** The highest value of limit `k`, at the earliest minute that has it. */
-function peakOf(minutes: readonly [number, Usage][], k: number): { value: number; atMs: number } {
+/** The highest value of limit `k`, at the earliest minute that has it (minutes in time order). */
+export function peakOf(minutes: readonly [number, Usage][], k: number): { value: number; atMs: number } {
   let best = { value: -1, atMs: Number.NaN };
   for (const [at, usage] of minutes) if ((usage[k] as number) > best.value) best = { value: usage[k] as number, atMs: at };
   return best;

@@ -30,6 +30,7 @@ describe('the config file', () => {
     [{ rules: { error_rates: {} } }, 'c.json: rules.error_rates: unknown key (expected one of: error_rate, rate_limited, p95_latency, daily_cost, ratelimit_headroom)'],
     [{ rules: { ratelimit_headroom: { window: '30s' } } }, 'c.json: rules.ratelimit_headroom.window: window "30s" is shorter than a minute: the rule reads the peak minute in it'],
     [{ rules: { ratelimit_headroom: { threshold: 80 } } }, 'c.json: rules.ratelimit_headroom.threshold: expected a fraction from 0 to 1 (0.05 = 5%), got 80'],
+    [{ limits: { 'claude-sonnet-4-5': {} } }, 'c.json: limits.claude-sonnet-4-5: expected at least one of rpm, itpm, otpm'],
     // A limit is the pool's, shared by every feature.
     [{ rules: { ratelimit_headroom: { features: { chat: { threshold: 0.5 } } } } }, 'c.json: rules.ratelimit_headroom.features: unknown key (expected one of: enabled, severity, threshold, window)'],
     [{ rules: { error_rate: { threshold: 5 } } }, 'c.json: rules.error_rate.threshold: expected a fraction from 0 to 1 (0.05 = 5%), got 5'],
