@@ -49,7 +49,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     server = await startMetricsServer(
       options.listen.host,
       options.listen.port,
-      (format) => renderExposition([...metrics.families(), inputLinesFamily(tallies)], format),
+      (format) => ({ body: renderExposition([...metrics.families(), inputLinesFamily(tallies)], format), final: !metrics.showedNew }),
       (path, error) => diagnostics.error(`GET ${path} failed: ${(error as Error).message}`),
       page.routes,
     );

@@ -127,6 +127,8 @@ export class ServeSeries {
   private readonly budget: Budget;
   /** Calls with a series that could not be made (the cap, or labels too long). */
   private droppedCalls = 0;
+  /** Whether the last families() showed series at zero that the next shows with their counts. */
+  showedNew = false;
   private newestMs = Number.NEGATIVE_INFINITY;
   readonly bucketBounds: readonly number[];
   /** Series made per pair: 4 status classes, 4 token types, 2 successful prompt token types, rate-limited, max_tokens, cost, unpriced, histogram. */
@@ -192,6 +194,8 @@ export class ServeSeries {
     const pairs = [...byLabels.values()].sort((a, b) => compareStrings(a.feature, b.feature) || compareStrings(a.model, b.model));
     const fresh = new Set(pairs.filter((pair) => !pair.cell.scraped));
     for (const pair of fresh) pair.cell.scraped = true;
+    const pools = this.pools.families();
+    this.showedNew = fresh.size > 0 || this.pools.showedNew;
     const shown = (pair: (typeof pairs)[number], value: number): number => (fresh.has(pair) ? 0 : value);
     const pairLabels = (pair: (typeof pairs)[number]): [string, string][] => [
       ['feature', pair.feature],
@@ -265,7 +269,7 @@ export class ServeSeries {
       registryFamily(FAMILY_NAMES.maxTokens),
       { name: FAMILY_NAMES.latency, type: 'histogram', help: 'Call latency in seconds, by feature and model.', samples: latency },
       { name: FAMILY_NAMES.rateLimitRemaining, type: 'gauge', help: 'The last logged anthropic-ratelimit-*-remaining value, by model and limit.', samples: remaining },
-      ...this.pools.families(),
+      ...pools,
       {
         name: FAMILY_NAMES.newestRecord,
         type: 'gauge',

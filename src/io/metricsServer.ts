@@ -1,9 +1,24 @@
 /**
  * The HTTP side of `serve`: GET /metrics (Prometheus text, or OpenMetrics when the Accept header asks for it),
- * GET /healthz, and the pages it is given (the live report page); anything else is 404, a method other than GET or HEAD 405. The only module that imports node:http.
+ * GET /healthz, and the pages it is given (the live report page); anything else is 404, a method other than GET or
+ * HEAD 405. The only module that imports node:http.
+ *
+ * The work a client can cause is bounded, whatever it sends and however slowly it reads:
+ * - a connection's requests are answered one at a time, each once the answer before it has been written out and
+ *   the socket has drained: nothing is rendered for a client that does not read (pipelined requests wait, at most
+ *   MAX_WAITING of them, past which the connection is closed);
+ * - a body is rendered at most once per SHARED_FOR_MS and shared by every scrape of that time (unless it showed
+ *   new series at zero: the next scrape shows their counts);
+ * - at most MAX_IN_FLIGHT answers are being written at once; a request past that gets 503, as node_exporter's
+ *   --web.max-requests does;
+ * - connections are capped below the open-file limit; at the cap, a new connection closes the one idle the
+ *   longest (so that a scrape gets in however many idle connections are held);
+ * - headers must come within HEADERS_TIMEOUT_MS, a whole request within REQUEST_TIMEOUT_MS; a connection idle
+ *   after an answer, or whose answer is not read, is closed after KEEP_ALIVE_MS.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { CONTENT_TYPES, formatForAccept, type ExpositionFormat } from '../render/exposition.js';
 
 export interface MetricsServer {
@@ -15,6 +30,23 @@ export interface MetricsServer {
 /** A page besides the metrics: its content type and body, made for each request. */
 export type Page = () => { readonly contentType: string; readonly body: string };
 
+/** A rendering of the metrics; `final` false when it shows series at zero that the next one shows with their counts. */
+export interface Scrape {
+  readonly body: string;
+  readonly final: boolean;
+}
+
+export const SHARED_FOR_MS = 1000;
+export const MAX_IN_FLIGHT = 40;
+export const MAX_WAITING = 100;
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+/** Prometheus keeps its scrape connection open between scrapes; one closed after this is opened again. */
+const KEEP_ALIVE_MS = 30_000;
+/** File descriptors kept for the followed files, positions and the like. */
+const RESERVED_FDS = 64;
+const MAX_CONNECTIONS = 1000;
+
 /**
  * `scrape` renders the metrics; `pages` answer other paths (the live report page and its data). If one throws, the
  * request gets a 500 and `failed` hears why (the server goes on).
@@ -22,27 +54,29 @@ export type Page = () => { readonly contentType: string; readonly body: string }
 export async function startMetricsServer(
   host: string,
   port: number,
-  scrape: (format: ExpositionFormat) => string,
+  scrape: (format: ExpositionFormat) => Scrape,
   failed: (path: string, error: unknown) => void,
   pages: ReadonlyMap<string, Page> = new Map(),
 ): Promise<MetricsServer> {
-  const server = http.createServer((request, response) => {
+  const shared = sharedRendering(scrape);
+  let inFlight = 0;
+  const answer = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('only GET and HEAD\n');
-      return;
-    }
-    if (path === '/metrics') {
+    } else if (inFlight > MAX_IN_FLIGHT) {
+      response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' }).end(`more than ${MAX_IN_FLIGHT} requests in flight: try again\n`);
+    } else if (path === '/metrics') {
       const format = formatForAccept(request.headers.accept);
-      let body: string;
+      let body: Buffer;
       try {
-        body = scrape(format);
+        body = shared(format);
       } catch (error) {
         failed(path, error);
         response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('the metrics could not be rendered: see the exporter\'s stderr\n');
         return;
       }
-      response.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': Buffer.byteLength(body) });
+      response.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': body.length });
       response.end(request.method === 'HEAD' ? undefined : body);
     } else if (path === '/healthz') {
       response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok\n');
@@ -60,8 +94,38 @@ export async function startMetricsServer(
     } else {
       response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`not found: try ${['/metrics', '/healthz', ...pages.keys()].join(', ')}\n`);
     }
-  });
-  server.keepAliveTimeout = 60_000; // Prometheus keeps its scrape connection open between scrapes
+  };
+
+  const connections = new Connections(connectionCap());
+  const server = http.createServer(
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS, connectionsCheckingInterval: 1000 },
+    (request, response) => {
+      const connection = connections.of(request.socket);
+      if (connection.waiting >= MAX_WAITING) {
+        request.socket.destroy(); // a client that sends and never reads
+        return;
+      }
+      connection.waiting++;
+      // After the answer before it is written out and the socket has drained, and only then, this one is made.
+      connection.last = connection.last
+        .then(() => drained(request.socket))
+        .then(() => {
+          connection.waiting--;
+          if (request.socket.destroyed) return undefined;
+          inFlight++;
+          connection.busy = true;
+          const done = finished(response).then(() => {
+            inFlight--;
+            connection.busy = false;
+            connection.lastActiveMs = Date.now();
+          });
+          answer(request, response);
+          return done;
+        });
+    },
+  );
+  server.timeout = KEEP_ALIVE_MS; // a socket that neither reads nor writes for that long: an answer never read
+  server.on('connection', (socket: Socket) => connections.add(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -78,4 +142,92 @@ export async function startMetricsServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** Each format's body, rendered and encoded at most once per SHARED_FOR_MS while the renderings are final. */
+function sharedRendering(scrape: (format: ExpositionFormat) => Scrape): (format: ExpositionFormat) => Buffer {
+  const kept = new Map<ExpositionFormat, { body: Buffer; atMs: number }>();
+  return (format) => {
+    const now = Date.now();
+    const last = kept.get(format);
+    if (last !== undefined && now - last.atMs < SHARED_FOR_MS) return last.body;
+    const scraped = scrape(format);
+    const body = Buffer.from(scraped.body, 'utf8');
+    if (scraped.final) kept.set(format, { body, atMs: now });
+    else kept.delete(format);
+    return body;
+  };
+}
+
+interface Connection {
+  /** The answer last queued on it: the next waits for it. */
+  last: Promise<unknown>;
+  /** Requests parsed and not yet answered. */
+  waiting: number;
+  busy: boolean;
+  lastActiveMs: number;
+}
+
+/** The open connections, capped: at the cap, a new one closes the one idle the longest. */
+class Connections {
+  private readonly open = new Map<Socket, Connection>();
+
+  constructor(private readonly cap: number) {}
+
+  add(socket: Socket): void {
+    if (this.open.size >= this.cap) this.closeIdlest();
+    this.open.set(socket, { last: Promise.resolve(), waiting: 0, busy: false, lastActiveMs: Date.now() });
+    socket.once('close', () => this.open.delete(socket));
+  }
+
+  of(socket: Socket): Connection {
+    let connection = this.open.get(socket);
+    if (connection === undefined) this.open.set(socket, (connection = { last: Promise.resolve(), waiting: 0, busy: false, lastActiveMs: Date.now() }));
+    return connection;
+  }
+
+  private closeIdlest(): void {
+    let idlest: [Socket, Connection] | undefined;
+    for (const entry of this.open) {
+      if (entry[1].busy || entry[1].waiting > 0) continue;
+      if (idlest === undefined || entry[1].lastActiveMs < idlest[1].lastActiveMs) idlest = entry;
+    }
+    if (idlest === undefined) return;
+    this.open.delete(idlest[0]);
+    idlest[0].destroy();
+  }
+}
+
+/** Resolves once the socket's buffered writes are under its high-water mark (or it is closed). */
+function drained(socket: Socket): Promise<void> {
+  if (!socket.writableNeedDrain || socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
+
+/** Resolves once the response is written out, or its connection closed. */
+function finished(response: http.ServerResponse): Promise<void> {
+  if (response.writableFinished) return Promise.resolve();
+  return new Promise((resolve) => {
+    response.once('finish', () => resolve());
+    response.once('close', () => resolve());
+  });
+}
+
+/** At most MAX_CONNECTIONS, and RESERVED_FDS under the soft open-file limit where /proc says what it is. */
+function connectionCap(): number {
+  try {
+    const soft = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+    if (soft !== undefined) return Math.max(16, Math.min(MAX_CONNECTIONS, Number(soft) - RESERVED_FDS));
+  } catch {
+    // not Linux: the cap alone
+  }
+  return MAX_CONNECTIONS;
 }

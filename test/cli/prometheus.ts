@@ -26,9 +26,13 @@ export async function stopAll(): Promise<void> {
   await Promise.all(running.splice(0).map((serving) => serving.stop()));
 }
 
-/** Starts `claude-mon serve --listen 127.0.0.1:0 ARGS` and waits for the address it prints. */
-export async function serve(args: readonly string[]): Promise<Serving> {
-  const child = spawn('node', [BIN, 'serve', '--listen', '127.0.0.1:0', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts `claude-mon serve --listen 127.0.0.1:0 ARGS` (under `ulimit -n OPEN_FILES`, if given) and waits for the address it prints. */
+export async function serve(args: readonly string[], openFiles?: number): Promise<Serving> {
+  const command = ['node', BIN, 'serve', '--listen', '127.0.0.1:0', ...args];
+  const child =
+    openFiles === undefined
+      ? spawn(command[0] as string, command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn('bash', ['-c', `ulimit -n ${openFiles} && exec "$@"`, 'bash', ...command], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

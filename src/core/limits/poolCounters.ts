@@ -39,6 +39,8 @@ export class PoolCounters {
   private late = 0;
   /** Classes a scrape has shown (at zero, the first time). */
   private readonly scraped = new Set<string>();
+  /** Whether the last families() showed a class at zero. */
+  showedNew = false;
 
   /** `takeSeries(n)`: whether n more series fit under the cap (and takes them); `clockMs`: the wall clock. */
   constructor(
@@ -69,6 +71,7 @@ export class PoolCounters {
     const pools = [...this.usage.keys()].sort(compareStrings);
     const fresh = new Set(pools.filter((pool) => !this.scraped.has(pool)));
     for (const pool of fresh) this.scraped.add(pool);
+    this.showedNew = fresh.size > 0;
     const families: MetricFamily[] = LIMIT_KINDS.map((kind, k) => ({
       name: LIMIT_FAMILIES[kind],
       type: 'counter',
