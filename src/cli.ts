@@ -18,6 +18,7 @@ import {
   formatOf,
   formatOption,
   positiveInteger,
+  seriesCap,
   rulesOptions,
   serveOptions,
   limitsOptions,
@@ -139,7 +140,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--listen <host:port>', 'the address to serve on (port 0: any free port, printed on stderr)', '127.0.0.1:9464')
     .option('--from-start', 'read what the files hold already (default: only lines written from now on)')
     .option('--positions <file>', 'keep where each file was read to in FILE (saved every 2 s and at the end): a restart goes on from there, also into a file rotated meanwhile')
-    .option('--max-series <n>', 'at most N series (a feature × model pair takes 33); calls past it are counted as dropped', positiveInteger, 10_000)
+    .option(
+      '--max-series <n>',
+      'at most N series, 100 to 200,000 (a feature × model pair takes 33); calls of pairs past it are counted under feature and model "__overflow__". Each series costs ~100 bytes of scrape and ~2.5 kB of memory while a scrape is rendered (at 200,000: a 20 MB scrape, ~530 MB at its peak)',
+      seriesCap,
+      10_000,
+    )
     .option('--page', 'also serve the report page, live, on / (its data on /api/report): it names users and keeps 14 days by feature and user, beyond --max-series')
     .option('--tz <zone>', 'IANA time zone for timestamps without an offset (default: the config file\'s, else UTC)')
     .option('--config <file>', 'the config file: its p95 thresholds become latency bucket bounds (default: ./claude-mon.config.json when present)')

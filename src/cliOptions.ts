@@ -212,6 +212,17 @@ export function positiveInteger(value: string): number {
   return number;
 }
 
+/** `serve --max-series`: its bounds (every series is rendered at each scrape; see the option's help). */
+export const MAX_SERIES_RANGE = { min: 100, max: 200_000 } as const;
+
+export function seriesCap(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < MAX_SERIES_RANGE.min || number > MAX_SERIES_RANGE.max) {
+    throw new InvalidArgumentError(`expected a whole number from ${MAX_SERIES_RANGE.min} to ${MAX_SERIES_RANGE.max.toLocaleString('en-US')}`);
+  }
+  return number;
+}
+
 function nonNegativeInteger(value: string): number {
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError('expected a whole number (0: no limit)');

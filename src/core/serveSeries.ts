@@ -8,8 +8,9 @@
  *
  * Memory is bounded by label cardinality, and the cardinality by `maxSeries`: the series of a pair are made
  * together at its first call, an error type × status at its first failure, a rate-limit gauge at its first value;
- * a model class's 3 at its first call; one that would pass the cap is not made, and `claude_mon_series_dropped_total`
- * counts the calls that were not counted for that reason.
+ * a model class's 3 at its first call. A pair that would pass the cap (or whose label is too long to expose) is not
+ * made: its calls are counted in the overflow pair, whose series are kept from the start. Any other series that
+ * would pass it is not made, and `claude_mon_series_dropped_total` counts the calls it would have counted.
  *
  * The counters a rule divides or tests for an increase start at 0 for every pair, so that Prometheus's increase()
  * sees their first event: a series that is born at 1 shows no increase.
@@ -27,6 +28,12 @@ import type { TimeZone } from './timezone.js';
 import type { CallRecord, Stats } from './types.js';
 import { PoolCounters } from './limits/poolCounters.js';
 import { labelValue, MAX_LABEL_LENGTH, type MetricFamily, type Sample } from './metricFamilies.js';
+
+/**
+ * The feature and the model of the series that count the calls of every pair past the cap (as OpenTelemetry's
+ * overflow attribute set does): totals and the rules over all calls stay exact.
+ */
+export const OVERFLOW = '__overflow__';
 
 /** Upper bounds (seconds) of the latency buckets: the alert rule's 15 s among them, plus the configured thresholds. */
 export const DEFAULT_LATENCY_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 120, 300] as const;
@@ -125,8 +132,10 @@ export class ServeSeries {
   /** The rate limits' use by model class. */
   private readonly pools: PoolCounters;
   private readonly budget: Budget;
-  /** Calls with a series that could not be made (the cap, or labels too long). */
+  /** Calls with a series that could not be made (the cap): an error type's, a gauge's, a class's. */
   private droppedCalls = 0;
+  /** The calls of pairs past the cap (or with a label too long to expose), as one pair of their own. */
+  private readonly overflow: PairCell;
   /** Whether the last families() showed series at zero that the next shows with their counts. */
   showedNew = false;
   private newestMs = Number.NEGATIVE_INFINITY;
@@ -149,6 +158,9 @@ export class ServeSeries {
     const budget = this.budget;
     this.pools = new PoolCounters(pricing, (count) => takeSeries(budget, count), clockMs);
     const bounds = this.bucketBounds;
+    // The overflow pair's series are kept from the start: the calls it counts are those that find no room.
+    takeSeries(budget, this.seriesPerPair);
+    this.overflow = new PairCell(pricing, bounds, budget);
     this.pairs = new Ledger({
       bucketing: { unit: 'all' },
       dims: ['feature', 'model'],
@@ -165,7 +177,7 @@ export class ServeSeries {
     this.budget.short = false;
     this.noteRemaining(record);
     if (!this.pools.add(record)) this.budget.short = true;
-    if (!this.pairs.add(record)) this.budget.short = true;
+    if (!this.pairs.add(record)) this.overflow.add(record);
     if (this.budget.short) this.droppedCalls++;
   }
 
@@ -176,8 +188,10 @@ export class ServeSeries {
     // Cells by their labels as exposed: lone surrogates (which UTF-8 cannot carry) replaced, so two logged names
     // that expose alike are one series.
     const byLabels = new Map<string, { feature: string; model: string; cell: PairCell }>();
-    for (const { key, measure } of this.pairs.cells()) {
-      const [rawFeature = '', rawModel = ''] = this.pairs.valuesOf(key);
+    const cells = [...this.pairs.cells()].map(({ key, measure }) => ({ values: this.pairs.valuesOf(key), measure }));
+    if (this.overflow.calls > 0) cells.push({ values: [OVERFLOW, OVERFLOW], measure: this.overflow });
+    for (const { values, measure } of cells) {
+      const [rawFeature = '', rawModel = ''] = values;
       const [feature, model] = [labelValue(rawFeature), labelValue(rawModel)];
       const labels = JSON.stringify([feature, model]);
       const found = byLabels.get(labels);

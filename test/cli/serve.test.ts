@@ -192,18 +192,41 @@ describe('claude-mon serve', () => {
     expect(await until(async () => total((await serving.scrape()).text, 'claude_mon_calls_total', ['feature="old"']) === 3, 10_000)).toBe(true);
   }, 30_000);
 
-  it('keeps at most --max-series series and counts the calls it could not count', async () => {
-    const serving = await serve(['--max-series', '100']);
+  it('keeps at most --max-series series, and counts the calls of the pairs past it under "__overflow__"', async () => {
+    const serving = await serve(['--max-series', '200']);
     const features = Array.from({ length: 50 }, (_, i) => call({ feature: `feature-${String(i).padStart(2, '0')}` }));
     serving.child.stdin.end(features.join(''));
     expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
     const text = (await serving.settled()).text;
     const series = [...samples(text).keys()].length;
-    expect(series).toBeLessThanOrEqual(100 + 3); // + the three unlabelled: newest record time, dropped, late calls
-    const counted = total(text, 'claude_mon_calls_total');
-    expect(counted).toBeGreaterThan(0);
-    expect(total(text, 'claude_mon_series_dropped_total')).toBe(50 - counted);
+    expect(series).toBeLessThanOrEqual(200 + 3); // + the three unlabelled: newest record time, dropped, late calls
+    // Every call is counted: in its own pair while there was room, then in the overflow pair.
+    expect(total(text, 'claude_mon_calls_total')).toBe(50);
+    const overflowed = total(text, 'claude_mon_calls_total', ['feature="__overflow__"', 'model="__overflow__"']);
+    expect(overflowed).toBeGreaterThan(40);
+    expect(text).toContain('feature="feature-00"');
+    expect(total(text, 'claude_mon_series_dropped_total')).toBe(0);
   }, 30_000);
+
+  it('counts a real feature that first fails after a flood of junk names, under "__overflow__": every rule on all calls stays exact', async () => {
+    const serving = await serve(['--max-series', '1000']);
+    const junk = Array.from({ length: 500 }, (_, i) => call({ feature: `junk-${i}` })).join('');
+    const failures = call({ feature: 'checkout', error: 'APIStatusError', error_status: 500 }).repeat(30);
+    serving.child.stdin.end(junk + failures);
+    expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
+    const text = (await serving.settled()).text;
+    expect(total(text, 'claude_mon_calls_total')).toBe(530);
+    expect(total(text, 'claude_mon_calls_total', ['status_class="5xx"'])).toBe(30);
+    expect(total(text, 'claude_mon_calls_total', ['feature="__overflow__"', 'status_class="5xx"'])).toBe(30);
+    expect(total(text, 'claude_mon_errors_total', ['feature="__overflow__"', 'error_type="APIStatusError"'])).toBe(30);
+  }, 30_000);
+
+  it('refuses a --max-series past its bound, saying why', async () => {
+    const run = await runCli(['serve', '--max-series', '50000000']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--max-series');
+    expect(run.stderr).toContain('expected a whole number from 100 to 200,000');
+  });
 
   it('counts the rate limits\' use by model class as `limits` counts it, each class first shown at zero, a backlog apart', async () => {
     const serving = await serve([]);
@@ -243,17 +266,19 @@ describe('claude-mon serve', () => {
   }, 30_000);
 
   it('counts a call dropped once however many of its series passed --max-series', async () => {
-    // 42 series, 3 of them kept for the input's line counts: the first call takes its class's 3 and its pair's 33;
-    // Haiku's class then fits (3) but its pair does not; Opus fits in neither. Two calls dropped, not three.
-    const serving = await serve(['--max-series', '42']);
-    serving.child.stdin.end(
-      call({ feature: 'chat' }) + call({ feature: 'chat', model: 'claude-3-5-haiku-20241022' }) + call({ feature: 'other', model: 'claude-opus-4-1' }),
+    // 60 calls, each of a new model (a class of its own) with a logged rate-limit header and a new error type: past
+    // the cap, a call may miss its class's series, its gauge and its error type's at once. It counts once.
+    const serving = await serve(['--max-series', '300']);
+    const calls = Array.from({ length: 60 }, (_, i) =>
+      call({ feature: 'chat', model: `model-${i}`, ratelimit_requests_remaining: 5, error: `Error${i}`, error_status: 500 }),
     );
+    serving.child.stdin.end(calls.join(''));
     expect(await until(async () => /stdin ended/.test(serving.stderr()), 20_000)).toBe(true);
     const { text } = await serving.settled();
-    expect(total(text, 'claude_mon_calls_total')).toBe(1);
-    expect(total(text, 'claude_mon_ratelimit_requests_total')).toBe(2);
-    expect(total(text, 'claude_mon_series_dropped_total')).toBe(2);
+    expect(total(text, 'claude_mon_calls_total')).toBe(60);
+    const dropped = total(text, 'claude_mon_series_dropped_total');
+    expect(dropped).toBeGreaterThan(20);
+    expect(dropped).toBeLessThanOrEqual(60);
   }, 30_000);
 
   it('does not expose label values longer than 256 characters (a scrape of megabyte names would not fit in a string)', async () => {
@@ -265,8 +290,10 @@ describe('claude-mon serve', () => {
     expect(await until(async () => /stdin ended/.test(serving.stderr()), 30_000)).toBe(true);
     const { status, text } = await serving.settled();
     expect(status).toBe(200);
-    expect(total(text, 'claude_mon_calls_total')).toBe(1); // the 256-character model is the limit, and kept
-    expect(total(text, 'claude_mon_series_dropped_total')).toBe(21);
+    // The 256-character model is the limit, and kept; the 21 calls of longer names are counted under __overflow__.
+    expect(total(text, 'claude_mon_calls_total')).toBe(22);
+    expect(total(text, 'claude_mon_calls_total', ['feature="__overflow__"'])).toBe(21);
+    expect(total(text, 'claude_mon_series_dropped_total')).toBe(0);
     expect(text.length).toBeLessThan(100_000);
   }, 60_000);
 
