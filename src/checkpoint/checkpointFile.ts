@@ -115,7 +115,7 @@ export async function writeCheckpoint(file: string, checkpoint: Checkpoint, crea
   try {
     await replaceFile(file, async (handle) => {
       for (const part of parts) await handle.writeFile(part);
-    }, true);
+    });
   } catch (error) {
     throw new InputError(`cannot write the checkpoint ${file}: ${describeFsError(error)}`);
   }

@@ -41,7 +41,7 @@ export async function loadPositions(file: string): Promise<FilePosition[]> {
 export async function savePositions(file: string, positions: readonly FilePosition[]): Promise<void> {
   const text = `${JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, files: positions })}\n`;
   try {
-    await replaceFile(file, (handle) => handle.writeFile(text), true);
+    await replaceFile(file, (handle) => handle.writeFile(text));
   } catch (error) {
     throw new InputError(`cannot write the positions ${file}: ${describeFsError(error)}`);
   }

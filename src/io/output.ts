@@ -70,34 +70,56 @@ export async function writeResultFile(target: string, text: StreamedText): Promi
   }
 }
 
-/** A temp file beside the target, renamed over it once complete: a failure (a full disk) leaves no half report. */
+/** A temp file beside the target, synced and renamed over it once complete: a failure (a full disk) leaves no half report. */
 async function writeFileAtomically(target: string, text: StreamedText): Promise<void> {
   await replaceFile(target, (file) => writePieces(file, text));
 }
 
 /**
  * Replaces `target` with what `write` writes: into a temporary file beside it (removed on a failure or an
- * interrupt), renamed over the target once complete — a reader sees the old file or the new one, never half of
- * one. `durable`: the file and then its directory are synced too, so that a crash of the machine keeps it whole.
+ * interrupt), synced, renamed over the target once complete, and the directory synced — a reader sees the old file
+ * or the new one, never half of one, and a crash of the machine keeps it whole. The temporary files of this name
+ * that runs killed while writing left behind (their process is gone) are removed first.
  */
-export async function replaceFile(target: string, write: (file: fs.FileHandle) => Promise<void>, durable = false): Promise<void> {
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+export async function replaceFile(target: string, write: (file: fs.FileHandle) => Promise<void>): Promise<void> {
+  const directory = path.dirname(target);
+  await sweepStaleTemporaries(directory, path.basename(target));
+  const temporary = path.join(directory, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   const forget = cleanUpOnInterrupt(() => rmSync(temporary, { force: true }));
   try {
     const file = await fs.open(temporary, 'wx');
     try {
       await write(file);
-      if (durable) await file.sync();
+      await file.sync();
     } finally {
       await file.close();
     }
     await fs.rename(temporary, target);
-    if (durable) await syncDirectory(path.dirname(target));
+    await syncDirectory(directory);
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
   } finally {
     forget();
+  }
+}
+
+/** `.NAME.PID.MS.tmp` files of processes that are gone: a run killed while it wrote NAME. */
+async function sweepStaleTemporaries(directory: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  for (const entry of await fs.readdir(directory).catch(() => [])) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const pid = Number(/^(\d+)\.\d+\.tmp$/.exec(entry.slice(prefix.length))?.[1]);
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)) await fs.rm(path.join(directory, entry), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // running, as another user
   }
 }
 
