@@ -1,9 +1,11 @@
 /**
- * A log file followed by name, like `tail -F`: from a position (its size when the command started: the lines
- * written from then on) or from its start; what is appended, checked every POLL_MS; after a rotation (the name now
- * names another file) the old file is read until it has had nothing new for ROTATE_IDLE_MS (an app may write a
- * last line or two to it after the rename), then the new one from its start; a file truncated in place
- * (copytruncate) is read again from its start; a name that is gone is waited for. Ends when `signal` aborts.
+ * A log file followed by name, like `tail -F`, and by identity: from a position (its size when the command started:
+ * the lines written from then on) or from its start; what is appended, checked every POLL_MS. Each file the name
+ * comes to name (a rotation) is opened as soon as it is seen, so that every one is read to its end however fast
+ * they are rotated away: the old file until it has had nothing new for ROTATE_IDLE_MS (an app may write a last line
+ * or two to it after the rename; for one poll once the name has moved on twice since), then the next from its start. A file truncated in
+ * place (copytruncate), or rewritten, is read again from its start — also when it has grown past where it was read
+ * to, which the last bytes read, checked again, tell. A name that is gone is waited for. Ends when `signal` aborts.
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -12,6 +14,8 @@ import { CHUNK_BYTES } from './decode.js';
 
 const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
+/** How many of the last bytes read are checked again at each poll. */
+const CHECK_BYTES = 64;
 const NEWLINE = Buffer.from('\n');
 
 /**
@@ -52,14 +56,39 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   /** When the open file was last seen to grow, for the wait after a rotation. */
   let grewAt = Date.now();
+  /** The files the name has named since the open one, oldest first: opened when seen, so none is missed however
+   * fast they are rotated away, and read in turn from their start. */
+  const next: FileHandle[] = [];
+  let nameCheckedAt = 0;
+  /** The last bytes read before `position`: a file replaced or truncated and grown past it has others there. */
+  let before = Buffer.alloc(0);
+  let waited = false;
   try {
     while (!signal.aborted) {
+      if (Date.now() - nameCheckedAt >= pollMs) {
+        nameCheckedAt = Date.now();
+        const named = await openIfNew(path, [file, ...next]);
+        if (named !== null) next.push(named);
+      }
+      // After a wait, before reading on: is the file still the one read up to here?
+      if (waited && ((await file.stat()).size < position || !(await stillBefore(file, position, before)))) {
+        waited = false;
+        position = 0; // truncated (or rewritten) in place: start again
+        before = Buffer.alloc(0);
+        mark?.reading(path, file, 0);
+        skipToNewline = false;
+        if (lastByte !== 0x0a) yield NEWLINE; // a line cut short ends here
+        lastByte = 0x0a;
+        continue;
+      }
+      waited = false;
       const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
       if (bytesRead > 0) {
         position += bytesRead;
         grewAt = Date.now();
         let chunk = buffer.subarray(0, bytesRead);
         buffer = Buffer.allocUnsafe(CHUNK_BYTES); // the chunk keeps the old one
+        before = Buffer.from(chunk.subarray(Math.max(0, chunk.length - CHECK_BYTES)));
         if (skipToNewline) {
           const newline = chunk.indexOf(0x0a);
           if (newline < 0) continue;
@@ -74,21 +103,15 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         if (newline >= 0) mark?.handedOn(handedOn); // the reader has taken the chunk when it asks for the next
         continue;
       }
-      if ((await file.stat()).size < position) {
-        position = 0; // truncated in place: start again
-        mark?.reading(path, file, 0);
-        skipToNewline = false;
-        if (lastByte !== 0x0a) yield NEWLINE; // a line cut short ends here
-        lastByte = 0x0a;
-        continue;
-      }
-      // At the end: has the name moved on to another file, and has the old one stopped growing?
-      const replacement = Date.now() - grewAt >= ROTATE_IDLE_MS ? await openIfReplaced(path, file) : null;
-      if (replacement !== null) {
+      // At the end of a file the name has moved on from: the next one, once this one has stopped growing (an app may
+      // write a last line to it after the rename) — sooner once the name has moved on twice since: it is not written to.
+      const idle = Date.now() - grewAt;
+      if (next.length > 0 && (idle >= ROTATE_IDLE_MS || (next.length >= 2 && idle >= pollMs))) {
         await mark?.letGo();
         await file.close();
-        file = replacement;
+        file = next.shift() as FileHandle;
         position = 0;
+        before = Buffer.alloc(0);
         mark?.reading(path, file, 0);
         grewAt = Date.now();
         skipToNewline = false;
@@ -101,10 +124,12 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       } catch {
         return; // aborted
       }
+      waited = true;
     }
   } finally {
     await mark?.letGo();
     await file.close();
+    for (const handle of next) await handle.close();
   }
 }
 
@@ -114,19 +139,29 @@ async function endsWithNewline(file: FileHandle, size: number): Promise<boolean>
   return last[0] === 0x0a;
 }
 
-/** The file now at `path` when it is not `current` (rotated, or created after being gone); null otherwise. */
-async function openIfReplaced(path: string, current: FileHandle): Promise<FileHandle | null> {
+/** The file now at `path` when it is none of `known` (rotated, or created after being gone); null otherwise. */
+async function openIfNew(path: string, known: readonly FileHandle[]): Promise<FileHandle | null> {
   let named;
   try {
     named = await fs.stat(path);
   } catch {
     return null; // gone for now (rotated away, the new one not made yet): keep what is open
   }
-  const open = await current.stat();
-  if (open.ino === named.ino && open.dev === named.dev) return null;
+  for (const handle of known) {
+    const open = await handle.stat();
+    if (open.ino === named.ino && open.dev === named.dev) return null;
+  }
   try {
     return await fs.open(path, 'r');
   } catch {
     return null;
   }
+}
+
+/** Whether the bytes before `position` are still `expected` (the last ones read). */
+async function stillBefore(file: FileHandle, position: number, expected: Buffer): Promise<boolean> {
+  if (expected.length === 0) return true;
+  const found = Buffer.alloc(expected.length);
+  const { bytesRead } = await file.read(found, 0, expected.length, position - expected.length);
+  return bytesRead === expected.length && found.equals(expected);
 }
