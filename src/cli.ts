@@ -146,6 +146,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       seriesCap,
       10_000,
     )
+    .option('--web-config <file>', 'TLS and basic authentication, in the Prometheus exporter toolkit\'s web config format (tls_server_config: cert_file, key_file; basic_auth_users: user → bcrypt hash)')
     .option('--page', 'also serve the report page, live, on / (its data on /api/report): it names users and keeps 14 days by feature and user, beyond --max-series')
     .option('--tz <zone>', 'IANA time zone for timestamps without an offset (default: the config file\'s, else UTC)')
     .option('--config <file>', 'the config file: its p95 thresholds become latency bucket bounds (default: ./claude-mon.config.json when present)')

@@ -187,6 +187,7 @@ export function serveOptions(inputs: string[], flags: Flags): ServeOptions {
     maxSeries: flags['maxSeries'] as number,
     positions: text(flags, 'positions'),
     page: flags['page'] === true,
+    webConfig: text(flags, 'webConfig'),
   };
 }
 

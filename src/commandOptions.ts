@@ -92,6 +92,8 @@ export interface ServeOptions {
   readonly positions: string | undefined;
   /** --page: the report page, live, on / (and its data on /api/report). */
   readonly page: boolean;
+  /** --web-config FILE: TLS and basic authentication, in the Prometheus exporter toolkit's format. */
+  readonly webConfig: string | undefined;
 }
 
 export interface RulesOptions {

@@ -19,6 +19,7 @@ import { Tally } from '../input/tally.js';
 import { FOLLOW_DEDUPE_GENERATION_IDS } from '../input/tailFile.js';
 import { type CliIo, untilStopped } from '../io/cliIo.js';
 import { type Page, startMetricsServer } from '../io/metricsServer.js';
+import { BasicAuth, loadWebConfig, NO_WEB_CONFIG } from '../io/webConfig.js';
 import { renderExposition } from '../render/exposition.js';
 import { readPageAssets } from '../io/pageAssets.js';
 import { type ReportData, renderReportPage } from '../render/reportPage.js';
@@ -43,6 +44,8 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   const budget = Math.max(0, options.maxSeries - INPUT_OUTCOMES.length);
   const metrics = engine.part(new ServeSeries(pricing, tz, budget, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds, 2 * Math.max(...thresholds)]), { kind: 'all' });
   const page = options.page ? await livePage(context, engine, tallies) : NO_PAGE;
+  const web = options.webConfig === undefined ? NO_WEB_CONFIG : await loadWebConfig(options.webConfig);
+  const auth = web.users.size === 0 ? null : new BasicAuth(web.users);
 
   let server;
   try {
@@ -52,12 +55,13 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
       (format) => ({ body: renderExposition([...metrics.families(), inputLinesFamily(tallies)], format), final: !metrics.showedNew }),
       (path, error) => diagnostics.error(`GET ${path} failed: ${(error as Error).message}`),
       page.routes,
+      { tls: web.tls, allows: auth === null ? null : (header) => auth.allows(header) },
     );
   } catch (error) {
     throw new UsageError(`--listen ${options.listen.host}:${options.listen.port}: ${describeListenError(error)}`);
   }
   const followed = await resumedSources(sources, options.positions, diagnostics);
-  diagnostics.warn(`claude-mon: serving http://${server.address}/metrics (and /healthz${options.page ? '; the report page, live, on /' : ''}), following ${sources.map(({ source }) => source.name).join(', ')}`);
+  diagnostics.warn(`claude-mon: serving ${web.tls === null ? 'http' : 'https'}://${server.address}/metrics (and /healthz${options.page ? '; the report page, live, on /' : ''}), following ${sources.map(({ source }) => source.name).join(', ')}`);
 
   const abort = new AbortController();
   const stopped = untilStopped(io, abort.signal);

@@ -1,7 +1,8 @@
 /**
  * The HTTP side of `serve`: GET /metrics (Prometheus text, or OpenMetrics when the Accept header asks for it),
  * GET /healthz, and the pages it is given (the live report page); anything else is 404, a method other than GET or
- * HEAD 405. The only module that imports node:http.
+ * HEAD 405. Over TLS, and behind basic authentication (401 without it), when given them (`--web-config`). The only
+ * module that imports node:http and node:https.
  *
  * The work a client can cause is bounded, whatever it sends and however slowly it reads:
  * - a connection's requests are answered one at a time, each once the answer before it has been written out and
@@ -18,6 +19,7 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { CONTENT_TYPES, formatForAccept, type ExpositionFormat } from '../render/exposition.js';
 
@@ -29,6 +31,15 @@ export interface MetricsServer {
 
 /** A page besides the metrics: its content type and body, made for each request. */
 export type Page = () => { readonly contentType: string; readonly body: string };
+
+/** TLS and basic authentication (src/io/webConfig.ts), when asked for. */
+export interface Access {
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | null;
+  /** Whether a request's Authorization header lets it in; null: every request is let in. */
+  readonly allows: ((authorization: string | undefined) => Promise<boolean>) | null;
+}
+
+export const OPEN: Access = { tls: null, allows: null };
 
 /** A rendering of the metrics; `final` false when it shows series at zero that the next one shows with their counts. */
 export interface Scrape {
@@ -57,6 +68,7 @@ export async function startMetricsServer(
   scrape: (format: ExpositionFormat) => Scrape,
   failed: (path: string, error: unknown) => void,
   pages: ReadonlyMap<string, Page> = new Map(),
+  access: Access = OPEN,
 ): Promise<MetricsServer> {
   const shared = sharedRendering(scrape);
   let inFlight = 0;
@@ -97,9 +109,8 @@ export async function startMetricsServer(
   };
 
   const connections = new Connections(connectionCap());
-  const server = http.createServer(
-    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS, connectionsCheckingInterval: 1000 },
-    (request, response) => {
+  const limits = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS, connectionsCheckingInterval: 1000 };
+  const handle = (request: http.IncomingMessage, response: http.ServerResponse): void => {
       const connection = connections.of(request.socket);
       if (connection.waiting >= MAX_WAITING) {
         request.socket.destroy(); // a client that sends and never reads
@@ -109,7 +120,7 @@ export async function startMetricsServer(
       // After the answer before it is written out and the socket has drained, and only then, this one is made.
       connection.last = connection.last
         .then(() => drained(request.socket))
-        .then(() => {
+        .then(async () => {
           connection.waiting--;
           if (request.socket.destroyed) return undefined;
           inFlight++;
@@ -119,13 +130,16 @@ export async function startMetricsServer(
             connection.busy = false;
             connection.lastActiveMs = Date.now();
           });
-          answer(request, response);
+          if (access.allows === null || (await access.allows(request.headers.authorization))) answer(request, response);
+          else response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="claude-mon"', 'Content-Type': 'text/plain; charset=utf-8' }).end('unauthorized\n');
           return done;
         });
-    },
-  );
+  };
+  const server = access.tls === null ? http.createServer(limits, handle) : https.createServer({ ...limits, handshakeTimeout: HEADERS_TIMEOUT_MS, cert: access.tls.cert, key: access.tls.key }, handle);
   server.timeout = KEEP_ALIVE_MS; // a socket that neither reads nor writes for that long: an answer never read
-  server.on('connection', (socket: Socket) => connections.add(socket));
+  // Over TLS, a connection is counted once its handshake is done (its socket is then the one requests come on);
+  // one that never finishes it is closed after HEADERS_TIMEOUT_MS.
+  server.on(access.tls === null ? 'connection' : 'secureConnection', (socket: Socket) => connections.add(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

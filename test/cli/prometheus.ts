@@ -41,7 +41,7 @@ export async function serve(args: readonly string[], openFiles?: number): Promis
   let address: string | undefined;
   const deadline = Date.now() + 15_000;
   while (address === undefined && Date.now() < deadline) {
-    address = /serving http:\/\/([^/]+)\/metrics/.exec(stderr)?.[1];
+    address = /serving https?:\/\/([^/]+)\/metrics/.exec(stderr)?.[1];
     if (address === undefined) await sleep(25);
   }
   if (address === undefined) {
