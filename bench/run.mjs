@@ -10,7 +10,8 @@
  * BENCH_JQ=0 / BENCH_MLR=0 skip jq / Miller, BENCH_SCALING=0 skips the scaling table (and its 5M-line file),
  * BENCH_GNU_TIME=0 takes peak RSS from the Node tools themselves instead of /usr/bin/time, BENCH_BASELINE=DIR (a
  * built claude-mon checkout) runs its summary, alerts, dashboard and trend alongside, in the same rounds,
- * BENCH_CRON=0 skips the cron case (bench/cron.mjs: 8 rotated days of BENCH_LINES each, read with --checkpoint).
+ * BENCH_CRON=0 skips the cron case (bench/cron.mjs: 8 rotated days of BENCH_LINES each, read with --checkpoint),
+ * BENCH_SOAK=0 the soak of serve (bench/soak.mjs; BENCH_SOAK_SECONDS, 600, and BENCH_SOAK_RATE, 50000 lines/s).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import { hasGnuTime, measure } from './measure.mjs';
 import { comparisonTable, markdownTable, mib, scalingTable, seconds, summarise } from './report.mjs';
 import { bareNode, baselineRevision, claudeMon, claudeMonCommand, claudeMonJs, claudeMonUncached, duckdb, inflateFloor, jq, miller, scanFloor, splitFloor } from './tools.mjs';
 import { CRON_GOAL, cronCase } from './cron.mjs';
+import { soak, soakReport } from './soak.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
@@ -262,6 +264,15 @@ if (SCALING) {
   }
 } else {
   console.log('scaling: skipped (BENCH_SCALING=0)\n');
+}
+
+// The soak of serve (bench/soak.mjs): 10 minutes at 50,000 lines a second, rotated every 5 s, scraped every second.
+if (process.env.BENCH_SOAK !== '0') {
+  const result = await soak({ seconds: Number(process.env.BENCH_SOAK_SECONDS ?? 600), rate: Number(process.env.BENCH_SOAK_RATE ?? 50_000), log: (message) => process.stderr.write(`${message}\n`) });
+  console.log(soakReport(result));
+  if (!result.ok) failed = true;
+} else {
+  console.log('soak: skipped (BENCH_SOAK=0)\n');
 }
 
 console.log('## goals\n');
