@@ -1,11 +1,12 @@
 /**
  * A log file followed by name, like `tail -F`, and by identity: from a position (its size when the command started:
  * the lines written from then on) or from its start; what is appended, checked every POLL_MS. Each file the name
- * comes to name (a rotation) is opened as soon as it is seen, so that every one is read to its end however fast
- * they are rotated away: the old file until it has had nothing new for ROTATE_IDLE_MS (an app may write a last line
- * or two to it after the rename; for one poll once the name has moved on twice since), then the next from its start. A file truncated in
- * place (copytruncate), or rewritten, is read again from its start — also when it has grown past where it was read
- * to, which the last bytes read, checked again, tell. A name that is gone is waited for. Ends when `signal` aborts.
+ * comes to name (a rotation) is opened as soon as it is seen — the name is looked at every POLL_MS, so rotations
+ * that far apart or more are each read to their end, however long the old ones take to read: the old file until it
+ * has had nothing new for ROTATE_IDLE_MS (an app may write a last line or two to it after the rename; for one poll
+ * once the name has moved on twice since), then the next from its start. A file truncated in place (copytruncate),
+ * or rewritten, is read again from its start — also when it has grown past where it was read to, which its first
+ * and last bytes read, checked again, tell. A name that is gone is waited for. Ends when `signal` aborts.
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -14,8 +15,13 @@ import { CHUNK_BYTES } from './decode.js';
 
 const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
-/** How many of the last bytes read are checked again at each poll. */
+/** How many of the first and of the last bytes read are checked again after each wait. */
 const CHECK_BYTES = 64;
+/**
+ * Files the name moved on to that are kept open, at most: past that, the old file is let go as soon as it is read
+ * to its end (an app that never reopens its log would otherwise keep it growing, and the queue with it).
+ */
+const MAX_NEXT = 16;
 const NEWLINE = Buffer.from('\n');
 
 /**
@@ -61,7 +67,9 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   const next: FileHandle[] = [];
   let nameCheckedAt = 0;
   /** The last bytes read before `position`: a file replaced or truncated and grown past it has others there. */
-  let before = Buffer.alloc(0);
+  let before: Buffer = Buffer.alloc(0);
+  /** The file's first bytes (up to CHECK_BYTES) once read: a file replaced in place begins otherwise. */
+  let head: Buffer = position > 0 ? await bytesAt(file, 0, Math.min(CHECK_BYTES, position)) : Buffer.alloc(0);
   let waited = false;
   try {
     while (!signal.aborted) {
@@ -71,10 +79,11 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         if (named !== null) next.push(named);
       }
       // After a wait, before reading on: is the file still the one read up to here?
-      if (waited && ((await file.stat()).size < position || !(await stillBefore(file, position, before)))) {
+      if (waited && !(await stillTheSame(file, position, head, before))) {
         waited = false;
         position = 0; // truncated (or rewritten) in place: start again
         before = Buffer.alloc(0);
+        head = Buffer.alloc(0);
         mark?.reading(path, file, 0);
         skipToNewline = false;
         if (lastByte !== 0x0a) yield NEWLINE; // a line cut short ends here
@@ -88,7 +97,8 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         grewAt = Date.now();
         let chunk = buffer.subarray(0, bytesRead);
         buffer = Buffer.allocUnsafe(CHUNK_BYTES); // the chunk keeps the old one
-        before = Buffer.from(chunk.subarray(Math.max(0, chunk.length - CHECK_BYTES)));
+        before = lastBytes(before, chunk);
+        if (head.length < CHECK_BYTES && position - bytesRead < CHECK_BYTES) head = await bytesAt(file, 0, CHECK_BYTES);
         if (skipToNewline) {
           const newline = chunk.indexOf(0x0a);
           if (newline < 0) continue;
@@ -106,12 +116,13 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       // At the end of a file the name has moved on from: the next one, once this one has stopped growing (an app may
       // write a last line to it after the rename) — sooner once the name has moved on twice since: it is not written to.
       const idle = Date.now() - grewAt;
-      if (next.length > 0 && (idle >= ROTATE_IDLE_MS || (next.length >= 2 && idle >= pollMs))) {
+      if (next.length > 0 && (idle >= ROTATE_IDLE_MS || (next.length >= 2 && idle >= pollMs) || next.length >= MAX_NEXT)) {
         await mark?.letGo();
         await file.close();
-        file = next.shift() as FileHandle;
+        file = next.shift() ?? file;
         position = 0;
         before = Buffer.alloc(0);
+        head = Buffer.alloc(0);
         mark?.reading(path, file, 0);
         grewAt = Date.now();
         skipToNewline = false;
@@ -139,29 +150,44 @@ async function endsWithNewline(file: FileHandle, size: number): Promise<boolean>
   return last[0] === 0x0a;
 }
 
-/** The file now at `path` when it is none of `known` (rotated, or created after being gone); null otherwise. */
+/**
+ * The file now at `path` when it is none of `known` (rotated, or created after being gone); null otherwise. Opened
+ * first and then looked at, so that what is looked at is what is open.
+ */
 async function openIfNew(path: string, known: readonly FileHandle[]): Promise<FileHandle | null> {
-  let named;
+  let opened: FileHandle;
   try {
-    named = await fs.stat(path);
+    opened = await fs.open(path, 'r');
   } catch {
     return null; // gone for now (rotated away, the new one not made yet): keep what is open
   }
+  const named = await opened.stat();
   for (const handle of known) {
     const open = await handle.stat();
-    if (open.ino === named.ino && open.dev === named.dev) return null;
+    if (open.ino === named.ino && open.dev === named.dev) {
+      await opened.close();
+      return null;
+    }
   }
-  try {
-    return await fs.open(path, 'r');
-  } catch {
-    return null;
-  }
+  return opened;
 }
 
-/** Whether the bytes before `position` are still `expected` (the last ones read). */
-async function stillBefore(file: FileHandle, position: number, expected: Buffer): Promise<boolean> {
-  if (expected.length === 0) return true;
-  const found = Buffer.alloc(expected.length);
-  const { bytesRead } = await file.read(found, 0, expected.length, position - expected.length);
-  return bytesRead === expected.length && found.equals(expected);
+/** Whether the file still has `head` at its start and `before` just before `position` (the bytes last read). */
+async function stillTheSame(file: FileHandle, position: number, head: Buffer, before: Buffer): Promise<boolean> {
+  if ((await file.stat()).size < position) return false;
+  if (head.length > 0 && !(await bytesAt(file, 0, head.length)).equals(head)) return false;
+  return before.length === 0 || (await bytesAt(file, position - before.length, before.length)).equals(before);
+}
+
+async function bytesAt(file: FileHandle, at: number, length: number): Promise<Buffer> {
+  const found = Buffer.alloc(length);
+  const { bytesRead } = await file.read(found, 0, length, at);
+  return found.subarray(0, bytesRead);
+}
+
+/** The last CHECK_BYTES of `before` followed by `chunk`. */
+function lastBytes(before: Buffer, chunk: Buffer): Buffer {
+  if (chunk.length >= CHECK_BYTES) return Buffer.from(chunk.subarray(chunk.length - CHECK_BYTES));
+  const joined = Buffer.concat([before, chunk]);
+  return joined.subarray(Math.max(0, joined.length - CHECK_BYTES));
 }

@@ -5,22 +5,22 @@
  * module that imports node:http and node:https.
  *
  * The work a client can cause is bounded, whatever it sends and however slowly it reads:
- * - a connection's requests are answered one at a time, each once the answer before it has been written out and
- *   the socket has drained: nothing is rendered for a client that does not read (pipelined requests wait, at most
- *   MAX_WAITING of them, past which the connection is closed);
- * - a body is rendered at most once per SHARED_FOR_MS and shared by every scrape of that time (unless it showed
- *   new series at zero: the next scrape shows their counts);
- * - at most MAX_IN_FLIGHT answers are being written at once; a request past that gets 503, as node_exporter's
- *   --web.max-requests does;
- * - connections are capped below the open-file limit; at the cap, a new connection closes the one idle the
- *   longest (so that a scrape gets in however many idle connections are held);
- * - headers must come within HEADERS_TIMEOUT_MS, a whole request within REQUEST_TIMEOUT_MS; a connection idle
- *   after an answer, or whose answer is not read, is closed after KEEP_ALIVE_MS.
+ * - a connection's requests are answered one at a time, each once the answer before it has been handed to the
+ *   kernel and the socket has drained: nothing is rendered for a client that does not read (pipelined requests
+ *   wait, at most MAX_WAITING of them, past which the connection is closed);
+ * - a body is rendered at most once per SHARED_FOR_MS (or twice a rendering's time) and shared by every scrape of
+ *   that time (unless it showed new series at zero: the next scrape shows their counts);
+ * - at most MAX_IN_FLIGHT answers are being written at once: past that, the one whose client has stopped taking it
+ *   is closed to make room, and if none has, the request gets 503, as node_exporter's --web.max-requests does;
+ * - connections and answers are bounded by src/io/httpConnections.ts (a cap under the open-file limit, a deadline
+ *   for an answer);
+ * - headers must come within HEADERS_TIMEOUT_MS, a whole request within REQUEST_TIMEOUT_MS, and a connection idle
+ *   after an answer is closed after KEEP_ALIVE_MS.
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { Connections, drained, finished } from './httpConnections.js';
 import { CONTENT_TYPES, formatForAccept, type ExpositionFormat } from '../render/exposition.js';
 
 export interface MetricsServer {
@@ -54,9 +54,6 @@ const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 /** Prometheus keeps its scrape connection open between scrapes; one closed after this is opened again. */
 const KEEP_ALIVE_MS = 30_000;
-/** File descriptors kept for the followed files, positions and the like. */
-const RESERVED_FDS = 64;
-const MAX_CONNECTIONS = 1000;
 
 /**
  * `scrape` renders the metrics; `pages` answer other paths (the live report page and its data). If one throws, the
@@ -76,8 +73,6 @@ export async function startMetricsServer(
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('only GET and HEAD\n');
-    } else if (inFlight > MAX_IN_FLIGHT) {
-      response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' }).end(`more than ${MAX_IN_FLIGHT} requests in flight: try again\n`);
     } else if (path === '/metrics') {
       const format = formatForAccept(request.headers.accept);
       let body: Buffer;
@@ -108,7 +103,7 @@ export async function startMetricsServer(
     }
   };
 
-  const connections = new Connections(connectionCap());
+  const connections = new Connections();
   const limits = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS, connectionsCheckingInterval: 1000 };
   const handle = (request: http.IncomingMessage, response: http.ServerResponse): void => {
       const connection = connections.of(request.socket);
@@ -117,26 +112,34 @@ export async function startMetricsServer(
         return;
       }
       connection.waiting++;
-      // After the answer before it is written out and the socket has drained, and only then, this one is made.
+      // After the answer before it is handed to the kernel and the socket has drained, and only then, this one is made.
       connection.last = connection.last
         .then(() => drained(request.socket))
         .then(async () => {
           connection.waiting--;
-          if (request.socket.destroyed) return undefined;
+          if (request.socket.destroyed) return;
+          // Past the cap, room is made by closing an answer its client has stopped taking; else 503, not counted.
+          if (inFlight >= MAX_IN_FLIGHT && !connections.closeStalled()) {
+            response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' }).end(`${MAX_IN_FLIGHT} answers in flight: try again\n`);
+            return finished(response);
+          }
           inFlight++;
-          connection.busy = true;
-          const done = finished(response).then(() => {
+          const done = connections.answering(request.socket);
+          try {
+            if (access.allows === null || (await access.allows(request.headers.authorization))) answer(request, response);
+            else response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="claude-mon"', 'Content-Type': 'text/plain; charset=utf-8' }).end('unauthorized\n');
+            await finished(response);
+          } finally {
             inFlight--;
-            connection.busy = false;
-            connection.lastActiveMs = Date.now();
-          });
-          if (access.allows === null || (await access.allows(request.headers.authorization))) answer(request, response);
-          else response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="claude-mon"', 'Content-Type': 'text/plain; charset=utf-8' }).end('unauthorized\n');
-          return done;
+            done();
+          }
+        })
+        .catch((error: unknown) => {
+          failed(request.url ?? '/', error);
+          request.socket.destroy();
         });
   };
   const server = access.tls === null ? http.createServer(limits, handle) : https.createServer({ ...limits, handshakeTimeout: HEADERS_TIMEOUT_MS, cert: access.tls.cert, key: access.tls.key }, handle);
-  server.timeout = KEEP_ALIVE_MS; // a socket that neither reads nor writes for that long: an answer never read
   // Over TLS, a connection is counted once its handshake is done (its socket is then the one requests come on);
   // one that never finishes it is closed after HEADERS_TIMEOUT_MS.
   server.on(access.tls === null ? 'connection' : 'secureConnection', (socket: Socket) => connections.add(socket));
@@ -152,96 +155,29 @@ export async function startMetricsServer(
     address: `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        connections.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
 }
 
-/** Each format's body, rendered and encoded at most once per SHARED_FOR_MS while the renderings are final. */
+/**
+ * Each format's body, rendered and encoded at most once per SHARED_FOR_MS — or per twice the time a rendering took,
+ * when that is longer, so that rendering never takes more than half the thread — while the renderings are final.
+ * On the monotonic clock, from the end of the rendering.
+ */
 function sharedRendering(scrape: (format: ExpositionFormat) => Scrape): (format: ExpositionFormat) => Buffer {
-  const kept = new Map<ExpositionFormat, { body: Buffer; atMs: number }>();
+  const kept = new Map<ExpositionFormat, { body: Buffer; untilMs: number }>();
   return (format) => {
-    const now = Date.now();
     const last = kept.get(format);
-    if (last !== undefined && now - last.atMs < SHARED_FOR_MS) return last.body;
+    if (last !== undefined && performance.now() < last.untilMs) return last.body;
+    const started = performance.now();
     const scraped = scrape(format);
     const body = Buffer.from(scraped.body, 'utf8');
-    if (scraped.final) kept.set(format, { body, atMs: now });
+    const ended = performance.now();
+    if (scraped.final) kept.set(format, { body, untilMs: ended + Math.max(SHARED_FOR_MS, 2 * (ended - started)) });
     else kept.delete(format);
     return body;
   };
-}
-
-interface Connection {
-  /** The answer last queued on it: the next waits for it. */
-  last: Promise<unknown>;
-  /** Requests parsed and not yet answered. */
-  waiting: number;
-  busy: boolean;
-  lastActiveMs: number;
-}
-
-/** The open connections, capped: at the cap, a new one closes the one idle the longest. */
-class Connections {
-  private readonly open = new Map<Socket, Connection>();
-
-  constructor(private readonly cap: number) {}
-
-  add(socket: Socket): void {
-    if (this.open.size >= this.cap) this.closeIdlest();
-    this.open.set(socket, { last: Promise.resolve(), waiting: 0, busy: false, lastActiveMs: Date.now() });
-    socket.once('close', () => this.open.delete(socket));
-  }
-
-  of(socket: Socket): Connection {
-    let connection = this.open.get(socket);
-    if (connection === undefined) this.open.set(socket, (connection = { last: Promise.resolve(), waiting: 0, busy: false, lastActiveMs: Date.now() }));
-    return connection;
-  }
-
-  private closeIdlest(): void {
-    let idlest: [Socket, Connection] | undefined;
-    for (const entry of this.open) {
-      if (entry[1].busy || entry[1].waiting > 0) continue;
-      if (idlest === undefined || entry[1].lastActiveMs < idlest[1].lastActiveMs) idlest = entry;
-    }
-    if (idlest === undefined) return;
-    this.open.delete(idlest[0]);
-    idlest[0].destroy();
-  }
-}
-
-/** Resolves once the socket's buffered writes are under its high-water mark (or it is closed). */
-function drained(socket: Socket): Promise<void> {
-  if (!socket.writableNeedDrain || socket.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.on('drain', done);
-    socket.on('close', done);
-  });
-}
-
-/** Resolves once the response is written out, or its connection closed. */
-function finished(response: http.ServerResponse): Promise<void> {
-  if (response.writableFinished) return Promise.resolve();
-  return new Promise((resolve) => {
-    response.once('finish', () => resolve());
-    response.once('close', () => resolve());
-  });
-}
-
-/** At most MAX_CONNECTIONS, and RESERVED_FDS under the soft open-file limit where /proc says what it is. */
-function connectionCap(): number {
-  try {
-    const soft = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
-    if (soft !== undefined) return Math.max(16, Math.min(MAX_CONNECTIONS, Number(soft) - RESERVED_FDS));
-  } catch {
-    // not Linux: the cap alone
-  }
-  return MAX_CONNECTIONS;
 }

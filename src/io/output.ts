@@ -104,13 +104,28 @@ export async function replaceFile(target: string, write: (file: fs.FileHandle) =
   }
 }
 
-/** `.NAME.PID.MS.tmp` files of processes that are gone: a run killed while it wrote NAME. */
+/** The directories and names already swept in this process: once is enough (positions are saved every 2 s). */
+const swept = new Set<string>();
+/** A temporary file younger than this may be another host's or container's, whose process ids are not ours. */
+const STALE_MS = 60_000;
+
+/**
+ * `.NAME.PID.MS.tmp` files of this user whose process is gone and that are over a minute old: a run killed while it
+ * wrote NAME. Best effort: one that cannot be removed is left.
+ */
 async function sweepStaleTemporaries(directory: string, name: string): Promise<void> {
+  const key = path.join(directory, name);
+  if (swept.has(key)) return;
+  swept.add(key);
   const prefix = `.${name}.`;
   for (const entry of await fs.readdir(directory).catch(() => [])) {
     if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
     const pid = Number(/^(\d+)\.\d+\.tmp$/.exec(entry.slice(prefix.length))?.[1]);
-    if (Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)) await fs.rm(path.join(directory, entry), { force: true });
+    if (!Number.isSafeInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    const file = path.join(directory, entry);
+    const stats = await fs.lstat(file).catch(() => null);
+    if (stats === null || !stats.isFile() || stats.uid !== process.getuid?.() || Date.now() - stats.mtimeMs < STALE_MS) continue;
+    await fs.unlink(file).catch(() => undefined);
   }
 }
 

@@ -4,7 +4,7 @@
  * runs killed while writing left behind are removed by the next write of the same file.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, runCli, temporaryDirectory } from '../helpers.js';
@@ -19,17 +19,22 @@ function endedPid(): number {
 }
 
 describe('durable writes', () => {
-  it('removes the temporary files of runs killed while writing the same file, and keeps those of running ones', async () => {
+  it('removes the temporary files of runs killed while writing the same file, and keeps those of running ones and recent ones', async () => {
     const directory = temporaryDirectory();
     const out = path.join(directory, 'out.cmstate');
     const stale = [`.out.cmstate.${endedPid()}.1764000000000.tmp`, `.out.cmstate.${endedPid()}.1764000000001.tmp`];
     const running = `.out.cmstate.${process.pid}.1764000000002.tmp`; // this test's own process is alive
     const other = `.other.cmstate.${endedPid()}.1764000000003.tmp`; // another file's
     for (const name of [...stale, running, other]) writeFileSync(path.join(directory, name), 'x'.repeat(1000));
+    // A temporary file is left alone for its first minute (another host's processes are not ours to know).
+    const recent = `.out.cmstate.${endedPid()}.1764000000004.tmp`;
+    writeFileSync(path.join(directory, recent), 'x');
+    const minutesAgo = new Date(Date.now() - 5 * 60_000);
+    for (const name of [...stale, running, other]) utimesSync(path.join(directory, name), minutesAgo, minutesAgo);
     const run = await runCli(['fold', '-o', out, fixture('sample/app.log')]);
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(out)).toBe(true);
-    expect(readdirSync(directory).sort()).toEqual([running, other, 'out.cmstate'].sort());
+    expect(readdirSync(directory).sort()).toEqual([running, other, recent, 'out.cmstate'].sort());
   });
 
   it.skipIf(!HAS_STRACE)('syncs the temporary file before renaming it, and the directory after (seen with strace; skipped without it)', () => {

@@ -92,6 +92,19 @@ describe('claude-mon serve under hostile clients', () => {
     expect(await answersWithin(serving, 2000)).toBe(true);
   }, 30_000);
 
+  it('makes room for a scrape when 45 clients ask and never read answers too big for the kernel to take', async () => {
+    // 3,000 pairs: answers of about 10 MB, more than loopback buffers take, so each stays in flight (before a
+    // stalled answer was closed to make room, a new scrape got 503 for as long as they were held).
+    const serving = await serve(['--max-series', '110000']);
+    serving.child.stdin.write(Array.from({ length: 3000 }, (_, i) => call(i, 3000)).join(''));
+    expect(await until(async () => total((await serving.scrape()).text, 'claude_mon_calls_total') === 3000, 30_000)).toBe(true);
+    const stalled = Array.from({ length: 45 }, () => pipelined(serving, 1));
+    // Once they have stalled (2 s without a byte taken), scrapes are answered again, each making room.
+    await sleep(2500);
+    for (let i = 0; i < 3; i++) expect(await answersWithin(serving, 8000), `scrape ${i}`).toBe(true);
+    for (const socket of stalled) socket.destroy();
+  }, 90_000);
+
   it('shares one rendering among the scrapes of a second', async () => {
     const serving = await servingCalls(300);
     let n = 300;
