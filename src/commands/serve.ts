@@ -46,6 +46,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   const page = options.page ? await livePage(context, engine, tallies) : NO_PAGE;
   const web = options.webConfig === undefined ? NO_WEB_CONFIG : await loadWebConfig(options.webConfig);
   const auth = web.users.size === 0 ? null : new BasicAuth(web.users);
+  if (auth !== null && web.tls === null) diagnostics.warn(`claude-mon: ${options.webConfig}: basic authentication without tls_server_config sends the passwords in clear`);
 
   let server;
   try {

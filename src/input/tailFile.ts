@@ -18,8 +18,9 @@ const ROTATE_IDLE_MS = 2000;
 /** How many of the first and of the last bytes read are checked again after each wait. */
 const CHECK_BYTES = 64;
 /**
- * Files the name moved on to that are kept open, at most: past that, the old file is let go as soon as it is read
- * to its end (an app that never reopens its log would otherwise keep it growing, and the queue with it).
+ * Files the name moved on to, queued: from this many on, the old file is let go as soon as it is read to its end,
+ * without waiting for it to be idle (an app that never reopens its log would otherwise keep it growing, and the
+ * queue with it; what it writes to the old file after that is not read).
  */
 const MAX_NEXT = 16;
 const NEWLINE = Buffer.from('\n');
@@ -69,9 +70,10 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   /** The last bytes read before `position`: a file replaced or truncated and grown past it has others there. */
   let before: Buffer = Buffer.alloc(0);
   /** The file's first bytes (up to CHECK_BYTES) once read: a file replaced in place begins otherwise. */
-  let head: Buffer = position > 0 ? await bytesAt(file, 0, Math.min(CHECK_BYTES, position)) : Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
   let waited = false;
   try {
+    if (position > 0) head = await bytesAt(file, 0, Math.min(CHECK_BYTES, position));
     while (!signal.aborted) {
       if (Date.now() - nameCheckedAt >= pollMs) {
         nameCheckedAt = Date.now();
@@ -119,7 +121,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       if (next.length > 0 && (idle >= ROTATE_IDLE_MS || (next.length >= 2 && idle >= pollMs) || next.length >= MAX_NEXT)) {
         await mark?.letGo();
         await file.close();
-        file = next.shift() ?? file;
+        file = next.shift() as FileHandle;
         position = 0;
         before = Buffer.alloc(0);
         head = Buffer.alloc(0);
@@ -161,15 +163,20 @@ async function openIfNew(path: string, known: readonly FileHandle[]): Promise<Fi
   } catch {
     return null; // gone for now (rotated away, the new one not made yet): keep what is open
   }
-  const named = await opened.stat();
-  for (const handle of known) {
-    const open = await handle.stat();
-    if (open.ino === named.ino && open.dev === named.dev) {
-      await opened.close();
-      return null;
+  try {
+    const named = await opened.stat();
+    for (const handle of known) {
+      const open = await handle.stat();
+      if (open.ino === named.ino && open.dev === named.dev) {
+        await opened.close();
+        return null;
+      }
     }
+    return opened;
+  } catch {
+    await opened.close().catch(() => undefined);
+    return null;
   }
-  return opened;
 }
 
 /** Whether the file still has `head` at its start and `before` just before `position` (the bytes last read). */

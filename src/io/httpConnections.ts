@@ -35,7 +35,7 @@ export class Connections {
   private readonly open = new Map<Socket, Connection>();
   private readonly sampler: NodeJS.Timeout;
 
-  constructor(private readonly cap = connectionCap()) {
+  constructor(readonly cap = connectionCap()) {
     this.sampler = setInterval(() => this.sample(), SAMPLE_MS).unref();
   }
 
@@ -89,7 +89,7 @@ export class Connections {
     const now = performance.now();
     let found: [Socket, number] | undefined;
     for (const [socket, connection] of this.open) {
-      if (!which(connection, now)) continue;
+      if (socket.destroyed || !which(connection, now)) continue;
       if (found === undefined || since(connection) < found[1]) found = [socket, since(connection)];
     }
     return found?.[0];

@@ -69,7 +69,7 @@ export async function startMetricsServer(
 ): Promise<MetricsServer> {
   const shared = sharedRendering(scrape);
   let inFlight = 0;
-  const answer = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+  const answer = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('only GET and HEAD\n');
@@ -84,7 +84,7 @@ export async function startMetricsServer(
         return;
       }
       response.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': body.length });
-      response.end(request.method === 'HEAD' ? undefined : body);
+      await writeBody(response, request.method === 'HEAD' ? EMPTY : body);
     } else if (path === '/healthz') {
       response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok\n');
     } else if (path !== undefined && pages.has(path)) {
@@ -106,50 +106,63 @@ export async function startMetricsServer(
   const connections = new Connections();
   const limits = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS, connectionsCheckingInterval: 1000 };
   const handle = (request: http.IncomingMessage, response: http.ServerResponse): void => {
-      const connection = connections.of(request.socket);
-      if (connection.waiting >= MAX_WAITING) {
-        request.socket.destroy(); // a client that sends and never reads
-        return;
-      }
-      connection.waiting++;
-      // After the answer before it is handed to the kernel and the socket has drained, and only then, this one is made.
-      connection.last = connection.last
-        .then(() => drained(request.socket))
-        .then(async () => {
-          connection.waiting--;
-          if (request.socket.destroyed) return;
-          // Past the cap, room is made by closing an answer its client has stopped taking; else 503, not counted.
-          if (inFlight >= MAX_IN_FLIGHT && !connections.closeStalled()) {
-            response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' }).end(`${MAX_IN_FLIGHT} answers in flight: try again\n`);
-            return finished(response);
+    const connection = connections.of(request.socket);
+    if (connection.waiting >= MAX_WAITING) {
+      request.socket.destroy(); // a client that sends and never reads
+      return;
+    }
+    connection.waiting++;
+    // After the answer before it is handed to the kernel and the socket has drained, and only then, this one is made.
+    connection.last = connection.last
+      .then(() => drained(request.socket))
+      .then(async () => {
+        connection.waiting--;
+        if (request.socket.destroyed) return;
+        // Past the cap, room is made by closing an answer its client has stopped taking; else 503, not counted.
+        if (inFlight >= MAX_IN_FLIGHT && !connections.closeStalled()) {
+          response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' }).end(`${MAX_IN_FLIGHT} answers in flight: try again\n`);
+          return finished(response);
+        }
+        inFlight++;
+        try {
+          if (access.allows !== null && !(await access.allows(request.headers.authorization))) {
+            response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="claude-mon"', 'Content-Type': 'text/plain; charset=utf-8' }).end('unauthorized\n');
+            return await finished(response);
           }
-          inFlight++;
           const done = connections.answering(request.socket);
           try {
-            if (access.allows === null || (await access.allows(request.headers.authorization))) answer(request, response);
-            else response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="claude-mon"', 'Content-Type': 'text/plain; charset=utf-8' }).end('unauthorized\n');
+            await answer(request, response);
             await finished(response);
           } finally {
-            inFlight--;
             done();
           }
-        })
-        .catch((error: unknown) => {
-          failed(request.url ?? '/', error);
-          request.socket.destroy();
-        });
+        } finally {
+          inFlight--;
+        }
+      })
+      .catch((error: unknown) => {
+        failed(request.url ?? '/', error);
+        request.socket.destroy();
+      });
   };
   const server = access.tls === null ? http.createServer(limits, handle) : https.createServer({ ...limits, handshakeTimeout: HEADERS_TIMEOUT_MS, cert: access.tls.cert, key: access.tls.key }, handle);
   // Over TLS, a connection is counted once its handshake is done (its socket is then the one requests come on);
   // one that never finishes it is closed after HEADERS_TIMEOUT_MS.
   server.on(access.tls === null ? 'connection' : 'secureConnection', (socket: Socket) => connections.add(socket));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  // And as a backstop, for those still in their handshake: at the cap, new ones are refused.
+  if (access.tls !== null) server.maxConnections = connections.cap;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    connections.stop();
+    throw error;
+  }
   const bound = server.address() as AddressInfo;
   return {
     address: `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`,
@@ -160,6 +173,28 @@ export async function startMetricsServer(
         server.closeAllConnections();
       }),
   };
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Bodies are written in slices of this size, each once the one before is taken: what the client has taken shows. */
+const SLICE_BYTES = 1 << 16;
+
+/** Writes `body` and ends the response, a slice at a time, waiting for the socket to drain between them. */
+async function writeBody(response: http.ServerResponse, body: Buffer): Promise<void> {
+  for (let offset = 0; offset < body.length && !response.destroyed; offset += SLICE_BYTES) {
+    if (!response.write(body.subarray(offset, offset + SLICE_BYTES))) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          response.off('drain', done);
+          response.off('close', done);
+          resolve();
+        };
+        response.on('drain', done);
+        response.on('close', done);
+      });
+    }
+  }
+  response.end();
 }
 
 /**

@@ -124,7 +124,7 @@ async function sweepStaleTemporaries(directory: string, name: string): Promise<v
     if (!Number.isSafeInteger(pid) || pid === process.pid || isRunning(pid)) continue;
     const file = path.join(directory, entry);
     const stats = await fs.lstat(file).catch(() => null);
-    if (stats === null || !stats.isFile() || stats.uid !== process.getuid?.() || Date.now() - stats.mtimeMs < STALE_MS) continue;
+    if (stats === null || !stats.isFile() || (process.getuid !== undefined && stats.uid !== process.getuid()) || Date.now() - stats.mtimeMs < STALE_MS) continue;
     await fs.unlink(file).catch(() => undefined);
   }
 }

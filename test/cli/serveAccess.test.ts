@@ -27,11 +27,15 @@ function certificate(directory: string): { cert: string; key: string } {
   return { cert, key };
 }
 
-/** GET over TLS, trusting `ca`; the status and body. */
+/** GET /metrics over TLS, trusting `ca`; the status and body. */
 function get(address: string, ca: Buffer, authorization?: string): Promise<{ status: number; body: string }> {
+  return getPath(address, ca, '/metrics', authorization);
+}
+
+function getPath(address: string, ca: Buffer, where: string, authorization?: string): Promise<{ status: number; body: string }> {
   const [host, port] = address.split(':') as [string, string];
   return new Promise((resolve, reject) => {
-    const request = https.get({ host, port: Number(port), path: '/metrics', ca, headers: authorization === undefined ? {} : { Authorization: authorization } }, (response) => {
+    const request = https.get({ host, port: Number(port), path: where, ca, headers: authorization === undefined ? {} : { Authorization: authorization } }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
@@ -57,10 +61,18 @@ describe('claude-mon serve --web-config', () => {
     expect((await get(serving.address, ca)).status).toBe(401);
     expect((await get(serving.address, ca, basic('prometheus', 'wrong'))).status).toBe(401);
     expect((await get(serving.address, ca, basic('nobody', 's3cret'))).status).toBe(401);
-    await get(serving.address, ca, basic('prometheus', 's3cret')); // shows the new pair at zero
-    const allowed = await get(serving.address, ca, basic('prometheus', 's3cret'));
+    let allowed = await get(serving.address, ca, basic('prometheus', 's3cret'));
     expect(allowed.status).toBe(200);
+    // (The first scrape that sees the new pair shows it at zero.)
+    for (let tries = 0; tries < 50 && total(allowed.body, 'claude_mon_calls_total') !== 1; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      allowed = await get(serving.address, ca, basic('prometheus', 's3cret'));
+    }
     expect(total(allowed.body, 'claude_mon_calls_total')).toBe(1);
+    // Every path asks for a user, and the scheme's case does not matter.
+    expect((await getPath(serving.address, ca, '/healthz')).status).toBe(401);
+    expect((await get(serving.address, ca, basic('prometheus', 's3cret').replace('Basic', 'BASIC'))).status).toBe(200);
+    expect(serving.stderr()).not.toContain('in clear');
     // Plain HTTP on the TLS port gets no metrics.
     const plain = await fetch(`http://${serving.address}/metrics`).then((response) => response.status, () => 'refused');
     expect(plain).not.toBe(200);
@@ -78,6 +90,10 @@ describe('claude-mon serve --web-config', () => {
       [write('c.yml', 'basic_auth_users:\n  prometheus: plaintext\n'), /basic_auth_users\.prometheus: expected a bcrypt hash/],
       [write('d.yml', 'tls_server_config:\n  cert_file: missing.crt\n  key_file: missing.key\n'), /tls_server_config\.cert_file: .*missing\.crt/],
       [write('e.yml', 'basic_auth_users: [1, 2]\n'), /basic_auth_users: expected a mapping/],
+      // Costs bcryptjs cannot check, a user name with ":", and a pair that is not one.
+      [write('f.yml', `basic_auth_users:\n  prometheus: ${bcrypt.hashSync('x', 4).replace('$04$', '$03$')}\n`), /basic_auth_users\.prometheus: expected a bcrypt hash of cost 4 to 31/],
+      [write('g.yml', `basic_auth_users:\n  "a:b": ${bcrypt.hashSync('x', 4)}\n`), /a user name cannot hold ":"/],
+      [write('h.yml', '# nothing\n'), /sets neither tls_server_config nor basic_auth_users/],
     ];
     for (const [file, message] of cases) {
       const run = await runCli(['serve', '--web-config', file], { stdin: '' });
