@@ -2,8 +2,8 @@
  * The soak of `serve` (in `npm run bench`; BENCH_SOAK=0 skips it, BENCH_SOAK_SECONDS sets its length, 600 by
  * default): a writer appends BENCH_SOAK_RATE lines a second (50,000) to a followed file, mv-rotating it every 5 s as
  * logrotate does (app.log → app.log.1 → … → app.log.4, the oldest deleted), while a client scrapes /metrics every
- * second. At the end: lines written against lines counted (they must be equal), serve's RSS at the start and the
- * end, and the scrapes' p50 and p99. Also runnable alone: node bench/soak.mjs.
+ * second. At the end: lines written against lines counted (they must be equal, and no scrape may fail), serve's RSS
+ * at the start and the end, and the scrapes' p50 and p99. Also runnable alone: node bench/soak.mjs.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,8 +18,13 @@ const TICK_MS = 10;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** serve's resident memory; NaN once it has ended. */
 function rssMiB(pid) {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function percentile(values, p) {
@@ -42,7 +47,7 @@ export async function soak({ seconds = 600, rate = 50_000, log = () => undefined
     }
     const address = /serving http:\/\/([^/]+)/.exec(stderr)[1];
     const counted = async () => {
-      const text = await (await fetch(`http://${address}/metrics`)).text();
+      const text = await fetch(`http://${address}/metrics`).then((response) => response.text(), () => '');
       let sum = 0;
       for (const line of text.split('\n')) if (line.startsWith('claude_mon_input_lines_total{outcome="record"')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
       return sum;
@@ -50,12 +55,14 @@ export async function soak({ seconds = 600, rate = 50_000, log = () => undefined
     await sleep(1000);
     const rssStartMiB = rssMiB(child.pid);
     const latencies = [];
+    let failedScrapes = 0;
     let running = true;
     const scraper = (async () => {
       while (running) {
         const started = performance.now();
-        await fetch(`http://${address}/metrics`).then((response) => response.arrayBuffer(), () => undefined);
-        latencies.push(performance.now() - started);
+        const ok = await fetch(`http://${address}/metrics`).then(async (response) => (await response.arrayBuffer(), response.ok), () => false);
+        if (ok) latencies.push(performance.now() - started);
+        else failedScrapes++;
         await sleep(Math.max(0, 1000 - (performance.now() - started)));
       }
     })();
@@ -104,9 +111,10 @@ export async function soak({ seconds = 600, rate = 50_000, log = () => undefined
       rssStartMiB,
       rssEndMiB,
       scrapes: latencies.length,
+      failedScrapes,
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
-      ok: count === written,
+      ok: count === written && failedScrapes === 0,
     };
   } finally {
     child.kill('SIGTERM');
@@ -119,9 +127,9 @@ export function soakReport(result) {
   const rate = Math.round(result.written / result.seconds);
   return [
     `## soak: serve following a file mv-rotated every ${ROTATE_MS / 1000} s, scraped every second\n`,
-    '| lines written | lines counted | equal | for | lines/s | serve RSS start → end | scrapes | scrape p50 | scrape p99 |',
+    '| lines written | lines counted | equal | for | lines/s | serve RSS start → end | scrapes (failed) | scrape p50 | scrape p99 |',
     '|---:|---:|---|---:|---:|---|---:|---:|---:|',
-    `| ${result.written} | ${result.counted} | ${result.ok ? 'yes' : '**no**'} | ${result.seconds.toFixed(0)} s | ${rate} | ${result.rssStartMiB.toFixed(0)} → ${result.rssEndMiB.toFixed(0)} MiB | ${result.scrapes} | ${result.p50Ms.toFixed(0)} ms | ${result.p99Ms.toFixed(0)} ms |`,
+    `| ${result.written} | ${result.counted} | ${result.counted === result.written ? 'yes' : '**no**'} | ${result.seconds.toFixed(0)} s | ${rate} | ${result.rssStartMiB.toFixed(0)} → ${result.rssEndMiB.toFixed(0)} MiB | ${result.scrapes} (${result.failedScrapes}) | ${result.p50Ms.toFixed(0)} ms | ${result.p99Ms.toFixed(0)} ms |`,
     '',
   ].join('\n');
 }
