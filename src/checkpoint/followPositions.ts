@@ -3,14 +3,16 @@
  * that a restart goes on from there — the lines written while it was down are counted once, not lost (as Fluent
  * Bit's tail database does). A saved position is found again by the identity rules of --checkpoint
  * (filePositions.ts): the file still under its name, or — rotated while the exporter was down — a sibling named
- * after it (app.log.1, app.log.1.gz, app.log-20261126), whose unread tail is read before the new file.
+ * after it (app.log.1, app.log.1.gz, app.log-20261126), whose unread tail is read before the new file. The same
+ * rules find the copy of a file truncated in place while it is followed (copytruncate), and the rest of it there.
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { StateReader } from '../core/engine/stateReader.js';
 import { describeFsError, InputError } from '../errors.js';
-import { tailFile } from '../input/tailFile.js';
+import { rotatedSiblings } from '../input/rotatedSiblings.js';
+import { type ReadSoFar, tailFile } from '../input/tailFile.js';
 import { replaceFile } from '../io/output.js';
 import { filePosition } from './checkpointFile.js';
 import { hashOf, IDENTITY_BYTES } from './fileIdentity.js';
@@ -50,6 +52,8 @@ export async function savePositions(file: string, positions: readonly FilePositi
 /** A followed file as a restart goes on with it: where it has been read to (to save), and its chunks from there. */
 export interface Following {
   readonly mark: FollowMark;
+  /** Its truncations in place so far, by whether the rest of what was written before was read from a copy. */
+  readonly truncations: { copy: number; lost: number };
   /** The tail of the file it was, rotated away meanwhile (when it was), then the file under the name, followed. */
   chunks(signal: AbortSignal): AsyncIterable<Buffer>;
 }
@@ -64,7 +68,44 @@ export async function following(followed: string, saved: readonly FilePosition[]
   const mark = new FollowMark(resumed?.saved ?? null);
   const start = resumed?.from ?? from;
   const tail = resumed?.rotatedTail ?? null;
-  return { mark, chunks: (signal) => inTurn([...(tail === null ? [] : [tail]), tailFile(followed, { from: start, signal, mark })]) };
+  const truncations = { copy: 0, lost: 0 };
+  const restOfCopy = async (read: ReadSoFar): Promise<AsyncIterable<Buffer> | null> => {
+    const rest = await restOfCopyBeside(followed, read);
+    if (rest === null) {
+      truncations.lost++;
+      warn(`${followed} was truncated in place after ${read.offset} bytes were read, and no copy of it was found beside it (as logrotate's copytruncate leaves): lines written to it after those, before the truncation, if any, were not read`);
+    } else truncations.copy++;
+    return rest;
+  };
+  return {
+    mark,
+    truncations,
+    chunks: (signal) => inTurn([...(tail === null ? [] : [tail]), tailFile(followed, { from: start, signal, mark, restOfCopy })]),
+  };
+}
+
+/** What was written after `read` to a file truncated since: from its copy beside `followed`; null when none is found. */
+async function restOfCopyBeside(followed: string, read: ReadSoFar): Promise<AsyncIterable<Buffer> | null> {
+  const tailBytes = Math.min(IDENTITY_BYTES, read.offset);
+  if (read.before.length < tailBytes) return null;
+  const headBytes = Math.min(IDENTITY_BYTES, read.head.length);
+  const before: FilePosition = {
+    path: followed,
+    dev: -1, // the copy is another file
+    ino: -1,
+    size: read.offset,
+    mtimeMs: 0,
+    gzip: false,
+    offset: read.offset,
+    headBytes,
+    headHash: hashOf(read.head.subarray(0, headBytes)),
+    tailHash: hashOf(read.before.subarray(read.before.length - tailBytes)),
+    complete: false,
+    grew: true,
+  };
+  const siblings = await rotatedSiblings(followed);
+  const plan = await planReads(siblings.map(({ path: sibling }) => sibling), [before]).catch(() => null);
+  return plan?.reads.find((each) => each.continues)?.chunks() ?? null;
 }
 
 /** Where a followed file goes on from after a restart. */
@@ -92,7 +133,7 @@ async function resumeFrom(followed: string, saved: readonly FilePosition[]): Pro
   const plan = await planReads(siblings.map(({ path: sibling }) => sibling), [own]).catch(() => null);
   const found = plan?.reads.find((each) => each.continues);
   if (found === undefined) return { saved: own, from: 0, rotatedTail: null, lost: true };
-  const written = new Map(siblings.map((sibling) => [sibling.path, sibling.mtimeMs]));
+  const written = new Map(siblings.map((sibling) => [sibling.path, sibling.stat.mtimeMs]));
   const foundAt = written.get(found.path) ?? Number.POSITIVE_INFINITY;
   // Written to at the same time or later (file times are coarse: a few ms), oldest first; on a tie, the higher
   // rotation number (app.log.2 before app.log.1).
@@ -104,19 +145,6 @@ async function resumeFrom(followed: string, saved: readonly FilePosition[]): Pro
 
 async function* inTurn(sources: readonly AsyncIterable<Buffer>[]): AsyncGenerator<Buffer> {
   for (const source of sources) yield* source;
-}
-
-/** The files beside `followed` named after it (app.log.1, app.log.2.gz, app.log-20261126), with when each was last written. */
-async function rotatedSiblings(followed: string): Promise<{ path: string; mtimeMs: number }[]> {
-  const directory = path.dirname(followed);
-  const base = path.basename(followed);
-  const names = (await fs.readdir(directory).catch(() => [])).filter((name) => name !== base && name.startsWith(base) && /^[.-]/.test(name.slice(base.length)));
-  const siblings: { path: string; mtimeMs: number }[] = [];
-  for (const name of names) {
-    const stat = await fs.stat(path.join(directory, name)).catch(() => null);
-    if (stat?.isFile() === true) siblings.push({ path: path.join(directory, name), mtimeMs: stat.mtimeMs });
-  }
-  return siblings;
 }
 
 /**

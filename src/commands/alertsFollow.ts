@@ -14,7 +14,8 @@ import { Engine } from '../core/engine/engine.js';
 import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { openInputs, readLogs } from '../input/readLogs.js';
-import { FOLLOW_DEDUPE_GENERATION_IDS, tailFile } from '../input/tailFile.js';
+import { FOLLOW_DEDUPE_GENERATION_IDS } from '../input/tailFile.js';
+import { type Following, following } from '../checkpoint/followPositions.js';
 import { Tally } from '../input/tally.js';
 import { untilStopped } from '../io/cliIo.js';
 import { writeToStream } from '../io/output.js';
@@ -93,8 +94,7 @@ export async function runAlertsFollow(context: RunContext, options: AlertsOption
     },
   };
   const stopped = untilStopped(io, abort.signal);
-  const openFile = (path: string): AsyncIterable<Buffer> =>
-    place === null ? tailFile(path, { from: 0, signal: abort.signal }) : place.following.chunks(abort.signal);
+  const openFile = (path: string): AsyncIterable<Buffer> => followFrom(place?.following ?? following(path, [], 0, (message) => context.diagnostics.warn(message)), abort.signal);
   const readOptions = { ...readOptionsOf(context), openFile, dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS };
   // The tally is ours, so that a stop by a signal still reports what was read.
   const tally = new Tally();
@@ -120,4 +120,9 @@ export async function runAlertsFollow(context: RunContext, options: AlertsOption
   await output;
   await place?.end();
   return report.exitCode;
+}
+
+/** The chunks of a followed file, once it is known how it is followed. */
+async function* followFrom(place: Following | Promise<Following>, signal: AbortSignal): AsyncGenerator<Buffer> {
+  yield* (await place).chunks(signal);
 }

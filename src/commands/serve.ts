@@ -40,20 +40,23 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   const tallies = sources.map(() => new Tally());
   // Now is the wall clock, moved on when the page is asked for and every minute (so the page's windows let go).
   const engine = new Engine({ kind: 'clock', ms: context.clockMs }, context.clockMs);
-  // The input's line counts always show their records, duplicates and noise: three series of the cap.
-  const budget = Math.max(0, options.maxSeries - INPUT_OUTCOMES.length);
+  // The input's line counts always show their records, duplicates and noise, and its truncations their two ends:
+  // five series of the cap.
+  const budget = Math.max(0, options.maxSeries - INPUT_OUTCOMES.length - TRUNCATION_RESTS.length);
   const metrics = engine.part(new ServeSeries(pricing, tz, budget, [...DEFAULT_LATENCY_BUCKETS_SECONDS, ...thresholds, 2 * Math.max(...thresholds)]), { kind: 'all' });
   const page = options.page ? await livePage(context, engine, tallies) : NO_PAGE;
   const web = options.webConfig === undefined ? NO_WEB_CONFIG : await loadWebConfig(options.webConfig);
   const auth = web.users.size === 0 ? null : new BasicAuth(web.users);
   if (auth !== null && web.tls === null) diagnostics.warn(`claude-mon: ${options.webConfig}: basic authentication without tls_server_config sends the passwords in clear`);
+  const followed = await resumedSources(sources, options.positions, diagnostics);
+  const inputFamilies = (): MetricFamily[] => [inputLinesFamily(tallies), truncationsFamily([...followed.values()])];
 
   let server;
   try {
     server = await startMetricsServer(
       options.listen.host,
       options.listen.port,
-      (format) => ({ body: renderExposition([...metrics.families(), inputLinesFamily(tallies)], format), final: !metrics.showedNew }),
+      (format) => ({ body: renderExposition([...metrics.families(), ...inputFamilies()], format), final: !metrics.showedNew }),
       (path, error) => diagnostics.error(`GET ${path} failed: ${(error as Error).message}`),
       page.routes,
       { tls: web.tls, allows: auth === null ? null : (header) => auth.allows(header) },
@@ -61,7 +64,6 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   } catch (error) {
     throw new UsageError(`--listen ${options.listen.host}:${options.listen.port}: ${describeListenError(error)}`);
   }
-  const followed = await resumedSources(sources, options.positions, diagnostics);
   diagnostics.warn(`claude-mon: serving ${web.tls === null ? 'http' : 'https'}://${server.address}/metrics (and /healthz${options.page ? '; the report page, live, on /' : ''}), following ${sources.map(({ source }) => source.name).join(', ')}`);
 
   const abort = new AbortController();
@@ -227,6 +229,20 @@ function inputLinesFamily(tallies: readonly Tally[]): MetricFamily {
     return { suffix: '_total', labels: [['outcome', outcome], ['reason', reason]], value };
   });
   return { name: FAMILY_NAMES.inputLines, type: 'counter', help: 'Lines read, by what became of them (skipped: by reason, as in summary\'s input report).', samples };
+}
+
+/** What became of the rest of a truncated file: read from its copy, or lost. */
+const TRUNCATION_RESTS = ['copy', 'lost'] as const;
+
+/** The followed files' truncations in place, by whether the rest written before them was read from a copy or lost. */
+function truncationsFamily(followed: readonly Following[]): MetricFamily {
+  const sum = (rest: (typeof TRUNCATION_RESTS)[number]): number => followed.reduce((n, { truncations }) => n + truncations[rest], 0);
+  return {
+    name: FAMILY_NAMES.inputTruncations,
+    type: 'counter',
+    help: 'Followed files truncated (or replaced) in place, by what became of what was written after the last read: read from their copy beside them (copytruncate), or lost (no copy found; how many lines, if any, is unknown).',
+    samples: TRUNCATION_RESTS.map((rest): Sample => ({ suffix: '_total', labels: [['rest', rest]], value: sum(rest) })),
+  };
 }
 
 function describeListenError(error: unknown): string {

@@ -19,4 +19,5 @@ export const FAMILY_NAMES = {
   limitLateCalls: 'claude_mon_ratelimit_late_calls',
   /** Made by `serve` from its inputs' line counts. */
   inputLines: 'claude_mon_input_lines',
+  inputTruncations: 'claude_mon_input_truncations',
 } as const;

@@ -4,19 +4,25 @@
  * comes to name (a rotation) is opened as soon as it is seen — the name is looked at every POLL_MS, so rotations
  * that far apart or more are each read to their end, however long the old ones take to read: the old file until it
  * has had nothing new for ROTATE_IDLE_MS (an app may write a last line or two to it after the rename; for one poll
- * once the name has moved on twice since), then the next from its start. A file truncated in place (copytruncate),
- * or rewritten, is read again from its start — also when it has grown past where it was read to, which its first
- * and last bytes read, checked again, tell. A name that is gone is waited for. Ends when `signal` aborts.
+ * once the name has moved on twice since), then the next from its start. Rotations faster than that are found
+ * beside the name (app.log.1, app.log-DATE), by identity, and read in turn. A file truncated in place
+ * (copytruncate), or rewritten, is read again from its start — also when it has grown past where it was read to,
+ * which its first and last bytes read, checked again every POLL_MS, tell — after the rest of it, from its copy
+ * when one is found (`restOfCopy`). A name that is gone is waited for. Ends when `signal` aborts.
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHUNK_BYTES } from './decode.js';
+import { RotatedBeside } from './rotatedSiblings.js';
 
 const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
-/** How many of the first and of the last bytes read are checked again after each wait. */
-const CHECK_BYTES = 64;
+/**
+ * How many of the first and of the last bytes read are checked again every poll; what a truncated file's copy is
+ * known by (the identity of a file position holds up to this many).
+ */
+export const CHECK_BYTES = 1024;
 /**
  * Files the name moved on to, queued: from this many on, the old file is let go as soon as it is read to its end,
  * without waiting for it to be idle (an app that never reopens its log would otherwise keep it growing, and the
@@ -38,6 +44,20 @@ export interface TailOptions {
   readonly pollMs?: number;
   /** Told which file is read and how far its lines were handed on (`serve --positions`). */
   readonly mark?: TailMark;
+  /**
+   * The rest of a file truncated in place, after what was read of it: from its copy (copytruncate), or null when
+   * none is found. Without it, the rest is not looked for.
+   */
+  readonly restOfCopy?: (read: ReadSoFar) => Promise<AsyncIterable<Buffer> | null>;
+}
+
+/** What was read of a file, enough to know a copy of it by. */
+export interface ReadSoFar {
+  readonly offset: number;
+  /** Its first bytes, up to CHECK_BYTES and `offset`. */
+  readonly head: Buffer;
+  /** The bytes just before `offset`, up to CHECK_BYTES. */
+  readonly before: Buffer;
 }
 
 /** Where a followed file has been read to. */
@@ -57,6 +77,8 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   let file = await fs.open(path, 'r');
   let position = Math.min(options.from, (await file.stat()).size);
   mark?.reading(path, file, position);
+  const beside = new RotatedBeside(path);
+  await beside.look();
   // Started at the end of a line still being written: its rest is not a line of its own.
   let skipToNewline = position > 0 && !(await endsWithNewline(file, position));
   let lastByte = 0x0a;
@@ -71,28 +93,40 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   let before: Buffer = Buffer.alloc(0);
   /** The file's first bytes (up to CHECK_BYTES) once read: a file replaced in place begins otherwise. */
   let head: Buffer = Buffer.alloc(0);
-  let waited = false;
+  let checkedAt = Date.now();
   try {
-    if (position > 0) head = await bytesAt(file, 0, Math.min(CHECK_BYTES, position));
+    if (position > 0) {
+      head = await bytesAt(file, 0, Math.min(CHECK_BYTES, position));
+      before = await bytesAt(file, Math.max(0, position - CHECK_BYTES), Math.min(CHECK_BYTES, position));
+    }
     while (!signal.aborted) {
       if (Date.now() - nameCheckedAt >= pollMs) {
         nameCheckedAt = Date.now();
         const named = await openIfNew(path, [file, ...next]);
-        if (named !== null) next.push(named);
+        // Each file the name held between two looks, rotated beside it meanwhile, before the one it holds now.
+        if (named !== null) next.push(...(await beside.missed([file, ...next, named])), named);
       }
-      // After a wait, before reading on: is the file still the one read up to here?
-      if (waited && !(await stillTheSame(file, position, head, before))) {
-        waited = false;
-        position = 0; // truncated (or rewritten) in place: start again
-        before = Buffer.alloc(0);
-        head = Buffer.alloc(0);
-        mark?.reading(path, file, 0);
-        skipToNewline = false;
-        if (lastByte !== 0x0a) yield NEWLINE; // a line cut short ends here
-        lastByte = 0x0a;
-        continue;
+      // Every poll, before reading on: is the file still the one read up to here?
+      if (Date.now() - checkedAt >= pollMs) {
+        checkedAt = Date.now();
+        if (!(await stillTheSame(file, position, head, before))) {
+          // Truncated (or rewritten) in place: what was written after `position` before that, from the copy, then
+          // the file again from its start.
+          const rest = skipToNewline || position === 0 ? null : await options.restOfCopy?.({ offset: position, head: head.subarray(0, position), before });
+          for await (const chunk of rest ?? []) {
+            yield chunk;
+            lastByte = chunk[chunk.length - 1] ?? lastByte;
+          }
+          position = 0;
+          before = Buffer.alloc(0);
+          head = Buffer.alloc(0);
+          mark?.reading(path, file, 0);
+          skipToNewline = false;
+          if (lastByte !== 0x0a) yield NEWLINE; // a line cut short ends here
+          lastByte = 0x0a;
+          continue;
+        }
       }
-      waited = false;
       const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
       if (bytesRead > 0) {
         position += bytesRead;
@@ -137,7 +171,6 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       } catch {
         return; // aborted
       }
-      waited = true;
     }
   } finally {
     await mark?.letGo();

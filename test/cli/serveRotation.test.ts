@@ -1,9 +1,10 @@
 /**
- * `claude-mon serve` following a file through rotations faster than it could once keep up with, and a truncation
- * that grows past where the file was read to within one poll: every line counted once (issue 20's note has the
- * numbers before: 58% lost at a rotation a second, 1,000 of 5,000 lines skipped after such a truncation).
+ * `claude-mon serve` following a file through rotations faster than it could once keep up with (faster than it
+ * looks at the name, too), a truncation that grows past where the file was read to within one poll, and
+ * copytruncate before the lines were read: every line counted once (issue 20's notes have the numbers before: 58%
+ * lost at a rotation a second, 1,000 of 5,000 lines skipped after such a truncation).
  */
-import { appendFileSync, existsSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +20,11 @@ async function counted(serving: Serving): Promise<number> {
   return total((await serving.scrape()).text, 'claude_mon_calls_total');
 }
 
+/** logrotate's way: app.log.N → app.log.N+1, app.log → app.log.1 (then a new app.log, or a copy and a truncation). */
+function shiftRotated(file: string, rotations: number): void {
+  for (let n = rotations; n >= 1; n--) if (existsSync(`${file}.${n}`)) renameSync(`${file}.${n}`, `${file}.${n + 1}`);
+}
+
 describe('claude-mon serve through rotations and truncations', () => {
   it('counts every line once when the file is mv-rotated every 300 ms at 20,000 lines a second', async () => {
     const file = path.join(temporaryDirectory(), 'app.log');
@@ -32,8 +38,7 @@ describe('claude-mon serve through rotations and truncations', () => {
       appendFileSync(file, lines(written, 200));
       written += 200;
       if (Date.now() - rotatedAt >= 300) {
-        // logrotate's way: app.log.N → app.log.N+1, app.log → app.log.1, a new app.log.
-        for (let n = rotations; n >= 1; n--) if (existsSync(`${file}.${n}`)) renameSync(`${file}.${n}`, `${file}.${n + 1}`);
+        shiftRotated(file, rotations);
         renameSync(file, `${file}.1`);
         writeFileSync(file, '');
         rotations++;
@@ -57,5 +62,52 @@ describe('claude-mon serve through rotations and truncations', () => {
       appendFileSync(file, lines(round * 20_000 + 10_000, 6000));
       expect(await until(async () => (await counted(serving)) === (round + 1) * 11_000, 10_000), `round ${round}: ${await counted(serving)}`).toBe(true);
     }
+  }, 120_000);
+
+  it('counts every line once when the file is mv-rotated every 60 ms, faster than the name is looked at (200 ms)', async () => {
+    const file = path.join(temporaryDirectory(), 'app.log');
+    writeFileSync(file, '');
+    const serving = await serve([file]);
+    let written = 0;
+    let rotations = 0;
+    const started = Date.now();
+    while (Date.now() - started < 3000) {
+      appendFileSync(file, lines(written, 1000));
+      written += 1000;
+      shiftRotated(file, rotations);
+      renameSync(file, `${file}.1`);
+      writeFileSync(file, '');
+      rotations++;
+      await sleep(60);
+    }
+    expect(rotations).toBeGreaterThanOrEqual(20);
+    expect(await until(async () => (await counted(serving)) === written, 15_000), `${await counted(serving)} of ${written}`).toBe(true);
+  }, 60_000);
+
+  it('reads what was written before a copytruncate and not read yet from the copy, and says when no copy is found', async () => {
+    const file = path.join(temporaryDirectory(), 'app.log');
+    writeFileSync(file, '');
+    const serving = await serve([file]);
+    const rounds = 5;
+    for (let round = 0; round < rounds; round++) {
+      appendFileSync(file, lines(round * 10_000, 10));
+      expect(await until(async () => (await counted(serving)) === round * 3020 + 10, 10_000)).toBe(true);
+      // Written, copied and truncated at once: most of it is read from the copy.
+      appendFileSync(file, lines(round * 10_000 + 10, 3000));
+      shiftRotated(file, round);
+      copyFileSync(file, `${file}.1`);
+      truncateSync(file, 0);
+      appendFileSync(file, lines(round * 10_000 + 5000, 10));
+      expect(await until(async () => (await counted(serving)) === (round + 1) * 3020, 10_000), `round ${round}: ${await counted(serving)}`).toBe(true);
+    }
+    const truncations = async (rest: string): Promise<number> => total((await serving.scrape()).text, 'claude_mon_input_truncations_total', [`rest="${rest}"`]);
+    expect(await until(async () => (await truncations('copy')) === rounds, 5000)).toBe(true);
+    expect(await truncations('lost')).toBe(0);
+    // Truncated with no copy beside it (`: > app.log`): what may have been written before is lost, and said.
+    truncateSync(file, 0);
+    appendFileSync(file, lines(90_000, 10));
+    expect(await until(async () => (await truncations('lost')) === 1, 10_000)).toBe(true);
+    expect(serving.stderr()).toMatch(/app\.log was truncated in place after \d+ bytes were read, and no copy of it was found/);
+    expect(await until(async () => (await counted(serving)) === rounds * 3020 + 10, 10_000)).toBe(true);
   }, 120_000);
 });
