@@ -56,7 +56,10 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     server = await startMetricsServer(
       options.listen.host,
       options.listen.port,
-      (format) => ({ body: renderExposition([...metrics.families(), ...inputFamilies()], format), final: !metrics.showedNew }),
+      (format) => {
+        const { families, showedNew } = metrics.families();
+        return { body: renderExposition([...families, ...inputFamilies()], format), final: !showedNew };
+      },
       (path, error) => diagnostics.error(`GET ${path} failed: ${(error as Error).message}`),
       page.routes,
       { tls: web.tls, allows: auth === null ? null : (header) => auth.allows(header) },

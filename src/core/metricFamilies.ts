@@ -19,6 +19,13 @@ export interface MetricFamily {
   readonly samples: readonly Sample[];
 }
 
+/** Families as one scrape shows them. */
+export interface Shown {
+  readonly families: MetricFamily[];
+  /** Some series are shown at zero, new: the next scrape shows them with their counts. */
+  readonly showedNew: boolean;
+}
+
 /** Longer label values are not exposed (their calls count as dropped): a scrape repeats each one in ~30 series. */
 export const MAX_LABEL_LENGTH = 256;
 

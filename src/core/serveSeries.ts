@@ -27,7 +27,7 @@ import { StatsAccumulator } from './stats.js';
 import type { TimeZone } from './timezone.js';
 import type { CallRecord, Stats } from './types.js';
 import { PoolCounters } from './limits/poolCounters.js';
-import { labelValue, MAX_LABEL_LENGTH, type MetricFamily, type Sample } from './metricFamilies.js';
+import { labelValue, MAX_LABEL_LENGTH, type MetricFamily, type Shown, type Sample } from './metricFamilies.js';
 
 /**
  * The feature and the model of the series that count the calls of every pair past the cap (as OpenTelemetry's
@@ -136,8 +136,6 @@ export class ServeSeries {
   private droppedCalls = 0;
   /** The calls of pairs past the cap (or with a label too long to expose), as one pair of their own. */
   private readonly overflow: PairCell;
-  /** Whether the last families() showed series at zero that the next shows with their counts. */
-  showedNew = false;
   private newestMs = Number.NEGATIVE_INFINITY;
   readonly bucketBounds: readonly number[];
   /** Series made per pair: 4 status classes, 4 token types, 2 successful prompt token types, rate-limited, max_tokens, cost, unpriced, histogram. */
@@ -183,8 +181,11 @@ export class ServeSeries {
 
   prune(): void {}
 
-  /** Every family, series sorted by their labels (a stable scrape). */
-  families(): MetricFamily[] {
+  /**
+   * Every family, series sorted by their labels (a stable scrape); and whether it shows series at zero that the
+   * next shows with their counts (so that it is not shared in their place).
+   */
+  families(): Shown {
     // Cells by their labels as exposed: lone surrogates (which UTF-8 cannot carry) replaced, so two logged names
     // that expose alike are one series.
     const byLabels = new Map<string, { feature: string; model: string; cell: PairCell }>();
@@ -209,7 +210,7 @@ export class ServeSeries {
     const fresh = new Set(pairs.filter((pair) => !pair.cell.scraped));
     for (const pair of fresh) pair.cell.scraped = true;
     const pools = this.pools.families();
-    this.showedNew = fresh.size > 0 || this.pools.showedNew;
+    const showedNew = fresh.size > 0 || pools.showedNew;
     const shown = (pair: (typeof pairs)[number], value: number): number => (fresh.has(pair) ? 0 : value);
     const pairLabels = (pair: (typeof pairs)[number]): [string, string][] => [
       ['feature', pair.feature],
@@ -257,7 +258,7 @@ export class ServeSeries {
         if (value !== undefined) remaining.push({ suffix: '', labels: [['model', model], ['limit', limit]], value });
       }
     }
-    return [
+    const families: MetricFamily[] = [
       {
         name: FAMILY_NAMES.calls,
         type: 'counter',
@@ -283,7 +284,7 @@ export class ServeSeries {
       registryFamily(FAMILY_NAMES.maxTokens),
       { name: FAMILY_NAMES.latency, type: 'histogram', help: 'Call latency in seconds, by feature and model.', samples: latency },
       { name: FAMILY_NAMES.rateLimitRemaining, type: 'gauge', help: 'The last logged anthropic-ratelimit-*-remaining value, by model and limit.', samples: remaining },
-      ...pools,
+      ...pools.families,
       {
         name: FAMILY_NAMES.newestRecord,
         type: 'gauge',
@@ -292,6 +293,7 @@ export class ServeSeries {
       },
       { name: FAMILY_NAMES.dropped, type: 'counter', help: 'Calls not counted, in whole or in part, because a new series would have passed --max-series.', samples: [{ suffix: '_total', labels: [], value: this.droppedCalls }] },
     ];
+    return { families, showedNew };
   }
 
   /** Notes the call's logged remaining values; a gauge that would pass the cap is not made (the call counts as dropped). */

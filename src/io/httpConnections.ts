@@ -106,17 +106,20 @@ export class Connections {
   }
 }
 
-/** Resolves once the socket's buffered writes are under its high-water mark (or it is closed). */
-export function drained(socket: Socket): Promise<void> {
-  if (!socket.writableNeedDrain || socket.destroyed) return Promise.resolve();
+/** A socket or a response: what is written to it is buffered until it drains. */
+type Drainable = NodeJS.EventEmitter & { readonly writableNeedDrain: boolean; readonly destroyed: boolean };
+
+/** Resolves once the buffered writes are under the high-water mark (or it is closed). */
+export function drained(stream: Drainable): Promise<void> {
+  if (!stream.writableNeedDrain || stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
-      socket.off('drain', done);
-      socket.off('close', done);
+      stream.off('drain', done);
+      stream.off('close', done);
       resolve();
     };
-    socket.on('drain', done);
-    socket.on('close', done);
+    stream.on('drain', done);
+    stream.on('close', done);
   });
 }
 

@@ -182,17 +182,7 @@ const SLICE_BYTES = 1 << 16;
 /** Writes `body` and ends the response, a slice at a time, waiting for the socket to drain between them. */
 async function writeBody(response: http.ServerResponse, body: Buffer): Promise<void> {
   for (let offset = 0; offset < body.length && !response.destroyed; offset += SLICE_BYTES) {
-    if (!response.write(body.subarray(offset, offset + SLICE_BYTES))) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          response.off('drain', done);
-          response.off('close', done);
-          resolve();
-        };
-        response.on('drain', done);
-        response.on('close', done);
-      });
-    }
+    if (!response.write(body.subarray(offset, offset + SLICE_BYTES))) await drained(response);
   }
   response.end();
 }

@@ -9,7 +9,7 @@
  */
 import { MINUTE_MS } from '../durations.js';
 import { FAMILY_NAMES } from '../metricNames.js';
-import { labelValue, MAX_LABEL_LENGTH, type MetricFamily } from '../metricFamilies.js';
+import { labelValue, MAX_LABEL_LENGTH, type MetricFamily, type Shown } from '../metricFamilies.js';
 import { compareStrings } from '../order.js';
 import type { PriceBook } from '../pricing.js';
 import type { CallRecord } from '../types.js';
@@ -39,8 +39,6 @@ export class PoolCounters {
   private late = 0;
   /** Classes a scrape has shown (at zero, the first time). */
   private readonly scraped = new Set<string>();
-  /** Whether the last families() showed a class at zero. */
-  showedNew = false;
 
   /** `takeSeries(n)`: whether n more series fit under the cap (and takes them); `clockMs`: the wall clock. */
   constructor(
@@ -67,11 +65,11 @@ export class PoolCounters {
     return true;
   }
 
-  families(): MetricFamily[] {
+  /** The families, each class shown at zero the first time; and whether any was. */
+  families(): Shown {
     const pools = [...this.usage.keys()].sort(compareStrings);
     const fresh = new Set(pools.filter((pool) => !this.scraped.has(pool)));
     for (const pool of fresh) this.scraped.add(pool);
-    this.showedNew = fresh.size > 0;
     const families: MetricFamily[] = LIMIT_KINDS.map((kind, k) => ({
       name: LIMIT_FAMILIES[kind],
       type: 'counter',
@@ -80,6 +78,6 @@ export class PoolCounters {
     }));
     const late = `Calls that drew on the rate limits but were read more than ${LATE_MS / MINUTE_MS} minutes after their time (a backlog): not in the use by class.`;
     families.push({ name: FAMILY_NAMES.limitLateCalls, type: 'counter', help: late, samples: [{ suffix: '_total', labels: [], value: this.late }] });
-    return families;
+    return { families, showedNew: fresh.size > 0 };
   }
 }
