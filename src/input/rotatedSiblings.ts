@@ -33,14 +33,25 @@ export class RotatedBeside {
 
   constructor(private readonly followed: string) {}
 
-  /** Takes note of the files beside the name now: none of them is missed later. */
-  async look(): Promise<void> {
-    this.seen = new Set((await this.plainSiblings()).map(({ stat }) => identity(stat)));
+  /** The files beside the name now, by identity. */
+  async look(): Promise<ReadonlySet<string>> {
+    return new Set((await this.plainSiblings()).map(({ stat }) => identity(stat)));
+  }
+
+  /**
+   * Takes the files `looked` at as seen: none of them is missed later. For a look taken while the name held the
+   * newest file followed, before and after (so that none of them was the name's since): a copy made by
+   * copytruncate, say, is not mistaken for a file the name held, should the name come to hold another.
+   */
+  seenAll(looked: ReadonlySet<string>): void {
+    this.seen = new Set(looked);
   }
 
   /**
    * The files beside the name that are neither seen before nor `ours`, opened, oldest written first (on a tie, the
-   * higher rotation number first: app.log.2 before app.log.1). All of them are seen from now on.
+   * higher rotation number first: app.log.2 before app.log.1). All of them are seen from now on. A file renamed
+   * while they are listed (a rotation shifting app.log.N to app.log.N+1) may be missed by the listing: it is not
+   * taken as seen, and found by the next.
    */
   async missed(ours: readonly FileHandle[]): Promise<FileHandle[]> {
     const siblings = await this.plainSiblings();
@@ -53,9 +64,13 @@ export class RotatedBeside {
     const opened: FileHandle[] = [];
     for (const { path: sibling, stat } of missed) {
       const handle = await fs.open(sibling, 'r').catch(() => null);
-      if (handle === null) continue; // gone since it was listed
-      if (identity(await handle.stat()) === identity(stat)) opened.push(handle);
-      else await handle.close(); // renamed over since: another file, seen at the next look
+      const found = handle === null ? null : identity(await handle.stat());
+      if (found === identity(stat)) opened.push(handle as FileHandle);
+      else {
+        // Renamed since it was listed (or gone): not seen yet, found by the next look under its new name.
+        await handle?.close();
+        this.seen.delete(identity(stat));
+      }
     }
     return opened;
   }

@@ -18,6 +18,8 @@ import { RotatedBeside } from './rotatedSiblings.js';
 
 const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
+/** How often the files beside the name are taken as seen, while the name holds the file followed (RotatedBeside). */
+const SIBLINGS_SEEN_EVERY_MS = 1000;
 /**
  * How many of the first and of the last bytes read are checked again every poll; what a truncated file's copy is
  * known by (the identity of a file position holds up to this many).
@@ -78,7 +80,8 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   let position = Math.min(options.from, (await file.stat()).size);
   mark?.reading(path, file, position);
   const beside = new RotatedBeside(path);
-  await beside.look();
+  beside.seenAll(await beside.look());
+  let siblingsSeenAt = Date.now();
   // Started at the end of a line still being written: its rest is not a line of its own.
   let skipToNewline = position > 0 && !(await endsWithNewline(file, position));
   let lastByte = 0x0a;
@@ -102,9 +105,14 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
     while (!signal.aborted) {
       if (Date.now() - nameCheckedAt >= pollMs) {
         nameCheckedAt = Date.now();
+        const looked = nameCheckedAt - siblingsSeenAt >= SIBLINGS_SEEN_EVERY_MS ? await beside.look() : null;
         const named = await openIfNew(path, [file, ...next]);
         // Each file the name held between two looks, rotated beside it meanwhile, before the one it holds now.
-        if (named !== null) next.push(...(await beside.missed([file, ...next, named])), named);
+        if (typeof named !== 'string') next.push(...(await beside.missed([file, ...next, named])), named);
+        else if (named === 'known' && looked !== null) {
+          beside.seenAll(looked); // the name held a file followed throughout: what was beside it is not missed
+          siblingsSeenAt = nameCheckedAt;
+        }
       }
       // Every poll, before reading on: is the file still the one read up to here?
       if (Date.now() - checkedAt >= pollMs) {
@@ -124,6 +132,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
           skipToNewline = false;
           if (lastByte !== 0x0a) yield NEWLINE; // a line cut short ends here
           lastByte = 0x0a;
+          siblingsSeenAt = Number.NEGATIVE_INFINITY; // its copy, beside it now, is seen at the next look
           continue;
         }
       }
@@ -186,15 +195,16 @@ async function endsWithNewline(file: FileHandle, size: number): Promise<boolean>
 }
 
 /**
- * The file now at `path` when it is none of `known` (rotated, or created after being gone); null otherwise. Opened
- * first and then looked at, so that what is looked at is what is open.
+ * The file now at `path` when it is none of `known` (rotated, or created after being gone); else whether it is one
+ * of them, or gone (or could not be looked at). Opened first and then looked at, so that what is looked at is what
+ * is open.
  */
-async function openIfNew(path: string, known: readonly FileHandle[]): Promise<FileHandle | null> {
+async function openIfNew(path: string, known: readonly FileHandle[]): Promise<FileHandle | 'known' | 'gone'> {
   let opened: FileHandle;
   try {
     opened = await fs.open(path, 'r');
   } catch {
-    return null; // gone for now (rotated away, the new one not made yet): keep what is open
+    return 'gone'; // for now (rotated away, the new one not made yet): keep what is open
   }
   try {
     const named = await opened.stat();
@@ -202,13 +212,13 @@ async function openIfNew(path: string, known: readonly FileHandle[]): Promise<Fi
       const open = await handle.stat();
       if (open.ino === named.ino && open.dev === named.dev) {
         await opened.close();
-        return null;
+        return 'known';
       }
     }
     return opened;
   } catch {
     await opened.close().catch(() => undefined);
-    return null;
+    return 'gone';
   }
 }
 

@@ -81,7 +81,8 @@ describe('claude-mon serve through rotations and truncations', () => {
       await sleep(60);
     }
     expect(rotations).toBeGreaterThanOrEqual(20);
-    expect(await until(async () => (await counted(serving)) === written, 15_000), `${await counted(serving)} of ${written}`).toBe(true);
+    expect(await until(async () => (await counted(serving)) === written, 15_000), `${await counted(serving)} of ${written}; ${serving.stderr()}`).toBe(true);
+    expect(total((await serving.scrape()).text, 'claude_mon_input_lines_total', ['outcome="duplicate"'])).toBe(0); // none read twice
   }, 60_000);
 
   it('reads what was written before a copytruncate and not read yet from the copy, and says when no copy is found', async () => {
@@ -109,5 +110,15 @@ describe('claude-mon serve through rotations and truncations', () => {
     expect(await until(async () => (await truncations('lost')) === 1, 10_000)).toBe(true);
     expect(serving.stderr()).toMatch(/app\.log was truncated in place after \d+ bytes were read, and no copy of it was found/);
     expect(await until(async () => (await counted(serving)) === rounds * 3020 + 10, 10_000)).toBe(true);
+    // Then the name comes to hold a new file: the copies beside it are not taken for files it held meanwhile.
+    shiftRotated(file, rounds);
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, lines(95_000, 10));
+    expect(await until(async () => (await counted(serving)) === rounds * 3020 + 20, 10_000)).toBe(true);
+    await sleep(1000);
+    const { text } = await serving.scrape();
+    expect(total(text, 'claude_mon_calls_total')).toBe(rounds * 3020 + 20);
+    // Not read twice, either (the request ids would hide it from the calls: duplicates are dropped).
+    expect(total(text, 'claude_mon_input_lines_total', ['outcome="duplicate"'])).toBe(0);
   }, 120_000);
 });
