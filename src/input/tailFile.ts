@@ -110,7 +110,8 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         // Each file the name held between two looks, rotated beside it meanwhile, before the one it holds now.
         if (typeof named !== 'string') next.push(...(await beside.missed([file, ...next, named])), named);
         else if (named === 'known' && looked !== null) {
-          beside.seenAll(looked); // the name held a file followed throughout: what was beside it is not missed
+          // The name held a file followed throughout: what was made beside it since the newest was is a copy.
+          beside.seenAll(looked, (await (next.at(-1) ?? file).stat()).birthtimeMs);
           siblingsSeenAt = nameCheckedAt;
         }
       }
