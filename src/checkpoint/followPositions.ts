@@ -3,16 +3,16 @@
  * that a restart goes on from there — the lines written while it was down are counted once, not lost (as Fluent
  * Bit's tail database does). A saved position is found again by the identity rules of --checkpoint
  * (filePositions.ts): the file still under its name, or — rotated while the exporter was down — a sibling named
- * after it (app.log.1, app.log.1.gz, app.log-20261126), whose unread tail is read before the new file. The same
- * rules find the copy of a file truncated in place while it is followed (copytruncate), and the rest of it there.
+ * after it (app.log.1, app.log.1.gz, app.log-20261126), whose unread tail is read before the new file.
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { StateReader } from '../core/engine/stateReader.js';
 import { describeFsError, InputError } from '../errors.js';
-import { rotatedSiblings } from '../input/rotatedSiblings.js';
-import { type ReadSoFar, tailFile } from '../input/tailFile.js';
+import { compareRotations, RotatedBeside, rotatedSiblings } from '../input/rotatedSiblings.js';
+import { tailFile } from '../input/tailFile.js';
+import type { ReadSoFar } from '../input/truncatedCopy.js';
 import { replaceFile } from '../io/output.js';
 import { filePosition } from './checkpointFile.js';
 import { hashOf, IDENTITY_BYTES } from './fileIdentity.js';
@@ -68,44 +68,28 @@ export async function following(followed: string, saved: readonly FilePosition[]
   const mark = new FollowMark(resumed?.saved ?? null);
   const start = resumed?.from ?? from;
   const tail = resumed?.rotatedTail ?? null;
+  // Looked at now, before the tail is read: a file the name holds now and is rotated from meanwhile is not missed.
+  let beside: RotatedBeside | undefined;
+  if (tail !== null) {
+    beside = new RotatedBeside(followed);
+    beside.takeAsSeen((await beside.look()) ?? new Map());
+  }
   const truncations = { copy: 0, lost: 0 };
-  const restOfCopy = async (read: ReadSoFar): Promise<AsyncIterable<Buffer> | null> => {
-    const rest = await restOfCopyBeside(followed, read);
-    if (rest === null) {
+  const truncated = (read: ReadSoFar, copied: boolean): void => {
+    if (copied) truncations.copy++;
+    else {
       truncations.lost++;
-      warn(`${followed} was truncated in place after ${read.offset} bytes were read, and no copy of it was found beside it (as logrotate's copytruncate leaves): lines written to it after those, before the truncation, if any, were not read`);
-    } else truncations.copy++;
-    return rest;
+      warn(
+        `${followed} was truncated in place after ${read.offset} bytes were read, and no plain copy of it was found beside it: lines written to it after those, before the truncation, if any, were not read. ` +
+          "With logrotate's copytruncate, add delaycompress (the newest copy stays plain), or rotate with create instead",
+      );
+    }
   };
   return {
     mark,
     truncations,
-    chunks: (signal) => inTurn([...(tail === null ? [] : [tail]), tailFile(followed, { from: start, signal, mark, restOfCopy })]),
+    chunks: (signal) => inTurn([...(tail === null ? [] : [tail]), tailFile(followed, { from: start, signal, mark, truncated, ...(beside === undefined ? {} : { beside }) })]),
   };
-}
-
-/** What was written after `read` to a file truncated since: from its copy beside `followed`; null when none is found. */
-async function restOfCopyBeside(followed: string, read: ReadSoFar): Promise<AsyncIterable<Buffer> | null> {
-  const tailBytes = Math.min(IDENTITY_BYTES, read.offset);
-  if (read.before.length < tailBytes) return null;
-  const headBytes = Math.min(IDENTITY_BYTES, read.head.length);
-  const before: FilePosition = {
-    path: followed,
-    dev: -1, // the copy is another file
-    ino: -1,
-    size: read.offset,
-    mtimeMs: 0,
-    gzip: false,
-    offset: read.offset,
-    headBytes,
-    headHash: hashOf(read.head.subarray(0, headBytes)),
-    tailHash: hashOf(read.before.subarray(read.before.length - tailBytes)),
-    complete: false,
-    grew: true,
-  };
-  const siblings = await rotatedSiblings(followed);
-  const plan = await planReads(siblings.map(({ path: sibling }) => sibling), [before]).catch(() => null);
-  return plan?.reads.find((each) => each.continues)?.chunks() ?? null;
 }
 
 /** Where a followed file goes on from after a restart. */
@@ -129,7 +113,7 @@ async function resumeFrom(followed: string, saved: readonly FilePosition[]): Pro
   if (read !== undefined && read.continues) return { saved: own, from: read.start, rotatedTail: null, lost: false };
   // Rotated while down: the saved file among its siblings, read on from its position; then each sibling rotated
   // after it (a second rotation) whole, oldest first; then the file under the name from its start.
-  const siblings = await rotatedSiblings(followed);
+  const siblings = await rotatedSiblings(followed, { compressed: true });
   const plan = await planReads(siblings.map(({ path: sibling }) => sibling), [own]).catch(() => null);
   const found = plan?.reads.find((each) => each.continues);
   if (found === undefined) return { saved: own, from: 0, rotatedTail: null, lost: true };
@@ -139,7 +123,7 @@ async function resumeFrom(followed: string, saved: readonly FilePosition[]): Pro
   // rotation number (app.log.2 before app.log.1).
   const later = (plan?.reads ?? [])
     .filter((each) => each !== found && (written.get(each.path) ?? 0) >= foundAt)
-    .sort((a, b) => (written.get(a.path) ?? 0) - (written.get(b.path) ?? 0) || b.path.localeCompare(a.path, 'en', { numeric: true }));
+    .sort((a, b) => (written.get(a.path) ?? 0) - (written.get(b.path) ?? 0) || compareRotations(a.path, b.path));
   return { saved: own, from: 0, rotatedTail: inTurn([found, ...later].map((each) => each.chunks())), lost: false };
 }
 
@@ -169,6 +153,12 @@ export class FollowMark {
   /** Bytes up to `offset` were handed on, to the end of their last line. */
   handedOn(offset: number): void {
     this.offset = offset;
+  }
+
+  /** Its file was truncated: nothing is said (the last position said stands) until a file is read again. */
+  pause(): void {
+    this.handle = null;
+    this.before = null;
   }
 
   /** Its file is about to be closed: its position is kept. */

@@ -4,6 +4,7 @@
  * the longest window (older calls are let go as now moves). At the end of the input, or on SIGINT/SIGTERM, it
  * prints the final state and exits with its code.
  */
+import { type Following, following } from '../checkpoint/followPositions.js';
 import type { AlertsOptions } from '../commandOptions.js';
 import type { RunContext } from '../context/runContext.js';
 import { AlertParts } from '../core/alerts/alertParts.js';
@@ -15,7 +16,6 @@ import type { CallRecord } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { openInputs, readLogs } from '../input/readLogs.js';
 import { FOLLOW_DEDUPE_GENERATION_IDS } from '../input/tailFile.js';
-import { type Following, following } from '../checkpoint/followPositions.js';
 import { Tally } from '../input/tally.js';
 import { untilStopped } from '../io/cliIo.js';
 import { writeToStream } from '../io/output.js';

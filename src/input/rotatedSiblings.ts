@@ -1,7 +1,7 @@
 /**
  * The files a followed name was rotated to: beside it, named after it (app.log.1, app.log.2.gz, app.log-20261126).
- * And those among them that are new since the name was last looked at: generations the name held for less than a
- * poll, rotated away before a look saw them at the name.
+ * And, by `RotatedBeside`, those among them that the name held for less than a poll: rotated away before a look
+ * saw them at the name.
  */
 import { promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -10,11 +10,13 @@ import path from 'node:path';
 /** Rotated files compressed by a rotation: read whole by `summary`, never followed. */
 const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|z|zip)$/i;
 
-/** The files beside `followed` named after it, with when each was last written. */
-export async function rotatedSiblings(followed: string): Promise<{ path: string; stat: Stats }[]> {
+/** The files beside `followed` named after it, with their stats; without the compressed ones unless asked. */
+export async function rotatedSiblings(followed: string, { compressed }: { compressed: boolean }): Promise<{ path: string; stat: Stats }[]> {
   const directory = path.dirname(followed);
   const base = path.basename(followed);
-  const names = (await fs.readdir(directory).catch(() => [])).filter((name) => name !== base && name.startsWith(base) && /^[.-]/.test(name.slice(base.length)));
+  const names = (await fs.readdir(directory).catch(() => [])).filter(
+    (name) => name !== base && name.startsWith(base) && /^[.-]/.test(name.slice(base.length)) && (compressed || !COMPRESSED.test(name)),
+  );
   const siblings: { path: string; stat: Stats }[] = [];
   for (const name of names) {
     const stat = await fs.stat(path.join(directory, name)).catch(() => null);
@@ -23,83 +25,147 @@ export async function rotatedSiblings(followed: string): Promise<{ path: string;
   return siblings;
 }
 
-/** Files remembered as seen beside a name, at most (the oldest let go first): far more than a log directory holds. */
-const MAX_SEEN = 10_000;
+/**
+ * A seen file absent from this many listings, and for this long, is forgotten (deleted): a listing can miss a file
+ * renamed while it runs, but not for long.
+ */
+const ABSENT_LISTINGS = 3;
+const ABSENT_MS = 10_000;
+/** Listings at most for one search of missed files, when a file listed could not be opened at any name listed. */
+const MAX_LISTINGS = 3;
+/** File times come from a coarse clock: a directory changed this close to a listing may not show it. */
+const CLOCK_SLACK_MS = 20;
+
+/** A look at the files beside the name: their identities, with their birth times (0 where none is kept). */
+export type Look = ReadonlyMap<string, number>;
 
 /**
- * The uncompressed files rotated beside a followed name, by identity (device, inode and birth time: an inode is
- * reused), as seen. A file beside the name that was not there before, and that the follower has not opened, was
- * the name's between two looks.
+ * The uncompressed files rotated beside a followed name, by identity (device and inode), as seen. A file beside the
+ * name that was not seen there before, and that the follower has not opened, was the name's between two looks.
  */
 export class RotatedBeside {
-  /** Identities, in the order they were seen (a Map keeps it), so that the oldest go first past MAX_SEEN. */
-  private readonly seen = new Map<string, true>();
+  /** Each identity seen, with the last listing it was in (or opened at): its number, and when. */
+  private readonly seen = new Map<string, { listing: number; atMs: number }>();
+  private listings = 0;
+  /** The directory's modification time at the last listing, and when that listing started. */
+  private listed = { directoryMs: Number.NaN, atMs: 0 };
 
   constructor(private readonly followed: string) {}
 
-  /** The files beside the name now: their identities, with their birth times. */
-  async look(): Promise<ReadonlyMap<string, number>> {
-    return new Map((await this.plainSiblings()).map(({ stat }) => [identity(stat), stat.birthtimeMs]));
+  /** The files beside the name now; null when the directory has not changed since the last listing. */
+  async look(): Promise<Look | null> {
+    const directoryMs = (await fs.stat(path.dirname(this.followed)).catch(() => null))?.mtimeMs ?? Number.NaN;
+    if (directoryMs === this.listed.directoryMs && directoryMs < this.listed.atMs - CLOCK_SLACK_MS) return null;
+    return new Map((await this.list()).map(({ stat }) => [identity(stat), stat.birthtimeMs]));
   }
 
   /**
-   * Takes the files `looked` at, made at `bornSince` or later, as seen: none of them is missed later. For a look
-   * taken while the name held the newest file followed, made at `bornSince`: a file made since then beside it was
+   * Takes the files of `looked` that were made at `bornSince` or later as seen: none of them is missed later. For
+   * a look taken while the name held the newest file followed, made at `bornSince`: a file made beside it since was
    * never the name's (a copy made by copytruncate), and is not mistaken for one should the name come to hold
-   * another. One made before may be a file the name held that a listing missed: it is left to the next.
+   * another. One made before that and not seen yet may be a file the name held that a listing missed: it is left
+   * to the next search. Without birth times (0), every file is taken.
    */
-  seenAll(looked: ReadonlyMap<string, number>, bornSince = Number.NEGATIVE_INFINITY): void {
-    for (const [id, bornMs] of looked) if (bornMs >= bornSince) this.note(id);
+  takeAsSeen(looked: Look, bornSince = Number.NEGATIVE_INFINITY): void {
+    this.listings++;
+    for (const [id, bornMs] of looked) if (this.seen.has(id) || bornMs >= bornSince || bornMs === 0) this.note(id);
+    this.forgetAbsent();
   }
 
   /**
-   * The files beside the name that are neither seen before nor `ours`, opened, oldest written first (on a tie, the
+   * Opens the files beside the name that are neither seen before nor `ours`, oldest written first (on a tie, the
    * higher rotation number first: app.log.2 before app.log.1); they and `ours` are seen from now on. A file renamed
-   * while they are listed (a rotation shifting app.log.N to app.log.N+1) may be missed by the listing, or listed
-   * twice: it is opened under the name it is found at, or else found by the next look.
+   * while they are listed (a rotation shifting app.log.N to app.log.N+1) may be listed twice, or not at all: it is
+   * opened under a name it is found at, and the listing is made again when it is found at none.
    */
-  async missed(ours: readonly FileHandle[]): Promise<FileHandle[]> {
-    for (const handle of ours) this.note(identity(await handle.stat()));
-    const candidates = new Map<string, { paths: string[]; mtimeMs: number }>();
-    for (const { path: sibling, stat } of await this.plainSiblings()) {
-      const id = identity(stat);
-      if (this.seen.has(id)) continue;
-      const candidate = candidates.get(id) ?? { paths: [], mtimeMs: stat.mtimeMs };
-      candidate.paths.push(sibling);
-      candidates.set(id, candidate);
-    }
-    const byAge = [...candidates].sort(([, a], [, b]) => a.mtimeMs - b.mtimeMs || compareRotations(a.paths[0] as string, b.paths[0] as string));
+  async openMissed(ours: readonly FileHandle[]): Promise<FileHandle[]> {
     const opened: FileHandle[] = [];
-    for (const [id, { paths }] of byAge) {
-      for (const sibling of paths) {
-        const handle = await fs.open(sibling, 'r').catch(() => null);
-        if (handle !== null && identity(await handle.stat()) === id) {
-          opened.push(handle);
-          this.note(id);
-          break;
-        }
-        await handle?.close(); // renamed since it was listed: another file now
+    try {
+      for (let listing = 1; listing <= MAX_LISTINGS; listing++) {
+        this.listings++;
+        for (const handle of ours) this.note(identity(await handle.stat()));
+        const { found, complete } = await this.openUnseen();
+        opened.push(...found);
+        if (complete) break;
       }
+    } catch (error) {
+      for (const handle of opened) await handle.close();
+      throw error;
     }
+    this.forgetAbsent();
     return opened;
   }
 
-  private note(id: string): void {
-    this.seen.delete(id);
-    this.seen.set(id, true);
-    if (this.seen.size > MAX_SEEN) this.seen.delete(this.seen.keys().next().value as string);
+  /** Opens the files listed beside the name not seen yet; `complete` unless one could be opened at no name listed. */
+  private async openUnseen(): Promise<{ found: FileHandle[]; complete: boolean }> {
+    const unseen = new Map<string, { paths: string[]; mtimeMs: number }>();
+    for (const { path: sibling, stat } of await this.list()) {
+      const id = identity(stat);
+      if (this.seen.has(id)) {
+        this.note(id);
+        continue;
+      }
+      const candidate = unseen.get(id) ?? { paths: [], mtimeMs: stat.mtimeMs };
+      candidate.paths.push(sibling);
+      unseen.set(id, candidate);
+    }
+    const byAge = [...unseen].sort(([, a], [, b]) => a.mtimeMs - b.mtimeMs || compareRotations(a.paths[0] as string, b.paths[0] as string));
+    const found: FileHandle[] = [];
+    let complete = true;
+    for (const [id, { paths }] of byAge) {
+      const handle = await openAs(paths, id);
+      if (handle === null) complete = false;
+      else {
+        found.push(handle);
+        this.note(id);
+      }
+    }
+    return { found, complete };
   }
 
-  private async plainSiblings(): Promise<{ path: string; stat: Stats }[]> {
-    return (await rotatedSiblings(this.followed)).filter(({ path: sibling }) => !COMPRESSED.test(sibling));
+  private async list(): Promise<{ path: string; stat: Stats }[]> {
+    const atMs = Date.now();
+    const directoryMs = (await fs.stat(path.dirname(this.followed)).catch(() => null))?.mtimeMs ?? Number.NaN;
+    const siblings = await rotatedSiblings(this.followed, { compressed: false });
+    this.listed = { directoryMs, atMs };
+    return siblings;
   }
+
+  private note(id: string): void {
+    this.seen.set(id, { listing: this.listings, atMs: Date.now() });
+  }
+
+  /** Forgets the files long absent from the listings: deleted, so memory stays bounded by the directory. */
+  private forgetAbsent(): void {
+    const now = Date.now();
+    for (const [id, { listing, atMs }] of this.seen) if (listing <= this.listings - ABSENT_LISTINGS && atMs < now - ABSENT_MS) this.seen.delete(id);
+  }
+}
+
+/** The file with identity `id`, opened at one of `paths`; null when it is at none of them now. */
+async function openAs(paths: readonly string[], id: string): Promise<FileHandle | null> {
+  for (const candidate of paths) {
+    const handle = await fs.open(candidate, 'r').catch(() => null);
+    if (handle === null) continue;
+    const same = await handle
+      .stat()
+      .then((stat) => identity(stat) === id)
+      .catch(() => false);
+    if (same) return handle;
+    await handle.close(); // renamed since it was listed: another file now
+  }
+  return null;
 }
 
 /** The higher rotation number first: app.log.2 before app.log.1. */
-function compareRotations(a: string, b: string): number {
+export function compareRotations(a: string, b: string): number {
   return b.localeCompare(a, 'en', { numeric: true });
 }
 
+/**
+ * A file by its device and inode. Not its birth time: where Node cannot get one (Linux without statx) it gives the
+ * change time, which a rename moves, and every rotated file would look new.
+ */
 function identity(stat: Stats): string {
-  return `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`;
+  return `${stat.dev}:${stat.ino}`;
 }

@@ -5,26 +5,24 @@
  * that far apart or more are each read to their end, however long the old ones take to read: the old file until it
  * has had nothing new for ROTATE_IDLE_MS (an app may write a last line or two to it after the rename; for one poll
  * once the name has moved on twice since), then the next from its start. Rotations faster than that are found
- * beside the name (app.log.1, app.log-DATE), by identity, and read in turn. A file truncated in place
- * (copytruncate), or rewritten, is read again from its start — also when it has grown past where it was read to,
- * which its first and last bytes read, checked again every POLL_MS, tell — after the rest of it, from its copy
- * when one is found (`restOfCopy`). A name that is gone is waited for. Ends when `signal` aborts.
+ * beside the name (app.log.1, app.log-DATE), by identity, and read in turn (rotatedSiblings.ts). A file truncated
+ * in place (copytruncate), or rewritten, is read again from its start — also when it has grown past where it was
+ * read to, which its first and last bytes read, checked again every POLL_MS, tell — after the rest of it, from its
+ * copy when one is found (truncatedCopy.ts). A name that is gone is waited for. Ends when `signal` aborts.
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHUNK_BYTES } from './decode.js';
 import { RotatedBeside } from './rotatedSiblings.js';
+import { bytesAt, MATCH_BYTES, type ReadSoFar, restOfCopy } from './truncatedCopy.js';
 
 const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
 /** How often the files beside the name are taken as seen, while the name holds the file followed (RotatedBeside). */
 const SIBLINGS_SEEN_EVERY_MS = 1000;
-/**
- * How many of the first and of the last bytes read are checked again every poll; what a truncated file's copy is
- * known by (the identity of a file position holds up to this many).
- */
-export const CHECK_BYTES = 1024;
+/** How many of the first and of the last bytes read are checked again every poll: what a truncated file's copy holds. */
+const CHECK_BYTES = MATCH_BYTES;
 /**
  * Files the name moved on to, queued: from this many on, the old file is let go as soon as it is read to its end,
  * without waiting for it to be idle (an app that never reopens its log would otherwise keep it growing, and the
@@ -46,20 +44,13 @@ export interface TailOptions {
   readonly pollMs?: number;
   /** Told which file is read and how far its lines were handed on (`serve --positions`). */
   readonly mark?: TailMark;
+  /** Told of each truncation in place, after `read`: whether the rest was found in a copy (and read). */
+  readonly truncated?: (read: ReadSoFar, copied: boolean) => void;
   /**
-   * The rest of a file truncated in place, after what was read of it: from its copy (copytruncate), or null when
-   * none is found. Without it, the rest is not looked for.
+   * The files beside the name, looked at before something else was read first (the tail of a file rotated while a
+   * restart was down): the files the name held since then are read before the one it holds.
    */
-  readonly restOfCopy?: (read: ReadSoFar) => Promise<AsyncIterable<Buffer> | null>;
-}
-
-/** What was read of a file, enough to know a copy of it by. */
-export interface ReadSoFar {
-  readonly offset: number;
-  /** Its first bytes, up to CHECK_BYTES and `offset`. */
-  readonly head: Buffer;
-  /** The bytes just before `offset`, up to CHECK_BYTES. */
-  readonly before: Buffer;
+  readonly beside?: RotatedBeside;
 }
 
 /** Where a followed file has been read to. */
@@ -68,6 +59,8 @@ export interface TailMark {
   reading(path: string, file: FileHandle, offset: number): void;
   /** The lines up to `offset` (the end of a line) were handed on. */
   handedOn(offset: number): void;
+  /** The file was truncated: what was read of it is not in it any more, until `reading` again. */
+  pause(): void;
   /** The file is about to be closed (the end, or a rotation). */
   letGo(): Promise<void>;
 }
@@ -76,21 +69,30 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   const { signal } = options;
   const pollMs = options.pollMs ?? POLL_MS;
   const { mark } = options;
-  let file = await fs.open(path, 'r');
-  let position = Math.min(options.from, (await file.stat()).size);
-  mark?.reading(path, file, position);
-  const beside = new RotatedBeside(path);
-  beside.seenAll(await beside.look());
+  // The files beside the name are looked at before it is opened: one rotated away in between is not taken as seen.
+  const beside = options.beside ?? new RotatedBeside(path);
+  if (options.beside === undefined) beside.takeAsSeen((await beside.look()) ?? new Map());
   let siblingsSeenAt = Date.now();
+  let file = await fs.open(path, 'r');
+  /** The files the name has named since the open one, oldest first: opened when seen, so none is missed however
+   * fast they are rotated away, and read in turn from their start. */
+  const next: FileHandle[] = [];
+  if (options.beside !== undefined) {
+    // Looked at before a rotated tail was read: the files the name held meanwhile, rotated away, come first.
+    const earlier = await beside.openMissed([file]);
+    if (earlier.length > 0) {
+      next.push(...earlier.slice(1), file);
+      file = earlier[0] as FileHandle;
+    }
+  }
+  let position = next.length > 0 ? 0 : Math.min(options.from, (await file.stat()).size);
+  mark?.reading(path, file, position);
   // Started at the end of a line still being written: its rest is not a line of its own.
   let skipToNewline = position > 0 && !(await endsWithNewline(file, position));
   let lastByte = 0x0a;
   let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   /** When the open file was last seen to grow, for the wait after a rotation. */
   let grewAt = Date.now();
-  /** The files the name has named since the open one, oldest first: opened when seen, so none is missed however
-   * fast they are rotated away, and read in turn from their start. */
-  const next: FileHandle[] = [];
   let nameCheckedAt = 0;
   /** The last bytes read before `position`: a file replaced or truncated and grown past it has others there. */
   let before: Buffer = Buffer.alloc(0);
@@ -107,11 +109,16 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         nameCheckedAt = Date.now();
         const looked = nameCheckedAt - siblingsSeenAt >= SIBLINGS_SEEN_EVERY_MS ? await beside.look() : null;
         const named = await openIfNew(path, [file, ...next]);
-        // Each file the name held between two looks, rotated beside it meanwhile, before the one it holds now.
-        if (typeof named !== 'string') next.push(...(await beside.missed([file, ...next, named])), named);
-        else if (named === 'known' && looked !== null) {
+        if (typeof named !== 'string') {
+          // Each file the name held between two looks, rotated beside it meanwhile, before the one it holds now.
+          const missed = await beside.openMissed([file, ...next, named]).catch(async (error: unknown) => {
+            await named.close();
+            throw error;
+          });
+          next.push(...missed, named);
+        } else if (named === 'known') {
           // The name held a file followed throughout: what was made beside it since the newest was is a copy.
-          beside.seenAll(looked, (await (next.at(-1) ?? file).stat()).birthtimeMs);
+          if (looked !== null) beside.takeAsSeen(looked, (await (next.at(-1) ?? file).stat()).birthtimeMs);
           siblingsSeenAt = nameCheckedAt;
         }
       }
@@ -121,10 +128,24 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         if (!(await stillTheSame(file, position, head, before))) {
           // Truncated (or rewritten) in place: what was written after `position` before that, from the copy, then
           // the file again from its start.
-          const rest = skipToNewline || position === 0 ? null : await options.restOfCopy?.({ offset: position, head: head.subarray(0, position), before });
-          for await (const chunk of rest ?? []) {
-            yield chunk;
-            lastByte = chunk[chunk.length - 1] ?? lastByte;
+          mark?.pause();
+          const read = { offset: position, head: head.subarray(0, position), before };
+          const rest = await restOfCopy(path, read).catch(() => null);
+          options.truncated?.(read, rest !== null);
+          try {
+            for await (let chunk of rest ?? []) {
+              if (skipToNewline) {
+                const newline = chunk.indexOf(0x0a);
+                if (newline < 0) continue;
+                skipToNewline = false;
+                chunk = chunk.subarray(newline + 1);
+              }
+              if (chunk.length === 0) continue;
+              yield chunk;
+              lastByte = chunk[chunk.length - 1] as number;
+            }
+          } catch {
+            // The copy could not be read to its end: what it had after that is not read.
           }
           position = 0;
           before = Buffer.alloc(0);
@@ -230,11 +251,6 @@ async function stillTheSame(file: FileHandle, position: number, head: Buffer, be
   return before.length === 0 || (await bytesAt(file, position - before.length, before.length)).equals(before);
 }
 
-async function bytesAt(file: FileHandle, at: number, length: number): Promise<Buffer> {
-  const found = Buffer.alloc(length);
-  const { bytesRead } = await file.read(found, 0, length, at);
-  return found.subarray(0, bytesRead);
-}
 
 /** The last CHECK_BYTES of `before` followed by `chunk`. */
 function lastBytes(before: Buffer, chunk: Buffer): Buffer {

@@ -1,0 +1,81 @@
+/**
+ * The rest of a followed file truncated in place (logrotate's copytruncate): what was written to it after the last
+ * read, before the truncation, is in the copy made beside it just before. The copy is the plain file named after
+ * it (app.log.1, app.log-20261126) that begins with the bytes read first and holds the bytes read last just before
+ * where reading stopped. A copy already compressed is not read (logrotate's `delaycompress` keeps the newest plain).
+ */
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { CHUNK_BYTES } from './decode.js';
+import { rotatedSiblings } from './rotatedSiblings.js';
+
+/** How many of a file's first bytes, and of the bytes read last, a copy of it must hold. */
+export const MATCH_BYTES = 1024;
+
+/** What was read of a file, enough to know a copy of it by. */
+export interface ReadSoFar {
+  readonly offset: number;
+  /** Its first bytes, up to MATCH_BYTES and `offset`. */
+  readonly head: Buffer;
+  /** The bytes just before `offset`, up to MATCH_BYTES. */
+  readonly before: Buffer;
+}
+
+/**
+ * The copy's bytes after `read.offset` (none when the copy ends there or before: everything in it was read), or
+ * null when no copy is found. The newest sibling is tried first; a copy is opened once and read from that handle.
+ */
+export async function restOfCopy(followed: string, read: ReadSoFar): Promise<AsyncIterable<Buffer> | null> {
+  const siblings = (await rotatedSiblings(followed, { compressed: false })).sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
+  for (const { path } of siblings) {
+    const copy = await fs.open(path, 'r').catch(() => null);
+    if (copy === null) continue; // gone since it was listed
+    let found = false;
+    try {
+      const rest = await restIn(copy, read);
+      if (rest === 'none') continue;
+      found = true;
+      return rest === 'all read' ? empty() : chunksFrom(copy, read.offset);
+    } catch {
+      continue;
+    } finally {
+      if (!found) await copy.close();
+    }
+  }
+  return null;
+}
+
+/** Whether `copy` is a copy of what was read: with more after it ('more'), or ending within it ('all read'). */
+async function restIn(copy: FileHandle, read: ReadSoFar): Promise<'more' | 'all read' | 'none'> {
+  const { size } = await copy.stat();
+  const head = read.head.subarray(0, Math.min(MATCH_BYTES, read.offset));
+  if (!(await bytesAt(copy, 0, head.length)).equals(head)) return 'none';
+  const beforeStart = read.offset - read.before.length;
+  if (size >= read.offset) return (await bytesAt(copy, beforeStart, read.before.length)).equals(read.before) ? 'more' : 'none';
+  // It ends before where the file was read to (the lines written between the copy and the truncation were read):
+  // what it has of the bytes read last must be theirs.
+  if (size <= beforeStart) return 'all read';
+  return (await bytesAt(copy, beforeStart, size - beforeStart)).equals(read.before.subarray(0, size - beforeStart)) ? 'all read' : 'none';
+}
+
+async function* chunksFrom(copy: FileHandle, from: number): AsyncGenerator<Buffer> {
+  try {
+    for (let position = from; ; ) {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await copy.read(buffer, 0, CHUNK_BYTES, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await copy.close();
+  }
+}
+
+async function* empty(): AsyncGenerator<Buffer> {}
+
+export async function bytesAt(file: FileHandle, at: number, length: number): Promise<Buffer> {
+  const found = Buffer.alloc(length);
+  const { bytesRead } = await file.read(found, 0, length, at);
+  return found.subarray(0, bytesRead);
+}

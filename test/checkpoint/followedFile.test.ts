@@ -1,0 +1,130 @@
+/**
+ * A followed file (following(), what `serve` and `alerts --follow` read) through what the exporter cannot watch
+ * happen: a rotation while a restart reads a rotated tail, and copytruncate's copies in their awkward shapes.
+ * In-process, on real files: the lines read are counted by their tags.
+ */
+import { appendFileSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { hashOf } from '../../src/checkpoint/fileIdentity.js';
+import type { FilePosition } from '../../src/checkpoint/filePositions.js';
+import { type Following, following } from '../../src/checkpoint/followPositions.js';
+import { temporaryDirectory } from '../helpers.js';
+
+const line = (tag: string, i: number): string => `${JSON.stringify({ tag, i, pad: 'x'.repeat(60) })}\n`;
+const lines = (tag: string, count: number): string => Array.from({ length: count }, (_, i) => line(tag, i)).join('');
+
+/** Reads `place` until `done` says so (or 10 s), with `during` called on the first chunk; the lines read by tag. */
+async function readTags(place: Following, done: (tags: Map<string, number>) => boolean, during: () => void = () => undefined): Promise<Map<string, number>> {
+  const abort = new AbortController();
+  const tags = new Map<string, number>();
+  let text = '';
+  let first = true;
+  const reading = (async () => {
+    for await (const chunk of place.chunks(abort.signal)) {
+      if (first) during();
+      first = false;
+      text += chunk.toString();
+      const end = text.lastIndexOf('\n');
+      for (const each of text.slice(0, end + 1).split('\n').filter(Boolean)) {
+        const { tag } = JSON.parse(each) as { tag: string };
+        tags.set(tag, (tags.get(tag) ?? 0) + 1);
+      }
+      text = text.slice(end + 1);
+    }
+  })();
+  for (let waited = 0; waited < 10_000 && !done(tags); waited += 50) await sleep(50);
+  await sleep(500); // and nothing more comes
+  abort.abort();
+  await reading;
+  return tags;
+}
+
+/** The position a run left after reading `file` to its end. */
+function positionAtEnd(file: string): FilePosition {
+  const bytes = readFileSync(file);
+  const { dev, ino, mtimeMs } = statSync(file);
+  return {
+    path: file,
+    dev,
+    ino,
+    size: bytes.length,
+    mtimeMs,
+    gzip: false,
+    offset: bytes.length,
+    headBytes: 1024,
+    headHash: hashOf(bytes.subarray(0, 1024)),
+    tailHash: hashOf(bytes.subarray(bytes.length - 1024)),
+    complete: false,
+    grew: true,
+  };
+}
+
+describe('a followed file', () => {
+  it('after a restart, reads a file the name held while the rotated tail was read, rotated away meanwhile', async () => {
+    const file = path.join(temporaryDirectory(), 'app.log');
+    writeFileSync(file, lines('X', 100));
+    const saved = positionAtEnd(file);
+    // While the follower was down: X grew by 60,000 lines, was rotated, and Y took the name.
+    appendFileSync(file, lines('X2', 60_000));
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, lines('Y', 10));
+    const place = await following(file, [saved], 0, () => undefined);
+    // While X's tail is read, Y is rotated away and Z takes the name.
+    const rotate = (): void => {
+      renameSync(`${file}.1`, `${file}.2`);
+      renameSync(file, `${file}.1`);
+      writeFileSync(file, lines('Z', 10));
+    };
+    const tags = await readTags(place, (read) => read.get('Z') === 10, rotate);
+    expect(Object.fromEntries(tags)).toEqual({ X2: 60_000, Y: 10, Z: 10 });
+  }, 30_000);
+
+  it('takes a copy that ends before where the file was read to as read: nothing is read twice, nothing is said lost', async () => {
+    const file = path.join(temporaryDirectory(), 'app.log');
+    writeFileSync(file, lines('A', 100));
+    const place = await following(file, [], 0, () => undefined);
+    let step = 0;
+    const tags = await readTags(
+      place,
+      (read) => {
+        if (step === 0 && read.get('A') === 100) {
+          // Copied before the last 20 lines were written, and truncated after they were read.
+          step = 1;
+          writeFileSync(`${file}.1`, lines('A', 100));
+          appendFileSync(file, lines('B', 20));
+        } else if (step === 1 && read.get('B') === 20) {
+          step = 2;
+          truncateSync(file, 0);
+          appendFileSync(file, lines('C', 5));
+        }
+        return step === 2 && read.get('C') === 5;
+      },
+    );
+    expect(Object.fromEntries(tags)).toEqual({ A: 100, B: 20, C: 5 });
+    expect(place.truncations).toEqual({ copy: 1, lost: 0 });
+  }, 30_000);
+
+  it('counts a truncation whose copy is compressed as lost, says what to change, and follows on', async () => {
+    const directory = temporaryDirectory();
+    const file = path.join(directory, 'app.log');
+    writeFileSync(file, lines('A', 100));
+    const warnings: string[] = [];
+    const place = await following(file, [], 0, (message) => warnings.push(message));
+    let step = 0;
+    const tags = await readTags(place, (read) => {
+      if (step === 0 && read.get('A') === 100) {
+        step = 1;
+        writeFileSync(`${file}.1.gz`, gzipSync(readFileSync(file))); // copied and compressed at once: not read
+        truncateSync(file, 0);
+        appendFileSync(file, lines('C', 5));
+      }
+      return step === 1 && read.get('C') === 5;
+    });
+    expect(Object.fromEntries(tags)).toEqual({ A: 100, C: 5 });
+    expect(place.truncations).toEqual({ copy: 0, lost: 1 });
+    expect(warnings.join('\n')).toMatch(/no plain copy of it was found beside it.*delaycompress/);
+  }, 30_000);
+});
