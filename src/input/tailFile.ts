@@ -99,6 +99,17 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   /** The file's first bytes (up to CHECK_BYTES) once read: a file replaced in place begins otherwise. */
   let head: Buffer = Buffer.alloc(0);
   let checkedAt = Date.now();
+  /** Reads `file` from its start (the next one, or the same truncated): the newline that ends a line cut short, if one was. */
+  const fromStart = (): Buffer | null => {
+    position = 0;
+    before = Buffer.alloc(0);
+    head = Buffer.alloc(0);
+    mark?.reading(path, file, 0);
+    skipToNewline = false;
+    const end = lastByte === 0x0a ? null : NEWLINE;
+    lastByte = 0x0a;
+    return end;
+  };
   try {
     if (position > 0) {
       head = await bytesAt(file, 0, Math.min(CHECK_BYTES, position));
@@ -133,13 +144,10 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
           const rest = await restOfCopy(path, read).catch(() => null);
           options.truncated?.(read, rest !== null);
           try {
-            for await (let chunk of rest ?? []) {
-              if (skipToNewline) {
-                const newline = chunk.indexOf(0x0a);
-                if (newline < 0) continue;
-                skipToNewline = false;
-                chunk = chunk.subarray(newline + 1);
-              }
+            for await (const copied of rest ?? []) {
+              const chunk = skipToNewline ? pastFirstLine(copied) : copied;
+              if (chunk === null) continue;
+              skipToNewline = false;
               if (chunk.length === 0) continue;
               yield chunk;
               lastByte = chunk[chunk.length - 1] as number;
@@ -147,13 +155,8 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
           } catch {
             // The copy could not be read to its end: what it had after that is not read.
           }
-          position = 0;
-          before = Buffer.alloc(0);
-          head = Buffer.alloc(0);
-          mark?.reading(path, file, 0);
-          skipToNewline = false;
-          if (lastByte !== 0x0a) yield NEWLINE; // a line cut short ends here
-          lastByte = 0x0a;
+          const end = fromStart();
+          if (end !== null) yield end;
           siblingsSeenAt = Number.NEGATIVE_INFINITY; // its copy, beside it now, is seen at the next look
           continue;
         }
@@ -162,15 +165,15 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       if (bytesRead > 0) {
         position += bytesRead;
         grewAt = Date.now();
-        let chunk = buffer.subarray(0, bytesRead);
+        let chunk: Buffer = buffer.subarray(0, bytesRead);
         buffer = Buffer.allocUnsafe(CHUNK_BYTES); // the chunk keeps the old one
         before = lastBytes(before, chunk);
         if (head.length < CHECK_BYTES && position - bytesRead < CHECK_BYTES) head = await bytesAt(file, 0, CHECK_BYTES);
         if (skipToNewline) {
-          const newline = chunk.indexOf(0x0a);
-          if (newline < 0) continue;
+          const past = pastFirstLine(chunk);
+          if (past === null) continue;
           skipToNewline = false;
-          chunk = chunk.subarray(newline + 1);
+          chunk = past;
           if (chunk.length === 0) continue;
         }
         lastByte = chunk[chunk.length - 1] as number;
@@ -187,14 +190,9 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         await mark?.letGo();
         await file.close();
         file = next.shift() as FileHandle;
-        position = 0;
-        before = Buffer.alloc(0);
-        head = Buffer.alloc(0);
-        mark?.reading(path, file, 0);
         grewAt = Date.now();
-        skipToNewline = false;
-        if (lastByte !== 0x0a) yield NEWLINE;
-        lastByte = 0x0a;
+        const end = fromStart();
+        if (end !== null) yield end;
         continue;
       }
       try {
@@ -257,4 +255,10 @@ function lastBytes(before: Buffer, chunk: Buffer): Buffer {
   if (chunk.length >= CHECK_BYTES) return Buffer.from(chunk.subarray(chunk.length - CHECK_BYTES));
   const joined = Buffer.concat([before, chunk]);
   return joined.subarray(Math.max(0, joined.length - CHECK_BYTES));
+}
+
+/** What of `chunk` comes after the end of the line it starts in; null when that line does not end in it. */
+function pastFirstLine(chunk: Buffer): Buffer | null {
+  const newline = chunk.indexOf(0x0a);
+  return newline < 0 ? null : chunk.subarray(newline + 1);
 }
