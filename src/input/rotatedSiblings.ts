@@ -33,22 +33,29 @@ const ABSENT_LISTINGS = 3;
 const ABSENT_MS = 10_000;
 /** Listings at most for one search of missed files, when a file listed could not be opened at any name listed. */
 const MAX_LISTINGS = 3;
-/** File times come from a coarse clock: a directory changed this close to a listing may not show it. */
-const CLOCK_SLACK_MS = 20;
+/**
+ * File times come from coarse clocks (a tick; a whole second on some file systems, and NFS caches them): a
+ * directory changed this close to a listing may not show it.
+ */
+const CLOCK_SLACK_MS = 2000;
 
-/** A look at the files beside the name: their identities, with their birth times (0 where none is kept). */
-export type Look = ReadonlyMap<string, number>;
+/** A look at the files beside the name: their stats, by identity. */
+export type Look = ReadonlyMap<string, Stats>;
 
 /**
  * The uncompressed files rotated beside a followed name, by identity (device and inode), as seen. A file beside the
  * name that was not seen there before, and that the follower has not opened, was the name's between two looks.
  */
 export class RotatedBeside {
-  /** Each identity seen, with the last listing it was in (or opened at): its number, and when. */
-  private readonly seen = new Map<string, { listing: number; atMs: number }>();
+  /** Each identity seen, with the last listing it was in (or opened at) — its number, and when — and its birth time. */
+  private readonly seen = new Map<string, { listing: number; atMs: number; bornMs: number }>();
   private listings = 0;
-  /** The directory's modification time at the last listing, and when that listing started. */
-  private listed = { directoryMs: Number.NaN, atMs: 0 };
+  /**
+   * The directory's modification time at the last listing, when that listing started, and whether the file system
+   * keeps birth times: where Node cannot get them (Linux without statx) it gives the change time instead, which a
+   * rename moves — told by the directory's, which its files' renames move.
+   */
+  private listed = { directoryMs: Number.NaN, atMs: 0, realBirths: false };
 
   constructor(private readonly followed: string) {}
 
@@ -56,7 +63,7 @@ export class RotatedBeside {
   async look(): Promise<Look | null> {
     const directoryMs = (await fs.stat(path.dirname(this.followed)).catch(() => null))?.mtimeMs ?? Number.NaN;
     if (directoryMs === this.listed.directoryMs && directoryMs < this.listed.atMs - CLOCK_SLACK_MS) return null;
-    return new Map((await this.list()).map(({ stat }) => [identity(stat), stat.birthtimeMs]));
+    return new Map((await this.list()).map(({ stat }) => [identity(stat), stat]));
   }
 
   /**
@@ -68,8 +75,13 @@ export class RotatedBeside {
    */
   takeAsSeen(looked: Look, bornSince = Number.NEGATIVE_INFINITY): void {
     this.listings++;
-    for (const [id, bornMs] of looked) if (this.seen.has(id) || bornMs >= bornSince || bornMs === 0) this.note(id);
+    for (const stat of looked.values()) if (this.wasSeen(stat) || stat.birthtimeMs >= bornSince || stat.birthtimeMs === 0) this.note(stat);
     this.forgetAbsent();
+  }
+
+  /** Takes one file as seen: the copy of a file truncated in place, found by its content. */
+  takeFileAsSeen(stat: Stats): void {
+    this.note(stat);
   }
 
   /**
@@ -83,7 +95,7 @@ export class RotatedBeside {
     try {
       for (let listing = 1; listing <= MAX_LISTINGS; listing++) {
         this.listings++;
-        for (const handle of ours) this.note(identity(await handle.stat()));
+        for (const handle of ours) this.note(await handle.stat());
         const { found, complete } = await this.openUnseen();
         opened.push(...found);
         if (complete) break;
@@ -101,8 +113,8 @@ export class RotatedBeside {
     const unseen = new Map<string, { paths: string[]; mtimeMs: number }>();
     for (const { path: sibling, stat } of await this.list()) {
       const id = identity(stat);
-      if (this.seen.has(id)) {
-        this.note(id);
+      if (this.wasSeen(stat)) {
+        this.note(stat);
         continue;
       }
       const candidate = unseen.get(id) ?? { paths: [], mtimeMs: stat.mtimeMs };
@@ -117,7 +129,7 @@ export class RotatedBeside {
       if (handle === null) complete = false;
       else {
         found.push(handle);
-        this.note(id);
+        this.note(await handle.stat());
       }
     }
     return { found, complete };
@@ -125,14 +137,25 @@ export class RotatedBeside {
 
   private async list(): Promise<{ path: string; stat: Stats }[]> {
     const atMs = Date.now();
-    const directoryMs = (await fs.stat(path.dirname(this.followed)).catch(() => null))?.mtimeMs ?? Number.NaN;
+    const directory = await fs.stat(path.dirname(this.followed)).catch(() => null);
     const siblings = await rotatedSiblings(this.followed, { compressed: false });
-    this.listed = { directoryMs, atMs };
+    const realBirths = directory !== null && directory.birthtimeMs > 0 && directory.birthtimeMs !== directory.ctimeMs;
+    this.listed = { directoryMs: directory?.mtimeMs ?? Number.NaN, atMs, realBirths };
     return siblings;
   }
 
-  private note(id: string): void {
-    this.seen.set(id, { listing: this.listings, atMs: Date.now() });
+  /**
+   * Whether the file was seen: its identity, and the same birth time where births are kept — a deleted file's
+   * inode is reused at once, by a file made since.
+   */
+  private wasSeen(stat: Stats): boolean {
+    const seen = this.seen.get(identity(stat));
+    if (seen === undefined) return false;
+    return !this.listed.realBirths || seen.bornMs === 0 || seen.bornMs === stat.birthtimeMs;
+  }
+
+  private note(stat: Stats): void {
+    this.seen.set(identity(stat), { listing: this.listings, atMs: Date.now(), bornMs: stat.birthtimeMs });
   }
 
   /** Forgets the files long absent from the listings: deleted, so memory stays bounded by the directory. */
@@ -162,10 +185,7 @@ export function compareRotations(a: string, b: string): number {
   return b.localeCompare(a, 'en', { numeric: true });
 }
 
-/**
- * A file by its device and inode. Not its birth time: where Node cannot get one (Linux without statx) it gives the
- * change time, which a rename moves, and every rotated file would look new.
- */
+/** A file by its device and inode. Its birth time tells a reused inode (wasSeen), where birth times are kept. */
 function identity(stat: Stats): string {
   return `${stat.dev}:${stat.ino}`;
 }

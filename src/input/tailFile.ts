@@ -21,8 +21,6 @@ const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
 /** How often the files beside the name are taken as seen, while the name holds the file followed (RotatedBeside). */
 const SIBLINGS_SEEN_EVERY_MS = 1000;
-/** How many of the first and of the last bytes read are checked again every poll: what a truncated file's copy holds. */
-const CHECK_BYTES = MATCH_BYTES;
 /**
  * Files the name moved on to, queued: from this many on, the old file is let go as soon as it is read to its end,
  * without waiting for it to be idle (an app that never reopens its log would otherwise keep it growing, and the
@@ -73,22 +71,22 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   const beside = options.beside ?? new RotatedBeside(path);
   if (options.beside === undefined) beside.takeAsSeen((await beside.look()) ?? new Map());
   let siblingsSeenAt = Date.now();
-  let file = await fs.open(path, 'r');
   /** The files the name has named since the open one, oldest first: opened when seen, so none is missed however
    * fast they are rotated away, and read in turn from their start. */
   const next: FileHandle[] = [];
-  if (options.beside !== undefined) {
-    // Looked at before a rotated tail was read: the files the name held meanwhile, rotated away, come first.
-    const earlier = await beside.openMissed([file]);
-    if (earlier.length > 0) {
-      next.push(...earlier.slice(1), file);
-      file = earlier[0] as FileHandle;
+  let file = await fs.open(path, 'r');
+  try {
+    if (options.beside !== undefined) {
+      // Looked at before a rotated tail was read: the files the name held meanwhile, rotated away, come first.
+      next.push(...(await beside.openMissed([file])), file);
+      file = next.shift() as FileHandle;
     }
+  } catch (error) {
+    await file.close();
+    throw error;
   }
-  let position = next.length > 0 ? 0 : Math.min(options.from, (await file.stat()).size);
-  mark?.reading(path, file, position);
-  // Started at the end of a line still being written: its rest is not a line of its own.
-  let skipToNewline = position > 0 && !(await endsWithNewline(file, position));
+  let position = 0;
+  let skipToNewline = false;
   let lastByte = 0x0a;
   let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   /** When the open file was last seen to grow, for the wait after a rotation. */
@@ -96,11 +94,11 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   let nameCheckedAt = 0;
   /** The last bytes read before `position`: a file replaced or truncated and grown past it has others there. */
   let before: Buffer = Buffer.alloc(0);
-  /** The file's first bytes (up to CHECK_BYTES) once read: a file replaced in place begins otherwise. */
+  /** The file's first bytes (up to MATCH_BYTES) once read: a file replaced in place begins otherwise. */
   let head: Buffer = Buffer.alloc(0);
   let checkedAt = Date.now();
   /** Reads `file` from its start (the next one, or the same truncated): the newline that ends a line cut short, if one was. */
-  const fromStart = (): Buffer | null => {
+  const startOver = (): Buffer | null => {
     position = 0;
     before = Buffer.alloc(0);
     head = Buffer.alloc(0);
@@ -111,9 +109,13 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
     return end;
   };
   try {
+    if (next.length === 0) position = Math.min(options.from, (await file.stat()).size);
+    mark?.reading(path, file, position);
     if (position > 0) {
-      head = await bytesAt(file, 0, Math.min(CHECK_BYTES, position));
-      before = await bytesAt(file, Math.max(0, position - CHECK_BYTES), Math.min(CHECK_BYTES, position));
+      // Started at the end of a line still being written: its rest is not a line of its own.
+      skipToNewline = !(await endsWithNewline(file, position));
+      head = await bytesAt(file, 0, Math.min(MATCH_BYTES, position));
+      before = await bytesAt(file, Math.max(0, position - MATCH_BYTES), Math.min(MATCH_BYTES, position));
     }
     while (!signal.aborted) {
       if (Date.now() - nameCheckedAt >= pollMs) {
@@ -135,16 +137,18 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       }
       // Every poll, before reading on: is the file still the one read up to here?
       if (Date.now() - checkedAt >= pollMs) {
+        const wholeAtMs = checkedAt;
         checkedAt = Date.now();
         if (!(await stillTheSame(file, position, head, before))) {
           // Truncated (or rewritten) in place: what was written after `position` before that, from the copy, then
           // the file again from its start.
           mark?.pause();
-          const read = { offset: position, head: head.subarray(0, position), before };
-          const rest = await restOfCopy(path, read).catch(() => null);
-          options.truncated?.(read, rest !== null);
+          const read = { offset: position, head: head.subarray(0, position), before, wholeAtMs };
+          const copy = await restOfCopy(path, read).catch(() => null);
+          options.truncated?.(read, copy !== null);
+          if (copy !== null) beside.takeFileAsSeen(copy.stat); // a copy, never the name's
           try {
-            for await (const copied of rest ?? []) {
+            for await (const copied of copy?.chunks ?? []) {
               const chunk = skipToNewline ? pastFirstLine(copied) : copied;
               if (chunk === null) continue;
               skipToNewline = false;
@@ -155,7 +159,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
           } catch {
             // The copy could not be read to its end: what it had after that is not read.
           }
-          const end = fromStart();
+          const end = startOver();
           if (end !== null) yield end;
           siblingsSeenAt = Number.NEGATIVE_INFINITY; // its copy, beside it now, is seen at the next look
           continue;
@@ -168,7 +172,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         let chunk: Buffer = buffer.subarray(0, bytesRead);
         buffer = Buffer.allocUnsafe(CHUNK_BYTES); // the chunk keeps the old one
         before = lastBytes(before, chunk);
-        if (head.length < CHECK_BYTES && position - bytesRead < CHECK_BYTES) head = await bytesAt(file, 0, CHECK_BYTES);
+        if (head.length < MATCH_BYTES && position - bytesRead < MATCH_BYTES) head = await bytesAt(file, 0, MATCH_BYTES);
         if (skipToNewline) {
           const past = pastFirstLine(chunk);
           if (past === null) continue;
@@ -191,7 +195,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         await file.close();
         file = next.shift() as FileHandle;
         grewAt = Date.now();
-        const end = fromStart();
+        const end = startOver();
         if (end !== null) yield end;
         continue;
       }
@@ -249,12 +253,11 @@ async function stillTheSame(file: FileHandle, position: number, head: Buffer, be
   return before.length === 0 || (await bytesAt(file, position - before.length, before.length)).equals(before);
 }
 
-
-/** The last CHECK_BYTES of `before` followed by `chunk`. */
+/** The last MATCH_BYTES of `before` followed by `chunk`. */
 function lastBytes(before: Buffer, chunk: Buffer): Buffer {
-  if (chunk.length >= CHECK_BYTES) return Buffer.from(chunk.subarray(chunk.length - CHECK_BYTES));
+  if (chunk.length >= MATCH_BYTES) return Buffer.from(chunk.subarray(chunk.length - MATCH_BYTES));
   const joined = Buffer.concat([before, chunk]);
-  return joined.subarray(Math.max(0, joined.length - CHECK_BYTES));
+  return joined.subarray(Math.max(0, joined.length - MATCH_BYTES));
 }
 
 /** What of `chunk` comes after the end of the line it starts in; null when that line does not end in it. */

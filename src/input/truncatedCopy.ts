@@ -4,7 +4,7 @@
  * it (app.log.1, app.log-20261126) that begins with the bytes read first and holds the bytes read last just before
  * where reading stopped. A copy already compressed is not read (logrotate's `delaycompress` keeps the newest plain).
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { CHUNK_BYTES } from './decode.js';
 import { rotatedSiblings } from './rotatedSiblings.js';
@@ -19,23 +19,39 @@ export interface ReadSoFar {
   readonly head: Buffer;
   /** The bytes just before `offset`, up to MATCH_BYTES. */
   readonly before: Buffer;
+  /** When the file was last seen whole (the truncation came after): its copy was made since. */
+  readonly wholeAtMs: number;
 }
 
+/** A copy found: its bytes after where the file was read to (none when it ends there or before), and its stats. */
+export interface CopyRest {
+  readonly chunks: AsyncIterable<Buffer>;
+  readonly stat: Stats;
+}
+
+/** File times come from coarse clocks (a tick, or a whole second on some file systems). */
+const FILE_CLOCK_SLACK_MS = 1000;
+
 /**
- * The copy's bytes after `read.offset` (none when the copy ends there or before: everything in it was read), or
- * null when no copy is found. The newest sibling is tried first; a copy is opened once and read from that handle.
+ * The copy of what was read, or null when none is found. The newest sibling is tried first; a copy is opened once
+ * and read from that handle. Nothing is known by an empty head or an empty end.
  */
-export async function restOfCopy(followed: string, read: ReadSoFar): Promise<AsyncIterable<Buffer> | null> {
+export async function restOfCopy(followed: string, read: ReadSoFar): Promise<CopyRest | null> {
+  const known = Math.min(MATCH_BYTES, read.offset);
+  if (known === 0 || read.head.length < known || read.before.length < known) return null;
   const siblings = (await rotatedSiblings(followed, { compressed: false })).sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
   for (const { path } of siblings) {
     const copy = await fs.open(path, 'r').catch(() => null);
     if (copy === null) continue; // gone since it was listed
     let found = false;
     try {
-      const rest = await restIn(copy, read);
+      const stat = await copy.stat();
+      const rest = await restIn(copy, stat, read);
       if (rest === 'none') continue;
       found = true;
-      return rest === 'all read' ? empty() : chunksFrom(copy, read.offset);
+      if (rest === 'more') return { chunks: chunksFrom(copy, read.offset), stat };
+      await copy.close();
+      return { chunks: empty(), stat };
     } catch {
       continue;
     } finally {
@@ -46,8 +62,10 @@ export async function restOfCopy(followed: string, read: ReadSoFar): Promise<Asy
 }
 
 /** Whether `copy` is a copy of what was read: with more after it ('more'), or ending within it ('all read'). */
-async function restIn(copy: FileHandle, read: ReadSoFar): Promise<'more' | 'all read' | 'none'> {
-  const { size } = await copy.stat();
+async function restIn(copy: FileHandle, { size, mtimeMs }: Stats, read: ReadSoFar): Promise<'more' | 'all read' | 'none'> {
+  // Made since the file was last seen whole (copytruncate copies, then truncates at once): an older copy
+  // (`cp app.log app.log.bak`) begins the same.
+  if (mtimeMs < read.wholeAtMs - FILE_CLOCK_SLACK_MS) return 'none';
   const head = read.head.subarray(0, Math.min(MATCH_BYTES, read.offset));
   if (!(await bytesAt(copy, 0, head.length)).equals(head)) return 'none';
   const beforeStart = read.offset - read.before.length;
