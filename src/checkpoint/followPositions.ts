@@ -5,7 +5,7 @@
  * (filePositions.ts): the file still under its name, or — rotated while the exporter was down — a sibling named
  * after it (app.log.1, app.log.1.gz, app.log-20261126), whose unread tail is read before the new file.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { StateReader } from '../core/engine/stateReader.js';
@@ -63,17 +63,16 @@ export interface Following {
  * none saved, from `from`. A saved file found nowhere is told to `warn`.
  */
 export async function following(followed: string, saved: readonly FilePosition[], from: number, warn: (message: string) => void): Promise<Following> {
+  // The files beside the name are looked at before the ones to read first are planned, and those planned are taken
+  // as seen: a file rotated away from the name after the plan, while they are read, is read after them.
+  const beside = new RotatedBeside(followed);
+  beside.takeAsSeen((await beside.look()) ?? new Map());
   const resumed = await resumeFrom(followed, saved);
+  for (const stat of resumed?.planned ?? []) beside.takeFileAsSeen(stat);
   if (resumed?.lost === true) warn(`${followed}: the file it was read from before the restart is gone (not found rotated beside it): lines written to it after the last save were not read`);
   const mark = new FollowMark(resumed?.saved ?? null);
   const start = resumed?.from ?? from;
   const tail = resumed?.rotatedTail ?? null;
-  // Looked at now, before the tail is read: a file the name holds now and is rotated from meanwhile is not missed.
-  let beside: RotatedBeside | undefined;
-  if (tail !== null) {
-    beside = new RotatedBeside(followed);
-    beside.takeAsSeen((await beside.look()) ?? new Map());
-  }
   const truncations = { copy: 0, lost: 0 };
   const truncated = (read: ReadSoFar, copied: boolean): void => {
     if (copied) truncations.copy++;
@@ -88,7 +87,7 @@ export async function following(followed: string, saved: readonly FilePosition[]
   return {
     mark,
     truncations,
-    chunks: (signal) => inTurn([...(tail === null ? [] : [tail]), tailFile(followed, { from: start, signal, mark, truncated, ...(beside === undefined ? {} : { beside }) })]),
+    chunks: (signal) => inTurn([...(tail === null ? [] : [tail]), tailFile(followed, { from: start, signal, mark, truncated, ...(tail === null ? {} : { beside }) })]),
   };
 }
 
@@ -102,6 +101,8 @@ interface Resumed {
   readonly rotatedTail: AsyncIterable<Buffer> | null;
   /** The saved file was found nowhere: what it had after its position is lost (said on stderr). */
   readonly lost: boolean;
+  /** The rotated files read first, as they were planned. */
+  readonly planned: readonly Stats[];
 }
 
 /** How `followed` goes on from its position in `saved` (null: none is saved for it). */
@@ -110,13 +111,14 @@ async function resumeFrom(followed: string, saved: readonly FilePosition[]): Pro
   if (own === undefined) return null;
   const here = await planReads([followed], [own]).catch(() => null);
   const read = here?.reads[0];
-  if (read !== undefined && read.continues) return { saved: own, from: read.start, rotatedTail: null, lost: false };
+  if (read !== undefined && read.continues) return { saved: own, from: read.start, rotatedTail: null, lost: false, planned: [] };
   // Rotated while down: the saved file among its siblings, read on from its position; then each sibling rotated
   // after it (a second rotation) whole, oldest first; then the file under the name from its start.
   const siblings = await rotatedSiblings(followed, { compressed: true });
   const plan = await planReads(siblings.map(({ path: sibling }) => sibling), [own]).catch(() => null);
   const found = plan?.reads.find((each) => each.continues);
-  if (found === undefined) return { saved: own, from: 0, rotatedTail: null, lost: true };
+  if (found === undefined) return { saved: own, from: 0, rotatedTail: null, lost: true, planned: [] };
+  const stats = new Map(siblings.map((sibling) => [sibling.path, sibling.stat]));
   const written = new Map(siblings.map((sibling) => [sibling.path, sibling.stat.mtimeMs]));
   const foundAt = written.get(found.path) ?? Number.POSITIVE_INFINITY;
   // Written to at the same time or later (file times are coarse: a few ms), oldest first; on a tie, the higher
@@ -124,7 +126,27 @@ async function resumeFrom(followed: string, saved: readonly FilePosition[]): Pro
   const later = (plan?.reads ?? [])
     .filter((each) => each !== found && (written.get(each.path) ?? 0) >= foundAt)
     .sort((a, b) => (written.get(a.path) ?? 0) - (written.get(b.path) ?? 0) || compareRotations(a.path, b.path));
-  return { saved: own, from: 0, rotatedTail: inTurn([found, ...later].map((each) => each.chunks())), lost: false };
+  // Each opened now, at the name it has in the plan: a rotation while the first are read renames the others.
+  const reads = [found, ...later];
+  return {
+    saved: own,
+    from: 0,
+    rotatedTail: inTurn(reads.map((each) => startedNow(each.chunks()))),
+    lost: false,
+    planned: reads.flatMap((each) => stats.get(each.path) ?? []),
+  };
+}
+
+/** `source`, started now (its file opened, its first chunk asked for), to be read on later. */
+function startedNow(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = iterator.next();
+  first.catch(() => undefined); // its failure is met when it is read
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (let result = await first; result.done !== true; result = await iterator.next()) yield result.value;
+    },
+  };
 }
 
 async function* inTurn(sources: readonly AsyncIterable<Buffer>[]): AsyncGenerator<Buffer> {

@@ -65,23 +65,29 @@ function positionAtEnd(file: string): FilePosition {
 }
 
 describe('a followed file', () => {
-  it('after a restart, reads a file the name held while the rotated tail was read, rotated away meanwhile', async () => {
+  it('after a restart, reads the files rotated while it was down, then one the name held while they were read and was rotated from meanwhile', async () => {
     const file = path.join(temporaryDirectory(), 'app.log');
     writeFileSync(file, lines('X', 100));
     const saved = positionAtEnd(file);
-    // While the follower was down: X grew by 60,000 lines, was rotated, and Y took the name.
+    // While the follower was down: X grew by 60,000 lines and was rotated, W took the name and was rotated, and Y
+    // took the name.
     appendFileSync(file, lines('X2', 60_000));
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, lines('W', 50));
+    await sleep(30); // W written after X, as file times tell
+    renameSync(`${file}.1`, `${file}.2`);
     renameSync(file, `${file}.1`);
     writeFileSync(file, lines('Y', 10));
     const place = await following(file, [saved], 0, () => undefined);
-    // While X's tail is read, Y is rotated away and Z takes the name.
+    // While X's tail is read, the files shift once more: Y is rotated away, W renamed, and Z takes the name.
     const rotate = (): void => {
+      renameSync(`${file}.2`, `${file}.3`);
       renameSync(`${file}.1`, `${file}.2`);
       renameSync(file, `${file}.1`);
       writeFileSync(file, lines('Z', 10));
     };
     const tags = await readTags(place, (read) => read.get('Z') === 10, rotate);
-    expect(Object.fromEntries(tags)).toEqual({ X2: 60_000, Y: 10, Z: 10 });
+    expect(Object.fromEntries(tags)).toEqual({ X2: 60_000, W: 50, Y: 10, Z: 10 });
   }, 30_000);
 
   it('takes a copy that ends before where the file was read to as read: nothing is read twice, nothing is said lost', async () => {
