@@ -121,7 +121,8 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
     while (!signal.aborted) {
       if (Date.now() - nameCheckedAt >= pollMs) {
         nameCheckedAt = Date.now();
-        const looked = nameCheckedAt - siblingsSeenAt >= SIBLINGS_SEEN_EVERY_MS ? await beside.look() : null;
+        const lookDue = nameCheckedAt - siblingsSeenAt >= SIBLINGS_SEEN_EVERY_MS;
+        const looked = lookDue ? await beside.look() : null; // null too when the directory has not changed
         const named = await openIfNew(path, [file, ...next]);
         if (typeof named !== 'string') {
           // Each file the name held between two looks, rotated beside it meanwhile, before the one it holds now.
@@ -130,7 +131,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
             throw error;
           });
           next.push(...missed, named);
-        } else if (named === 'known') {
+        } else if (named === 'known' && lookDue) {
           // The name held a file followed throughout: what was made beside it since the newest was is a copy.
           if (looked !== null) beside.takeAsSeen(looked, (await (next.at(-1) ?? file).stat()).birthtimeMs);
           siblingsSeenAt = nameCheckedAt;
