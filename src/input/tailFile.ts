@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CHUNK_BYTES } from './decode.js';
 import { RotatedBeside } from './rotatedSiblings.js';
 import { endsWithNewline, lastBytes, openIfNew, pastFirstLine, stillTheSame } from './followedFileChecks.js';
-import { bytesAt, MATCH_BYTES, type ReadSoFar, restOfCopy } from './truncatedCopy.js';
+import { bytesAt, chunksOf, MATCH_BYTES, type ReadSoFar, restOfCopy } from './truncatedCopy.js';
 
 const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
@@ -75,7 +75,9 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   /** The files the name has named since the open one, oldest first: opened when seen, so none is missed however
    * fast they are rotated away, and read in turn from their start. */
   const next: FileHandle[] = [];
-  let file = await fs.open(path, 'r');
+  /** Files rotated beside the name that a listing missed, found later: read whole, in between. */
+  const late: FileHandle[] = [];
+  let file = await openWhenThere(path, pollMs, signal);
   try {
     if (options.beside !== undefined) {
       // Looked at before a rotated tail was read: the files the name held meanwhile, rotated away, come first.
@@ -119,6 +121,14 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       before = await bytesAt(file, Math.max(0, position - MATCH_BYTES), Math.min(MATCH_BYTES, position));
     }
     while (!signal.aborted) {
+      if (late.length > 0 && lastByte === 0x0a) {
+        for await (const chunk of chunksOf(late.shift() as FileHandle, 0)) {
+          yield chunk;
+          lastByte = chunk[chunk.length - 1] as number;
+        }
+        if (lastByte !== 0x0a) yield NEWLINE;
+        lastByte = 0x0a;
+      }
       if (Date.now() - nameCheckedAt >= pollMs) {
         nameCheckedAt = Date.now();
         const lookDue = nameCheckedAt - siblingsSeenAt >= SIBLINGS_SEEN_EVERY_MS;
@@ -132,9 +142,14 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
           });
           next.push(...missed, named);
         } else if (named === 'known' && lookDue) {
-          // The name held a file followed throughout: what was made beside it since the newest was is a copy.
-          if (looked !== null) beside.takeAsSeen(looked, (await (next.at(-1) ?? file).stat()).birthtimeMs);
           siblingsSeenAt = nameCheckedAt;
+          if (looked !== null) {
+            // The name held a file followed throughout: what was made beside it since the newest was is a copy.
+            beside.takeAsSeen(looked, (await (next.at(-1) ?? file).stat()).birthtimeMs);
+            // What was made before and is still not seen is a file the name held that a listing missed (renamed
+            // while it ran): read whole at the next end of a line, the one open now may still be written to.
+            late.push(...(await beside.openMissed([file, ...next, ...late])));
+          }
         }
       }
       // Every poll, before reading on: is the file still the one read up to here?
@@ -210,6 +225,18 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   } finally {
     await mark?.letGo();
     await file.close();
-    for (const handle of next) await handle.close();
+    for (const handle of [...next, ...late]) await handle.close();
+  }
+}
+
+/** The file at `path`, waited for while the name is gone (between a rotation's rename and the new file). */
+async function openWhenThere(path: string, pollMs: number, signal: AbortSignal): Promise<FileHandle> {
+  for (;;) {
+    try {
+      return await fs.open(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || signal.aborted) throw error;
+    }
+    await sleep(pollMs, undefined, { signal });
   }
 }

@@ -49,7 +49,7 @@ export async function restOfCopy(followed: string, read: ReadSoFar): Promise<Cop
       const rest = await restIn(copy, stat, read);
       if (rest === 'none') continue;
       found = true;
-      if (rest === 'more') return { chunks: chunksFrom(copy, read.offset), stat };
+      if (rest === 'more') return { chunks: chunksOf(copy, read.offset), stat };
       await copy.close();
       return { chunks: empty(), stat };
     } catch {
@@ -76,17 +76,18 @@ async function restIn(copy: FileHandle, { size, mtimeMs }: Stats, read: ReadSoFa
   return (await bytesAt(copy, beforeStart, size - beforeStart)).equals(read.before.subarray(0, size - beforeStart)) ? 'all read' : 'none';
 }
 
-async function* chunksFrom(copy: FileHandle, from: number): AsyncGenerator<Buffer> {
+/** The bytes of an open file from `from` to its end; the file is closed after (or when the reader stops). */
+export async function* chunksOf(file: FileHandle, from: number): AsyncGenerator<Buffer> {
   try {
     for (let position = from; ; ) {
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await copy.read(buffer, 0, CHUNK_BYTES, position);
+      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
       if (bytesRead === 0) return;
       position += bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    await copy.close();
+    await file.close();
   }
 }
 
