@@ -4,6 +4,7 @@
  * decoded before the break.
  */
 import { promises as fs, read } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { GzipBreak, gunzipMembers, isGzipStart } from './gunzip.js';
 import { gunzipOnThread, hasGunzipThread } from './gunzipThread.js';
 
@@ -35,6 +36,11 @@ export async function* readFileChunks(path: string, start = 0, end = Infinity): 
 /** A plain file got shorter while it was read: what was read before counts, the line it cut is the casualty. */
 export class FileShrank extends Error {
   override readonly name = 'FileShrank';
+}
+
+/** An open file's bytes from `start` to its end, as readFileChunks gives them; the file is closed after. */
+export function readOpenFileChunks(file: FileHandle, start = 0): AsyncGenerator<Buffer> {
+  return readChunks(file, start, Infinity);
 }
 
 /** The bytes [start, end) of a file a parse task shares (opened by the planner, closed by it). */

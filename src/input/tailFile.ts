@@ -13,10 +13,10 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CHUNK_BYTES } from './decode.js';
+import { CHUNK_BYTES, readOpenFileChunks } from './decode.js';
 import { RotatedBeside } from './rotatedSiblings.js';
 import { endsWithNewline, lastBytes, openIfNew, pastFirstLine, stillTheSame } from './followedFileChecks.js';
-import { bytesAt, chunksOf, MATCH_BYTES, type ReadSoFar, restOfCopy } from './truncatedCopy.js';
+import { bytesAt, MATCH_BYTES, type ReadSoFar, restOfCopy } from './truncatedCopy.js';
 
 const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
@@ -122,7 +122,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
     }
     while (!signal.aborted) {
       if (late.length > 0 && lastByte === 0x0a) {
-        for await (const chunk of chunksOf(late.shift() as FileHandle, 0)) {
+        for await (const chunk of readOpenFileChunks(late.shift() as FileHandle)) {
           yield chunk;
           lastByte = chunk[chunk.length - 1] as number;
         }

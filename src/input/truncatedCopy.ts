@@ -6,7 +6,7 @@
  */
 import { promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { CHUNK_BYTES } from './decode.js';
+import { readOpenFileChunks } from './decode.js';
 import { rotatedSiblings } from './rotatedSiblings.js';
 
 /** How many of a file's first bytes, and of the bytes read last, a copy of it must hold. */
@@ -49,7 +49,7 @@ export async function restOfCopy(followed: string, read: ReadSoFar): Promise<Cop
       const rest = await restIn(copy, stat, read);
       if (rest === 'none') continue;
       found = true;
-      if (rest === 'more') return { chunks: chunksOf(copy, read.offset), stat };
+      if (rest === 'more') return { chunks: readOpenFileChunks(copy, read.offset), stat };
       await copy.close();
       return { chunks: empty(), stat };
     } catch {
@@ -74,21 +74,6 @@ async function restIn(copy: FileHandle, { size, mtimeMs }: Stats, read: ReadSoFa
   // what it has of the bytes read last must be theirs.
   if (size <= beforeStart) return 'all read';
   return (await bytesAt(copy, beforeStart, size - beforeStart)).equals(read.before.subarray(0, size - beforeStart)) ? 'all read' : 'none';
-}
-
-/** The bytes of an open file from `from` to its end; the file is closed after (or when the reader stops). */
-export async function* chunksOf(file: FileHandle, from: number): AsyncGenerator<Buffer> {
-  try {
-    for (let position = from; ; ) {
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
-      if (bytesRead === 0) return;
-      position += bytesRead;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await file.close();
-  }
 }
 
 async function* empty(): AsyncGenerator<Buffer> {}
