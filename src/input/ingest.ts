@@ -174,9 +174,10 @@ class Replay implements AsyncIterable<Buffer> {
   }
 }
 
+/** `first`, then `rest`; `rest` is closed however the reader stops, also while `first` is being read. */
 async function* prepend(first: readonly Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  yield* first;
   try {
+    yield* first;
     for (;;) {
       const next = await rest.next();
       if (next.done === true) return;

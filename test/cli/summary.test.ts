@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, runCli, temporaryDirectory } from '../helpers.js';
@@ -203,6 +203,15 @@ describe('claude-mon summary: failures and exit codes', () => {
     const json = await runCli(['summary', fixture('defects/invalid-records.jsonl'), '--strict', '--json']);
     expect(schemaErrors('error', json.stdout)).toEqual([]);
     expect(JSON.parse(json.stdout).input).toMatchObject({ lines: 1, skipped: { 'invalid_record:timestamp': 1 } });
+    // The file is closed when the run stops in its first piece (before, it stayed open until garbage collection).
+    const open = readdirSync('/proc/self/fd').map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return ''; // closed while listed
+      }
+    });
+    expect(open).not.toContain(fixture('defects/invalid-records.jsonl'));
   });
 
   it('reports skipped lines on stderr in one line, and examples with --verbose', async () => {
