@@ -59,19 +59,22 @@ export interface Following {
 }
 
 /**
- * How `followed` is read after a restart: on from its position in `saved`, through files rotated meanwhile; with
- * none saved, from `from`. A saved file found nowhere is told to `warn`.
+ * How `followed` is read: after a restart, on from its position in `saved`, through files rotated meanwhile; with
+ * none saved, from its start or its end now. A saved file found nowhere is told to `warn`. Where it starts is fixed
+ * now (before `serve` says it is serving): the file the name holds is opened, and the files beside it looked at,
+ * so that whatever the name holds from now on is read, however soon it is rotated away.
  */
-export async function following(followed: string, saved: readonly FilePosition[], from: number, warn: (message: string) => void): Promise<Following> {
+export async function following(followed: string, saved: readonly FilePosition[], from: 'start' | 'end', warn: (message: string) => void): Promise<Following> {
   // The files beside the name are looked at before the ones to read first are planned, and those planned are taken
   // as seen: a file rotated away from the name after the plan, while they are read, is read after them.
   const beside = new RotatedBeside(followed);
   beside.takeAsSeen((await beside.look()) ?? new Map());
+  const named = await fs.open(followed, 'r').catch(() => null);
   const resumed = await resumeFrom(followed, saved);
   for (const stat of resumed?.planned ?? []) beside.takeFileAsSeen(stat);
   if (resumed?.lost === true) warn(`${followed}: the file it was read from before the restart is gone (not found rotated beside it): lines written to it after the last save were not read`);
+  const { opened, start } = await startIn(named, followed, resumed, from);
   const mark = new FollowMark(resumed?.saved ?? null);
-  const start = resumed?.from ?? from;
   const tail = resumed?.rotatedTail ?? null;
   const truncations = { copy: 0, lost: 0 };
   const truncated = (read: ReadSoFar, copied: boolean): void => {
@@ -87,8 +90,31 @@ export async function following(followed: string, saved: readonly FilePosition[]
   return {
     mark,
     truncations,
-    chunks: (signal) => inTurn([...(tail === null ? [] : [tail]), tailFile(followed, { from: start, signal, mark, truncated, ...(tail === null ? {} : { beside }) })]),
+    chunks: (signal) => inTurn([...(tail === null ? [] : [tail]), tailFile(followed, { opened, from: start, signal, mark, truncated, beside })]),
   };
+}
+
+/**
+ * Where reading starts in `named` (the file the name held, opened before a restart's reads were planned). It is let
+ * go (null: the file the name holds next is read from its start, after those rotated beside it) when a rotation
+ * moved it while they were planned: into the rotated files planned, or away from the name whose position was found.
+ */
+async function startIn(named: FileHandle | null, followed: string, resumed: Resumed | null, from: 'start' | 'end'): Promise<{ opened: FileHandle | null; start: number }> {
+  if (named === null) return { opened: null, start: 0 };
+  try {
+    const stat = await named.stat();
+    if (resumed === null) return { opened: named, start: from === 'start' ? 0 : stat.size };
+    const same = (other: Stats): boolean => other.dev === stat.dev && other.ino === stat.ino;
+    if (resumed.rotatedTail !== null || resumed.lost) {
+      if (!resumed.planned.some(same)) return { opened: named, start: 0 };
+    } else if (same(await fs.stat(followed))) {
+      return { opened: named, start: resumed.from };
+    }
+  } catch {
+    // gone from the name meanwhile: as if it were gone before
+  }
+  await named.close();
+  return { opened: null, start: 0 };
 }
 
 /** Where a followed file goes on from after a restart. */

@@ -94,7 +94,7 @@ export async function runAlertsFollow(context: RunContext, options: AlertsOption
     },
   };
   const stopped = untilStopped(io, abort.signal);
-  const openFile = (path: string): AsyncIterable<Buffer> => followFrom(place?.following ?? following(path, [], 0, (message) => context.diagnostics.warn(message)), abort.signal);
+  const openFile = (path: string): AsyncIterable<Buffer> => followFrom(place?.following ?? following(path, [], 'start', (message) => context.diagnostics.warn(message)), abort.signal);
   const readOptions = { ...readOptionsOf(context), openFile, dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS };
   // The tally is ours, so that a stop by a signal still reports what was read.
   const tally = new Tally();

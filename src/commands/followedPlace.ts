@@ -39,7 +39,7 @@ export async function followedPlace(context: RunContext, file: string, request: 
       }
       for (const key of saved.firing) firing.add(key);
     }
-    const place = await following(followed, saved?.files ?? [], 0, (message) => context.diagnostics.warn(message));
+    const place = await following(followed, saved?.files ?? [], 'start', (message) => context.diagnostics.warn(message));
     const { mark } = place;
 
     const saving = periodically(SAVE_EVERY_MS, () => {

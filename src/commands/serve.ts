@@ -32,7 +32,7 @@ import { periodically } from '../io/periodically.js';
 
 export async function runServe(context: RunContext, options: ServeOptions): Promise<number> {
   const { io, config, pricing, tz, diagnostics } = context;
-  const sources = await followedSources(options.inputs, io, options.fromStart);
+  const sources = await followedSources(options.inputs, io);
   // The p95 rule's thresholds are bucket bounds, so histogram_quantile can tell above from below exactly there.
   const thresholds = [config.rules.p95_latency.base, ...config.rules.p95_latency.features.values()].map((settings) => settings.threshold / 1000);
   // And a bound above the highest threshold: a quantile past the last finite bound is reported as that bound, so a
@@ -48,7 +48,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   const web = options.webConfig === undefined ? NO_WEB_CONFIG : await loadWebConfig(options.webConfig);
   const auth = web.users.size === 0 ? null : new BasicAuth(web.users);
   if (auth !== null && web.tls === null) diagnostics.warn(`claude-mon: ${options.webConfig}: basic authentication without tls_server_config sends the passwords in clear`);
-  const followed = await resumedSources(sources, options.positions, diagnostics);
+  const followed = await resumedSources(sources, options.fromStart ? 'start' : 'end', options.positions, diagnostics);
   const inputFamilies = (): MetricFamily[] => [inputLinesFamily(tallies), truncationsFamily([...followed.values()])];
 
   let server;
@@ -67,7 +67,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
   } catch (error) {
     throw new UsageError(`--listen ${options.listen.host}:${options.listen.port}: ${describeListenError(error)}`);
   }
-  diagnostics.warn(`claude-mon: serving ${web.tls === null ? 'http' : 'https'}://${server.address}/metrics (and /healthz${options.page ? '; the report page, live, on /' : ''}), following ${sources.map(({ source }) => source.name).join(', ')}`);
+  diagnostics.warn(`claude-mon: serving ${web.tls === null ? 'http' : 'https'}://${server.address}/metrics (and /healthz${options.page ? '; the report page, live, on /' : ''}), following ${sources.map((source) => source.name).join(', ')}`);
 
   const abort = new AbortController();
   const stopped = untilStopped(io, abort.signal);
@@ -88,7 +88,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     dedupeGenerationIds: FOLLOW_DEDUPE_GENERATION_IDS,
   };
   // Each input its own reader: a followed file never ends, so one after another would never reach the second.
-  const readers = sources.map(async ({ source }, i) => {
+  const readers = sources.map(async (source, i) => {
     const tally = tallies[i] as Tally;
     try {
       await readLogs({ sources: [source], unreadable: [], cleanup: async () => {} }, io, readOptions, engine, tally);
@@ -107,7 +107,7 @@ export async function runServe(context: RunContext, options: ServeOptions): Prom
     abort.abort();
     page.stop();
     await server.close();
-    if (sources.some(({ source }) => source === STDIN)) io.stdin.destroy();
+    if (sources.includes(STDIN)) io.stdin.destroy();
     await Promise.race([Promise.all(readers), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     await saving?.stop();
   }
@@ -154,11 +154,14 @@ async function livePage(context: RunContext, engine: Engine, tallies: readonly T
   return { routes, stop: () => clearInterval(ticking) };
 }
 
-/** Each followed file, from its saved position (--positions) when one is found, else as without it. */
-async function resumedSources(sources: readonly { source: Source; from: number }[], positionsFile: string | undefined, diagnostics: Diagnostics): Promise<Map<string, Following>> {
+/**
+ * Each followed file, from its saved position (--positions) when one is found, else from its start or its end now
+ * (before "serving" is printed, so no line written after it is missed).
+ */
+async function resumedSources(sources: readonly Source[], from: 'start' | 'end', positionsFile: string | undefined, diagnostics: Diagnostics): Promise<Map<string, Following>> {
   const saved = positionsFile === undefined ? [] : await loadPositions(positionsFile);
   const followed = new Map<string, Following>();
-  for (const { source, from } of sources) {
+  for (const source of sources) {
     if (source.path !== null) followed.set(source.path, await following(source.path, saved, from, (message) => diagnostics.warn(`claude-mon: ${message}`)));
   }
   return followed;
@@ -179,24 +182,22 @@ function keepPositions(file: string, marks: readonly FollowMark[], diagnostics: 
 /** How often `--positions` are saved. */
 const POSITIONS_EVERY_MS = 2000;
 
-
 /**
- * Files (followed by name, each once) and "-" for stdin, with where to start reading each: its size now unless
- * `fromStart` (read before "serving" is printed, so no line written after it is missed). A directory would mean
- * following rotated copies, so it is refused.
+ * Files (followed by name, each once) and "-" for stdin. A directory would mean following rotated copies, so it is
+ * refused.
  */
-async function followedSources(args: readonly string[], io: CliIo, fromStart: boolean): Promise<{ source: Source; from: number }[]> {
+async function followedSources(args: readonly string[], io: CliIo): Promise<Source[]> {
   if (args.length === 0 && io.stdin.isTTY === true) {
     throw new UsageError('no input: give the log files to follow, or pipe logs in, e.g.\n  claude-mon serve --listen 127.0.0.1:9464 /var/log/app/calls.jsonl\n  kubectl logs -f deploy/api | claude-mon serve --listen 127.0.0.1:9464');
   }
-  if (args.length === 0) return [{ source: STDIN, from: 0 }];
+  if (args.length === 0) return [STDIN];
   if (args.filter((arg) => arg === '-').length > 1) throw new UsageError('"-" (stdin) can be given only once');
-  const sources: { source: Source; from: number }[] = [];
+  const sources: Source[] = [];
   refuseStates(args, 'serve');
   const seen = new Set<string>();
   for (const arg of args) {
     if (arg === '-') {
-      sources.push({ source: STDIN, from: 0 });
+      sources.push(STDIN);
       continue;
     }
     if (seen.has(path.resolve(arg))) continue;
@@ -209,7 +210,7 @@ async function followedSources(args: readonly string[], io: CliIo, fromStart: bo
     }
     if (stats.isDirectory()) throw new UsageError(`cannot follow ${arg}: a directory — give the files to follow (e.g. ${arg}/*.jsonl)`);
     if (/\.gz$/i.test(arg)) throw new UsageError(`cannot follow ${arg}: a gzip file is not written to — read rotated logs with \`claude-mon summary\``);
-    sources.push({ source: { name: arg, path: arg, sizeBytes: null }, from: fromStart ? 0 : stats.size });
+    sources.push({ name: arg, path: arg, sizeBytes: null });
   }
   return sources;
 }

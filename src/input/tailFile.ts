@@ -1,5 +1,5 @@
 /**
- * A log file followed by name, like `tail -F`, and by identity: from a position (its size when the command started:
+ * A log file followed by name, like `tail -F`, and by identity: from a position (its size when following began:
  * the lines written from then on) or from its start; what is appended, checked every POLL_MS. Each file the name
  * comes to name (a rotation) is opened as soon as it is seen — the name is looked at every POLL_MS, so rotations
  * that far apart or more are each read to their end, however long the old ones take to read: the old file until it
@@ -14,7 +14,7 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHUNK_BYTES, readOpenFileChunks } from './decode.js';
-import { RotatedBeside } from './rotatedSiblings.js';
+import type { RotatedBeside } from './rotatedSiblings.js';
 import { endsWithNewline, lastBytes, openIfNew, pastFirstLine, stillTheSame } from './followedFileChecks.js';
 import { bytesAt, MATCH_BYTES, type ReadSoFar, restOfCopy } from './truncatedCopy.js';
 
@@ -37,7 +37,12 @@ const NEWLINE = Buffer.from('\n');
 export const FOLLOW_DEDUPE_GENERATION_IDS = 1_000_000;
 
 export interface TailOptions {
-  /** Where to start: 0, or the file's size when the command started (a smaller file is read from its start). */
+  /**
+   * The file the name held when following began, opened then; null when the name was gone (the first file it
+   * names is read from its start, after any rotated beside it since `beside` was looked at).
+   */
+  readonly opened: FileHandle | null;
+  /** Where to start in `opened`: 0, or its size when following began (the lines written from then on). */
   readonly from: number;
   readonly signal: AbortSignal;
   readonly pollMs?: number;
@@ -46,10 +51,10 @@ export interface TailOptions {
   /** Told of each truncation in place, after `read`: whether the rest was found in a copy (and read). */
   readonly truncated?: (read: ReadSoFar, copied: boolean) => void;
   /**
-   * The files beside the name, looked at before something else was read first (the tail of a file rotated while a
-   * restart was down): the files the name held since then are read before the one it holds.
+   * The files beside the name, looked at when following began, before `opened` was: a file rotated there since is
+   * one the name held, and is read in its turn.
    */
-  readonly beside?: RotatedBeside;
+  readonly beside: RotatedBeside;
 }
 
 /** Where a followed file has been read to. */
@@ -67,26 +72,23 @@ export interface TailMark {
 export async function* tailFile(path: string, options: TailOptions): AsyncGenerator<Buffer> {
   const { signal } = options;
   const pollMs = options.pollMs ?? POLL_MS;
-  const { mark } = options;
-  // The files beside the name are looked at before it is opened: one rotated away in between is not taken as seen.
-  const beside = options.beside ?? new RotatedBeside(path);
-  if (options.beside === undefined) beside.takeAsSeen((await beside.look()) ?? new Map());
+  const { mark, beside } = options;
   let siblingsSeenAt = Date.now();
   /** The files the name has named since the open one, oldest first: opened when seen, so none is missed however
    * fast they are rotated away, and read in turn from their start. */
   const next: FileHandle[] = [];
   /** Files rotated beside the name that a listing missed, found later: read whole, in between. */
   const late: FileHandle[] = [];
-  let file = await openWhenThere(path, pollMs, signal);
-  try {
-    if (options.beside !== undefined) {
-      // Looked at before a rotated tail was read: the files the name held meanwhile, rotated away, come first.
+  let file = options.opened ?? (await openWhenThere(path, pollMs, signal));
+  if (options.opened === null) {
+    try {
+      // Opened now, not when following began: the files the name held meanwhile, rotated beside it, come first.
       next.push(...(await beside.openMissed([file])), file);
       file = next.shift() as FileHandle;
+    } catch (error) {
+      await file.close();
+      throw error;
     }
-  } catch (error) {
-    await file.close();
-    throw error;
   }
   let position = 0;
   let skipToNewline = false;
@@ -112,7 +114,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
     return end;
   };
   try {
-    if (next.length === 0) position = Math.min(options.from, (await file.stat()).size);
+    if (file === options.opened) position = Math.min(options.from, (await file.stat()).size);
     mark?.reading(path, file, position);
     if (position > 0) {
       // Started at the end of a line still being written: its rest is not a line of its own.

@@ -78,7 +78,7 @@ describe('a followed file', () => {
     renameSync(`${file}.1`, `${file}.2`);
     renameSync(file, `${file}.1`);
     writeFileSync(file, lines('Y', 10));
-    const place = await following(file, [saved], 0, () => undefined);
+    const place = await following(file, [saved], 'start', () => undefined);
     // While X's tail is read, the files shift once more: Y is rotated away, W renamed, and Z takes the name.
     const rotate = (): void => {
       renameSync(`${file}.2`, `${file}.3`);
@@ -90,10 +90,30 @@ describe('a followed file', () => {
     expect(Object.fromEntries(tags)).toEqual({ X2: 60_000, W: 50, Y: 10, Z: 10 });
   }, 30_000);
 
+  it.each([['without a position saved', false], ['on from a position saved', true]])(
+    'reads what is written once it has begun (%s), also through rotations made before its first read',
+    async (_, resuming) => {
+      const file = path.join(temporaryDirectory(), 'app.log');
+      writeFileSync(file, lines('OLD', 100));
+      const place = await following(file, resuming ? [positionAtEnd(file)] : [], 'end', () => undefined);
+      // Before anything is read (`serve` has said it is serving): A is written and rotated away, B takes the name
+      // and is rotated away, and C takes the name.
+      appendFileSync(file, lines('A', 30));
+      renameSync(file, `${file}.1`);
+      writeFileSync(file, lines('B', 20));
+      renameSync(`${file}.1`, `${file}.2`);
+      renameSync(file, `${file}.1`);
+      writeFileSync(file, lines('C', 10));
+      const tags = await readTags(place, (read) => read.get('C') === 10);
+      expect(Object.fromEntries(tags)).toEqual({ A: 30, B: 20, C: 10 });
+    },
+    30_000,
+  );
+
   it('takes a copy that ends before where the file was read to as read: nothing is read twice, nothing is said lost', async () => {
     const file = path.join(temporaryDirectory(), 'app.log');
     writeFileSync(file, lines('A', 100));
-    const place = await following(file, [], 0, () => undefined);
+    const place = await following(file, [], 'start', () => undefined);
     let step = 0;
     const tags = await readTags(
       place,
@@ -123,7 +143,7 @@ describe('a followed file', () => {
     writeFileSync(`${file}.bak`, readFileSync(file));
     await sleep(3000);
     const warnings: string[] = [];
-    const place = await following(file, [], 0, (message) => warnings.push(message));
+    const place = await following(file, [], 'start', (message) => warnings.push(message));
     let step = 0;
     const tags = await readTags(place, (read) => {
       if (step === 0 && read.get('A') === 100) {
