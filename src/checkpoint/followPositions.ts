@@ -11,7 +11,8 @@ import path from 'node:path';
 import { StateReader } from '../core/engine/stateReader.js';
 import { describeFsError, InputError } from '../errors.js';
 import { compareRotations, RotatedBeside, rotatedSiblings } from '../input/rotatedSiblings.js';
-import { tailFile } from '../input/tailFile.js';
+import { stillTheSame } from '../input/followedFileChecks.js';
+import { type ReadBytes, tailFile } from '../input/tailFile.js';
 import type { ReadSoFar } from '../input/truncatedCopy.js';
 import { replaceFile } from '../io/output.js';
 import { filePosition } from './checkpointFile.js';
@@ -187,6 +188,8 @@ export class FollowMark {
   private handle: FileHandle | null = null;
   private path = '';
   private offset = 0;
+  /** What was read of the file up to there: a position is taken only while the file still has it. */
+  private read: ReadBytes | null = null;
 
   /** `before`: the position until a file is read (the saved one, while a rotated tail is read first). */
   constructor(private before: FilePosition | null) {}
@@ -196,11 +199,13 @@ export class FollowMark {
     this.path = path;
     this.handle = handle;
     this.offset = offset;
+    this.read = null;
   }
 
-  /** Bytes up to `offset` were handed on, to the end of their last line. */
-  handedOn(offset: number): void {
+  /** Bytes up to `offset` were handed on, to the end of their last line; `read` was read of the file. */
+  handedOn(offset: number, read: ReadBytes): void {
     this.offset = offset;
+    this.read = read;
   }
 
   /** Its file was truncated: nothing is said (the last position said stands) until a file is read again. */
@@ -217,7 +222,7 @@ export class FollowMark {
 
   /** Null when there is nothing to say yet (the saved position stands); offset 0: read the file under the name from its start. */
   async position(): Promise<FilePosition | null> {
-    const { handle, offset } = this;
+    const { handle, offset, read: seen } = this;
     if (handle === null) return this.before;
     try {
       const stat = await handle.stat();
@@ -225,6 +230,9 @@ export class FollowMark {
       const tail = Buffer.alloc(Math.min(IDENTITY_BYTES, offset));
       const read = [await handle.read(head, 0, head.length, 0), await handle.read(tail, 0, tail.length, offset - tail.length)];
       if (read[0]?.bytesRead !== head.length || read[1]?.bytesRead !== tail.length) return null; // truncated meanwhile: the next save
+      // Truncated and written past the offset again, before the follower's next look found it: the bytes there are
+      // not the ones read. The next save, after it is read again, has it.
+      if (seen !== null && !(await stillTheSame(handle, seen.position, seen.head, seen.before))) return null;
       return {
         path: this.path,
         dev: stat.dev,

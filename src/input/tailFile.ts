@@ -57,12 +57,24 @@ export interface TailOptions {
   readonly beside: RotatedBeside;
 }
 
+/** The bytes read of a followed file that tell whether it is still the file read (stillTheSame). */
+export interface ReadBytes {
+  /** How far it was read. */
+  readonly position: number;
+  readonly head: Buffer;
+  /** The bytes just before `position`. */
+  readonly before: Buffer;
+}
+
 /** Where a followed file has been read to. */
 export interface TailMark {
   /** The file now read (at the start, after a rotation or a truncation), from `offset`. */
   reading(path: string, file: FileHandle, offset: number): void;
-  /** The lines up to `offset` (the end of a line) were handed on. */
-  handedOn(offset: number): void;
+  /**
+   * The lines up to `offset` (the end of a line) were handed on; `read` is what was read of the file to tell it
+   * is still the same (its truncation is found at the next poll, and no position is to be taken in it meanwhile).
+   */
+  handedOn(offset: number, read: ReadBytes): void;
   /** The file was truncated: what was read of it is not in it any more, until `reading` again. */
   pause(): void;
   /** The file is about to be closed (the end, or a rotation). */
@@ -203,7 +215,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
         const newline = chunk.lastIndexOf(0x0a);
         const handedOn = position - (chunk.length - newline - 1);
         yield chunk;
-        if (newline >= 0) mark?.handedOn(handedOn); // the reader has taken the chunk when it asks for the next
+        if (newline >= 0) mark?.handedOn(handedOn, { position, head, before }); // the reader has taken the chunk when it asks for the next
         continue;
       }
       // At the end of a file the name has moved on from: the next one, once this one has stopped growing (an app may

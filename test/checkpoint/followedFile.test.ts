@@ -110,6 +110,29 @@ describe('a followed file', () => {
     30_000,
   );
 
+  it('takes no position in a file truncated and written past where it was read, before it finds the truncation', async () => {
+    const file = path.join(temporaryDirectory(), 'app.log');
+    writeFileSync(file, lines('A', 100));
+    const readTo = statSync(file).size;
+    const place = await following(file, [], 'start', () => undefined);
+    const abort = new AbortController();
+    const chunks = place.chunks(abort.signal)[Symbol.asyncIterator]();
+    try {
+      expect((await chunks.next()).value?.length).toBe(readTo);
+      const more = chunks.next(); // A handed on; the follower waits for more
+      appendFileSync(file, lines('B', 10));
+      await more; // B read, not taken yet: the follower does not look at the file until it is
+      expect(await place.mark.position()).toMatchObject({ offset: readTo });
+      truncateSync(file, 0);
+      appendFileSync(file, lines('C', 200));
+      // A position at readTo now would be in C's lines: a restart from it would skip those before it.
+      expect(await place.mark.position()).toBeNull();
+    } finally {
+      abort.abort();
+      await chunks.return(undefined);
+    }
+  });
+
   it('takes a copy that ends before where the file was read to as read: nothing is read twice, nothing is said lost', async () => {
     const file = path.join(temporaryDirectory(), 'app.log');
     writeFileSync(file, lines('A', 100));
