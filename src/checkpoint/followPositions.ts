@@ -96,21 +96,19 @@ export async function following(followed: string, saved: readonly FilePosition[]
 }
 
 /**
- * Where reading starts in `named` (the file the name held, opened before a restart's reads were planned). It is let
- * go (null: the file the name holds next is read from its start, after those rotated beside it) when a rotation
- * moved it while they were planned: into the rotated files planned, or away from the name whose position was found.
+ * Where reading starts in `named` (the file the name held, opened before a restart's reads were planned): its start
+ * or its end, or the position found in it. It is let go (null: the file the name holds when it is read is read from
+ * its start, after the files rotated beside it since the look) after a rotation while the follower was down — it
+ * is read from its start after the rotated files anyway, and a copy copytruncate makes of it meanwhile is then read
+ * whole — or when a rotation moved it from the name while the position was looked for.
  */
 async function startIn(named: FileHandle | null, followed: string, resumed: Resumed | null, from: 'start' | 'end'): Promise<{ opened: FileHandle | null; start: number }> {
   if (named === null) return { opened: null, start: 0 };
   try {
     const stat = await named.stat();
     if (resumed === null) return { opened: named, start: from === 'start' ? 0 : stat.size };
-    const same = (other: Stats): boolean => other.dev === stat.dev && other.ino === stat.ino;
-    if (resumed.rotatedTail !== null || resumed.lost) {
-      if (!resumed.planned.some(same)) return { opened: named, start: 0 };
-    } else if (same(await fs.stat(followed))) {
-      return { opened: named, start: resumed.from };
-    }
+    const moved = await fs.stat(followed).then((now) => now.dev !== stat.dev || now.ino !== stat.ino, () => true);
+    if (resumed.rotatedTail === null && !resumed.lost && !moved) return { opened: named, start: resumed.from };
   } catch {
     // gone from the name meanwhile: as if it were gone before
   }

@@ -90,6 +90,25 @@ describe('a followed file', () => {
     expect(Object.fromEntries(tags)).toEqual({ X2: 60_000, W: 50, Y: 10, Z: 10 });
   }, 30_000);
 
+  it('after a restart, reads the copy that copytruncate makes of the new file while the rotated tail is read', async () => {
+    const file = path.join(temporaryDirectory(), 'app.log');
+    writeFileSync(file, lines('X', 100));
+    const saved = positionAtEnd(file);
+    appendFileSync(file, lines('X2', 60_000));
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, lines('Y', 10));
+    const place = await following(file, [saved], 'start', () => undefined);
+    // While X's tail is read: logrotate's copytruncate of Y (the older copies shifted first), then Z is written.
+    const copyTruncate = (): void => {
+      renameSync(`${file}.1`, `${file}.2`);
+      writeFileSync(`${file}.1`, readFileSync(file));
+      truncateSync(file, 0);
+      appendFileSync(file, lines('Z', 10));
+    };
+    const tags = await readTags(place, (read) => read.get('Z') === 10, copyTruncate);
+    expect(Object.fromEntries(tags)).toEqual({ X2: 60_000, Y: 10, Z: 10 });
+  }, 30_000);
+
   it.each([['without a position saved', false], ['on from a position saved', true]])(
     'reads what is written once it has begun (%s), also through rotations made before its first read',
     async (_, resuming) => {
