@@ -12,8 +12,7 @@ import { StateReader } from '../core/engine/stateReader.js';
 import { describeFsError, InputError } from '../errors.js';
 import { compareRotations, RotatedBeside, rotatedSiblings } from '../input/rotatedSiblings.js';
 import { stillTheSame } from '../input/followedFileChecks.js';
-import { type ReadBytes, tailFile } from '../input/tailFile.js';
-import type { ReadSoFar } from '../input/truncatedCopy.js';
+import { type ReadBytes, tailFile, type Truncation } from '../input/tailFile.js';
 import { replaceFile } from '../io/output.js';
 import { filePosition } from './checkpointFile.js';
 import { hashOf, IDENTITY_BYTES } from './fileIdentity.js';
@@ -68,7 +67,9 @@ export interface Following {
 export async function following(followed: string, saved: readonly FilePosition[], from: 'start' | 'end', warn: (message: string) => void): Promise<Following> {
   // The files beside the name are looked at before the ones to read first are planned, and those planned are taken
   // as seen: a file rotated away from the name after the plan, while they are read, is read after them.
-  const beside = new RotatedBeside(followed);
+  const beside = new RotatedBeside(followed, (unread, error) =>
+    warn(`${unread}, rotated beside ${followed}, could not be read: ${describeFsError(error)}. Its lines were not read: let claude-mon read the rotated files (logrotate's create mode and owner)`),
+  );
   beside.takeAsSeen((await beside.look()) ?? new Map());
   const named = await fs.open(followed, 'r').catch(() => null);
   const resumed = await resumeFrom(followed, saved);
@@ -78,14 +79,19 @@ export async function following(followed: string, saved: readonly FilePosition[]
   const mark = new FollowMark(resumed?.saved ?? null);
   const tail = resumed?.rotatedTail ?? null;
   const truncations = { copy: 0, lost: 0 };
-  const truncated = (read: ReadSoFar, copied: boolean): void => {
-    if (copied) truncations.copy++;
-    else {
-      truncations.lost++;
-      warn(
-        `${followed} was truncated in place after ${read.offset} bytes were read, and no plain copy of it was found beside it: lines written to it after those, before the truncation, if any, were not read. ` +
-          "With logrotate's copytruncate, add delaycompress (the newest copy stays plain), or rotate with create instead",
-      );
+  const truncated = ({ read, copy, problems }: Truncation): void => {
+    if (copy !== null) {
+      truncations.copy++;
+      if (problems.length > 0) warn(`${followed} was truncated in place, and its copy could not be read to its end: lines after that were not read (${problems[0]})`);
+      return;
+    }
+    truncations.lost++;
+    const lost = `${followed} was truncated in place after ${read.offset} bytes were read, and no plain copy of it was found beside it`;
+    const after = 'lines written to it after those, before the truncation, if any, were not read';
+    if (problems.length > 0) {
+      warn(`${lost} that could be read: ${after}. These could not be looked at, and the copy may be among them: ${problems.join('; ')}. Let claude-mon read them (logrotate's create mode and owner)`);
+    } else {
+      warn(`${lost}: ${after}. With logrotate's copytruncate, add delaycompress (the newest copy stays plain), or rotate with create instead`);
     }
   };
   return {

@@ -57,7 +57,11 @@ export class RotatedBeside {
    */
   private listed = { directoryMs: Number.NaN, atMs: 0, realBirths: false };
 
-  constructor(private readonly followed: string) {}
+  /** `unreadable` is told of a file found beside the name that could not be opened (its lines are not read). */
+  constructor(
+    private readonly followed: string,
+    private readonly unreadable: (path: string, error: unknown) => void = () => undefined,
+  ) {}
 
   /** The files beside the name now; null when the directory has not changed since the last listing. */
   async look(): Promise<Look | null> {
@@ -110,24 +114,27 @@ export class RotatedBeside {
 
   /** Opens the files listed beside the name not seen yet; `complete` unless one could be opened at no name listed. */
   private async openUnseen(): Promise<{ found: FileHandle[]; complete: boolean }> {
-    const unseen = new Map<string, { paths: string[]; mtimeMs: number }>();
+    const unseen = new Map<string, { paths: string[]; mtimeMs: number; stat: Stats }>();
     for (const { path: sibling, stat } of await this.list()) {
       const id = identity(stat);
       if (this.wasSeen(stat)) {
         this.note(stat);
         continue;
       }
-      const candidate = unseen.get(id) ?? { paths: [], mtimeMs: stat.mtimeMs };
+      const candidate = unseen.get(id) ?? { paths: [], mtimeMs: stat.mtimeMs, stat };
       candidate.paths.push(sibling);
       unseen.set(id, candidate);
     }
     const byAge = [...unseen].sort(([, a], [, b]) => a.mtimeMs - b.mtimeMs || compareRotations(a.paths[0] as string, b.paths[0] as string));
     const found: FileHandle[] = [];
     let complete = true;
-    for (const [id, { paths }] of byAge) {
+    for (const [id, { paths, stat }] of byAge) {
       const handle = await openAs(paths, id);
       if (handle === null) complete = false;
-      else {
+      else if (handle instanceof Unopened) {
+        this.unreadable(handle.path, handle.error);
+        this.note(stat); // told once
+      } else {
         found.push(handle);
         this.note(await handle.stat());
       }
@@ -165,11 +172,19 @@ export class RotatedBeside {
   }
 }
 
-/** The file with identity `id`, opened at one of `paths`; null when it is at none of them now. */
-async function openAs(paths: readonly string[], id: string): Promise<FileHandle | null> {
+/**
+ * The file with identity `id`, opened at one of `paths`; null when it is at none of them now (renamed since it was
+ * listed), and why when it cannot be opened where it is.
+ */
+async function openAs(paths: readonly string[], id: string): Promise<FileHandle | Unopened | null> {
   for (const candidate of paths) {
-    const handle = await fs.open(candidate, 'r').catch(() => null);
-    if (handle === null) continue;
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(candidate, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      return new Unopened(candidate, error);
+    }
     const same = await handle
       .stat()
       .then((stat) => identity(stat) === id)
@@ -178,6 +193,14 @@ async function openAs(paths: readonly string[], id: string): Promise<FileHandle 
     await handle.close(); // renamed since it was listed: another file now
   }
   return null;
+}
+
+/** A file that could not be opened, and why. */
+class Unopened {
+  constructor(
+    readonly path: string,
+    readonly error: unknown,
+  ) {}
 }
 
 /** The higher rotation number first: app.log.2 before app.log.1. */

@@ -17,6 +17,7 @@ import { CHUNK_BYTES, readOpenFileChunks } from './decode.js';
 import type { RotatedBeside } from './rotatedSiblings.js';
 import { endsWithNewline, lastBytes, openIfNew, pastFirstLine, stillTheSame } from './followedFileChecks.js';
 import { bytesAt, MATCH_BYTES, type ReadSoFar, restOfCopy } from './truncatedCopy.js';
+import { describeFsError } from '../errors.js';
 
 const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
@@ -48,13 +49,23 @@ export interface TailOptions {
   readonly pollMs?: number;
   /** Told which file is read and how far its lines were handed on (`serve --positions`). */
   readonly mark?: TailMark;
-  /** Told of each truncation in place, after `read`: whether the rest was found in a copy (and read). */
-  readonly truncated?: (read: ReadSoFar, copied: boolean) => void;
+  /** Told of each truncation in place, once what was written before it has been read from its copy, if found. */
+  readonly truncated?: (truncation: Truncation) => void;
   /**
    * The files beside the name, looked at when following began, before `opened` was: a file rotated there since is
    * one the name held, and is read in its turn.
    */
   readonly beside: RotatedBeside;
+}
+
+/** A truncation in place of a followed file, and what became of the rest written to it before. */
+export interface Truncation {
+  /** What had been read of it. */
+  readonly read: ReadSoFar;
+  /** The copy the rest was read from; null when none was found. */
+  readonly copy: string | null;
+  /** Why the copy was not read to its end, or why files beside it that may be the copy could not be looked at. */
+  readonly problems: readonly string[];
 }
 
 /** The bytes read of a followed file that tell whether it is still the file read (stillTheSame). */
@@ -175,8 +186,8 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
           // the file again from its start.
           mark?.pause();
           const read = { offset: position, head: head.subarray(0, position), before, wholeAtMs };
-          const copy = await restOfCopy(path, read).catch(() => null);
-          options.truncated?.(read, copy !== null);
+          const { copy, unreadable } = await restOfCopy(path, read).catch((error: unknown) => ({ copy: null, unreadable: [`${path}: ${describeFsError(error)}`] }));
+          const problems = [...unreadable];
           if (copy !== null) beside.takeFileAsSeen(copy.stat); // a copy, never the name's
           try {
             for await (const copied of copy?.chunks ?? []) {
@@ -187,9 +198,10 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
               yield chunk;
               lastByte = chunk[chunk.length - 1] as number;
             }
-          } catch {
-            // The copy could not be read to its end: what it had after that is not read.
+          } catch (error) {
+            problems.unshift(`${copy?.path}: ${describeFsError(error)}`); // what it had after that is not read
           }
+          options.truncated?.({ read, copy: copy?.path ?? null, problems });
           const end = startOver();
           if (end !== null) yield end;
           siblingsSeenAt = Number.NEGATIVE_INFINITY; // its copy, beside it now, is seen at the next look

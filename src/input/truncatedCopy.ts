@@ -6,6 +6,7 @@
  */
 import { promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { describeFsError } from '../errors.js';
 import { readOpenFileChunks } from './decode.js';
 import { rotatedSiblings } from './rotatedSiblings.js';
 
@@ -25,40 +26,54 @@ export interface ReadSoFar {
 
 /** A copy found: its bytes after where the file was read to (none when it ends there or before), and its stats. */
 export interface CopyRest {
+  readonly path: string;
   readonly chunks: AsyncIterable<Buffer>;
   readonly stat: Stats;
+}
+
+/** The copy of a truncated file, when one is found, and the files beside it that could not be looked at. */
+export interface CopySearch {
+  readonly copy: CopyRest | null;
+  /** "path: why", for each that could not be opened or read: the copy may be among them. */
+  readonly unreadable: readonly string[];
 }
 
 /** File times come from coarse clocks (a tick, or a whole second on some file systems). */
 const FILE_CLOCK_SLACK_MS = 1000;
 
 /**
- * The copy of what was read, or null when none is found. The newest sibling is tried first; a copy is opened once
- * and read from that handle. Nothing is known by an empty head or an empty end.
+ * The copy of what was read, when one is found. The newest sibling is tried first; a copy is opened once and read
+ * from that handle. Nothing is known by an empty head or an empty end.
  */
-export async function restOfCopy(followed: string, read: ReadSoFar): Promise<CopyRest | null> {
+export async function restOfCopy(followed: string, read: ReadSoFar): Promise<CopySearch> {
   const known = Math.min(MATCH_BYTES, read.offset);
-  if (known === 0 || read.head.length < known || read.before.length < known) return null;
+  if (known === 0 || read.head.length < known || read.before.length < known) return { copy: null, unreadable: [] };
   const siblings = (await rotatedSiblings(followed, { compressed: false })).sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
+  const unreadable: string[] = [];
   for (const { path } of siblings) {
-    const copy = await fs.open(path, 'r').catch(() => null);
-    if (copy === null) continue; // gone since it was listed
+    let copy: FileHandle;
+    try {
+      copy = await fs.open(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.push(`${path}: ${describeFsError(error)}`);
+      continue; // else gone since it was listed
+    }
     let found = false;
     try {
       const stat = await copy.stat();
       const rest = await restIn(copy, stat, read);
       if (rest === 'none') continue;
       found = true;
-      if (rest === 'more') return { chunks: readOpenFileChunks(copy, read.offset), stat };
+      if (rest === 'more') return { copy: { path, chunks: readOpenFileChunks(copy, read.offset), stat }, unreadable };
       await copy.close();
-      return { chunks: empty(), stat };
-    } catch {
-      continue;
+      return { copy: { path, chunks: empty(), stat }, unreadable };
+    } catch (error) {
+      unreadable.push(`${path}: ${describeFsError(error)}`);
     } finally {
       if (!found) await copy.close();
     }
   }
-  return null;
+  return { copy: null, unreadable };
 }
 
 /** Whether `copy` is a copy of what was read: with more after it ('more'), or ending within it ('all read'). */

@@ -26,9 +26,12 @@ export async function stopAll(): Promise<void> {
   await Promise.all(running.splice(0).map((serving) => serving.stop()));
 }
 
-/** Starts `claude-mon serve --listen 127.0.0.1:0 ARGS` (under `ulimit -n OPEN_FILES`, if given) and waits for the address it prints. */
-export async function serve(args: readonly string[], openFiles?: number): Promise<Serving> {
-  const command = ['node', BIN, 'serve', '--listen', '127.0.0.1:0', ...args];
+/**
+ * Starts `claude-mon serve --listen 127.0.0.1:0 ARGS` (under `ulimit -n OPEN_FILES`, if given; through the command
+ * `prefix`, if given) and waits for the address it prints.
+ */
+export async function serve(args: readonly string[], openFiles?: number, prefix: readonly string[] = []): Promise<Serving> {
+  const command = [...prefix, 'node', BIN, 'serve', '--listen', '127.0.0.1:0', ...args];
   const child =
     openFiles === undefined
       ? spawn(command[0] as string, command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })

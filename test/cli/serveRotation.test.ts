@@ -4,7 +4,7 @@
  * copytruncate before the lines were read: every line counted once (issue 20's notes have the numbers before: 58%
  * lost at a rotation a second, 1,000 of 5,000 lines skipped after such a truncation).
  */
-import { appendFileSync, copyFileSync, existsSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,6 +24,9 @@ async function counted(serving: Serving): Promise<number> {
 function shiftRotated(file: string, rotations: number): void {
   for (let n = rotations; n >= 1; n--) if (existsSync(`${file}.${n}`)) renameSync(`${file}.${n}`, `${file}.${n + 1}`);
 }
+
+/** Root reads anything: served without the capabilities that let it, so permission bits apply as to anyone. */
+const AS_ANYONE = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search'] : [];
 
 describe('claude-mon serve through rotations and truncations', () => {
   it('counts every line once when the file is mv-rotated every 300 ms at 20,000 lines a second', async () => {
@@ -121,4 +124,41 @@ describe('claude-mon serve through rotations and truncations', () => {
     // Not read twice, either (the request ids would hide it from the calls: duplicates are dropped).
     expect(total(text, 'claude_mon_input_lines_total', ['outcome="duplicate"'])).toBe(0);
   }, 120_000);
+
+  it('names the files beside it it could not read when no copy of a truncated file is found', async () => {
+    const file = path.join(temporaryDirectory(), 'app.log');
+    writeFileSync(file, '');
+    const serving = await serve([file], undefined, AS_ANYONE);
+    appendFileSync(file, lines(0, 10));
+    expect(await until(async () => (await counted(serving)) === 10, 10_000)).toBe(true);
+    // copytruncate with logrotate's `create 0600 root root`, as it were: a copy claude-mon may not read.
+    appendFileSync(file, lines(10, 100));
+    copyFileSync(file, `${file}.1`);
+    chmodSync(`${file}.1`, 0);
+    truncateSync(file, 0);
+    appendFileSync(file, lines(5000, 10));
+    const lost = async (): Promise<number> => total((await serving.scrape()).text, 'claude_mon_input_truncations_total', ['rest="lost"']);
+    expect(await until(async () => (await lost()) === 1, 10_000)).toBe(true);
+    expect(serving.stderr()).toContain(`These could not be looked at, and the copy may be among them: ${file}.1: permission denied. Let claude-mon read them`);
+    expect(serving.stderr()).not.toContain('delaycompress');
+  }, 30_000);
+
+  it('says once that a file rotated beside it could not be read, and reads on', async () => {
+    const file = path.join(temporaryDirectory(), 'app.log');
+    writeFileSync(file, '');
+    const serving = await serve([file], undefined, AS_ANYONE);
+    appendFileSync(file, lines(0, 10));
+    expect(await until(async () => (await counted(serving)) === 10, 10_000)).toBe(true);
+    // B, made unreadable, holds the name for a moment between two rotations: it is found beside it, and cannot be read.
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, lines(100, 5));
+    chmodSync(file, 0);
+    renameSync(`${file}.1`, `${file}.2`);
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, lines(200, 10));
+    expect(await until(async () => (await counted(serving)) === 20, 10_000)).toBe(true);
+    await sleep(1500); // the looks beside the name once a second
+    const told = serving.stderr().split(`${file}.1, rotated beside ${file}, could not be read: permission denied.`).length - 1;
+    expect(told).toBe(1);
+  }, 30_000);
 });
