@@ -11,12 +11,12 @@ import path from 'node:path';
 import { StateReader } from '../core/engine/stateReader.js';
 import { describeFsError, InputError } from '../errors.js';
 import { compareRotations, RotatedBeside, rotatedSiblings } from '../input/rotatedSiblings.js';
-import { stillTheSame } from '../input/followedFileChecks.js';
-import { type ReadBytes, tailFile, type Truncation } from '../input/tailFile.js';
+import { tailFile } from '../input/tailFile.js';
+import type { Truncation } from '../input/truncatedCopy.js';
 import { replaceFile } from '../io/output.js';
 import { filePosition } from './checkpointFile.js';
-import { hashOf, IDENTITY_BYTES } from './fileIdentity.js';
 import { type FilePosition, planReads } from './filePositions.js';
+import { FollowMark } from './followMark.js';
 
 const FORMAT = 'claude-mon positions';
 const FORMAT_VERSION = 1;
@@ -72,27 +72,23 @@ export async function following(followed: string, saved: readonly FilePosition[]
   );
   beside.takeAsSeen((await beside.look()) ?? new Map());
   const named = await fs.open(followed, 'r').catch(() => null);
-  const resumed = await resumeFrom(followed, saved);
+  let resumed: Resumed | null;
+  try {
+    resumed = await resumeFrom(followed, saved);
+  } catch (error) {
+    await named?.close();
+    throw error;
+  }
   for (const stat of resumed?.planned ?? []) beside.takeFileAsSeen(stat);
   if (resumed?.lost === true) warn(`${followed}: the file it was read from before the restart is gone (not found rotated beside it): lines written to it after the last save were not read`);
   const { opened, start } = await startIn(named, followed, resumed, from);
   const mark = new FollowMark(resumed?.saved ?? null);
   const tail = resumed?.rotatedTail ?? null;
   const truncations = { copy: 0, lost: 0 };
-  const truncated = ({ read, copy, problems }: Truncation): void => {
-    if (copy !== null) {
-      truncations.copy++;
-      if (problems.length > 0) warn(`${followed} was truncated in place, and its copy could not be read to its end: lines after that were not read (${problems[0]})`);
-      return;
-    }
-    truncations.lost++;
-    const lost = `${followed} was truncated in place after ${read.offset} bytes were read, and no plain copy of it was found beside it`;
-    const after = 'lines written to it after those, before the truncation, if any, were not read';
-    if (problems.length > 0) {
-      warn(`${lost} that could be read: ${after}. These could not be looked at, and the copy may be among them: ${problems.join('; ')}. Let claude-mon read them (logrotate's create mode and owner)`);
-    } else {
-      warn(`${lost}: ${after}. With logrotate's copytruncate, add delaycompress (the newest copy stays plain), or rotate with create instead`);
-    }
+  const truncated = (truncation: Truncation): void => {
+    truncations[truncation.kind === 'copied' ? 'copy' : 'lost']++;
+    const warning = truncationWarning(followed, truncation);
+    if (warning !== null) warn(warning);
   };
   return {
     mark,
@@ -101,20 +97,34 @@ export async function following(followed: string, saved: readonly FilePosition[]
   };
 }
 
+/** What stderr says of a truncation: nothing when its rest was read whole from its copy. */
+function truncationWarning(followed: string, truncation: Truncation): string | null {
+  if (truncation.kind === 'copied') {
+    return truncation.cutShort === null ? null : `${followed} was truncated in place, and its copy could not be read to its end (${truncation.cutShort}): the lines after that were not read`;
+  }
+  const lost = `${followed} was truncated in place after ${truncation.read.offset} bytes were read, and the lines written to it after those, if any, were not read`;
+  if (truncation.unreadable.length > 0) {
+    return `${lost}: its copy may be one of the files beside it that claude-mon may not read (${truncation.unreadable.join('; ')}). Let it read them (logrotate's create mode and owner)`;
+  }
+  return `${lost}: no plain copy of it was found beside it. With logrotate's copytruncate, add delaycompress (the newest copy stays plain), or rotate with create instead`;
+}
+
 /**
  * Where reading starts in `named` (the file the name held, opened before a restart's reads were planned): its start
  * or its end, or the position found in it. It is let go (null: the file the name holds when it is read is read from
  * its start, after the files rotated beside it since the look) after a rotation while the follower was down — it
  * is read from its start after the rotated files anyway, and a copy copytruncate makes of it meanwhile is then read
- * whole — or when a rotation moved it from the name while the position was looked for.
+ * whole — or when it is not the saved file and a rotation moved it from the name while the position was looked for.
  */
 async function startIn(named: FileHandle | null, followed: string, resumed: Resumed | null, from: 'start' | 'end'): Promise<{ opened: FileHandle | null; start: number }> {
   if (named === null) return { opened: null, start: 0 };
   try {
     const stat = await named.stat();
     if (resumed === null) return { opened: named, start: from === 'start' ? 0 : stat.size };
+    // The saved file itself (wherever it is now), or the file the name held throughout the plan.
+    const saved = resumed.saved.dev === stat.dev && resumed.saved.ino === stat.ino;
     const moved = await fs.stat(followed).then((now) => now.dev !== stat.dev || now.ino !== stat.ino, () => true);
-    if (resumed.rotatedTail === null && !resumed.lost && !moved) return { opened: named, start: resumed.from };
+    if (resumed.rotatedTail === null && !resumed.lost && (saved || !moved)) return { opened: named, start: resumed.from };
   } catch {
     // gone from the name meanwhile: as if it were gone before
   }
@@ -182,79 +192,4 @@ function startedNow(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
 
 async function* inTurn(sources: readonly AsyncIterable<Buffer>[]): AsyncGenerator<Buffer> {
   for (const source of sources) yield* source;
-}
-
-/**
- * Where a followed file has been read to: the open file and the end of its last whole line that was handed on.
- * Its position is computed from the open file, so a file renamed since is still the one described.
- */
-export class FollowMark {
-  private handle: FileHandle | null = null;
-  private path = '';
-  private offset = 0;
-  /** What was read of the file up to there: a position is taken only while the file still has it. */
-  private read: ReadBytes | null = null;
-
-  /** `before`: the position until a file is read (the saved one, while a rotated tail is read first). */
-  constructor(private before: FilePosition | null) {}
-
-  /** The file now read (after a start or a rotation), from `offset`. */
-  reading(path: string, handle: FileHandle, offset: number): void {
-    this.path = path;
-    this.handle = handle;
-    this.offset = offset;
-    this.read = null;
-  }
-
-  /** Bytes up to `offset` were handed on, to the end of their last line; `read` was read of the file. */
-  handedOn(offset: number, read: ReadBytes): void {
-    this.offset = offset;
-    this.read = read;
-  }
-
-  /** Its file was truncated: nothing is said (the last position said stands) until a file is read again. */
-  pause(): void {
-    this.handle = null;
-    this.before = null;
-  }
-
-  /** Its file is about to be closed: its position is kept. */
-  async letGo(): Promise<void> {
-    this.before = await this.position();
-    this.handle = null;
-  }
-
-  /** Null when there is nothing to say yet (the saved position stands); offset 0: read the file under the name from its start. */
-  async position(): Promise<FilePosition | null> {
-    const { handle, offset, read: seen } = this;
-    if (handle === null) return this.before;
-    try {
-      const stat = await handle.stat();
-      const head = Buffer.alloc(Math.min(IDENTITY_BYTES, offset));
-      const tail = Buffer.alloc(Math.min(IDENTITY_BYTES, offset));
-      const read = [await handle.read(head, 0, head.length, 0), await handle.read(tail, 0, tail.length, offset - tail.length)];
-      if (read[0]?.bytesRead !== head.length || read[1]?.bytesRead !== tail.length) return null; // truncated meanwhile: the next save
-      // Truncated and written past the offset again, before the follower's next look found it: the bytes there are
-      // not the ones read. The next save, after it is read again, has it.
-      if (seen !== null && !(await stillTheSame(handle, seen.position, seen.head, seen.before))) return null;
-      return {
-        path: this.path,
-        dev: stat.dev,
-        ino: stat.ino,
-        size: stat.size,
-        mtimeMs: stat.mtimeMs,
-        gzip: false,
-        offset,
-        headBytes: head.length,
-        headHash: hashOf(head),
-        tailHash: hashOf(tail),
-        complete: false,
-        grew: true,
-      };
-    } catch {
-      // Closed under us: let go meanwhile (letGo keeps the position first, as when a run stops), or by a rotation,
-      // where the next save has the new file.
-      return this.handle === null ? this.before : null;
-    }
-  }
 }

@@ -40,6 +40,16 @@ export async function openIfNew(path: string, known: readonly FileHandle[]): Pro
   }
 }
 
+/** The bytes read of a followed file that tell whether it is still the file read (stillTheSame). */
+export interface ReadBytes {
+  /** How far it was read. */
+  readonly position: number;
+  /** Its first bytes, up to MATCH_BYTES. */
+  readonly head: Buffer;
+  /** The bytes just before `position`, up to MATCH_BYTES. */
+  readonly before: Buffer;
+}
+
 /** Whether the file still has `head` at its start and `before` just before `position` (the bytes last read). */
 export async function stillTheSame(file: FileHandle, position: number, head: Buffer, before: Buffer): Promise<boolean> {
   if ((await file.stat()).size < position) return false;

@@ -129,14 +129,15 @@ export class RotatedBeside {
     const found: FileHandle[] = [];
     let complete = true;
     for (const [id, { paths, stat }] of byAge) {
-      const handle = await openAs(paths, id);
-      if (handle === null) complete = false;
-      else if (handle instanceof Unopened) {
-        this.unreadable(handle.path, handle.error);
+      const opened = await openAs(paths, id);
+      if (opened.kind === 'opened') {
+        found.push(opened.handle);
+        this.note(await opened.handle.stat());
+      } else if (opened.kind === 'forbidden') {
+        this.unreadable(opened.path, opened.error);
         this.note(stat); // told once
       } else {
-        found.push(handle);
-        this.note(await handle.stat());
+        complete = false;
       }
     }
     return { found, complete };
@@ -173,34 +174,35 @@ export class RotatedBeside {
 }
 
 /**
- * The file with identity `id`, opened at one of `paths`; null when it is at none of them now (renamed since it was
- * listed), and why when it cannot be opened where it is.
+ * The file with identity `id`, opened at one of `paths`; 'missing' when it is at none of them now (renamed since
+ * it was listed) or could not be opened for now (out of descriptors), 'forbidden' when claude-mon may not read it.
  */
-async function openAs(paths: readonly string[], id: string): Promise<FileHandle | Unopened | null> {
+async function openAs(
+  paths: readonly string[],
+  id: string,
+): Promise<{ kind: 'opened'; handle: FileHandle } | { kind: 'forbidden'; path: string; error: unknown } | { kind: 'missing' }> {
   for (const candidate of paths) {
     let handle: FileHandle;
     try {
       handle = await fs.open(candidate, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      return new Unopened(candidate, error);
+      if (isPermissionError(error)) return { kind: 'forbidden', path: candidate, error };
+      continue;
     }
     const same = await handle
       .stat()
       .then((stat) => identity(stat) === id)
       .catch(() => false);
-    if (same) return handle;
+    if (same) return { kind: 'opened', handle };
     await handle.close(); // renamed since it was listed: another file now
   }
-  return null;
+  return { kind: 'missing' };
 }
 
-/** A file that could not be opened, and why. */
-class Unopened {
-  constructor(
-    readonly path: string,
-    readonly error: unknown,
-  ) {}
+/** An error opening a file that waiting will not mend: claude-mon may not read it. */
+export function isPermissionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
 }
 
 /** The higher rotation number first: app.log.2 before app.log.1. */

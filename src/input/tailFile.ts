@@ -13,11 +13,11 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describeFsError } from '../errors.js';
 import { CHUNK_BYTES, readOpenFileChunks } from './decode.js';
 import type { RotatedBeside } from './rotatedSiblings.js';
-import { endsWithNewline, lastBytes, openIfNew, pastFirstLine, stillTheSame } from './followedFileChecks.js';
-import { bytesAt, MATCH_BYTES, type ReadSoFar, restOfCopy } from './truncatedCopy.js';
-import { describeFsError } from '../errors.js';
+import { endsWithNewline, lastBytes, openIfNew, pastFirstLine, type ReadBytes, stillTheSame } from './followedFileChecks.js';
+import { bytesAt, MATCH_BYTES, restOfCopy, type Truncation } from './truncatedCopy.js';
 
 const POLL_MS = 200;
 const ROTATE_IDLE_MS = 2000;
@@ -58,29 +58,10 @@ export interface TailOptions {
   readonly beside: RotatedBeside;
 }
 
-/** A truncation in place of a followed file, and what became of the rest written to it before. */
-export interface Truncation {
-  /** What had been read of it. */
-  readonly read: ReadSoFar;
-  /** The copy the rest was read from; null when none was found. */
-  readonly copy: string | null;
-  /** Why the copy was not read to its end, or why files beside it that may be the copy could not be looked at. */
-  readonly problems: readonly string[];
-}
-
-/** The bytes read of a followed file that tell whether it is still the file read (stillTheSame). */
-export interface ReadBytes {
-  /** How far it was read. */
-  readonly position: number;
-  readonly head: Buffer;
-  /** The bytes just before `position`. */
-  readonly before: Buffer;
-}
-
 /** Where a followed file has been read to. */
 export interface TailMark {
-  /** The file now read (at the start, after a rotation or a truncation), from `offset`. */
-  reading(path: string, file: FileHandle, offset: number): void;
+  /** The file now read (at the start, after a rotation or a truncation), from `offset`; `read` of it so far. */
+  reading(path: string, file: FileHandle, offset: number, read: ReadBytes | null): void;
   /**
    * The lines up to `offset` (the end of a line) were handed on; `read` is what was read of the file to tell it
    * is still the same (its truncation is found at the next poll, and no position is to be taken in it meanwhile).
@@ -130,7 +111,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
     position = 0;
     before = Buffer.alloc(0);
     head = Buffer.alloc(0);
-    mark?.reading(path, file, 0);
+    mark?.reading(path, file, 0, null);
     skipToNewline = false;
     const end = lastByte === 0x0a ? null : NEWLINE;
     lastByte = 0x0a;
@@ -138,13 +119,13 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
   };
   try {
     if (file === options.opened) position = Math.min(options.from, (await file.stat()).size);
-    mark?.reading(path, file, position);
     if (position > 0) {
       // Started at the end of a line still being written: its rest is not a line of its own.
       skipToNewline = !(await endsWithNewline(file, position));
       head = await bytesAt(file, 0, Math.min(MATCH_BYTES, position));
       before = await bytesAt(file, Math.max(0, position - MATCH_BYTES), Math.min(MATCH_BYTES, position));
     }
+    mark?.reading(path, file, position, { position, head, before });
     while (!signal.aborted) {
       if (late.length > 0 && lastByte === 0x0a) {
         for await (const chunk of readOpenFileChunks(late.shift() as FileHandle)) {
@@ -186,22 +167,24 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
           // the file again from its start.
           mark?.pause();
           const read = { offset: position, head: head.subarray(0, position), before, wholeAtMs };
-          const { copy, unreadable } = await restOfCopy(path, read).catch((error: unknown) => ({ copy: null, unreadable: [`${path}: ${describeFsError(error)}`] }));
-          const problems = [...unreadable];
-          if (copy !== null) beside.takeFileAsSeen(copy.stat); // a copy, never the name's
-          try {
-            for await (const copied of copy?.chunks ?? []) {
-              const chunk = skipToNewline ? pastFirstLine(copied) : copied;
-              if (chunk === null) continue;
-              skipToNewline = false;
-              if (chunk.length === 0) continue;
-              yield chunk;
-              lastByte = chunk[chunk.length - 1] as number;
+          const { copy, unreadable } = await restOfCopy(path, read).catch(() => ({ copy: null, unreadable: [] }));
+          let cutShort: string | null = null;
+          if (copy !== null) {
+            beside.takeFileAsSeen(copy.stat); // a copy, never the name's
+            try {
+              for await (const copied of copy.chunks) {
+                const chunk = skipToNewline ? pastFirstLine(copied) : copied;
+                if (chunk === null) continue;
+                skipToNewline = false;
+                if (chunk.length === 0) continue;
+                yield chunk;
+                lastByte = chunk[chunk.length - 1] as number;
+              }
+            } catch (error) {
+              cutShort = `${copy.path}: ${describeFsError(error)}`; // what it had after that is not read
             }
-          } catch (error) {
-            problems.unshift(`${copy?.path}: ${describeFsError(error)}`); // what it had after that is not read
           }
-          options.truncated?.({ read, copy: copy?.path ?? null, problems });
+          options.truncated?.(copy === null ? { kind: 'lost', read, unreadable } : { kind: 'copied', read, copy: copy.path, cutShort });
           const end = startOver();
           if (end !== null) yield end;
           siblingsSeenAt = Number.NEGATIVE_INFINITY; // its copy, beside it now, is seen at the next look

@@ -8,7 +8,7 @@ import { promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { describeFsError } from '../errors.js';
 import { readOpenFileChunks } from './decode.js';
-import { rotatedSiblings } from './rotatedSiblings.js';
+import { isPermissionError, rotatedSiblings } from './rotatedSiblings.js';
 
 /** How many of a file's first bytes, and of the bytes read last, a copy of it must hold. */
 export const MATCH_BYTES = 1024;
@@ -24,6 +24,15 @@ export interface ReadSoFar {
   readonly wholeAtMs: number;
 }
 
+/**
+ * A truncation in place of a followed file, and what became of what was written to it after the last read: read
+ * from its copy (to its end, unless `cutShort` says why not), or lost, no copy found among the files beside it
+ * that could be read (`unreadable`: those that could not, "path: why").
+ */
+export type Truncation =
+  | { readonly kind: 'copied'; readonly read: ReadSoFar; readonly copy: string; readonly cutShort: string | null }
+  | { readonly kind: 'lost'; readonly read: ReadSoFar; readonly unreadable: readonly string[] };
+
 /** A copy found: its bytes after where the file was read to (none when it ends there or before), and its stats. */
 export interface CopyRest {
   readonly path: string;
@@ -31,10 +40,10 @@ export interface CopyRest {
   readonly stat: Stats;
 }
 
-/** The copy of a truncated file, when one is found, and the files beside it that could not be looked at. */
+/** The copy of a truncated file, when one is found; else the files beside it that may be it and may not be read. */
 export interface CopySearch {
   readonly copy: CopyRest | null;
-  /** "path: why", for each that could not be opened or read: the copy may be among them. */
+  /** "path: why", for each that claude-mon may not open. */
   readonly unreadable: readonly string[];
 }
 
@@ -48,15 +57,19 @@ const FILE_CLOCK_SLACK_MS = 1000;
 export async function restOfCopy(followed: string, read: ReadSoFar): Promise<CopySearch> {
   const known = Math.min(MATCH_BYTES, read.offset);
   if (known === 0 || read.head.length < known || read.before.length < known) return { copy: null, unreadable: [] };
-  const siblings = (await rotatedSiblings(followed, { compressed: false })).sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
+  // Made since the file was last seen whole (copytruncate copies, then truncates at once): an older copy
+  // (`cp app.log app.log.bak`) begins the same.
+  const siblings = (await rotatedSiblings(followed, { compressed: false }))
+    .filter(({ stat }) => stat.mtimeMs >= read.wholeAtMs - FILE_CLOCK_SLACK_MS)
+    .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
   const unreadable: string[] = [];
   for (const { path } of siblings) {
     let copy: FileHandle;
     try {
       copy = await fs.open(path, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.push(`${path}: ${describeFsError(error)}`);
-      continue; // else gone since it was listed
+      if (isPermissionError(error)) unreadable.push(`${path}: ${describeFsError(error)}`);
+      continue; // else gone since it was listed, or out of descriptors for now
     }
     let found = false;
     try {
@@ -67,8 +80,8 @@ export async function restOfCopy(followed: string, read: ReadSoFar): Promise<Cop
       if (rest === 'more') return { copy: { path, chunks: readOpenFileChunks(copy, read.offset), stat }, unreadable };
       await copy.close();
       return { copy: { path, chunks: empty(), stat }, unreadable };
-    } catch (error) {
-      unreadable.push(`${path}: ${describeFsError(error)}`);
+    } catch {
+      // gone or failing: not the copy, as far as can be told
     } finally {
       if (!found) await copy.close();
     }
@@ -78,9 +91,7 @@ export async function restOfCopy(followed: string, read: ReadSoFar): Promise<Cop
 
 /** Whether `copy` is a copy of what was read: with more after it ('more'), or ending within it ('all read'). */
 async function restIn(copy: FileHandle, { size, mtimeMs }: Stats, read: ReadSoFar): Promise<'more' | 'all read' | 'none'> {
-  // Made since the file was last seen whole (copytruncate copies, then truncates at once): an older copy
-  // (`cp app.log app.log.bak`) begins the same.
-  if (mtimeMs < read.wholeAtMs - FILE_CLOCK_SLACK_MS) return 'none';
+  if (mtimeMs < read.wholeAtMs - FILE_CLOCK_SLACK_MS) return 'none'; // another, older file at that name since it was listed
   const head = read.head.subarray(0, Math.min(MATCH_BYTES, read.offset));
   if (!(await bytesAt(copy, 0, head.length)).equals(head)) return 'none';
   const beforeStart = read.offset - read.before.length;

@@ -148,7 +148,7 @@ describe('a followed file', () => {
       expect(await place.mark.position()).toBeNull();
     } finally {
       abort.abort();
-      await chunks.return(undefined);
+      await chunks.return?.(undefined);
     }
   });
 

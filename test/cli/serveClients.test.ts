@@ -40,10 +40,7 @@ async function answersWithin(serving: Serving, ms: number): Promise<boolean> {
   return answer.catch(() => false);
 }
 
-/**
- * Whether a scrape answers 200 within `ms`, asked again a quarter second after each 503, as a scraper's next
- * interval would. The window ends before ANSWER_DEADLINE_MS (15 s) frees what is held.
- */
+/** Whether a scrape answers 200 within `ms`, asked again a quarter second after each 503, as a scraper's next interval would. */
 async function answersRetriedWithin(serving: Serving, ms: number): Promise<boolean> {
   const deadline = performance.now() + ms;
   while (performance.now() < deadline) {
@@ -116,7 +113,8 @@ describe('claude-mon serve under hostile clients', () => {
     expect(await until(async () => total((await serving.scrape()).text, 'claude_mon_calls_total') === 3000, 30_000)).toBe(true);
     const stalled = Array.from({ length: 45 }, () => pipelined(serving, 1));
     // Once they have stalled (2 s without a byte taken), scrapes are answered again, each making room. Until then a
-    // scrape may get 503 (how long their answers take to begin depends on the machine's load), and is asked again.
+    // scrape may get 503 (how long their answers take to begin depends on the machine's load), and is asked again:
+    // the first within 2.5 + 8 s of their asking, before ANSWER_DEADLINE_MS (15 s) would free what they hold.
     await sleep(2500);
     for (let i = 0; i < 3; i++) expect(await answersRetriedWithin(serving, 8000), `scrape ${i}`).toBe(true);
     for (const socket of stalled) socket.destroy();
