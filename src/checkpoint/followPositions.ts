@@ -54,15 +54,19 @@ export interface Following {
   readonly mark: FollowMark;
   /** Its truncations in place so far, by whether the rest of what was written before was read from a copy. */
   readonly truncations: { copy: number; lost: number };
-  /** The tail of the file it was, rotated away meanwhile (when it was), then the file under the name, followed. */
+  /**
+   * The tail of the file it was, rotated away meanwhile (when it was), then the file under the name, followed. Read
+   * once, and at once: the files opened for it are closed when the reading ends.
+   */
   chunks(signal: AbortSignal): AsyncIterable<Buffer>;
 }
 
 /**
  * How `followed` is read: after a restart, on from its position in `saved`, through files rotated meanwhile; with
  * none saved, from its start or its end now. A saved file found nowhere is told to `warn`. Where it starts is fixed
- * now (before `serve` says it is serving): the file the name holds is opened, and the files beside it looked at,
- * so that whatever the name holds from now on is read, however soon it is rotated away.
+ * now (before `serve` says it is serving): the files beside the name are looked at, and the file it holds is opened
+ * and its start taken (startIn), so that whatever the name holds from now on is read, however soon it is rotated
+ * away.
  */
 export async function following(followed: string, saved: readonly FilePosition[], from: 'start' | 'end', warn: (message: string) => void): Promise<Following> {
   // The files beside the name are looked at before the ones to read first are planned, and those planned are taken
