@@ -11,7 +11,7 @@
  * Each saved file is claimed by one file at most. A saved file claimed by none is gone; it is reported when it may
  * have held lines not read yet.
  */
-import { decodeChunks, readFileChunks } from '../input/decode.js';
+import { decodeChunks, noChunks, readFileChunks } from '../input/decode.js';
 import { endOfLastLine, type FileLook, hashOf, hashOfRange, IDENTITY_BYTES, lookAt } from './fileIdentity.js';
 
 /** A file as the last run left it. */
@@ -157,12 +157,10 @@ async function plainRead(path: string, look: FileLook, from: FilePosition | null
     start,
     unchanged: end <= start,
     continues: from !== null,
-    chunks: () => (end > start ? readFileChunks(path, start, end) : empty()),
+    chunks: () => (end > start ? readFileChunks(path, start, end) : noChunks()),
     position: () => position,
   };
 }
-
-async function* empty(): AsyncGenerator<Buffer> {}
 
 /**
  * A gzip file read decompressed: from the saved offset when the bytes before it are the saved ones (else from its
@@ -171,7 +169,7 @@ async function* empty(): AsyncGenerator<Buffer> {}
 function gzipRead(path: string, look: FileLook, from: FilePosition | null): FileRead {
   if (from !== null && from.gzip && from.complete && look.size === from.size && look.mtimeMs === from.mtimeMs) {
     const same = { ...from, path, dev: look.dev, ino: look.ino, grew: false };
-    return { path, start: from.offset, unchanged: true, continues: true, chunks: empty, position: () => same };
+    return { path, start: from.offset, unchanged: true, continues: true, chunks: noChunks, position: () => same };
   }
   const seen = new Seen();
   let complete = false;

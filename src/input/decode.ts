@@ -43,6 +43,9 @@ export function readOpenFileChunks(file: FileHandle, start = 0): AsyncGenerator<
   return readChunks(file, start, Infinity);
 }
 
+/** No bytes: a source with nothing left to read. */
+export async function* noChunks(): AsyncGenerator<Buffer> {}
+
 /** The bytes [start, end) of a file a parse task shares (opened by the planner, closed by it). */
 export async function* readRangeOfDescriptor(fd: number, start: number, end: number): AsyncGenerator<Buffer> {
   yield* readChunks(descriptorReader(fd), start, end);

@@ -7,7 +7,7 @@
 import { promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { describeFsError } from '../errors.js';
-import { readOpenFileChunks } from './decode.js';
+import { noChunks, readOpenFileChunks } from './decode.js';
 import { isPermissionError, rotatedSiblings } from './rotatedSiblings.js';
 
 /** How many of a file's first bytes, and of the bytes read last, a copy of it must hold. */
@@ -79,7 +79,7 @@ export async function restOfCopy(followed: string, read: ReadSoFar): Promise<Cop
       found = true;
       if (rest === 'more') return { copy: { path, chunks: readOpenFileChunks(copy, read.offset), stat }, unreadable };
       await copy.close();
-      return { copy: { path, chunks: empty(), stat }, unreadable };
+      return { copy: { path, chunks: noChunks(), stat }, unreadable };
     } catch {
       // gone or failing: not the copy, as far as can be told
     } finally {
@@ -101,8 +101,6 @@ async function restIn(copy: FileHandle, { size, mtimeMs }: Stats, read: ReadSoFa
   if (size <= beforeStart) return 'all read';
   return (await bytesAt(copy, beforeStart, size - beforeStart)).equals(read.before.subarray(0, size - beforeStart)) ? 'all read' : 'none';
 }
-
-async function* empty(): AsyncGenerator<Buffer> {}
 
 export async function bytesAt(file: FileHandle, at: number, length: number): Promise<Buffer> {
   const found = Buffer.alloc(length);

@@ -31,6 +31,16 @@ const AS_ANYONE = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_ov
 /** Where root cannot drop them (no setpriv, or no right to), the permission tests cannot run. */
 const PERMISSIONS_APPLY = AS_ANYONE.length === 0 || spawnSync(AS_ANYONE[0] as string, [...AS_ANYONE.slice(1), 'true']).status === 0;
 
+/** `serve` run as anyone, following a new file, once it has counted the 10 lines first written to it. */
+async function followedAsAnyone(): Promise<{ file: string; serving: Serving }> {
+  const file = path.join(temporaryDirectory(), 'app.log');
+  writeFileSync(file, '');
+  const serving = await serve([file], undefined, AS_ANYONE);
+  appendFileSync(file, lines(0, 10));
+  expect(await until(async () => (await counted(serving)) === 10, 10_000)).toBe(true);
+  return { file, serving };
+}
+
 describe('claude-mon serve through rotations and truncations', () => {
   it('counts every line once when the file is mv-rotated every 300 ms at 20,000 lines a second', async () => {
     const file = path.join(temporaryDirectory(), 'app.log');
@@ -129,11 +139,7 @@ describe('claude-mon serve through rotations and truncations', () => {
   }, 120_000);
 
   it.runIf(PERMISSIONS_APPLY)('names the files beside it it may not read when no copy of a truncated file is found', async () => {
-    const file = path.join(temporaryDirectory(), 'app.log');
-    writeFileSync(file, '');
-    const serving = await serve([file], undefined, AS_ANYONE);
-    appendFileSync(file, lines(0, 10));
-    expect(await until(async () => (await counted(serving)) === 10, 10_000)).toBe(true);
+    const { file, serving } = await followedAsAnyone();
     // copytruncate with logrotate's `create 0600 root root`, as it were: a copy claude-mon may not read.
     appendFileSync(file, lines(10, 100));
     copyFileSync(file, `${file}.1`);
@@ -147,11 +153,7 @@ describe('claude-mon serve through rotations and truncations', () => {
   }, 30_000);
 
   it.runIf(PERMISSIONS_APPLY)('says once that a file rotated beside it could not be read, and reads on', async () => {
-    const file = path.join(temporaryDirectory(), 'app.log');
-    writeFileSync(file, '');
-    const serving = await serve([file], undefined, AS_ANYONE);
-    appendFileSync(file, lines(0, 10));
-    expect(await until(async () => (await counted(serving)) === 10, 10_000)).toBe(true);
+    const { file, serving } = await followedAsAnyone();
     // B, made unreadable, holds the name for a moment between two rotations: it is found beside it, and cannot be read.
     renameSync(file, `${file}.1`);
     writeFileSync(file, lines(100, 5), { mode: 0 });
